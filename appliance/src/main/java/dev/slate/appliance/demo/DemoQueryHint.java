@@ -1,0 +1,31 @@
+package dev.slate.appliance.demo;
+
+/**
+ * The ready-to-paste query of the {@code fraud} example (the CLI's {@code slate up --demo} banner
+ * prints the same text).
+ */
+final class DemoQueryHint {
+    static final String DEFAULT_URL = "http://127.0.0.1:8080";
+
+    private DemoQueryHint() {
+    }
+
+    static String cli(String baseUrl) {
+        String url = baseUrl.equals(DEFAULT_URL) ? "" : " --url " + baseUrl;
+        return "./slate" + url + " query --in user.id=1 --out user.email_domain --out user.risk_score";
+    }
+
+    static String curl(String baseUrl) {
+        return "curl -s " + baseUrl + "/v1/query/online -H 'Content-Type: application/json' "
+                + "-d '{\"inputs\": {\"user.id\": 1}, \"outputs\": [\"user.email_domain\", \"user.risk_score\"]}'";
+    }
+
+    /** {@code http://HOST:PORT} for the address the server listens on (a wildcard host becomes 127.0.0.1). */
+    static String baseUrl(String host, int port) {
+        String shown = host.equals("0.0.0.0") || host.equals("::") || host.isBlank() ? "127.0.0.1" : host;
+        if (shown.contains(":") && !shown.startsWith("[")) {
+            shown = "[" + shown + "]";
+        }
+        return "http://" + shown + ":" + port;
+    }
+}

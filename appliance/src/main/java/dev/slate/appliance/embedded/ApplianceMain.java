@@ -1,0 +1,68 @@
+package dev.slate.appliance.embedded;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.Map;
+
+/**
+ * The appliance's entry point. With {@code slate.embedded=true} ({@code -Dslate.embedded=true} or
+ * {@code SLATE_EMBEDDED=true}; {@code slate up} sets it) it starts an embedded PostgreSQL and Redis
+ * before Quarkus boots and points the configuration at them through system properties; with
+ * {@code slate.demo=true} as well, it also provides the secrets of the example project. Otherwise it
+ * boots Quarkus against the services configured as usual.
+ */
+@QuarkusMain
+public final class ApplianceMain {
+    private ApplianceMain() {
+    }
+
+    public static void main(String... args) {
+        EmbeddedSettings settings;
+        try {
+            settings = EmbeddedSettings.fromSystem();
+        } catch (IllegalArgumentException e) {
+            fail(2, "Slate cannot start: " + e.getMessage());
+            return;
+        }
+        if (!settings.embedded()) {
+            Quarkus.run(args);
+            return;
+        }
+        EmbeddedServices services;
+        try {
+            services = EmbeddedServices.start(settings);
+        } catch (RuntimeException e) {
+            fail(1, "Slate cannot start its embedded services: " + e.getMessage());
+            return;
+        }
+        Thread stop = new Thread(services::close, "slate-embedded-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        services.configuration().forEach(System::setProperty);
+        if (settings.demo()) {
+            setUnlessPresent(services.demoSecrets());
+        }
+        try {
+            Quarkus.run(args);
+        } finally {
+            services.close();
+        }
+    }
+
+    /**
+     * Before Quarkus boots, log records are buffered until its logging is set up, which never happens
+     * when we stop here: the reason goes to stderr directly.
+     */
+    private static void fail(int exitCode, String message) {
+        System.err.println("ERROR " + message);
+        System.err.flush();
+        System.exit(exitCode);
+    }
+
+    private static void setUnlessPresent(Map<String, String> properties) {
+        properties.forEach((key, value) -> {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+            }
+        });
+    }
+}

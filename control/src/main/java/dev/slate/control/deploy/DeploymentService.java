@@ -1,0 +1,154 @@
+package dev.slate.control.deploy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.control.deploy.store.DeploymentRepository;
+import dev.slate.control.deploy.store.NewDeployment;
+import dev.slate.control.deploy.store.StoreOutcome;
+import dev.slate.model.ProjectValidationException;
+import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.SlateException;
+import dev.slate.model.graph.FeatureGraph;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Deploys feature projects into environments, activates (and so rolls back) deployments, and lists
+ * them. A project is validated before anything is stored: an invalid project leaves no trace and
+ * never becomes active. An activation is published to serving right after its transaction commits.
+ *
+ * <p>Returns {@link Uni}s that use Hibernate Reactive sessions: subscribe on a safe Vert.x duplicated
+ * context (REST resources run on one; elsewhere use {@code VertxContextSupport}). Request errors are
+ * {@link SlateException}s.
+ */
+@ApplicationScoped
+public class DeploymentService {
+    private static final Logger LOG = Logger.getLogger(DeploymentService.class);
+
+    private final DeploymentRepository repository;
+    private final CompiledProjects compiled;
+    private final ActiveDeploymentPublisher publisher;
+
+    DeploymentService(DeploymentRepository repository, CompiledProjects compiled, ActiveDeploymentPublisher publisher) {
+        this.repository = repository;
+        this.compiled = compiled;
+        this.publisher = publisher;
+    }
+
+    /**
+     * Validates a project and stores it as the environment's next version (the environment is
+     * created on its first deployment), optionally activating it in the same transaction. Deploying
+     * content the environment already holds stores nothing and returns that deployment flagged
+     * {@code unchanged} (activated if asked).
+     *
+     * @param files file name to text ({@code slate.yaml} plus {@code *.yaml} and {@code *.sql} files)
+     * @param actor who deploys, if known
+     * @throws SlateException (as the Uni's failure) INVALID_QUERY for a bad environment name,
+     *     PAYLOAD_TOO_LARGE beyond {@link ProjectLimits}, PARSE_FAILED for text PostgreSQL cannot store
+     *     (NUL characters), VALIDATION_FAILED with one error per problem
+     */
+    public Uni<DeploymentResult> deploy(String environment, Map<String, String> files, boolean activate, String actor) {
+        return Uni.createFrom().deferred(() -> {
+            String env = EnvironmentName.require(environment);
+            requireNonNull(files, "files is null");
+            ProjectLimits.check(files);
+            ProjectText.check(files);
+            Map<String, String> project = Map.copyOf(files);
+            return VertxContextSupport.executeBlocking(() -> compile(project))
+                    .chain(graph -> repository
+                            .save(new NewDeployment(env, graph.project(), graph.contentHash(), project, Optional.ofNullable(actor)), activate)
+                            .call(outcome -> publishIfActivated(outcome, graph))
+                            .map(outcome -> new DeploymentResult(outcome.deployment(), outcome.unchanged())));
+        });
+    }
+
+    /**
+     * Makes a deployment of the environment its active one; activating an older deployment is a
+     * rollback. The deployment is compiled first: one that no longer compiles is not activated.
+     *
+     * @param actor who activates, if known (logged)
+     * @throws SlateException NOT_FOUND when the environment has no deployment with this id (also when
+     *     the id belongs to another environment), VALIDATION_FAILED when it no longer compiles
+     */
+    public Uni<Deployment> activate(String environment, UUID id, String actor) {
+        return Uni.createFrom().deferred(() -> {
+            String env = EnvironmentName.require(environment);
+            requireNonNull(id, "id is null");
+            return repository.find(env, id)
+                    .map(found -> found.orElseThrow(() -> notFound(env, id)))
+                    .chain(content -> VertxContextSupport.executeBlocking(() -> compileStored(content)))
+                    .chain(graph -> repository.activate(env, id)
+                            .map(outcome -> outcome.orElseThrow(() -> notFound(env, id)))
+                            .invoke(outcome -> {
+                                if (outcome.activated()) {
+                                    LOG.infof("environment '%s': deployment %s (version %d) activated by %s",
+                                            env, id, outcome.deployment().version(), actor == null ? "an anonymous caller" : actor);
+                                }
+                            })
+                            .call(outcome -> publishIfActivated(outcome, graph))
+                            .map(StoreOutcome::deployment));
+        });
+    }
+
+    /** The environment's deployments, newest first (empty for an environment never deployed to). */
+    public Uni<List<Deployment>> list(String environment) {
+        return Uni.createFrom().deferred(() -> repository.list(EnvironmentName.require(environment)));
+    }
+
+    /**
+     * One deployment of the environment.
+     *
+     * @throws SlateException NOT_FOUND when the environment has no deployment with this id
+     */
+    public Uni<Deployment> get(String environment, UUID id) {
+        return content(environment, id).map(DeploymentContent::deployment);
+    }
+
+    /**
+     * One deployment of the environment with its project files.
+     *
+     * @throws SlateException NOT_FOUND when the environment has no deployment with this id
+     */
+    public Uni<DeploymentContent> content(String environment, UUID id) {
+        return Uni.createFrom().deferred(() -> {
+            String env = EnvironmentName.require(environment);
+            return repository.find(env, id).map(found -> found.orElseThrow(() -> notFound(env, id)));
+        });
+    }
+
+    /** After the commit: serving's observers run on a worker thread, so they may block briefly. */
+    private Uni<Boolean> publishIfActivated(StoreOutcome outcome, FeatureGraph graph) {
+        if (!outcome.activated()) {
+            return Uni.createFrom().item(false);
+        }
+        return VertxContextSupport.executeBlocking(
+                () -> publisher.publish(ActiveDeploymentPublisher.toActive(outcome.deployment(), graph), outcome.revision()));
+    }
+
+    private FeatureGraph compile(Map<String, String> files) {
+        try {
+            return compiled.compile(files);
+        } catch (ProjectValidationException e) {
+            throw ProjectProblems.validationFailed("the project", e);
+        }
+    }
+
+    private FeatureGraph compileStored(DeploymentContent content) {
+        try {
+            return compiled.compileStored(content.deployment().contentHash(), content.files());
+        } catch (ProjectValidationException e) {
+            throw ProjectProblems.validationFailed(
+                    "deployment " + content.deployment().id() + " no longer compiles with this version of Slate, so it cannot be activated; it", e);
+        }
+    }
+
+    private static SlateException notFound(String environment, UUID id) {
+        return new SlateException(ErrorCode.NOT_FOUND, "environment '" + environment + "' has no deployment " + id);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.slate.control.deploy.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Row of {@code environments}. Persistence only: never leaves this package. */
+@Entity
+@Table(name = "environments")
+public class EnvironmentEntity {
+    @Id
+    @Column(name = "name")
+    String name;
+
+    @Column(name = "active_deployment_id")
+    UUID activeDeploymentId;
+
+    @Column(name = "revision", nullable = false)
+    long revision;
+
+    @Column(name = "updated_at", nullable = false)
+    Instant updatedAt;
+
+    protected EnvironmentEntity() {
+    }
+}

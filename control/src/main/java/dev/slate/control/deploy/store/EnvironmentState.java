@@ -1,0 +1,17 @@
+package dev.slate.control.deploy.store;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * An environment's row: which deployment is active, and the activation revision (bumped on every
+ * activation, so a larger revision is always a later state).
+ */
+public record EnvironmentState(String name, Optional<UUID> activeDeploymentId, long revision) {
+    public EnvironmentState {
+        requireNonNull(name, "name is null");
+        requireNonNull(activeDeploymentId, "activeDeploymentId is null");
+    }
+}

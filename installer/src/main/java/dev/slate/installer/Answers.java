@@ -1,0 +1,40 @@
+package dev.slate.installer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slate.installer.http.ApiResponse;
+import dev.slate.installer.render.ProblemView;
+import java.io.PrintWriter;
+
+/** How every command shows an answer it does not render itself: raw JSON or a problem report. */
+final class Answers {
+    private Answers() {
+    }
+
+    /** Prints the answer pretty-printed ({@code --json}); returns the exit code. */
+    static int printJson(ApiResponse response, ObjectMapper mapper, PrintWriter out) {
+        if (response.json().isPresent()) {
+            try {
+                out.println(mapper.writeValueAsString(response.json().get()));
+            } catch (JsonProcessingException e) {
+                out.println(response.rawBody());
+            }
+        } else if (!response.rawBody().isEmpty()) {
+            out.println(response.rawBody());
+        }
+        out.flush();
+        return response.isSuccess() ? 0 : 1;
+    }
+
+    /** Prints {@code error CODE: detail} and the error list on stderr; returns 1. */
+    static int printProblem(ApiResponse response, PrintWriter err) {
+        err.print(ProblemView.render(response));
+        err.flush();
+        return 1;
+    }
+
+    /** An answer that should be a JSON document but is not. */
+    static CliException notJson(ApiResponse response) {
+        return new CliException("unexpected answer (HTTP " + response.status() + ", not JSON)");
+    }
+}

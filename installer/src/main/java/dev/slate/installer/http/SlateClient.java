@@ -1,0 +1,119 @@
+package dev.slate.installer.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slate.installer.CliException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/** A small client of the Slate REST API (DESIGN §5) over {@code java.net.http}. */
+public final class SlateClient {
+    public static final String ENVIRONMENT_HEADER = "X-Slate-Environment";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(120);
+
+    private final URI baseUrl;
+    private final Optional<String> environment;
+    private final ObjectMapper mapper;
+    private final HttpClient http;
+
+    public SlateClient(URI baseUrl, Optional<String> environment, ObjectMapper mapper) {
+        this.baseUrl = requireNonNull(baseUrl, "baseUrl is null");
+        this.environment = requireNonNull(environment, "environment is null");
+        this.mapper = requireNonNull(mapper, "mapper is null");
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    public ApiResponse get(String path) {
+        return send(request(path).GET().build());
+    }
+
+    public ApiResponse post(String path, JsonNode body) {
+        String json;
+        try {
+            json = mapper.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new CliException("cannot encode the request: " + e.getOriginalMessage());
+        }
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(resolve(path))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json, application/problem+json");
+        environment.ifPresent(env -> builder.header(ENVIRONMENT_HEADER, env));
+        return builder;
+    }
+
+    private URI resolve(String path) {
+        String base = baseUrl.toString();
+        if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return URI.create(base + path);
+    }
+
+    private ApiResponse send(HttpRequest request) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw new SlateUnreachableException(baseUrl);
+        } catch (IOException e) {
+            if (hasCause(e, ConnectException.class)) {
+                throw new SlateUnreachableException(baseUrl);
+            }
+            throw new CliException("request to " + request.uri() + " failed: " + describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+        return new ApiResponse(response.statusCode(), response.body(), parse(response.body()));
+    }
+
+    private Optional<JsonNode> parse(String body) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(mapper.readTree(body));
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.slate.installer;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A hand-written fake of the Slate REST API on the JDK's HTTP server: each {@code METHOD path} answers
+ * with a scripted status and body, and every request is recorded for assertions.
+ */
+final class FakeSlateServer implements AutoCloseable {
+    record Answer(int status, String contentType, String body) {
+    }
+
+    record Recorded(String method, String path, Map<String, List<String>> headers, String body) {
+        String header(String name) {
+            for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name)) {
+                    return e.getValue().get(0);
+                }
+            }
+            return null;
+        }
+    }
+
+    private final HttpServer server;
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    final List<Recorded> requests = new CopyOnWriteArrayList<>();
+
+    FakeSlateServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    FakeSlateServer answer(String method, String path, int status, String body) {
+        String type = status >= 400 ? "application/problem+json" : "application/json";
+        answers.put(method + " " + path, new Answer(status, type, body));
+        return this;
+    }
+
+    FakeSlateServer answerText(String method, String path, int status, String body) {
+        answers.put(method + " " + path, new Answer(status, "text/plain", body));
+        return this;
+    }
+
+    Recorded last() {
+        return requests.get(requests.size() - 1);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String path = exchange.getRequestURI().getRawPath();
+        requests.add(new Recorded(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders()), body));
+        Answer answer = answers.getOrDefault(exchange.getRequestMethod() + " " + path,
+                new Answer(404, "application/problem+json",
+                        "{\"code\":\"NOT_FOUND\",\"status\":404,\"detail\":\"no route " + path + "\"}"));
+        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+        exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.slate.api.query;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.slate.engine.query.OnlineQueryRequest;
+import java.util.List;
+import java.util.Map;
+
+/** Wire form of {@code POST /v1/query/online} and {@code /bulk} (DESIGN §5). Unknown fields are rejected. */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record OnlineQueryBody(
+        @JsonProperty("inputs") Map<String, Object> inputs,
+        @JsonProperty("outputs") List<String> outputs,
+        @JsonProperty("staleness") Map<String, String> staleness,
+        @JsonProperty("now") String now,
+        @JsonProperty("include_meta") Boolean includeMeta,
+        @JsonProperty("explain") Boolean explain,
+        @JsonProperty("query_name") String queryName) {
+
+    OnlineQueryRequest toRequest() {
+        return new OnlineQueryRequest(inputs, outputs, staleness, now, includeMeta != null && includeMeta, explain != null && explain, queryName);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.slate.api.wiring;
+
+import dev.slate.engine.source.SecretResolver;
+import dev.slate.model.spec.SecretReference;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Resolves {@code ${secret:NAME}} from, in order: a file {@code NAME} in the secrets directory (how
+ * Kubernetes mounts Secrets), then the configuration key {@code slate.secret.NAME} (which includes
+ * the environment variable {@code SLATE_SECRET_NAME}); and {@code ${env:NAME}} from the process
+ * environment. Values are never logged; errors name only the missing reference.
+ */
+final class ConfigSecretResolver implements SecretResolver {
+
+    private final Optional<Path> secretsDir;
+    private final Function<String, Optional<String>> config;
+    private final Function<String, String> env;
+
+    ConfigSecretResolver(Optional<Path> secretsDir, Function<String, Optional<String>> config, Function<String, String> env) {
+        this.secretsDir = secretsDir;
+        this.config = config;
+        this.env = env;
+    }
+
+    @Override
+    public String resolve(String text) {
+        return switch (SecretReference.parse(text)) {
+            case SecretReference.Plain p -> p.value();
+            case SecretReference.Env e -> {
+                String v = env.apply(e.name());
+                if (v == null) {
+                    throw new IllegalArgumentException("environment variable " + e.name() + " is not set (referenced as " + e.text() + ")");
+                }
+                yield v;
+            }
+            case SecretReference.Secret s -> fromDir(s.name()).or(() -> config.apply("slate.secret." + s.name()))
+                    .orElseThrow(() -> new IllegalArgumentException("secret '" + s.name() + "' is not configured (referenced as " + s.text()
+                            + "); provide it as file " + s.name() + " in slate.secrets.dir or as config slate.secret." + s.name()));
+        };
+    }
+
+    private Optional<String> fromDir(String name) {
+        if (secretsDir.isEmpty()) {
+            return Optional.empty();
+        }
+        Path f = secretsDir.get().resolve(name).normalize();
+        if (!f.startsWith(secretsDir.get()) || !Files.isRegularFile(f)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(f, StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.slate.api.wiring;
+
+import dev.slate.engine.query.ServingState;
+import dev.slate.model.deploy.ActiveDeployment;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/** Swaps the serving snapshot when the metadata plane publishes a newly active deployment. */
+@ApplicationScoped
+class ServingStateUpdater {
+
+    private static final Logger LOG = Logger.getLogger(ServingStateUpdater.class);
+
+    private final ServingState state;
+
+    ServingStateUpdater(ServingState state) {
+        this.state = state;
+    }
+
+    void onActivated(@Observes ActiveDeployment deployment) {
+        state.install(deployment);
+        LOG.infof("environment %s now serves %s v%d (deployment %s, %d features)", deployment.environment(),
+                deployment.graph().project(), deployment.version(), deployment.deploymentId(), deployment.graph().features().size());
+    }
+}

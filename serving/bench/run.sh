@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Slate serving benchmark (docs/benchmarks.md).
+#
+#   serving/bench/run.sh [--rebuild] [benchmark options]
+#
+# Picks a JDK (Temurin 25 when present, else JAVA_HOME, else java on the PATH; 21 or newer),
+# builds what is missing, starts the packaged appliance on a free loopback port against the local
+# PostgreSQL and Redis, runs dev.slate.bench.ServingBenchmark, stops the appliance and leaves
+#   serving/bench/target/bench-results.json   the results
+#   serving/bench/target/appliance.log        the appliance's log
+#
+# Benchmark options are passed through (see --help), e.g. --quick, --scenario a, --rate-b 20.
+# With --url URL the script uses an appliance that is already running and starts none; with
+# --baseline-only it measures only the raw Redis/PostgreSQL baselines.
+#
+# Environment: SLATE_BENCH_PG_HOST/PORT/DB/USER (default 127.0.0.1, 5432, test, postgres),
+# SLATE_BENCH_REDIS_URL (default redis://127.0.0.1:6379), SLATE_BENCH_APPLIANCE_OPTS (extra JVM
+# options for the appliance), SLATE_BENCH_GENERATOR_OPTS (extra JVM options for the generator).
+set -euo pipefail
+
+SCRIPT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
+ROOT="$(cd "$(dirname "$SCRIPT")/../.." && pwd)"
+cd "$ROOT"
+
+PG_HOST="${SLATE_BENCH_PG_HOST:-127.0.0.1}"
+PG_PORT="${SLATE_BENCH_PG_PORT:-5432}"
+PG_DB="${SLATE_BENCH_PG_DB:-test}"
+PG_USER="${SLATE_BENCH_PG_USER:-postgres}"
+REDIS_URL="${SLATE_BENCH_REDIS_URL:-redis://127.0.0.1:6379}"
+TARGET_DIR="$ROOT/serving/bench/target"
+APP_JAR="$ROOT/appliance/target/quarkus-app/quarkus-run.jar"
+BENCH_JAR="$ROOT/serving/bench/target/slate-serving-bench-0.1.0-SNAPSHOT.jar"
+APP_LOG="$TARGET_DIR/appliance.log"
+
+rebuild=false
+help=false
+start_appliance=true
+bench_args=()
+for arg in "$@"; do
+  case "$arg" in
+    --rebuild) rebuild=true ;;
+    --baseline-only) start_appliance=false; bench_args+=("$arg") ;;
+    --url|--url=*) start_appliance=false; bench_args+=("$arg") ;;
+    --help|-h) help=true ;;
+    *) bench_args+=("$arg") ;;
+  esac
+done
+
+log() { printf '[run.sh] %s\n' "$*"; }
+
+# ---- JDK: Temurin 25 when present, else JAVA_HOME, else java on the PATH (21 or newer)
+pick_java() {
+  local candidate
+  for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk-arm64 /usr/lib/jvm/temurin-25-jdk; do
+    if [[ -x "$candidate/bin/java" ]]; then
+      export JAVA_HOME="$candidate"
+      return
+    fi
+  done
+  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
+    return
+  fi
+  if command -v java >/dev/null 2>&1; then
+    JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+    export JAVA_HOME
+    return
+  fi
+  echo "run.sh: no JDK found; install a JDK 21 or newer (Temurin 25 preferred) or set JAVA_HOME" >&2
+  exit 1
+}
+pick_java
+JAVA="$JAVA_HOME/bin/java"
+java_major="$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')"
+if [[ -z "$java_major" || "$java_major" -lt 21 ]]; then
+  echo "run.sh: $JAVA is Java ${java_major:-?}; Slate needs 21 or newer" >&2
+  exit 1
+fi
+log "JDK: $JAVA_HOME (Java $java_major)"
+
+if $help; then
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$SCRIPT"
+  if [[ -f "$BENCH_JAR" ]]; then
+    echo
+    "$JAVA" -jar "$BENCH_JAR" --help
+  fi
+  exit 0
+fi
+
+# ---- Build what is missing
+if $rebuild || [[ ! -f "$BENCH_JAR" ]] || { $start_appliance && [[ ! -f "$APP_JAR" ]]; }; then
+  log "building (./mvnw -B -q -DskipTests install) ..."
+  ./mvnw -B -q -DskipTests install
+fi
+[[ -f "$BENCH_JAR" ]] || { echo "run.sh: $BENCH_JAR was not built" >&2; exit 1; }
+mkdir -p "$TARGET_DIR"
+
+# ---- The machine: both processes share it (no pinning: with 2 cores there is nothing to spare)
+cores="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')"
+load="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')"
+log "machine: $cores cores, load average $load; the load generator and the appliance share these cores"
+if [[ "$load" != "?" ]] && awk -v l="$load" 'BEGIN { exit !(l > 1.0) }'; then
+  log "WARNING: the machine is busy (load $load): other work competes with the benchmark and its numbers"
+fi
+
+http_status() { # http_status PORT PATH -> prints the HTTP status code, or nothing
+  local port="$1" path="$2" line
+  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 0
+  printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$path" >&3
+  IFS=' ' read -r -t 5 _ line _ <&3 || true
+  exec 3<&- 3>&-
+  printf '%s' "$line"
+}
+
+free_port() {
+  local port
+  for port in $(seq 18080 18199); do
+    if ! { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+    exec 3<&- 3>&-
+  done
+  echo "run.sh: no free port in 18080-18199" >&2
+  exit 1
+}
+
+APP_PID=""
+stop_appliance() {
+  if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
+    log "stopping the appliance (pid $APP_PID)"
+    kill "$APP_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      kill -0 "$APP_PID" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -9 "$APP_PID" 2>/dev/null || true
+  fi
+}
+trap stop_appliance EXIT
+trap 'exit 130' INT TERM
+
+if $start_appliance; then
+  [[ -f "$APP_JAR" ]] || { echo "run.sh: $APP_JAR was not built" >&2; exit 1; }
+  PORT="$(free_port)"
+  log "starting the appliance on 127.0.0.1:$PORT (log: $APP_LOG)"
+  # shellcheck disable=SC2086
+  "$JAVA" --enable-native-access=ALL-UNNAMED ${SLATE_BENCH_APPLIANCE_OPTS:-} \
+    -Dslate.embedded=false \
+    -Dslate.http.host=127.0.0.1 -Dslate.http.port="$PORT" \
+    -Dslate.db.host="$PG_HOST" -Dslate.db.port="$PG_PORT" -Dslate.db.name="$PG_DB" -Dslate.db.username="$PG_USER" \
+    -Dslate.redis.url="$REDIS_URL" \
+    -Dslate.secret.bench_db_url="postgresql://$PG_HOST:$PG_PORT/$PG_DB" \
+    -Dslate.secret.bench_db_user="$PG_USER" \
+    -jar "$APP_JAR" >"$APP_LOG" 2>&1 &
+  APP_PID=$!
+  ready=false
+  for _ in $(seq 1 240); do
+    if ! kill -0 "$APP_PID" 2>/dev/null; then
+      echo "run.sh: the appliance exited during startup; last lines of $APP_LOG:" >&2
+      tail -n 30 "$APP_LOG" >&2
+      exit 1
+    fi
+    if [[ "$(http_status "$PORT" /q/health/ready)" == "200" ]]; then
+      ready=true
+      break
+    fi
+    sleep 0.25
+  done
+  if ! $ready; then
+    echo "run.sh: the appliance is not ready after 60 s; last lines of $APP_LOG:" >&2
+    tail -n 30 "$APP_LOG" >&2
+    exit 1
+  fi
+  log "appliance ready"
+  bench_args=(--url "http://127.0.0.1:$PORT" "${bench_args[@]}")
+fi
+
+set +e
+# shellcheck disable=SC2086
+"$JAVA" -Xms256m -Xmx512m ${SLATE_BENCH_GENERATOR_OPTS:-} -jar "$BENCH_JAR" \
+  --pg-host "$PG_HOST" --pg-port "$PG_PORT" --pg-database "$PG_DB" --pg-user "$PG_USER" --redis "$REDIS_URL" \
+  --output "$TARGET_DIR/bench-results.json" "${bench_args[@]}"
+status=$?
+set -e
+exit "$status"

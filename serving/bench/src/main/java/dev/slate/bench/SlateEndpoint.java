@@ -1,0 +1,23 @@
+package dev.slate.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+/** Where the appliance listens and which environment the benchmark works in. */
+record SlateEndpoint(String host, int port, String environment) {
+
+    static final String ENVIRONMENT_HEADER = "X-Slate-Environment";
+
+    SlateEndpoint {
+        requireNonNull(host, "host is null");
+        requireNonNull(environment, "environment is null");
+    }
+
+    /** Fresh request options (callers may add headers) for {@code method path}, with the environment header. */
+    RequestOptions request(HttpMethod method, String path) {
+        return new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
+                .putHeader(ENVIRONMENT_HEADER, environment);
+    }
+}

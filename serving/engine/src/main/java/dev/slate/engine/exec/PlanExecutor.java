@@ -1,0 +1,384 @@
+package dev.slate.engine.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.engine.plan.Plan;
+import dev.slate.engine.plan.PlanStep;
+import dev.slate.engine.plan.PlannedFeature;
+import dev.slate.engine.plan.StoreReadGroup;
+import dev.slate.model.FeatureId;
+import dev.slate.model.error.ErrorCode;
+import dev.slate.model.graph.ExpressionEvaluationException;
+import dev.slate.model.graph.FeatureGraph;
+import dev.slate.storage.spi.EntityRef;
+import dev.slate.storage.spi.OnlineRead;
+import dev.slate.storage.spi.OnlineStore;
+import dev.slate.storage.spi.OnlineWrite;
+import dev.slate.storage.spi.StoredValue;
+import dev.slate.storage.spi.ValueConversionException;
+import dev.slate.storage.spi.Values;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a plan for one or more rows: one online-store round trip for every row, then only the steps
+ * whose outputs are still missing, each as soon as its inputs are ready (independent steps run
+ * concurrently), then an asynchronous write-back of what was computed.
+ *
+ * <p>Failures stay per feature: a failing or slow resolver marks its outputs (and what depends on
+ * them) with an error; everything else is still answered. An unreachable online store degrades to
+ * computing everything.
+ */
+public final class PlanExecutor {
+
+    private final OnlineStore store;
+    private final ResolverRunner runner;
+    private final QueryObserver observer;
+    private final Duration storeTimeout;
+
+    public PlanExecutor(OnlineStore store, ResolverRunner runner, QueryObserver observer, Duration storeTimeout) {
+        this.store = requireNonNull(store, "store is null");
+        this.runner = requireNonNull(runner, "runner is null");
+        this.observer = requireNonNull(observer, "observer is null");
+        this.storeTimeout = requireNonNull(storeTimeout, "storeTimeout is null");
+    }
+
+    /**
+     * @param inputRows per row, the input values in {@code plan.inputSlots()} order, already converted
+     *     to canonical form
+     */
+    public QueryObserver observer() {
+        return observer;
+    }
+
+    public CompletionStage<List<RowResult>> execute(FeatureGraph graph, String namespace, Plan plan, List<Object[]> inputRows, Instant now) {
+        int slots = plan.features().size();
+        List<RowResult> rows = new ArrayList<>(inputRows.size());
+        for (Object[] in : inputRows) {
+            RowResult r = new RowResult(new Object[slots], new FeatureError[slots], new boolean[slots], new Instant[slots]);
+            for (int i = 0; i < plan.inputSlots().length; i++) {
+                int s = plan.inputSlots()[i];
+                r.values()[s] = in[i];
+                r.observedAt()[s] = now;
+            }
+            rows.add(r);
+        }
+        return readStore(namespace, plan, rows, now)
+                .thenCompose(marked -> runSteps(graph, plan, rows, marked, now))
+                .thenApply(v -> {
+                    writeBack(namespace, plan, rows);
+                    return rows;
+                });
+    }
+
+    // ---- 1. online store ---------------------------------------------------------------------
+
+    /** Reads every row's store slots in one call; returns per row which slots are available. */
+    private CompletionStage<boolean[][]> readStore(String namespace, Plan plan, List<RowResult> rows, Instant now) {
+        boolean[][] available = new boolean[rows.size()][];
+        for (int r = 0; r < rows.size(); r++) {
+            boolean[] a = new boolean[plan.features().size()];
+            for (int s : plan.inputSlots()) {
+                a[s] = true;
+            }
+            available[r] = a;
+        }
+        if (plan.storeReads().isEmpty()) {
+            return CompletableFuture.completedFuture(available);
+        }
+        List<OnlineRead> reads = new ArrayList<>(rows.size() * plan.storeReads().size());
+        List<int[]> readIndex = new ArrayList<>(); // {row, group}
+        for (int r = 0; r < rows.size(); r++) {
+            Object[] values = rows.get(r).values();
+            for (int g = 0; g < plan.storeReads().size(); g++) {
+                StoreReadGroup group = plan.storeReads().get(g);
+                Object key = values[group.keySlot()];
+                if (key != null) {
+                    reads.add(new OnlineRead(new EntityRef(namespace, group.entity(), key), group.storeSlots()));
+                    readIndex.add(new int[] {r, g});
+                }
+            }
+        }
+        if (reads.isEmpty()) {
+            return CompletableFuture.completedFuture(available);
+        }
+        long start = System.nanoTime();
+        return store.read(reads).toCompletableFuture()
+                .orTimeout(storeTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                .handle((result, failure) -> {
+                    if (failure != null) {
+                        observer.storeFailure("read", unwrap(failure));
+                        markStoreUnavailable(plan, rows);
+                        return available;
+                    }
+                    int hits = 0;
+                    int misses = 0;
+                    for (int i = 0; i < result.size(); i++) {
+                        int[] idx = readIndex.get(i);
+                        RowResult row = rows.get(idx[0]);
+                        StoreReadGroup group = plan.storeReads().get(idx[1]);
+                        List<StoredValue> got = result.get(i);
+                        for (int j = 0; j < group.slots().length; j++) {
+                            int s = group.slots()[j];
+                            StoredValue v = got.get(j);
+                            PlannedFeature f = plan.features().get(s);
+                            if (v != null && fresh(v.observedAt(), f.staleness(), now)) {
+                                row.values()[s] = v.value();
+                                row.cacheHit()[s] = true;
+                                row.observedAt()[s] = v.observedAt();
+                                available[idx[0]][s] = true;
+                                hits++;
+                            } else {
+                                misses++;
+                            }
+                        }
+                    }
+                    observer.storeRead(hits, misses, Duration.ofNanos(System.nanoTime() - start));
+                    return available;
+                });
+    }
+
+    private static void markStoreUnavailable(Plan plan, List<RowResult> rows) {
+        for (PlannedFeature f : plan.features()) {
+            if (f.origin() == PlannedFeature.Origin.STORE) {
+                for (RowResult row : rows) {
+                    row.errors()[f.slot()] = new FeatureError(ErrorCode.UPSTREAM_FAILED, null, "online store unavailable; ingested feature " + f.node().id() + " cannot be read");
+                }
+            }
+        }
+    }
+
+    static boolean fresh(Instant observedAt, Optional<Duration> staleness, Instant now) {
+        if (observedAt.isAfter(now)) {
+            return false; // observed after the query time: not known at `now`
+        }
+        return staleness.isEmpty() || !Duration.between(observedAt, now).minus(staleness.get()).isPositive();
+    }
+
+    // ---- 2. steps ----------------------------------------------------------------------------
+
+    private CompletionStage<Void> runSteps(FeatureGraph graph, Plan plan, List<RowResult> rows, boolean[][] available, Instant now) {
+        if (plan.steps().isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (int r = 0; r < rows.size(); r++) {
+            CompletableFuture<Void> row = runRow(graph, plan, rows.get(r), available[r], now);
+            if (!row.isDone()) {
+                all.add(row);
+            }
+        }
+        return all.isEmpty() ? CompletableFuture.completedFuture(null) : CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Void> runRow(FeatureGraph graph, Plan plan, RowResult row, boolean[] available, Instant now) {
+        List<PlanStep> steps = plan.steps();
+        boolean[] needed = new boolean[steps.size()];
+        for (int s : plan.outputSlots()) {
+            need(plan, s, available, needed);
+        }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void>[] futures = new CompletableFuture[steps.size()];
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            if (!needed[i]) {
+                continue;
+            }
+            PlanStep step = steps.get(i);
+            List<CompletableFuture<Void>> deps = new ArrayList<>(2);
+            for (int in : step.inputSlots()) {
+                int p = plan.producerStep()[in];
+                if (p >= 0 && futures[p] != null && !futures[p].isDone() && !deps.contains(futures[p])) {
+                    deps.add(futures[p]);
+                }
+            }
+            CompletableFuture<Void> f;
+            if (deps.isEmpty()) {
+                f = runStep(graph, plan, step, row, now);
+            } else {
+                CompletableFuture<Void> ready = deps.size() == 1 ? deps.get(0) : CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new));
+                f = ready.thenCompose(v -> runStep(graph, plan, step, row, now));
+            }
+            futures[i] = f;
+            if (!f.isDone()) {
+                pending.add(f);
+            }
+        }
+        return pending.isEmpty() ? CompletableFuture.completedFuture(null) : CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+    }
+
+    private static void need(Plan plan, int slot, boolean[] available, boolean[] needed) {
+        if (available[slot]) {
+            return;
+        }
+        int p = plan.producerStep()[slot];
+        if (p < 0 || needed[p]) {
+            return;
+        }
+        needed[p] = true;
+        for (int in : plan.steps().get(p).inputSlots()) {
+            need(plan, in, available, needed);
+        }
+    }
+
+    private CompletableFuture<Void> runStep(FeatureGraph graph, Plan plan, PlanStep step, RowResult row, Instant now) {
+        FeatureError upstream = upstreamError(plan, step, row);
+        if (upstream != null) {
+            for (int s : step.outputSlots()) {
+                row.errors()[s] = upstream;
+                row.observedAt()[s] = now;
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+        return switch (step) {
+            case PlanStep.Compute c -> {
+                compute(plan, c, row, now);
+                yield CompletableFuture.completedFuture(null);
+            }
+            case PlanStep.Resolve r -> resolve(graph, plan, r, row, now);
+        };
+    }
+
+    private static FeatureError upstreamError(Plan plan, PlanStep step, RowResult row) {
+        for (int in : step.inputSlots()) {
+            FeatureError e = row.errors()[in];
+            if (e != null) {
+                FeatureId failed = plan.features().get(in).node().id();
+                String cause = e.code() == ErrorCode.UPSTREAM_FAILED ? e.message() : failed + " failed: " + e.message();
+                return new FeatureError(ErrorCode.UPSTREAM_FAILED, e.resolver(), cause.startsWith("input ") ? cause : "input " + cause);
+            }
+        }
+        return null;
+    }
+
+    private static void compute(Plan plan, PlanStep.Compute c, RowResult row, Instant now) {
+        int out = c.outputSlot();
+        PlannedFeature f = plan.features().get(out);
+        row.observedAt()[out] = now;
+        Object[] values = row.values();
+        try {
+            Object v = c.expression().evaluate(id -> {
+                for (int in : c.inputSlots()) {
+                    if (plan.features().get(in).node().id().equals(id)) {
+                        return values[in];
+                    }
+                }
+                throw new IllegalStateException("expression reads undeclared dependency " + id);
+            }, now);
+            values[out] = Values.coerce(f.node().type(), v);
+        } catch (ExpressionEvaluationException | ValueConversionException e) {
+            row.errors()[out] = new FeatureError(ErrorCode.RESOLVER_FAILED, f.node().id().toString(), "expression failed: " + e.getMessage());
+        }
+    }
+
+    private CompletableFuture<Void> resolve(FeatureGraph graph, Plan plan, PlanStep.Resolve r, RowResult row, Instant now) {
+        Object[] params = new Object[r.inputSlots().length];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = row.values()[r.inputSlots()[i]];
+        }
+        long start = System.nanoTime();
+        String name = r.resolver().name();
+        CompletableFuture<Map<String, Object>> call;
+        try {
+            call = runner.run(graph, r.resolver(), params).toCompletableFuture();
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        return call.orTimeout(r.resolver().timeout().toNanos(), TimeUnit.NANOSECONDS)
+                .handle((result, failure) -> {
+                    Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    int[] outs = r.outputSlots();
+                    if (failure != null) {
+                        Throwable cause = unwrap(failure);
+                        FeatureError e;
+                        if (cause instanceof TimeoutException) {
+                            observer.resolverRun(name, took, QueryObserver.Outcome.TIMED_OUT);
+                            e = new FeatureError(ErrorCode.RESOLVER_TIMED_OUT, name, "resolver " + name + " did not answer within "
+                                    + r.resolver().timeout().toMillis() + " ms");
+                        } else {
+                            observer.resolverRun(name, took, QueryObserver.Outcome.FAILED);
+                            e = new FeatureError(ErrorCode.RESOLVER_FAILED, name, "resolver " + name + " failed: " + safeMessage(cause));
+                        }
+                        for (int s : outs) {
+                            row.errors()[s] = e;
+                            row.observedAt()[s] = now;
+                        }
+                        return null;
+                    }
+                    observer.resolverRun(name, took, QueryObserver.Outcome.OK);
+                    for (int i = 0; i < outs.length; i++) {
+                        int s = outs[i];
+                        row.observedAt()[s] = now;
+                        String column = r.outputColumns().get(i);
+                        Object raw = result.get(column);
+                        try {
+                            row.values()[s] = Values.coerce(plan.features().get(s).node().type(), raw);
+                        } catch (ValueConversionException e) {
+                            row.errors()[s] = new FeatureError(ErrorCode.RESOLVER_FAILED, name, "column " + column + ": " + e.getMessage());
+                        }
+                    }
+                    return null;
+                });
+    }
+
+    private static String safeMessage(Throwable t) {
+        if (t instanceof ResolverFailure) {
+            return t.getMessage();
+        }
+        return t.getClass().getSimpleName();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    // ---- 3. write-back -----------------------------------------------------------------------
+
+    private void writeBack(String namespace, Plan plan, List<RowResult> rows) {
+        List<OnlineWrite> writes = null;
+        for (PlannedFeature f : plan.features()) {
+            if (!f.writeBack()) {
+                continue;
+            }
+            int s = f.slot();
+            for (RowResult row : rows) {
+                if (row.cacheHit()[s] || row.errors()[s] != null || row.observedAt()[s] == null) {
+                    continue; // served from the store, failed, or not needed for this row
+                }
+                Object key = row.values()[f.keySlot()];
+                if (key == null) {
+                    continue;
+                }
+                if (writes == null) {
+                    writes = new ArrayList<>();
+                }
+                writes.add(new OnlineWrite(new EntityRef(namespace, f.node().id().entity(), key),
+                        new dev.slate.storage.spi.FeatureSlot(f.node().id().name(), f.node().version(), f.node().type()),
+                        row.values()[s], row.observedAt()[s], f.node().maxStaleness()));
+            }
+        }
+        if (writes != null) {
+            try {
+                store.write(writes).whenComplete((v, failure) -> {
+                    if (failure != null) {
+                        observer.storeFailure("write", unwrap(failure));
+                    }
+                });
+            } catch (RuntimeException e) {
+                observer.storeFailure("write", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.slate.engine.exec;
+
+import java.time.Duration;
+
+/** Receives execution events for metrics. Implementations must be cheap and never throw. */
+public interface QueryObserver {
+
+    void storeRead(int hits, int misses, Duration duration);
+
+    void storeFailure(String operation, Throwable cause);
+
+    void resolverRun(String resolver, Duration duration, Outcome outcome);
+
+    /** A whole query finished ({@code bulk} for bulk queries), with its row and output counts. */
+    void queryCompleted(boolean bulk, int rows, int outputs, int featureErrors, Duration duration);
+
+    enum Outcome { OK, FAILED, TIMED_OUT }
+
+    QueryObserver NONE = new QueryObserver() {
+        @Override
+        public void storeRead(int hits, int misses, Duration duration) {
+        }
+
+        @Override
+        public void storeFailure(String operation, Throwable cause) {
+        }
+
+        @Override
+        public void resolverRun(String resolver, Duration duration, Outcome outcome) {
+        }
+
+        @Override
+        public void queryCompleted(boolean bulk, int rows, int outputs, int featureErrors, Duration duration) {
+        }
+    };
+}

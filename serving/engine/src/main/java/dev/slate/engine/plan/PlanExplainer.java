@@ -1,0 +1,87 @@
+package dev.slate.engine.plan;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+final class PlanExplainer {
+
+    private PlanExplainer() {
+    }
+
+    static String explain(Plan plan) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("plan ").append(plan.hash()).append('\n');
+        sb.append("  inputs:  ").append(names(plan, plan.inputSlots())).append('\n');
+        sb.append("  outputs: ").append(names(plan, plan.outputSlots())).append('\n');
+        if (!plan.shape().staleness().isEmpty()) {
+            sb.append("  staleness overrides: ").append(plan.shape().staleness().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + format(Optional.of(e.getValue())))
+                    .collect(Collectors.joining(", "))).append('\n');
+        }
+        if (plan.storeReads().isEmpty()) {
+            sb.append("1. online store: nothing to read\n");
+        } else {
+            sb.append("1. online store read, one round trip:\n");
+            for (StoreReadGroup g : plan.storeReads()) {
+                sb.append("     ").append(g.entity()).append(" by ").append(plan.features().get(g.keySlot()).node().id()).append(": ");
+                sb.append(Arrays.stream(g.slots()).mapToObj(s -> {
+                    PlannedFeature f = plan.features().get(s);
+                    return f.node().id().name() + " (" + (f.origin() == PlannedFeature.Origin.STORE ? "ingested, " : "") + "fresh " + format(f.staleness()) + ")";
+                }).collect(Collectors.joining(", "))).append('\n');
+            }
+        }
+        if (plan.steps().isEmpty()) {
+            sb.append("2. steps: none\n");
+        } else {
+            sb.append("2. steps for what the store does not have fresh (independent steps run concurrently):\n");
+            int i = 0;
+            for (PlanStep step : plan.steps()) {
+                sb.append("     ").append(String.format("%2d", i++)).append(". ");
+                switch (step) {
+                    case PlanStep.Resolve r -> sb.append("resolve ").append(r.resolver().name())
+                            .append(" on ").append(r.resolver().source())
+                            .append(" (timeout ").append(format(Optional.of(r.resolver().timeout()))).append(")")
+                            .append(" with ").append(names(plan, r.inputSlots()))
+                            .append(" -> ").append(names(plan, r.outputSlots()));
+                    case PlanStep.Compute c -> sb.append("compute ").append(plan.features().get(c.outputSlot()).node().id())
+                            .append(" = ").append(c.expression().text())
+                            .append(c.inputSlots().length == 0 ? "" : " with " + names(plan, c.inputSlots()));
+                }
+                sb.append('\n');
+            }
+        }
+        String writes = plan.features().stream().filter(PlannedFeature::writeBack).map(f -> f.node().id().toString()).collect(Collectors.joining(", "));
+        sb.append("3. write back to the online store (async): ").append(writes.isEmpty() ? "nothing" : writes).append('\n');
+        return sb.toString();
+    }
+
+    private static String names(Plan plan, int[] slots) {
+        return Arrays.stream(slots).mapToObj(s -> plan.features().get(s).node().id().toString()).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    static String format(Optional<Duration> d) {
+        if (d.isEmpty()) {
+            return "forever";
+        }
+        Duration v = d.get();
+        if (v.isZero()) {
+            return "0s";
+        }
+        long ms = v.toMillis();
+        if (ms % 86_400_000L == 0) {
+            return ms / 86_400_000L + "d";
+        }
+        if (ms % 3_600_000L == 0) {
+            return ms / 3_600_000L + "h";
+        }
+        if (ms % 60_000L == 0) {
+            return ms / 60_000L + "m";
+        }
+        if (ms % 1000L == 0) {
+            return ms / 1000L + "s";
+        }
+        return ms + "ms";
+    }
+}

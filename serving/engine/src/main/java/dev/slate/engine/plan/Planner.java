@@ -1,0 +1,195 @@
+package dev.slate.engine.plan;
+
+import dev.slate.model.FeatureId;
+import dev.slate.model.graph.EntityNode;
+import dev.slate.model.graph.FeatureGraph;
+import dev.slate.model.graph.FeatureNode;
+import dev.slate.model.graph.Producer;
+import dev.slate.model.graph.ResolverNode;
+import dev.slate.storage.spi.FeatureSlot;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the plan for one query shape against one graph: walks back from the outputs to the given
+ * inputs, collecting the resolvers and expressions needed, and decides what to read from the online
+ * store first. Pure: the same graph and shape always give the same plan.
+ */
+public final class Planner {
+
+    private final FeatureGraph graph;
+
+    public Planner(FeatureGraph graph) {
+        this.graph = java.util.Objects.requireNonNull(graph, "graph is null");
+    }
+
+    public Plan plan(QueryShape shape) throws PlanningException {
+        return new Builder(shape).build();
+    }
+
+    private final class Builder {
+        private final QueryShape shape;
+        private final Map<FeatureId, Integer> slots = new LinkedHashMap<>();
+        private final List<FeatureNode> nodes = new ArrayList<>();
+        private final List<PlannedFeature.Origin> origins = new ArrayList<>();
+        private final List<Object> stepKeys = new ArrayList<>(); // ResolverNode or FeatureId (compute), in topological order
+        private final Map<Object, Integer> stepIndex = new LinkedHashMap<>();
+
+        Builder(QueryShape shape) {
+            this.shape = shape;
+        }
+
+        Plan build() throws PlanningException {
+            for (FeatureId in : shape.inputs()) {
+                slot(in, PlannedFeature.Origin.INPUT);
+            }
+            for (FeatureId out : shape.outputs()) {
+                visit(out, out);
+            }
+            // Steps, now that all slots are known.
+            List<PlanStep> steps = new ArrayList<>();
+            int[] producer = new int[slots.size()];
+            Arrays.fill(producer, -1);
+            for (Object key : stepKeys) {
+                PlanStep step;
+                if (key instanceof ResolverNode r) {
+                    List<Integer> outs = new ArrayList<>();
+                    List<String> cols = new ArrayList<>();
+                    for (ResolverNode.Output o : r.outputs()) {
+                        Integer s = slots.get(o.feature());
+                        if (s != null && origins.get(s) == PlannedFeature.Origin.STEP) {
+                            outs.add(s);
+                            cols.add(o.column());
+                        }
+                    }
+                    step = new PlanStep.Resolve(r, r.parameters().stream().mapToInt(slots::get).toArray(),
+                            outs.stream().mapToInt(Integer::intValue).toArray(), cols);
+                } else {
+                    FeatureId id = (FeatureId) key;
+                    Producer.Computed c = (Producer.Computed) graph.features().get(id).producer();
+                    step = new PlanStep.Compute(c.expression(), c.dependencies().stream().mapToInt(slots::get).toArray(), slots.get(id));
+                }
+                for (int s : step.outputSlots()) {
+                    producer[s] = steps.size();
+                }
+                steps.add(step);
+            }
+
+            List<PlannedFeature> features = new ArrayList<>(nodes.size());
+            Map<String, List<Integer>> readsByEntity = new LinkedHashMap<>();
+            for (int s = 0; s < nodes.size(); s++) {
+                FeatureNode n = nodes.get(s);
+                Optional<Duration> staleness = shape.staleness().containsKey(n.id())
+                        ? Optional.of(shape.staleness().get(n.id())) : n.maxStaleness();
+                int keySlot = keySlot(n.id().entity());
+                PlannedFeature.Origin origin = origins.get(s);
+                boolean readable = keySlot >= 0 && origin != PlannedFeature.Origin.INPUT;
+                boolean read = readable && (origin == PlannedFeature.Origin.STORE
+                        || (n.cacheable() && staleness.map(d -> !d.isZero()).orElse(true)));
+                boolean writeBack = origin == PlannedFeature.Origin.STEP && keySlot >= 0 && n.cacheable();
+                if (origin == PlannedFeature.Origin.STORE && keySlot < 0) {
+                    EntityNode e = graph.entities().get(n.id().entity());
+                    throw new PlanningException("missing input " + e.key() + " (key of entity " + e.name()
+                            + "): needed to read ingested feature " + n.id());
+                }
+                features.add(new PlannedFeature(n, s, origin, staleness, read, writeBack, keySlot));
+                if (read) {
+                    readsByEntity.computeIfAbsent(n.id().entity(), k -> new ArrayList<>()).add(s);
+                }
+            }
+            List<StoreReadGroup> reads = new ArrayList<>();
+            for (Map.Entry<String, List<Integer>> e : readsByEntity.entrySet()) {
+                int[] rs = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+                List<FeatureSlot> storeSlots = new ArrayList<>(rs.length);
+                for (int s : rs) {
+                    FeatureNode n = nodes.get(s);
+                    storeSlots.add(new FeatureSlot(n.id().name(), n.version(), n.type()));
+                }
+                reads.add(new StoreReadGroup(e.getKey(), keySlot(e.getKey()), rs, storeSlots));
+            }
+            int[] inputSlots = shape.inputs().stream().mapToInt(slots::get).toArray();
+            int[] outputSlots = shape.outputs().stream().mapToInt(slots::get).toArray();
+            Plan draft = new Plan("pending", shape, features, inputSlots, outputSlots, steps, producer, reads);
+            return new Plan(hash(draft.explain()), shape, features, inputSlots, outputSlots, steps, producer, reads);
+        }
+
+        private int keySlot(String entity) {
+            EntityNode e = graph.entities().get(entity);
+            Integer s = e == null ? null : slots.get(e.key());
+            return s != null && origins.get(s) == PlannedFeature.Origin.INPUT ? s : -1;
+        }
+
+        private int slot(FeatureId id, PlannedFeature.Origin origin) {
+            Integer existing = slots.get(id);
+            if (existing != null) {
+                return existing;
+            }
+            FeatureNode n = graph.features().get(id);
+            if (n == null) {
+                throw new IllegalArgumentException("unknown feature " + id);
+            }
+            int s = nodes.size();
+            slots.put(id, s);
+            nodes.add(n);
+            origins.add(origin);
+            return s;
+        }
+
+        /** Depth-first; adds steps in post-order so that every step comes after the steps it needs. */
+        private void visit(FeatureId id, FeatureId requestedFor) throws PlanningException {
+            if (slots.containsKey(id)) {
+                return;
+            }
+            FeatureNode n = graph.features().get(id);
+            switch (n.producer()) {
+                case Producer.EntityKey k -> throw new PlanningException("missing input " + id + " (key of entity " + id.entity()
+                        + ") needed for " + requestedFor);
+                case Producer.Ingested i -> slot(id, PlannedFeature.Origin.STORE);
+                case Producer.Computed c -> {
+                    slot(id, PlannedFeature.Origin.STEP);
+                    for (FeatureId dep : c.dependencies()) {
+                        visit(dep, requestedFor);
+                    }
+                    addStep(id);
+                }
+                case Producer.Resolved r -> {
+                    ResolverNode resolver = graph.resolvers().get(r.resolver());
+                    slot(id, PlannedFeature.Origin.STEP);
+                    if (!stepIndex.containsKey(resolver)) {
+                        stepIndex.put(resolver, -1); // visiting: guards against re-entry while its inputs are planned
+                        for (FeatureId param : resolver.parameters()) {
+                            visit(param, requestedFor);
+                        }
+                        stepIndex.remove(resolver);
+                        addStep(resolver);
+                    }
+                }
+            }
+        }
+
+        private void addStep(Object key) {
+            if (!stepIndex.containsKey(key)) {
+                stepIndex.put(key, stepKeys.size());
+                stepKeys.add(key);
+            }
+        }
+    }
+
+    private static String hash(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package dev.slate.engine.query;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.engine.exec.PlanExecutor;
+import dev.slate.engine.exec.RowResult;
+import dev.slate.engine.plan.Plan;
+import dev.slate.engine.plan.PlanStep;
+import dev.slate.engine.plan.PlannedFeature;
+import dev.slate.engine.plan.PlanningException;
+import dev.slate.engine.plan.QueryShape;
+import dev.slate.model.Durations;
+import dev.slate.model.FeatureId;
+import dev.slate.model.Suggestions;
+import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.SlateException;
+import dev.slate.model.graph.FeatureGraph;
+import dev.slate.model.graph.FeatureNode;
+import dev.slate.model.graph.Producer;
+import dev.slate.storage.spi.ValueConversionException;
+import dev.slate.storage.spi.Values;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Answers online queries: binds the request against the environment's active snapshot, takes the
+ * plan for its shape, executes it and assembles the answer. Request mistakes fail the whole
+ * request with a {@link SlateException}; everything that goes wrong per feature is reported per
+ * feature.
+ */
+public final class OnlineQueryService {
+
+    private final ServingState state;
+    private final PlanExecutor executor;
+    private final QueryLimits limits;
+    private final Clock clock;
+
+    public OnlineQueryService(ServingState state, PlanExecutor executor, QueryLimits limits, Clock clock) {
+        this.state = requireNonNull(state, "state is null");
+        this.executor = requireNonNull(executor, "executor is null");
+        this.limits = requireNonNull(limits, "limits is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public CompletionStage<QueryAnswer> query(String environment, OnlineQueryRequest request) {
+        return run(environment, request, false);
+    }
+
+    public CompletionStage<QueryAnswer> queryBulk(String environment, OnlineQueryRequest request) {
+        return run(environment, request, true);
+    }
+
+    private CompletionStage<QueryAnswer> run(String environment, OnlineQueryRequest request, boolean bulk) {
+        long start = System.nanoTime();
+        ServingSnapshot snapshot = state.snapshot(environment).orElseThrow(() -> new SlateException(ErrorCode.NO_ACTIVE_DEPLOYMENT,
+                "environment '" + environment + "' has no active deployment; deploy a project first (POST /v1/deployments)"));
+        FeatureGraph graph = snapshot.deployment().graph();
+        BoundRequest bound = bind(graph, request, bulk);
+        Plan plan;
+        try {
+            plan = snapshot.plan(QueryShape.of(bound.inputs.keySet(), bound.outputs, bound.staleness));
+        } catch (PlanningException e) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, e.getMessage());
+        }
+        List<Object[]> rows = bound.rows(plan);
+        return executor.execute(graph, environment, plan, rows, bound.now).thenApply(results -> {
+            List<List<FeatureValue>> answer = new ArrayList<>(results.size());
+            int failed = 0;
+            for (RowResult r : results) {
+                List<FeatureValue> values = values(plan, r);
+                for (FeatureValue v : values) {
+                    if (v.error() != null) {
+                        failed++;
+                    }
+                }
+                answer.add(values);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            executor.observer().queryCompleted(bulk, results.size(), plan.outputSlots().length, failed, took);
+            String explain = request.explain() ? plan.explain() + executed(plan, results) : null;
+            return new QueryAnswer(queryId(), environment, snapshot.deployment(), plan.hash(), answer, took, explain);
+        });
+    }
+
+    private static List<FeatureValue> values(Plan plan, RowResult r) {
+        int[] outs = plan.outputSlots();
+        List<FeatureValue> values = new ArrayList<>(outs.length);
+        for (int s : outs) {
+            PlannedFeature f = plan.features().get(s);
+            Object pkey = f.keySlot() >= 0 ? r.values()[f.keySlot()] : null;
+            values.add(new FeatureValue(f.node().id(), r.errors()[s] == null ? r.values()[s] : null, pkey,
+                    r.observedAt()[s], producedBy(f), r.cacheHit()[s], r.errors()[s]));
+        }
+        return values;
+    }
+
+    private static String producedBy(PlannedFeature f) {
+        if (f.origin() == PlannedFeature.Origin.INPUT) {
+            return "input";
+        }
+        return switch (f.node().producer()) {
+            case Producer.Resolved r -> r.resolver();
+            case Producer.Computed c -> "expression";
+            case Producer.Ingested i -> "ingested";
+            case Producer.EntityKey k -> "input";
+        };
+    }
+
+    private static String executed(Plan plan, List<RowResult> results) {
+        int reads = 0;
+        int hits = 0;
+        Set<String> ran = new LinkedHashSet<>();
+        for (RowResult r : results) {
+            for (PlannedFeature f : plan.features()) {
+                if (f.readFromStore()) {
+                    reads++;
+                    if (r.cacheHit()[f.slot()]) {
+                        hits++;
+                    }
+                }
+            }
+            for (int i = 0; i < plan.steps().size(); i++) {
+                PlanStep step = plan.steps().get(i);
+                int out = step.outputSlots().length > 0 ? step.outputSlots()[0] : -1;
+                if (out >= 0 && r.observedAt()[out] != null && !r.cacheHit()[out]) {
+                    ran.add(switch (step) {
+                        case PlanStep.Resolve res -> "resolve " + res.resolver().name();
+                        case PlanStep.Compute c -> "compute " + plan.features().get(c.outputSlot()).node().id();
+                    });
+                }
+            }
+        }
+        return "this request: " + hits + " of " + reads + " store reads fresh; ran " + (ran.isEmpty() ? "no steps" : String.join(", ", ran)) + "\n";
+    }
+
+    private static String queryId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return String.format("q_%016x%08x", r.nextLong(), r.nextInt());
+    }
+
+    // ---- binding ------------------------------------------------------------------------------
+
+    private BoundRequest bind(FeatureGraph graph, OnlineQueryRequest request, boolean bulk) {
+        if (request.outputs().isEmpty()) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "'outputs' must name at least one feature");
+        }
+        if (request.outputs().size() > limits.maxOutputs()) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "too many outputs: " + request.outputs().size() + " (at most " + limits.maxOutputs() + ")");
+        }
+        if (request.inputs().isEmpty()) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "'inputs' must give at least one feature, e.g. the entity key");
+        }
+        if (request.inputs().size() > limits.maxInputs()) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "too many inputs: " + request.inputs().size() + " (at most " + limits.maxInputs() + ")");
+        }
+        List<Map<String, Object>> problems = new ArrayList<>();
+        Map<FeatureId, List<Object>> inputs = new TreeMap<>();
+        int rowCount = bulk ? -1 : 1;
+        for (Map.Entry<String, Object> e : request.inputs().entrySet()) {
+            FeatureNode node = resolveName(graph, e.getKey(), "inputs", problems);
+            if (node == null) {
+                continue;
+            }
+            List<Object> column;
+            if (bulk) {
+                if (!(e.getValue() instanceof List<?> list)) {
+                    problems.add(problem("inputs", e.getKey(), "a bulk query needs a list of values per input, got " + Values.describe(e.getValue())));
+                    continue;
+                }
+                if (rowCount >= 0 && list.size() != rowCount) {
+                    problems.add(problem("inputs", e.getKey(), "has " + list.size() + " values but other inputs have " + rowCount + "; every input needs one value per row"));
+                    continue;
+                }
+                rowCount = list.size();
+                if (rowCount > limits.maxBulkRows()) {
+                    throw new SlateException(ErrorCode.INVALID_QUERY, "too many rows: " + rowCount + " (at most " + limits.maxBulkRows() + ")");
+                }
+                column = new ArrayList<>(list.size());
+                for (int i = 0; i < list.size(); i++) {
+                    column.add(coerceInput(node, list.get(i), "inputs", e.getKey() + "[" + i + "]", problems));
+                }
+            } else {
+                column = new ArrayList<>(1);
+                column.add(coerceInput(node, e.getValue(), "inputs", e.getKey(), problems));
+            }
+            inputs.put(node.id(), column);
+        }
+        List<FeatureId> outputs = new ArrayList<>(request.outputs().size());
+        Set<FeatureId> seen = new TreeSet<>();
+        for (String name : request.outputs()) {
+            if (name == null) {
+                problems.add(problem("outputs", "null", "output names must be strings"));
+                continue;
+            }
+            FeatureNode node = resolveName(graph, name, "outputs", problems);
+            if (node != null && seen.add(node.id())) {
+                outputs.add(node.id());
+            }
+        }
+        Map<FeatureId, Duration> staleness = new HashMap<>();
+        for (Map.Entry<String, String> e : request.staleness().entrySet()) {
+            FeatureNode node = resolveName(graph, e.getKey(), "staleness", problems);
+            if (node == null) {
+                continue;
+            }
+            try {
+                staleness.put(node.id(), Durations.parse(e.getValue()));
+            } catch (IllegalArgumentException ex) {
+                problems.add(problem("staleness", e.getKey(), ex.getMessage()));
+            }
+        }
+        Instant now = clock.instant();
+        if (request.now() != null) {
+            try {
+                now = Values.toInstant(request.now());
+            } catch (ValueConversionException ex) {
+                problems.add(problem("now", request.now(), ex.getMessage()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            boolean unknownOutput = problems.stream().allMatch(p -> "outputs".equals(p.get("field")) && String.valueOf(p.get("message")).startsWith("unknown feature"));
+            String summary = problems.size() == 1 ? problems.get(0).get("message").toString() : problems.size() + " problems in the query; see errors";
+            throw new SlateException(unknownOutput ? ErrorCode.RESOLVER_NOT_FOUND : ErrorCode.INVALID_QUERY, summary, problems);
+        }
+        return new BoundRequest(inputs, outputs, staleness, now, Math.max(rowCount, 0));
+    }
+
+    private static Object coerceInput(FeatureNode node, Object raw, String field, String name, List<Map<String, Object>> problems) {
+        if (raw == null) {
+            if (node.producer() instanceof Producer.EntityKey) {
+                problems.add(problem(field, name, "key " + node.id() + " must not be null"));
+            }
+            return null;
+        }
+        try {
+            return Values.coerce(node.type(), raw);
+        } catch (ValueConversionException e) {
+            problems.add(problem(field, name, node.id() + ": " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private static FeatureNode resolveName(FeatureGraph graph, String name, String field, List<Map<String, Object>> problems) {
+        FeatureNode node = FeatureId.parse(name).flatMap(graph::feature).orElse(null);
+        if (node != null) {
+            return node;
+        }
+        List<String> all = new ArrayList<>(graph.features().size());
+        for (FeatureId id : graph.features().keySet()) {
+            all.add(id.qualified());
+        }
+        String shown = name.length() > 80 ? name.substring(0, 77) + "..." : name;
+        problems.add(problem(field, shown, "unknown feature '" + shown + "'" + Suggestions.didYouMean(name, all)));
+        return null;
+    }
+
+    private static Map<String, Object> problem(String field, String name, String message) {
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put("field", field);
+        p.put("name", name);
+        p.put("message", message);
+        return p;
+    }
+
+    private record BoundRequest(Map<FeatureId, List<Object>> inputs, List<FeatureId> outputs, Map<FeatureId, Duration> staleness, Instant now, int rowCount) {
+        /** Rows of input values in the plan's input slot order (the shape's sorted input order). */
+        List<Object[]> rows(Plan plan) {
+            List<List<Object>> columns = new ArrayList<>(plan.shape().inputs().size());
+            for (FeatureId id : plan.shape().inputs()) {
+                columns.add(inputs.get(id));
+            }
+            List<Object[]> rows = new ArrayList<>(rowCount);
+            for (int r = 0; r < rowCount; r++) {
+                Object[] row = new Object[columns.size()];
+                for (int c = 0; c < row.length; c++) {
+                    row[c] = columns.get(c).get(r);
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package dev.slate.model.compile;
+
+import dev.slate.model.FeatureId;
+import dev.slate.model.FeatureTypes;
+import dev.slate.model.ProblemCode;
+import dev.slate.model.Problems;
+import dev.slate.model.SourceLocation;
+import dev.slate.model.Suggestions;
+import dev.slate.model.cel.CelEnvironment;
+import dev.slate.model.cel.CelExpression;
+import dev.slate.model.graph.EntityNode;
+import dev.slate.model.graph.FeatureGraph;
+import dev.slate.model.graph.FeatureNode;
+import dev.slate.model.graph.Producer;
+import dev.slate.model.graph.ResolverNode;
+import dev.slate.model.spec.EntitySpec;
+import dev.slate.model.spec.FeatureSpec;
+import dev.slate.model.spec.ProjectSpec;
+import dev.slate.model.spec.ResolverSpec;
+import dev.slate.model.spec.SourceSpec;
+import dev.slate.storage.spi.FeatureType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Binds a declared project into a {@link FeatureGraph}: entity keys, one producer per feature,
+ * resolvers bound to entities, expressions compiled, no cycles, versions computed. Every problem is
+ * reported; the graph is built only when there is none.
+ */
+public final class GraphCompiler {
+    private final ProjectSpec spec;
+    private final Problems problems;
+    private final boolean allResolversRead;
+    private final Map<String, SourceSpec> sources = new LinkedHashMap<>();
+    private final Map<String, EntityScope> entities = new LinkedHashMap<>();
+    private final Map<String, EntityNode> entityNodes = new LinkedHashMap<>();
+    private final Map<String, BoundResolver> resolvers = new LinkedHashMap<>();
+    private final Set<String> resolverNames = new HashSet<>();
+    private final Set<FeatureId> coveredByUnsupported = new HashSet<>();
+    private final Map<FeatureId, Producer> producers = new LinkedHashMap<>();
+    private final Map<FeatureId, CelExpression> expressions = new LinkedHashMap<>();
+    private boolean resolversComplete;
+
+    private GraphCompiler(ProjectSpec spec, Problems problems, boolean allResolversRead) {
+        this.spec = spec;
+        this.problems = problems;
+        this.allResolversRead = allResolversRead;
+    }
+
+    /**
+     * @param allResolversRead false when reading dropped a broken resolver entry; features without a
+     *     producer are then not reported (they may be that resolver's outputs)
+     * @return the graph, or empty when any problem was found (all added to {@code problems})
+     */
+    public static Optional<FeatureGraph> compile(ProjectSpec spec, String contentHash, boolean allResolversRead, Problems problems) {
+        return new GraphCompiler(spec, problems, allResolversRead).run(contentHash);
+    }
+
+    private Optional<FeatureGraph> run(String contentHash) {
+        bindSources();
+        bindEntities();
+        bindResolvers();
+        assignProducers();
+        compileExpressions();
+        Map<FeatureId, List<FeatureId>> edges = dependencies();
+        for (List<FeatureId> cycle : Cycles.find(edges)) {
+            FeatureId first = cycle.getFirst();
+            problems.add(featureSpec(first).location(), ProblemCode.CYCLE, "features depend on each other in a circle: "
+                    + String.join(" -> ", cycle.stream().map(FeatureId::qualified).toList()));
+        }
+        if (!problems.isEmpty()) {
+            return Optional.empty();
+        }
+        FeatureVersions versions = new FeatureVersions(edges, this::versionInput);
+        Map<FeatureId, FeatureNode> features = new LinkedHashMap<>();
+        for (EntityScope entity : entities.values()) {
+            for (FeatureSpec f : entity.features().values()) {
+                FeatureId id = new FeatureId(entity.name(), f.name());
+                FeatureType type = f.type().orElseThrow();
+                Optional<Duration> staleness = f.maxStaleness().or(() -> entity.spec().maxStaleness());
+                features.put(id, new FeatureNode(id, type, staleness, producers.get(id), versions.of(id), f.tags(), f.location()));
+            }
+        }
+        Map<String, ResolverNode> resolverNodes = new LinkedHashMap<>();
+        resolvers.forEach((name, r) -> resolverNodes.put(name, r.toNode()));
+        return Optional.of(new FeatureGraph(spec.project(), contentHash, entityNodes, features, resolverNodes, sources));
+    }
+
+    // ---- sources and entities ----
+
+    private void bindSources() {
+        for (SourceSpec s : spec.sources()) {
+            SourceSpec first = sources.putIfAbsent(s.name(), s);
+            if (first != null) {
+                problems.add(s.location(), ProblemCode.DUPLICATE_NAME, "source '" + s.name() + "' is declared twice (first at " + first.location() + ")");
+            }
+        }
+    }
+
+    private void bindEntities() {
+        for (EntitySpec e : spec.entities()) {
+            if (entities.containsKey(e.name())) {
+                problems.add(e.location(), ProblemCode.DUPLICATE_NAME, "entity '" + e.name() + "' is declared twice (first at "
+                        + entities.get(e.name()).spec().location() + "); declare each entity once, with all its features");
+                continue;
+            }
+            EntityScope scope = EntityScope.of(e);
+            entities.put(e.name(), scope);
+            if (e.key().isEmpty()) {
+                continue; // MISSING_FIELD already reported
+            }
+            String key = e.key().get();
+            FeatureSpec keyFeature = scope.features().get(key);
+            if (keyFeature == null) {
+                problems.add(e.keyLocation(), ProblemCode.INVALID_KEY, "key '" + key + "' of entity " + e.name() + " is not one of its features"
+                        + Suggestions.didYouMean(key, scope.features().keySet()) + "; declare it under features, e.g. " + key + ": int");
+                continue;
+            }
+            if (keyFeature.unsupported().isPresent() || keyFeature.expression().isPresent() || keyFeature.ingested()) {
+                problems.add(keyFeature.location(), ProblemCode.INVALID_KEY, "key feature " + e.name() + "." + key
+                        + " is given by every query; it cannot have an expression, be ingested or be a relation");
+                continue;
+            }
+            if (keyFeature.type().isEmpty()) {
+                continue; // UNKNOWN_TYPE already reported
+            }
+            FeatureType type = keyFeature.type().get();
+            if (type != FeatureType.Scalar.INT && type != FeatureType.Scalar.STRING) {
+                problems.add(keyFeature.location(), ProblemCode.INVALID_KEY, "key feature " + e.name() + "." + key + " has type "
+                        + FeatureTypes.spelling(type) + "; an entity key must be int or string");
+                continue;
+            }
+            entityNodes.put(e.name(), new EntityNode(e.name(), new FeatureId(e.name(), key), type, e.maxStaleness(), e.location()));
+        }
+    }
+
+    // ---- resolvers ----
+
+    private void bindResolvers() {
+        ResolverBinder binder = new ResolverBinder(entities, sources, problems);
+        resolversComplete = allResolversRead;
+        for (ResolverSpec r : spec.resolvers()) {
+            if (!resolverNames.add(r.name())) {
+                problems.add(r.location(), ProblemCode.DUPLICATE_NAME, "resolver '" + r.name() + "' is declared twice; resolver names must be unique");
+                resolversComplete = false; // its outputs would otherwise be reported as having no resolver
+                continue;
+            }
+            switch (r) {
+                case ResolverSpec.Sql sql -> binder.bind(sql).ifPresentOrElse(b -> resolvers.put(b.name(), b), () -> resolversComplete = false);
+                case ResolverSpec.Unsupported u -> {
+                    for (ResolverSpec.Named output : u.outputs()) {
+                        FeatureId.parse(output.name())
+                                .or(() -> u.resolves().map(entity -> new FeatureId(entity, output.name())))
+                                .ifPresent(coveredByUnsupported::add);
+                    }
+                    if (u.outputs().isEmpty()) {
+                        resolversComplete = false;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- producers ----
+
+    private record Claim(String what, SourceLocation location, Producer producer) {
+    }
+
+    private void assignProducers() {
+        Map<FeatureId, List<Claim>> resolved = new LinkedHashMap<>();
+        for (BoundResolver r : resolvers.values()) {
+            for (ResolverNode.Output o : r.outputs()) {
+                resolved.computeIfAbsent(o.feature(), k -> new ArrayList<>())
+                        .add(new Claim("resolver " + r.name(), r.outputLocations().get(o.feature()), new Producer.Resolved(r.name())));
+            }
+        }
+        for (EntityScope entity : entities.values()) {
+            for (FeatureSpec f : entity.features().values()) {
+                if (f.unsupported().isPresent()) {
+                    continue;
+                }
+                FeatureId id = new FeatureId(entity.name(), f.name());
+                if (entity.key().filter(f.name()::equals).isPresent()) {
+                    producers.put(id, new Producer.EntityKey());
+                    continue;
+                }
+                List<Claim> claims = new ArrayList<>();
+                if (f.ingested()) {
+                    claims.add(new Claim("ingested: true", f.location(), new Producer.Ingested()));
+                }
+                if (f.expression().isPresent()) {
+                    claims.add(new Claim("an expression", f.location(), null));
+                }
+                claims.addAll(resolved.getOrDefault(id, List.of()));
+                if (claims.size() > 1) {
+                    problems.add(claims.get(1).location(), ProblemCode.AMBIGUOUS_RESOLVER, "feature " + id + " has more than one producer ("
+                            + String.join(", ", claims.stream().map(Claim::what).toList()) + "); a feature is produced exactly one way");
+                } else if (claims.isEmpty()) {
+                    if (resolversComplete && !coveredByUnsupported.contains(id) && entityNodes.containsKey(entity.name())) {
+                        problems.add(f.location(), ProblemCode.NO_RESOLVER, "feature " + id + " has no resolver: select it in a resolver's SQL,"
+                                + " give it an expression, or declare it {type: " + f.type().map(FeatureTypes::spelling).orElse("...") + ", ingested: true}");
+                    }
+                } else if (claims.getFirst().producer() != null) {
+                    producers.put(id, claims.getFirst().producer());
+                }
+            }
+        }
+    }
+
+    private void compileExpressions() {
+        for (EntityScope entity : entities.values()) {
+            if (entity.features().values().stream().noneMatch(f -> f.expression().isPresent() && f.unsupported().isEmpty())) {
+                continue;
+            }
+            Map<String, Optional<FeatureType>> variables = new LinkedHashMap<>();
+            entity.features().values().stream().filter(f -> f.unsupported().isEmpty()).forEach(f -> variables.put(f.name(), f.type()));
+            CelEnvironment environment = new CelEnvironment(entity.name(), variables);
+            for (FeatureSpec f : entity.features().values()) {
+                if (f.expression().isEmpty() || f.unsupported().isPresent()) {
+                    continue;
+                }
+                FeatureId id = new FeatureId(entity.name(), f.name());
+                var text = f.expression().get();
+                CelEnvironment.Result result = environment.compile(id, text.text(), f.type());
+                for (CelEnvironment.Issue issue : result.issues()) {
+                    ProblemCode code = issue.kind() == CelEnvironment.Issue.Kind.UNKNOWN_FEATURE ? ProblemCode.UNKNOWN_FEATURE : ProblemCode.BAD_EXPRESSION;
+                    problems.add(text.locate(issue.line() - 1, issue.column()), code, "expression of " + id + ": " + issue.message());
+                }
+                result.expression().ifPresent(e -> {
+                    expressions.put(id, e);
+                    if (!producers.containsKey(id) && !f.ingested() && entity.key().filter(f.name()::equals).isEmpty()) {
+                        producers.put(id, new Producer.Computed(e));
+                    }
+                });
+            }
+        }
+    }
+
+    // ---- dependencies and versions ----
+
+    private Map<FeatureId, List<FeatureId>> dependencies() {
+        Map<FeatureId, List<FeatureId>> edges = new LinkedHashMap<>();
+        for (EntityScope entity : entities.values()) {
+            for (FeatureSpec f : entity.features().values()) {
+                FeatureId id = new FeatureId(entity.name(), f.name());
+                Producer p = producers.get(id);
+                List<FeatureId> deps = switch (p) {
+                    case Producer.Computed c -> c.dependencies();
+                    case Producer.Resolved r -> resolvers.get(r.resolver()).parameters();
+                    case null, default -> List.of();
+                };
+                edges.put(id, deps);
+            }
+        }
+        return edges;
+    }
+
+    /** What defines a feature's values, apart from its dependencies' versions. */
+    private List<String> versionInput(FeatureId id) {
+        FeatureSpec f = featureSpec(id);
+        String type = f.type().map(FeatureTypes::spelling).orElse("?");
+        return switch (producers.get(id)) {
+            case Producer.EntityKey k -> List.of("key", type);
+            case Producer.Ingested i -> List.of("ingested", type);
+            case Producer.Computed c -> List.of("expression", type, c.expression().text());
+            case Producer.Resolved r -> {
+                BoundResolver b = resolvers.get(r.resolver());
+                yield List.of("resolver", type, b.spec().source(), b.statement().sql(), id.name());
+            }
+        };
+    }
+
+    private FeatureSpec featureSpec(FeatureId id) {
+        return entities.get(id.entity()).features().get(id.name());
+    }
+}

@@ -1,0 +1,22 @@
+package dev.slate.model.graph;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.model.FeatureId;
+import dev.slate.model.SourceLocation;
+import dev.slate.storage.spi.FeatureType;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * An entity class: its primary key feature (type int or string) and its default max staleness.
+ */
+public record EntityNode(String name, FeatureId key, FeatureType keyType, Optional<Duration> maxStaleness, SourceLocation location) {
+    public EntityNode {
+        requireNonNull(name, "name is null");
+        requireNonNull(key, "key is null");
+        requireNonNull(keyType, "keyType is null");
+        requireNonNull(maxStaleness, "maxStaleness is null");
+        requireNonNull(location, "location is null");
+    }
+}

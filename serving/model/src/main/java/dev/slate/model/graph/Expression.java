@@ -1,0 +1,27 @@
+package dev.slate.model.graph;
+
+import dev.slate.model.FeatureId;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A compiled expression. The same instance evaluates online and offline, so the two cannot disagree.
+ * Thread-safe.
+ */
+public interface Expression {
+
+    /** The source text, as written. */
+    String text();
+
+    /** The features the expression reads, in a stable order. */
+    List<FeatureId> dependencies();
+
+    /**
+     * Evaluates with the given dependency values (canonical Java representation; may be null) and
+     * query time {@code now}. Returns the value in the feature's canonical representation.
+     *
+     * @throws ExpressionEvaluationException when evaluation fails (e.g. index out of range, null input)
+     */
+    Object evaluate(Function<FeatureId, Object> values, Instant now) throws ExpressionEvaluationException;
+}

@@ -1,0 +1,45 @@
+package dev.slate.model.graph;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.model.FeatureId;
+import dev.slate.model.spec.SourceSpec;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A validated, compiled feature project: what Slate computes from what the user declared.
+ * Immutable; serving reads one snapshot per request.
+ *
+ * @param project project name
+ * @param contentHash SHA-256 (hex) over the project's files, stable across file order
+ * @param entities entities by name, in declaration order
+ * @param features every feature by id, in declaration order
+ * @param resolvers resolvers by name, in declaration order
+ * @param sources sources by name (secret references unresolved)
+ */
+public record FeatureGraph(
+        String project,
+        String contentHash,
+        Map<String, EntityNode> entities,
+        Map<FeatureId, FeatureNode> features,
+        Map<String, ResolverNode> resolvers,
+        Map<String, SourceSpec> sources) {
+
+    public FeatureGraph {
+        requireNonNull(project, "project is null");
+        requireNonNull(contentHash, "contentHash is null");
+        entities = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(entities));
+        features = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(features));
+        resolvers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(resolvers));
+        sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
+    }
+
+    public Optional<FeatureNode> feature(FeatureId id) {
+        return Optional.ofNullable(features.get(id));
+    }
+
+    public Optional<EntityNode> entity(String name) {
+        return Optional.ofNullable(entities.get(name));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.slate.model.graph;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.model.FeatureId;
+import dev.slate.model.SourceLocation;
+import dev.slate.storage.spi.FeatureType;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One feature in the compiled graph.
+ *
+ * @param maxStaleness effective bound: the feature's own, else its entity's; empty = no bound
+ *     (cached values never go stale); {@code Duration.ZERO} = never cached
+ * @param version short hash of everything that defines how this feature's value is computed
+ *     (type, producer, resolver SQL and source, expression text); used to slot cached values
+ * @param tags free-form tags (e.g. {@code pii})
+ */
+public record FeatureNode(
+        FeatureId id,
+        FeatureType type,
+        Optional<Duration> maxStaleness,
+        Producer producer,
+        String version,
+        Set<String> tags,
+        SourceLocation location) {
+
+    public FeatureNode {
+        requireNonNull(id, "id is null");
+        requireNonNull(type, "type is null");
+        requireNonNull(maxStaleness, "maxStaleness is null");
+        requireNonNull(producer, "producer is null");
+        requireNonNull(version, "version is null");
+        tags = Set.copyOf(tags);
+        requireNonNull(location, "location is null");
+    }
+
+    /** True when values of this feature may be served from the online store. */
+    public boolean cacheable() {
+        return maxStaleness.map(d -> !d.isZero()).orElse(true) && !(producer instanceof Producer.EntityKey);
+    }
+}

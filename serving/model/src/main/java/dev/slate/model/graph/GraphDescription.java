@@ -1,0 +1,128 @@
+package dev.slate.model.graph;
+
+import dev.slate.model.Durations;
+import dev.slate.model.FeatureId;
+import dev.slate.model.FeatureTypes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON-friendly views of a {@link FeatureGraph} (plain maps and lists; keys in snake_case) for
+ * {@code GET /v1/graph} and {@code GET /v1/features}. Secret references and source URLs are not
+ * included.
+ */
+public final class GraphDescription {
+    private GraphDescription() {
+    }
+
+    /**
+     * The DAG: {@code {project, content_hash, entities[], nodes[], edges[]}}. Nodes are features
+     * ({@code id: "feature:user.email"}) and resolvers ({@code id: "resolver:user_profile"}); an edge
+     * {@code {from, to}} means "to" needs "from" (a resolver needs its parameters, a resolver fills its
+     * outputs, an expression needs its inputs).
+     */
+    public static Map<String, Object> graph(FeatureGraph graph) {
+        List<Object> entities = new ArrayList<>();
+        for (EntityNode e : graph.entities().values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", e.name());
+            m.put("key", e.key().qualified());
+            m.put("key_type", FeatureTypes.spelling(e.keyType()));
+            m.put("max_staleness", e.maxStaleness().map(Durations::format).orElse(null));
+            entities.add(m);
+        }
+        List<Object> nodes = new ArrayList<>();
+        List<Object> edges = new ArrayList<>();
+        for (FeatureNode f : graph.features().values()) {
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("id", featureNodeId(f.id()));
+            node.put("kind", "feature");
+            node.putAll(feature(f));
+            nodes.add(node);
+            if (f.producer() instanceof Producer.Computed c) {
+                for (FeatureId dep : c.dependencies()) {
+                    edges.add(edge(featureNodeId(dep), featureNodeId(f.id())));
+                }
+            }
+        }
+        for (ResolverNode r : graph.resolvers().values()) {
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("id", "resolver:" + r.name());
+            node.put("kind", "resolver");
+            node.put("name", r.name());
+            node.put("entity", r.entity());
+            node.put("source", r.source());
+            node.put("inputs", r.parameters().stream().map(FeatureId::qualified).toList());
+            node.put("outputs", r.outputs().stream().map(o -> o.feature().qualified()).toList());
+            node.put("timeout", Durations.format(r.timeout()));
+            node.put("sql", r.sql());
+            nodes.add(node);
+            for (FeatureId p : r.parameters()) {
+                edges.add(edge(featureNodeId(p), "resolver:" + r.name()));
+            }
+            for (ResolverNode.Output o : r.outputs()) {
+                edges.add(edge("resolver:" + r.name(), featureNodeId(o.feature())));
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("project", graph.project());
+        out.put("content_hash", graph.contentHash());
+        out.put("entities", entities);
+        out.put("nodes", nodes);
+        out.put("edges", edges);
+        return out;
+    }
+
+    /** The feature catalog: one entry per feature, in declaration order (see {@link #feature}). */
+    public static List<Map<String, Object>> catalog(FeatureGraph graph) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (FeatureNode f : graph.features().values()) {
+            out.add(feature(f));
+        }
+        return out;
+    }
+
+    /**
+     * One feature: {@code {name, entity, type, producer, resolver?, expression?, inputs?,
+     * max_staleness, cacheable, version, tags}}; {@code producer} is one of {@code key},
+     * {@code ingested}, {@code resolver}, {@code expression}; {@code max_staleness} is null when
+     * unbounded.
+     */
+    public static Map<String, Object> feature(FeatureNode f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", f.id().qualified());
+        m.put("entity", f.id().entity());
+        m.put("type", FeatureTypes.spelling(f.type()));
+        switch (f.producer()) {
+            case Producer.EntityKey k -> m.put("producer", "key");
+            case Producer.Ingested i -> m.put("producer", "ingested");
+            case Producer.Resolved r -> {
+                m.put("producer", "resolver");
+                m.put("resolver", r.resolver());
+            }
+            case Producer.Computed c -> {
+                m.put("producer", "expression");
+                m.put("expression", c.expression().text());
+                m.put("inputs", c.dependencies().stream().map(FeatureId::qualified).toList());
+            }
+        }
+        m.put("max_staleness", f.maxStaleness().map(Durations::format).orElse(null));
+        m.put("cacheable", f.cacheable());
+        m.put("version", f.version());
+        m.put("tags", f.tags().stream().sorted().toList());
+        return m;
+    }
+
+    private static String featureNodeId(FeatureId id) {
+        return "feature:" + id.qualified();
+    }
+
+    private static Map<String, Object> edge(String from, String to) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("from", from);
+        m.put("to", to);
+        return m;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.slate.model.graph;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.model.FeatureId;
+import dev.slate.model.SourceLocation;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A SQL resolver bound against the graph.
+ *
+ * @param entity the entity whose features it reads and writes
+ * @param source the source name (a key of {@link FeatureGraph#sources()})
+ * @param sql the SQL as written, with {@code :name} parameters
+ * @param positionalSql the same SQL with parameters replaced by {@code $1..$n} (PostgreSQL style)
+ * @param parameters the feature bound to each positional parameter, in order ($1 first)
+ * @param outputs result column to feature, in select-list order
+ * @param timeout how long one execution may take
+ */
+public record ResolverNode(
+        String name,
+        String entity,
+        String source,
+        String sql,
+        String positionalSql,
+        List<FeatureId> parameters,
+        List<Output> outputs,
+        Duration timeout,
+        SourceLocation location) {
+
+    public ResolverNode {
+        requireNonNull(name, "name is null");
+        requireNonNull(entity, "entity is null");
+        requireNonNull(source, "source is null");
+        requireNonNull(sql, "sql is null");
+        requireNonNull(positionalSql, "positionalSql is null");
+        parameters = List.copyOf(parameters);
+        outputs = List.copyOf(outputs);
+        requireNonNull(timeout, "timeout is null");
+        requireNonNull(location, "location is null");
+    }
+
+    /** A selected column and the feature it fills. */
+    public record Output(String column, FeatureId feature) {
+        public Output {
+            requireNonNull(column, "column is null");
+            requireNonNull(feature, "feature is null");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.slate.model.parse;
+
+import dev.slate.model.SourceLocation;
+import dev.slate.model.spec.EntitySpec;
+import dev.slate.model.spec.ProjectSpec;
+import dev.slate.model.spec.ResolverSpec;
+import dev.slate.model.spec.SourceSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Gathers what the files of one project declare, in file order. */
+final class ProjectSpecBuilder {
+    private String project;
+    private SourceLocation projectLocation;
+    private final List<SourceSpec> sources = new ArrayList<>();
+    private final List<EntitySpec> entities = new ArrayList<>();
+    private final List<ResolverSpec> resolvers = new ArrayList<>();
+    private boolean resolverUnreadable;
+
+    void project(String name, SourceLocation location) {
+        this.project = name;
+        this.projectLocation = location;
+    }
+
+    void source(SourceSpec source) {
+        sources.add(source);
+    }
+
+    void entity(EntitySpec entity) {
+        entities.add(entity);
+    }
+
+    void resolver(ResolverSpec resolver) {
+        resolvers.add(resolver);
+    }
+
+    /** A resolver entry could not be read (its problem is reported). */
+    void resolverUnreadable() {
+        resolverUnreadable = true;
+    }
+
+    boolean allResolversRead() {
+        return !resolverUnreadable;
+    }
+
+    /** The project, when slate.yaml named it. */
+    Optional<ProjectSpec> build() {
+        if (project == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ProjectSpec(project, projectLocation, sources, entities, resolvers));
+    }
+}

@@ -1,0 +1,43 @@
+package dev.slate.model.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.model.SourceLocation;
+import dev.slate.storage.spi.FeatureType;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A feature as declared in an entity's {@code features}.
+ *
+ * @param type empty when the declared type was unknown (already reported)
+ * @param expression a CEL expression over the entity's features, when computed
+ * @param maxStaleness the feature's own bound, when given
+ * @param ingested filled by ingestion, never computed
+ * @param unsupported why the v1 engine cannot run this feature ({@code has_many}, {@code aggregate}), when so
+ */
+public record FeatureSpec(
+        String entity,
+        String name,
+        Optional<FeatureType> type,
+        Optional<EmbeddedText> expression,
+        Optional<Duration> maxStaleness,
+        boolean ingested,
+        Set<String> tags,
+        Optional<String> description,
+        Optional<String> unsupported,
+        SourceLocation location) {
+
+    public FeatureSpec {
+        requireNonNull(entity, "entity is null");
+        requireNonNull(name, "name is null");
+        requireNonNull(type, "type is null");
+        requireNonNull(expression, "expression is null");
+        requireNonNull(maxStaleness, "maxStaleness is null");
+        tags = Set.copyOf(tags);
+        requireNonNull(description, "description is null");
+        requireNonNull(unsupported, "unsupported is null");
+        requireNonNull(location, "location is null");
+    }
+}

@@ -1,0 +1,20 @@
+package dev.slate.model.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.model.SourceLocation;
+import java.util.List;
+
+/**
+ * Everything a project's files declare, as written (names unbound, secret references unresolved).
+ * Only {@link dev.slate.model.ProjectCompiler} turns it into a {@link dev.slate.model.graph.FeatureGraph}.
+ */
+public record ProjectSpec(String project, SourceLocation location, List<SourceSpec> sources, List<EntitySpec> entities, List<ResolverSpec> resolvers) {
+    public ProjectSpec {
+        requireNonNull(project, "project is null");
+        requireNonNull(location, "location is null");
+        sources = List.copyOf(sources);
+        entities = List.copyOf(entities);
+        resolvers = List.copyOf(resolvers);
+    }
+}

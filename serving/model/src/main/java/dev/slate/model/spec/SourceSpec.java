@@ -1,0 +1,38 @@
+package dev.slate.model.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.model.SourceLocation;
+import java.util.Optional;
+
+/** A data source as declared. Credentials are kept as written: secret references stay unresolved. */
+public sealed interface SourceSpec {
+
+    String name();
+
+    SourceLocation location();
+
+    /**
+     * A PostgreSQL database. {@code url} is {@code postgresql://host:port/db} (a {@code jdbc:} prefix is
+     * accepted); {@code username} and {@code password} may be {@code ${secret:NAME}} or {@code ${env:NAME}}.
+     */
+    record Postgres(String name, String url, Optional<String> username, Optional<String> password, int maxConnections, SourceLocation location)
+            implements SourceSpec {
+        public Postgres {
+            requireNonNull(name, "name is null");
+            requireNonNull(url, "url is null");
+            requireNonNull(username, "username is null");
+            requireNonNull(password, "password is null");
+            requireNonNull(location, "location is null");
+        }
+    }
+
+    /** Parquet files on local disk (glob relative to the project's data directory). */
+    record Parquet(String name, String path, SourceLocation location) implements SourceSpec {
+        public Parquet {
+            requireNonNull(name, "name is null");
+            requireNonNull(path, "path is null");
+            requireNonNull(location, "location is null");
+        }
+    }
+}
