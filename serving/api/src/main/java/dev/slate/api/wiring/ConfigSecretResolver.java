@@ -40,7 +40,7 @@ final class ConfigSecretResolver implements SecretResolver {
             }
             case SecretReference.Secret s -> fromDir(s.name()).or(() -> config.apply("slate.secret." + s.name()))
                     .orElseThrow(() -> new IllegalArgumentException("secret '" + s.name() + "' is not configured (referenced as " + s.text()
-                            + "); provide it as file " + s.name() + " in slate.secrets.dir or as config slate.secret." + s.name()));
+                            + "); provide it as file " + s.name() + " in slate.serving.secrets-dir or as config slate.secret." + s.name()));
         };
     }
 
