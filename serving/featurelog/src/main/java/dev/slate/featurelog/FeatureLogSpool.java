@@ -1,0 +1,221 @@
+package dev.slate.featurelog;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.storage.spi.offline.ObservedValue;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The writing half of the feature log. {@link #offer} never blocks and never fails a query: it hands
+ * the values to one writer thread through a bounded queue, or drops and counts them when the queue or
+ * the disk budget is full. The writer encodes values into the open segment as soon as they arrive, so
+ * a killed process (kill -9) loses only what was still in the queue; written records are forced to the
+ * device every {@link FeatureLogConfig#syncInterval()}. Segments are sealed by size or age; sealed
+ * segments are what {@link FeatureLogShipper} sends to the offline store. After a restart every segment
+ * left on disk is sealed and a new one is opened, so nothing written before a crash is lost.
+ */
+public final class FeatureLogSpool implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(FeatureLogSpool.class);
+    private static final List<ObservedValue> STOP = java.util.Collections.unmodifiableList(new ArrayList<>());
+
+    private final FeatureLogConfig config;
+    private final LinkedBlockingQueue<List<ObservedValue>> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong spooled = new AtomicLong();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final Thread writer;
+    private volatile long openSequence;
+    private volatile boolean closed;
+    private SpoolSegment.Writer segment;
+    private long lastSyncNanos = System.nanoTime();
+    private long lastErrorLogMillis;
+
+    public FeatureLogSpool(FeatureLogConfig config) {
+        this.config = requireNonNull(config, "config is null");
+        try {
+            Files.createDirectories(config.directory());
+            long last = -1;
+            long bytes = 0;
+            for (Path p : SpoolSegment.list(config.directory())) {
+                last = Math.max(last, SpoolSegment.sequenceOf(p));
+                bytes += Files.size(p);
+            }
+            pendingBytes.set(bytes);
+            this.segment = new SpoolSegment.Writer(config.directory(), last + 1);
+            this.openSequence = segment.sequence();
+            pendingBytes.addAndGet(segment.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the feature log spool in " + config.directory(), e);
+        }
+        this.writer = Thread.ofPlatform().name("slate-feature-log-writer").daemon(true).unstarted(this::run);
+        writer.start();
+    }
+
+    /**
+     * Takes values for the offline store. Returns false (and counts them as dropped) when the spool is
+     * closed, the memory queue is full or the disk budget is used up; never blocks.
+     */
+    public boolean offer(List<ObservedValue> values) {
+        int n = values.size();
+        if (n == 0) {
+            return true;
+        }
+        if (closed || queued.get() + n > config.queueCapacity() || pendingBytes.get() >= config.maxSpoolBytes()) {
+            dropped.addAndGet(n);
+            return false;
+        }
+        queued.addAndGet(n);
+        accepted.addAndGet(n);
+        queue.add(values);
+        return true;
+    }
+
+    /** The sequence of the segment being written; segments below it are sealed. */
+    long openSequence() {
+        return openSequence;
+    }
+
+    Path directory() {
+        return config.directory();
+    }
+
+    /** Called by the shipper when it deleted a fully shipped segment. */
+    void released(long bytes) {
+        pendingBytes.addAndGet(-bytes);
+    }
+
+    long accepted() {
+        return accepted.get();
+    }
+
+    long dropped() {
+        return dropped.get();
+    }
+
+    long queued() {
+        return queued.get();
+    }
+
+    long spooled() {
+        return spooled.get();
+    }
+
+    long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    private void run() {
+        long pollNanos = Math.min(config.syncInterval().toNanos(), config.segmentMaxAge().toNanos());
+        List<List<ObservedValue>> batch = new ArrayList<>();
+        boolean stopping = false;
+        while (!stopping) {
+            try {
+                List<ObservedValue> first = queue.poll(pollNanos, TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, 1024);
+                }
+                stopping = batch.removeIf(b -> b == STOP);
+                write(batch);
+                batch.clear();
+                maintain(stopping);
+            } catch (InterruptedException e) {
+                stopping = true;
+            } catch (IOException | RuntimeException e) {
+                logWriteFailure(e);
+                batch.clear();
+                sleepQuietly(100);
+            }
+        }
+    }
+
+    private void write(List<List<ObservedValue>> batch) throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<byte[]> payloads = new ArrayList<>();
+        for (List<ObservedValue> values : batch) {
+            for (ObservedValue v : values) {
+                payloads.add(SpoolRecordCodec.encode(v));
+            }
+        }
+        queued.addAndGet(-payloads.size());
+        long before = segment.size();
+        try {
+            segment.append(payloads);
+        } catch (IOException e) {
+            dropped.addAndGet(payloads.size());
+            throw e;
+        }
+        spooled.addAndGet(payloads.size());
+        pendingBytes.addAndGet(segment.size() - before);
+    }
+
+    private void maintain(boolean stopping) throws IOException {
+        long now = System.nanoTime();
+        boolean seal = segment.records() > 0
+                && (stopping || segment.size() >= config.segmentBytes() || segment.ageNanos() >= config.segmentMaxAge().toNanos());
+        if (seal) {
+            segment.close();
+            if (!stopping) {
+                segment = new SpoolSegment.Writer(config.directory(), segment.sequence() + 1);
+                pendingBytes.addAndGet(segment.size());
+                openSequence = segment.sequence();
+            } else {
+                openSequence = segment.sequence() + 1;
+            }
+            lastSyncNanos = now;
+        } else if (stopping) {
+            segment.close();
+            Files.deleteIfExists(segment.path());
+            pendingBytes.addAndGet(-SpoolSegment.HEADER);
+            openSequence = segment.sequence() + 1;
+        } else if (now - lastSyncNanos >= config.syncInterval().toNanos()) {
+            segment.force();
+            lastSyncNanos = now;
+        }
+    }
+
+    private void logWriteFailure(Exception e) {
+        long now = System.currentTimeMillis();
+        if (now - lastErrorLogMillis > 10_000) {
+            lastErrorLogMillis = now;
+            LOG.errorf("feature log: writing to %s failed, values are being dropped: %s", config.directory(), e.toString());
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes what is queued, seals the open segment and stops the writer thread. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.add(STOP);
+        try {
+            writer.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
