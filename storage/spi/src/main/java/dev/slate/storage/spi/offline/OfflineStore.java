@@ -1,0 +1,41 @@
+package dev.slate.storage.spi.offline;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The offline store: every observed feature value, kept with its observation time and provenance (the
+ * feature log), and point-in-time lookups over it for training sets.
+ *
+ * <p>Point-in-time semantics (DESIGN §6): for each spine row (key, t) and feature, the chosen observation
+ * is the one of that key and feature slot with the greatest {@code observedAt <= t}; when the feature has a
+ * {@code maxStaleness}, it must also satisfy {@code t - observedAt <= maxStaleness}. Of several
+ * observations with the same {@code observedAt}, the one appended later wins (within one
+ * {@link #append} call, the later element). No match gives null; every spine row appears exactly once,
+ * in spine order, duplicates included. All times are UTC instants at microsecond precision.
+ *
+ * <p>Methods block (they do file and database I/O): call them off event-loop threads. Implementations are
+ * thread-safe. Every implementation passes the contract suite in {@code slate-storage-testing}.
+ */
+public interface OfflineStore extends AutoCloseable {
+
+    Set<OfflineStoreCapability> capabilities();
+
+    /**
+     * Appends observations; when this returns, they are durable (for a {@link OfflineStoreCapability#DURABLE}
+     * store) and visible to lookups. All or nothing: on failure, none of them is visible.
+     */
+    void append(List<ObservedValue> values);
+
+    /** Answers a point-in-time query (see the class comment for the semantics). */
+    PointInTimeResult lookup(PointInTimeQuery query);
+
+    /** Removes every observation of one namespace. */
+    void dropNamespace(String namespace);
+
+    /** Checks that the store's backing services answer; throws when they do not. */
+    void ping();
+
+    @Override
+    void close();
+}
