@@ -1,0 +1,440 @@
+package dev.slate.auth.keycloak;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Runs a real Keycloak ({@code kc.sh start-dev}) on loopback for tests, {@code auth/keycloak.sh} and the
+ * standalone appliance.
+ *
+ * <p>One data directory holds one instance:
+ * <pre>
+ * DATA/credentials.properties   secrets, 0600, generated at initialization (never logged)
+ * DATA/instance.properties      how the realm was initialized (demo users or not)
+ * DATA/keycloak.state           process group and port while it runs
+ * DATA/keycloak.log             Keycloak's console output
+ * DATA/home/                    kc.home.dir: conf, lib, providers, themes link to the distribution;
+ * DATA/home/data/               H2 database and data/import/slate-realm.json (no secrets in it)
+ * </pre>
+ * Keycloak runs under {@code setsid}; {@link #stop()} signals the whole process group. The realm is
+ * imported on the first start of a data directory; later starts keep what is stored.
+ */
+public final class KeycloakServer implements AutoCloseable {
+
+    public static final int DEFAULT_PORT = 18080;
+    static final String STATE_FILE = "keycloak.state";
+    static final String INSTANCE_FILE = "instance.properties";
+    static final String LOG_FILE = "keycloak.log";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * How to start an instance. {@code port} 0 picks a free loopback port. {@code uiUrl} is where the
+     * admin UI will live (the {@code slate-ui} client's redirect URIs are {@code uiUrl/*}).
+     */
+    public record Options(
+            KeycloakDistribution distribution,
+            Path dataDir,
+            int port,
+            boolean demoUsers,
+            String uiUrl,
+            Duration startTimeout) {
+
+        public Options {
+            Objects.requireNonNull(distribution, "distribution is null");
+            dataDir = Objects.requireNonNull(dataDir, "dataDir is null").toAbsolutePath().normalize();
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("invalid port " + port);
+            }
+            Objects.requireNonNull(uiUrl, "uiUrl is null");
+            Objects.requireNonNull(startTimeout, "startTimeout is null");
+        }
+
+        public static Options of(KeycloakDistribution distribution, Path dataDir) {
+            return new Options(distribution, dataDir, DEFAULT_PORT, false, "http://127.0.0.1:8080", Duration.ofMinutes(4));
+        }
+
+        public Options withPort(int newPort) {
+            return new Options(distribution, dataDir, newPort, demoUsers, uiUrl, startTimeout);
+        }
+
+        public Options withDemoUsers(boolean demo) {
+            return new Options(distribution, dataDir, port, demo, uiUrl, startTimeout);
+        }
+
+        public Options withUiUrl(String url) {
+            return new Options(distribution, dataDir, port, demoUsers, url, startTimeout);
+        }
+
+        public Options withStartTimeout(Duration timeout) {
+            return new Options(distribution, dataDir, port, demoUsers, uiUrl, timeout);
+        }
+    }
+
+    /** What {@code keycloak.sh status} reports. */
+    public record Status(boolean running, boolean ready, long processGroup, int port, URI issuer) {
+    }
+
+    private final Path dataDir;
+    private final ProcessGroup group;
+    private final int port;
+    private final KeycloakCredentials credentials;
+    private final boolean demoUsers;
+    private final Instant launchedAt;
+    private final HttpClient http;
+    private volatile Duration startupTime;
+
+    private KeycloakServer(Path dataDir, ProcessGroup group, int port, KeycloakCredentials credentials,
+                           boolean demoUsers, Instant launchedAt) {
+        this.dataDir = dataDir;
+        this.group = group;
+        this.port = port;
+        this.credentials = credentials;
+        this.demoUsers = demoUsers;
+        this.launchedAt = launchedAt;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    /** {@link #launch} then {@link #awaitReady}; stops the process again if it does not get ready. */
+    public static KeycloakServer start(Options options) {
+        KeycloakServer server = launch(options);
+        try {
+            server.awaitReady(options.startTimeout());
+            return server;
+        } catch (RuntimeException e) {
+            server.stop();
+            throw e;
+        }
+    }
+
+    /** Prepares the data directory and starts Keycloak in the background; does not wait. */
+    public static KeycloakServer launch(Options options) {
+        Path dataDir = options.dataDir();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dataDir, e);
+        }
+        Optional<KeycloakServer> running = attach(dataDir);
+        if (running.isPresent()) {
+            throw new KeycloakException("Keycloak already runs from " + dataDir + " (process group "
+                    + running.get().group.id() + ", port " + running.get().port + ")");
+        }
+        KeycloakCredentials credentials = initializeCredentials(dataDir);
+        boolean demoUsers = initializeInstance(dataDir, options.demoUsers());
+        Path home = prepareHome(options.distribution(), dataDir);
+        RealmTemplate realm = RealmTemplate.load(demoUsers);
+        realm.writeTo(home.resolve("data/import/" + RealmTemplate.REALM + "-realm.json"));
+
+        Map<String, String> placeholders = new java.util.LinkedHashMap<>(credentials.environment());
+        placeholders.put("SLATE_UI_URL", stripTrailingSlash(options.uiUrl()));
+        Set<String> missing = new TreeSet<>(realm.placeholders());
+        missing.removeAll(placeholders.keySet());
+        if (!missing.isEmpty()) {
+            throw new KeycloakException("realm template placeholders without a value: " + missing);
+        }
+
+        int port = options.port() == 0 ? freePort() : options.port();
+        requirePortFree(port);
+        String base = "http://127.0.0.1:" + port;
+        List<String> command = List.of(
+                "setsid", "sh", options.distribution().script().toString(),
+                "-Dkc.home.dir=" + home,
+                "start-dev",
+                "--http-host=127.0.0.1",
+                "--http-port=" + port,
+                "--hostname=" + base,
+                "--import-realm");
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(dataDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve(LOG_FILE).toFile());
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("KC_") || k.startsWith("KEYCLOAK_") || k.startsWith("SLATE_")
+                || k.equals("JAVA_OPTS") || k.equals("JAVA_OPTS_APPEND"));
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.putAll(placeholders);
+        Instant launchedAt = Instant.now();
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new KeycloakException("cannot start " + options.distribution().script() + ": " + e.getMessage(), e);
+        }
+        KeycloakServer server = new KeycloakServer(dataDir, new ProcessGroup(process.pid()), port, credentials,
+                demoUsers, launchedAt);
+        server.writeState();
+        return server;
+    }
+
+    /** The instance running from {@code dataDir}, if its recorded process group is alive. */
+    public static Optional<KeycloakServer> attach(Path dataDir) {
+        Path stateFile = dataDir.resolve(STATE_FILE);
+        if (!Files.isRegularFile(stateFile)) {
+            return Optional.empty();
+        }
+        Properties state = readProperties(stateFile);
+        ProcessGroup group = new ProcessGroup(Long.parseLong(state.getProperty("process-group")));
+        if (!group.alive()) {
+            deleteQuietly(stateFile);
+            return Optional.empty();
+        }
+        KeycloakCredentials credentials = KeycloakCredentials.load(dataDir.resolve(KeycloakCredentials.FILE_NAME))
+                .orElseThrow(() -> new KeycloakException("no " + KeycloakCredentials.FILE_NAME + " in " + dataDir));
+        return Optional.of(new KeycloakServer(dataDir.toAbsolutePath().normalize(), group,
+                Integer.parseInt(state.getProperty("port")), credentials,
+                Boolean.parseBoolean(state.getProperty("demo-users")),
+                Instant.parse(state.getProperty("launched-at"))));
+    }
+
+    public static Status status(Path dataDir) {
+        return attach(dataDir)
+                .map(s -> new Status(true, s.isReady(), s.group.id(), s.port, s.issuer()))
+                .orElseGet(() -> new Status(false, false, 0, 0, null));
+    }
+
+    /** Polls the realm's discovery document until it answers with the expected issuer. */
+    public KeycloakServer awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!isReady()) {
+            if (!group.alive()) {
+                throw new KeycloakException("Keycloak exited before it was ready; last lines of "
+                        + dataDir.resolve(LOG_FILE) + ":\n" + logTail(30));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new KeycloakException("Keycloak not ready within " + timeout.toSeconds() + " s; last lines of "
+                        + dataDir.resolve(LOG_FILE) + ":\n" + logTail(30));
+            }
+            ProcessGroup.sleep(250);
+        }
+        if (startupTime == null) {
+            startupTime = Duration.between(launchedAt, Instant.now());
+        }
+        return this;
+    }
+
+    public boolean isReady() {
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(issuer() + "/.well-known/openid-configuration"))
+                            .timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return false;
+            }
+            JsonNode doc = JSON.readTree(response.body());
+            return issuer().toString().equals(doc.path("issuer").asText());
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeycloakException("interrupted", e);
+        }
+    }
+
+    /** Stops the process group (SIGTERM, then SIGKILL after 30 s). True if it is gone. */
+    public boolean stop() {
+        boolean stopped = group.stop(Duration.ofSeconds(30));
+        if (stopped) {
+            deleteQuietly(dataDir.resolve(STATE_FILE));
+        }
+        return stopped;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** {@code http://127.0.0.1:PORT/realms/slate}: the {@code iss} of every token. */
+    public URI issuer() {
+        return URI.create(baseUrl() + "/realms/" + RealmTemplate.REALM);
+    }
+
+    public KeycloakCredentials credentials() {
+        return credentials;
+    }
+
+    public boolean demoUsers() {
+        return demoUsers;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path logFile() {
+        return dataDir.resolve(LOG_FILE);
+    }
+
+    public long processGroup() {
+        return group.id();
+    }
+
+    /** Launch to ready, once {@link #awaitReady} has seen it ready. */
+    public Optional<Duration> startupTime() {
+        return Optional.ofNullable(startupTime);
+    }
+
+    public KeycloakTokens tokens() {
+        return new KeycloakTokens(issuer());
+    }
+
+    @Override
+    public String toString() {
+        return "KeycloakServer[" + baseUrl() + ", processGroup=" + group.id() + ", data=" + dataDir + "]";
+    }
+
+    private static KeycloakCredentials initializeCredentials(Path dataDir) {
+        Path file = dataDir.resolve(KeycloakCredentials.FILE_NAME);
+        Optional<KeycloakCredentials> existing = KeycloakCredentials.load(file);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (Files.exists(dataDir.resolve("home/data/h2"))) {
+            throw new KeycloakException(dataDir + " holds a Keycloak database but no " + KeycloakCredentials.FILE_NAME
+                    + ": its secrets are unknown; remove the directory to start afresh");
+        }
+        KeycloakCredentials generated = KeycloakCredentials.generate(new SecureRandom());
+        generated.store(file);
+        return generated;
+    }
+
+    /** Demo users are decided when the realm is first imported; later starts keep that choice. */
+    private static boolean initializeInstance(Path dataDir, boolean demoUsers) {
+        Path file = dataDir.resolve(INSTANCE_FILE);
+        if (Files.isRegularFile(file)) {
+            return Boolean.parseBoolean(readProperties(file).getProperty("demo-users"));
+        }
+        Properties p = new Properties();
+        p.setProperty("demo-users", Boolean.toString(demoUsers));
+        p.setProperty("keycloak-version", KeycloakDistribution.VERSION);
+        p.setProperty("initialized-at", Instant.now().toString());
+        writeProperties(file, p, "Slate Keycloak instance");
+        return demoUsers;
+    }
+
+    private static Path prepareHome(KeycloakDistribution distribution, Path dataDir) {
+        Path home = dataDir.resolve("home");
+        try {
+            Files.createDirectories(home.resolve("data/import"));
+            for (String shared : KeycloakDistribution.SHARED_DIRECTORIES) {
+                Path link = home.resolve(shared);
+                if (Files.isSymbolicLink(link)) {
+                    Files.delete(link);
+                } else if (Files.exists(link)) {
+                    throw new KeycloakException(link + " exists and is not a link into the distribution");
+                }
+                Files.createSymbolicLink(link, distribution.root().resolve(shared));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + home, e);
+        }
+        return home;
+    }
+
+    private void writeState() {
+        Properties p = new Properties();
+        p.setProperty("process-group", Long.toString(group.id()));
+        p.setProperty("port", Integer.toString(port));
+        p.setProperty("demo-users", Boolean.toString(demoUsers));
+        p.setProperty("launched-at", launchedAt.toString());
+        writeProperties(dataDir.resolve(STATE_FILE), p, "Slate Keycloak: running instance");
+    }
+
+    private String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+            List<String> tail = new ArrayList<>(all.subList(Math.max(0, all.size() - lines), all.size()));
+            return String.join("\n", tail.stream().map(this::redact).toList());
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private String redact(String line) {
+        String out = line;
+        for (String secret : credentials.secrets()) {
+            out = out.replace(secret, "<redacted>");
+        }
+        return out;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    private static void requirePortFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new KeycloakException("port " + port + " on 127.0.0.1 is in use");
+        }
+    }
+
+    private static String stripTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static Properties readProperties(Path file) {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return p;
+    }
+
+    private static void writeProperties(Path file, Properties p, String comment) {
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            p.store(out, comment);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a stale state file is detected again by attach()
+        }
+    }
+}
