@@ -3,7 +3,6 @@ package dev.slate.storage.spi.offline;
 import dev.slate.storage.spi.FeatureType;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,7 +29,7 @@ final class CanonicalValue {
                 case BOOL -> expect(s, value, value instanceof Boolean);
                 case DATETIME -> {
                     expect(s, value, value instanceof Instant);
-                    yield OfflineTimes.requireInRange((Instant) value, "datetime value").truncatedTo(ChronoUnit.MICROS);
+                    yield OfflineTimes.requireInRange((Instant) value, "datetime value");
                 }
                 case DATE -> expect(s, value, value instanceof LocalDate);
             };

@@ -1,0 +1,340 @@
+package dev.slate.storage.offline;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.storage.spi.ValueCodec;
+import dev.slate.storage.spi.offline.FeatureLookup;
+import dev.slate.storage.spi.offline.ObservedValue;
+import dev.slate.storage.spi.offline.OfflineStore;
+import dev.slate.storage.spi.offline.OfflineStoreCapability;
+import dev.slate.storage.spi.offline.OfflineTimes;
+import dev.slate.storage.spi.offline.PointInTimeQuery;
+import dev.slate.storage.spi.offline.PointInTimeResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.expressions.InclusiveMetricsEvaluator;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The offline store on an Apache Iceberg table ({@code feature_log}, layout in
+ * {@code docs/specs/offline-store-iceberg.md}): catalog metadata in PostgreSQL (Iceberg's JDBC catalog), data
+ * files in Parquet under a local warehouse directory, written and read by an embedded DuckDB. Several stores
+ * (processes) may share one table: Iceberg's optimistic commits serialise their appends, and a counter in the
+ * catalog database orders them.
+ */
+public final class IcebergOfflineStore implements OfflineStore {
+
+    private final IcebergOfflineStoreConfig config;
+    private final JdbcCatalog catalog;
+    private final TableIdentifier identifier;
+    private final Table table;
+    private final WriteSequence writeSequence;
+    private final DuckDb duckDb;
+    private final DataFileWriter writer;
+    private final Clock clock;
+    /** Guards the shared {@link Table} object: refreshes, scans planning and commits. */
+    private final ReentrantLock tableLock = new ReentrantLock();
+
+    public IcebergOfflineStore(IcebergOfflineStoreConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    IcebergOfflineStore(IcebergOfflineStoreConfig config, Clock clock) {
+        this.config = requireNonNull(config, "config is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        JdbcCatalog jdbcCatalog = null;
+        WriteSequence sequence = null;
+        DuckDb duck = null;
+        try {
+            createDirectories(config.warehousePath());
+            jdbcCatalog = new JdbcCatalog(properties -> new LocalFileIO(), null, true);
+            jdbcCatalog.initialize(config.catalogName(), catalogProperties(config));
+            identifier = TableIdentifier.of(Namespace.of(config.tableNamespace()), FeatureLogLayout.TABLE_NAME);
+            table = loadOrCreateTable(jdbcCatalog, identifier);
+            checkLayout(table);
+            sequence = new WriteSequence(config.jdbcUrl(), jdbcProperties(config), config.catalogName() + "." + identifier);
+            duck = new DuckDb();
+            writer = new DataFileWriter(duck, table.spec(), table.sortOrder(), LocalFileIO.toPath(table.location()).resolve("data"));
+        } catch (RuntimeException e) {
+            closeAll(duck, sequence, jdbcCatalog);
+            throw e;
+        }
+        this.catalog = jdbcCatalog;
+        this.writeSequence = sequence;
+        this.duckDb = duck;
+    }
+
+    private static Map<String, String> catalogProperties(IcebergOfflineStoreConfig config) {
+        Map<String, String> p = new HashMap<>();
+        p.put("uri", config.jdbcUrl());
+        p.put("warehouse", config.warehouse());
+        p.put("jdbc.user", config.jdbcUser());
+        config.jdbcPassword().ifPresent(password -> p.put("jdbc.password", password));
+        p.put("jdbc.schema-version", "V1");
+        return p;
+    }
+
+    private static Properties jdbcProperties(IcebergOfflineStoreConfig config) {
+        Properties p = new Properties();
+        p.setProperty("user", config.jdbcUser());
+        config.jdbcPassword().ifPresent(password -> p.setProperty("password", password));
+        return p;
+    }
+
+    private static Table loadOrCreateTable(JdbcCatalog catalog, TableIdentifier identifier) {
+        if (!catalog.namespaceExists(identifier.namespace())) {
+            try {
+                catalog.createNamespace(identifier.namespace());
+            } catch (AlreadyExistsException e) {
+                // created by another store at the same time
+            }
+        }
+        if (catalog.tableExists(identifier)) {
+            return catalog.loadTable(identifier);
+        }
+        try {
+            return catalog.buildTable(identifier, FeatureLogLayout.SCHEMA)
+                    .withPartitionSpec(FeatureLogLayout.SPEC)
+                    .withSortOrder(FeatureLogLayout.SORT_ORDER)
+                    .withProperties(FeatureLogLayout.TABLE_PROPERTIES)
+                    .create();
+        } catch (AlreadyExistsException e) {
+            return catalog.loadTable(identifier);
+        }
+    }
+
+    /** Refuses a table whose layout this code does not know, rather than misreading it. */
+    private static void checkLayout(Table table) {
+        String version = table.properties().get("slate.layout-version");
+        if (!Integer.toString(FeatureLogLayout.LAYOUT_VERSION).equals(version)) {
+            throw new OfflineStoreException("table " + table.name() + " has feature-log layout version " + version
+                    + "; this Slate reads version " + FeatureLogLayout.LAYOUT_VERSION, null);
+        }
+        if (!table.spec().compatibleWith(FeatureLogLayout.SPEC) || !table.schema().sameSchema(FeatureLogLayout.SCHEMA)) {
+            throw new OfflineStoreException("table " + table.name() + " does not have the feature-log schema and partitioning", null);
+        }
+    }
+
+    @Override
+    public Set<OfflineStoreCapability> capabilities() {
+        return Set.of(OfflineStoreCapability.DURABLE);
+    }
+
+    @Override
+    public void append(List<ObservedValue> values) {
+        requireNonNull(values, "values is null");
+        if (values.isEmpty()) {
+            return;
+        }
+        long firstSeq = writeSequence.reserve(values.size());
+        Instant writtenAt = clock.instant();
+        List<DataFile> files = writer.write(values, firstSeq, writtenAt);
+        tableLock.lock();
+        try {
+            AppendFiles append = table.newAppend();
+            files.forEach(append::appendFile);
+            append.set("slate.operation", "append");
+            append.commit();
+        } catch (RuntimeException e) {
+            files.forEach(DataFileWriter::deleteQuietly);
+            throw new OfflineStoreException("cannot commit " + files.size() + " data files to " + identifier + ": " + e.getMessage(), e);
+        } finally {
+            tableLock.unlock();
+        }
+    }
+
+    @Override
+    public PointInTimeResult lookup(PointInTimeQuery query) {
+        requireNonNull(query, "query is null");
+        int n = query.spine().size();
+        if (n == 0) {
+            return new PointInTimeResult(List.of());
+        }
+        List<String> keys = new ArrayList<>(n);
+        long[] inputMicros = new long[n];
+        long minInput = Long.MAX_VALUE;
+        long maxInput = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            keys.add(FeatureLogLayout.encodeKey(query.spine().get(i).key()));
+            long t = ValueCodec.toEpochMicros(query.spine().get(i).inputTime());
+            inputMicros[i] = t;
+            minInput = Math.min(minInput, t);
+            maxInput = Math.max(maxInput, t);
+        }
+        List<PointInTimeJoin.FeatureFiles> features = planFiles(query, minInput, maxInput);
+        try (DuckDBConnection c = duckDb.connect()) {
+            return PointInTimeJoin.run(c, query, keys, inputMicros, features);
+        } catch (SQLException e) {
+            throw new OfflineStoreException("point-in-time lookup failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Asks Iceberg for the data files that can hold a match of each requested feature: one scan of the current
+     * snapshot (partition pruning on namespace, entity, feature and day; metrics pruning on version, type and
+     * observation time), then each file is given to the features whose partition it is and whose filter its
+     * metrics admit.
+     */
+    private List<PointInTimeJoin.FeatureFiles> planFiles(PointInTimeQuery query, long minInput, long maxInput) {
+        long earliest = ValueCodec.toEpochMicros(OfflineTimes.MIN);
+        int count = query.features().size();
+        long[] low = new long[count];
+        List<InclusiveMetricsEvaluator> evaluators = new ArrayList<>(count);
+        List<List<String>> paths = new ArrayList<>(count);
+        Expression any = Expressions.alwaysFalse();
+        for (int f = 0; f < count; f++) {
+            FeatureLookup lookup = query.features().get(f);
+            low[f] = lookup.maxStaleness().map(d -> Math.max(earliest, minInput - PointInTimeJoin.micros(d))).orElse(earliest);
+            Expression filter = Expressions.and(
+                    Expressions.equal(FeatureLogLayout.NAMESPACE, query.namespace()),
+                    Expressions.equal(FeatureLogLayout.ENTITY, query.entity()),
+                    Expressions.equal(FeatureLogLayout.FEATURE, lookup.slot().feature()),
+                    Expressions.equal(FeatureLogLayout.FEATURE_VERSION, lookup.slot().version()),
+                    Expressions.equal(FeatureLogLayout.VALUE_TYPE, lookup.slot().type().spelling()),
+                    Expressions.greaterThanOrEqual(FeatureLogLayout.OBSERVED_AT, low[f]),
+                    Expressions.lessThanOrEqual(FeatureLogLayout.OBSERVED_AT, maxInput));
+            evaluators.add(new InclusiveMetricsEvaluator(FeatureLogLayout.SCHEMA, filter));
+            paths.add(new ArrayList<>());
+            any = Expressions.or(any, filter);
+        }
+        tableLock.lock();
+        try {
+            table.refresh();
+            if (table.currentSnapshot() != null && count > 0) {
+                int specId = table.spec().specId();
+                try (CloseableIterable<FileScanTask> tasks = table.newScan().filter(any).includeColumnStats().planFiles()) {
+                    for (FileScanTask task : tasks) {
+                        DataFile file = task.file();
+                        if (!task.deletes().isEmpty() || file.specId() != specId) {
+                            throw new OfflineStoreException("table " + identifier + " holds files this store cannot read (row-level deletes or"
+                                    + " another partitioning)", null);
+                        }
+                        String path = LocalFileIO.toPath(file.location()).toString();
+                        for (int f = 0; f < count; f++) {
+                            if (inPartition(file, query, query.features().get(f)) && evaluators.get(f).eval(file)) {
+                                paths.get(f).add(path);
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        } finally {
+            tableLock.unlock();
+        }
+        List<PointInTimeJoin.FeatureFiles> out = new ArrayList<>(count);
+        for (int f = 0; f < count; f++) {
+            out.add(new PointInTimeJoin.FeatureFiles(query.features().get(f), paths.get(f), low[f], maxInput));
+        }
+        return out;
+    }
+
+    /** A file of the table's partitioning holds one namespace, entity and feature (identity partitions 0, 1, 2). */
+    private static boolean inPartition(DataFile file, PointInTimeQuery query, FeatureLookup lookup) {
+        return query.namespace().equals(file.partition().get(0, String.class))
+                && query.entity().equals(file.partition().get(1, String.class))
+                && lookup.slot().feature().equals(file.partition().get(2, String.class));
+    }
+
+    @Override
+    public void dropNamespace(String namespace) {
+        requireNonNull(namespace, "namespace is null");
+        tableLock.lock();
+        try {
+            table.refresh();
+            if (table.currentSnapshot() == null) {
+                return;
+            }
+            // namespace is an identity partition: whole files match, so this is a metadata-only delete
+            table.newDelete().deleteFromRowFilter(Expressions.equal(FeatureLogLayout.NAMESPACE, namespace)).commit();
+        } finally {
+            tableLock.unlock();
+        }
+    }
+
+    @Override
+    public void ping() {
+        writeSequence.ping();
+    }
+
+    /** The Iceberg table identifier (for tools and tests). */
+    public String tableName() {
+        return config.catalogName() + "." + identifier;
+    }
+
+    /**
+     * Removes the table with all its files, the write sequence and, when empty, the namespace: for tests and
+     * for decommissioning. The store is closed afterwards.
+     */
+    public void dropTableAndClose() {
+        try {
+            tableLock.lock();
+            try {
+                catalog.dropTable(identifier, true);
+            } finally {
+                tableLock.unlock();
+            }
+            writeSequence.drop();
+            try {
+                catalog.dropNamespace(identifier.namespace());
+            } catch (RuntimeException e) {
+                // another table still lives in the namespace
+            }
+        } finally {
+            close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(duckDb, writeSequence, catalog);
+    }
+
+    private static void closeAll(AutoCloseable... closeables) {
+        for (AutoCloseable c : closeables) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing releases local resources only; nothing is lost
+                }
+            }
+        }
+    }
+
+    private static void createDirectories(Path path) {
+        try {
+            java.nio.file.Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create warehouse directory " + path, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IcebergOfflineStore[" + config + "]";
+    }
+}

@@ -1,0 +1,697 @@
+package dev.slate.storage.testing;
+
+import static dev.slate.storage.testing.ContractValues.FLOAT;
+import static dev.slate.storage.testing.ContractValues.INT;
+import static dev.slate.storage.testing.ContractValues.STRING;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.slate.storage.spi.FeatureSlot;
+import dev.slate.storage.spi.FeatureType;
+import dev.slate.storage.spi.StoredValue;
+import dev.slate.storage.spi.Values;
+import dev.slate.storage.spi.offline.EntityKey;
+import dev.slate.storage.spi.offline.FeatureLookup;
+import dev.slate.storage.spi.offline.ObservedValue;
+import dev.slate.storage.spi.offline.OfflineStore;
+import dev.slate.storage.spi.offline.OfflineStoreCapability;
+import dev.slate.storage.spi.offline.PointInTimeQuery;
+import dev.slate.storage.spi.offline.PointInTimeResult;
+import dev.slate.storage.spi.offline.Provenance;
+import dev.slate.storage.spi.offline.SpineRow;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.Arguments;
+
+/**
+ * The behaviour every {@link OfflineStore} must show: the point-in-time rules of DESIGN §6 and the
+ * {@link OfflineStore} class comment. A store's test extends this class and supplies {@link #createStore()};
+ * each test gets a new store and a fresh namespace, and every namespace a test touched is dropped afterwards.
+ * Tests of optional behaviour are skipped (JUnit assumptions) unless the store declares the
+ * {@link OfflineStoreCapability}.
+ */
+public abstract class OfflineStoreContract {
+
+    private static final Instant T = Instant.parse("2026-03-01T12:00:00Z");
+    private static final Duration MICRO = Duration.ofNanos(1_000);
+
+    private OfflineStore store;
+    private String namespace;
+    private final List<String> touchedNamespaces = new ArrayList<>();
+    private final List<OfflineStore> extraStores = new ArrayList<>();
+
+    /**
+     * A new store on the system under test. Called once before each test and again by tests that reopen the
+     * store; every store it returns during one test must see the same data. The contract closes them.
+     */
+    protected abstract OfflineStore createStore();
+
+    /** A namespace name no other test (or earlier run) uses. Override to add a recognisable prefix. */
+    protected String freshNamespaceName() {
+        return "contract-" + UUID.randomUUID();
+    }
+
+    @BeforeEach
+    public void openStoreAndNamespace() {
+        store = createStore();
+        namespace = newNamespace();
+    }
+
+    @AfterEach
+    public void dropNamespacesAndCloseStores() {
+        try {
+            for (String ns : touchedNamespaces) {
+                store.dropNamespace(ns);
+            }
+        } finally {
+            store.close();
+            extraStores.forEach(OfflineStore::close);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // the time rule: latest observation at or before t, within the staleness bound
+
+    @Test
+    public void anObservationExactlyAtTheInputTimeMatches() {
+        FeatureSlot score = slot("score", FLOAT);
+        append(observe("u1", score, 1.0, T));
+
+        assertThat(lookupOne(latest(score), row("u1", T))).isEqualTo(new StoredValue(1.0, T));
+    }
+
+    @Test
+    public void anObservationOneMicrosecondAfterTheInputTimeDoesNotMatch() {
+        FeatureSlot score = slot("score", FLOAT);
+        append(observe("u1", score, 1.0, T.minusSeconds(10)), observe("u1", score, 2.0, T.plus(MICRO)));
+
+        assertThat(lookupOne(latest(score), row("u1", T))).as("the later observation is not yet known at t")
+                .isEqualTo(new StoredValue(1.0, T.minusSeconds(10)));
+        assertThat(lookupOne(latest(score), row("u1", T.minusSeconds(11)))).as("before every observation").isNull();
+    }
+
+    @Test
+    public void theLatestObservationAtOrBeforeTheInputTimeWins() {
+        FeatureSlot score = slot("score", INT);
+        // appended out of time order: the observation time decides, not the append order
+        append(observe("u1", score, 3L, T.minusSeconds(1)), observe("u1", score, 1L, T.minusSeconds(30)),
+                observe("u1", score, 4L, T.plusSeconds(1)), observe("u1", score, 2L, T.minusSeconds(20)));
+
+        PointInTimeResult result = lookup(List.of(latest(score)),
+                row("u1", T.minusSeconds(25)), row("u1", T.minusSeconds(20)), row("u1", T), row("u1", T.plusSeconds(60)));
+
+        assertThat(column(result, 0)).containsExactly(
+                new StoredValue(1L, T.minusSeconds(30)), new StoredValue(2L, T.minusSeconds(20)),
+                new StoredValue(3L, T.minusSeconds(1)), new StoredValue(4L, T.plusSeconds(1)));
+    }
+
+    @Test
+    public void theStalenessBoundIsInclusive() {
+        FeatureSlot score = slot("score", FLOAT);
+        Duration bound = Duration.ofMinutes(10);
+        append(observe("exact", score, 1.0, T.minus(bound)), observe("older", score, 2.0, T.minus(bound).minus(MICRO)));
+
+        PointInTimeResult result = lookup(List.of(within(score, bound)), row("exact", T), row("older", T));
+
+        assertThat(result.get(0, 0)).as("exactly max_staleness old").isEqualTo(new StoredValue(1.0, T.minus(bound)));
+        assertThat(result.get(1, 0)).as("1 µs older than max_staleness").isNull();
+    }
+
+    @Test
+    public void aZeroStalenessBoundAcceptsOnlyAnObservationAtTheInputTime() {
+        FeatureSlot score = slot("score", FLOAT);
+        append(observe("at", score, 1.0, T), observe("before", score, 2.0, T.minus(MICRO)));
+
+        PointInTimeResult result = lookup(List.of(within(score, Duration.ZERO)), row("at", T), row("before", T));
+
+        assertThat(column(result, 0)).containsExactly(new StoredValue(1.0, T), null);
+    }
+
+    @Test
+    public void aStaleMatchIsNullEvenWhenAnOlderObservationExists() {
+        FeatureSlot score = slot("score", FLOAT);
+        append(observe("u1", score, 1.0, T.minus(Duration.ofDays(3))), observe("u1", score, 2.0, T.minus(Duration.ofDays(2))));
+
+        assertThat(lookupOne(within(score, Duration.ofDays(1)), row("u1", T))).isNull();
+        assertThat(lookupOne(within(score, Duration.ofDays(2)), row("u1", T)))
+                .isEqualTo(new StoredValue(2.0, T.minus(Duration.ofDays(2))));
+    }
+
+    @Test
+    public void withoutAStalenessBoundTheLookbackIsUnbounded() {
+        FeatureSlot score = slot("score", FLOAT);
+        Instant longAgo = Instant.parse("1901-06-01T00:00:00Z");
+        append(observe("u1", score, 7.0, longAgo));
+
+        assertThat(lookupOne(latest(score), row("u1", Instant.parse("9999-12-31T23:59:59.999999Z"))))
+                .isEqualTo(new StoredValue(7.0, longAgo));
+        assertThat(lookupOne(within(score, Duration.ofDays(365L * 100)), row("u1", T))).as("bounded at 100 years").isNull();
+    }
+
+    @Test
+    public void twoFeaturesWithDifferentBoundsOnOneSpineRow() {
+        FeatureSlot a = slot("a", FLOAT);
+        FeatureSlot b = slot("b", FLOAT);
+        Instant oneHourAgo = T.minus(Duration.ofHours(1));
+        append(observe("u1", a, 1.0, oneHourAgo), observe("u1", b, 2.0, oneHourAgo));
+
+        PointInTimeResult result = lookup(List.of(
+                        within(a, Duration.ofMinutes(30)), within(b, Duration.ofHours(2)), latest(a), within(b, Duration.ofHours(1))),
+                row("u1", T));
+
+        assertThat(result.rows()).hasSize(1);
+        assertThat(result.rows().get(0)).containsExactly(
+                null, new StoredValue(2.0, oneHourAgo), new StoredValue(1.0, oneHourAgo), new StoredValue(2.0, oneHourAgo));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // ties and corrections
+
+    @Test
+    public void ofTwoObservationsWithTheSameTimeTheLaterAppendWins() {
+        FeatureSlot score = slot("score", INT);
+        // values chosen so that neither the larger nor the smaller value wins by accident
+        append(observe("up", score, 1L, T));
+        append(observe("up", score, 2L, T));
+        append(observe("down", score, 2L, T));
+        append(observe("down", score, 1L, T));
+
+        PointInTimeResult result = lookup(List.of(latest(score)), row("up", T), row("down", T), row("up", T.plusSeconds(1)));
+
+        assertThat(column(result, 0)).containsExactly(new StoredValue(2L, T), new StoredValue(1L, T), new StoredValue(2L, T));
+    }
+
+    @Test
+    public void withinOneAppendTheLaterElementWinsATie() {
+        FeatureSlot score = slot("score", INT);
+        append(observe("a", score, 5L, T), observe("b", score, 9L, T), observe("a", score, 3L, T), observe("b", score, 8L, T),
+                observe("a", score, 4L, T));
+
+        PointInTimeResult result = lookup(List.of(latest(score)), row("a", T), row("b", T));
+
+        assertThat(column(result, 0)).containsExactly(new StoredValue(4L, T), new StoredValue(8L, T));
+    }
+
+    @Test
+    public void aCorrectionWithTheSameObservationTimeReplacesTheValueForLaterLookups() {
+        FeatureSlot email = slot("email", STRING);
+        append(observe("u1", email, "old@example.com", T));
+        assertThat(lookupOne(latest(email), row("u1", T))).isEqualTo(new StoredValue("old@example.com", T));
+
+        append(new ObservedValue(namespace, "user", EntityKey.of("u1"), email, "new@example.com", T, Provenance.ingested()));
+
+        assertThat(lookupOne(latest(email), row("u1", T))).isEqualTo(new StoredValue("new@example.com", T));
+        assertThat(lookupOne(latest(email), row("u1", T.plusSeconds(3600)))).isEqualTo(new StoredValue("new@example.com", T));
+    }
+
+    @Test
+    public void aNullObservationIsAValueAndHidesOlderOnes() {
+        FeatureSlot email = slot("email", STRING);
+        append(observe("u1", email, "a@b", T.minusSeconds(10)), observe("u1", email, null, T));
+
+        PointInTimeResult result = lookup(List.of(latest(email)), row("u1", T.minusSeconds(5)), row("u1", T), row("u2", T));
+
+        assertThat(column(result, 0)).containsExactly(new StoredValue("a@b", T.minusSeconds(10)), new StoredValue(null, T), null);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // the spine: order, duplicates, time zones, emptiness, unknown keys
+
+    @Test
+    public void duplicateSpineRowsAreAllKeptInInputOrderWithTheSameValues() {
+        FeatureSlot score = slot("score", INT);
+        append(observe("u1", score, 1L, T.minusSeconds(5)), observe("u2", score, 2L, T.minusSeconds(5)));
+
+        PointInTimeResult result = lookup(List.of(latest(score)),
+                row("u1", T), row("u2", T), row("u1", T), row("u1", T), row("u3", T), row("u2", T), row("u1", T.minusSeconds(6)), row("u1", T));
+
+        StoredValue one = new StoredValue(1L, T.minusSeconds(5));
+        StoredValue two = new StoredValue(2L, T.minusSeconds(5));
+        assertThat(column(result, 0)).containsExactly(one, two, one, one, null, two, null, one);
+    }
+
+    @Test
+    public void spineRowsComeBackInInputOrderWhateverTheirKeysAndTimes() {
+        FeatureSlot score = slot("score", INT);
+        List<ObservedValue> values = new ArrayList<>();
+        for (int k = 0; k < 50; k++) {
+            values.add(observe("k" + k, score, (long) k, T.plusSeconds(k)));
+        }
+        append(values);
+        List<SpineRow> spine = new ArrayList<>();
+        List<StoredValue> expected = new ArrayList<>();
+        Random random = new Random(42);
+        for (int i = 0; i < 400; i++) {
+            int k = random.nextInt(60);
+            int at = random.nextInt(120) - 10;
+            spine.add(row("k" + k, T.plusSeconds(at)));
+            expected.add(k < 50 && at >= k ? new StoredValue((long) k, T.plusSeconds(k)) : null);
+        }
+
+        PointInTimeResult result = lookup(List.of(latest(score)), spine.toArray(SpineRow[]::new));
+
+        assertThat(column(result, 0)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    public void inputTimesGivenInDifferentZonesAreTheSameInstants() {
+        FeatureSlot score = slot("score", INT);
+        append(observe("u1", score, 1L, Instant.parse("2026-01-01T00:00:00Z")),
+                observe("u1", score, 2L, Instant.parse("2026-01-01T00:00:00.000001Z")));
+
+        List<String> sameInstant = List.of("2026-01-01T00:00:00Z", "2026-01-01T01:00:00+01:00", "2025-12-31T19:00:00-05:00",
+                "2026-01-01T05:30:00+05:30", "2026-01-01T00:00:00", "2026-01-01T09:00:00+09:00[Asia/Tokyo]");
+        List<SpineRow> spine = new ArrayList<>();
+        for (String text : sameInstant) {
+            spine.add(new SpineRow(EntityKey.of("u1"), Values.toInstant(text)));
+        }
+        // one microsecond earlier, written with an offset: must not see the observation at midnight UTC
+        spine.add(new SpineRow(EntityKey.of("u1"), Values.toInstant("2026-01-01T00:59:59.999999+01:00")));
+
+        PointInTimeResult result = lookup(List.of(latest(score)), spine.toArray(SpineRow[]::new));
+
+        List<StoredValue> expected = new ArrayList<>(Collections.nCopies(sameInstant.size(), new StoredValue(1L, Instant.parse("2026-01-01T00:00:00Z"))));
+        expected.add(null);
+        assertThat(column(result, 0)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    public void anEmptySpineGivesAnEmptyResult() {
+        FeatureSlot score = slot("score", INT);
+        append(observe("u1", score, 1L, T));
+
+        assertThat(lookup(List.of(latest(score))).rows()).isEmpty();
+        assertThat(store.lookup(new PointInTimeQuery(newNamespace(), "user", List.of(), List.of(latest(score)))).rows()).isEmpty();
+    }
+
+    @Test
+    public void keysNeverSeenAndFeaturesNeverWrittenGiveNullsAndKeepTheRow() {
+        FeatureSlot score = slot("score", INT);
+        FeatureSlot never = slot("never", STRING);
+        append(observe("u1", score, 1L, T));
+
+        PointInTimeResult result = lookup(List.of(latest(score), latest(never)), row("nobody", T), row("u1", T), row("nobody", T));
+
+        assertThat(result.rows()).containsExactly(
+                Arrays.asList(null, null), Arrays.asList(new StoredValue(1L, T), null), Arrays.asList(null, null));
+        assertThat(lookup(List.of(), row("u1", T)).rows()).as("no features").containsExactly(List.of());
+    }
+
+    @Test
+    public void aQueryInANamespaceWithNoDataAtAllGivesNulls() {
+        FeatureSlot score = slot("score", INT);
+        PointInTimeQuery query = new PointInTimeQuery(newNamespace(), "user", List.of(row("u1", T), row("u2", T)), List.of(latest(score)));
+
+        assertThat(store.lookup(query).rows()).containsExactly(Collections.singletonList(null), Collections.singletonList(null));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // identity: keys, slots, entities, namespaces
+
+    @Test
+    public void compositeKeysDoNotCollideWhenTheirPartsAreConcatenated() {
+        FeatureSlot score = slot("score", STRING);
+        List<EntityKey> keys = List.of(
+                EntityKey.of("1", "23"), EntityKey.of("12", "3"), EntityKey.of("123"), EntityKey.of("1", "2", "3"),
+                EntityKey.of(1L, 23L), EntityKey.of(12L, 3L), EntityKey.of(123L), EntityKey.of("1", 23L), EntityKey.of(1L, "23"),
+                EntityKey.of("a|b", "c"), EntityKey.of("a", "b|c"), EntityKey.of("a:", "b"), EntityKey.of("a", ":b"),
+                EntityKey.of("", "ab"), EntityKey.of("ab", ""), EntityKey.of("s1:a"), EntityKey.of("s", "1:a"),
+                EntityKey.of("i1"), EntityKey.of(1L), EntityKey.of("1"), EntityKey.of(-1L), EntityKey.of("-1"),
+                EntityKey.of("日本", "語"), EntityKey.of("日", "本語"));
+        List<ObservedValue> values = new ArrayList<>();
+        List<SpineRow> spine = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            values.add(new ObservedValue(namespace, "pair", keys.get(i), score, "v" + i, T, Provenance.ingested()));
+            spine.add(new SpineRow(keys.get(i), T));
+        }
+        append(values);
+
+        PointInTimeResult result = store.lookup(new PointInTimeQuery(namespace, "pair", spine, List.of(latest(score))));
+
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(result.get(i, 0)).as("key %s", keys.get(i)).isEqualTo(new StoredValue("v" + i, T));
+        }
+    }
+
+    @Test
+    public void versionsTypesEntitiesAndNamespacesAreSeparate() {
+        FeatureSlot v1 = new FeatureSlot("score", "v1", FLOAT);
+        FeatureSlot v2 = new FeatureSlot("score", "v2", FLOAT);
+        FeatureSlot asInt = new FeatureSlot("score", "v1", INT);
+        String other = newNamespace();
+        append(observe("u1", v1, 1.0, T),
+                new ObservedValue(namespace, "merchant", EntityKey.of("u1"), v2, 3.0, T, Provenance.ingested()),
+                new ObservedValue(other, "user", EntityKey.of("u1"), v2, 4.0, T, Provenance.ingested()));
+
+        PointInTimeResult result = lookup(List.of(latest(v1), latest(v2), latest(asInt)), row("u1", T));
+
+        assertThat(result.rows().get(0)).containsExactly(new StoredValue(1.0, T), null, null);
+        assertThat(store.lookup(new PointInTimeQuery(other, "user", List.of(row("u1", T)), List.of(latest(v1), latest(v2)))).rows().get(0))
+                .containsExactly(null, new StoredValue(4.0, T));
+        assertThat(store.lookup(new PointInTimeQuery(namespace, "merchant", List.of(row("u1", T)), List.of(latest(v2)))).rows().get(0))
+                .containsExactly(new StoredValue(3.0, T));
+    }
+
+    @Test
+    public void oddNamesOfNamespacesEntitiesFeaturesAndVersionsAreKeptApart() {
+        List<String> names = List.of("a", "a b", "a'b", "a\"b", "a%b", "a/b", "a\\b", "a*b", "a?b", "a[1]", "a{b}", "a=b", "日本", "a.b", "A");
+        List<ObservedValue> values = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            values.add(new ObservedValue(namespace, name, EntityKey.of(1L), new FeatureSlot(name, name, INT), (long) i, T, Provenance.ingested()));
+        }
+        String oddNamespace = track(namespace + "/'x*");
+        values.add(new ObservedValue(oddNamespace, "a", EntityKey.of(1L), new FeatureSlot("a", "a", INT), 99L, T, Provenance.ingested()));
+        append(values);
+
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            PointInTimeResult result = store.lookup(new PointInTimeQuery(namespace, name, List.of(SpineRow.of(1L, T)),
+                    List.of(latest(new FeatureSlot(name, name, INT)), latest(new FeatureSlot("a", "a", INT)))));
+            assertThat(result.get(0, 0)).as("name %s", name).isEqualTo(new StoredValue((long) i, T));
+            assertThat(result.get(0, 1)).as("feature a of entity %s", name).isEqualTo(name.equals("a") ? new StoredValue(0L, T) : null);
+        }
+        assertThat(store.lookup(new PointInTimeQuery(oddNamespace, "a", List.of(SpineRow.of(1L, T)), List.of(latest(new FeatureSlot("a", "a", INT)))))
+                .get(0, 0)).isEqualTo(new StoredValue(99L, T));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // values and times round-trip
+
+    @Test
+    public void everyTypeRoundTripsIncludingNullsAndEdgeValues() {
+        List<Arguments> cases = ContractValues.typedValues().toList();
+        List<ObservedValue> values = new ArrayList<>();
+        List<FeatureLookup> features = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            FeatureType type = (FeatureType) cases.get(i).get()[0];
+            FeatureSlot valueSlot = new FeatureSlot("value_" + i, "v1", type);
+            FeatureSlot nullSlot = new FeatureSlot("null_" + i, "v1", type);
+            values.add(observe("k", valueSlot, cases.get(i).get()[1], T));
+            values.add(observe("k", nullSlot, null, T));
+            features.add(latest(valueSlot));
+            features.add(latest(nullSlot));
+        }
+        append(values);
+
+        PointInTimeResult result = lookup(features, row("k", T));
+
+        for (int i = 0; i < cases.size(); i++) {
+            Object[] c = cases.get(i).get();
+            assertThat(result.get(0, 2 * i)).as("%s %s", c[0], c[1]).isEqualTo(new StoredValue(c[1], T));
+            assertThat(result.get(0, 2 * i + 1)).as("null of %s", c[0]).isEqualTo(new StoredValue(null, T));
+        }
+    }
+
+    @Test
+    public void observationTimesRoundTripAtMicrosecondPrecision() {
+        List<Instant> times = ContractValues.observationTimes().toList();
+        List<ObservedValue> values = new ArrayList<>();
+        List<SpineRow> spine = new ArrayList<>();
+        FeatureSlot score = slot("score", INT);
+        for (int i = 0; i < times.size(); i++) {
+            values.add(observe("k" + i, score, (long) i, times.get(i)));
+            spine.add(row("k" + i, times.get(i)));
+            spine.add(row("k" + i, times.get(i).minus(MICRO)));
+        }
+        append(values);
+
+        PointInTimeResult result = lookup(List.of(latest(score)), spine.toArray(SpineRow[]::new));
+
+        for (int i = 0; i < times.size(); i++) {
+            assertThat(result.get(2 * i, 0)).as("at %s", times.get(i)).isEqualTo(new StoredValue((long) i, times.get(i)));
+            assertThat(result.get(2 * i + 1, 0)).as("1 µs before %s", times.get(i)).isNull();
+        }
+    }
+
+    @Test
+    public void timesFinerThanMicrosecondsAreTruncatedTowardsThePast() {
+        FeatureSlot score = slot("score", INT);
+        Instant fine = Instant.parse("2026-05-06T07:08:09.123456789Z");
+        Instant beforeEpoch = Instant.parse("1969-12-31T23:59:59.999999999Z");
+        append(observe("a", score, 1L, fine), observe("b", score, 2L, beforeEpoch));
+
+        PointInTimeResult result = lookup(List.of(latest(score)),
+                row("a", Instant.parse("2026-05-06T07:08:09.123456001Z")), row("b", Instant.parse("1969-12-31T23:59:59.999999Z")));
+
+        assertThat(column(result, 0)).containsExactly(
+                new StoredValue(1L, fine.truncatedTo(ChronoUnit.MICROS)), new StoredValue(2L, beforeEpoch.truncatedTo(ChronoUnit.MICROS)));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // an independent oracle over random data: ties, bounds, duplicates, many keys and features
+
+    @Test
+    public void randomObservationsAgreeWithABruteForceReading() {
+        Random random = new Random(20260301);
+        List<FeatureSlot> slots = List.of(slot("a", INT), slot("b", FLOAT), slot("c", STRING));
+        List<Duration> bounds = List.of(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ZERO);
+        List<ObservedValue> all = new ArrayList<>();
+        for (int batch = 0; batch < 3; batch++) {
+            List<ObservedValue> values = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                FeatureSlot s = slots.get(random.nextInt(slots.size()));
+                // few distinct times: many ties within and across appends
+                Instant at = T.plusSeconds(random.nextInt(40));
+                Object value = random.nextInt(10) == 0 ? null : ContractValues.sample(s.type(), batch * 1000 + i);
+                values.add(observe("k" + random.nextInt(15), s, value, at));
+            }
+            append(values);
+            all.addAll(values);
+        }
+        List<FeatureLookup> features = new ArrayList<>();
+        for (int f = 0; f < slots.size(); f++) {
+            features.add(latest(slots.get(f)));
+            features.add(within(slots.get(f), bounds.get(f)));
+        }
+        List<SpineRow> spine = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            spine.add(row("k" + random.nextInt(18), T.plusSeconds(random.nextInt(50) - 5)));
+        }
+
+        PointInTimeResult result = lookup(features, spine.toArray(SpineRow[]::new));
+
+        InMemoryOfflineStore oracle = new InMemoryOfflineStore();
+        oracle.append(all);
+        PointInTimeResult expected = oracle.lookup(new PointInTimeQuery(namespace, "user", spine, features));
+        assertThat(expected.rows().stream().flatMap(List::stream).filter(v -> v != null).count()).as("the oracle finds matches").isGreaterThan(300);
+        for (int r = 0; r < spine.size(); r++) {
+            assertThat(result.rows().get(r)).as("spine row %d %s", r, spine.get(r)).isEqualTo(expected.rows().get(r));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // writes: durability, concurrency, namespaces, health
+
+    @Test
+    public void appendedValuesSurviveClosingAndReopeningTheStore() {
+        requireCapability(OfflineStoreCapability.DURABLE);
+        FeatureSlot score = slot("score", INT);
+        append(observe("u1", score, 1L, T), observe("u2", score, 2L, T));
+        store.close();
+
+        store = createStore();
+
+        PointInTimeResult result = lookup(List.of(latest(score)), row("u1", T), row("u2", T));
+        assertThat(column(result, 0)).containsExactly(new StoredValue(1L, T), new StoredValue(2L, T));
+    }
+
+    @Test
+    public void aSecondStoreOverTheSameStorageSeesAppendsOfTheFirst() {
+        requireCapability(OfflineStoreCapability.DURABLE);
+        FeatureSlot score = slot("score", INT);
+        OfflineStore second = createStore();
+        extraStores.add(second);
+        assertThat(second.lookup(new PointInTimeQuery(namespace, "user", List.of(row("u1", T)), List.of(latest(score)))).get(0, 0)).isNull();
+
+        append(observe("u1", score, 1L, T));
+        second.append(List.of(observe("u1", score, 2L, T.plusSeconds(1))));
+
+        PointInTimeQuery query = new PointInTimeQuery(namespace, "user", List.of(row("u1", T), row("u1", T.plusSeconds(1))), List.of(latest(score)));
+        assertThat(column(second.lookup(query), 0)).containsExactly(new StoredValue(1L, T), new StoredValue(2L, T.plusSeconds(1)));
+        assertThat(column(store.lookup(query), 0)).containsExactly(new StoredValue(1L, T), new StoredValue(2L, T.plusSeconds(1)));
+    }
+
+    @Test
+    public void concurrentAppendsAreAllKept() throws Exception {
+        int threads = 6;
+        int appendsPerThread = 5;
+        FeatureSlot score = slot("score", INT);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int a = 0; a < appendsPerThread; a++) {
+                        List<ObservedValue> values = new ArrayList<>();
+                        for (int k = 0; k < 20; k++) {
+                            values.add(observe("t" + thread + "-" + k, score, (long) (thread * 1000 + a), T.plusSeconds(a)));
+                        }
+                        store.append(values);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<SpineRow> spine = new ArrayList<>();
+        List<StoredValue> expected = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            for (int k = 0; k < 20; k++) {
+                for (int a = 0; a < appendsPerThread; a++) {
+                    spine.add(row("t" + t + "-" + k, T.plusSeconds(a)));
+                    expected.add(new StoredValue((long) (t * 1000 + a), T.plusSeconds(a)));
+                }
+            }
+        }
+
+        assertThat(column(lookup(List.of(latest(score)), spine.toArray(SpineRow[]::new)), 0)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    public void anEmptyAppendDoesNothing() {
+        store.append(List.of());
+
+        assertThat(lookupOne(latest(slot("score", INT)), row("u1", T))).isNull();
+    }
+
+    @Test
+    public void dropNamespaceRemovesOnlyThatNamespace() {
+        FeatureSlot score = slot("score", INT);
+        String other = newNamespace();
+        String sibling = track(namespace + "x");
+        append(observe("u1", score, 1L, T),
+                new ObservedValue(other, "user", EntityKey.of("u1"), score, 2L, T, Provenance.ingested()),
+                new ObservedValue(sibling, "user", EntityKey.of("u1"), score, 3L, T, Provenance.ingested()));
+
+        store.dropNamespace(namespace);
+
+        assertThat(lookupOne(latest(score), row("u1", T))).isNull();
+        assertThat(store.lookup(new PointInTimeQuery(other, "user", List.of(row("u1", T)), List.of(latest(score)))).get(0, 0))
+                .isEqualTo(new StoredValue(2L, T));
+        assertThat(store.lookup(new PointInTimeQuery(sibling, "user", List.of(row("u1", T)), List.of(latest(score)))).get(0, 0))
+                .isEqualTo(new StoredValue(3L, T));
+
+        append(observe("u1", score, 9L, T.plusSeconds(1)));
+        assertThat(lookupOne(latest(score), row("u1", T.plusSeconds(1)))).as("usable after a drop").isEqualTo(new StoredValue(9L, T.plusSeconds(1)));
+        assertThat(lookupOne(latest(score), row("u1", T))).as("dropped values do not come back").isNull();
+    }
+
+    @Test
+    public void pingAnswers() {
+        store.ping();
+    }
+
+    @Test
+    public void valuesOfTheWrongJavaTypeAreRejectedBeforeTheyReachTheStore() {
+        assertThatThrownBy(() -> observe("u1", slot("score", INT), 1, T)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("int");
+        assertThatThrownBy(() -> observe("u1", slot("tags", ContractValues.LIST_STRING), List.of(1L), T))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("string");
+        assertThatThrownBy(() -> within(slot("score", INT), Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> row("u1", Instant.parse("+10000-01-01T00:00:00Z"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // helpers for this suite and for store-specific tests in subclasses
+
+    protected final OfflineStore store() {
+        return store;
+    }
+
+    /** The fresh namespace of the running test. */
+    protected final String namespace() {
+        return namespace;
+    }
+
+    /** Another fresh namespace, dropped after the test. */
+    protected final String newNamespace() {
+        return track(freshNamespaceName());
+    }
+
+    /** Registers a namespace to drop after the test; returns it. */
+    protected final String track(String ns) {
+        touchedNamespaces.add(ns);
+        return ns;
+    }
+
+    protected static FeatureSlot slot(String feature, FeatureType type) {
+        return new FeatureSlot(feature, "v1", type);
+    }
+
+    /** An observation of entity {@code user} in the test's namespace. */
+    protected final ObservedValue observe(Object key, FeatureSlot slot, Object value, Instant observedAt) {
+        return new ObservedValue(namespace, "user", EntityKey.of(key), slot, value, observedAt,
+                Provenance.computed("q-" + UUID.randomUUID(), "resolver", "deployment-1"));
+    }
+
+    protected static SpineRow row(Object key, Instant inputTime) {
+        return SpineRow.of(key, inputTime);
+    }
+
+    protected static FeatureLookup latest(FeatureSlot slot) {
+        return FeatureLookup.latest(slot);
+    }
+
+    protected static FeatureLookup within(FeatureSlot slot, Duration maxStaleness) {
+        return FeatureLookup.within(slot, maxStaleness);
+    }
+
+    protected final void append(ObservedValue... values) {
+        store.append(List.of(values));
+    }
+
+    protected final void append(List<ObservedValue> values) {
+        store.append(values);
+    }
+
+    /** A lookup over entity {@code user} in the test's namespace; checks the result's shape. */
+    protected final PointInTimeResult lookup(List<FeatureLookup> features, SpineRow... spine) {
+        PointInTimeResult result = store.lookup(new PointInTimeQuery(namespace, "user", List.of(spine), features));
+        assertThat(result.rows()).as("one result row per spine row").hasSize(spine.length);
+        for (List<StoredValue> row : result.rows()) {
+            assertThat(row).as("one value per feature").hasSize(features.size());
+        }
+        return result;
+    }
+
+    protected final StoredValue lookupOne(FeatureLookup feature, SpineRow row) {
+        return lookup(List.of(feature), row).get(0, 0);
+    }
+
+    /** The values of one feature, one per spine row. */
+    protected static List<StoredValue> column(PointInTimeResult result, int feature) {
+        List<StoredValue> out = new ArrayList<>();
+        for (List<StoredValue> row : result.rows()) {
+            out.add(row.get(feature));
+        }
+        return out;
+    }
+
+    protected final void requireCapability(OfflineStoreCapability capability) {
+        assumeTrue(store.capabilities().contains(capability), () -> "store does not declare " + capability);
+    }
+}
