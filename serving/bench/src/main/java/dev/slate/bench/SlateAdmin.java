@@ -34,9 +34,10 @@ final class SlateAdmin {
         if (body != null) {
             options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         }
+        // body() inside send()'s continuation: one level further out, the first chunks of a large answer can be lost
         return Sync.await(client.request(options)
-                .compose(req -> body == null ? req.send() : req.send(body))
-                .compose(resp -> resp.body().map(b -> new HttpAnswer(resp.statusCode(), b))), CALL_TIMEOUT.plusSeconds(5));
+                .compose(req -> (body == null ? req.send() : req.send(body))
+                        .compose(resp -> resp.body().map(b -> new HttpAnswer(resp.statusCode(), b)))), CALL_TIMEOUT.plusSeconds(5));
     }
 
     /** Waits until {@code /q/health/ready} answers 200. */

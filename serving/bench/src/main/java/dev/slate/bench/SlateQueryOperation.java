@@ -36,11 +36,12 @@ final class SlateQueryOperation implements Operation {
     @Override
     public Future<Void> issue() {
         Buffer body = bodies.get();
+        // body() is asked for inside send()'s continuation: chained one level further out, it can run
+        // after the first chunks of a large answer have been delivered, and those are then lost
         return client.request(options)
-                .compose(req -> req.send(body))
-                .compose(resp -> resp.body().compose(b -> {
+                .compose(req -> req.send(body).compose(resp -> resp.body().compose(b -> {
                     String problem = ResponseCheck.problem(resp.statusCode(), b);
                     return problem == null ? Future.succeededFuture() : Future.failedFuture(new BenchFailure(problem));
-                }));
+                })));
     }
 }

@@ -11,7 +11,8 @@ import java.util.function.Function;
 
 /**
  * Resolves {@code ${secret:NAME}} from, in order: a file {@code NAME} in the secrets directory (how
- * Kubernetes mounts Secrets), then the configuration key {@code slate.secret.NAME} (which includes
+ * Kubernetes mounts Secrets), then the encrypted store of the metadata plane ({@link StoredSecrets},
+ * {@code PUT /v1/secrets/NAME}), then the configuration key {@code slate.secret.NAME} (which includes
  * the environment variable {@code SLATE_SECRET_NAME}); and {@code ${env:NAME}} from the process
  * environment. Values are never logged; errors name only the missing reference.
  */
@@ -20,9 +21,16 @@ final class ConfigSecretResolver implements SecretResolver {
     private final Optional<Path> secretsDir;
     private final Function<String, Optional<String>> config;
     private final Function<String, String> env;
+    private final Function<String, Optional<String>> stored;
 
     ConfigSecretResolver(Optional<Path> secretsDir, Function<String, Optional<String>> config, Function<String, String> env) {
+        this(secretsDir, name -> Optional.empty(), config, env);
+    }
+
+    ConfigSecretResolver(Optional<Path> secretsDir, Function<String, Optional<String>> stored, Function<String, Optional<String>> config,
+            Function<String, String> env) {
         this.secretsDir = secretsDir;
+        this.stored = stored;
         this.config = config;
         this.env = env;
     }
@@ -38,9 +46,10 @@ final class ConfigSecretResolver implements SecretResolver {
                 }
                 yield v;
             }
-            case SecretReference.Secret s -> fromDir(s.name()).or(() -> config.apply("slate.secret." + s.name()))
+            case SecretReference.Secret s -> fromDir(s.name()).or(() -> stored.apply(s.name())).or(() -> config.apply("slate.secret." + s.name()))
                     .orElseThrow(() -> new IllegalArgumentException("secret '" + s.name() + "' is not configured (referenced as " + s.text()
-                            + "); provide it as file " + s.name() + " in slate.serving.secrets-dir or as config slate.secret." + s.name()));
+                            + "); provide it as file " + s.name() + " in slate.serving.secrets-dir, with PUT /v1/secrets/" + s.name()
+                            + " or as config slate.secret." + s.name()));
         };
     }
 

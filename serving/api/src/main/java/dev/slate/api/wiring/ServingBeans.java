@@ -2,17 +2,22 @@ package dev.slate.api.wiring;
 
 import dev.slate.engine.exec.PlanExecutor;
 import dev.slate.engine.exec.QueryObserver;
+import dev.slate.engine.ingest.IngestService;
 import dev.slate.engine.query.OnlineQueryService;
 import dev.slate.engine.query.QueryLimits;
 import dev.slate.engine.query.ServingState;
 import dev.slate.engine.source.PostgresResolverRunner;
 import dev.slate.engine.source.SecretResolver;
 import dev.slate.storage.spi.OnlineStore;
+import dev.slate.storage.spi.offline.OfflineStore;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Builds the data plane's plain-Java objects once per application. */
@@ -27,8 +32,9 @@ class ServingBeans {
 
     @Produces
     @Singleton
-    SecretResolver secretResolver(ServingConfig config) {
+    SecretResolver secretResolver(ServingConfig config, Instance<StoredSecrets> stored) {
         return new ConfigSecretResolver(config.secretsDir().map(p -> p.toAbsolutePath().normalize()),
+                stored.isResolvable() ? stored.get()::lookup : name -> Optional.empty(),
                 key -> ConfigProvider.getConfig().getOptionalValue(key, String.class), System::getenv);
     }
 
@@ -52,5 +58,13 @@ class ServingBeans {
     @Singleton
     OnlineQueryService onlineQueryService(ServingState state, PlanExecutor executor, ServingConfig config) {
         return new OnlineQueryService(state, executor, new QueryLimits(config.maxOutputs(), config.maxInputs(), config.maxBulkRows()), Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    IngestService ingestService(ServingState state, OnlineStore store, Instance<OfflineStore> offline, ExecutorService blocking,
+            ServingConfig config) {
+        return new IngestService(state, store, offline.isResolvable() ? Optional.of(offline.get()) : Optional.empty(), blocking,
+                Clock.systemUTC(), config.maxIngestRows());
     }
 }

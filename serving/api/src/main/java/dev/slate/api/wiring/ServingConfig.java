@@ -26,6 +26,10 @@ public interface ServingConfig {
     @WithDefault("10000")
     int maxBulkRows();
 
+    /** Most rows one {@code POST /v1/ingest} may carry. */
+    @WithDefault("50000")
+    int maxIngestRows();
+
     /** Directory of secret files (one file per secret name), e.g. a mounted Kubernetes Secret. */
     Optional<Path> secretsDir();
 }

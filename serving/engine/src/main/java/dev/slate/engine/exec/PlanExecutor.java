@@ -40,6 +40,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PlanExecutor {
 
+    /** How much longer than a resolver's timeout the executor waits before failing the run itself. */
+    static final Duration RUNNER_TIMEOUT_GRACE = Duration.ofMillis(50);
+
     private final OnlineStore store;
     private final ResolverRunner runner;
     private final QueryObserver observer;
@@ -234,6 +237,9 @@ public final class PlanExecutor {
         FeatureError upstream = upstreamError(plan, step, row);
         if (upstream != null) {
             for (int s : step.outputSlots()) {
+                if (row.cacheHit()[s]) {
+                    continue; // fresh from the store: the step ran for another output, its failure does not concern this one
+                }
                 row.errors()[s] = upstream;
                 row.observedAt()[s] = now;
             }
@@ -293,7 +299,9 @@ public final class PlanExecutor {
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        return call.orTimeout(r.resolver().timeout().toNanos(), TimeUnit.NANOSECONDS)
+        // The runner enforces the timeout (and cancels what it started); this is the backstop for a
+        // runner that does not answer at all, a little later so that the runner's own timeout wins.
+        return call.orTimeout(r.resolver().timeout().plus(RUNNER_TIMEOUT_GRACE).toNanos(), TimeUnit.NANOSECONDS)
                 .handle((result, failure) -> {
                     Duration took = Duration.ofNanos(System.nanoTime() - start);
                     int[] outs = r.outputSlots();
@@ -309,6 +317,9 @@ public final class PlanExecutor {
                             e = new FeatureError(ErrorCode.RESOLVER_FAILED, name, "resolver " + name + " failed: " + safeMessage(cause));
                         }
                         for (int s : outs) {
+                            if (row.cacheHit()[s]) {
+                                continue; // fresh from the store: the resolver ran for another output
+                            }
                             row.errors()[s] = e;
                             row.observedAt()[s] = now;
                         }
@@ -318,6 +329,7 @@ public final class PlanExecutor {
                     for (int i = 0; i < outs.length; i++) {
                         int s = outs[i];
                         row.observedAt()[s] = now;
+                        row.cacheHit()[s] = false; // the resolver's value replaces a fresh stored one: newer, and written back
                         String column = r.outputColumns().get(i);
                         Object raw = result.get(column);
                         try {

@@ -3,9 +3,18 @@ package dev.slate.engine.plan;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+/**
+ * The readable text of a plan ({@code explain: true}, {@link Plan#hash()} is a hash of it). It must be
+ * deterministic: the same graph and query shape give the same text on every JVM, whatever the default
+ * locale; golden files pin it ({@code FraudPlanGoldenTest}). Everything it lists comes in plan order
+ * (slots, steps), which the planner derives from the shape alone, never from hash iteration order.
+ */
 final class PlanExplainer {
+
+    private static final Pattern LINE_BREAK = Pattern.compile("\\s*\\R\\s*");
 
     private PlanExplainer() {
     }
@@ -38,7 +47,8 @@ final class PlanExplainer {
             sb.append("2. steps for what the store does not have fresh (independent steps run concurrently):\n");
             int i = 0;
             for (PlanStep step : plan.steps()) {
-                sb.append("     ").append(String.format("%2d", i++)).append(". ");
+                sb.append("     ").append(i < 10 ? " " : "").append(i).append(". ");
+                i++;
                 switch (step) {
                     case PlanStep.Resolve r -> sb.append("resolve ").append(r.resolver().name())
                             .append(" on ").append(r.resolver().source())
@@ -46,7 +56,7 @@ final class PlanExplainer {
                             .append(" with ").append(names(plan, r.inputSlots()))
                             .append(" -> ").append(names(plan, r.outputSlots()));
                     case PlanStep.Compute c -> sb.append("compute ").append(plan.features().get(c.outputSlot()).node().id())
-                            .append(" = ").append(c.expression().text())
+                            .append(" = ").append(oneLine(c.expression().text()))
                             .append(c.inputSlots().length == 0 ? "" : " with " + names(plan, c.inputSlots()));
                 }
                 sb.append('\n');
@@ -55,6 +65,11 @@ final class PlanExplainer {
         String writes = plan.features().stream().filter(PlannedFeature::writeBack).map(f -> f.node().id().toString()).collect(Collectors.joining(", "));
         sb.append("3. write back to the online store (async): ").append(writes.isEmpty() ? "nothing" : writes).append('\n');
         return sb.toString();
+    }
+
+    /** An expression as one line: a multi-line YAML block would otherwise break the step list apart. */
+    static String oneLine(String text) {
+        return LINE_BREAK.matcher(text.strip()).replaceAll(" ");
     }
 
     private static String names(Plan plan, int[] slots) {

@@ -84,6 +84,21 @@ public final class Planner {
                 steps.add(step);
             }
 
+            // A value computed from a value the caller gave (other than an entity key) belongs to this
+            // request only: it is neither read from the store (the given value must be used) nor
+            // written back (it would replace the entity's real value for every other caller).
+            boolean[] fromGiven = new boolean[nodes.size()];
+            for (int s = 0; s < nodes.size(); s++) {
+                fromGiven[s] = origins.get(s) == PlannedFeature.Origin.INPUT && !(nodes.get(s).producer() instanceof Producer.EntityKey);
+            }
+            for (PlanStep step : steps) { // in topological order: a step's inputs are final when it is reached
+                if (Arrays.stream(step.inputSlots()).anyMatch(in -> fromGiven[in])) {
+                    for (int out : step.outputSlots()) {
+                        fromGiven[out] = true;
+                    }
+                }
+            }
+
             List<PlannedFeature> features = new ArrayList<>(nodes.size());
             Map<String, List<Integer>> readsByEntity = new LinkedHashMap<>();
             for (int s = 0; s < nodes.size(); s++) {
@@ -92,10 +107,10 @@ public final class Planner {
                         ? Optional.of(shape.staleness().get(n.id())) : n.maxStaleness();
                 int keySlot = keySlot(n.id().entity());
                 PlannedFeature.Origin origin = origins.get(s);
-                boolean readable = keySlot >= 0 && origin != PlannedFeature.Origin.INPUT;
+                boolean readable = keySlot >= 0 && origin != PlannedFeature.Origin.INPUT && !fromGiven[s];
                 boolean read = readable && (origin == PlannedFeature.Origin.STORE
                         || (n.cacheable() && staleness.map(d -> !d.isZero()).orElse(true)));
-                boolean writeBack = origin == PlannedFeature.Origin.STEP && keySlot >= 0 && n.cacheable();
+                boolean writeBack = origin == PlannedFeature.Origin.STEP && keySlot >= 0 && n.cacheable() && !fromGiven[s];
                 if (origin == PlannedFeature.Origin.STORE && keySlot < 0) {
                     EntityNode e = graph.entities().get(n.id().entity());
                     throw new PlanningException("missing input " + e.key() + " (key of entity " + e.name()

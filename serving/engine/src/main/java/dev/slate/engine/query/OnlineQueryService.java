@@ -2,6 +2,7 @@ package dev.slate.engine.query;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.engine.exec.FeatureError;
 import dev.slate.engine.exec.PlanExecutor;
 import dev.slate.engine.exec.RowResult;
 import dev.slate.engine.plan.Plan;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * feature.
  */
 public final class OnlineQueryService {
+
+    private static final HexFormat HEX = HexFormat.of();
 
     private final ServingState state;
     private final PlanExecutor executor;
@@ -66,7 +70,7 @@ public final class OnlineQueryService {
         ServingSnapshot snapshot = state.snapshot(environment).orElseThrow(() -> new SlateException(ErrorCode.NO_ACTIVE_DEPLOYMENT,
                 "environment '" + environment + "' has no active deployment; deploy a project first (POST /v1/deployments)"));
         FeatureGraph graph = snapshot.deployment().graph();
-        BoundRequest bound = bind(graph, request, bulk);
+        BoundRequest bound = bind(snapshot, request, bulk);
         Plan plan;
         try {
             plan = snapshot.plan(QueryShape.of(bound.inputs.keySet(), bound.outputs, bound.staleness));
@@ -75,46 +79,21 @@ public final class OnlineQueryService {
         }
         List<Object[]> rows = bound.rows(plan);
         return executor.execute(graph, environment, plan, rows, bound.now).thenApply(results -> {
-            List<List<FeatureValue>> answer = new ArrayList<>(results.size());
+            int[] outs = plan.outputSlots();
             int failed = 0;
             for (RowResult r : results) {
-                List<FeatureValue> values = values(plan, r);
-                for (FeatureValue v : values) {
-                    if (v.error() != null) {
+                FeatureError[] errors = r.errors();
+                for (int s : outs) {
+                    if (errors[s] != null) {
                         failed++;
                     }
                 }
-                answer.add(values);
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            executor.observer().queryCompleted(bulk, results.size(), plan.outputSlots().length, failed, took);
+            executor.observer().queryCompleted(bulk, results.size(), outs.length, failed, took);
             String explain = request.explain() ? plan.explain() + executed(plan, results) : null;
-            return new QueryAnswer(queryId(), environment, snapshot.deployment(), plan.hash(), answer, took, explain);
+            return new QueryAnswer(queryId(), environment, snapshot.deployment(), plan.hash(), plan.outputs(), results, failed, took, explain);
         });
-    }
-
-    private static List<FeatureValue> values(Plan plan, RowResult r) {
-        int[] outs = plan.outputSlots();
-        List<FeatureValue> values = new ArrayList<>(outs.length);
-        for (int s : outs) {
-            PlannedFeature f = plan.features().get(s);
-            Object pkey = f.keySlot() >= 0 ? r.values()[f.keySlot()] : null;
-            values.add(new FeatureValue(f.node().id(), r.errors()[s] == null ? r.values()[s] : null, pkey,
-                    r.observedAt()[s], producedBy(f), r.cacheHit()[s], r.errors()[s]));
-        }
-        return values;
-    }
-
-    private static String producedBy(PlannedFeature f) {
-        if (f.origin() == PlannedFeature.Origin.INPUT) {
-            return "input";
-        }
-        return switch (f.node().producer()) {
-            case Producer.Resolved r -> r.resolver();
-            case Producer.Computed c -> "expression";
-            case Producer.Ingested i -> "ingested";
-            case Producer.EntityKey k -> "input";
-        };
     }
 
     private static String executed(Plan plan, List<RowResult> results) {
@@ -146,12 +125,12 @@ public final class OnlineQueryService {
 
     private static String queryId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return String.format("q_%016x%08x", r.nextLong(), r.nextInt());
+        return "q_" + HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextInt());
     }
 
     // ---- binding ------------------------------------------------------------------------------
 
-    private BoundRequest bind(FeatureGraph graph, OnlineQueryRequest request, boolean bulk) {
+    private BoundRequest bind(ServingSnapshot snapshot, OnlineQueryRequest request, boolean bulk) {
         if (request.outputs().isEmpty()) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "'outputs' must name at least one feature");
         }
@@ -168,7 +147,7 @@ public final class OnlineQueryService {
         Map<FeatureId, List<Object>> inputs = new TreeMap<>();
         int rowCount = bulk ? -1 : 1;
         for (Map.Entry<String, Object> e : request.inputs().entrySet()) {
-            FeatureNode node = resolveName(graph, e.getKey(), "inputs", problems);
+            FeatureNode node = resolveName(snapshot, e.getKey(), "inputs", problems);
             if (node == null) {
                 continue;
             }
@@ -203,14 +182,14 @@ public final class OnlineQueryService {
                 problems.add(problem("outputs", "null", "output names must be strings"));
                 continue;
             }
-            FeatureNode node = resolveName(graph, name, "outputs", problems);
+            FeatureNode node = resolveName(snapshot, name, "outputs", problems);
             if (node != null && seen.add(node.id())) {
                 outputs.add(node.id());
             }
         }
         Map<FeatureId, Duration> staleness = new HashMap<>();
         for (Map.Entry<String, String> e : request.staleness().entrySet()) {
-            FeatureNode node = resolveName(graph, e.getKey(), "staleness", problems);
+            FeatureNode node = resolveName(snapshot, e.getKey(), "staleness", problems);
             if (node == null) {
                 continue;
             }
@@ -251,11 +230,12 @@ public final class OnlineQueryService {
         }
     }
 
-    private static FeatureNode resolveName(FeatureGraph graph, String name, String field, List<Map<String, Object>> problems) {
-        FeatureNode node = FeatureId.parse(name).flatMap(graph::feature).orElse(null);
+    private static FeatureNode resolveName(ServingSnapshot snapshot, String name, String field, List<Map<String, Object>> problems) {
+        FeatureNode node = snapshot.feature(name);
         if (node != null) {
             return node;
         }
+        FeatureGraph graph = snapshot.deployment().graph();
         List<String> all = new ArrayList<>(graph.features().size());
         for (FeatureId id : graph.features().keySet()) {
             all.add(id.qualified());

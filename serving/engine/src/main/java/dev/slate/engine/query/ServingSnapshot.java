@@ -7,6 +7,8 @@ import dev.slate.engine.plan.Planner;
 import dev.slate.engine.plan.PlanningException;
 import dev.slate.engine.plan.QueryShape;
 import dev.slate.model.deploy.ActiveDeployment;
+import dev.slate.model.graph.FeatureNode;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,10 +23,21 @@ public final class ServingSnapshot {
     private final ActiveDeployment deployment;
     private final Planner planner;
     private final Map<QueryShape, Plan> plans = new ConcurrentHashMap<>();
+    private final Map<String, FeatureNode> byName;
 
     public ServingSnapshot(ActiveDeployment deployment) {
         this.deployment = requireNonNull(deployment, "deployment is null");
         this.planner = new Planner(deployment.graph());
+        Map<String, FeatureNode> names = new HashMap<>();
+        for (FeatureNode f : deployment.graph().features().values()) {
+            names.put(f.id().qualified(), f);
+        }
+        this.byName = Map.copyOf(names);
+    }
+
+    /** The feature named {@code entity.feature}, or null: one hash lookup, no parsing. */
+    public FeatureNode feature(String qualifiedName) {
+        return qualifiedName == null ? null : byName.get(qualifiedName);
     }
 
     public ActiveDeployment deployment() {

@@ -7,15 +7,20 @@ import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.ResolverNode;
 import dev.slate.model.spec.SourceSpec;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -25,23 +30,55 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs SQL resolvers against PostgreSQL sources with the non-blocking Vert.x client. One pool per
  * distinct connection (after secret resolution), shared by every deployment that uses it; prepared
  * statements are cached per connection, so each resolver's SQL is parsed by PostgreSQL once.
  * Parameters are always bind parameters.
+ *
+ * <p>Each run enforces the resolver's timeout itself: when it expires the stage fails with a
+ * {@link TimeoutException} at once, and a statement still running is cancelled on the server
+ * ({@link PgConnection#cancelRequest()}), so the connection goes back to the pool as soon as
+ * PostgreSQL has stopped, not when a slow query would have finished. The connection is returned
+ * only after the cancel request has been delivered, so a late cancel can never hit the next
+ * statement on that connection.
+ *
+ * <p>Runs take a connection with {@link Pool#getConnection()} rather than {@code
+ * pool.preparedQuery(..)}: in Vert.x SQL client 4.5 the latter arms a connection-timeout timer that
+ * is not cancelled when connecting fails (unreachable database, bad credentials), and that timer
+ * later fails the already failed promise again, reported as {@code IllegalStateException: Result is
+ * already complete} from {@code SqlConnectionPool} (eclipse-vertx/vertx-sql-client#1706).
  */
 public final class PostgresResolverRunner implements ResolverRunner, AutoCloseable {
 
+    /** How long a run may wait for a pooled connection (the resolver's own timeout usually ends it sooner). */
+    public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final int MAX_CANCEL_ATTEMPTS = 10;
+    private static final long CANCEL_RETRY_MILLIS = 100;
+
     private final Vertx vertx;
     private final SecretResolver secrets;
+    private final Duration acquireTimeout;
     private final Map<ConnectionKey, Pool> pools = new ConcurrentHashMap<>();
     private final Map<SourceSpec.Postgres, ConnectionKey> resolved = new ConcurrentHashMap<>();
+    private final AtomicInteger poolSequence = new AtomicInteger();
 
     public PostgresResolverRunner(Vertx vertx, SecretResolver secrets) {
+        this(vertx, secrets, DEFAULT_ACQUIRE_TIMEOUT);
+    }
+
+    public PostgresResolverRunner(Vertx vertx, SecretResolver secrets, Duration acquireTimeout) {
         this.vertx = requireNonNull(vertx, "vertx is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
+        this.acquireTimeout = requireNonNull(acquireTimeout, "acquireTimeout is null");
+        if (acquireTimeout.isNegative() || acquireTimeout.isZero()) {
+            throw new IllegalArgumentException("acquireTimeout must be positive");
+        }
     }
 
     @Override
@@ -60,8 +97,76 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         for (Object p : parameters) {
             tuple.addValue(toBind(p));
         }
-        CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
-        pool.preparedQuery(resolver.positionalSql()).execute(tuple).onComplete(ar -> {
+        Run run = new Run(resolver.positionalSql(), tuple);
+        run.start(pool, Math.max(1, resolver.timeout().toMillis()));
+        return run.result;
+    }
+
+    /**
+     * One execution of one resolver: take a connection, run the statement, give the connection back.
+     * The timer, the connection and the statement may complete in any order and on any thread; state
+     * changes are made under the object's lock and {@link #result} completes exactly once (the first
+     * of answer, failure and timeout wins; the others are no-ops).
+     */
+    private final class Run {
+        final CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
+        private final String sql;
+        private final Tuple tuple;
+        private long timerId = -1;
+        private SqlConnection connection; // while the statement runs
+        private boolean timedOut;
+        private boolean statementDone;
+        private Future<Void> cancel; // the last cancel request, sent when the timeout hit a running statement
+        private int cancelAttempts;
+
+        Run(String sql, Tuple tuple) {
+            this.sql = sql;
+            this.tuple = tuple;
+        }
+
+        void start(Pool pool, long timeoutMillis) {
+            long id = vertx.setTimer(timeoutMillis, t -> timeOut(timeoutMillis));
+            synchronized (this) {
+                timerId = id;
+            }
+            pool.getConnection().onComplete(this::connected);
+        }
+
+        private void connected(AsyncResult<SqlConnection> ar) {
+            if (ar.failed()) {
+                stopTimer();
+                result.completeExceptionally(new ResolverFailure(describe(ar.cause())));
+                return;
+            }
+            SqlConnection conn = ar.result();
+            boolean wanted;
+            synchronized (this) {
+                wanted = !timedOut;
+                if (wanted) {
+                    connection = conn;
+                }
+            }
+            if (!wanted) {
+                conn.close(); // nobody waits any more: straight back to the pool
+                return;
+            }
+            conn.preparedQuery(sql).execute(tuple).onComplete(this::answered);
+        }
+
+        private void answered(AsyncResult<RowSet<Row>> ar) {
+            Future<Void> pendingCancel;
+            SqlConnection conn;
+            synchronized (this) {
+                statementDone = true;
+                pendingCancel = cancel;
+                conn = connection;
+            }
+            stopTimer();
+            if (pendingCancel == null) {
+                conn.close();
+            } else {
+                pendingCancel.onComplete(ignored -> conn.close());
+            }
             if (ar.failed()) {
                 result.completeExceptionally(new ResolverFailure(describe(ar.cause())));
                 return;
@@ -81,8 +186,49 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
                 values.put(row.getColumnName(i), fromDriver(row.getValue(i)));
             }
             result.complete(values);
-        });
-        return result;
+        }
+
+        private void timeOut(long timeoutMillis) {
+            synchronized (this) {
+                if (statementDone) {
+                    return; // (the result may already be failed by the executor's backstop: still cancel)
+                }
+                timedOut = true;
+                sendCancel();
+            }
+            result.completeExceptionally(new TimeoutException("no answer within " + timeoutMillis + " ms"));
+        }
+
+        /**
+         * Asks the server to cancel the running statement (it then fails with SQLSTATE 57014 and
+         * {@link #answered} releases the connection). PostgreSQL ignores a cancel that reaches the
+         * backend between protocol messages (e.g. while the statement is still being prepared), so
+         * while the statement has not ended the request is repeated a few times.
+         */
+        private void sendCancel() {
+            // caller holds the lock
+            if (statementDone || !(connection instanceof PgConnection pg) || cancelAttempts >= MAX_CANCEL_ATTEMPTS) {
+                return;
+            }
+            cancelAttempts++;
+            Future<Void> sent = pg.cancelRequest();
+            cancel = sent;
+            sent.onComplete(ignored -> vertx.setTimer(CANCEL_RETRY_MILLIS, t -> {
+                synchronized (this) {
+                    sendCancel();
+                }
+            }));
+        }
+
+        private void stopTimer() {
+            long id;
+            synchronized (this) {
+                id = timerId;
+            }
+            if (id >= 0) {
+                vertx.cancelTimer(id);
+            }
+        }
     }
 
     private Pool pool(SourceSpec.Postgres pg) {
@@ -98,8 +244,20 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
             if (k.password() != null) {
                 options.setPassword(k.password());
             }
+            if (!k.uri().contains("application_name=")) {
+                options.addProperty("application_name", "slate-resolver " + pg.name());
+            }
+            // Distinct metric names per source and per pool: pools sharing one name would register the
+            // same Vert.x client and pool gauges (see the appliance's VertxClientGaugeFilter).
+            options.setMetricsName("postgresql|source:" + pg.name());
             return PgBuilder.pool()
-                    .with(new PoolOptions().setMaxSize(pg.maxConnections() > 0 ? pg.maxConnections() : 8).setMaxWaitQueueSize(10_000).setShared(false))
+                    .with(new PoolOptions()
+                            .setName("slate-source-" + pg.name() + "-" + poolSequence.incrementAndGet())
+                            .setMaxSize(pg.maxConnections() > 0 ? pg.maxConnections() : 8)
+                            .setMaxWaitQueueSize(10_000)
+                            .setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, acquireTimeout.toMillis()))
+                            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+                            .setShared(false))
                     .connectingTo(options)
                     .using(vertx)
                     .build();

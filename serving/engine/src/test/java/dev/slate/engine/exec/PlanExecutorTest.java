@@ -116,6 +116,38 @@ class PlanExecutorTest {
     }
 
     @Test
+    void aResolverThatRunsForOneOutputReplacesTheStoredValuesOfItsOthers() throws Exception {
+        FeatureGraph g = graph();
+        runner.answer("profile", p -> Map.of("email", "now@y.org", "age", 30));
+        EntityRef u1 = new EntityRef("env", "user", 1L);
+        store.put(u1, slotOf(g, "user.email"), new StoredValue("cached@x.com", NOW.minusSeconds(60))); // fresh
+        store.put(u1, slotOf(g, "user.age"), new StoredValue(29L, NOW.minus(Duration.ofMinutes(11)))); // stale: profile runs
+        List<String> outs = List.of("user.email", "user.age");
+        RowResult r = run(g, outs, Map.of(), 1L).get(0);
+        assertThat(runner.calls).containsExactly("profile[1]");
+        assertThat(value(g, outs, r, "user.email")).isEqualTo("now@y.org");
+        assertThat(r.cacheHit()[slot(g, outs, r, "user.email")]).as("served from the resolver, not the store").isFalse();
+        assertThat(r.observedAt()[slot(g, outs, r, "user.email")]).isEqualTo(NOW);
+        awaitWrites(2);
+        assertThat(store.writes).extracting(w -> w.slot().feature()).containsExactlyInAnyOrder("email", "age");
+    }
+
+    @Test
+    void aFailingResolverThatRanForOneOutputLeavesTheFreshStoredValuesOfItsOthers() throws Exception {
+        FeatureGraph g = graph();
+        runner.fail("profile", "connection refused");
+        EntityRef u1 = new EntityRef("env", "user", 1L);
+        store.put(u1, slotOf(g, "user.email"), new StoredValue("cached@x.com", NOW.minusSeconds(60))); // fresh
+        List<String> outs = List.of("user.email", "user.age");
+        RowResult r = run(g, outs, Map.of(), 1L).get(0);
+        assertThat(runner.calls).containsExactly("profile[1]");
+        assertThat(value(g, outs, r, "user.email")).isEqualTo("cached@x.com");
+        assertThat(r.errors()[slot(g, outs, r, "user.email")]).isNull();
+        assertThat(r.cacheHit()[slot(g, outs, r, "user.email")]).isTrue();
+        assertThat(r.errors()[slot(g, outs, r, "user.age")].code()).isEqualTo(ErrorCode.RESOLVER_FAILED);
+    }
+
+    @Test
     void aValueExactlyMaxStalenessOldIsStillFresh() throws Exception {
         FeatureGraph g = graph();
         store.put(new EntityRef("env", "user", 1L), slotOf(g, "user.email"), new StoredValue("edge@x.com", NOW.minus(Duration.ofMinutes(10))));

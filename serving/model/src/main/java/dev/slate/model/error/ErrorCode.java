@@ -18,7 +18,7 @@ public enum ErrorCode {
     CONFLICT(409),
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
-    NO_ACTIVE_DEPLOYMENT(503),
+    NO_ACTIVE_DEPLOYMENT(404),
     INTERNAL_SERVER_ERROR(500);
 
     private final int httpStatus;

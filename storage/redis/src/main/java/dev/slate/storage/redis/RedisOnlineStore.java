@@ -18,6 +18,7 @@ import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -52,9 +54,12 @@ public final class RedisOnlineStore implements OnlineStore {
 
     private static final int SCAN_COUNT = 500;
 
+    private static final int MAX_CACHED_FIELDS = 100_000;
+
     private final RedisKeyLayout layout;
     private final RedisPipeline pipeline;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Map<FeatureSlot, byte[]> fieldBytes = new ConcurrentHashMap<>();
 
     public RedisOnlineStore(Vertx vertx, RedisOnlineStoreConfig config) {
         requireNonNull(vertx, "vertx is null");
@@ -99,7 +104,7 @@ public final class RedisOnlineStore implements OnlineStore {
             }
             Request hmget = Request.cmd(Command.HMGET).arg(layout.entityKey(read.entity()));
             for (int s = 0, m = slots.size(); s < m; s++) {
-                hmget.arg(layout.field(slots.get(s)));
+                hmget.arg(fieldBytes(slots.get(s)));
             }
             requests.add(hmget);
         }
@@ -107,6 +112,23 @@ public final class RedisOnlineStore implements OnlineStore {
             return CompletableFuture.completedFuture(Collections.nCopies(n, List.<StoredValue>of()));
         }
         return pipeline.batch(requests).map(responses -> decode(reads, responses)).toCompletionStage();
+    }
+
+    /**
+     * The hash field of a slot as the bytes sent to Redis. Reads ask for the same few slots over and
+     * over (those of the cached plans), so each is escaped and encoded once; the cache is dropped
+     * when it grows past a bound (slots of many old deployments).
+     */
+    private byte[] fieldBytes(FeatureSlot slot) {
+        byte[] b = fieldBytes.get(slot);
+        if (b == null) {
+            b = layout.field(slot).getBytes(StandardCharsets.UTF_8);
+            if (fieldBytes.size() >= MAX_CACHED_FIELDS) {
+                fieldBytes.clear();
+            }
+            fieldBytes.put(slot, b);
+        }
+        return b;
     }
 
     private List<List<StoredValue>> decode(List<OnlineRead> reads, List<Response> responses) {

@@ -1,0 +1,26 @@
+package dev.slate.api.catalog;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The answer to {@code GET /v1/features}: every feature of the environment's active deployment. */
+@JsonPropertyOrder({"environment", "deployment_id", "deployment_version", "project", "content_hash", "features"})
+@Schema(name = "FeatureCatalog", description = "The features of the environment's active deployment, in declaration order.")
+public record FeatureCatalogBody(
+        @Schema(description = "The environment (header X-Slate-Environment, default 'default').", examples = "default")
+        String environment,
+        @JsonProperty("deployment_id") @Schema(description = "Id of the active deployment.")
+        String deploymentId,
+        @JsonProperty("deployment_version") @Schema(description = "Version of the active deployment in its environment.")
+        int deploymentVersion,
+        @Schema(description = "Project name from slate.yaml.", examples = "fraud")
+        String project,
+        @JsonProperty("content_hash") @Schema(description = "SHA-256 (hex) of the project's files.")
+        String contentHash,
+        @Schema(description = "One entry per feature: {name, entity, type, producer (key|ingested|resolver|expression), "
+                + "resolver?, expression?, inputs?, max_staleness (null = unbounded), cacheable, version, tags}.")
+        List<Map<String, Object>> features) {
+}
