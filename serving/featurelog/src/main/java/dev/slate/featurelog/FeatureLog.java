@@ -25,6 +25,11 @@ public final class FeatureLog implements AutoCloseable {
         return spool.offer(values);
     }
 
+    /** Takes a lazy batch (built on the spool's writer thread) without blocking; false when it had to be dropped. */
+    public boolean offer(LogBatch values) {
+        return spool.offer(values);
+    }
+
     public FeatureLogStats stats() {
         return new FeatureLogStats(spool.accepted(), spool.dropped(), spool.queued(), spool.spooled(), shipper.shipped(),
                 shipper.pendingSegments(), spool.pendingBytes(), shipper.damaged(), shipper.lastError(), shipper.lastShippedAt());

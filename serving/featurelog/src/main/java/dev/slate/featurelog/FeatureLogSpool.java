@@ -26,10 +26,10 @@ import org.jboss.logging.Logger;
 public final class FeatureLogSpool implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FeatureLogSpool.class);
-    private static final List<ObservedValue> STOP = java.util.Collections.unmodifiableList(new ArrayList<>());
+    private static final LogBatch STOP = LogBatch.of(List.of());
 
     private final FeatureLogConfig config;
-    private final LinkedBlockingQueue<List<ObservedValue>> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<LogBatch> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -68,6 +68,11 @@ public final class FeatureLogSpool implements AutoCloseable {
      * closed, the memory queue is full or the disk budget is used up; never blocks.
      */
     public boolean offer(List<ObservedValue> values) {
+        return offer(LogBatch.of(values));
+    }
+
+    /** As {@link #offer(List)}, for a lazy batch whose values are built on the writer thread. */
+    public boolean offer(LogBatch values) {
         int n = values.size();
         if (n == 0) {
             return true;
@@ -118,11 +123,11 @@ public final class FeatureLogSpool implements AutoCloseable {
 
     private void run() {
         long pollNanos = Math.min(config.syncInterval().toNanos(), config.segmentMaxAge().toNanos());
-        List<List<ObservedValue>> batch = new ArrayList<>();
+        List<LogBatch> batch = new ArrayList<>();
         boolean stopping = false;
         while (!stopping) {
             try {
-                List<ObservedValue> first = queue.poll(pollNanos, TimeUnit.NANOSECONDS);
+                LogBatch first = queue.poll(pollNanos, TimeUnit.NANOSECONDS);
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, 1024);
@@ -141,17 +146,22 @@ public final class FeatureLogSpool implements AutoCloseable {
         }
     }
 
-    private void write(List<List<ObservedValue>> batch) throws IOException {
+    private void write(List<LogBatch> batch) throws IOException {
         if (batch.isEmpty()) {
             return;
         }
         List<byte[]> payloads = new ArrayList<>();
-        for (List<ObservedValue> values : batch) {
-            for (ObservedValue v : values) {
-                payloads.add(SpoolRecordCodec.encode(v));
+        long taken = 0;
+        for (LogBatch values : batch) {
+            taken += values.size();
+            try {
+                values.forEach(v -> payloads.add(SpoolRecordCodec.encode(v)));
+            } catch (RuntimeException e) {
+                LOG.warnf("feature log: a batch could not be encoded and is dropped: %s", e.toString());
             }
         }
-        queued.addAndGet(-payloads.size());
+        queued.addAndGet(-taken);
+        dropped.addAndGet(taken - payloads.size());
         long before = segment.size();
         try {
             segment.append(payloads);

@@ -3,6 +3,7 @@ package dev.slate.api.wiring;
 import dev.slate.engine.exec.PlanExecutor;
 import dev.slate.engine.exec.QueryObserver;
 import dev.slate.engine.ingest.IngestService;
+import dev.slate.engine.query.ComputedValuesListener;
 import dev.slate.engine.query.OnlineQueryService;
 import dev.slate.engine.query.QueryLimits;
 import dev.slate.engine.query.ServingState;
@@ -56,8 +57,10 @@ class ServingBeans {
 
     @Produces
     @Singleton
-    OnlineQueryService onlineQueryService(ServingState state, PlanExecutor executor, ServingConfig config) {
-        return new OnlineQueryService(state, executor, new QueryLimits(config.maxOutputs(), config.maxInputs(), config.maxBulkRows()), Clock.systemUTC());
+    OnlineQueryService onlineQueryService(ServingState state, PlanExecutor executor, ServingConfig config,
+            Instance<ComputedValuesListener> computedValues) {
+        return new OnlineQueryService(state, executor, new QueryLimits(config.maxOutputs(), config.maxInputs(), config.maxBulkRows()),
+                Clock.systemUTC(), computedValues.isResolvable() ? computedValues.get() : ComputedValuesListener.NONE);
     }
 
     @Produces

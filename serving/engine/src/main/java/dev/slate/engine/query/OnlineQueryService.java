@@ -46,11 +46,18 @@ public final class OnlineQueryService {
     private static final HexFormat HEX = HexFormat.of();
 
     private final ServingState state;
+    private final ComputedValuesListener computedValues;
     private final PlanExecutor executor;
     private final QueryLimits limits;
     private final Clock clock;
 
     public OnlineQueryService(ServingState state, PlanExecutor executor, QueryLimits limits, Clock clock) {
+        this(state, executor, limits, clock, ComputedValuesListener.NONE);
+    }
+
+    /** @param computedValues told about every query's computed values (the feature log) */
+    public OnlineQueryService(ServingState state, PlanExecutor executor, QueryLimits limits, Clock clock, ComputedValuesListener computedValues) {
+        this.computedValues = requireNonNull(computedValues, "computedValues is null");
         this.state = requireNonNull(state, "state is null");
         this.executor = requireNonNull(executor, "executor is null");
         this.limits = requireNonNull(limits, "limits is null");
@@ -92,7 +99,15 @@ public final class OnlineQueryService {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             executor.observer().queryCompleted(bulk, results.size(), outs.length, failed, took);
             String explain = request.explain() ? plan.explain() + executed(plan, results) : null;
-            return new QueryAnswer(queryId(), environment, snapshot.deployment(), plan.hash(), plan.outputs(), results, failed, took, explain);
+            String queryId = queryId();
+            if (computedValues != ComputedValuesListener.NONE) {
+                try {
+                    computedValues.computed(new ComputedValues(environment, snapshot.deployment().deploymentId(), queryId, plan, results));
+                } catch (RuntimeException e) {
+                    // the feature log must never fail a query; the listener counts its own drops
+                }
+            }
+            return new QueryAnswer(queryId, environment, snapshot.deployment(), plan.hash(), plan.outputs(), results, failed, took, explain);
         });
     }
 

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Test;
  * which the runner puts into {@code application_name}.
  */
 class PostgresResolverRunnerTest {
+    /** Long enough for a new PostgreSQL backend on a loaded 2-core machine; short enough to wait out in one test. */
+    private static final Duration ACQUIRE_TIMEOUT = Duration.ofMillis(2_000);
 
     private static final String URL = "postgresql://127.0.0.1:5432/test";
     private static final int MAX_CONNECTIONS = 2;
@@ -50,7 +52,7 @@ class PostgresResolverRunnerTest {
     void start() {
         vertx = Vertx.vertx();
         vertx.exceptionHandler(unhandled::add);
-        runner = new PostgresResolverRunner(vertx, text -> text, Duration.ofMillis(500));
+        runner = new PostgresResolverRunner(vertx, text -> text, ACQUIRE_TIMEOUT);
         observer = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
                 .connectingTo(PgConnectOptions.fromUri(URL).setUser("postgres")).using(vertx).build();
     }
@@ -161,9 +163,9 @@ class PostgresResolverRunnerTest {
             assertThatThrownBy(() -> run.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ResolverFailure.class)
                     .hasMessageContaining("slate_no_such_database");
         }
-        // the pool's acquire timeout (500 ms here) has passed: a timer armed by the failed acquisitions
+        // the pool's acquire timeout has passed: a timer armed by the failed acquisitions
         // would now fail their promises a second time ("Result is already complete")
-        Thread.sleep(1_000);
+        Thread.sleep(ACQUIRE_TIMEOUT.toMillis() + 500);
         assertThat(unhandled).isEmpty();
     }
 }

@@ -1,0 +1,101 @@
+package dev.slate.engine.query;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.engine.exec.RowResult;
+import dev.slate.engine.plan.Plan;
+import dev.slate.engine.plan.PlannedFeature;
+import dev.slate.model.graph.FeatureNode;
+import dev.slate.model.graph.Producer;
+import dev.slate.storage.spi.FeatureSlot;
+import dev.slate.storage.spi.offline.EntityKey;
+import dev.slate.storage.spi.offline.ObservedValue;
+import dev.slate.storage.spi.offline.Provenance;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The values one query computed: every feature a plan step produced for a row whose entity key is
+ * known (not inputs, not values served from the online store, not failures; a computed null is a
+ * value). A view over the query's result arrays: building the {@link ObservedValue}s is left to the
+ * consumer, off the response path.
+ */
+public final class ComputedValues {
+
+    private final String environment;
+    private final String deploymentId;
+    private final String queryId;
+    private final Plan plan;
+    private final List<RowResult> rows;
+    private int size = -1;
+
+    ComputedValues(String environment, String deploymentId, String queryId, Plan plan, List<RowResult> rows) {
+        this.environment = requireNonNull(environment, "environment is null");
+        this.deploymentId = requireNonNull(deploymentId, "deploymentId is null");
+        this.queryId = requireNonNull(queryId, "queryId is null");
+        this.plan = requireNonNull(plan, "plan is null");
+        this.rows = requireNonNull(rows, "rows is null");
+    }
+
+    public String environment() {
+        return environment;
+    }
+
+    public String queryId() {
+        return queryId;
+    }
+
+    /** How many values {@link #forEach} yields. */
+    public int size() {
+        if (size < 0) {
+            int n = 0;
+            for (PlannedFeature f : plan.features()) {
+                if (logged(f)) {
+                    for (RowResult r : rows) {
+                        if (computed(f, r)) {
+                            n++;
+                        }
+                    }
+                }
+            }
+            size = n;
+        }
+        return size;
+    }
+
+    /** Yields the computed values as observations, feature by feature, rows in order. */
+    public void forEach(Consumer<ObservedValue> sink) {
+        for (PlannedFeature f : plan.features()) {
+            if (!logged(f)) {
+                continue;
+            }
+            FeatureNode node = f.node();
+            FeatureSlot slot = new FeatureSlot(node.id().name(), node.version(), node.type());
+            Provenance provenance = Provenance.computed(queryId, resolverOf(node), deploymentId);
+            for (RowResult r : rows) {
+                if (computed(f, r)) {
+                    sink.accept(new ObservedValue(environment, node.id().entity(), EntityKey.of(r.values()[f.keySlot()]), slot,
+                            r.values()[f.slot()], r.observedAt()[f.slot()], provenance));
+                }
+            }
+        }
+    }
+
+    private static boolean logged(PlannedFeature f) {
+        return f.origin() == PlannedFeature.Origin.STEP && f.keySlot() >= 0;
+    }
+
+    private static boolean computed(PlannedFeature f, RowResult r) {
+        int s = f.slot();
+        return r.observedAt()[s] != null && !r.cacheHit()[s] && r.errors()[s] == null && r.values()[f.keySlot()] != null;
+    }
+
+    private static String resolverOf(FeatureNode node) {
+        return switch (node.producer()) {
+            case Producer.Resolved res -> res.resolver();
+            case Producer.Computed c -> "expression";
+            case Producer.Ingested i -> "ingested";
+            case Producer.EntityKey k -> "key";
+        };
+    }
+}
