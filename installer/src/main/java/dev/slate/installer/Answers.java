@@ -29,6 +29,11 @@ final class Answers {
     /** Prints {@code error CODE: detail} and the error list on stderr; returns 1. */
     static int printProblem(ApiResponse response, PrintWriter err) {
         err.print(ProblemView.render(response));
+        if (response.status() == 401) {
+            err.println("hint: log in with `slate login` (or set SLATE_TOKEN to an access token)");
+        } else if (response.status() == 403) {
+            err.println("hint: your login lacks this permission in this environment; an admin can add a role binding (docs/security.md)");
+        }
         err.flush();
         return 1;
     }

@@ -4,12 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.slate.installer.auth.TokenFile;
+import dev.slate.installer.auth.TokenSource;
 import dev.slate.installer.http.SlateClient;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -27,8 +30,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = SlateCli.Version.class,
         description = "Slate feature platform: run it, deploy feature projects, query features.",
-        subcommands = {UpCommand.class, ApplyCommand.class, QueryCommand.class, DeploymentsCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {UpCommand.class, ApplyCommand.class, QueryCommand.class, OfflineQueryCommand.class, IngestCommand.class,
+                DeploymentsCommand.class, LoginCommand.class, LogoutCommand.class, TokenCommand.class, MaterializeCommand.class, CommandLine.HelpCommand.class})
 public final class SlateCli {
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
@@ -96,7 +99,13 @@ public final class SlateCli {
     }
 
     SlateClient client() {
-        return new SlateClient(baseUrl(), Optional.ofNullable(environment).filter(s -> !s.isBlank()), mapper);
+        TokenSource tokens = new TokenSource(env("SLATE_TOKEN"), tokenFile(), Clock.systemUTC());
+        return new SlateClient(baseUrl(), Optional.ofNullable(environment).filter(s -> !s.isBlank()), mapper, tokens::accessToken);
+    }
+
+    /** Where {@code slate login} keeps the token: {@code $SLATE_TOKEN_FILE}, else {@code ~/.slate/token}. */
+    TokenFile tokenFile() {
+        return new TokenFile(env("SLATE_TOKEN_FILE").map(Path::of).orElseGet(() -> userHome().resolve(".slate").resolve("token")));
     }
 
     boolean json() {

@@ -4,7 +4,9 @@ import dev.slate.installer.up.ApplianceCommand;
 import dev.slate.installer.up.ApplianceLocator;
 import dev.slate.installer.up.ApplianceRunner;
 import dev.slate.installer.up.ConsoleBanner;
+import dev.slate.installer.up.KeycloakLauncher;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,8 +24,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "up", mixinStandardHelpOptions = true, description = {
-        "Run Slate standalone in the foreground, with an embedded PostgreSQL and Redis.",
-        "Data is kept under --home between runs. Ctrl-C stops it."})
+        "Run Slate standalone in the foreground, with an embedded PostgreSQL and Redis, and the bundled",
+        "Keycloak (realm slate) unless --issuer names another. Data is kept under --home between runs.",
+        "Ctrl-C stops it all."})
 final class UpCommand implements Callable<Integer> {
     @ParentCommand
     SlateCli root;
@@ -38,6 +42,15 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--home", paramLabel = "DIR", description = "Data directory (default: ~/.slate).")
     Path home;
+
+    @Option(names = "--issuer", paramLabel = "URL", description = {
+            "Accept tokens of this Keycloak realm instead of starting the bundled Keycloak",
+            "(default: $SLATE_AUTH_ISSUER; when neither is set, Keycloak runs under --home/keycloak)."})
+    String issuer;
+
+    @Option(names = "--auth-port", defaultValue = "18080", paramLabel = "N",
+            description = "Port of the bundled Keycloak on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int authPort;
 
     @Option(names = "--ready-timeout", defaultValue = "120", paramLabel = "SECONDS",
             description = "How long to wait for the appliance to be ready (default: ${DEFAULT-VALUE}).")
@@ -57,11 +70,59 @@ final class UpCommand implements Callable<Integer> {
         requireFreePort(port);
 
         URI baseUrl = URI.create("http://127.0.0.1:" + port);
-        ApplianceCommand command = new ApplianceCommand(ApplianceCommand.currentJava(), jar, demo, port, dataHome);
+        PrintWriter out = spec.commandLine().getOut();
+        Optional<URI> external = Optional.ofNullable(issuer).filter(s -> !s.isBlank()).or(() -> root.env("SLATE_AUTH_ISSUER"))
+                .map(this::issuerUri);
+        KeycloakLauncher keycloak = null;
+        Thread stopKeycloak = null;
+        URI realm;
+        if (external.isPresent()) {
+            realm = external.get();
+            out.println("Slate accepts tokens of " + realm + " (no Keycloak started).");
+        } else {
+            if (authPort < 1 || authPort > 65535) {
+                throw new ParameterException(spec.commandLine(), "--auth-port must be 1..65535, got " + authPort);
+            }
+            keycloak = new KeycloakLauncher(KeycloakLauncher.scriptFor(jar), dataHome.resolve("keycloak"));
+            KeycloakLauncher started = keycloak;
+            stopKeycloak = new Thread(() -> started.stop(line -> { }), "slate-up-stop-keycloak");
+            Runtime.getRuntime().addShutdownHook(stopKeycloak);
+            realm = keycloak.start(authPort, demo, line -> {
+                out.println(line);
+                out.flush();
+            });
+        }
+        ConsoleBanner.Login login = new ConsoleBanner.Login(realm,
+                keycloak != null && demo ? keycloak.demoPassword() : Optional.empty(),
+                keycloak != null ? Optional.of(keycloak.credentialsFile()) : Optional.empty());
+        ApplianceCommand command = new ApplianceCommand(ApplianceCommand.currentJava(), jar, demo, port, dataHome, Optional.of(realm));
         ApplianceRunner runner = new ApplianceRunner(command.arguments(), baseUrl,
-                Duration.ofSeconds(readyTimeoutSeconds), ConsoleBanner.render(baseUrl, dataHome, demo),
-                spec.commandLine().getOut(), root.mapper());
-        return runner.run(dataHome);
+                Duration.ofSeconds(readyTimeoutSeconds), ConsoleBanner.render(baseUrl, dataHome, demo, Optional.of(login)),
+                out, root.mapper());
+        try {
+            return runner.run(dataHome);
+        } finally {
+            if (keycloak != null) {
+                keycloak.stop(line -> { });
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopKeycloak);
+                } catch (IllegalStateException e) {
+                    // shutting down: the hook stops Keycloak
+                }
+            }
+        }
+    }
+
+    private URI issuerUri(String text) {
+        try {
+            URI uri = URI.create(text.strip());
+            if (uri.getScheme() == null || uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new IllegalArgumentException();
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "invalid issuer '" + text + "': expected http(s)://HOST:PORT/realms/REALM");
+        }
     }
 
     private static void createDirectories(Path dir) {

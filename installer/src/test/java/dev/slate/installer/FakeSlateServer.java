@@ -34,6 +34,7 @@ final class FakeSlateServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Deque<Answer>> sequences = new ConcurrentHashMap<>();
     final List<Recorded> requests = new CopyOnWriteArrayList<>();
 
     FakeSlateServer() throws IOException {
@@ -57,6 +58,22 @@ final class FakeSlateServer implements AutoCloseable {
         return this;
     }
 
+    /** Answers a route with each of {@code bodies} in turn (status 200), then the last one again and again. */
+    FakeSlateServer answerInTurn(String method, String path, String... bodies) {
+        java.util.Deque<Answer> queue = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        for (String b : bodies) {
+            queue.add(new Answer(200, "application/json", b));
+        }
+        sequences.put(method + " " + path, queue);
+        return this;
+    }
+
+    /** Answers a route with each of {@code answers} in turn, then the last one again and again. */
+    FakeSlateServer answerInTurn(String method, String path, Answer... answers) {
+        sequences.put(method + " " + path, new java.util.concurrent.ConcurrentLinkedDeque<>(List.of(answers)));
+        return this;
+    }
+
     Recorded last() {
         return requests.get(requests.size() - 1);
     }
@@ -65,7 +82,9 @@ final class FakeSlateServer implements AutoCloseable {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String path = exchange.getRequestURI().getRawPath();
         requests.add(new Recorded(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders()), body));
-        Answer answer = answers.getOrDefault(exchange.getRequestMethod() + " " + path,
+        java.util.Deque<Answer> sequence = sequences.get(exchange.getRequestMethod() + " " + path);
+        Answer next = sequence == null ? null : sequence.size() > 1 ? sequence.poll() : sequence.peek();
+        Answer answer = next != null ? next : answers.getOrDefault(exchange.getRequestMethod() + " " + path,
                 new Answer(404, "application/problem+json",
                         "{\"code\":\"NOT_FOUND\",\"status\":404,\"detail\":\"no route " + path + "\"}"));
         byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);

@@ -16,7 +16,7 @@ final class DemoQueryHint {
     }
 
     static String curl(String baseUrl) {
-        return "curl -s " + baseUrl + "/v1/query/online -H 'Content-Type: application/json' "
+        return "curl -s " + baseUrl + "/v1/query/online -H \"Authorization: Bearer $(./slate token)\" -H 'Content-Type: application/json' "
                 + "-d '{\"inputs\": {\"user.id\": 1}, \"outputs\": [\"user.email_domain\", \"user.risk_score\"]}'";
     }
 

@@ -30,9 +30,13 @@ class MicrometerQueryObserver implements QueryObserver {
     private final Counter hits;
     private final Counter misses;
     private final Counter featureErrors;
-    private final Map<String, Timer> resolverTimers = new ConcurrentHashMap<>();
+    private final Map<String, ResolverMeters> resolverMeters = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private volatile long lastFailureLog;
+
+    /** Tag values of {@link Outcome}, by ordinal. */
+    private static final String[] OUTCOME_TAGS = java.util.Arrays.stream(Outcome.values())
+            .map(v -> v.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
 
     MicrometerQueryObserver(MeterRegistry registry) {
         this.registry = registry;
@@ -65,16 +69,32 @@ class MicrometerQueryObserver implements QueryObserver {
         }
     }
 
+    /** Called for every resolver run: one map lookup by resolver name, no string building once its meters exist. */
     @Override
     public void resolverRun(String resolver, Duration duration, Outcome outcome) {
-        String tag = outcome.name().toLowerCase(java.util.Locale.ROOT);
-        resolverTimers.computeIfAbsent(resolver + "\u0000" + tag, k -> Timer.builder("slate.resolver.duration")
-                .tag("resolver", resolver).tag("outcome", tag).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(30)).register(registry)).record(duration);
-        if (outcome != Outcome.OK) {
-            counters.computeIfAbsent("resolver:" + resolver + ":" + tag, k -> Counter.builder("slate.resolver.errors")
-                    .tag("resolver", resolver).tag("outcome", tag).register(registry)).increment();
+        ResolverMeters meters = resolverMeters.computeIfAbsent(resolver, k -> new ResolverMeters());
+        int o = outcome.ordinal();
+        Timer timer = meters.timers[o];
+        if (timer == null) { // registered on first use per outcome; a race registers the same meter twice, harmlessly
+            timer = Timer.builder("slate.resolver.duration").tag("resolver", resolver).tag("outcome", OUTCOME_TAGS[o]).publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+            meters.timers[o] = timer;
         }
+        timer.record(duration);
+        if (outcome != Outcome.OK) {
+            Counter errors = meters.errors[o];
+            if (errors == null) {
+                errors = Counter.builder("slate.resolver.errors").tag("resolver", resolver).tag("outcome", OUTCOME_TAGS[o]).register(registry);
+                meters.errors[o] = errors;
+            }
+            errors.increment();
+        }
+    }
+
+    /** The meters of one resolver, by {@link Outcome#ordinal()}. */
+    private static final class ResolverMeters {
+        final Timer[] timers = new Timer[Outcome.values().length];
+        final Counter[] errors = new Counter[Outcome.values().length];
     }
 
     @Override

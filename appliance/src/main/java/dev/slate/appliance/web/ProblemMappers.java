@@ -34,7 +34,9 @@ class ProblemMappers {
         String detail = switch (e) {
             case UnrecognizedPropertyException u -> "unknown field '" + u.getPropertyName() + "'"
                     + (u.getKnownPropertyIds() == null || u.getKnownPropertyIds().isEmpty() ? "" : "; known fields: " + u.getKnownPropertyIds());
-            case MismatchedInputException m -> "field '" + path(m) + "' has the wrong type: " + firstLine(m.getOriginalMessage());
+            case MismatchedInputException m -> m.getPath().isEmpty()
+                    ? "the request body must be " + expected(m.getTargetType())
+                    : "field '" + path(m) + "' has the wrong type: expected " + expected(m.getTargetType());
             case JsonParseException p -> "malformed JSON: " + firstLine(p.getOriginalMessage());
             default -> "malformed JSON: " + firstLine(e.getOriginalMessage());
         };
@@ -42,6 +44,16 @@ class ProblemMappers {
             detail += " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
         }
         return Problem.of(ErrorCode.PARSE_FAILED, 400, detail, List.of()).toResponse();
+    }
+
+    /**
+     * The same as {@link #json} for a body of the wrong JSON shape (e.g. {@code []}, or a string where
+     * an object is expected). Needed because Quarkus' own mapper for exactly this type, which answers
+     * 400 with an empty body, would otherwise be chosen over the more general one above.
+     */
+    @ServerExceptionMapper
+    Response mismatchedInput(MismatchedInputException e) {
+        return json(e);
     }
 
     @ServerExceptionMapper
@@ -69,7 +81,7 @@ class ProblemMappers {
 
     /** Last resort for bugs: never leak internals, always leave a trail. */
     @ServerExceptionMapper
-    Response unexpected(RuntimeException e) {
+    Response unexpected(Throwable e) {
         String incident = Long.toHexString(ThreadLocalRandom.current().nextLong());
         LOG.errorf(e, "unexpected error, incident %s", incident);
         return Problem.of(ErrorCode.INTERNAL_SERVER_ERROR, 500, "unexpected error; incident " + incident + " is in the server log", List.of()).toResponse();
@@ -88,6 +100,26 @@ class ProblemMappers {
             }
         }
         return sb.isEmpty() ? "(root)" : sb.toString();
+    }
+
+    /** What a JSON value must look like to fill {@code target}, in JSON terms (no Java type names). */
+    private static String expected(Class<?> target) {
+        if (target == null) {
+            return "a different JSON value";
+        }
+        if (target == String.class || target == Character.class || target == char.class) {
+            return "a string";
+        }
+        if (target == Boolean.class || target == boolean.class) {
+            return "true or false";
+        }
+        if (Number.class.isAssignableFrom(target) || (target.isPrimitive() && target != void.class)) {
+            return "a number";
+        }
+        if (java.util.Collection.class.isAssignableFrom(target) || target.isArray()) {
+            return "a list";
+        }
+        return "a JSON object";
     }
 
     private static String firstLine(String s) {

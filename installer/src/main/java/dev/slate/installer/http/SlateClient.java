@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** A small client of the Slate REST API (DESIGN §5) over {@code java.net.http}. */
 public final class SlateClient {
@@ -27,11 +28,18 @@ public final class SlateClient {
     private final Optional<String> environment;
     private final ObjectMapper mapper;
     private final HttpClient http;
+    private final Supplier<Optional<String>> accessToken;
 
     public SlateClient(URI baseUrl, Optional<String> environment, ObjectMapper mapper) {
+        this(baseUrl, environment, mapper, Optional::empty);
+    }
+
+    /** @param accessToken the bearer token to send with each request, if any (asked for per request: it may be refreshed) */
+    public SlateClient(URI baseUrl, Optional<String> environment, ObjectMapper mapper, Supplier<Optional<String>> accessToken) {
         this.baseUrl = requireNonNull(baseUrl, "baseUrl is null");
         this.environment = requireNonNull(environment, "environment is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
+        this.accessToken = requireNonNull(accessToken, "accessToken is null");
         this.http = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -59,11 +67,66 @@ public final class SlateClient {
                 .build());
     }
 
+    /** Posts a file as the raw body with {@code contentType} (e.g. a Parquet spine); the file is streamed, not read into memory. */
+    public ApiResponse postFile(String path, String contentType, java.nio.file.Path file) {
+        try {
+            return send(request(path)
+                    .header("Content-Type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofFile(file))
+                    .build());
+        } catch (java.io.FileNotFoundException e) {
+            throw new CliException("cannot read " + file + ": no such file");
+        }
+    }
+
+    public ApiResponse delete(String path) {
+        return send(request(path).DELETE().build());
+    }
+
+    /**
+     * Downloads a 2xx answer's body into {@code target} (written next to it under another name and moved
+     * into place when complete); any other answer is returned as read, and {@code target} is left alone.
+     */
+    public ApiResponse download(String path, java.nio.file.Path target) {
+        java.nio.file.Path absolute = target.toAbsolutePath();
+        java.nio.file.Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
+        HttpRequest request = request(path).header("Accept", "*/*").GET().build();
+        try {
+            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = response.body()) {
+                if (response.statusCode() < 200 || response.statusCode() >= 300) {
+                    String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                    return new ApiResponse(response.statusCode(), text, parse(text));
+                }
+                java.nio.file.Files.copy(body, partial, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            java.nio.file.Files.move(partial, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return new ApiResponse(response.statusCode(), "", Optional.empty());
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw new SlateUnreachableException(baseUrl);
+        } catch (IOException e) {
+            try {
+                java.nio.file.Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // best effort
+            }
+            if (hasCause(e, ConnectException.class)) {
+                throw new SlateUnreachableException(baseUrl);
+            }
+            throw new CliException("download from " + request.uri() + " failed: " + describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(resolve(path))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json, application/problem+json");
         environment.ifPresent(env -> builder.header(ENVIRONMENT_HEADER, env));
+        accessToken.get().ifPresent(token -> builder.header("Authorization", "Bearer " + token));
         return builder;
     }
 

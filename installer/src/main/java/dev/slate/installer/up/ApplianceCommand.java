@@ -2,13 +2,23 @@ package dev.slate.installer.up;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** How {@code slate up} starts the packaged appliance: the JVM, the jar and the embedded-mode settings. */
-public record ApplianceCommand(Path java, Path jar, boolean demo, int port, Path home) {
+/**
+ * How {@code slate up} starts the packaged appliance: the JVM, the jar, the embedded-mode settings and
+ * the realm whose tokens it accepts ({@code issuer}; empty: the appliance's default).
+ */
+public record ApplianceCommand(Path java, Path jar, boolean demo, int port, Path home, Optional<URI> issuer) {
+    public ApplianceCommand(Path java, Path jar, boolean demo, int port, Path home) {
+        this(java, jar, demo, port, home, Optional.empty());
+    }
+
     public ApplianceCommand {
+        requireNonNull(issuer, "issuer is null");
         requireNonNull(java, "java is null");
         requireNonNull(jar, "jar is null");
         requireNonNull(home, "home is null");
@@ -32,6 +42,7 @@ public record ApplianceCommand(Path java, Path jar, boolean demo, int port, Path
         }
         args.add("-Dslate.http.port=" + port);
         args.add("-Dslate.home=" + home.toAbsolutePath());
+        issuer.ifPresent(uri -> args.add("-Dslate.auth.issuer=" + uri));
         args.add("-jar");
         args.add(jar.toAbsolutePath().toString());
         return List.copyOf(args);

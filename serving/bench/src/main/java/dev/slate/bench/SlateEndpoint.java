@@ -15,9 +15,13 @@ record SlateEndpoint(String host, int port, String environment) {
         requireNonNull(environment, "environment is null");
     }
 
-    /** Fresh request options (callers may add headers) for {@code method path}, with the environment header. */
+    /** An access token for the appliance ({@code $SLATE_BENCH_TOKEN}), sent as {@code Authorization: Bearer}; none when unset. */
+    static final String TOKEN = System.getenv().getOrDefault("SLATE_BENCH_TOKEN", "").strip();
+
+    /** Fresh request options (callers may add headers) for {@code method path}, with the environment header (and the token, if any). */
     RequestOptions request(HttpMethod method, String path) {
-        return new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
                 .putHeader(ENVIRONMENT_HEADER, environment);
+        return TOKEN.isEmpty() ? options : options.putHeader("Authorization", "Bearer " + TOKEN);
     }
 }

@@ -44,6 +44,18 @@ final class RecordingOfflineStore implements OfflineStore {
     }
 
     @Override
+    public dev.slate.storage.spi.offline.ExportResult export(dev.slate.storage.spi.offline.PointInTimeExport request,
+            dev.slate.storage.spi.offline.ExportControl control) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public dev.slate.storage.spi.offline.LatestValuesResult latestValues(dev.slate.storage.spi.offline.LatestValuesQuery query,
+            java.util.function.Consumer<dev.slate.storage.spi.offline.LatestValue> sink) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void dropNamespace(String namespace) {
         throw new UnsupportedOperationException();
     }

@@ -21,6 +21,6 @@ public record FeatureCatalogBody(
         @JsonProperty("content_hash") @Schema(description = "SHA-256 (hex) of the project's files.")
         String contentHash,
         @Schema(description = "One entry per feature: {name, entity, type, producer (key|ingested|resolver|expression), "
-                + "resolver?, expression?, inputs?, max_staleness (null = unbounded), cacheable, version, tags}.")
+                + "resolver?, expression?, inputs?, max_staleness (null = unbounded), cacheable, etl_offline_to_online, version, tags}.")
         List<Map<String, Object>> features) {
 }

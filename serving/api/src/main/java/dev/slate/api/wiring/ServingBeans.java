@@ -7,8 +7,10 @@ import dev.slate.engine.query.ComputedValuesListener;
 import dev.slate.engine.query.OnlineQueryService;
 import dev.slate.engine.query.QueryLimits;
 import dev.slate.engine.query.ServingState;
+import dev.slate.engine.source.DuckDbResolverRunner;
 import dev.slate.engine.source.PostgresResolverRunner;
 import dev.slate.engine.source.SecretResolver;
+import dev.slate.engine.source.SourceKindResolverRunner;
 import dev.slate.storage.spi.OnlineStore;
 import dev.slate.storage.spi.offline.OfflineStore;
 import io.vertx.core.Vertx;
@@ -16,6 +18,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -51,8 +54,22 @@ class ServingBeans {
 
     @Produces
     @Singleton
-    PlanExecutor planExecutor(OnlineStore store, PostgresResolverRunner runner, QueryObserver observer, ServingConfig config) {
-        return new PlanExecutor(store, runner, observer, config.storeReadTimeout());
+    DuckDbResolverRunner duckDbResolverRunner(SourcesConfig config) {
+        Path root = config.parquetRoot().orElseGet(() -> ConfigProvider.getConfig().getOptionalValue("slate.home", String.class)
+                .map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".slate")).resolve("sources"));
+        return new DuckDbResolverRunner(new DuckDbResolverRunner.Settings(root.toAbsolutePath().normalize(), config.parquetWorkers(),
+                config.parquetQueueCapacity(), config.parquetFileListRefresh(), config.parquetMemoryLimit()));
+    }
+
+    void closeDuckDbRunner(@Disposes DuckDbResolverRunner runner) {
+        runner.close();
+    }
+
+    @Produces
+    @Singleton
+    PlanExecutor planExecutor(OnlineStore store, PostgresResolverRunner postgres, DuckDbResolverRunner parquet, QueryObserver observer,
+            ServingConfig config) {
+        return new PlanExecutor(store, new SourceKindResolverRunner(postgres, parquet), observer, config.storeReadTimeout());
     }
 
     @Produces

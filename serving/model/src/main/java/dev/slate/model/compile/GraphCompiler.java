@@ -68,6 +68,7 @@ public final class GraphCompiler {
         bindResolvers();
         assignProducers();
         compileExpressions();
+        checkReverseEtl();
         Map<FeatureId, List<FeatureId>> edges = dependencies();
         for (List<FeatureId> cycle : Cycles.find(edges)) {
             FeatureId first = cycle.getFirst();
@@ -84,7 +85,8 @@ public final class GraphCompiler {
                 FeatureId id = new FeatureId(entity.name(), f.name());
                 FeatureType type = f.type().orElseThrow();
                 Optional<Duration> staleness = f.maxStaleness().or(() -> entity.spec().maxStaleness());
-                features.put(id, new FeatureNode(id, type, staleness, producers.get(id), versions.of(id), f.tags(), f.location()));
+                features.put(id, new FeatureNode(id, type, staleness, producers.get(id), versions.of(id), f.tags(), f.etlOfflineToOnline(),
+                        f.location()));
             }
         }
         Map<String, ResolverNode> resolverNodes = new LinkedHashMap<>();
@@ -238,6 +240,28 @@ public final class GraphCompiler {
                         producers.put(id, new Producer.Computed(e));
                     }
                 });
+            }
+        }
+    }
+
+    /** {@code etl_offline_to_online} needs a feature that the online store may serve: not the key, not {@code 0s}. */
+    private void checkReverseEtl() {
+        for (EntityScope entity : entities.values()) {
+            for (FeatureSpec f : entity.features().values()) {
+                if (!f.etlOfflineToOnline() || f.unsupported().isPresent()) {
+                    continue;
+                }
+                String id = entity.name() + "." + f.name();
+                if (entity.key().filter(f.name()::equals).isPresent()) {
+                    problems.add(f.location(), ProblemCode.INVALID_VALUE, "feature " + id
+                            + " is the entity key, given by every query; etl_offline_to_online cannot load it");
+                    continue;
+                }
+                Optional<Duration> staleness = f.maxStaleness().or(() -> entity.spec().maxStaleness());
+                if (staleness.isPresent() && staleness.get().isZero()) {
+                    problems.add(f.location(), ProblemCode.INVALID_VALUE, "feature " + id + " has max_staleness 0s (never served from the"
+                            + " online store); etl_offline_to_online would load values nobody reads: remove one of the two");
+                }
             }
         }
     }

@@ -116,12 +116,10 @@ final class ResolverBinder {
                     + (sources.isEmpty() ? "; declare it under 'sources:' in slate.yaml" : "; declared sources: " + String.join(", ", sources.keySet())));
             return false;
         }
-        if (!(source instanceof SourceSpec.Postgres)) {
-            problems.add(spec.sourceLocation(), ProblemCode.UNSUPPORTED, what + " runs SQL on source '" + spec.source()
-                    + "' of kind parquet: the format accepts it, but this version of Slate runs SQL resolvers on postgres sources only");
-            return false;
-        }
-        return true;
+        return switch (source) {
+            case SourceSpec.Postgres pg -> true;
+            case SourceSpec.Parquet pq -> true; // DuckDB SQL over a view named after the source
+        };
     }
 
     /** Output columns with where each is named, or null when they cannot be known (reported). */

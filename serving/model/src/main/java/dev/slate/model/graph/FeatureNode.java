@@ -17,6 +17,8 @@ import java.util.Set;
  * @param version short hash of everything that defines how this feature's value is computed
  *     (type, producer, resolver SQL and source, expression text); used to slot cached values
  * @param tags free-form tags (e.g. {@code pii})
+ * @param etlOfflineToOnline reverse ETL loads the latest offline values of this feature into the online store
+ *     ({@code etl_offline_to_online: true}); never true for a key or a never-cached ({@code 0s}) feature
  */
 public record FeatureNode(
         FeatureId id,
@@ -25,6 +27,7 @@ public record FeatureNode(
         Producer producer,
         String version,
         Set<String> tags,
+        boolean etlOfflineToOnline,
         SourceLocation location) {
 
     public FeatureNode {
@@ -35,6 +38,12 @@ public record FeatureNode(
         requireNonNull(version, "version is null");
         tags = Set.copyOf(tags);
         requireNonNull(location, "location is null");
+    }
+
+    /** A feature that reverse ETL does not load. */
+    public FeatureNode(FeatureId id, FeatureType type, Optional<Duration> maxStaleness, Producer producer, String version, Set<String> tags,
+            SourceLocation location) {
+        this(id, type, maxStaleness, producer, version, tags, false, location);
     }
 
     /** True when values of this feature may be served from the online store. */

@@ -86,7 +86,7 @@ public final class GraphDescription {
 
     /**
      * One feature: {@code {name, entity, type, producer, resolver?, expression?, inputs?,
-     * max_staleness, cacheable, version, tags}}; {@code producer} is one of {@code key},
+     * max_staleness, cacheable, etl_offline_to_online, version, tags}}; {@code producer} is one of {@code key},
      * {@code ingested}, {@code resolver}, {@code expression}; {@code max_staleness} is null when
      * unbounded.
      */
@@ -110,6 +110,7 @@ public final class GraphDescription {
         }
         m.put("max_staleness", f.maxStaleness().map(Durations::format).orElse(null));
         m.put("cacheable", f.cacheable());
+        m.put("etl_offline_to_online", f.etlOfflineToOnline());
         m.put("version", f.version());
         m.put("tags", f.tags().stream().sorted().toList());
         return m;

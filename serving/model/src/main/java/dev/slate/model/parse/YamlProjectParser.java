@@ -36,7 +36,7 @@ final class YamlProjectParser {
     static final Set<String> POSTGRES_KEYS = Set.of("kind", "url", "username", "password", "max_connections", "description");
     static final Set<String> PARQUET_KEYS = Set.of("kind", "path", "description");
     static final Set<String> ENTITY_KEYS = Set.of("key", "max_staleness", "features", "description");
-    static final Set<String> FEATURE_KEYS = Set.of("type", "expression", "max_staleness", "ingested", "tags", "description");
+    static final Set<String> FEATURE_KEYS = Set.of("type", "expression", "max_staleness", "ingested", "etl_offline_to_online", "tags", "description");
     static final Set<String> HAS_MANY_KEYS = Set.of("has_many", "foreign_key", "description", "tags");
     static final Set<String> AGGREGATE_KEYS = Set.of("type", "aggregate", "over", "of", "time", "windows", "where", "max_staleness", "description", "tags");
     static final Set<String> SQL_RESOLVER_KEYS = Set.of("name", "kind", "source", "sql", "resolves", "outputs", "timeout", "description");
@@ -161,7 +161,14 @@ final class YamlProjectParser {
             }
             case "parquet" -> {
                 m.rejectUnknown(PARQUET_KEYS, what);
-                return m.required("path", what).map(p -> new SourceSpec.Parquet(name, p, at));
+                Optional<String> path = m.required("path", what);
+                if (path.isEmpty()) {
+                    return Optional.empty();
+                }
+                // a bad path is reported, and the source still declared (its resolvers are not reported as reading an unknown source)
+                ParquetPaths.check(path.get()).ifPresent(bad ->
+                        problems.add(m.valueLocation("path"), ProblemCode.INVALID_VALUE, "path of " + what + " " + bad));
+                return Optional.of(new SourceSpec.Parquet(name, path.get(), at));
             }
             default -> {
                 problems.add(m.valueLocation("kind"), ProblemCode.UNKNOWN_TYPE, "unknown source kind '" + kind.get() + "' of " + what
@@ -301,7 +308,9 @@ final class YamlProjectParser {
         }
         Optional<Duration> maxStaleness = duration(m, "max_staleness", "max_staleness of " + what);
         boolean ingested = m.bool("ingested", "ingested of " + what).orElse(false);
-        return Optional.of(new FeatureSpec(entity, name, type, expression, maxStaleness, ingested, tags, description, Optional.empty(), at));
+        boolean etl = m.bool("etl_offline_to_online", "etl_offline_to_online of " + what).orElse(false);
+        return Optional.of(new FeatureSpec(entity, name, type, expression, maxStaleness, ingested, etl, tags, description, Optional.empty(),
+                at));
     }
 
     private static FeatureSpec plain(String entity, String name, Optional<FeatureType> type, SourceLocation at) {

@@ -15,6 +15,7 @@ import java.util.Set;
  * @param expression a CEL expression over the entity's features, when computed
  * @param maxStaleness the feature's own bound, when given
  * @param ingested filled by ingestion, never computed
+ * @param etlOfflineToOnline its latest offline values are loaded into the online store (reverse ETL)
  * @param unsupported why the v1 engine cannot run this feature ({@code has_many}, {@code aggregate}), when so
  */
 public record FeatureSpec(
@@ -24,6 +25,7 @@ public record FeatureSpec(
         Optional<EmbeddedText> expression,
         Optional<Duration> maxStaleness,
         boolean ingested,
+        boolean etlOfflineToOnline,
         Set<String> tags,
         Optional<String> description,
         Optional<String> unsupported,
@@ -39,5 +41,11 @@ public record FeatureSpec(
         requireNonNull(description, "description is null");
         requireNonNull(unsupported, "unsupported is null");
         requireNonNull(location, "location is null");
+    }
+
+    /** A feature that is not loaded by reverse ETL. */
+    public FeatureSpec(String entity, String name, Optional<FeatureType> type, Optional<EmbeddedText> expression, Optional<Duration> maxStaleness,
+            boolean ingested, Set<String> tags, Optional<String> description, Optional<String> unsupported, SourceLocation location) {
+        this(entity, name, type, expression, maxStaleness, ingested, false, tags, description, unsupported, location);
     }
 }

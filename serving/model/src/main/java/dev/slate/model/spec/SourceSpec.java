@@ -27,7 +27,13 @@ public sealed interface SourceSpec {
         }
     }
 
-    /** Parquet files on local disk (glob relative to the project's data directory). */
+    /**
+     * Parquet files on local disk: {@code path} is a file, a folder (every {@code *.parquet} file below it) or a
+     * glob ({@code *}, {@code **}, {@code ?}, {@code [..]}, {@code {a,b}}), relative to the serving process's
+     * Parquet root ({@code slate.sources.parquet-root}); it never leaves that root (checked by
+     * {@link dev.slate.model.parse.ParquetPaths#check} here and against the real file system where it is read).
+     * SQL resolvers on it are DuckDB SQL over a view named after the source.
+     */
     record Parquet(String name, String path, SourceLocation location) implements SourceSpec {
         public Parquet {
             requireNonNull(name, "name is null");

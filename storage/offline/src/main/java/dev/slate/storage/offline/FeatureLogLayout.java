@@ -124,6 +124,35 @@ final class FeatureLogLayout {
         return sb.toString();
     }
 
+    /** The inverse of {@link #encodeKey}; fails on text that no key encodes to. */
+    static EntityKey decodeKey(String encoded) {
+        java.util.List<Object> parts = new java.util.ArrayList<>(1);
+        int i = 0;
+        while (i < encoded.length()) {
+            char kind = encoded.charAt(i);
+            if (kind == 'i') {
+                int end = i + 1;
+                while (end < encoded.length() && encoded.charAt(end) != 'i' && encoded.charAt(end) != 's') {
+                    end++;
+                }
+                parts.add(Long.parseLong(encoded.substring(i + 1, end)));
+                i = end;
+            } else if (kind == 's') {
+                int colon = encoded.indexOf(':', i);
+                if (colon < 0) {
+                    throw new IllegalArgumentException("not an encoded entity key: " + encoded);
+                }
+                int codePoints = Integer.parseInt(encoded.substring(i + 1, colon));
+                int end = encoded.offsetByCodePoints(colon + 1, codePoints);
+                parts.add(encoded.substring(colon + 1, end));
+                i = end;
+            } else {
+                throw new IllegalArgumentException("not an encoded entity key: " + encoded);
+            }
+        }
+        return new EntityKey(parts);
+    }
+
     private static String encodePart(Object part) {
         if (part instanceof Long l) {
             return "i" + l;

@@ -3,11 +3,17 @@ package dev.slate.storage.offline;
 import static java.util.Objects.requireNonNull;
 
 import dev.slate.storage.spi.ValueCodec;
+import dev.slate.storage.spi.offline.ExportControl;
+import dev.slate.storage.spi.offline.ExportResult;
 import dev.slate.storage.spi.offline.FeatureLookup;
+import dev.slate.storage.spi.offline.LatestValue;
+import dev.slate.storage.spi.offline.LatestValuesQuery;
+import dev.slate.storage.spi.offline.LatestValuesResult;
 import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.OfflineStore;
 import dev.slate.storage.spi.offline.OfflineStoreCapability;
 import dev.slate.storage.spi.offline.OfflineTimes;
+import dev.slate.storage.spi.offline.PointInTimeExport;
 import dev.slate.storage.spi.offline.PointInTimeQuery;
 import dev.slate.storage.spi.offline.PointInTimeResult;
 import java.io.IOException;
@@ -23,6 +29,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
@@ -183,7 +190,7 @@ public final class IcebergOfflineStore implements OfflineStore {
             minInput = Math.min(minInput, t);
             maxInput = Math.max(maxInput, t);
         }
-        List<PointInTimeJoin.FeatureFiles> features = planFiles(query, minInput, maxInput);
+        List<PointInTimeJoin.FeatureFiles> features = planFiles(query.namespace(), query.entity(), query.features(), minInput, maxInput);
         try (DuckDBConnection c = duckDb.connect()) {
             return PointInTimeJoin.run(c, query, keys, inputMicros, features);
         } catch (SQLException e) {
@@ -197,19 +204,19 @@ public final class IcebergOfflineStore implements OfflineStore {
      * observation time), then each file is given to the features whose partition it is and whose filter its
      * metrics admit.
      */
-    private List<PointInTimeJoin.FeatureFiles> planFiles(PointInTimeQuery query, long minInput, long maxInput) {
+    List<PointInTimeJoin.FeatureFiles> planFiles(String namespace, String entity, List<FeatureLookup> lookups, long minInput, long maxInput) {
         long earliest = ValueCodec.toEpochMicros(OfflineTimes.MIN);
-        int count = query.features().size();
+        int count = lookups.size();
         long[] low = new long[count];
         List<InclusiveMetricsEvaluator> evaluators = new ArrayList<>(count);
         List<List<String>> paths = new ArrayList<>(count);
         Expression any = Expressions.alwaysFalse();
         for (int f = 0; f < count; f++) {
-            FeatureLookup lookup = query.features().get(f);
+            FeatureLookup lookup = lookups.get(f);
             low[f] = lookup.maxStaleness().map(d -> Math.max(earliest, minInput - PointInTimeJoin.micros(d))).orElse(earliest);
             Expression filter = Expressions.and(
-                    Expressions.equal(FeatureLogLayout.NAMESPACE, query.namespace()),
-                    Expressions.equal(FeatureLogLayout.ENTITY, query.entity()),
+                    Expressions.equal(FeatureLogLayout.NAMESPACE, namespace),
+                    Expressions.equal(FeatureLogLayout.ENTITY, entity),
                     Expressions.equal(FeatureLogLayout.FEATURE, lookup.slot().feature()),
                     Expressions.equal(FeatureLogLayout.FEATURE_VERSION, lookup.slot().version()),
                     Expressions.equal(FeatureLogLayout.VALUE_TYPE, lookup.slot().type().spelling()),
@@ -233,7 +240,7 @@ public final class IcebergOfflineStore implements OfflineStore {
                         }
                         String path = LocalFileIO.toPath(file.location()).toString();
                         for (int f = 0; f < count; f++) {
-                            if (inPartition(file, query, query.features().get(f)) && evaluators.get(f).eval(file)) {
+                            if (inPartition(file, namespace, entity, lookups.get(f)) && evaluators.get(f).eval(file)) {
                                 paths.get(f).add(path);
                             }
                         }
@@ -247,16 +254,42 @@ public final class IcebergOfflineStore implements OfflineStore {
         }
         List<PointInTimeJoin.FeatureFiles> out = new ArrayList<>(count);
         for (int f = 0; f < count; f++) {
-            out.add(new PointInTimeJoin.FeatureFiles(query.features().get(f), paths.get(f), low[f], maxInput));
+            out.add(new PointInTimeJoin.FeatureFiles(lookups.get(f), paths.get(f), low[f], maxInput));
         }
         return out;
     }
 
     /** A file of the table's partitioning holds one namespace, entity and feature (identity partitions 0, 1, 2). */
-    private static boolean inPartition(DataFile file, PointInTimeQuery query, FeatureLookup lookup) {
-        return query.namespace().equals(file.partition().get(0, String.class))
-                && query.entity().equals(file.partition().get(1, String.class))
+    private static boolean inPartition(DataFile file, String namespace, String entity, FeatureLookup lookup) {
+        return namespace.equals(file.partition().get(0, String.class))
+                && entity.equals(file.partition().get(1, String.class))
                 && lookup.slot().feature().equals(file.partition().get(2, String.class));
+    }
+
+    @Override
+    public ExportResult export(PointInTimeExport request, ExportControl control) {
+        requireNonNull(request, "request is null");
+        requireNonNull(control, "control is null");
+        return new PointInTimeExportRun(this::planFiles, duckDb, request, control).run();
+    }
+
+    @Override
+    public LatestValuesResult latestValues(LatestValuesQuery query, Consumer<LatestValue> sink) {
+        requireNonNull(query, "query is null");
+        requireNonNull(sink, "sink is null");
+        LatestValuesScan.Plan plan;
+        tableLock.lock();
+        try {
+            table.refresh();
+            plan = LatestValuesScan.plan(table, query);
+        } finally {
+            tableLock.unlock();
+        }
+        try (DuckDBConnection c = duckDb.connect()) {
+            return LatestValuesScan.run(c, query, plan, sink);
+        } catch (SQLException e) {
+            throw new OfflineStoreException("latest-values read failed: " + e.getMessage(), e);
+        }
     }
 
     @Override

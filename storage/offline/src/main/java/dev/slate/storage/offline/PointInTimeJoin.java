@@ -39,7 +39,7 @@ final class PointInTimeJoin {
     record FeatureFiles(FeatureLookup lookup, List<String> paths, long minObservedMicros, long maxObservedMicros) {
     }
 
-    private static final String TWO_TO_64 = "18446744073709551616";
+    static final String TWO_TO_64 = "18446744073709551616";
 
     private PointInTimeJoin() {
     }
@@ -116,7 +116,7 @@ final class PointInTimeJoin {
     }
 
     /** The expression that gives the value of {@code type} in a form read without time-zone or calendar conversions. */
-    private static String valueExpression(FeatureType type) {
+    static String valueExpression(FeatureType type) {
         String column = FeatureLogLayout.valueColumn(type);
         return switch (type) {
             case FeatureType.Scalar s -> switch (s) {
@@ -140,7 +140,7 @@ final class PointInTimeJoin {
         return new StoredValue(value(rs, column + 1, lookup.slot().type()), ValueCodec.fromEpochMicros(observed));
     }
 
-    private static Object value(ResultSet rs, int column, FeatureType type) throws SQLException {
+    static Object value(ResultSet rs, int column, FeatureType type) throws SQLException {
         Object value = switch (type) {
             case FeatureType.Scalar s -> switch (s) {
                 case INT -> rs.getLong(column);

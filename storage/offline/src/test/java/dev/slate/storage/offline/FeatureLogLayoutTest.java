@@ -22,6 +22,16 @@ class FeatureLogLayoutTest {
     }
 
     @Test
+    void decodingAnEncodedKeyGivesTheKeyBack() {
+        for (EntityKey key : java.util.List.of(EntityKey.of(42L), EntityKey.of(-7L), EntityKey.of(Long.MIN_VALUE), EntityKey.of("42"),
+                EntityKey.of("1", "23"), EntityKey.of("12", "3"), EntityKey.of(7L, "日本"), EntityKey.of("😀s1:x"), EntityKey.of(""),
+                EntityKey.of("i5", 3L, "s"), EntityKey.of(1L, 2L), EntityKey.of("a:b", "", "c"))) {
+            assertThat(FeatureLogLayout.decodeKey(FeatureLogLayout.encodeKey(key))).as(key.toString()).isEqualTo(key);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureLogLayout.decodeKey("x1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void eachTypeHasItsValueColumn() {
         assertThat(FeatureLogLayout.valueColumn(FeatureType.Scalar.INT)).isEqualTo("value_int");
         assertThat(FeatureLogLayout.valueColumn(FeatureType.Scalar.DATETIME)).isEqualTo("value_datetime");

@@ -7,8 +7,14 @@ import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.StoredValue;
 import dev.slate.storage.spi.offline.EntityKey;
+import dev.slate.storage.spi.offline.ExportCancelledException;
+import dev.slate.storage.spi.offline.ExportControl;
+import dev.slate.storage.spi.offline.ExportProgress;
+import dev.slate.storage.spi.offline.ExportResult;
+import dev.slate.storage.spi.offline.ExportedFeature;
 import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.OfflineStore;
+import dev.slate.storage.spi.offline.PointInTimeExport;
 import dev.slate.storage.spi.offline.PointInTimeQuery;
 import dev.slate.storage.spi.offline.Provenance;
 import dev.slate.storage.testing.OfflineStoreContract;
@@ -197,6 +203,54 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
         }
         PointInTimeQuery q = new PointInTimeQuery(namespace(), "user", List.of(row("k", T), row("j", T)), List.of(latest(score)));
         assertThat(store().lookup(q).rows()).containsExactly(List.of(new StoredValue(2L, T)), List.of(new StoredValue(4L, T)));
+    }
+
+    @Test
+    void anExportCancelledWhileDuckDbRunsStopsAndLeavesNoFile() throws Exception {
+        FeatureSlot score = slot("score", FeatureType.Scalar.INT);
+        List<ObservedValue> values = new ArrayList<>();
+        for (long k = 0; k < 2000; k++) {
+            values.add(observe(k, score, k, T.minusSeconds(k)));
+        }
+        store().append(values);
+        Path spine = directory.resolve("big-spine.parquet");
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement()) {
+            st.execute("COPY (SELECT range % 3000 AS \"user.id\", TIMESTAMPTZ '2026-03-01 12:00:00+00' - to_microseconds(range % 100000) AS input_time"
+                    + " FROM range(6000000)) TO '" + spine + "' (FORMAT PARQUET)");
+        }
+        Path output = directory.resolve("big-out.parquet");
+        CountDownLatch joining = new CountDownLatch(1);
+        ExportControl control = new ExportControl(p -> {
+            if (p.stage() == ExportProgress.Stage.JOINING) {
+                joining.countDown();
+            }
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ExportResult> running = pool.submit(() -> store().export(new PointInTimeExport(namespace(), "user", spine, List.of("user.id"),
+                    List.of(new ExportedFeature(latest(score), "user.score"), new ExportedFeature(within(score, Duration.ofHours(1)), "user.recent")),
+                    output), control));
+            assertThat(joining.await(60, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(300);
+            control.cancel();
+
+            assertThatThrownBy(() -> running.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(ExportCancelledException.class);
+        } finally {
+            pool.shutdownNow();
+        }
+        try (var files = Files.list(directory)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("big-spine.parquet");
+        }
+    }
+
+    @Test
+    void anExportOfASpineThatIsNotParquetFailsClearly() throws Exception {
+        Path spine = directory.resolve("not-parquet.parquet");
+        Files.writeString(spine, "user.id,input_time\n1,2026-01-01T00:00:00Z\n");
+
+        assertThatThrownBy(() -> store().export(new PointInTimeExport(namespace(), "user", spine, List.of("user.id"),
+                List.of(new ExportedFeature(latest(slot("score", FeatureType.Scalar.INT)), "user.score")), directory.resolve("o.parquet")),
+                ExportControl.none())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("as Parquet");
     }
 
     @Test

@@ -12,14 +12,25 @@ import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.StoredValue;
 import dev.slate.storage.spi.Values;
 import dev.slate.storage.spi.offline.EntityKey;
+import dev.slate.storage.spi.offline.ExportCancelledException;
+import dev.slate.storage.spi.offline.ExportControl;
+import dev.slate.storage.spi.offline.ExportProgress;
+import dev.slate.storage.spi.offline.ExportResult;
+import dev.slate.storage.spi.offline.ExportedFeature;
 import dev.slate.storage.spi.offline.FeatureLookup;
+import dev.slate.storage.spi.offline.LatestValue;
+import dev.slate.storage.spi.offline.LatestValuesQuery;
+import dev.slate.storage.spi.offline.LatestValuesResult;
 import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.OfflineStore;
 import dev.slate.storage.spi.offline.OfflineStoreCapability;
+import dev.slate.storage.spi.offline.PointInTimeExport;
 import dev.slate.storage.spi.offline.PointInTimeQuery;
 import dev.slate.storage.spi.offline.PointInTimeResult;
 import dev.slate.storage.spi.offline.Provenance;
 import dev.slate.storage.spi.offline.SpineRow;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,6 +38,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
@@ -52,6 +65,9 @@ public abstract class OfflineStoreContract {
     private static final Duration MICRO = Duration.ofNanos(1_000);
 
     private OfflineStore store;
+    /** A directory of the running test for spine and output files. */
+    @TempDir
+    protected Path directory;
     private String namespace;
     private final List<String> touchedNamespaces = new ArrayList<>();
     private final List<OfflineStore> extraStores = new ArrayList<>();
@@ -497,6 +513,307 @@ public abstract class OfflineStoreContract {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // export: the bulk path from a spine file to an output file gives what lookup gives
+
+    @Test
+    public void exportAgreesWithLookupOnRandomData() throws Exception {
+        Random random = new Random(20260302);
+        List<FeatureSlot> slots = List.of(slot("a", INT), slot("b", FLOAT), slot("c", STRING), slot("d", ContractValues.DATETIME));
+        for (int batch = 0; batch < 3; batch++) {
+            List<ObservedValue> values = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                FeatureSlot s = slots.get(random.nextInt(slots.size()));
+                Object value = random.nextInt(10) == 0 ? null : ContractValues.sample(s.type(), batch * 1000 + i);
+                values.add(observe((long) random.nextInt(12), s, value, T.plusSeconds(random.nextInt(40))));
+            }
+            append(values);
+        }
+        List<FeatureLookup> features = List.of(latest(slots.get(0)), within(slots.get(1), Duration.ofSeconds(5)), latest(slots.get(2)),
+                within(slots.get(3), Duration.ZERO), within(slots.get(0), Duration.ofSeconds(30)));
+        List<SpineRow> spine = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            spine.add(row((long) random.nextInt(15), T.plusSeconds(random.nextInt(50) - 5)));
+        }
+        spine.add(spine.get(0));
+        spine.add(spine.get(7));
+
+        List<SpineFiles.OutputRow> exported = export(spine, features);
+
+        PointInTimeResult expected = lookup(features, spine.toArray(SpineRow[]::new));
+        assertThat(expected.rows().stream().flatMap(List::stream).filter(v -> v != null).count()).as("lookups find matches").isGreaterThan(250);
+        assertThat(exported).hasSize(spine.size());
+        for (int r = 0; r < spine.size(); r++) {
+            SpineFiles.OutputRow out = exported.get(r);
+            assertThat(out.key()).as("key of row %d", r).isEqualTo(spine.get(r).key().parts());
+            assertThat(out.inputTime()).as("input_time of row %d", r).isEqualTo(spine.get(r).inputTime());
+            assertThat(out.values()).as("spine row %d %s", r, spine.get(r)).isEqualTo(SpineFiles.valuesOf(expected.rows().get(r)));
+        }
+    }
+
+    @Test
+    public void exportOfEveryTypeIsTypedAndMatchesLookup() throws Exception {
+        List<Arguments> cases = ContractValues.typedValues().toList();
+        List<ObservedValue> values = new ArrayList<>();
+        List<FeatureLookup> features = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            FeatureType type = (FeatureType) cases.get(i).get()[0];
+            FeatureSlot valueSlot = new FeatureSlot("value_" + i, "v1", type);
+            values.add(observe(5L, valueSlot, cases.get(i).get()[1], T));
+            values.add(observe(6L, valueSlot, null, T));
+            features.add(latest(valueSlot));
+        }
+        append(values);
+
+        List<SpineFiles.OutputRow> exported = export(List.of(row(5L, T), row(6L, T), row(7L, T), row(5L, T.minus(MICRO))), features);
+
+        for (int i = 0; i < cases.size(); i++) {
+            Object[] c = cases.get(i).get();
+            assertThat(exported.get(0).values().get(i)).as("%s %s", c[0], c[1]).isEqualTo(c[1]);
+            assertThat(exported.get(1).values().get(i)).as("a null observation of %s", c[0]).isNull();
+            assertThat(exported.get(2).values().get(i)).as("a key never seen").isNull();
+            assertThat(exported.get(3).values().get(i)).as("1 µs before the observation").isNull();
+        }
+    }
+
+    @Test
+    public void exportAppliesTheStalenessBoundInclusivelyAndBreaksTiesOnTheLaterAppend() throws Exception {
+        FeatureSlot score = slot("score", INT);
+        Duration bound = Duration.ofMinutes(10);
+        append(observe("exact", score, 1L, T.minus(bound)), observe("older", score, 2L, T.minus(bound).minus(MICRO)),
+                observe("tie", score, 3L, T), observe("tie", score, 4L, T));
+        append(observe("tie", score, 5L, T));
+
+        List<SpineFiles.OutputRow> exported = export(
+                List.of(row("exact", T), row("older", T), row("tie", T), row("older", T.minus(MICRO)), row("tie", T)),
+                List.of(within(score, bound), latest(score)));
+
+        assertThat(exported.stream().map(r -> r.values()).toList()).containsExactly(
+                List.of(1L, 1L), Arrays.asList(null, 2L), List.of(5L, 5L), List.of(2L, 2L), List.of(5L, 5L));
+    }
+
+    @Test
+    public void exportKeepsCompositeKeyPartsApart() throws Exception {
+        FeatureSlot score = slot("score", INT);
+        append(new ObservedValue(namespace, "user", EntityKey.of("1", "23"), score, 1L, T, Provenance.ingested()),
+                new ObservedValue(namespace, "user", EntityKey.of("12", "3"), score, 2L, T, Provenance.ingested()),
+                new ObservedValue(namespace, "user", EntityKey.of("12", "3x"), score, 3L, T, Provenance.ingested()));
+        List<SpineRow> spine = List.of(new SpineRow(EntityKey.of("12", "3"), T), new SpineRow(EntityKey.of("1", "23"), T),
+                new SpineRow(EntityKey.of("123", ""), T), new SpineRow(EntityKey.of("12", "3x"), T));
+        Path spineFile = directory.resolve("composite.parquet");
+        SpineFiles.write(spineFile, List.of("user.a", "user.b"), spine);
+        Path output = directory.resolve("composite-out.parquet");
+
+        store.export(new PointInTimeExport(namespace, "user", spineFile, List.of("user.a", "user.b"),
+                List.of(new ExportedFeature(latest(score), "user.score")), output), ExportControl.none());
+
+        List<SpineFiles.OutputRow> rows = SpineFiles.readOutput(output, List.of("user.a", "user.b"), List.of("user.score"), List.of(INT));
+        assertThat(rows.stream().map(r -> r.values().get(0)).toList()).containsExactly(2L, 1L, null, 3L);
+        assertThat(rows.get(0).key()).containsExactly("12", "3");
+    }
+
+    @Test
+    public void exportOfAnEmptySpineWritesAnEmptyTypedFile() throws Exception {
+        FeatureSlot score = slot("score", FLOAT);
+        append(observe(1L, score, 1.0, T));
+
+        List<SpineFiles.OutputRow> rows = export(List.of(), List.of(latest(score)));
+
+        assertThat(rows).isEmpty();
+    }
+
+    @Test
+    public void exportReportsProgressUpToDone() throws Exception {
+        FeatureSlot score = slot("score", INT);
+        append(observe(1L, score, 1L, T));
+        List<ExportProgress> reports = Collections.synchronizedList(new ArrayList<>());
+        Path spineFile = directory.resolve("progress.parquet");
+        SpineFiles.write(spineFile, List.of("user.id"), List.of(row(1L, T), row(2L, T), row(1L, T)));
+
+        ExportResult result = store.export(new PointInTimeExport(namespace, "user", spineFile, List.of("user.id"),
+                List.of(new ExportedFeature(latest(score), "user.score")), directory.resolve("progress-out.parquet")), new ExportControl(reports::add));
+
+        assertThat(result.rows()).isEqualTo(3);
+        assertThat(result.bytes()).isPositive();
+        assertThat(reports).isNotEmpty();
+        assertThat(reports.get(reports.size() - 1)).isEqualTo(new ExportProgress(ExportProgress.Stage.DONE, 1.0, 3));
+        for (int i = 1; i < reports.size(); i++) {
+            assertThat(reports.get(i).fraction()).as("fractions never go back").isGreaterThanOrEqualTo(reports.get(i - 1).fraction());
+        }
+    }
+
+    @Test
+    public void aCancelledExportFailsAndLeavesNoFileBehind() throws Exception {
+        FeatureSlot score = slot("score", INT);
+        append(observe(1L, score, 1L, T));
+        Path spineFile = directory.resolve("cancel.parquet");
+        SpineFiles.write(spineFile, List.of("user.id"), List.of(row(1L, T)));
+        Path output = directory.resolve("cancel-out.parquet");
+        ExportControl control = ExportControl.none();
+        control.cancel();
+
+        assertThatThrownBy(() -> store.export(new PointInTimeExport(namespace, "user", spineFile, List.of("user.id"),
+                List.of(new ExportedFeature(latest(score), "user.score")), output), control)).isInstanceOf(ExportCancelledException.class);
+
+        try (var files = Files.list(directory)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("cancel.parquet");
+        }
+    }
+
+    @Test
+    public void anExportReplacesAnOlderOutputFile() throws Exception {
+        FeatureSlot score = slot("score", INT);
+        append(observe(1L, score, 1L, T));
+        Path output = directory.resolve("replace-out.parquet");
+        Files.writeString(output, "an older file");
+
+        List<SpineFiles.OutputRow> rows = export(List.of(row(1L, T)), List.of(latest(score)), output);
+
+        assertThat(rows.get(0).values()).containsExactly(1L);
+    }
+
+    @Test
+    public void aSpineFileWithoutTheKeyColumnIsRejected() throws Exception {
+        FeatureSlot score = slot("score", INT);
+        Path spineFile = directory.resolve("nokey.parquet");
+        SpineFiles.write(spineFile, List.of("user.other"), List.of(row(1L, T)));
+        Path output = directory.resolve("nokey-out.parquet");
+
+        assertThatThrownBy(() -> store.export(new PointInTimeExport(namespace, "user", spineFile, List.of("user.id"),
+                List.of(new ExportedFeature(latest(score), "user.score")), output), ExportControl.none()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user.id");
+        assertThat(output).doesNotExist();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // reverse ETL: the latest value per key at a time, incrementally
+
+    /** One {@link OfflineStore#latestValues} call over entity {@code user} in the test's namespace. */
+    protected final LatestCall latestValues(List<FeatureLookup> features, Optional<String> since, Instant asOf) {
+        List<LatestValue> values = new ArrayList<>();
+        LatestValuesResult result = store.latestValues(new LatestValuesQuery(namespace, "user", features, since, asOf), values::add);
+        assertThat(result.values()).as("the count of delivered values").isEqualTo(values.size());
+        return new LatestCall(values, result.marker());
+    }
+
+    /** What one {@link #latestValues} call delivered. */
+    protected record LatestCall(List<LatestValue> values, Optional<String> marker) {
+    }
+
+    private static LatestValue latestValue(Object key, int feature, Object value, Instant observedAt) {
+        return new LatestValue(EntityKey.of(key), feature, value, observedAt);
+    }
+
+    @Test
+    public void latestValuesGivesEachKeyItsValueAtTheTimeAskedFor() {
+        FeatureSlot score = slot("score", INT);
+        append(observe("u1", score, 1L, T.minusSeconds(30)), observe("u1", score, 3L, T.minusSeconds(1)), observe("u1", score, 9L, T.plus(MICRO)),
+                observe("u2", score, 5L, T), observe("later", score, 7L, T.plusSeconds(5)));
+        append(observe("u2", score, 6L, T)); // the same time, appended later: wins
+
+        assertThat(latestValues(List.of(latest(score)), Optional.empty(), T).values()).containsExactlyInAnyOrder(
+                latestValue("u1", 0, 3L, T.minusSeconds(1)), latestValue("u2", 0, 6L, T));
+        assertThat(latestValues(List.of(latest(score)), Optional.empty(), T.plusSeconds(10)).values()).containsExactlyInAnyOrder(
+                latestValue("u1", 0, 9L, T.plus(MICRO)), latestValue("u2", 0, 6L, T), latestValue("later", 0, 7L, T.plusSeconds(5)));
+    }
+
+    @Test
+    public void latestValuesLeavesOutValuesOlderThanTheStalenessBound() {
+        FeatureSlot score = slot("score", FLOAT);
+        Duration bound = Duration.ofHours(1);
+        append(observe("exact", score, 1.0, T.minus(bound)), observe("older", score, 2.0, T.minus(bound).minus(MICRO)),
+                observe("fresh", score, 3.0, T.minusSeconds(1)));
+
+        assertThat(latestValues(List.of(within(score, bound)), Optional.empty(), T).values()).containsExactlyInAnyOrder(
+                latestValue("exact", 0, 1.0, T.minus(bound)), latestValue("fresh", 0, 3.0, T.minusSeconds(1)));
+        assertThat(latestValues(List.of(latest(score)), Optional.empty(), T).values()).as("no bound").hasSize(3);
+    }
+
+    @Test
+    public void latestValuesWithAMarkerConsidersOnlyLaterAppends() {
+        FeatureSlot score = slot("score", INT);
+        append(observe("u1", score, 1L, T.minusSeconds(20)), observe("u2", score, 2L, T.minusSeconds(20)));
+        LatestCall first = latestValues(List.of(latest(score)), Optional.empty(), T);
+        assertThat(first.values()).hasSize(2);
+        assertThat(first.marker()).isPresent();
+
+        LatestCall nothingNew = latestValues(List.of(latest(score)), first.marker(), T);
+        assertThat(nothingNew.values()).isEmpty();
+        assertThat(nothingNew.marker()).isPresent();
+
+        // u1 gets a newer value, u2 a backdated one, u3 its first: each is the latest among the new appends
+        append(observe("u1", score, 10L, T.minusSeconds(5)), observe("u2", score, 20L, T.minusSeconds(60)));
+        append(observe("u3", score, 30L, T.minusSeconds(5)), observe("u1", score, 11L, T.minusSeconds(10)));
+        LatestCall second = latestValues(List.of(latest(score)), nothingNew.marker(), T);
+        assertThat(second.values()).containsExactlyInAnyOrder(latestValue("u1", 0, 10L, T.minusSeconds(5)),
+                latestValue("u2", 0, 20L, T.minusSeconds(60)), latestValue("u3", 0, 30L, T.minusSeconds(5)));
+        assertThat(latestValues(List.of(latest(score)), second.marker(), T).values()).isEmpty();
+        assertThat(latestValues(List.of(latest(score)), first.marker(), T).values()).as("an older marker reads the same appends again")
+                .hasSize(3);
+    }
+
+    @Test
+    public void anUnknownMarkerReadsEverything() {
+        FeatureSlot score = slot("score", INT);
+        append(observe("u1", score, 1L, T));
+
+        assertThat(latestValues(List.of(latest(score)), Optional.of("no-such-marker"), T).values())
+                .containsExactly(latestValue("u1", 0, 1L, T));
+    }
+
+    @Test
+    public void latestValuesKeepsFeaturesVersionsTypesEntitiesAndNamespacesApart() {
+        FeatureSlot a = slot("a", STRING);
+        FeatureSlot b = slot("b", STRING);
+        String other = newNamespace();
+        append(observe("u1", a, "a1", T), observe("u1", b, null, T), observe("u2", b, "b2", T),
+                observe("u1", new FeatureSlot("a", "v2", STRING), "other version", T.plusSeconds(1)),
+                observe("u1", new FeatureSlot("a", "v1", INT), 5L, T.plusSeconds(1)),
+                new ObservedValue(namespace, "account", EntityKey.of("u1"), a, "other entity", T.plusSeconds(1), Provenance.ingested()),
+                new ObservedValue(other, "user", EntityKey.of("u1"), a, "other namespace", T.plusSeconds(1), Provenance.ingested()));
+
+        assertThat(latestValues(List.of(latest(b), latest(a)), Optional.empty(), T.plusSeconds(10)).values()).containsExactlyInAnyOrder(
+                latestValue("u1", 1, "a1", T), latestValue("u1", 0, null, T), latestValue("u2", 0, "b2", T));
+    }
+
+    @Test
+    public void latestValuesKeepsCompositeKeysAndEveryTypeIntact() {
+        FeatureSlot tags = slot("tags", ContractValues.LIST_LIST_INT);
+        FeatureSlot seen = slot("seen", ContractValues.DATETIME);
+        FeatureSlot day = slot("day", ContractValues.DATE);
+        FeatureSlot ratio = slot("ratio", FLOAT);
+        Instant when = Instant.parse("1969-12-31T23:59:59.999999Z");
+        List<List<Long>> nested = Arrays.asList(List.of(1L, -2L), List.of(), Arrays.asList(3L, null));
+        append(new ObservedValue(namespace, "user", EntityKey.of("1", "23"), tags, nested, T, Provenance.ingested()),
+                new ObservedValue(namespace, "user", EntityKey.of("12", "3"), tags, List.of(), T, Provenance.ingested()),
+                new ObservedValue(namespace, "user", EntityKey.of(7L, "日本"), seen, when, T, Provenance.ingested()),
+                new ObservedValue(namespace, "user", EntityKey.of(7L, "日本"), day, java.time.LocalDate.parse("0001-01-01"), T, Provenance.ingested()),
+                new ObservedValue(namespace, "user", EntityKey.of(7L, "日本"), ratio, Double.NaN, T, Provenance.ingested()));
+
+        List<LatestValue> values = latestValues(List.of(latest(tags), latest(seen), latest(day), latest(ratio)), Optional.empty(), T).values();
+        assertThat(values).containsExactlyInAnyOrder(
+                new LatestValue(EntityKey.of("1", "23"), 0, nested, T),
+                new LatestValue(EntityKey.of("12", "3"), 0, List.of(), T),
+                new LatestValue(EntityKey.of(7L, "日本"), 1, when, T),
+                new LatestValue(EntityKey.of(7L, "日本"), 2, java.time.LocalDate.parse("0001-01-01"), T),
+                new LatestValue(EntityKey.of(7L, "日本"), 3, Double.NaN, T));
+    }
+
+    @Test
+    public void latestValuesOfADroppedNamespaceAreGone() {
+        FeatureSlot score = slot("score", INT);
+        append(observe("u1", score, 1L, T));
+        LatestCall before = latestValues(List.of(latest(score)), Optional.empty(), T);
+        assertThat(before.values()).hasSize(1);
+
+        store.dropNamespace(namespace);
+
+        assertThat(latestValues(List.of(latest(score)), Optional.empty(), T).values()).isEmpty();
+        append(observe("u1", score, 2L, T.plusSeconds(1)));
+        assertThat(latestValues(List.of(latest(score)), before.marker(), T.plusSeconds(1)).values())
+                .containsExactly(latestValue("u1", 0, 2L, T.plusSeconds(1)));
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // writes: durability, concurrency, namespaces, health
 
     @Test
@@ -689,6 +1006,29 @@ public abstract class OfflineStoreContract {
             out.add(row.get(feature));
         }
         return out;
+    }
+
+    /** Writes {@code spine} to a spine file (key column {@code user.id}), exports it, reads the output back. */
+    protected final List<SpineFiles.OutputRow> export(List<SpineRow> spine, List<FeatureLookup> features) throws Exception {
+        return export(spine, features, directory.resolve("out-" + UUID.randomUUID() + ".parquet"));
+    }
+
+    private List<SpineFiles.OutputRow> export(List<SpineRow> spine, List<FeatureLookup> features, Path output) throws Exception {
+        Path spineFile = directory.resolve("spine-" + UUID.randomUUID() + ".parquet");
+        SpineFiles.write(spineFile, List.of("user.id"), spine);
+        List<ExportedFeature> exported = new ArrayList<>();
+        List<String> columns = new ArrayList<>();
+        List<FeatureType> types = new ArrayList<>();
+        for (int f = 0; f < features.size(); f++) {
+            columns.add("user." + features.get(f).slot().feature() + "#" + f);
+            types.add(features.get(f).slot().type());
+            exported.add(new ExportedFeature(features.get(f), columns.get(f)));
+        }
+        ExportResult result = store.export(new PointInTimeExport(namespace, "user", spineFile, List.of("user.id"), exported, output),
+                ExportControl.none());
+        assertThat(result.rows()).as("rows written").isEqualTo(spine.size());
+        assertThat(result.output()).isEqualTo(output.toAbsolutePath().normalize());
+        return SpineFiles.readOutput(output, List.of("user.id"), columns, types);
     }
 
     protected final void requireCapability(OfflineStoreCapability capability) {

@@ -30,6 +30,27 @@ public interface OfflineStore extends AutoCloseable {
     /** Answers a point-in-time query (see the class comment for the semantics). */
     PointInTimeResult lookup(PointInTimeQuery query);
 
+    /**
+     * Answers a point-in-time query from a spine file into an output file (see {@link PointInTimeExport} for
+     * the files), with the same semantics as {@link #lookup}: the bulk path for large spines. Reports progress
+     * to {@code control} and stops when it is cancelled.
+     *
+     * @throws ExportCancelledException when {@code control} was cancelled; no output is left behind
+     * @throws IllegalArgumentException when the spine file is not a spine (missing or mistyped columns, nulls)
+     */
+    ExportResult export(PointInTimeExport request, ExportControl control);
+
+    /**
+     * Reverse ETL: streams to {@code sink}, for every entity instance and requested feature, the value it has at
+     * {@link LatestValuesQuery#asOf()} among the observations appended after {@link LatestValuesQuery#since()}
+     * (see there), at most one per key and feature, in no particular order. Observations after {@code asOf} and
+     * ones older than the feature's {@code maxStaleness} at {@code asOf} are not delivered. The returned marker
+     * stands for exactly the appends this call considered: a later call given it considers every other append
+     * (also one that completed while this call ran), so a chain of calls misses none and considers each once.
+     * A marker this store does not recognise is treated as absent (everything is read again).
+     */
+    LatestValuesResult latestValues(LatestValuesQuery query, java.util.function.Consumer<LatestValue> sink);
+
     /** Removes every observation of one namespace. */
     void dropNamespace(String namespace);
 

@@ -1,0 +1,83 @@
+package dev.slate.appliance.auth;
+
+import dev.slate.appliance.web.Problem;
+import dev.slate.auth.access.Withheld;
+import dev.slate.control.api.DeploymentJson;
+import dev.slate.control.audit.AuditEntry;
+import dev.slate.control.audit.AuditEntry.Outcome;
+import dev.slate.control.audit.AuditLog;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Writes the audit entries of API requests (asynchronously: {@link AuditLog#record} only enqueues). */
+@ApplicationScoped
+class AuditRecorder {
+
+    static final String ANONYMOUS = "anonymous";
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    private static final Pattern DEPLOYMENT_PATH = Pattern.compile("/v1/deployments/([^/]+)/activate/?");
+    private static final Pattern SECRET_PATH = Pattern.compile("/v1/secrets/([^/]+)/?");
+
+    private final AuditLog log;
+
+    AuditRecorder(AuditLog log) {
+        this.log = log;
+    }
+
+    /** The caller's request id when it is one we can log safely, else null. */
+    static String requestIdFrom(String header) {
+        return header != null && REQUEST_ID.matcher(header).matches() ? header : null;
+    }
+
+    static String newRequestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "r_" + HexFormat.of().toHexDigits(r.nextLong());
+    }
+
+    /** A refused request: 401 (no or bad token) or 403 (missing permission). */
+    void denied(String subject, String action, String method, String path, String environment, int status, String remoteAddress,
+            String requestId, String reason) {
+        log.record(AuditEntry.of(Instant.now(), subject == null ? ANONYMOUS : subject, action, method, path, environment, Outcome.DENIED,
+                status, remoteAddress, requestId, null, null, reason));
+    }
+
+    /** A mutating request that was allowed, with how it ended. */
+    void completed(ApiCall call, int status, Object entity, String noted, String requestId) {
+        Outcome outcome = status >= 200 && status < 300 ? Outcome.OK : Outcome.FAILED;
+        String detail = entity instanceof Problem p ? p.code() + ": " + p.detail() : null;
+        log.record(AuditEntry.of(Instant.now(), call.identity().subject().ref(), call.route().action(), call.method(), call.path(),
+                call.route().global() ? null : call.environment(), outcome, status, call.remoteAddress(), requestId, null,
+                target(call, entity, noted), detail));
+    }
+
+    /** An online query answered with outputs withheld; the reasons (chains to the tagged inputs) go to the log only. */
+    void withheld(ApiCall call, String queryId, List<Withheld> withheld) {
+        String target = withheld.stream().map(Withheld::feature).collect(Collectors.joining(","));
+        String detail = withheld.stream().map(Withheld::reason).collect(Collectors.joining("; "));
+        log.record(AuditEntry.of(Instant.now(), call.identity().subject().ref(), call.route().action(), call.method(), call.path(),
+                call.environment(), Outcome.WITHHELD, 200, call.remoteAddress(), call.requestId(), queryId, target, detail));
+    }
+
+    private static String target(ApiCall call, Object entity, String noted) {
+        if (noted != null) {
+            return noted;
+        }
+        if (entity instanceof DeploymentJson d) {
+            return "deployment " + d.id();
+        }
+        var activate = DEPLOYMENT_PATH.matcher(call.path());
+        if (activate.matches()) {
+            return "deployment " + activate.group(1);
+        }
+        var secret = SECRET_PATH.matcher(call.path());
+        if (secret.matches() && !"re-encrypt".equals(secret.group(1))) {
+            return "secret " + secret.group(1);
+        }
+        return null;
+    }
+}

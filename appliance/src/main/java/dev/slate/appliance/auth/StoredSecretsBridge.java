@@ -1,0 +1,37 @@
+package dev.slate.appliance.auth;
+
+import dev.slate.api.wiring.StoredSecrets;
+import dev.slate.control.secrets.SecretStore;
+import dev.slate.control.secrets.SecretsChanged;
+import dev.slate.engine.source.PostgresResolverRunner;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.util.Optional;
+
+/**
+ * Lets the data plane's secret resolver read the metadata plane's encrypted secrets, and makes a
+ * changed secret take effect: resolved connection settings are forgotten, so the next pool uses it.
+ */
+@ApplicationScoped
+class StoredSecretsBridge implements StoredSecrets {
+
+    private final SecretStore store;
+    private final Instance<PostgresResolverRunner> runner;
+
+    StoredSecretsBridge(SecretStore store, Instance<PostgresResolverRunner> runner) {
+        this.store = store;
+        this.runner = runner;
+    }
+
+    @Override
+    public Optional<String> lookup(String name) {
+        return store.lookup(name);
+    }
+
+    void onChanged(@Observes SecretsChanged changed) {
+        if (runner.isResolvable()) {
+            runner.get().forgetResolvedSecrets();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.slate.appliance.materialize;
+
+import dev.slate.engine.materialize.MaterializationMarks;
+import dev.slate.engine.materialize.MaterializeService;
+import dev.slate.engine.query.ServingState;
+import dev.slate.storage.spi.OnlineStore;
+import dev.slate.storage.spi.offline.OfflineStore;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/** Reverse ETL: the service behind {@code POST /v1/materialize} and the scheduled run. */
+@Singleton
+class MaterializeBeans {
+
+    @Produces
+    @Singleton
+    MaterializeService materializeService(ServingState state, OnlineStore online, OfflineStore offline, DataSource dataSource) {
+        MaterializationMarks marks = new PostgresMaterializationMarks(dataSource);
+        return new MaterializeService(state, online, offline, marks, Clock.systemUTC(), Duration.ofSeconds(30));
+    }
+}

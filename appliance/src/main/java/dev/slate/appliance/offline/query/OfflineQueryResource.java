@@ -1,0 +1,134 @@
+package dev.slate.appliance.offline.query;
+
+import dev.slate.api.Environments;
+import dev.slate.appliance.offline.OfflineConfig;
+import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.SlateException;
+import dev.slate.offline.OfflineJob;
+import dev.slate.offline.OfflineQueryService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+/**
+ * {@code /v1/query/offline}: point-in-time training sets as asynchronous jobs (docs/offline.md). Submit a
+ * spine (JSON or a Parquet file), watch the job, download the dataset as Parquet or JSON, cancel. Blocking
+ * work (files, DuckDB, the job records): runs on worker threads.
+ */
+@Path(OfflineQueryResource.PATH)
+@Produces(MediaType.APPLICATION_JSON)
+public class OfflineQueryResource {
+
+    static final String PATH = "/v1/query/offline";
+    static final String PARQUET = "application/vnd.apache.parquet";
+
+    private final OfflineQueryService service;
+    private final OfflineConfig config;
+
+    OfflineQueryResource(OfflineQueryService service, OfflineConfig config) {
+        this.service = service;
+        this.config = config;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit an offline query (JSON spine)", description = "Validates the spine and outputs at once (400 with every problem"
+            + " listed), then runs the point-in-time query as a job: 202 with the job id and a Location to poll.")
+    @APIResponse(responseCode = "202", description = "Accepted: the job is queued",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OfflineJobBody.class)))
+    public Response submit(@HeaderParam(Environments.HEADER) String environment, OfflineQueryBody body) {
+        if (body == null) {
+            throw new SlateException(ErrorCode.PARSE_FAILED, "the request body is empty; send {\"inputs\": {...}, \"input_times\": [...], \"outputs\": [...]}");
+        }
+        return accepted(service.submit(Environments.fromHeader(environment), body.toRequest()));
+    }
+
+    @POST
+    @Consumes({PARQUET, "application/x-parquet"})
+    @Operation(summary = "Submit an offline query (Parquet spine)", description = "The body is a Parquet file with one column per entity key,"
+            + " named by the key feature (user.id), and a timestamp column input_time; outputs and dataset_name are query parameters.")
+    @APIResponse(responseCode = "202", description = "Accepted: the job is queued",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OfflineJobBody.class)))
+    public Response submitParquet(@HeaderParam(Environments.HEADER) String environment,
+            @Parameter(description = "an output feature; repeat the parameter or separate names with commas") @QueryParam("outputs") List<String> outputs,
+            @QueryParam("dataset_name") String datasetName,
+            @QueryParam("recompute") Boolean recompute,
+            InputStream body) {
+        return accepted(service.submitParquet(Environments.fromHeader(environment), body, split(outputs), recompute, Optional.ofNullable(datasetName),
+                config.maxUploadBytes()));
+    }
+
+    @GET
+    @Path("/{job_id}")
+    @Operation(summary = "An offline query job: status, progress, result location, error")
+    public OfflineJobBody status(@HeaderParam(Environments.HEADER) String environment, @PathParam("job_id") String id) {
+        return OfflineJobBody.of(service.get(Environments.fromHeader(environment), id));
+    }
+
+    @DELETE
+    @Path("/{job_id}")
+    @Operation(summary = "Cancel an offline query job", description = "A QUEUED or RUNNING job becomes CANCELLED and its partial files are removed;"
+            + " 409 when it has already finished.")
+    public OfflineJobBody cancel(@HeaderParam(Environments.HEADER) String environment, @PathParam("job_id") String id) {
+        return OfflineJobBody.of(service.cancel(Environments.fromHeader(environment), id));
+    }
+
+    @GET
+    @Path("/{job_id}/result")
+    @Produces({PARQUET, MediaType.APPLICATION_JSON})
+    @Operation(summary = "The dataset of a finished job", description = "format=parquet (default) or json. 409 while the job is queued or running"
+            + " and when it failed (with the reason), 410 when it was cancelled.")
+    public Response result(@HeaderParam(Environments.HEADER) String environment, @PathParam("job_id") String id,
+            @Parameter(description = "parquet (default) or json") @QueryParam("format") String format) {
+        String f = format == null || format.isBlank() ? "parquet" : format.strip();
+        if (!f.equals("parquet") && !f.equals("json")) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "format must be parquet or json, got '" + (f.length() > 20 ? f.substring(0, 20) : f) + "'");
+        }
+        OfflineQueryService.JobResult result = service.result(Environments.fromHeader(environment), id);
+        String name = result.job().datasetName().orElse("offline-" + id);
+        if (f.equals("json")) {
+            StreamingOutput stream = out -> service.writeJson(result, out);
+            return Response.ok(stream, MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        return Response.ok(result.file().toFile(), PARQUET)
+                .header("Content-Disposition", "attachment; filename=\"" + name + ".parquet\"")
+                .build();
+    }
+
+    private static Response accepted(OfflineJob job) {
+        return Response.accepted(OfflineJobBody.of(job)).location(URI.create(PATH + "/" + job.id())).build();
+    }
+
+    private static List<String> split(List<String> outputs) {
+        List<String> out = new ArrayList<>();
+        if (outputs != null) {
+            for (String o : outputs) {
+                for (String part : o.split(",")) {
+                    if (!part.isBlank()) {
+                        out.add(part.strip());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.slate.appliance.auth;
+
+import static dev.slate.auth.access.Permission.ADMIN;
+import static dev.slate.auth.access.Permission.DEPLOY;
+import static dev.slate.auth.access.Permission.INGEST;
+import static dev.slate.auth.access.Permission.QUERY_OFFLINE;
+import static dev.slate.auth.access.Permission.QUERY_ONLINE;
+import static dev.slate.auth.access.Permission.READ_CATALOG;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The permission table of docs/security.md, endpoint by endpoint. */
+class ApiRoutesTest {
+
+    @Test
+    void eachEndpointNeedsItsPermission() {
+        assertThat(ApiRoutes.permission("POST", "/v1/query/online")).isEqualTo(QUERY_ONLINE);
+        assertThat(ApiRoutes.permission("POST", "/v1/query/online/bulk")).isEqualTo(QUERY_ONLINE);
+        assertThat(ApiRoutes.permission("POST", "/v1/query/offline")).isEqualTo(QUERY_OFFLINE);
+        assertThat(ApiRoutes.permission("GET", "/v1/query/offline/job-1/result")).isEqualTo(QUERY_OFFLINE);
+        assertThat(ApiRoutes.permission("GET", "/v1/features")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.permission("GET", "/v1/graph")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.permission("GET", "/v1/deployments")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.permission("GET", "/v1/deployments/8d1c")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.permission("POST", "/v1/deployments")).isEqualTo(DEPLOY);
+        assertThat(ApiRoutes.permission("POST", "/v1/deployments/8d1c/activate")).isEqualTo(DEPLOY);
+        assertThat(ApiRoutes.permission("POST", "/v1/ingest")).isEqualTo(INGEST);
+        assertThat(ApiRoutes.permission("GET", "/v1/audit")).isEqualTo(ADMIN);
+        assertThat(ApiRoutes.permission("PUT", "/v1/access/bindings")).isEqualTo(ADMIN);
+        assertThat(ApiRoutes.permission("PUT", "/v1/secrets/db_password")).isEqualTo(ADMIN);
+        assertThat(ApiRoutes.permission("GET", "/v1/secrets")).isEqualTo(ADMIN);
+    }
+
+    @Test
+    void anythingElseUnderV1NeedsAdminAndMutationsAreAudited() {
+        assertThat(ApiRoutes.route("GET", "/v1/something-new")).satisfies(r -> {
+            assertThat(r.permission()).isEqualTo(ADMIN);
+            assertThat(r.audited()).isFalse();
+        });
+        assertThat(ApiRoutes.route("DELETE", "/v1/deployments/8d1c")).satisfies(r -> {
+            assertThat(r.permission()).isEqualTo(ADMIN);
+            assertThat(r.audited()).isTrue();
+        });
+        assertThat(ApiRoutes.permission("GET", "/v1/query/online")).isEqualTo(ADMIN); // only POST queries
+    }
+
+    @Test
+    void mutatingEndpointsAreAuditedAndQueriesAreNot() {
+        assertThat(ApiRoutes.route("POST", "/v1/deployments").audited()).isTrue();
+        assertThat(ApiRoutes.route("POST", "/v1/deployments/x/activate").audited()).isTrue();
+        assertThat(ApiRoutes.route("POST", "/v1/ingest").audited()).isTrue();
+        assertThat(ApiRoutes.route("DELETE", "/v1/access/bindings").audited()).isTrue();
+        assertThat(ApiRoutes.route("POST", "/v1/secrets/re-encrypt").audited()).isTrue();
+        assertThat(ApiRoutes.route("POST", "/v1/query/online").audited()).isFalse();
+        assertThat(ApiRoutes.route("GET", "/v1/deployments").audited()).isFalse();
+    }
+
+    @Test
+    void theAdminApiIsGlobalAndTheRestPerEnvironment() {
+        assertThat(ApiRoutes.route("GET", "/v1/audit").global()).isTrue();
+        assertThat(ApiRoutes.route("PUT", "/v1/access/bindings").global()).isTrue();
+        assertThat(ApiRoutes.route("POST", "/v1/deployments").global()).isFalse();
+        assertThat(ApiRoutes.isApi("/v1")).isTrue();
+        assertThat(ApiRoutes.isApi("/v1x")).isFalse();
+        assertThat(ApiRoutes.isApi("/q/health")).isFalse();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.slate.appliance.query;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.Map;
+
+/**
+ * Supplies the secrets of the {@code fraud} example project: its source reads the schema
+ * {@value FraudData#SCHEMA} of the test database (created and seeded by {@link FraudData}). Every
+ * test class of this package uses this profile, so the application starts once for all of them.
+ */
+public class FraudTestProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "slate.secret.fraud_db_url", FraudData.SOURCE_URL,
+                "slate.secret.fraud_db_user", "postgres");
+    }
+}

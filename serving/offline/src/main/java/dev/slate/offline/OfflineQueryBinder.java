@@ -1,0 +1,120 @@
+package dev.slate.offline;
+
+import dev.slate.engine.query.ServingSnapshot;
+import dev.slate.model.FeatureId;
+import dev.slate.model.Suggestions;
+import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.SlateException;
+import dev.slate.model.graph.EntityNode;
+import dev.slate.model.graph.FeatureGraph;
+import dev.slate.model.graph.FeatureNode;
+import dev.slate.model.graph.Producer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Binds the names of an offline query (key columns and outputs) against the active deployment's graph,
+ * listing every problem at once: unknown names with a suggestion, inputs that are not entity keys, outputs
+ * whose entity's key is missing from the spine.
+ */
+final class OfflineQueryBinder {
+
+    /** Most outputs one query may ask for. */
+    static final int MAX_OUTPUTS = 1000;
+
+    private OfflineQueryBinder() {
+    }
+
+    static OfflineQueryPlan bind(ServingSnapshot snapshot, List<String> keyColumns, List<String> outputs) {
+        FeatureGraph graph = snapshot.deployment().graph();
+        List<Map<String, Object>> problems = new ArrayList<>();
+        if (outputs.isEmpty()) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "'outputs' must name at least one feature");
+        }
+        if (outputs.size() > MAX_OUTPUTS) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "too many outputs: " + outputs.size() + " (at most " + MAX_OUTPUTS + ")");
+        }
+        List<OfflineQueryPlan.KeyColumn> keys = new ArrayList<>();
+        Set<String> keyedEntities = new LinkedHashSet<>();
+        for (String name : keyColumns) {
+            FeatureNode node = resolve(snapshot, graph, name, "inputs", problems);
+            if (node == null) {
+                continue;
+            }
+            if (!(node.producer() instanceof Producer.EntityKey)) {
+                EntityNode entity = graph.entity(node.id().entity()).orElseThrow();
+                problems.add(problem("inputs", name, "'" + name + "' is not an entity key: an offline query's spine holds entity keys (here "
+                        + entity.key().qualified() + ") and input_times"));
+                continue;
+            }
+            keys.add(new OfflineQueryPlan.KeyColumn(name, node.id().entity(), node.type().spelling()));
+            keyedEntities.add(node.id().entity());
+        }
+        List<OfflineQueryPlan.Output> bound = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (String name : outputs) {
+            if (name == null) {
+                problems.add(problem("outputs", "null", "output names must be strings"));
+                continue;
+            }
+            if (!seen.add(name)) {
+                continue;
+            }
+            FeatureNode node = resolve(snapshot, graph, name, "outputs", problems);
+            if (node == null) {
+                continue;
+            }
+            if (node.producer() instanceof Producer.EntityKey) {
+                problems.add(problem("outputs", name, "'" + name + "' is an entity key: give it in inputs; every result row holds it"));
+                continue;
+            }
+            String entity = node.id().entity();
+            if (!keyedEntities.contains(entity)) {
+                EntityNode e = graph.entity(entity).orElseThrow();
+                problems.add(problem("outputs", name, "'" + name + "' needs the key of entity " + entity + " in the spine: add "
+                        + e.key().qualified() + " to inputs"));
+                continue;
+            }
+            bound.add(new OfflineQueryPlan.Output(name, entity, node.id().name(), node.version(), node.type().spelling(),
+                    OfflineQueryPlan.Output.micros(node.maxStaleness())));
+        }
+        if (!problems.isEmpty()) {
+            boolean unknownOutputs = problems.stream()
+                    .allMatch(p -> "outputs".equals(p.get("field")) && String.valueOf(p.get("message")).startsWith("unknown feature"));
+            throw new SlateException(unknownOutputs ? ErrorCode.RESOLVER_NOT_FOUND : ErrorCode.INVALID_QUERY, summary(problems), problems);
+        }
+        return new OfflineQueryPlan(snapshot.deployment().deploymentId(), keys, bound);
+    }
+
+    static String summary(List<Map<String, Object>> problems) {
+        return problems.size() == 1 ? String.valueOf(problems.get(0).get("message")) : problems.size() + " problems in the query; see errors";
+    }
+
+    private static FeatureNode resolve(ServingSnapshot snapshot, FeatureGraph graph, String name, String field, List<Map<String, Object>> problems) {
+        FeatureNode node = snapshot.feature(name);
+        if (node != null) {
+            return node;
+        }
+        List<String> all = new ArrayList<>(graph.features().size());
+        for (FeatureId id : graph.features().keySet()) {
+            all.add(id.qualified());
+        }
+        String shown = name.length() > 80 ? name.substring(0, 77) + "..." : name;
+        problems.add(problem(field, shown, "unknown feature '" + shown + "'" + Suggestions.didYouMean(name, all)));
+        return null;
+    }
+
+    static Map<String, Object> problem(String field, String name, String message) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("field", field);
+        if (name != null) {
+            p.put("name", name);
+        }
+        p.put("message", message);
+        return p;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.slate.offline;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.slate.storage.spi.FeatureSlot;
+import dev.slate.storage.spi.FeatureType;
+import dev.slate.storage.spi.offline.FeatureLookup;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An offline query bound against the deployment that was active when it was submitted: the spine's key
+ * columns and, for every output, the exact feature slot and staleness bound to read. Kept with the job (as
+ * JSON), so a job re-run after a restart reads the same slots even if another deployment is active by then.
+ *
+ * @param keys the spine's key columns, in spine order
+ * @param outputs the result's feature columns, in request order
+ */
+public record OfflineQueryPlan(
+        @JsonProperty("deployment_id") String deploymentId,
+        @JsonProperty("keys") List<KeyColumn> keys,
+        @JsonProperty("outputs") List<Output> outputs) {
+
+    public OfflineQueryPlan {
+        requireNonNull(deploymentId, "deploymentId is null");
+        keys = List.copyOf(keys);
+        outputs = List.copyOf(outputs);
+    }
+
+    /** A key column of the spine: the qualified key feature ({@code user.id}), its entity and its type ({@code int} or {@code string}). */
+    public record KeyColumn(@JsonProperty("name") String name, @JsonProperty("entity") String entity, @JsonProperty("type") String type) {
+        public KeyColumn {
+            requireNonNull(name, "name is null");
+            requireNonNull(entity, "entity is null");
+            requireNonNull(type, "type is null");
+        }
+    }
+
+    /**
+     * One result column: the qualified feature name, its entity, the slot (feature name, version, type)
+     * and the staleness bound in microseconds (null: none).
+     */
+    public record Output(
+            @JsonProperty("name") String name,
+            @JsonProperty("entity") String entity,
+            @JsonProperty("feature") String feature,
+            @JsonProperty("version") String version,
+            @JsonProperty("type") String type,
+            @JsonProperty("max_staleness_us") Long maxStalenessMicros) {
+
+        public Output {
+            requireNonNull(name, "name is null");
+            requireNonNull(entity, "entity is null");
+            requireNonNull(feature, "feature is null");
+            requireNonNull(version, "version is null");
+            requireNonNull(type, "type is null");
+        }
+
+        /** The staleness bound of a feature in microseconds; null for none (or one beyond any time span the store keeps). */
+        public static Long micros(Optional<Duration> bound) {
+            if (bound.isEmpty() || bound.get().getSeconds() >= 400_000L * 365 * 86_400) {
+                return null;
+            }
+            return bound.get().getSeconds() * 1_000_000L + bound.get().getNano() / 1_000;
+        }
+
+        public FeatureType featureType() {
+            return FeatureType.parse(type).orElseThrow(() -> new IllegalStateException("unknown feature type " + type));
+        }
+
+        public FeatureLookup lookup() {
+            FeatureSlot slot = new FeatureSlot(feature, version, featureType());
+            return new FeatureLookup(slot, Optional.ofNullable(maxStalenessMicros).map(us -> Duration.of(us, ChronoUnit.MICROS)));
+        }
+    }
+
+    /** The entities with outputs, in the order of their first output. */
+    public List<String> entities() {
+        return outputs.stream().map(Output::entity).distinct().toList();
+    }
+
+    /** The key column of {@code entity}. */
+    public KeyColumn keyOf(String entity) {
+        return keys.stream().filter(k -> k.entity().equals(entity)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no key column for entity " + entity));
+    }
+}

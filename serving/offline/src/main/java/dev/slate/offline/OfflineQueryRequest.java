@@ -1,0 +1,24 @@
+package dev.slate.offline;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An offline query with its spine given inline (DESIGN §5 {@code POST /v1/query/offline}): one list of key
+ * values per entity key ({@code {"user.id": [1, 2]}}), one input time per row, the outputs wanted.
+ *
+ * @param inputs key column name → values, in spine column order (null when the body had none)
+ * @param inputTimes one time per row: ISO-8601 with offset or zone (converted to UTC) or local (taken as UTC)
+ * @param recompute {@code false}/null, or what the caller asked to recompute (unsupported yet)
+ */
+public record OfflineQueryRequest(Map<String, Object> inputs, List<Object> inputTimes, List<String> outputs, Object recompute,
+        Optional<String> datasetName) {
+
+    public OfflineQueryRequest {
+        inputs = inputs == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        outputs = outputs == null ? List.of() : outputs;
+        datasetName = datasetName == null ? Optional.empty() : datasetName;
+    }
+}
