@@ -14,6 +14,8 @@
 # --baseline-only it measures only the raw Redis/PostgreSQL baselines.
 #
 # Environment: SLATE_BENCH_PG_HOST/PORT/DB/USER (default 127.0.0.1, 5432, test, postgres),
+# SLATE_BENCH_TOKEN and SLATE_BENCH_ISSUER (measure with authentication: a bearer token and its realm;
+# without a token the appliance runs with authentication off),
 # SLATE_BENCH_REDIS_URL (default redis://127.0.0.1:6379), SLATE_BENCH_APPLIANCE_OPTS (extra JVM
 # options for the appliance), SLATE_BENCH_GENERATOR_OPTS (extra JVM options for the generator).
 set -euo pipefail
@@ -124,6 +126,16 @@ free_port() {
   exit 1
 }
 
+# ---- Authentication (docs/security.md): with SLATE_BENCH_TOKEN, an access token of the realm SLATE_BENCH_ISSUER
+#      (default http://127.0.0.1:18080/realms/slate) with the deploy and query.online permissions, the appliance
+#      verifies it on every request as in production and the generator sends it; without, the appliance runs with
+#      authentication off (slate.auth.enabled=false).
+if [[ -n "${SLATE_BENCH_TOKEN:-}" ]]; then
+  AUTH_OPTS=(-Dslate.auth.issuer="${SLATE_BENCH_ISSUER:-http://127.0.0.1:18080/realms/slate}")
+else
+  AUTH_OPTS=(-Dslate.auth.enabled=false)
+fi
+
 APP_PID=""
 stop_appliance() {
   if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
@@ -144,7 +156,7 @@ if $start_appliance; then
   PORT="$(free_port)"
   log "starting the appliance on 127.0.0.1:$PORT (log: $APP_LOG)"
   # shellcheck disable=SC2086
-  "$JAVA" --enable-native-access=ALL-UNNAMED ${SLATE_BENCH_APPLIANCE_OPTS:-} \
+  "$JAVA" --enable-native-access=ALL-UNNAMED ${SLATE_BENCH_APPLIANCE_OPTS:-} "${AUTH_OPTS[@]}" \
     -Dslate.embedded=false \
     -Dslate.http.host=127.0.0.1 -Dslate.http.port="$PORT" \
     -Dslate.db.host="$PG_HOST" -Dslate.db.port="$PG_PORT" -Dslate.db.name="$PG_DB" -Dslate.db.username="$PG_USER" \

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@link Authorizer} over the cached role bindings, with its answers cached per (identity,
- * environment) for as long as the bindings do not change: on the query path a decision is one hash
- * lookup.
+ * The {@link Authorizer} over the cached role bindings, with its answers cached for as long as the
+ * bindings do not change: per caller ({@link Caller}, attached to a verified token) and per (identity,
+ * environment) for callers seen with a new token. On the query path a decision is one map lookup.
  */
 @ApplicationScoped
 class AccessDecisions {
@@ -43,26 +43,31 @@ class AccessDecisions {
     }
 
     /**
-     * What {@code identity} holds in {@code environment}. With {@code global}, only its realm roles count
+     * What the caller holds in {@code environment}. With {@code global}, only its realm roles count
      * (role bindings are per environment and never grant the global admin API).
      */
-    Access access(Identity identity, String environment, boolean global) {
+    Access access(Caller caller, String environment, boolean global) {
         List<RoleBinding> current = bindings.bindings();
         long generation = bindings.generation();
+        Access access = caller.cached(environment, global, generation);
+        if (access != null) {
+            return access;
+        }
         if (generation != cachedGeneration) {
             cache.clear();
             cachedGeneration = generation;
         }
-        Key key = new Key(identity, environment, global);
-        Access access = cache.get(key);
+        Key key = new Key(caller.identity(), environment, global);
+        access = cache.get(key);
         if (access == null) {
-            EffectiveAccess effective = authorizer.access(identity, global ? List.of() : current, environment);
+            EffectiveAccess effective = authorizer.access(caller.identity(), global ? List.of() : current, environment);
             access = new Access(effective, authorizer.featureRule().grantsAll(effective.featureTags().keySet()));
             if (cache.size() >= MAX_CACHED) {
                 cache.clear();
             }
             cache.put(key, access);
         }
+        caller.remember(environment, global, access);
         return access;
     }
 
@@ -73,7 +78,7 @@ class AccessDecisions {
         return access.effective().check(permission);
     }
 
-    /** Forgets every cached decision (after a binding change through this replica). */
+    /** Forgets the shared cached decisions (after a binding change through this replica; callers see the new generation). */
     void invalidate() {
         cache.clear();
         cachedGeneration = -1;

@@ -14,6 +14,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -43,16 +44,22 @@ class AccessFilter {
 
     private static final Uni<Response> PROCEED = Uni.createFrom().nullItem();
 
+    /** Set on the routing context of a request this filter let through ({@link CallerPolicy} checks it). */
+    static final String AUTHORIZED = AccessFilter.class.getName() + ".authorized";
+    private static final String BEARER = "Bearer ";
+
     private final Instance<CurrentIdentityAssociation> identities;
+    private final VerifiedTokens verifiedTokens;
     private final AccessDecisions decisions;
     private final WithheldFeatures withheldFeatures;
     private final AuditRecorder audit;
     private final Instance<AuditNote> notes;
     private final boolean enabled;
 
-    AccessFilter(Instance<CurrentIdentityAssociation> identities, AccessDecisions decisions, WithheldFeatures withheldFeatures,
-            AuditRecorder audit, Instance<AuditNote> notes, AuthConfig config) {
+    AccessFilter(Instance<CurrentIdentityAssociation> identities, VerifiedTokens verifiedTokens, AccessDecisions decisions,
+            WithheldFeatures withheldFeatures, AuditRecorder audit, Instance<AuditNote> notes, AuthConfig config) {
         this.identities = identities;
+        this.verifiedTokens = verifiedTokens;
         this.decisions = decisions;
         this.withheldFeatures = withheldFeatures;
         this.audit = audit;
@@ -61,7 +68,7 @@ class AccessFilter {
     }
 
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
-    Uni<Response> authorize(ContainerRequestContext ctx, HttpServerRequest http) {
+    Uni<Response> authorize(ContainerRequestContext ctx, HttpServerRequest http, RoutingContext rc) {
         String path = ctx.getUriInfo().getPath();
         if (!ApiRoutes.isApi(path)) {
             return PROCEED;
@@ -71,19 +78,31 @@ class AccessFilter {
         String requestId = AuditRecorder.requestIdFrom(ctx.getHeaderString(AuthProblems.REQUEST_ID_HEADER));
         if (!enabled) {
             String environment = environment(ctx.getHeaderString(Environments.HEADER)).orElse(Environments.DEFAULT);
-            ctx.setProperty(ApiCall.PROPERTY, new ApiCall(route, method, path, environment, Callers.AUTH_DISABLED,
+            ctx.setProperty(ApiCall.PROPERTY, new ApiCall(route, method, path, environment, Callers.AUTH_DISABLED.identity(),
                     decisions.access(Callers.AUTH_DISABLED, environment, route.global()), remote(http), requestId));
+            rc.put(AUTHORIZED, Boolean.TRUE);
             return PROCEED;
         }
-        boolean tokenPresented = ctx.getHeaderString(HttpHeaders.AUTHORIZATION) != null;
-        return identities.get().getDeferredIdentity().onItemOrFailure().transform((identity, failure) ->
-                decide(ctx, http, method, path, route, requestId, tokenPresented, failure == null ? identity : null));
+        String authorization = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (!route.audited() && authorization != null && authorization.startsWith(BEARER)) {
+            // Reads and queries of a token verified before (and still valid) skip the authentication chain. Mutating
+            // requests take the full path: their resources name the caller through the security context.
+            Caller known = verifiedTokens.caller(authorization.substring(BEARER.length()).strip());
+            if (known != null) {
+                Response refusal = decide(ctx, http, rc, method, path, route, requestId, true, null, Optional.of(known));
+                return refusal == null ? PROCEED : Uni.createFrom().item(refusal);
+            }
+        }
+        boolean tokenPresented = authorization != null;
+        return identities.get().getDeferredIdentity().onItemOrFailure().transform((identity, failure) -> {
+            SecurityIdentity verified = failure == null ? identity : null;
+            return decide(ctx, http, rc, method, path, route, requestId, tokenPresented, verified, Callers.of(verified));
+        });
     }
 
-    private Response decide(ContainerRequestContext ctx, HttpServerRequest http, String method, String path, ApiRoute route,
-            String requestId, boolean tokenPresented, SecurityIdentity securityIdentity) {
+    private Response decide(ContainerRequestContext ctx, HttpServerRequest http, RoutingContext rc, String method, String path,
+            ApiRoute route, String requestId, boolean tokenPresented, SecurityIdentity securityIdentity, Optional<Caller> caller) {
         String header = ctx.getHeaderString(Environments.HEADER);
-        Optional<Identity> caller = Callers.of(securityIdentity);
         if (caller.isEmpty()) {
             String id = requestId != null ? requestId : AuditRecorder.newRequestId();
             boolean authenticated = securityIdentity != null && !securityIdentity.isAnonymous();
@@ -95,13 +114,13 @@ class AccessFilter {
                     tokenPresented ? "bearer token rejected" : "no bearer token");
             return AuthProblems.unauthenticated(tokenPresented, id);
         }
-        Identity identity = caller.get();
+        Identity identity = caller.get().identity();
         Optional<String> environment = environment(header);
         if (environment.isEmpty()) {
             return Problem.of(ErrorCode.INVALID_QUERY, 400, "header " + Environments.HEADER + " must be an environment name: "
                     + "lowercase letters, digits and '-', starting with a letter, at most 63 characters", List.of()).toResponse();
         }
-        AccessDecisions.Access access = decisions.access(identity, environment.get(), route.global());
+        AccessDecisions.Access access = decisions.access(caller.get(), environment.get(), route.global());
         Decision decision = decisions.decide(access, route.permission());
         if (decision instanceof Decision.Deny deny) {
             String id = requestId != null ? requestId : AuditRecorder.newRequestId();
@@ -110,6 +129,7 @@ class AccessFilter {
             return AuthProblems.unauthorized("missing permission '" + route.permission().code() + "'" + where, id);
         }
         ctx.setProperty(ApiCall.PROPERTY, new ApiCall(route, method, path, environment.get(), identity, access, remote(http), requestId));
+        rc.put(AUTHORIZED, Boolean.TRUE);
         return null;
     }
 

@@ -18,13 +18,28 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 final class Callers {
 
     /** Who is asked when authentication is switched off ({@code slate.auth.enabled=false}). */
-    static final Identity AUTH_DISABLED = Identity.user("auth-disabled", "admin", "pii-reader");
+    static final Caller AUTH_DISABLED = new Caller(Identity.user("auth-disabled", "admin", "pii-reader"));
 
     private Callers() {
     }
 
-    /** Empty for an anonymous identity, or one that is not a verified token. */
-    static Optional<Identity> of(SecurityIdentity identity) {
+    /**
+     * The caller of a verified identity: the one attached to it when its token was verified
+     * ({@link VerifiedTokens}), else worked out now. Empty for an anonymous identity, or one that is not a
+     * verified token or names no usable subject.
+     */
+    static Optional<Caller> of(SecurityIdentity identity) {
+        if (identity == null || identity.isAnonymous()) {
+            return Optional.empty();
+        }
+        if (identity.getAttribute(Caller.ATTRIBUTE) instanceof Caller attached) {
+            return Optional.of(attached);
+        }
+        return identityOf(identity).map(Caller::new);
+    }
+
+    /** The permission model's identity of a verified token: subject from its claims, realm roles. */
+    static Optional<Identity> identityOf(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return Optional.empty();
         }

@@ -73,6 +73,18 @@ class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
         return Uni.createFrom().item(copy.build());
     }
 
+    /**
+     * The caller of a token verified earlier and still usable, or null: lets the access filter skip the
+     * whole authentication chain for a client that sends the same token again.
+     */
+    Caller caller(String token) {
+        Entry entry = entries.get(token);
+        if (entry == null || System.currentTimeMillis() >= entry.usableUntilMillis()) {
+            return null;
+        }
+        return entry.identity().getAttribute(Caller.ATTRIBUTE) instanceof Caller c ? c : null;
+    }
+
     /** Records an identity OIDC has just verified (not one answered from here). */
     void remember(SecurityIdentity identity) {
         if (identity.isAnonymous() || identity.getAttribute(FROM_CACHE) != null
@@ -95,7 +107,7 @@ class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
         }
     }
 
-    /** Hands every verified identity to {@link VerifiedTokens}. */
+    /** Attaches the {@link Caller} to every identity OIDC verified and hands it to {@link VerifiedTokens}. */
     @ApplicationScoped
     static class Recorder implements SecurityIdentityAugmentor {
         private final VerifiedTokens tokens;
@@ -106,8 +118,14 @@ class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
 
         @Override
         public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-            tokens.remember(identity);
-            return Uni.createFrom().item(identity);
+            if (identity.isAnonymous() || identity.getAttribute(FROM_CACHE) != null || identity.getAttribute(Caller.ATTRIBUTE) != null) {
+                return Uni.createFrom().item(identity);
+            }
+            SecurityIdentity withCaller = Callers.identityOf(identity)
+                    .<SecurityIdentity>map(i -> QuarkusSecurityIdentity.builder(identity).addAttribute(Caller.ATTRIBUTE, new Caller(i)).build())
+                    .orElse(identity);
+            tokens.remember(withCaller);
+            return Uni.createFrom().item(withCaller);
         }
     }
 }
