@@ -37,10 +37,6 @@ import org.duckdb.DuckDBConnection;
  */
 public final class OfflineExportBenchmark {
 
-    private static final int FEATURES = 10;
-    private static final int OBSERVATIONS = 10;
-    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-    private static final Duration STEP = Duration.ofHours(7);
 
     private OfflineExportBenchmark() {
     }
@@ -52,38 +48,20 @@ public final class OfflineExportBenchmark {
         TestCatalog catalog = new TestCatalog();
         Path work = Files.createTempDirectory("slate-export-bench-");
         try (IcebergOfflineStore store = catalog.open()) {
-            List<FeatureSlot> slots = new ArrayList<>();
-            for (int f = 0; f < FEATURES; f++) {
-                slots.add(new FeatureSlot("f" + f, "v1", f % 2 == 0 ? FeatureType.Scalar.FLOAT : FeatureType.Scalar.INT));
-            }
-            long values = (long) entities * FEATURES * OBSERVATIONS;
+            List<FeatureSlot> slots = BenchData.slots();
+            long values = (long) entities * BenchData.FEATURES * BenchData.OBSERVATIONS;
             System.out.printf("data: %,d entities x %d features x %d observations = %,d values; spine %,d rows; %d cores; load average %s%n",
-                    entities, FEATURES, OBSERVATIONS, values, spineRows, Runtime.getRuntime().availableProcessors(), loadAverage());
+                    entities, BenchData.FEATURES, BenchData.OBSERVATIONS, values, spineRows, Runtime.getRuntime().availableProcessors(), loadAverage());
 
             Random random = new Random(7);
-            long appendNanos = 0;
-            List<ObservedValue> batch = new ArrayList<>();
-            for (int o = 0; o < OBSERVATIONS; o++) {
-                for (int e = 0; e < entities; e++) {
-                    Instant at = START.plus(STEP.multipliedBy(o)).plusSeconds(random.nextInt(3600));
-                    for (int f = 0; f < FEATURES; f++) {
-                        FeatureSlot slot = slots.get(f);
-                        Object value = slot.type() == FeatureType.Scalar.FLOAT ? (Object) random.nextDouble() : (Object) (long) random.nextInt();
-                        batch.add(new ObservedValue("bench", "user", EntityKey.of((long) e), slot, value, at, Provenance.ingested()));
-                    }
-                    if (batch.size() >= 100_000) {
-                        appendNanos += append(store, batch);
-                    }
-                }
-            }
-            appendNanos += append(store, batch);
-            List<String> files = dataFiles(catalog.warehouse);
+            long appendNanos = BenchData.load(store, slots, entities, random);
+            List<String> files = BenchData.dataFiles(catalog.warehouse);
             System.out.printf("append: %,d values in %.1f s = %,.0f values/s (batches of 100,000; %,d data files)%n",
                     values, appendNanos / 1e9, values / (appendNanos / 1e9), files.size());
 
             Path spine = work.resolve("spine.parquet");
-            long spineFrom = START.getEpochSecond() * 1_000_000L;
-            long spineSpan = STEP.multipliedBy(OBSERVATIONS + 1).toSeconds() * 1_000_000L;
+            long spineFrom = BenchData.START.getEpochSecond() * 1_000_000L;
+            long spineSpan = BenchData.STEP.multipliedBy(BenchData.OBSERVATIONS + 1).toSeconds() * 1_000_000L;
             try (DuckDb duck = new DuckDb(); DuckDBConnection c = duck.connect()) {
                 DuckDb.execute(c, "SELECT setseed(0.42)");
                 DuckDb.execute(c, "COPY (SELECT CAST(floor(random() * " + (entities + entities / 10) + ") AS BIGINT) AS \"user.id\", make_timestamptz("
@@ -93,7 +71,7 @@ public final class OfflineExportBenchmark {
             System.out.printf("spine: %s, %,d bytes%n", spine.getFileName(), Files.size(spine));
 
             List<ExportedFeature> features = new ArrayList<>();
-            for (int f = 0; f < FEATURES; f++) {
+            for (int f = 0; f < BenchData.FEATURES; f++) {
                 FeatureLookup lookup = f % 3 == 0 ? FeatureLookup.within(slots.get(f), Duration.ofHours(12)) : FeatureLookup.latest(slots.get(f));
                 features.add(new ExportedFeature(lookup, "user.f" + f));
             }
@@ -145,19 +123,7 @@ public final class OfflineExportBenchmark {
         }
     }
 
-    private static long append(IcebergOfflineStore store, List<ObservedValue> batch) {
-        long t0 = System.nanoTime();
-        store.append(batch);
-        long took = System.nanoTime() - t0;
-        batch.clear();
-        return took;
-    }
 
-    private static List<String> dataFiles(Path warehouse) throws Exception {
-        try (Stream<Path> paths = Files.walk(warehouse)) {
-            return paths.filter(p -> p.toString().endsWith(".parquet")).map(Path::toString).toList();
-        }
-    }
 
     /**
      * The query as one would write it by hand: per feature an ASOF LEFT JOIN on the entity key and
@@ -168,7 +134,7 @@ public final class OfflineExportBenchmark {
             StringBuilder select = new StringBuilder("SELECT s.\"user.id\", s.input_time");
             StringBuilder from = new StringBuilder(" FROM (SELECT file_row_number AS row_id, \"user.id\", input_time, 'i' || \"user.id\" AS entity_key"
                     + " FROM read_parquet('" + spine + "', file_row_number = true)) s");
-            for (int f = 0; f < FEATURES; f++) {
+            for (int f = 0; f < BenchData.FEATURES; f++) {
                 String column = f % 2 == 0 ? "value_float" : "value_int";
                 String v = "f" + f;
                 if (f % 3 == 0) {
@@ -183,7 +149,7 @@ public final class OfflineExportBenchmark {
             }
             String sql = "COPY (" + select + from + " ORDER BY s.row_id) TO '" + out + "' (FORMAT PARQUET)";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int f = 0; f < FEATURES; f++) {
+                for (int f = 0; f < BenchData.FEATURES; f++) {
                     String dir = "/f" + f + "/";
                     ps.setObject(f + 1, c.createArrayOf("VARCHAR", files.stream().filter(p -> p.contains(dir)).toArray()));
                 }
@@ -195,7 +161,7 @@ public final class OfflineExportBenchmark {
     private static long nonNullCells(Path file) throws Exception {
         try (DuckDb duck = new DuckDb(); DuckDBConnection c = duck.connect()) {
             StringBuilder sql = new StringBuilder("SELECT 0");
-            for (int f = 0; f < FEATURES; f++) {
+            for (int f = 0; f < BenchData.FEATURES; f++) {
                 sql.append(" + count(\"user.f").append(f).append("\")");
             }
             try (PreparedStatement ps = c.prepareStatement(sql + " FROM read_parquet('" + file + "')"); ResultSet rs = ps.executeQuery()) {

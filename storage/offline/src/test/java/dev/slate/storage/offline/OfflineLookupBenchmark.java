@@ -34,10 +34,6 @@ import org.duckdb.DuckDBConnection;
  */
 public final class OfflineLookupBenchmark {
 
-    private static final int FEATURES = 10;
-    private static final int OBSERVATIONS = 10;
-    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-    private static final Duration STEP = Duration.ofHours(7);
 
     private OfflineLookupBenchmark() {
     }
@@ -48,41 +44,23 @@ public final class OfflineLookupBenchmark {
         int runs = 3;
         TestCatalog catalog = new TestCatalog();
         try (IcebergOfflineStore store = catalog.open()) {
-            List<FeatureSlot> slots = new ArrayList<>();
-            for (int f = 0; f < FEATURES; f++) {
-                slots.add(new FeatureSlot("f" + f, "v1", f % 2 == 0 ? FeatureType.Scalar.FLOAT : FeatureType.Scalar.INT));
-            }
-            long values = (long) entities * FEATURES * OBSERVATIONS;
+            List<FeatureSlot> slots = BenchData.slots();
+            long values = (long) entities * BenchData.FEATURES * BenchData.OBSERVATIONS;
             System.out.printf("data: %,d entities x %d features x %d observations = %,d values; spine %,d rows; %d cores%n",
-                    entities, FEATURES, OBSERVATIONS, values, spineRows, Runtime.getRuntime().availableProcessors());
+                    entities, BenchData.FEATURES, BenchData.OBSERVATIONS, values, spineRows, Runtime.getRuntime().availableProcessors());
 
             Random random = new Random(7);
-            long appendNanos = 0;
-            List<ObservedValue> batch = new ArrayList<>();
-            for (int o = 0; o < OBSERVATIONS; o++) {
-                for (int e = 0; e < entities; e++) {
-                    Instant at = START.plus(STEP.multipliedBy(o)).plusSeconds(random.nextInt(3600));
-                    for (int f = 0; f < FEATURES; f++) {
-                        FeatureSlot slot = slots.get(f);
-                        Object value = slot.type() == FeatureType.Scalar.FLOAT ? (Object) random.nextDouble() : (Object) (long) random.nextInt();
-                        batch.add(new ObservedValue("bench", "user", EntityKey.of((long) e), slot, value, at, Provenance.ingested()));
-                    }
-                    if (batch.size() >= 100_000) {
-                        appendNanos += append(store, batch);
-                    }
-                }
-            }
-            appendNanos += append(store, batch);
+            long appendNanos = BenchData.load(store, slots, entities, random);
             System.out.printf("append: %,d values in %.2f s = %,.0f values/s (batches of 100,000)%n",
                     values, appendNanos / 1e9, values / (appendNanos / 1e9));
 
             List<SpineRow> spine = new ArrayList<>(spineRows);
             for (int i = 0; i < spineRows; i++) {
-                Instant t = START.plus(STEP.multipliedBy(OBSERVATIONS)).minusSeconds(random.nextLong(STEP.multipliedBy(OBSERVATIONS + 1).toSeconds()));
+                Instant t = BenchData.START.plus(BenchData.STEP.multipliedBy(BenchData.OBSERVATIONS)).minusSeconds(random.nextLong(BenchData.STEP.multipliedBy(BenchData.OBSERVATIONS + 1).toSeconds()));
                 spine.add(new SpineRow(EntityKey.of((long) random.nextInt(entities + entities / 10)), t));
             }
             List<FeatureLookup> lookups = new ArrayList<>();
-            for (int f = 0; f < FEATURES; f++) {
+            for (int f = 0; f < BenchData.FEATURES; f++) {
                 lookups.add(f % 3 == 0 ? FeatureLookup.within(slots.get(f), Duration.ofHours(12)) : FeatureLookup.latest(slots.get(f)));
             }
             PointInTimeQuery query = new PointInTimeQuery("bench", "user", spine, lookups);
@@ -98,7 +76,7 @@ public final class OfflineLookupBenchmark {
                 }
                 matched = result.rows().stream().flatMap(List::stream).filter(v -> v != null).count();
             }
-            List<String> files = dataFiles(catalog.warehouse);
+            List<String> files = BenchData.dataFiles(catalog.warehouse);
             long[] hand = new long[runs];
             long handMatched = 0;
             for (int r = -1; r < runs; r++) {
@@ -124,19 +102,7 @@ public final class OfflineLookupBenchmark {
         }
     }
 
-    private static long append(IcebergOfflineStore store, List<ObservedValue> batch) {
-        long t0 = System.nanoTime();
-        store.append(batch);
-        long took = System.nanoTime() - t0;
-        batch.clear();
-        return took;
-    }
 
-    private static List<String> dataFiles(Path warehouse) throws Exception {
-        try (Stream<Path> paths = Files.walk(warehouse)) {
-            return paths.filter(p -> p.toString().endsWith(".parquet")).map(Path::toString).toList();
-        }
-    }
 
     /** The join as one would write it by hand: ASOF on observed_at per feature, staleness in SQL, no tie-break. */
     private static long handWrittenAsof(List<SpineRow> spine, List<String> files) throws Exception {
@@ -151,7 +117,7 @@ public final class OfflineLookupBenchmark {
             }
             StringBuilder select = new StringBuilder("SELECT s.row_id");
             StringBuilder from = new StringBuilder(" FROM spine s");
-            for (int f = 0; f < FEATURES; f++) {
+            for (int f = 0; f < BenchData.FEATURES; f++) {
                 String column = f % 2 == 0 ? "value_float" : "value_int";
                 String v = "f" + f;
                 if (f % 3 == 0) {
@@ -167,13 +133,13 @@ public final class OfflineLookupBenchmark {
             String sql = select.append(from).append(" ORDER BY s.row_id").toString();
             long nonNull = 0;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int f = 0; f < FEATURES; f++) {
+                for (int f = 0; f < BenchData.FEATURES; f++) {
                     String dir = "/f" + f + "/";
                     ps.setObject(f + 1, c.createArrayOf("VARCHAR", files.stream().filter(p -> p.contains(dir)).toArray()));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        for (int f = 0; f < FEATURES; f++) {
+                        for (int f = 0; f < BenchData.FEATURES; f++) {
                             rs.getLong(2 + 2 * f);
                             if (!rs.wasNull()) {
                                 nonNull++;
