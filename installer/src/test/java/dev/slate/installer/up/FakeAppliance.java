@@ -7,11 +7,13 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for the packaged appliance, run as a child process by {@link ApplianceRunnerTest}:
- * {@code FakeAppliance PORT READY_AFTER_MS MODE} where MODE is {@code normal} (ready after the delay,
- * {@code /quit} exits 0), {@code die} (exits 3 at once) or {@code never} (never ready).
+ * {@code FakeAppliance PORT READY_AFTER_MS MODE} where MODE is {@code normal} (ready after the delay and
+ * after it has refused at least one readiness probe, so a slow start of the test JVM never skips the waiting
+ * phase; {@code /quit} exits 0), {@code die} (exits 3 at once) or {@code never} (never ready).
  */
 public final class FakeAppliance {
     public static void main(String[] args) throws Exception {
@@ -24,8 +26,12 @@ public final class FakeAppliance {
             System.exit(3);
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        AtomicInteger refusedProbes = new AtomicInteger();
         server.createContext("/q/health/ready", exchange -> {
-            boolean up = !mode.equals("never") && System.currentTimeMillis() >= readyAt;
+            boolean up = !mode.equals("never") && System.currentTimeMillis() >= readyAt && refusedProbes.get() > 0;
+            if (!up) {
+                refusedProbes.incrementAndGet();
+            }
             respond(exchange, up ? 200 : 503, up ? "{\"status\":\"UP\",\"checks\":[]}" : "{\"status\":\"DOWN\"}");
         });
         server.createContext("/quit", exchange -> {
