@@ -21,9 +21,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "ingest", mixinStandardHelpOptions = true, description = {
-        "Ingest feature values from a JSON file (POST /v1/ingest), in batches.",
-        "FILE is a list of rows [{\"user.id\": 1, \"user.credit_score\": 720.5, \"__ts__\": \"2026-01-01T00:00:00Z\"}, ...],",
-        "an object {\"rows\": [...]}, or one row per line (.jsonl / .ndjson). __ts__ is when the values were true (default: now)."})
+        "Ingest feature values from a JSON or Parquet file (POST /v1/ingest).",
+        "A JSON FILE is a list of rows [{\"user.id\": 1, \"user.credit_score\": 720.5, \"__ts__\": \"2026-01-01T00:00:00Z\"}, ...],",
+        "an object {\"rows\": [...]}, or one row per line (.jsonl / .ndjson); it is sent in batches.",
+        "A .parquet FILE has one column per feature or key name and optionally __ts__; it is uploaded whole, and the server",
+        "validates every row before it stores any. __ts__ is when the values were true (default: now)."})
 final class IngestCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -32,7 +34,7 @@ final class IngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The rows: .json or .jsonl/.ndjson.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The rows: .json, .jsonl/.ndjson or .parquet.")
     Path file;
 
     @Option(names = "--online-only", description = "Write only to the online store.")
@@ -59,7 +61,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".parquet")) {
-            throw new CliException("Parquet ingest is not supported by this CLI yet: give the rows as JSON (.json or .jsonl)");
+            return ingestParquet(out, err);
         }
         List<JsonNode> rows = read(name);
         if (rows.isEmpty()) {
@@ -89,6 +91,23 @@ final class IngestCommand implements Callable<Integer> {
             offline += answer.path("offline_values").asLong();
         }
         out.printf(Locale.ROOT, "ingested %,d rows: %,d values (%,d online, %,d offline)%n", rows.size(), values, online, offline);
+        out.flush();
+        return 0;
+    }
+
+    private int ingestParquet(PrintWriter out, PrintWriter err) {
+        String query = "?store_online=" + !offlineOnly + "&store_offline=" + !onlineOnly;
+        ApiResponse r = root.client().postFile("/v1/ingest" + query, "application/vnd.apache.parquet", file);
+        if (!r.isSuccess()) {
+            err.println(file + " was refused; nothing of it was stored unless the message says otherwise");
+            return root.json() ? Answers.printJson(r, root.mapper(), out) : Answers.printProblem(r, err);
+        }
+        JsonNode answer = r.json().orElseThrow(() -> Answers.notJson(r));
+        if (root.json()) {
+            return Answers.printJson(r, root.mapper(), out);
+        }
+        out.printf(Locale.ROOT, "ingested %,d rows: %,d values (%,d online, %,d offline)%n", answer.path("rows").asLong(),
+                answer.path("values").asLong(), answer.path("online_writes").asLong(), answer.path("offline_values").asLong());
         out.flush();
         return 0;
     }

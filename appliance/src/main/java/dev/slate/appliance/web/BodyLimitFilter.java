@@ -36,13 +36,13 @@ class BodyLimitFilter {
     }
 
     /**
-     * A Parquet file posted to an endpoint that streams it to disk (an offline query's spine): it may be
+     * A Parquet file posted to an endpoint that streams it to disk (an offline query's spine, an ingest upload): it may be
      * as large as {@code slate.offline.max-upload-bytes}, and a chunked one is not read into memory here
      * (the endpoint counts its bytes while it stores them).
      */
     private static boolean isParquetUpload(RoutingContext ctx) {
         String type = ctx.request().getHeader("Content-Type");
-        return type != null && ctx.request().method().name().equals("POST") && ctx.request().path().startsWith("/v1/query/offline")
+        return type != null && ctx.request().method().name().equals("POST") && (ctx.request().path().startsWith("/v1/query/offline") || ctx.request().path().equals("/v1/ingest"))
                 && (type.startsWith("application/vnd.apache.parquet") || type.startsWith("application/x-parquet"));
     }
 

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Runs each selected scenario: first its raw baseline, then the same load against Slate, each with
@@ -101,7 +102,12 @@ final class ScenarioRunner {
             }
         }
         RunResult baselineRun = measure(id, "baseline", baseline);
+        Optional<FeatureLogCounters> logBefore = options.baselineOnly() ? Optional.empty() : FeatureLogCounters.read(admin);
         RunResult slateRun = options.baselineOnly() ? null : measure(id, "slate", slate);
+        logBefore.ifPresent(before -> FeatureLogCounters.read(admin).ifPresent(after -> {
+            notes.add(after.since(before));
+            log.println("    " + after.since(before));
+        }));
         if (options.baselineOnly()) {
             notes.add("--baseline-only: Slate was not measured");
         }

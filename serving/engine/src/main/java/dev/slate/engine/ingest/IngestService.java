@@ -24,6 +24,7 @@ import dev.slate.storage.spi.offline.OfflineStore;
 import dev.slate.storage.spi.offline.OfflineTimes;
 import dev.slate.storage.spi.offline.Provenance;
 import dev.slate.storage.spi.offline.SourceKind;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
@@ -43,6 +46,10 @@ import java.util.concurrent.Executor;
  * row never overwrites a newer online value; the offline store keeps every observation.
  */
 public final class IngestService {
+
+    /** Rows of a Parquet upload validated and stored at a time. */
+    public static final int PARQUET_BATCH_ROWS = 10_000;
+    private static final int MAX_PROBLEMS = 100;
 
     private final ServingState state;
     private final OnlineStore online;
@@ -66,26 +73,104 @@ public final class IngestService {
     }
 
     public CompletionStage<IngestResult> ingest(String environment, IngestRequest request) {
-        ServingSnapshot snapshot = state.snapshot(environment).orElseThrow(() -> new SlateException(ErrorCode.NO_ACTIVE_DEPLOYMENT,
-                "environment '" + environment + "' has no active deployment; deploy a project first (POST /v1/deployments)"));
-        if (!request.storeOnline() && !request.storeOffline()) {
-            throw invalid("store_online and store_offline are both false: nothing would be stored", List.of());
-        }
-        if (request.storeOffline() && offline.isEmpty()) {
-            throw new SlateException(ErrorCode.CONFLICT, "this appliance has no offline store configured; send store_offline: false");
-        }
+        ServingSnapshot snapshot = activeSnapshot(environment);
+        checkStores(request.storeOnline(), request.storeOffline());
         if (request.rows().isEmpty()) {
             throw invalid("rows is empty", List.of());
         }
         if (request.rows().size() > maxRows) {
             throw invalid("too many rows: " + request.rows().size() + " (at most " + maxRows + " per request)", List.of());
         }
-        FeatureGraph graph = snapshot.deployment().graph();
-        List<IngestedValue> values = validate(graph, request.rows());
-        String deploymentId = snapshot.deployment().deploymentId();
+        List<Map<String, Object>> problems = new ArrayList<>();
+        List<IngestedValue> values = validate(snapshot.deployment().graph(), request.rows(), 0, clock.instant(), problems);
+        throwIfAny(problems);
+        Writes writes = writes(environment, snapshot.deployment().deploymentId(), values, request.storeOnline(), request.storeOffline());
+        return write(writes).thenApply(v -> new IngestResult(environment, snapshot.deployment().deploymentId(), request.rows().size(),
+                values.size(), writes.online().size(), writes.offline().size()));
+    }
 
+    /**
+     * Ingests a Parquet file: one column per qualified feature or key name, optionally {@code __ts__}
+     * (a timestamp; naive timestamps are UTC). The whole file is validated first, and nothing is stored
+     * when any row is invalid (every problem is listed, up to 100); then it is stored {@link #PARQUET_BATCH_ROWS}
+     * rows at a time. A store failing part-way answers 503 {@code STORE_UNAVAILABLE} saying how many rows
+     * were stored; sending the same file again is safe (a value with the same key and observation time
+     * replaces itself). Blocks: call it off the event loop.
+     */
+    public IngestResult ingestParquet(String environment, Path file, boolean storeOnline, boolean storeOffline) {
+        ServingSnapshot snapshot = activeSnapshot(environment);
+        checkStores(storeOnline, storeOffline);
+        FeatureGraph graph = snapshot.deployment().graph();
+        String deploymentId = snapshot.deployment().deploymentId();
+        Instant now = clock.instant(); // rows without __ts__ are observed at the same instant in both passes
+        try (ParquetRows parquet = ParquetRows.open(file)) {
+            checkColumns(graph, parquet.columns());
+            List<Map<String, Object>> problems = new ArrayList<>();
+            long rows = parquet.forEachBatch(PARQUET_BATCH_ROWS, (first, batch) -> {
+                if (problems.size() < MAX_PROBLEMS) {
+                    validate(graph, batch, first, now, problems);
+                }
+            });
+            if (rows == 0) {
+                throw invalid("the Parquet file has no rows", List.of());
+            }
+            throwIfAny(problems);
+            long[] stored = new long[4]; // rows, values, online writes, offline values
+            parquet.forEachBatch(PARQUET_BATCH_ROWS, (first, batch) -> {
+                List<Map<String, Object>> late = new ArrayList<>();
+                List<IngestedValue> values = validate(graph, batch, first, now, late);
+                throwIfAny(late); // the file is the job's own copy: it cannot change between the passes
+                Writes writes = writes(environment, deploymentId, values, storeOnline, storeOffline);
+                try {
+                    write(writes).join();
+                } catch (CompletionException | CancellationException e) {
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    throw new SlateException(ErrorCode.STORE_UNAVAILABLE, "a store failed after " + stored[0] + " of " + rows
+                            + " rows were stored (rows " + first + " and later were not): " + describe(cause)
+                            + "; sending the same file again is safe");
+                }
+                stored[0] += batch.size();
+                stored[1] += values.size();
+                stored[2] += writes.online().size();
+                stored[3] += writes.offline().size();
+            });
+            return new IngestResult(environment, deploymentId, Math.toIntExact(stored[0]), Math.toIntExact(stored[1]),
+                    Math.toIntExact(stored[2]), Math.toIntExact(stored[3]));
+        }
+    }
+
+    private ServingSnapshot activeSnapshot(String environment) {
+        return state.snapshot(environment).orElseThrow(() -> new SlateException(ErrorCode.NO_ACTIVE_DEPLOYMENT,
+                "environment '" + environment + "' has no active deployment; deploy a project first (POST /v1/deployments)"));
+    }
+
+    private void checkStores(boolean storeOnline, boolean storeOffline) {
+        if (!storeOnline && !storeOffline) {
+            throw invalid("store_online and store_offline are both false: nothing would be stored", List.of());
+        }
+        if (storeOffline && offline.isEmpty()) {
+            throw new SlateException(ErrorCode.CONFLICT, "this appliance has no offline store configured; send store_offline: false");
+        }
+    }
+
+    /** Every column of an upload must name a feature, a key, or {@code __ts__}: checked once, not per row. */
+    private static void checkColumns(FeatureGraph graph, List<String> columns) {
+        List<Map<String, Object>> problems = new ArrayList<>();
+        List<String> known = graph.features().keySet().stream().map(FeatureId::qualified).toList();
+        for (String column : columns) {
+            if (!column.equals(IngestRequest.TIMESTAMP) && FeatureId.parse(column).flatMap(graph::feature).isEmpty()) {
+                problems.add(problem("columns", column, "unknown feature '" + column + "'" + Suggestions.didYouMean(column, known)));
+            }
+        }
+        throwIfAny(problems);
+    }
+
+    private record Writes(List<OnlineWrite> online, List<ObservedValue> offline) {
+    }
+
+    private static Writes writes(String environment, String deploymentId, List<IngestedValue> values, boolean storeOnline, boolean storeOffline) {
         List<OnlineWrite> onlineWrites = new ArrayList<>();
-        if (request.storeOnline()) {
+        if (storeOnline) {
             for (IngestedValue v : values) {
                 if (v.feature().maxStaleness().map(Duration::isZero).orElse(false)) {
                     continue; // never served from the online store
@@ -95,34 +180,54 @@ public final class IngestService {
             }
         }
         List<ObservedValue> observed = new ArrayList<>();
-        if (request.storeOffline()) {
+        if (storeOffline) {
             Provenance provenance = new Provenance(SourceKind.INGESTED, Optional.empty(), Optional.of("ingest"), Optional.of(deploymentId));
             for (IngestedValue v : values) {
                 observed.add(new ObservedValue(environment, v.feature().id().entity(), EntityKey.of(v.key()), slot(v.feature()), v.value(),
                         v.observedAt(), provenance));
             }
         }
-        CompletableFuture<Void> offlineDone = observed.isEmpty()
+        return new Writes(onlineWrites, observed);
+    }
+
+    /** Completes once both stores accepted their part. */
+    private CompletableFuture<Void> write(Writes writes) {
+        CompletableFuture<Void> offlineDone = writes.offline().isEmpty()
                 ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> offline.get().append(observed), blockingExecutor);
-        CompletableFuture<Void> onlineDone = onlineWrites.isEmpty()
+                : CompletableFuture.runAsync(() -> offline.get().append(writes.offline()), blockingExecutor);
+        CompletableFuture<Void> onlineDone = writes.online().isEmpty()
                 ? CompletableFuture.completedFuture(null)
-                : online.write(onlineWrites).toCompletableFuture();
-        return CompletableFuture.allOf(offlineDone, onlineDone).thenApply(v -> new IngestResult(environment, deploymentId,
-                request.rows().size(), values.size(), onlineWrites.size(), observed.size()));
+                : online.write(writes.online()).toCompletableFuture();
+        return CompletableFuture.allOf(offlineDone, onlineDone);
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m.strip().lines().findFirst().orElse(m);
+    }
+
+    private static void throwIfAny(List<Map<String, Object>> problems) {
+        if (!problems.isEmpty()) {
+            String summary = problems.size() == 1 ? String.valueOf(problems.get(0).get("message")) : problems.size() + " problems in the rows; see errors";
+            throw invalid(summary, problems);
+        }
     }
 
     private static FeatureSlot slot(FeatureNode node) {
         return new FeatureSlot(node.id().name(), node.version(), node.type());
     }
 
-    private List<IngestedValue> validate(FeatureGraph graph, List<Map<String, Object>> rows) {
-        List<Map<String, Object>> problems = new ArrayList<>();
+    /**
+     * Checks {@code rows} (the first being row {@code firstRow} of the request or file), adding each problem
+     * to {@code problems} (at most {@link #MAX_PROBLEMS} in all); answers the values of the valid rows.
+     */
+    private static List<IngestedValue> validate(FeatureGraph graph, List<Map<String, Object>> rows, long firstRow, Instant now,
+            List<Map<String, Object>> problems) {
         List<IngestedValue> out = new ArrayList<>();
-        Instant now = clock.instant();
-        for (int r = 0; r < rows.size() && problems.size() < 100; r++) {
+        for (int r = 0; r < rows.size() && problems.size() < MAX_PROBLEMS; r++) {
             Map<String, Object> row = rows.get(r);
-            String where = "rows[" + r + "]";
+            String where = "rows[" + (firstRow + r) + "]";
+            int problemsBefore = problems.size();
             if (row == null || row.isEmpty()) {
                 problems.add(problem(where, null, "a row must hold at least an entity key and one feature"));
                 continue;
@@ -172,7 +277,7 @@ public final class IngestService {
                     featureValues.add(value);
                 }
             }
-            if (features.isEmpty() && problems.isEmpty()) {
+            if (features.isEmpty() && problems.size() == problemsBefore) {
                 problems.add(problem(where, null, "the row has no feature values, only keys"));
             }
             for (int i = 0; i < features.size(); i++) {
@@ -189,10 +294,6 @@ public final class IngestService {
                 }
                 out.add(new IngestedValue(node, key, featureValues.get(i), observedAt));
             }
-        }
-        if (!problems.isEmpty()) {
-            String summary = problems.size() == 1 ? String.valueOf(problems.get(0).get("message")) : problems.size() + " problems in the rows; see errors";
-            throw invalid(summary, problems);
         }
         return out;
     }

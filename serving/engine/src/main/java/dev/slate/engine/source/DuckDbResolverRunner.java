@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Array;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +20,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -483,7 +480,7 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
             int columns = md.getColumnCount();
             Map<String, Object> values = new HashMap<>(columns * 4);
             for (int i = 1; i <= columns; i++) {
-                Object v = fromDriver(rs, i, md.getColumnTypeName(i));
+                Object v = DuckDbValues.read(rs, i, md.getColumnTypeName(i));
                 String label = md.getColumnLabel(i);
                 values.put(label, v);
                 // DuckDB keeps the case of names as written; Slate reads unquoted names folded to lower case
@@ -498,32 +495,6 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
             }
             return values;
         }
-    }
-
-    private static Object fromDriver(ResultSet rs, int column, String typeName) throws SQLException {
-        if (typeName != null && typeName.startsWith("TIMESTAMP") && !typeName.contains("TIME ZONE")) {
-            LocalDateTime local = rs.getObject(column, LocalDateTime.class); // a naive timestamp is read as UTC
-            return local == null ? null : local.toInstant(ZoneOffset.UTC);
-        }
-        return convert(rs.getObject(column));
-    }
-
-    private static Object convert(Object value) throws SQLException {
-        return switch (value) {
-            case null -> null;
-            case Array a -> {
-                Object[] elements = (Object[]) a.getArray();
-                List<Object> out = new ArrayList<>(elements.length);
-                for (Object e : elements) {
-                    out.add(convert(e));
-                }
-                yield out;
-            }
-            case java.sql.Timestamp t -> t.toLocalDateTime().toInstant(ZoneOffset.UTC);
-            case LocalDateTime l -> l.toInstant(ZoneOffset.UTC);
-            case UUID u -> u.toString();
-            default -> value;
-        };
     }
 
     private static String describe(Throwable t) {

@@ -19,6 +19,7 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     NO_ACTIVE_DEPLOYMENT(404),
+    STORE_UNAVAILABLE(503),
     INTERNAL_SERVER_ERROR(500);
 
     private final int httpStatus;

@@ -1,0 +1,162 @@
+package dev.slate.engine.ingest;
+
+import dev.slate.engine.source.DuckDbValues;
+import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.SlateException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
+
+/**
+ * An uploaded Parquet file read for ingest, a batch of rows at a time, through its own in-memory DuckDB
+ * (no extension is installed or loaded; results are streamed, so a file larger than memory is fine). Each
+ * row becomes a map of column name to value in Slate's Java representation; a null cell is left out of
+ * the row (Parquet cannot tell "no value" from "null", and ingest treats a missing column as "not
+ * observed in this row").
+ */
+final class ParquetRows implements AutoCloseable {
+
+    /** Receives one batch: the index of its first row in the file, and its rows. */
+    @FunctionalInterface
+    interface BatchConsumer {
+        void accept(long firstRow, List<Map<String, Object>> rows);
+    }
+
+    private final Path file;
+    private final Path tempDirectory;
+    private final DuckDBConnection connection;
+    private final List<String> columns;
+    private final List<String> types;
+
+    private ParquetRows(Path file, Path tempDirectory, DuckDBConnection connection, List<String> columns, List<String> types) {
+        this.file = file;
+        this.tempDirectory = tempDirectory;
+        this.connection = connection;
+        this.columns = columns;
+        this.types = types;
+    }
+
+    /** Opens {@code file}; a file DuckDB cannot read as Parquet is a 400 {@code INVALID_QUERY} with DuckDB's reason. */
+    static ParquetRows open(Path file) {
+        Path temp;
+        try {
+            Class.forName(DuckDBDriver.class.getName()); // a restarted class loader may not find the driver on its own
+            temp = Files.createTempDirectory("slate-ingest-duckdb-");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the DuckDB driver is not on the class path", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a DuckDB temp directory", e);
+        }
+        DuckDBConnection c = null;
+        try {
+            Properties properties = new Properties();
+            properties.setProperty("autoinstall_known_extensions", "false");
+            properties.setProperty("autoload_known_extensions", "false");
+            properties.setProperty("temp_directory", temp.toString());
+            properties.setProperty("memory_limit", "512MB");
+            properties.setProperty("threads", "1");
+            properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
+            c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET TimeZone = 'UTC'");
+            }
+            List<String> names = new ArrayList<>();
+            List<String> types = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("DESCRIBE SELECT * FROM read_parquet(?)")) {
+                ps.setString(1, file.toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                        types.add(rs.getString(2));
+                    }
+                }
+            }
+            return new ParquetRows(file, temp, c, List.copyOf(names), List.copyOf(types));
+        } catch (SQLException e) {
+            closeQuietly(c, temp);
+            throw new SlateException(ErrorCode.INVALID_QUERY, "the upload is not a readable Parquet file: " + firstLine(e.getMessage()));
+        }
+    }
+
+    List<String> columns() {
+        return columns;
+    }
+
+    /** Reads the whole file in order, {@code batchRows} rows at a time; answers the number of rows read. */
+    long forEachBatch(int batchRows, BatchConsumer consumer) {
+        long row = 0;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT * FROM read_parquet(?)")) {
+            ps.setString(1, file.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Map<String, Object>> batch = new ArrayList<>(batchRows);
+                long first = 0;
+                while (rs.next()) {
+                    Map<String, Object> values = new LinkedHashMap<>();
+                    for (int i = 0; i < columns.size(); i++) {
+                        Object v = DuckDbValues.read(rs, i + 1, types.get(i));
+                        if (v != null) {
+                            values.put(columns.get(i), v);
+                        }
+                    }
+                    batch.add(values);
+                    row++;
+                    if (batch.size() == batchRows) {
+                        consumer.accept(first, batch);
+                        batch = new ArrayList<>(batchRows);
+                        first = row;
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    consumer.accept(first, batch);
+                }
+            }
+        } catch (SQLException e) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "the Parquet upload could not be read past row " + row + ": "
+                    + firstLine(e.getMessage()));
+        }
+        return row;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(connection, tempDirectory);
+    }
+
+    private static void closeQuietly(DuckDBConnection c, Path temp) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // an in-memory database holds nothing to lose
+            }
+        }
+        try (Stream<Path> files = Files.walk(temp)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        String line = s.strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("");
+        return line.length() > 300 ? line.substring(0, 297) + "..." : line;
+    }
+}
