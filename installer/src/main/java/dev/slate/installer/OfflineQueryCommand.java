@@ -59,6 +59,14 @@ final class OfflineQueryCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Submit and print the job id without waiting.")
     boolean noWait;
 
+    @Option(names = "--recompute", arity = "0..1", fallbackValue = "all", paramLabel = "all|FEATURE[,FEATURE...]",
+            description = {"Re-run resolvers and expressions per spine row instead of reading the feature log: 'all' (also the value when",
+                    "none is given) for every output that has one, or a comma list of outputs (the others are read from the log)."})
+    String recompute;
+
+    /** Exit status of a dataset that was written but has recomputed values that failed (null in the dataset). */
+    static final int EXIT_FEATURE_ERRORS = 3;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -110,7 +118,43 @@ final class OfflineQueryCommand implements Callable<Integer> {
         }
         out.println("wrote " + target + " (" + finished.path("result").path("rows").asLong() + " rows, " + Files.size(target) + " bytes)");
         out.flush();
+        JsonNode errors = finished.path("feature_errors");
+        if (errors.isObject()) {
+            err.println("warning: " + errors.path("total").asLong() + " recomputed values failed (in " + errors.path("rows").asLong()
+                    + " rows) and are null in the dataset:");
+            for (JsonNode f : errors.path("features")) {
+                JsonNode first = f.path("first").path(0);
+                err.println("  " + f.path("feature").asText() + ": " + f.path("count").asLong() + " rows, first at row " + first.path("row").asLong()
+                        + ": " + first.path("code").asText() + " " + first.path("message").asText());
+            }
+            err.flush();
+            return EXIT_FEATURE_ERRORS;
+        }
         return 0;
+    }
+
+    /** {@code --recompute} as the API takes it: null (absent), true (all), false (none) or the list of outputs. */
+    Object recomputeValue() {
+        if (recompute == null) {
+            return null;
+        }
+        String v = recompute.strip().toLowerCase(Locale.ROOT);
+        if (v.equals("all") || v.equals("true")) {
+            return true;
+        }
+        if (v.equals("none") || v.equals("false")) {
+            return false;
+        }
+        List<String> names = new ArrayList<>();
+        for (String part : recompute.split(",")) {
+            if (!part.isBlank()) {
+                names.add(part.strip());
+            }
+        }
+        if (names.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--recompute takes 'all' or a comma list of output features");
+        }
+        return names;
     }
 
     private ApiResponse submit() throws IOException {
@@ -122,6 +166,13 @@ final class OfflineQueryCommand implements Callable<Integer> {
             }
             if (datasetName != null) {
                 query.append("&dataset_name=").append(URLEncoder.encode(datasetName, StandardCharsets.UTF_8));
+            }
+            Object recomputed = recomputeValue();
+            if (recomputed instanceof List<?> names) {
+                query.append("&recompute=").append(URLEncoder.encode(String.join(",", names.stream().map(Object::toString).toList()),
+                        StandardCharsets.UTF_8));
+            } else if (recomputed != null) {
+                query.append("&recompute=").append(recomputed);
             }
             return root.client().postFile(PATH + query, PARQUET, spine);
         }
@@ -169,6 +220,13 @@ final class OfflineQueryCommand implements Callable<Integer> {
         outputs.forEach(o -> out.add(o.strip()));
         if (datasetName != null) {
             body.put("dataset_name", datasetName);
+        }
+        Object recomputed = recomputeValue();
+        if (recomputed instanceof List<?> names) {
+            ArrayNode list = body.putArray("recompute");
+            names.forEach(n -> list.add(n.toString()));
+        } else if (recomputed instanceof Boolean b) {
+            body.put("recompute", b);
         }
         return body;
     }

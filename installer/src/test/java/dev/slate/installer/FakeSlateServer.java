@@ -21,7 +21,7 @@ final class FakeSlateServer implements AutoCloseable {
     record Answer(int status, String contentType, String body) {
     }
 
-    record Recorded(String method, String path, Map<String, List<String>> headers, String body) {
+    record Recorded(String method, String path, Map<String, List<String>> headers, String body, String query) {
         String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {
@@ -81,7 +81,8 @@ final class FakeSlateServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String path = exchange.getRequestURI().getRawPath();
-        requests.add(new Recorded(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders()), body));
+        requests.add(new Recorded(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders()), body,
+                exchange.getRequestURI().getRawQuery()));
         java.util.Deque<Answer> sequence = sequences.get(exchange.getRequestMethod() + " " + path);
         Answer next = sequence == null ? null : sequence.size() > 1 ? sequence.poll() : sequence.peek();
         Answer answer = next != null ? next : answers.getOrDefault(exchange.getRequestMethod() + " " + path,

@@ -113,6 +113,43 @@ class OfflineQueryCommandTest {
     }
 
     @Test
+    void recomputeIsSentAsAListOrTrueAndFailedValuesExitWithThree() throws Exception {
+        Path spine = temp.resolve("spine.json");
+        Files.writeString(spine, "{\"inputs\": {\"user.id\": [1, 2]}, \"input_times\": [\"2026-01-01T00:00:00Z\", \"2026-01-01T00:00:00Z\"]}");
+        String succeeded = job("SUCCEEDED", "done", 1).replace("\"error\": null", "\"error\": null, \"feature_errors\": {\"total\": 1, \"rows\": 1,"
+                + " \"features\": [{\"feature\": \"user.inverse\", \"count\": 1, \"first\": [{\"row\": 1, \"code\": \"RESOLVER_FAILED\","
+                + " \"resolver\": \"inverse\", \"message\": \"resolver inverse failed: division by zero\"}]}]}");
+        server.answer("POST", "/v1/query/offline", 202, job("QUEUED", "queued", 0)).answerInTurn("GET", JOB, succeeded)
+                .answerText("GET", JOB + "/result", 200, "PAR1 x PAR1");
+        Path output = temp.resolve("d.parquet");
+
+        CliRun listed = cli("offline-query", "--spine", spine.toString(), "--out", "user.inverse", "--out", "user.score", "--recompute",
+                "user.inverse", "--output", output.toString(), "--poll", "50ms");
+
+        assertThat(listed.exitCode()).as(listed.err()).isEqualTo(OfflineQueryCommand.EXIT_FEATURE_ERRORS);
+        assertThat(MAPPER.readTree(server.requests.get(0).body()).get("recompute").toString()).isEqualTo("[\"user.inverse\"]");
+        assertThat(Files.readString(output)).as("the dataset is still written").isEqualTo("PAR1 x PAR1");
+        assertThat(listed.err()).contains("1 recomputed values failed").contains("user.inverse: 1 rows, first at row 1: RESOLVER_FAILED")
+                .contains("division by zero");
+
+        server.answer("POST", "/v1/query/offline", 202, job("QUEUED", "queued", 0)).answerInTurn("GET", JOB, job("SUCCEEDED", "done", 1));
+        CliRun all = cli("offline-query", "--spine", spine.toString(), "--out", "user.inverse", "--recompute", "--output", output.toString(),
+                "--poll", "50ms");
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        FakeSlateServer.Recorded submitted = server.requests.stream().filter(r -> r.method().equals("POST")).reduce((a, b) -> b).orElseThrow();
+        assertThat(MAPPER.readTree(submitted.body()).get("recompute").asBoolean()).isTrue();
+
+        Path parquetSpine = temp.resolve("spine.parquet");
+        Files.writeString(parquetSpine, "PAR1 spine PAR1");
+        server.answer("POST", "/v1/query/offline", 202, job("QUEUED", "queued", 0));
+        CliRun upload = cli("offline-query", "--spine", parquetSpine.toString(), "--out", "user.a", "--out", "user.b", "--recompute", "user.a,user.b",
+                "--no-wait");
+        assertThat(upload.exitCode()).as(upload.err()).isZero();
+        FakeSlateServer.Recorded uploaded = server.requests.stream().filter(r -> r.method().equals("POST")).reduce((a, b) -> b).orElseThrow();
+        assertThat(uploaded.query()).contains("recompute=user.a%2Cuser.b");
+    }
+
+    @Test
     void ingestSendsTheRowsInBatchesAndAddsUpTheAnswers() throws Exception {
         Path rows = temp.resolve("rows.jsonl");
         Files.writeString(rows, """
@@ -150,5 +187,35 @@ class OfflineQueryCommandTest {
         assertThat(server.requests).hasSize(2);
         assertThat(run.err()).contains("rows 2..2 were refused; 2 rows before them were ingested").contains("INVALID_QUERY")
                 .contains("rows[2]").doesNotContain("rows[0]");
+    }
+
+    @Test
+    void aParquetFileIsUploadedWholeWithTheStoresAsQueryParameters() throws Exception {
+        Path rows = temp.resolve("rows.parquet");
+        Files.writeString(rows, "PAR1 pretend parquet PAR1");
+        server.answer("POST", "/v1/ingest", 200, "{\"rows\": 25000, \"values\": 50000, \"online_writes\": 50000, \"offline_values\": 0}");
+
+        CliRun run = cli("ingest", rows.toString(), "--online-only");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(server.requests).hasSize(1);
+        FakeSlateServer.Recorded upload = server.requests.get(0);
+        assertThat(upload.header("Content-Type")).isEqualTo("application/vnd.apache.parquet");
+        assertThat(upload.query()).isEqualTo("store_online=true&store_offline=false");
+        assertThat(upload.body()).isEqualTo("PAR1 pretend parquet PAR1");
+        assertThat(run.out()).contains("ingested 25,000 rows: 50,000 values (50,000 online, 0 offline)");
+    }
+
+    @Test
+    void aRefusedParquetFileShowsTheProblemAndStoresNothing() throws Exception {
+        Path rows = temp.resolve("rows.parquet");
+        Files.writeString(rows, "not parquet");
+        server.answer("POST", "/v1/ingest", 400, "{\"code\": \"INVALID_QUERY\", \"status\": 400, \"detail\":"
+                + " \"the upload is not a readable Parquet file: bad magic\"}");
+
+        CliRun run = cli("ingest", rows.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("was refused").contains("INVALID_QUERY").contains("not a readable Parquet file");
     }
 }

@@ -78,8 +78,10 @@ class AccessFilter {
         String requestId = AuditRecorder.requestIdFrom(ctx.getHeaderString(AuthProblems.REQUEST_ID_HEADER));
         if (!enabled) {
             String environment = environment(ctx.getHeaderString(Environments.HEADER)).orElse(Environments.DEFAULT);
-            ctx.setProperty(ApiCall.PROPERTY, new ApiCall(route, method, path, environment, Callers.AUTH_DISABLED.identity(),
-                    decisions.access(Callers.AUTH_DISABLED, environment, route.global()), remote(http), requestId));
+            ApiCall call = new ApiCall(route, method, path, environment, Callers.AUTH_DISABLED.identity(),
+                    decisions.access(Callers.AUTH_DISABLED, environment, route.global()), remote(http), requestId);
+            ctx.setProperty(ApiCall.PROPERTY, call);
+            rc.put(ApiCall.PROPERTY, call);
             rc.put(AUTHORIZED, Boolean.TRUE);
             return PROCEED;
         }
@@ -128,7 +130,9 @@ class AccessFilter {
             String where = route.global() ? "" : " in environment '" + environment.get() + "'";
             return AuthProblems.unauthorized("missing permission '" + route.permission().code() + "'" + where, id);
         }
-        ctx.setProperty(ApiCall.PROPERTY, new ApiCall(route, method, path, environment.get(), identity, access, remote(http), requestId));
+        ApiCall call = new ApiCall(route, method, path, environment.get(), identity, access, remote(http), requestId);
+        ctx.setProperty(ApiCall.PROPERTY, call);
+        rc.put(ApiCall.PROPERTY, call); // for FeatureClearance
         rc.put(AUTHORIZED, Boolean.TRUE);
         return null;
     }
@@ -144,7 +148,9 @@ class AccessFilter {
         if (call.route().audited()) {
             String id = call.requestId() != null ? call.requestId() : AuditRecorder.newRequestId();
             response.getHeaders().putSingle(AuthProblems.REQUEST_ID_HEADER, id);
-            audit.completed(call, response.getStatus(), response.getEntity(), noted(), id);
+            AuditNote note = note();
+            audit.completed(call, response.getStatus(), response.getEntity(), note == null ? null : note.target(),
+                    note == null ? null : note.reason(), id);
         }
     }
 
@@ -160,9 +166,11 @@ class AccessFilter {
         });
     }
 
-    private String noted() {
+    private AuditNote note() {
         try {
-            return notes.get().target();
+            AuditNote note = notes.get();
+            note.target(); // resolves the request-scoped bean now, inside the try
+            return note;
         } catch (RuntimeException e) {
             return null; // no request context
         }

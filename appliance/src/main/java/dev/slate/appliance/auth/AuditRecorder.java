@@ -6,6 +6,7 @@ import dev.slate.control.api.DeploymentJson;
 import dev.slate.control.audit.AuditEntry;
 import dev.slate.control.audit.AuditEntry.Outcome;
 import dev.slate.control.audit.AuditLog;
+import dev.slate.model.error.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -22,6 +23,7 @@ class AuditRecorder {
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final Pattern DEPLOYMENT_PATH = Pattern.compile("/v1/deployments/([^/]+)/activate/?");
     private static final Pattern SECRET_PATH = Pattern.compile("/v1/secrets/([^/]+)/?");
+    private static final Pattern OFFLINE_JOB_PATH = Pattern.compile("/v1/query/offline/([^/]+)/?");
 
     private final AuditLog log;
 
@@ -46,10 +48,15 @@ class AuditRecorder {
                 status, remoteAddress, requestId, null, null, reason));
     }
 
-    /** A mutating request that was allowed, with how it ended. */
-    void completed(ApiCall call, int status, Object entity, String noted, String requestId) {
-        Outcome outcome = status >= 200 && status < 300 ? Outcome.OK : Outcome.FAILED;
-        String detail = entity instanceof Problem p ? p.code() + ": " + p.detail() : null;
+    /**
+     * A mutating request that passed the access filter, with how it ended: {@code DENIED} when the resource
+     * itself refused it (403 {@code UNAUTHORIZED}, e.g. an offline query naming withheld features), with the
+     * resource's reason when it gave one.
+     */
+    void completed(ApiCall call, int status, Object entity, String noted, String reason, String requestId) {
+        boolean refused = status == 403 && entity instanceof Problem p && ErrorCode.UNAUTHORIZED.name().equals(p.code());
+        Outcome outcome = refused ? Outcome.DENIED : status >= 200 && status < 300 ? Outcome.OK : Outcome.FAILED;
+        String detail = reason != null ? reason : entity instanceof Problem p ? p.code() + ": " + p.detail() : null;
         log.record(AuditEntry.of(Instant.now(), call.identity().subject().ref(), call.route().action(), call.method(), call.path(),
                 call.route().global() ? null : call.environment(), outcome, status, call.remoteAddress(), requestId, null,
                 target(call, entity, noted), detail));
@@ -73,6 +80,10 @@ class AuditRecorder {
         var activate = DEPLOYMENT_PATH.matcher(call.path());
         if (activate.matches()) {
             return "deployment " + activate.group(1);
+        }
+        var job = OFFLINE_JOB_PATH.matcher(call.path());
+        if (job.matches()) {
+            return "offline job " + job.group(1);
         }
         var secret = SECRET_PATH.matcher(call.path());
         if (secret.matches() && !"re-encrypt".equals(secret.group(1))) {

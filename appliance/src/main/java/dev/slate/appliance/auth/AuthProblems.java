@@ -15,8 +15,13 @@ final class AuthProblems {
     private AuthProblems() {
     }
 
+    /** The {@code WWW-Authenticate} header of a 401. */
+    static String challenge(boolean tokenPresented) {
+        return tokenPresented ? "Bearer realm=\"slate\", error=\"invalid_token\"" : "Bearer realm=\"slate\"";
+    }
+
     static Response unauthenticated(boolean tokenPresented, String requestId) {
-        String challenge = tokenPresented ? "Bearer realm=\"slate\", error=\"invalid_token\"" : "Bearer realm=\"slate\"";
+        String challenge = challenge(tokenPresented);
         return Response.fromResponse(Problem.of(ErrorCode.UNAUTHENTICATED, 401, tokenPresented ? BAD_TOKEN : NO_TOKEN, List.of()).toResponse())
                 .header("WWW-Authenticate", challenge)
                 .header(REQUEST_ID_HEADER, requestId)

@@ -8,7 +8,9 @@ import java.util.Map;
  * The appliance's entry point. With {@code slate.embedded=true} ({@code -Dslate.embedded=true} or
  * {@code SLATE_EMBEDDED=true}; {@code slate up} sets it) it starts an embedded PostgreSQL and Redis
  * before Quarkus boots and points the configuration at them through system properties; with
- * {@code slate.demo=true} as well, it also provides the secrets of the example project. Otherwise it
+ * {@code slate.demo=true} as well, it also provides the secrets of the example project. Unless the operator
+ * gives a key for the encrypted secret store, it uses the one in {@code slate.home}, generated on the first
+ * start ({@link SecretsKeyFile}). Otherwise it
  * boots Quarkus against the services configured as usual.
  */
 @QuarkusMain
@@ -26,6 +28,12 @@ public final class ApplianceMain {
         }
         if (!settings.embedded()) {
             Quarkus.run(args);
+            return;
+        }
+        try {
+            SecretsKeyFile.apply(settings.home());
+        } catch (IllegalStateException e) {
+            fail(1, "Slate cannot start: " + e.getMessage());
             return;
         }
         EmbeddedServices services;

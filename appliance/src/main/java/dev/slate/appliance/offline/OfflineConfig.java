@@ -41,6 +41,14 @@ public interface OfflineConfig {
     @WithDefault("100")
     int maxQueuedJobs();
 
+    /** Spine rows one recomputing offline query runs at once (each row runs the resolvers its recomputed outputs need). */
+    @WithDefault("8")
+    int recomputeConcurrency();
+
+    /** Most spine rows of an offline query that recomputes features (recomputing runs resolvers once per row). */
+    @WithDefault("1000000")
+    long maxRecomputeRows();
+
     /** Largest Parquet spine upload ({@code POST /v1/query/offline} with {@code Content-Type: application/vnd.apache.parquet}). */
     @WithDefault("1073741824")
     long maxUploadBytes();

@@ -26,6 +26,9 @@ class ApiRoutesTest {
         assertThat(ApiRoutes.permission("POST", "/v1/deployments")).isEqualTo(DEPLOY);
         assertThat(ApiRoutes.permission("POST", "/v1/deployments/8d1c/activate")).isEqualTo(DEPLOY);
         assertThat(ApiRoutes.permission("POST", "/v1/ingest")).isEqualTo(INGEST);
+        assertThat(ApiRoutes.permission("POST", "/v1/materialize")).isEqualTo(INGEST);
+        assertThat(ApiRoutes.permission("DELETE", "/v1/query/offline/job-1")).isEqualTo(QUERY_OFFLINE);
+        assertThat(ApiRoutes.permission("GET", "/v1/query/offline/job-1")).isEqualTo(QUERY_OFFLINE);
         assertThat(ApiRoutes.permission("GET", "/v1/audit")).isEqualTo(ADMIN);
         assertThat(ApiRoutes.permission("PUT", "/v1/access/bindings")).isEqualTo(ADMIN);
         assertThat(ApiRoutes.permission("PUT", "/v1/secrets/db_password")).isEqualTo(ADMIN);
@@ -52,6 +55,18 @@ class ApiRoutesTest {
         assertThat(ApiRoutes.route("POST", "/v1/ingest").audited()).isTrue();
         assertThat(ApiRoutes.route("DELETE", "/v1/access/bindings").audited()).isTrue();
         assertThat(ApiRoutes.route("POST", "/v1/secrets/re-encrypt").audited()).isTrue();
+        assertThat(ApiRoutes.route("POST", "/v1/materialize").audited()).isTrue();
+        assertThat(ApiRoutes.route("POST", "/v1/query/offline")).satisfies(r -> {
+            assertThat(r.audited()).isTrue();
+            assertThat(r.action()).isEqualTo("query.offline.submit");
+        });
+        assertThat(ApiRoutes.route("DELETE", "/v1/query/offline/job-1")).satisfies(r -> {
+            assertThat(r.audited()).isTrue();
+            assertThat(r.action()).isEqualTo("query.offline.cancel");
+        });
+        assertThat(ApiRoutes.route("PUT", "/v1/query/offline/job-1").audited()).isTrue();
+        assertThat(ApiRoutes.route("GET", "/v1/query/offline/job-1").audited()).isFalse();
+        assertThat(ApiRoutes.route("GET", "/v1/query/offline/job-1/result").audited()).isFalse();
         assertThat(ApiRoutes.route("POST", "/v1/query/online").audited()).isFalse();
         assertThat(ApiRoutes.route("GET", "/v1/deployments").audited()).isFalse();
     }
@@ -61,6 +76,7 @@ class ApiRoutesTest {
         assertThat(ApiRoutes.route("GET", "/v1/audit").global()).isTrue();
         assertThat(ApiRoutes.route("PUT", "/v1/access/bindings").global()).isTrue();
         assertThat(ApiRoutes.route("POST", "/v1/deployments").global()).isFalse();
+        assertThat(ApiRoutes.route("POST", "/v1/materialize").global()).isFalse();
         assertThat(ApiRoutes.isApi("/v1")).isTrue();
         assertThat(ApiRoutes.isApi("/v1x")).isFalse();
         assertThat(ApiRoutes.isApi("/q/health")).isFalse();

@@ -81,6 +81,11 @@ class AuthorizationTest {
                 .body(Map.of("inputs", Map.of("user.id", 3), "outputs", List.of("user.scaled"))).post("/v1/query/online")
                 .then().statusCode(200).body("data[0].value", equalTo(3 * 7));
         assertForbidden(as(reporting).contentType(ContentType.JSON).body(Map.of("rows", List.of())).post("/v1/ingest"), "ingest");
+        // reverse ETL writes feature values like ingest, and needs the same permission
+        assertForbidden(materialize(vera, STAGING), "ingest");
+        assertForbidden(materialize(reporting, STAGING), "ingest");
+        assertThat(materialize(service, STAGING).statusCode()).isNotIn(401, 403);
+        assertThat(materialize(dave, STAGING).statusCode()).isNotIn(401, 403);
         // unknown endpoints under /v1 need admin
         assertForbidden(as(vera).get("/v1/not-yet-an-endpoint"), "admin");
     }
@@ -111,6 +116,10 @@ class AuthorizationTest {
         assertThat(deploy(TestTokens.user(TestTokens.ADMIN), PROD).statusCode()).isEqualTo(201);
         query(token, PROD).then().statusCode(200).body("data[0].value", equalTo(21));
         as(token).header(HEADER, PROD).get("/v1/features").then().statusCode(200);
+
+        // materialize follows ingest: the developer binding allows it in qa, the viewer binding not in prod
+        assertThat(materialize(token, QA).statusCode()).isNotIn(401, 403);
+        assertForbidden(materialize(token, PROD), "ingest");
 
         // no binding in staging: nothing there
         assertForbidden(query(token, STAGING), "query.online");
@@ -226,6 +235,10 @@ class AuthorizationTest {
         Response r = given().queryParam("subject", subject).queryParam("limit", "1000").get("/v1/audit");
         r.then().statusCode(200);
         return r.jsonPath().getList("entries");
+    }
+
+    private static Response materialize(String token, String environment) {
+        return as(token).header(HEADER, environment).contentType(ContentType.JSON).body(Map.of()).post("/v1/materialize");
     }
 
     private static void assertForbidden(Response r, String permission) {

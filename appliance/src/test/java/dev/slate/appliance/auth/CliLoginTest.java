@@ -126,6 +126,56 @@ class CliLoginTest {
         assertThat(tokenFile).doesNotExist();
     }
 
+    /**
+     * {@code slate login --device} (RFC 8628) against the real realm: the CLI prints the verification URL
+     * and waits; a browser (here: an HTTP client with cookies that fills Keycloak's own forms) opens the
+     * URL, signs in as vera and approves; the CLI then stores vera's token (0600) and commands use it.
+     */
+    @Test
+    void deviceLoginIsApprovedInTheBrowserAndTheCliThenActsAsThatUser(@TempDir Path home) throws Exception {
+        Path tokenFile = home.resolve(".slate/token");
+        Map<String, String> env = Map.of("SLATE_TOKEN_FILE", tokenFile.toString(), "SLATE_URL", base.toString());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        java.util.concurrent.CompletableFuture<Integer> login = java.util.concurrent.CompletableFuture.supplyAsync(() -> SlateCli.run(
+                new String[] {"login", "--device", "--issuer", TestTokens.issuer().toString()}, env, new PrintWriter(out, true), new PrintWriter(err, true)));
+
+        java.util.regex.Matcher open = java.util.regex.Pattern.compile("Open (\\S+)").matcher("");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!open.reset(out.toString()).find()) {
+            assertThat(login).as("the CLI stopped early: %s %s", out, err).isNotDone();
+            assertThat(System.nanoTime()).as("the CLI printed no URL: %s", out).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        URI verification = URI.create(open.group(1));
+        assertThat(verification.toString()).startsWith(TestTokens.issuer() + "/device").contains("user_code=");
+        assertThat(out.toString()).containsPattern("confirm the code [A-Z]{4}-[A-Z]{4}");
+        assertThat(login).as("nothing is stored before the user approves").isNotDone();
+        assertThat(tokenFile).doesNotExist();
+
+        String page = KeycloakBrowser.approveDevice(verification, TestTokens.VIEWER, TestTokens.credentials().demoUserPassword());
+        assertThat(page).as("Keycloak's last page").containsIgnoringCase("device");
+
+        int exit = login.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(exit).as("%s %s", out, err).isZero();
+        assertThat(out.toString()).contains("as " + TestTokens.VIEWER).contains(tokenFile.toString());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+        var stored = JSON.readTree(tokenFile.toFile());
+        assertThat(stored.path("refresh_token").asText()).isNotBlank();
+        var claims = Jwts.payload(stored.path("access_token").asText());
+        assertThat(claims.path("preferred_username").asText()).isEqualTo(TestTokens.VIEWER);
+        assertThat(claims.path("azp").asText()).isEqualTo("slate-cli");
+        assertThat(out.toString() + err).doesNotContain(stored.path("access_token").asText(), TestTokens.credentials().demoUserPassword());
+
+        // the device token is vera's: it reads, and it may not do what a viewer may not
+        Run deployments = cli(env, "deployments", "--env", ENV);
+        assertThat(deployments.exit()).as(deployments.err()).isZero();
+        Path rows = Files.writeString(home.resolve("rows.json"), "[{\"user.id\": 1}]");
+        Run apply = cli(env, "ingest", "--env", ENV, rows.toString());
+        assertThat(apply.exit()).isNotZero();
+        assertThat(apply.err()).contains("UNAUTHORIZED").contains("ingest");
+    }
+
     private static Run cli(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -141,6 +141,15 @@ public final class SecretKeyRing {
         }
     }
 
+    /**
+     * Checks that {@code base64} is a usable key (base64 of 32 bytes).
+     *
+     * @throws IllegalStateException naming {@code setting}, never the key
+     */
+    public static void checkKey(String base64, String setting) {
+        key(base64, setting);
+    }
+
     static Key key(String base64, String setting) {
         byte[] bytes;
         try {

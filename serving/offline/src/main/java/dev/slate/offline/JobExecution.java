@@ -1,5 +1,8 @@
 package dev.slate.offline;
 
+import dev.slate.engine.exec.PlanExecutor;
+import dev.slate.engine.plan.PlanningException;
+import dev.slate.engine.query.ServingSnapshot;
 import dev.slate.storage.spi.offline.ExportCancelledException;
 import dev.slate.storage.spi.offline.ExportControl;
 import dev.slate.storage.spi.offline.ExportProgress;
@@ -18,18 +21,32 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.duckdb.DuckDBConnection;
 import org.jboss.logging.Logger;
 
 /**
  * Runs one job on a worker thread: QUEUED → RUNNING, then one {@link OfflineStore#export} per entity with
- * outputs (straight into the result file when the spine has one key and the query one entity; otherwise into
- * part files that are joined row by row into the result), then SUCCEEDED, FAILED with the reason, or
+ * outputs read from the log (straight into the result file when the spine has one key and the query one
+ * entity and recomputes nothing; otherwise into part files), then the {@link Recomputation} of the
+ * recomputed outputs, if any, into one more part file; the parts are joined row by row into the result.
+ * Then SUCCEEDED (with a summary of the recomputed values that failed, if any), FAILED with the reason, or
  * CANCELLED. Only a complete result ever has the result file's name.
  */
 final class JobExecution {
+
+    /** The engine that recomputes features, and how many spine rows it may run at once. */
+    record Recomputer(PlanExecutor executor, int concurrency) {
+        Recomputer {
+            java.util.Objects.requireNonNull(executor, "executor is null");
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1");
+            }
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger(JobExecution.class);
     private static final long PROGRESS_SAVE_INTERVAL_NANOS = 2_000_000_000L;
@@ -40,14 +57,25 @@ final class JobExecution {
     private final OfflineJobRepository jobs;
     private final ParquetFiles parquet;
     private final Clock clock;
+    private final ServingSnapshot snapshot;
+    private final Recomputer recomputer;
 
     private volatile JobProgress progress;
+    private FeatureErrors featureErrors;
     private volatile ExportControl current;
     private volatile boolean cancelled;
     private volatile boolean shuttingDown;
     private long lastSaved;
 
-    JobExecution(OfflineJob job, Path dir, OfflineStore store, OfflineJobRepository jobs, ParquetFiles parquet, Clock clock) {
+    /**
+     * @param snapshot the deployment the job was bound against, or null when it is no longer active (a job
+     *     that recomputes then fails with that reason; one that only reads the log does not need it)
+     * @param recomputer what runs recomputations, or null when this appliance has none
+     */
+    JobExecution(OfflineJob job, Path dir, OfflineStore store, OfflineJobRepository jobs, ParquetFiles parquet, Clock clock, ServingSnapshot snapshot,
+            Recomputer recomputer) {
+        this.snapshot = snapshot;
+        this.recomputer = recomputer;
         this.job = job;
         this.dir = dir;
         this.store = store;
@@ -84,7 +112,11 @@ final class JobExecution {
         Path result = dir.resolve(OfflineQueryService.RESULT_FILE);
         try {
             ExportResult written = export(result);
-            if (!jobs.markSucceeded(job.id(), written.rows(), written.bytes(), clock.instant())) {
+            if (featureErrors != null) {
+                LOG.infof("offline query job %s: %d recomputed values failed (in %d rows); see the job's feature_errors", job.id(),
+                        featureErrors.total(), featureErrors.rows());
+            }
+            if (!jobs.markSucceeded(job.id(), written.rows(), written.bytes(), featureErrors, clock.instant())) {
                 deleteOutputs(dir); // cancelled at the last moment
             }
         } catch (ExportCancelledException e) {
@@ -99,6 +131,12 @@ final class JobExecution {
                 return;
             }
             fail(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+        } catch (Error e) {
+            // e.g. a class missing from a half-replaced installation: the job must not stay RUNNING for ever
+            if (!shuttingDown) {
+                fail("internal error: " + e, e);
+            }
+            throw e;
         }
     }
 
@@ -110,52 +148,111 @@ final class JobExecution {
         deleteOutputs(dir);
     }
 
+    /** A file with one row per spine row, in spine order, holding some of the result's output columns. */
+    private record Part(Path file, List<String> columns) {
+    }
+
     private ExportResult export(Path result) {
         OfflineQueryPlan plan = job.plan();
         Path spine = dir.resolve(OfflineQueryService.SPINE_FILE);
-        List<String> entities = plan.entities();
-        if (entities.size() == 1 && plan.keys().size() == 1) {
-            return exportEntity(entities.get(0), spine, result, 0, 1);
+        List<OfflineQueryPlan.Output> logged = plan.loggedOutputs();
+        List<String> entities = logged.stream().map(OfflineQueryPlan.Output::entity).distinct().toList();
+        if (!plan.recomputes() && entities.size() == 1 && plan.keys().size() == 1) {
+            return exportEntity(entities.get(0), features(logged, entities.get(0)), spine, result, 0, 1);
         }
-        List<Path> parts = new ArrayList<>();
+        // progress: the log reads take the first share, the recomputation most of the rest, then the join
+        double logShare = plan.recomputes() ? 0.15 : 0.95;
+        List<Part> parts = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         try {
             for (int i = 0; i < entities.size(); i++) {
                 Path part = dir.resolve("part-" + i + ".parquet");
-                parts.add(part);
-                exportEntity(entities.get(i), spine, part, 0.95 * i / entities.size(), 0.95 * (i + 1) / entities.size());
+                files.add(part);
+                List<ExportedFeature> features = features(logged, entities.get(i));
+                exportEntity(entities.get(i), features, spine, part, logShare * i / entities.size(), logShare * (i + 1) / entities.size());
+                parts.add(new Part(part, features.stream().map(ExportedFeature::column).toList()));
+            }
+            if (plan.recomputes()) {
+                parts.add(recompute(spine, files, logShare));
             }
             throwIfCancelled();
             report("combining", 0.95);
-            return combine(spine, entities, parts, result);
+            return combine(spine, parts, result);
         } finally {
-            for (Path part : parts) {
+            for (Path part : files) {
                 deleteQuietly(part);
             }
         }
     }
 
-    private ExportResult exportEntity(String entity, Path spine, Path output, double from, double to) {
-        OfflineQueryPlan plan = job.plan();
+    private static List<ExportedFeature> features(List<OfflineQueryPlan.Output> outputs, String entity) {
         List<ExportedFeature> features = new ArrayList<>();
-        for (OfflineQueryPlan.Output o : plan.outputs()) {
+        for (OfflineQueryPlan.Output o : outputs) {
             if (o.entity().equals(entity)) {
                 features.add(new ExportedFeature(o.lookup(), o.name()));
             }
         }
+        return features;
+    }
+
+    /**
+     * Recomputes the recomputed outputs: reads the ingested features they need from the log (one export
+     * per entity), then runs the engine over the spine. Adds its files to {@code files} (deleted by the caller).
+     */
+    private Part recompute(Path spine, List<Path> files, double from) {
+        if (recomputer == null) {
+            throw new IllegalStateException("this appliance cannot recompute features (no resolver runner is configured)");
+        }
+        ServingSnapshot snapshot = this.snapshot;
+        if (snapshot == null) {
+            throw new IllegalStateException("the job recomputes features with deployment " + job.plan().deploymentId()
+                    + ", which is no longer active in environment " + job.environment() + "; submit the query again");
+        }
+        RecomputePlan plan;
+        try {
+            plan = RecomputePlan.of(snapshot, job.plan());
+        } catch (PlanningException e) {
+            throw new IllegalStateException("the recomputed outputs cannot be planned: " + e.getMessage(), e);
+        }
+        report("planning", from);
+        List<String> entities = plan.loggedEntities();
+        double inputsShare = 0.05;
+        Map<String, Path> loggedParts = new LinkedHashMap<>();
+        for (int i = 0; i < entities.size(); i++) {
+            String entity = entities.get(i);
+            Path part = dir.resolve("inputs-" + i + ".parquet");
+            files.add(part);
+            List<ExportedFeature> features = plan.logged().stream().filter(l -> l.entity().equals(entity)).map(RecomputePlan.LoggedInput::lookup).toList();
+            exportEntity(entity, features, spine, part, from + inputsShare * i / entities.size(), from + inputsShare * (i + 1) / entities.size());
+            loggedParts.put(entity, part);
+        }
+        throwIfCancelled();
+        Path output = dir.resolve("recomputed.parquet");
+        files.add(output);
+        double start = from + inputsShare;
+        report("recomputing", start);
+        Recomputation run = new Recomputation(job, plan, snapshot.deployment().graph(), recomputer.executor(), recomputer.concurrency(), parquet,
+                () -> cancelled, f -> report("recomputing", start + (0.95 - start) * f));
+        featureErrors = run.run(spine, loggedParts, output);
+        return new Part(output, job.plan().recomputedOutputs().stream().map(OfflineQueryPlan.Output::name).toList());
+    }
+
+    private ExportResult exportEntity(String entity, List<ExportedFeature> features, Path spine, Path output, double from, double to) {
         ExportControl control = new ExportControl(p -> report(stage(p.stage()), from + (to - from) * p.fraction()));
         current = control;
         try {
             if (cancelled) {
                 control.cancel();
             }
-            return store.export(new PointInTimeExport(job.environment(), entity, spine, List.of(plan.keyOf(entity).name()), features, output), control);
+            return store.export(new PointInTimeExport(job.environment(), entity, spine, List.of(job.plan().keyOf(entity).name()), features, output),
+                    control);
         } finally {
             current = null;
         }
     }
 
     /** Joins the part files row by row (they are in spine order) after the spine's key and time columns. */
-    private ExportResult combine(Path spine, List<String> entities, List<Path> parts, Path result) {
+    private ExportResult combine(Path spine, List<Part> parts, Path result) {
         OfflineQueryPlan plan = job.plan();
         StringBuilder select = new StringBuilder("SELECT ");
         for (OfflineQueryPlan.KeyColumn key : plan.keys()) {
@@ -163,11 +260,20 @@ final class JobExecution {
         }
         select.append("s.").append(PointInTimeExport.INPUT_TIME);
         for (OfflineQueryPlan.Output o : plan.outputs()) {
-            select.append(", p").append(entities.indexOf(o.entity())).append('.').append(ParquetFiles.quote(o.name()));
+            int part = -1;
+            for (int i = 0; i < parts.size() && part < 0; i++) {
+                if (parts.get(i).columns().contains(o.name())) {
+                    part = i;
+                }
+            }
+            if (part < 0) {
+                throw new IllegalStateException("no part file holds output " + o.name());
+            }
+            select.append(", p").append(part).append('.').append(ParquetFiles.quote(o.name()));
         }
         select.append(" FROM read_parquet(").append(ParquetFiles.literal(spine)).append(") s");
         for (int i = 0; i < parts.size(); i++) {
-            select.append(" POSITIONAL JOIN read_parquet(").append(ParquetFiles.literal(parts.get(i))).append(") p").append(i);
+            select.append(" POSITIONAL JOIN read_parquet(").append(ParquetFiles.literal(parts.get(i).file())).append(") p").append(i);
         }
         Path partial = result.resolveSibling(result.getFileName() + ".partial-" + UUID.randomUUID());
         try (DuckDBConnection c = parquet.connect()) {
@@ -177,7 +283,7 @@ final class JobExecution {
             report("done", 1);
             return new ExportResult(result, job.progress().spineRows(), Files.size(result));
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot combine the results of " + entities + ": " + ParquetFiles.firstLine(e.getMessage()), e);
+            throw new IllegalStateException("cannot combine the parts of the result: " + ParquetFiles.firstLine(e.getMessage()), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -11,6 +11,8 @@ import java.util.Optional;
  *
  * @param notes what happened besides status changes, oldest first (e.g. a re-queue after a restart)
  * @param attempts how often the job has started running
+ * @param featureErrors for a SUCCEEDED job that recomputed features: the recomputed values that failed (null
+ *     in the dataset); empty when none failed or nothing was recomputed
  */
 public record OfflineJob(
         String id,
@@ -27,7 +29,8 @@ public record OfflineJob(
         String runner,
         Instant createdAt,
         Optional<Instant> startedAt,
-        Optional<Instant> finishedAt) {
+        Optional<Instant> finishedAt,
+        Optional<FeatureErrors> featureErrors) {
 
     public OfflineJob {
         requireNonNull(id, "id is null");
@@ -44,11 +47,12 @@ public record OfflineJob(
         requireNonNull(createdAt, "createdAt is null");
         requireNonNull(startedAt, "startedAt is null");
         requireNonNull(finishedAt, "finishedAt is null");
+        requireNonNull(featureErrors, "featureErrors is null");
     }
 
     /** The same job with live progress (from the running worker) instead of the last persisted one. */
     public OfflineJob withProgress(JobProgress live) {
         return new OfflineJob(id, environment, datasetName, status, plan, live, resultRows, resultBytes, error, notes, attempts, runner, createdAt,
-                startedAt, finishedAt);
+                startedAt, finishedAt, featureErrors);
     }
 }

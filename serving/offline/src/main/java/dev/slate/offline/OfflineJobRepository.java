@@ -18,8 +18,8 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Job records in table {@code offline_query_jobs} of the metadata database (migration
- * {@code V10__offline_query_jobs.sql}), over plain JDBC: every call is blocking work of a job thread or a
+ * Job records in table {@code offline_query_jobs} of the metadata database (migrations
+ * {@code V10__offline_query_jobs.sql}, {@code V12__offline_query_feature_errors.sql}), over plain JDBC: every call is blocking work of a job thread or a
  * worker thread. Status changes are conditional updates ({@code … WHERE status = …}), so a cancellation and
  * a finishing worker cannot both win.
  */
@@ -27,7 +27,7 @@ public final class OfflineJobRepository {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, environment, dataset_name, status, plan::text, spine_rows, stage, fraction, result_rows, result_bytes,"
-            + " error, notes::text, attempts, runner, created_at, started_at, finished_at";
+            + " error, notes::text, attempts, runner, created_at, started_at, finished_at, feature_errors::text";
 
     private final DataSource dataSource;
 
@@ -65,10 +65,14 @@ public final class OfflineJobRepository {
                 progress.stage(), progress.fraction(), ts(at), id);
     }
 
-    /** RUNNING → SUCCEEDED; false when the job is no longer RUNNING (cancelled meanwhile). */
-    boolean markSucceeded(String id, long rows, long bytes, Instant at) {
+    /**
+     * RUNNING → SUCCEEDED, with the summary of failed recomputed values (null: none); false when the job is
+     * no longer RUNNING (cancelled meanwhile).
+     */
+    boolean markSucceeded(String id, long rows, long bytes, FeatureErrors featureErrors, Instant at) {
         return update("UPDATE offline_query_jobs SET status = 'SUCCEEDED', result_rows = ?, result_bytes = ?, stage = 'done', fraction = 1,"
-                + " finished_at = ?, updated_at = ? WHERE id = ? AND status = 'RUNNING'", rows, bytes, ts(at), ts(at), id) == 1;
+                + " feature_errors = ?::jsonb, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'RUNNING'", rows, bytes,
+                featureErrors == null ? null : json(featureErrors), ts(at), ts(at), id) == 1;
     }
 
     /** QUEUED or RUNNING → FAILED with a reason; false when the job had already finished. */
@@ -132,7 +136,8 @@ public final class OfflineJobRepository {
             return new OfflineJob(rs.getString(1), rs.getString(2), Optional.ofNullable(rs.getString(3)), JobStatus.valueOf(rs.getString(4)),
                     JSON.readValue(rs.getString(5), OfflineQueryPlan.class), progress, optionalLong(rs, 9), optionalLong(rs, 10),
                     Optional.ofNullable(rs.getString(11)), JSON.readValue(rs.getString(12), new TypeReference<List<String>>() { }), rs.getInt(13),
-                    rs.getString(14), instant(rs, 15).orElseThrow(), instant(rs, 16), instant(rs, 17));
+                    rs.getString(14), instant(rs, 15).orElseThrow(), instant(rs, 16), instant(rs, 17),
+                    rs.getString(18) == null ? Optional.empty() : Optional.of(JSON.readValue(rs.getString(18), FeatureErrors.class)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a stored offline query job cannot be read: " + e.getOriginalMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.slate.offline;
 
+import dev.slate.engine.plan.PlanningException;
 import dev.slate.engine.query.ServingSnapshot;
 import dev.slate.model.FeatureId;
 import dev.slate.model.Suggestions;
@@ -9,6 +10,7 @@ import dev.slate.model.graph.EntityNode;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.FeatureNode;
 import dev.slate.model.graph.Producer;
+import dev.slate.storage.spi.Values;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,7 +31,19 @@ final class OfflineQueryBinder {
     private OfflineQueryBinder() {
     }
 
+    /** Binds a query that reads every output from the feature log. */
     static OfflineQueryPlan bind(ServingSnapshot snapshot, List<String> keyColumns, List<String> outputs) {
+        return bind(snapshot, keyColumns, outputs, null);
+    }
+
+    /**
+     * Binds a query; {@code recompute} is the request's field as parsed from JSON: null or {@code false}
+     * (read every output from the log), {@code true} (recompute every output that has a resolver or an
+     * expression; ingested outputs are still read from the log) or a list of output names to recompute.
+     * Every recomputed output is planned at once, so one that cannot be computed from the spine's keys is
+     * a 400 here, never a failed job.
+     */
+    static OfflineQueryPlan bind(ServingSnapshot snapshot, List<String> keyColumns, List<String> outputs, Object recompute) {
         FeatureGraph graph = snapshot.deployment().graph();
         List<Map<String, Object>> problems = new ArrayList<>();
         if (outputs.isEmpty()) {
@@ -80,14 +94,83 @@ final class OfflineQueryBinder {
                 continue;
             }
             bound.add(new OfflineQueryPlan.Output(name, entity, node.id().name(), node.version(), node.type().spelling(),
-                    OfflineQueryPlan.Output.micros(node.maxStaleness())));
+                    OfflineQueryPlan.Output.micros(node.maxStaleness()), false));
         }
+        Set<String> recomputed = recomputed(snapshot, graph, recompute, seen, problems);
         if (!problems.isEmpty()) {
             boolean unknownOutputs = problems.stream()
                     .allMatch(p -> "outputs".equals(p.get("field")) && String.valueOf(p.get("message")).startsWith("unknown feature"));
             throw new SlateException(unknownOutputs ? ErrorCode.RESOLVER_NOT_FOUND : ErrorCode.INVALID_QUERY, summary(problems), problems);
         }
-        return new OfflineQueryPlan(snapshot.deployment().deploymentId(), keys, bound);
+        List<OfflineQueryPlan.Output> marked = new ArrayList<>(bound.size());
+        for (OfflineQueryPlan.Output o : bound) {
+            marked.add(recomputed.contains(o.name()) ? new OfflineQueryPlan.Output(o.name(), o.entity(), o.feature(), o.version(), o.type(),
+                    o.maxStalenessMicros(), true) : o);
+        }
+        OfflineQueryPlan plan = new OfflineQueryPlan(snapshot.deployment().deploymentId(), keys, marked);
+        if (plan.recomputes()) {
+            try {
+                RecomputePlan.of(snapshot, plan);
+            } catch (PlanningException e) {
+                throw new SlateException(ErrorCode.INVALID_QUERY, "the recomputed outputs cannot be computed from this spine: " + e.getMessage(),
+                        List.of(problem("recompute", null, e.getMessage())));
+            }
+        }
+        return plan;
+    }
+
+    /**
+     * The outputs to recompute (qualified names). Problems: a value that is neither a boolean nor a list of
+     * strings, a name that is not a feature, not among the outputs, or an ingested feature (it has no
+     * resolver to re-run).
+     */
+    private static Set<String> recomputed(ServingSnapshot snapshot, FeatureGraph graph, Object recompute, Set<String> outputs,
+            List<Map<String, Object>> problems) {
+        Set<String> out = new LinkedHashSet<>();
+        switch (recompute) {
+            case null -> {
+            }
+            case Boolean b -> {
+                if (b) {
+                    for (String name : outputs) {
+                        FeatureNode node = snapshot.feature(name);
+                        if (node != null && recomputable(node)) {
+                            out.add(name);
+                        }
+                    }
+                }
+            }
+            case List<?> list -> {
+                for (Object item : list) {
+                    if (!(item instanceof String name)) {
+                        problems.add(problem("recompute", null, "'recompute' lists feature names (strings); got " + Values.describe(item)));
+                        continue;
+                    }
+                    if (!outputs.contains(name)) {
+                        if (snapshot.feature(name) == null) {
+                            resolve(snapshot, graph, name, "recompute", problems);
+                        } else {
+                            problems.add(problem("recompute", name, "'" + name + "' is not among the outputs; recompute names outputs of this query"));
+                        }
+                        continue;
+                    }
+                    FeatureNode node = snapshot.feature(name);
+                    if (node != null && !recomputable(node)) {
+                        problems.add(problem("recompute", name, "'" + name + "' is an ingested feature: it has no resolver or expression to re-run"
+                                + " and is always read from the feature log; remove it from recompute"));
+                        continue;
+                    }
+                    out.add(name);
+                }
+            }
+            default -> problems.add(problem("recompute", null, "'recompute' must be true, false or a list of output names; got "
+                    + Values.describe(recompute)));
+        }
+        return out;
+    }
+
+    private static boolean recomputable(FeatureNode node) {
+        return node.producer() instanceof Producer.Resolved || node.producer() instanceof Producer.Computed;
     }
 
     static String summary(List<Map<String, Object>> problems) {

@@ -40,8 +40,10 @@ public record OfflineQueryPlan(
     }
 
     /**
-     * One result column: the qualified feature name, its entity, the slot (feature name, version, type)
-     * and the staleness bound in microseconds (null: none).
+     * One result column: the qualified feature name, its entity, the slot (feature name, version, type),
+     * the staleness bound in microseconds (null: none) and whether the column is recomputed (its resolvers
+     * and expressions re-run for every spine row) rather than read from the feature log. Plans stored before
+     * recompute existed read back with {@code recompute} false.
      */
     public record Output(
             @JsonProperty("name") String name,
@@ -49,7 +51,8 @@ public record OfflineQueryPlan(
             @JsonProperty("feature") String feature,
             @JsonProperty("version") String version,
             @JsonProperty("type") String type,
-            @JsonProperty("max_staleness_us") Long maxStalenessMicros) {
+            @JsonProperty("max_staleness_us") Long maxStalenessMicros,
+            @JsonProperty("recompute") boolean recompute) {
 
         public Output {
             requireNonNull(name, "name is null");
@@ -80,6 +83,21 @@ public record OfflineQueryPlan(
     /** The entities with outputs, in the order of their first output. */
     public List<String> entities() {
         return outputs.stream().map(Output::entity).distinct().toList();
+    }
+
+    /** The outputs read from the feature log (not recomputed), in request order. */
+    public List<Output> loggedOutputs() {
+        return outputs.stream().filter(o -> !o.recompute()).toList();
+    }
+
+    /** The recomputed outputs, in request order. */
+    public List<Output> recomputedOutputs() {
+        return outputs.stream().filter(Output::recompute).toList();
+    }
+
+    /** True when at least one output is recomputed. */
+    public boolean recomputes() {
+        return outputs.stream().anyMatch(Output::recompute);
     }
 
     /** The key column of {@code entity}. */

@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param inputs key column name → values, in spine column order (null when the body had none)
  * @param inputTimes one time per row: ISO-8601 with offset or zone (converted to UTC) or local (taken as UTC)
- * @param recompute {@code false}/null, or what the caller asked to recompute (unsupported yet)
+ * @param recompute null or {@code false} (read the feature log), {@code true} (recompute every output with a resolver or an
+ *     expression) or a list of output names to recompute; anything else is a 400
  */
 public record OfflineQueryRequest(Map<String, Object> inputs, List<Object> inputTimes, List<String> outputs, Object recompute,
         Optional<String> datasetName) {

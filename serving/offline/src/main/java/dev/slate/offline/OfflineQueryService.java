@@ -2,6 +2,9 @@ package dev.slate.offline;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.engine.exec.PlanExecutor;
+import dev.slate.engine.exec.QueryObserver;
+import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.engine.query.ServingSnapshot;
 import dev.slate.engine.query.ServingState;
 import dev.slate.model.error.ErrorCode;
@@ -14,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,8 +61,21 @@ public final class OfflineQueryService implements AutoCloseable {
     private final ParquetFiles parquet;
     private final ThreadPoolExecutor workers;
     private final ConcurrentMap<String, JobExecution> live = new ConcurrentHashMap<>();
+    private final JobExecution.Recomputer recomputer;
 
+    /** A service that only reads the feature log: a query asking to recompute is refused (400). */
     public OfflineQueryService(ServingState state, OfflineStore store, OfflineJobRepository jobs, OfflineQueryConfig config, Clock clock) {
+        this(state, store, jobs, config, clock, null);
+    }
+
+    /**
+     * @param resolvers runs the resolvers of recomputed features (the online engine's runner, for PostgreSQL
+     *     and Parquet sources); null when this service cannot recompute
+     */
+    public OfflineQueryService(ServingState state, OfflineStore store, OfflineJobRepository jobs, OfflineQueryConfig config, Clock clock,
+            ResolverRunner resolvers) {
+        this.recomputer = resolvers == null ? null : new JobExecution.Recomputer(
+                new PlanExecutor(NoOnlineStore.INSTANCE, resolvers, QueryObserver.NONE, Duration.ofSeconds(1)), config.recomputeConcurrency());
         this.state = requireNonNull(state, "state is null");
         this.store = requireNonNull(store, "store is null");
         this.jobs = requireNonNull(jobs, "jobs is null");
@@ -82,14 +99,15 @@ public final class OfflineQueryService implements AutoCloseable {
         checkRecompute(request.recompute());
         Optional<String> datasetName = checkDatasetName(request.datasetName());
         ServingSnapshot snapshot = snapshot(environment);
-        OfflineQueryPlan plan = OfflineQueryBinder.bind(snapshot, Spines.keyColumns(request), request.outputs());
+        OfflineQueryPlan plan = OfflineQueryBinder.bind(snapshot, Spines.keyColumns(request), request.outputs(), request.recompute());
+        checkRecomputeRows(plan, request.inputTimes() == null ? 0 : request.inputTimes().size());
         checkCapacity();
         String id = UUID.randomUUID().toString();
         Path dir = jobDir(id);
         try {
             Files.createDirectories(dir);
             long rows = Spines.writeJson(parquet, dir.resolve(SPINE_FILE), plan, request, config.maxSpineRows());
-            return enqueueNew(id, environment, datasetName, plan, rows);
+            return enqueueNew(id, environment, datasetName, plan, rows, snapshot);
         } catch (IOException e) {
             deleteTree(dir);
             throw new UncheckedIOException("cannot create the job directory", e);
@@ -121,9 +139,10 @@ public final class OfflineQueryService implements AutoCloseable {
             Path upload = dir.resolve(UPLOAD_FILE);
             copy(body, upload, maxBytes);
             var columns = Spines.uploadColumns(parquet, upload);
-            OfflineQueryPlan plan = OfflineQueryBinder.bind(snapshot, Spines.uploadKeyColumns(columns), outputs);
+            OfflineQueryPlan plan = OfflineQueryBinder.bind(snapshot, Spines.uploadKeyColumns(columns), outputs, recompute);
             long rows = Spines.acceptUpload(parquet, upload, columns, plan, config.maxSpineRows(), dir.resolve(SPINE_FILE));
-            return enqueueNew(id, environment, name, plan, rows);
+            checkRecomputeRows(plan, rows);
+            return enqueueNew(id, environment, name, plan, rows, snapshot);
         } catch (IOException e) {
             deleteTree(dir);
             throw new UncheckedIOException("cannot store the uploaded spine", e);
@@ -133,17 +152,22 @@ public final class OfflineQueryService implements AutoCloseable {
         }
     }
 
-    private OfflineJob enqueueNew(String id, String environment, Optional<String> datasetName, OfflineQueryPlan plan, long rows) {
+    private OfflineJob enqueueNew(String id, String environment, Optional<String> datasetName, OfflineQueryPlan plan, long rows,
+            ServingSnapshot snapshot) {
         Instant now = clock.instant();
         OfflineJob job = new OfflineJob(id, environment, datasetName, JobStatus.QUEUED, plan, JobProgress.queued(rows), Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of(), 0, config.runnerId(), now, Optional.empty(), Optional.empty());
+                Optional.empty(), List.of(), 0, config.runnerId(), now, Optional.empty(), Optional.empty(), Optional.empty());
         jobs.insert(job);
-        enqueue(job);
+        enqueue(job, snapshot);
         return job;
     }
 
-    private void enqueue(OfflineJob job) {
-        JobExecution execution = new JobExecution(job, jobDir(job.id()), store, jobs, parquet, clock);
+    /**
+     * @param snapshot the deployment the job was bound against (a recomputation runs its resolvers), or null
+     *     when it is no longer active
+     */
+    private void enqueue(OfflineJob job, ServingSnapshot snapshot) {
+        JobExecution execution = new JobExecution(job, jobDir(job.id()), store, jobs, parquet, clock, snapshot, recomputer);
         live.put(job.id(), execution);
         workers.execute(() -> {
             try {
@@ -161,17 +185,42 @@ public final class OfflineQueryService implements AutoCloseable {
         }
     }
 
-    private static void checkRecompute(Object recompute) {
-        boolean asked = switch (recompute) {
-            case null -> false;
-            case Boolean b -> b;
-            case List<?> l -> !l.isEmpty();
-            default -> throw new SlateException(ErrorCode.INVALID_QUERY, "'recompute' must be true, false or a list of feature names");
-        };
-        if (asked) {
-            throw new SlateException(ErrorCode.INVALID_QUERY, "recompute is not supported yet: offline queries read the feature log (values"
-                    + " Slate computed or ingested); send \"recompute\": false");
+    /** Refuses a recompute this service cannot run (no resolver runner); the binder checks the value itself. */
+    private void checkRecompute(Object recompute) {
+        boolean asked = recompute instanceof Boolean b ? b : recompute instanceof List<?> l && !l.isEmpty();
+        if (asked && recomputer == null) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "this appliance cannot recompute features (no resolver runner is configured);"
+                    + " send \"recompute\": false to read the feature log");
         }
+    }
+
+    private void checkRecomputeRows(OfflineQueryPlan plan, long rows) {
+        if (plan.recomputes() && rows > config.maxRecomputeRows()) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "the spine has " + rows + " rows; a query that recomputes features may have at most "
+                    + config.maxRecomputeRows() + " (slate.offline.max-recompute-rows): recomputing runs the resolvers once per row");
+        }
+    }
+
+    /**
+     * The {@code recompute} query parameter of a Parquet submission as the JSON field would hold it:
+     * absent, {@code true}/{@code false}, or output names (repeated parameters or comma-separated).
+     */
+    public static Object recomputeParameter(List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() == 1 && (values.get(0).strip().equalsIgnoreCase("true") || values.get(0).strip().equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(values.get(0).strip().toLowerCase(java.util.Locale.ROOT));
+        }
+        List<String> names = new ArrayList<>();
+        for (String v : values) {
+            for (String part : v.split(",")) {
+                if (!part.isBlank()) {
+                    names.add(part.strip());
+                }
+            }
+        }
+        return names;
     }
 
     private static Optional<String> checkDatasetName(Optional<String> name) {
@@ -301,7 +350,7 @@ public final class OfflineQueryService implements AutoCloseable {
                 String note = "re-queued at " + now + " after an appliance restart (it was " + job.status() + (job.attempts() > 0
                         ? ", attempt " + job.attempts() : "") + ")";
                 if (jobs.requeue(job.id(), note, now)) {
-                    enqueue(jobs.find(job.id()).orElseThrow());
+                    enqueue(jobs.find(job.id()).orElseThrow(), boundSnapshot(job));
                     requeued.add(job.id());
                 }
             } else if (jobs.markFailed(job.id(), "the appliance restarted and the job's spine file is gone; submit the query again", now)) {
@@ -313,6 +362,11 @@ public final class OfflineQueryService implements AutoCloseable {
             LOG.infof("offline query jobs after restart: %d re-queued %s, %d failed %s", requeued.size(), requeued, failed.size(), failed);
         }
         return new Recovery(requeued, failed);
+    }
+
+    /** The active snapshot of the job's environment when it is the deployment the job was bound against; else null. */
+    private ServingSnapshot boundSnapshot(OfflineJob job) {
+        return state.snapshot(job.environment()).filter(s -> s.deployment().deploymentId().equals(job.plan().deploymentId())).orElse(null);
     }
 
     /** Jobs running or waiting in this appliance (for metrics). */

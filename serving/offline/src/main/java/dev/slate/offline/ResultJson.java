@@ -3,6 +3,7 @@ package dev.slate.offline;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.ValueCodec;
 import dev.slate.storage.spi.offline.PointInTimeExport;
@@ -18,13 +19,15 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * A result file as JSON, streamed row by row:
- * {@code {"job_id": …, "dataset_name": …, "columns": [{"name", "type"}], "rows": [{"user.id": 1, "input_time": "…Z", "user.x": …}]}}.
+ * {@code {"job_id": …, "dataset_name": …, "recomputed": [names], "feature_errors": {…} or null, "columns": [{"name", "type"}],
+ * "rows": [{"user.id": 1, "input_time": "…Z", "user.x": …}]}}.
  * Datetimes are ISO-8601 UTC strings, dates ISO dates, non-finite floats the strings {@code "NaN"},
  * {@code "Infinity"}, {@code "-Infinity"}.
  */
 final class ResultJson {
 
     private static final JsonFactory FACTORY = new JsonFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private record Column(String name, FeatureType type) {
     }
@@ -56,6 +59,17 @@ final class ResultJson {
             gen.writeStartObject();
             gen.writeStringField("job_id", job.id());
             gen.writeStringField("dataset_name", job.datasetName().orElse(null));
+            gen.writeArrayFieldStart("recomputed");
+            for (OfflineQueryPlan.Output o : job.plan().recomputedOutputs()) {
+                gen.writeString(o.name());
+            }
+            gen.writeEndArray();
+            gen.writeFieldName("feature_errors");
+            if (job.featureErrors().isPresent()) {
+                MAPPER.writeValue(gen, job.featureErrors().get());
+            } else {
+                gen.writeNull();
+            }
             gen.writeArrayFieldStart("columns");
             for (Column column : columns) {
                 gen.writeStartObject();
@@ -81,7 +95,7 @@ final class ResultJson {
     }
 
     /** The SQL that gives a column in a form written without conversions in the driver. */
-    private static String readable(String column, FeatureType type) {
+    static String readable(String column, FeatureType type) {
         return switch (type) {
             case FeatureType.Scalar s -> switch (s) {
                 case DATETIME -> "epoch_us(" + column + ")";

@@ -39,6 +39,23 @@ class OfflineQueryPlanTest {
     }
 
     @Test
+    void theRecomputeFlagIsKeptAndPlansStoredBeforeItReadAsReadingTheLog() throws Exception {
+        String stored = """
+                {"deployment_id": "d-1", "keys": [{"name": "user.id", "entity": "user", "type": "int"}],
+                 "outputs": [{"name": "user.a", "entity": "user", "feature": "a", "version": "v1", "type": "int", "max_staleness_us": null}]}
+                """;
+        OfflineQueryPlan old = JSON.readValue(stored, OfflineQueryPlan.class);
+        assertThat(old.recomputes()).isFalse();
+
+        OfflineQueryPlan mixed = new OfflineQueryPlan("d-1", old.keys(), List.of(old.outputs().get(0),
+                new OfflineQueryPlan.Output("user.b", "user", "b", "v2", "string", null, true)));
+        OfflineQueryPlan read = JSON.readValue(JSON.writeValueAsString(mixed), OfflineQueryPlan.class);
+        assertThat(read).isEqualTo(mixed);
+        assertThat(read.recomputedOutputs()).extracting(OfflineQueryPlan.Output::name).containsExactly("user.b");
+        assertThat(read.loggedOutputs()).extracting(OfflineQueryPlan.Output::name).containsExactly("user.a");
+    }
+
+    @Test
     void stalenessBoundsBecomeMicrosecondsAndHugeOnesNoBound() {
         assertThat(OfflineQueryPlan.Output.micros(Optional.empty())).isNull();
         assertThat(OfflineQueryPlan.Output.micros(Optional.of(Duration.ZERO))).isZero();

@@ -2,12 +2,17 @@ package dev.slate.appliance.offline.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.slate.offline.FeatureErrors;
 import dev.slate.offline.OfflineJob;
 import dev.slate.offline.OfflineQueryPlan;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Answer of {@code GET /v1/query/offline/{job_id}} (and of the submission and cancellation). */
+/**
+ * Answer of {@code GET /v1/query/offline/{job_id}} (and of the submission and cancellation). {@code recomputed}
+ * lists the outputs that are recomputed rather than read from the feature log; {@code feature_errors} (null when
+ * none) counts the recomputed values that failed and are null in the dataset, with the first cases per feature.
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record OfflineJobBody(
         @JsonProperty("job_id") String jobId,
@@ -16,12 +21,14 @@ public record OfflineJobBody(
         @JsonProperty("dataset_name") String datasetName,
         @JsonProperty("deployment_id") String deploymentId,
         @JsonProperty("outputs") List<String> outputs,
+        @JsonProperty("recomputed") List<String> recomputed,
         @JsonProperty("progress") ProgressBody progress,
         @JsonProperty("created_at") String createdAt,
         @JsonProperty("started_at") String startedAt,
         @JsonProperty("finished_at") String finishedAt,
         @JsonProperty("result") ResultBody result,
         @JsonProperty("error") String error,
+        @JsonProperty("feature_errors") FeatureErrors featureErrors,
         @JsonProperty("notes") List<String> notes,
         @JsonProperty("attempts") int attempts) {
 
@@ -53,8 +60,9 @@ public record OfflineJobBody(
         }
         return new OfflineJobBody(job.id(), job.status().name(), job.environment(), job.datasetName().orElse(null), job.plan().deploymentId(),
                 job.plan().outputs().stream().map(OfflineQueryPlan.Output::name).toList(),
+                job.plan().recomputedOutputs().stream().map(OfflineQueryPlan.Output::name).toList(),
                 new ProgressBody(job.progress().stage(), Math.round(job.progress().fraction() * 1000) / 1000.0, job.progress().spineRows()),
                 job.createdAt().toString(), job.startedAt().map(Object::toString).orElse(null), job.finishedAt().map(Object::toString).orElse(null),
-                result, job.error().orElse(null), job.notes(), job.attempts());
+                result, job.error().orElse(null), job.featureErrors().orElse(null), job.notes(), job.attempts());
     }
 }

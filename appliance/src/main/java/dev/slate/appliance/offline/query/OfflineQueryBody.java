@@ -17,7 +17,9 @@ public record OfflineQueryBody(
         @JsonProperty("input_times") List<Object> inputTimes,
         @Schema(description = "qualified feature names; one result column each")
         @JsonProperty("outputs") List<String> outputs,
-        @Schema(description = "re-run resolvers instead of reading the feature log: not supported yet (false)")
+        @Schema(description = "false (default): read every output point-in-time from the feature log; true: recompute every output that has"
+                + " a resolver or an expression by re-running it for each spine row at its input time; or a list of output names to recompute"
+                + " (the others are read from the log)")
         @JsonProperty("recompute") Object recompute,
         @Schema(description = "a name for the dataset (letters, digits, '_', '.', '-'), used for the download file name")
         @JsonProperty("dataset_name") String datasetName) {

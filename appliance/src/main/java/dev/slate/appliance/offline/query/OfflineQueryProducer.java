@@ -2,6 +2,9 @@ package dev.slate.appliance.offline.query;
 
 import dev.slate.appliance.offline.OfflineConfig;
 import dev.slate.engine.query.ServingState;
+import dev.slate.engine.source.DuckDbResolverRunner;
+import dev.slate.engine.source.PostgresResolverRunner;
+import dev.slate.engine.source.SourceKindResolverRunner;
 import dev.slate.offline.OfflineJobRepository;
 import dev.slate.offline.OfflineQueryConfig;
 import dev.slate.offline.OfflineQueryService;
@@ -30,12 +33,15 @@ class OfflineQueryProducer {
     @Produces
     @Singleton
     OfflineQueryService offlineQueryService(ServingState state, OfflineStore store, DataSource dataSource, OfflineConfig config,
-            @ConfigProperty(name = "slate.home") Optional<String> home) {
+            PostgresResolverRunner postgres, DuckDbResolverRunner parquet, @ConfigProperty(name = "slate.home") Optional<String> home) {
         Path base = home.map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".slate")).toAbsolutePath();
         Path jobsDir = config.jobsDir().orElse(base.resolve("offline").resolve("jobs")).toAbsolutePath().normalize();
         LOG.infof("offline queries: job files under %s, %d worker(s)", jobsDir, config.queryWorkers());
+        // recomputed features run with the online engine's own resolver runners (same pools, same DuckDB confinement)
         return new OfflineQueryService(state, store, new OfflineJobRepository(dataSource),
-                OfflineQueryConfig.of(jobsDir, config.maxSpineRows(), config.queryWorkers(), config.maxQueuedJobs()), Clock.systemUTC());
+                OfflineQueryConfig.of(jobsDir, config.maxSpineRows(), config.queryWorkers(), config.maxQueuedJobs())
+                        .withRecompute(config.recomputeConcurrency(), config.maxRecomputeRows()),
+                Clock.systemUTC(), new SourceKindResolverRunner(postgres, parquet));
     }
 
     void close(@Disposes OfflineQueryService service) {

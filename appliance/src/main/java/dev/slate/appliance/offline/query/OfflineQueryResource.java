@@ -1,7 +1,10 @@
 package dev.slate.appliance.offline.query;
 
 import dev.slate.api.Environments;
+import dev.slate.appliance.auth.AuditNote;
+import dev.slate.appliance.auth.FeatureClearance;
 import dev.slate.appliance.offline.OfflineConfig;
+import dev.slate.engine.query.ServingState;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
 import dev.slate.offline.OfflineJob;
@@ -33,6 +36,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  * {@code /v1/query/offline}: point-in-time training sets as asynchronous jobs (docs/offline.md). Submit a
  * spine (JSON or a Parquet file), watch the job, download the dataset as Parquet or JSON, cancel. Blocking
  * work (files, DuckDB, the job records): runs on worker threads.
+ *
+ * <p>Restricted features (docs/security.md): a caller without the grant for a tag is refused, at submission
+ * and at download, any query whose outputs are tagged or computed from a tagged feature (403
+ * {@code UNAUTHORIZED} listing them), checked against the environment's active deployment.
  */
 @Path(OfflineQueryResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
@@ -43,10 +50,16 @@ public class OfflineQueryResource {
 
     private final OfflineQueryService service;
     private final OfflineConfig config;
+    private final ServingState state;
+    private final FeatureClearance clearance;
+    private final AuditNote audit;
 
-    OfflineQueryResource(OfflineQueryService service, OfflineConfig config) {
+    OfflineQueryResource(OfflineQueryService service, OfflineConfig config, ServingState state, FeatureClearance clearance, AuditNote audit) {
         this.service = service;
         this.config = config;
+        this.state = state;
+        this.clearance = clearance;
+        this.audit = audit;
     }
 
     @POST
@@ -59,7 +72,9 @@ public class OfflineQueryResource {
         if (body == null) {
             throw new SlateException(ErrorCode.PARSE_FAILED, "the request body is empty; send {\"inputs\": {...}, \"input_times\": [...], \"outputs\": [...]}");
         }
-        return accepted(service.submit(Environments.fromHeader(environment), body.toRequest()));
+        String env = Environments.fromHeader(environment);
+        requireCleared(env, body.outputs());
+        return accepted(service.submit(env, body.toRequest()));
     }
 
     @POST
@@ -71,9 +86,14 @@ public class OfflineQueryResource {
     public Response submitParquet(@HeaderParam(Environments.HEADER) String environment,
             @Parameter(description = "an output feature; repeat the parameter or separate names with commas") @QueryParam("outputs") List<String> outputs,
             @QueryParam("dataset_name") String datasetName,
-            @QueryParam("recompute") Boolean recompute,
+            @Parameter(description = "true (recompute every output with a resolver or an expression), false (default: read the feature log),"
+                    + " or output names to recompute; repeat the parameter or separate names with commas")
+            @QueryParam("recompute") List<String> recompute,
             InputStream body) {
-        return accepted(service.submitParquet(Environments.fromHeader(environment), body, split(outputs), recompute, Optional.ofNullable(datasetName),
+        String env = Environments.fromHeader(environment);
+        List<String> names = split(outputs);
+        requireCleared(env, names);
+        return accepted(service.submitParquet(env, body, names, OfflineQueryService.recomputeParameter(recompute), Optional.ofNullable(datasetName),
                 config.maxUploadBytes()));
     }
 
@@ -103,7 +123,9 @@ public class OfflineQueryResource {
         if (!f.equals("parquet") && !f.equals("json")) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "format must be parquet or json, got '" + (f.length() > 20 ? f.substring(0, 20) : f) + "'");
         }
-        OfflineQueryService.JobResult result = service.result(Environments.fromHeader(environment), id);
+        String env = Environments.fromHeader(environment);
+        OfflineQueryService.JobResult result = service.result(env, id);
+        requireCleared(env, result.job().plan().outputs().stream().map(o -> o.name()).toList());
         String name = result.job().datasetName().orElse("offline-" + id);
         if (f.equals("json")) {
             StreamingOutput stream = out -> service.writeJson(result, out);
@@ -114,7 +136,13 @@ public class OfflineQueryResource {
                 .build();
     }
 
-    private static Response accepted(OfflineJob job) {
+    /** The restricted-tag rule against the active deployment; without one, the service answers NO_ACTIVE_DEPLOYMENT. */
+    private void requireCleared(String environment, List<String> outputs) {
+        state.snapshot(environment).ifPresent(s -> clearance.requireCleared(s.deployment().graph(), outputs));
+    }
+
+    private Response accepted(OfflineJob job) {
+        audit.target("offline job " + job.id());
         return Response.accepted(OfflineJobBody.of(job)).location(URI.create(PATH + "/" + job.id())).build();
     }
 

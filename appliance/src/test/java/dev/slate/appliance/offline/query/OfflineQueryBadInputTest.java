@@ -114,7 +114,7 @@ class OfflineQueryBadInputTest {
     @Test
     void recomputeAndMalformedBodiesAreRefused() {
         client.submit(Map.of("inputs", Map.of("user.id", List.of(1)), "input_times", List.of("2026-01-01T00:00:00Z"), "outputs", List.of("user.score"),
-                "recompute", true)).statusCode(400).body("detail", containsString("recompute is not supported yet"));
+                "recompute", 1)).statusCode(400).contentType(PROBLEM).body("detail", containsString("'recompute' must be true, false or a list"));
         client.submit(Map.of("inputs", Map.of("user.id", List.of(1)), "input_times", List.of("2026-01-01T00:00:00Z"), "outputs", List.of("user.score"),
                 "dataset_name", "../x")).statusCode(400).body("detail", containsString("dataset_name"));
         given().header(OfflineQueryClient.ENV, client.env).contentType(ContentType.JSON).body("{\"inputs\": {").post(OfflineQueryClient.PATH)
