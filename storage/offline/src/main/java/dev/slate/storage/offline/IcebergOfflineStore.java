@@ -61,6 +61,8 @@ public final class IcebergOfflineStore implements OfflineStore {
     private final DuckDb duckDb;
     private final DataFileWriter writer;
     private final Clock clock;
+    /** Spine and feature rows up to which exports match in Java ({@link PointInTimeMerge}); tests lower it to reach the SQL path. */
+    private volatile long mergeRowLimit = PointInTimeMerge.MAX_ROWS;
     /** Guards the shared {@link Table} object: refreshes, scans planning and commits. */
     private final ReentrantLock tableLock = new ReentrantLock();
 
@@ -210,6 +212,7 @@ public final class IcebergOfflineStore implements OfflineStore {
         long[] low = new long[count];
         List<InclusiveMetricsEvaluator> evaluators = new ArrayList<>(count);
         List<List<String>> paths = new ArrayList<>(count);
+        long[] records = new long[count];
         Expression any = Expressions.alwaysFalse();
         for (int f = 0; f < count; f++) {
             FeatureLookup lookup = lookups.get(f);
@@ -242,6 +245,7 @@ public final class IcebergOfflineStore implements OfflineStore {
                         for (int f = 0; f < count; f++) {
                             if (inPartition(file, namespace, entity, lookups.get(f)) && evaluators.get(f).eval(file)) {
                                 paths.get(f).add(path);
+                                records[f] += file.recordCount();
                             }
                         }
                     }
@@ -254,7 +258,7 @@ public final class IcebergOfflineStore implements OfflineStore {
         }
         List<PointInTimeJoin.FeatureFiles> out = new ArrayList<>(count);
         for (int f = 0; f < count; f++) {
-            out.add(new PointInTimeJoin.FeatureFiles(lookups.get(f), paths.get(f), low[f], maxInput));
+            out.add(new PointInTimeJoin.FeatureFiles(lookups.get(f), paths.get(f), records[f], low[f], maxInput));
         }
         return out;
     }
@@ -270,7 +274,12 @@ public final class IcebergOfflineStore implements OfflineStore {
     public ExportResult export(PointInTimeExport request, ExportControl control) {
         requireNonNull(request, "request is null");
         requireNonNull(control, "control is null");
-        return new PointInTimeExportRun(this::planFiles, duckDb, request, control).run();
+        return new PointInTimeExportRun(this::planFiles, duckDb, request, control, mergeRowLimit).run();
+    }
+
+    /** For tests: exports with more spine or feature rows than this take the SQL-only ASOF path. */
+    void mergeRowLimit(long rows) {
+        mergeRowLimit = rows;
     }
 
     @Override

@@ -54,17 +54,21 @@ final class PointInTimeExportRun {
     private static final Set<String> INTEGER_TYPES = Set.of("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UINTEGER", "USMALLINT", "UTINYINT");
     private static final Set<String> TIME_TYPES = Set.of("TIMESTAMP WITH TIME ZONE", "TIMESTAMP");
     private static final long PROGRESS_INTERVAL_MS = 200;
+    /** The part of the progress bar given to the merge (when it runs) before the final COPY. */
+    private static final double MERGE_SHARE = 0.55;
 
     private final FilePlanner planner;
     private final DuckDb duckDb;
     private final PointInTimeExport request;
     private final ExportControl control;
+    private final long mergeRowLimit;
 
-    PointInTimeExportRun(FilePlanner planner, DuckDb duckDb, PointInTimeExport request, ExportControl control) {
+    PointInTimeExportRun(FilePlanner planner, DuckDb duckDb, PointInTimeExport request, ExportControl control, long mergeRowLimit) {
         this.planner = planner;
         this.duckDb = duckDb;
         this.request = request;
         this.control = control;
+        this.mergeRowLimit = mergeRowLimit;
     }
 
     ExportResult run() {
@@ -79,14 +83,22 @@ final class PointInTimeExportRun {
             control.report(Stage.PLANNING, 0.02, rows);
             List<FeatureLookup> lookups = request.features().stream().map(ExportedFeature::lookup).toList();
             List<PointInTimeJoin.FeatureFiles> files = rows == 0
-                    ? lookups.stream().map(l -> new PointInTimeJoin.FeatureFiles(l, List.of(), 0, 0)).toList()
+                    ? lookups.stream().map(l -> new PointInTimeJoin.FeatureFiles(l, List.of(), 0, 0, 0)).toList()
                     : planner.plan(request.namespace(), request.entity(), lookups, stats[1], stats[2]);
             control.throwIfCancelled();
             control.report(Stage.JOINING, 0.05, rows);
+            // the merge needs the spine's rows and each feature's rows in Java arrays; beyond its limit, ASOF joins in SQL
+            boolean merge = rows > 0 && PointInTimeMerge.fits(rows, files, mergeRowLimit);
+            if (merge) {
+                String spineSql = "SELECT file_row_number AS row_id, " + encodedKey(integerKeys) + " AS " + ENTITY_KEY + ", epoch_us(" + inputTime("")
+                        + ") AS t_us FROM read_parquet(?, file_row_number = true)";
+                PointInTimeMerge.run(c, control, Math.toIntExact(rows), spineSql, request.spine().toString(), files,
+                        done -> control.report(Stage.JOINING, 0.05 + MERGE_SHARE * done / Math.max(1, files.size()), rows));
+            }
             List<Object> parameters = new ArrayList<>();
             Map<Integer, String> dictionaries = listDictionaries(c, files);
-            String sql = copySql(c, integerKeys, files, dictionaries, partial, parameters);
-            execute(c, sql, parameters, rows);
+            String sql = copySql(c, integerKeys, files, dictionaries, partial, parameters, merge);
+            execute(c, sql, parameters, rows, merge ? 0.05 + MERGE_SHARE : 0.05);
             Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             control.report(Stage.DONE, 1, rows);
             return new ExportResult(output, rows, Files.size(output));
@@ -192,22 +204,39 @@ final class PointInTimeExportRun {
         return tables;
     }
 
-    private String copySql(DuckDBConnection c, boolean[] integerKeys, List<PointInTimeJoin.FeatureFiles> files, Map<Integer, String> dictionaries,
-            Path partial, List<Object> parameters) throws SQLException {
+    /** The spine's key columns encoded in SQL as FeatureLogLayout.encodeKey does (section 3 of the layout spec). */
+    private String encodedKey(boolean[] integerKeys) {
         List<String> keys = request.keyColumns();
-        StringBuilder spine = new StringBuilder("SELECT file_row_number AS row_id");
         StringBuilder encoded = new StringBuilder();
         for (int k = 0; k < keys.size(); k++) {
             String column = quote(keys.get(k));
-            spine.append(", ").append(integerKeys[k] ? "CAST(" + column + " AS BIGINT)" : column).append(" AS k").append(k);
             if (k > 0) {
                 encoded.append(" || ");
             }
-            // FeatureLogLayout.encodeKey: i<decimal> for an integer part, s<code points>:<text> for a string part
+            // i<decimal> for an integer part, s<code points>:<text> for a string part
             encoded.append(integerKeys[k] ? "'i' || CAST(" + column + " AS BIGINT)" : "'s' || length(" + column + ") || ':' || " + column);
         }
-        spine.append(", ").append(inputTime("")).append(" AS t, ").append(encoded).append(" AS entity_key, (epoch_us(").append(inputTime(""))
-                .append(")::HUGEINT + 1) * ").append(PointInTimeJoin.TWO_TO_64).append(" - 1 AS ord FROM read_parquet(?, file_row_number = true)");
+        return encoded.toString();
+    }
+
+    /**
+     * The COPY of the result. With {@code merge}, the matched values are in {@link PointInTimeMerge#RESULT_TABLE}
+     * (staleness already applied); otherwise one ASOF LEFT JOIN per feature.
+     */
+    private String copySql(DuckDBConnection c, boolean[] integerKeys, List<PointInTimeJoin.FeatureFiles> files, Map<Integer, String> dictionaries,
+            Path partial, List<Object> parameters, boolean merge) throws SQLException {
+        List<String> keys = request.keyColumns();
+        StringBuilder spine = new StringBuilder("SELECT file_row_number AS row_id");
+        for (int k = 0; k < keys.size(); k++) {
+            String column = quote(keys.get(k));
+            spine.append(", ").append(integerKeys[k] ? "CAST(" + column + " AS BIGINT)" : column).append(" AS k").append(k);
+        }
+        spine.append(", ").append(inputTime("")).append(" AS t");
+        if (!merge) {
+            spine.append(", ").append(encodedKey(integerKeys)).append(" AS entity_key, (epoch_us(").append(inputTime(""))
+                    .append(")::HUGEINT + 1) * ").append(PointInTimeJoin.TWO_TO_64).append(" - 1 AS ord");
+        }
+        spine.append(" FROM read_parquet(?, file_row_number = true)");
         parameters.add(request.spine().toString());
 
         StringBuilder select = new StringBuilder("SELECT ");
@@ -216,6 +245,9 @@ final class PointInTimeExportRun {
         }
         select.append("s.t AS ").append(PointInTimeExport.INPUT_TIME);
         StringBuilder from = new StringBuilder(" FROM (" + spine + ") s");
+        if (merge) {
+            from.append(" JOIN (").append(PointInTimeMerge.resultColumns(files)).append(") r ON r.row_id = s.row_id");
+        }
         for (int f = 0; f < files.size(); f++) {
             PointInTimeJoin.FeatureFiles ff = files.get(f);
             FeatureLookup lookup = ff.lookup();
@@ -227,7 +259,7 @@ final class PointInTimeExportRun {
                 continue;
             }
             String alias = "f" + f;
-            String value = alias + ".v";
+            String value = merge ? "r.v" + f : alias + ".v";
             String dictionaryJoin = "";
             if (dictionaries.containsKey(f)) {
                 String d = "d" + f;
@@ -235,7 +267,7 @@ final class PointInTimeExportRun {
                 value = "CAST(CAST(" + d + ".json AS JSON) AS " + duckType + ")";
             }
             select.append(", ");
-            if (lookup.maxStaleness().isPresent()) {
+            if (!merge && lookup.maxStaleness().isPresent()) {
                 // the latest observation at or before t is the only candidate: when it is too old, so is every other
                 select.append("CASE WHEN epoch_us(s.t) - ").append(alias).append(".obs_us <= ").append(PointInTimeJoin.micros(lookup.maxStaleness().get()))
                         .append(" THEN ").append(value).append(" END");
@@ -243,6 +275,10 @@ final class PointInTimeExportRun {
                 select.append(value);
             }
             select.append(" AS ").append(column);
+            if (merge) {
+                from.append(dictionaryJoin);
+                continue;
+            }
             from.append(" ASOF LEFT JOIN (SELECT ").append(ENTITY_KEY).append(", epoch_us(").append(OBSERVED_AT).append(") AS obs_us, ")
                     .append(FeatureLogLayout.valueColumn(type)).append(" AS v, epoch_us(").append(OBSERVED_AT).append(")::HUGEINT * ")
                     .append(PointInTimeJoin.TWO_TO_64).append(" + ").append(WRITE_SEQ).append(" AS ord FROM read_parquet(?) WHERE ")
@@ -262,12 +298,12 @@ final class PointInTimeExportRun {
     }
 
     /** Runs the COPY, reporting DuckDB's progress and cancelling the statement when the control is cancelled. */
-    private void execute(DuckDBConnection c, String sql, List<Object> parameters, long rows) throws SQLException {
+    private void execute(DuckDBConnection c, String sql, List<Object> parameters, long rows, double progressFrom) throws SQLException {
         try (DuckDBPreparedStatement ps = (DuckDBPreparedStatement) c.prepareStatement(sql)) {
             for (int p = 0; p < parameters.size(); p++) {
                 ps.setObject(p + 1, parameters.get(p));
             }
-            Thread watcher = Thread.ofPlatform().daemon().name("slate-export-progress").unstarted(() -> watchProgress(ps, rows));
+            Thread watcher = Thread.ofPlatform().daemon().name("slate-export-progress").unstarted(() -> watchProgress(ps, rows, progressFrom));
             control.onCancel(() -> {
                 try {
                     ps.cancel();
@@ -291,13 +327,13 @@ final class PointInTimeExportRun {
         }
     }
 
-    private void watchProgress(DuckDBPreparedStatement ps, long rows) {
+    private void watchProgress(DuckDBPreparedStatement ps, long rows, double from) {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(PROGRESS_INTERVAL_MS);
                 QueryProgress p = ps.getQueryProgress();
                 if (p != null && p.getPercentage() >= 0) {
-                    control.report(Stage.JOINING, 0.05 + 0.93 * Math.min(100, p.getPercentage()) / 100, rows);
+                    control.report(Stage.JOINING, from + (0.98 - from) * Math.min(100, p.getPercentage()) / 100, rows);
                 }
             } catch (InterruptedException e) {
                 return;

@@ -35,8 +35,11 @@ import org.duckdb.DuckDBConnection;
  */
 final class PointInTimeJoin {
 
-    /** The data files of one requested feature, and the time range worth reading from them. */
-    record FeatureFiles(FeatureLookup lookup, List<String> paths, long minObservedMicros, long maxObservedMicros) {
+    /**
+     * The data files of one requested feature, how many rows they hold in all (Iceberg's record counts, before
+     * filtering), and the time range worth reading from them.
+     */
+    record FeatureFiles(FeatureLookup lookup, List<String> paths, long records, long minObservedMicros, long maxObservedMicros) {
     }
 
     static final String TWO_TO_64 = "18446744073709551616";

@@ -12,11 +12,13 @@ import dev.slate.storage.spi.offline.ExportControl;
 import dev.slate.storage.spi.offline.ExportProgress;
 import dev.slate.storage.spi.offline.ExportResult;
 import dev.slate.storage.spi.offline.ExportedFeature;
+import dev.slate.storage.spi.offline.FeatureLookup;
 import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.OfflineStore;
 import dev.slate.storage.spi.offline.PointInTimeExport;
 import dev.slate.storage.spi.offline.PointInTimeQuery;
 import dev.slate.storage.spi.offline.Provenance;
+import dev.slate.storage.spi.offline.SpineRow;
 import dev.slate.storage.testing.OfflineStoreContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +75,80 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
     @Override
     protected String freshNamespaceName() {
         return "test-offline-" + UUID.randomUUID();
+    }
+
+    /**
+     * The export matches in Java up to a size ({@link PointInTimeMerge}) and with one ASOF join per feature in
+     * SQL beyond it; both must write the same file. Random data with ties on the observation time (across and
+     * within appends), observed nulls, lists, unknown keys, duplicates and staleness bounds of zero and more.
+     */
+    @Test
+    void exportMergeAndSqlPathsWriteTheSameFile() throws Exception {
+        String ns = "merge-" + UUID.randomUUID();
+        java.util.Random random = new java.util.Random(20261129);
+        List<FeatureSlot> slots = List.of(new FeatureSlot("i", "v1", FeatureType.Scalar.INT), new FeatureSlot("f", "v1", FeatureType.Scalar.FLOAT),
+                new FeatureSlot("s", "v1", FeatureType.Scalar.STRING), new FeatureSlot("l", "v1", new FeatureType.ListOf(FeatureType.Scalar.INT)),
+                new FeatureSlot("t", "v1", FeatureType.Scalar.DATETIME), new FeatureSlot("b", "v1", FeatureType.Scalar.BOOL));
+        Path dir = Files.createTempDirectory("slate-merge-test-");
+        try (IcebergOfflineStore merging = catalog.open(); IcebergOfflineStore sqlOnly = catalog.open()) {
+            sqlOnly.mergeRowLimit(0);
+            for (int batch = 0; batch < 4; batch++) {
+                List<ObservedValue> values = new ArrayList<>();
+                for (int i = 0; i < 400; i++) {
+                    FeatureSlot slot = slots.get(random.nextInt(slots.size()));
+                    int n = batch * 1000 + i;
+                    Object value = random.nextInt(8) == 0 ? null : switch (slot.feature()) {
+                        case "i" -> (long) n;
+                        case "f" -> n / 4.0;
+                        case "s" -> "v" + n;
+                        case "l" -> List.of((long) n, (long) -n);
+                        case "t" -> T.plusSeconds(n);
+                        default -> n % 2 == 0;
+                    };
+                    // 20 distinct seconds: many equal observation times, within one append and across appends
+                    values.add(new ObservedValue(ns, "user", EntityKey.of("k" + random.nextInt(10)), slot, value, T.plusSeconds(random.nextInt(20)),
+                            Provenance.ingested()));
+                }
+                merging.append(values);
+            }
+            List<SpineRow> spine = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                spine.add(new SpineRow(EntityKey.of("k" + random.nextInt(12)), T.plusSeconds(random.nextInt(26) - 3).plusNanos(random.nextInt(2) * 500_000_000L)));
+            }
+            spine.add(spine.get(3));
+            Path spineFile = dir.resolve("spine.parquet");
+            dev.slate.storage.testing.SpineFiles.write(spineFile, List.of("user.id"), spine);
+            List<ExportedFeature> features = new ArrayList<>();
+            for (int f = 0; f < slots.size(); f++) {
+                FeatureLookup lookup = switch (f % 3) {
+                    case 0 -> FeatureLookup.latest(slots.get(f));
+                    case 1 -> FeatureLookup.within(slots.get(f), Duration.ofSeconds(4));
+                    default -> FeatureLookup.within(slots.get(f), Duration.ZERO);
+                };
+                features.add(new ExportedFeature(lookup, "user." + slots.get(f).feature()));
+            }
+            Path a = dir.resolve("merge.parquet");
+            Path b = dir.resolve("sql.parquet");
+            merging.export(new PointInTimeExport(ns, "user", spineFile, List.of("user.id"), features, a), ExportControl.none());
+            sqlOnly.export(new PointInTimeExport(ns, "user", spineFile, List.of("user.id"), features, b), ExportControl.none());
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+                String rows = "SELECT file_row_number AS r, * FROM read_parquet('%s', file_row_number = true)";
+                try (ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM (" + rows.formatted(a) + " EXCEPT ALL " + rows.formatted(b) + ")), (SELECT count(*) FROM ("
+                        + rows.formatted(b) + " EXCEPT ALL " + rows.formatted(a) + ")), (SELECT count(*) FROM read_parquet('" + a + "')), "
+                        + "(SELECT count(\"user.i\") + count(\"user.f\") + count(\"user.s\") + count(\"user.l\") + count(\"user.t\") + count(\"user.b\") FROM read_parquet('" + a + "'))")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("rows only the merge wrote").isZero();
+                    assertThat(rs.getLong(2)).as("rows only the SQL path wrote").isZero();
+                    assertThat(rs.getLong(3)).isEqualTo(spine.size());
+                    assertThat(rs.getLong(4)).as("values found").isGreaterThan(600);
+                }
+            }
+            merging.dropNamespace(ns);
+        } finally {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     @Test
