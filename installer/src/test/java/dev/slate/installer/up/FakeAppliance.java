@@ -7,18 +7,20 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in for the packaged appliance, run as a child process by {@link ApplianceRunnerTest}:
- * {@code FakeAppliance PORT READY_AFTER_MS MODE} where MODE is {@code normal} (ready after the delay and
- * after it has refused at least one readiness probe, so a slow start of the test JVM never skips the waiting
- * phase; {@code /quit} exits 0), {@code die} (exits 3 at once) or {@code never} (never ready).
+ * {@code FakeAppliance PORT READY_AFTER_MS MODE} where MODE is {@code normal} (ready READY_AFTER_MS after it
+ * printed its last log line, and only after it has refused one readiness probe past that time: the runner
+ * shows its waiting dots only after a second without log lines, so however slowly either JVM runs, the
+ * waiting line is printed before the appliance is ready; {@code /quit} exits 0), {@code die} (exits 3 at once) or {@code never} (never ready).
  */
 public final class FakeAppliance {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        long readyAt = System.currentTimeMillis() + Long.parseLong(args[1]);
+        long delayMs = Long.parseLong(args[1]);
         String mode = args[2];
         System.out.println("fake appliance starting in mode " + mode);
         if (mode.equals("die")) {
@@ -26,11 +28,13 @@ public final class FakeAppliance {
             System.exit(3);
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        AtomicInteger refusedProbes = new AtomicInteger();
+        AtomicLong readyAt = new AtomicLong(Long.MAX_VALUE);
+        AtomicBoolean refusedWhenDue = new AtomicBoolean();
         server.createContext("/q/health/ready", exchange -> {
-            boolean up = !mode.equals("never") && System.currentTimeMillis() >= readyAt && refusedProbes.get() > 0;
-            if (!up) {
-                refusedProbes.incrementAndGet();
+            boolean due = !mode.equals("never") && System.currentTimeMillis() >= readyAt.get();
+            boolean up = due && refusedWhenDue.get();
+            if (due) {
+                refusedWhenDue.set(true);
             }
             respond(exchange, up ? 200 : 503, up ? "{\"status\":\"UP\",\"checks\":[]}" : "{\"status\":\"DOWN\"}");
         });
@@ -42,6 +46,8 @@ public final class FakeAppliance {
         });
         server.start();
         System.out.println("fake appliance listening on " + port);
+        System.out.flush();
+        readyAt.set(System.currentTimeMillis() + delayMs);
         Thread.sleep(Long.MAX_VALUE);
     }
 
