@@ -28,6 +28,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -61,15 +64,37 @@ final class DataFileWriter {
 
     private static final long MICROS_PER_DAY = 86_400_000_000L;
 
-    /** The columns of the staging table, in Appender order; the first is the file group. */
+    /**
+     * The per-row columns of an append, in Appender order; the first is the file group. What is the same for
+     * a whole group (namespace … value type) is in {@link #GROUPS_DDL}, and {@code written_at} is the same for
+     * the whole append: neither is appended row by row.
+     */
     private static final String STAGING_DDL = "CREATE TEMP TABLE staging (grp INTEGER, "
-            + NAMESPACE + " VARCHAR, " + ENTITY + " VARCHAR, " + ENTITY_KEY + " VARCHAR, " + FEATURE + " VARCHAR, "
-            + FEATURE_VERSION + " VARCHAR, " + VALUE_TYPE + " VARCHAR, " + VALUE_INT + " BIGINT, " + VALUE_FLOAT + " DOUBLE, "
+            + ENTITY_KEY + " VARCHAR, " + VALUE_INT + " BIGINT, " + VALUE_FLOAT + " DOUBLE, "
             + VALUE_STRING + " VARCHAR, " + VALUE_BOOL + " BOOLEAN, " + VALUE_DATETIME + " TIMESTAMPTZ, " + VALUE_DATE + " DATE, "
-            + VALUE_LIST + " VARCHAR, " + OBSERVED_AT + " TIMESTAMPTZ, " + WRITTEN_AT + " TIMESTAMPTZ, " + WRITE_SEQ + " BIGINT, "
+            + VALUE_LIST + " VARCHAR, " + OBSERVED_AT + " TIMESTAMPTZ, " + WRITE_SEQ + " BIGINT, "
             + SOURCE + " VARCHAR, " + QUERY_ID + " VARCHAR, " + RESOLVER + " VARCHAR, " + DEPLOYMENT_ID + " VARCHAR)";
 
-    private static final String COLUMNS = String.join(", ", FeatureLogLayout.SCHEMA.columns().stream().map(Types.NestedField::name).toList());
+    private static final String GROUPS_DDL = "CREATE TEMP TABLE file_groups (grp INTEGER, " + NAMESPACE + " VARCHAR, " + ENTITY + " VARCHAR, "
+            + FEATURE + " VARCHAR, " + FEATURE_VERSION + " VARCHAR, " + VALUE_TYPE + " VARCHAR)";
+
+    private static final java.util.Set<String> GROUP_COLUMNS = java.util.Set.of(NAMESPACE, ENTITY, FEATURE, FEATURE_VERSION, VALUE_TYPE);
+
+    /** The data file's columns in schema order, from the staging row, its group, or the append's written_at. */
+    private static String selectColumns(long writtenMicros) {
+        List<String> out = new ArrayList<>();
+        for (Types.NestedField field : FeatureLogLayout.SCHEMA.columns()) {
+            String name = field.name();
+            if (GROUP_COLUMNS.contains(name)) {
+                out.add("g." + name);
+            } else if (name.equals(WRITTEN_AT)) {
+                out.add("make_timestamptz(CAST(" + writtenMicros + " AS BIGINT)) AS " + WRITTEN_AT);
+            } else {
+                out.add("s." + name);
+            }
+        }
+        return String.join(", ", out);
+    }
 
     private record Group(String namespace, String entity, String feature, String version, FeatureType type, int day) {
     }
@@ -116,18 +141,41 @@ final class DataFileWriter {
         List<DataFile> written = new ArrayList<>();
         try (DuckDBConnection c = duckDb.connect()) {
             DuckDb.execute(c, STAGING_DDL);
-            try (DuckDBAppender appender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "staging")) {
+            DuckDb.execute(c, GROUPS_DDL);
+            try (DuckDBAppender appender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "staging");
+                    DuckDBAppender groupAppender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "file_groups")) {
                 int grp = 0;
-                for (GroupRows rows : groups.values()) {
-                    for (int i : rows.rows) {
-                        appendRow(appender, grp, values.get(i), firstSeq + i, writtenMicros);
+                for (Map.Entry<Group, GroupRows> e : groups.entrySet()) {
+                    Group g = e.getKey();
+                    groupAppender.beginRow();
+                    groupAppender.append(grp);
+                    groupAppender.append(g.namespace());
+                    groupAppender.append(g.entity());
+                    groupAppender.append(g.feature());
+                    groupAppender.append(g.version());
+                    groupAppender.append(g.type().spelling());
+                    groupAppender.endRow();
+                    for (int i : e.getValue().rows) {
+                        appendRow(appender, grp, values.get(i), firstSeq + i);
                     }
                     grp++;
                 }
             }
-            int grp = 0;
-            for (Map.Entry<Group, GroupRows> e : groups.entrySet()) {
-                written.add(writeFile(c, grp++, e.getKey(), e.getValue(), writtenMicros));
+            // one statement writes every group's file: DuckDB (one thread: see IcebergOfflineStore) sorts once and writes
+            // each group, in order, to staging-dir/grp=N/data_0.parquet; each file is then moved to its partition path
+            Path stagingDir = dataDirectory.resolve(".staging-" + UUID.randomUUID());
+            try {
+                Files.createDirectories(dataDirectory);
+                DuckDb.execute(c, "COPY (SELECT s.grp, " + selectColumns(writtenMicros) + " FROM staging s JOIN file_groups g ON g.grp = s.grp"
+                        + " ORDER BY s.grp, s." + ENTITY_KEY + ", s." + OBSERVED_AT + ", s." + WRITE_SEQ + ") TO '" + stagingDir.toString().replace("'", "''") + "' (FORMAT PARQUET, COMPRESSION zstd, PARTITION_BY (grp),"
+                        + " FIELD_IDS " + FeatureLogLayout.duckDbFieldIds() + ")");
+                int grp = 0;
+                for (Map.Entry<Group, GroupRows> e : groups.entrySet()) {
+                    written.add(placeFile(stagingDir.resolve("grp=" + grp), grp, e.getKey(), e.getValue(), writtenMicros));
+                    grp++;
+                }
+            } finally {
+                deleteTree(stagingDir);
             }
             return written;
         } catch (SQLException | IOException | RuntimeException e) {
@@ -138,15 +186,10 @@ final class DataFileWriter {
         }
     }
 
-    private static void appendRow(DuckDBAppender a, int grp, ObservedValue v, long seq, long writtenMicros) throws SQLException {
+    private static void appendRow(DuckDBAppender a, int grp, ObservedValue v, long seq) throws SQLException {
         a.beginRow();
         a.append(grp);
-        a.append(v.namespace());
-        a.append(v.entity());
         a.append(FeatureLogLayout.encodeKey(v.key()));
-        a.append(v.slot().feature());
-        a.append(v.slot().version());
-        a.append(v.slot().type().spelling());
         String column = v.value() == null ? null : FeatureLogLayout.valueColumn(v.slot().type());
         appendValue(a, VALUE_INT.equals(column) ? v.value() : null, x -> a.append((long) (Long) x));
         appendValue(a, VALUE_FLOAT.equals(column) ? v.value() : null, x -> a.append((double) (Double) x));
@@ -156,7 +199,6 @@ final class DataFileWriter {
         appendValue(a, VALUE_DATE.equals(column) ? v.value() : null, x -> a.appendEpochDays(Math.toIntExact(((LocalDate) x).toEpochDay())));
         appendValue(a, VALUE_LIST.equals(column) ? v.value() : null, x -> a.append(ValueCodec.encode(v.slot().type(), x)));
         a.appendEpochMicros(ValueCodec.toEpochMicros(v.observedAt()));
-        a.appendEpochMicros(writtenMicros);
         a.append(seq);
         a.append(v.provenance().source().name().toLowerCase(Locale.ROOT));
         appendValue(a, v.provenance().queryId().orElse(null), x -> a.append((String) x));
@@ -177,7 +219,7 @@ final class DataFileWriter {
         }
     }
 
-    private DataFile writeFile(DuckDBConnection c, int grp, Group g, GroupRows rows, long writtenMicros) throws SQLException, IOException {
+    private DataFile placeFile(Path groupDir, int grp, Group g, GroupRows rows, long writtenMicros) throws IOException {
         Path directory = dataDirectory
                 .resolve(FeatureLogLayout.pathSegment(g.namespace()))
                 .resolve(FeatureLogLayout.pathSegment(g.entity()))
@@ -185,10 +227,15 @@ final class DataFileWriter {
                 .resolve(LocalDate.ofEpochDay(g.day()).toString());
         Files.createDirectories(directory);
         Path file = directory.resolve(UUID.randomUUID() + ".parquet");
-        // the path is ours: warehouse (checked to hold no glob characters) plus sanitised segments and a UUID
-        DuckDb.execute(c, "COPY (SELECT " + COLUMNS + " FROM staging WHERE grp = " + grp + " ORDER BY "
-                + ENTITY_KEY + ", " + OBSERVED_AT + ", " + WRITE_SEQ + ") TO '" + file.toString().replace("'", "''")
-                + "' (FORMAT PARQUET, COMPRESSION zstd, FIELD_IDS " + FeatureLogLayout.duckDbFieldIds() + ")");
+        Path produced;
+        try (Stream<Path> files = Files.list(groupDir)) {
+            List<Path> all = files.toList();
+            if (all.size() != 1) {
+                throw new IOException("DuckDB wrote " + all.size() + " files for one group (expected 1): " + all);
+            }
+            produced = all.get(0);
+        }
+        Files.move(produced, file, StandardCopyOption.ATOMIC_MOVE);
 
         PartitionData partition = new PartitionData(spec.partitionType());
         partition.set(0, g.namespace());
@@ -225,6 +272,17 @@ final class DataFileWriter {
         Type type = field.type();
         lower.put(field.fieldId(), Conversions.toByteBuffer(type, min));
         upper.put(field.fieldId(), Conversions.toByteBuffer(type, max));
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover staging directory is never read: only files listed by the table are
+        }
     }
 
     static void deleteQuietly(DataFile file) {

@@ -25,6 +25,11 @@ final class DuckDb implements AutoCloseable {
     private final Path tempDirectory;
 
     DuckDb() {
+        this(0);
+    }
+
+    /** @param threads DuckDB worker threads; 0 for DuckDB's default (one per core) */
+    DuckDb(int threads) {
         try {
             // after a Quarkus restart in a new class loader, DriverManager may not find the driver on its own
             Class.forName(DuckDBDriver.class.getName());
@@ -33,6 +38,9 @@ final class DuckDb implements AutoCloseable {
             properties.setProperty("autoinstall_known_extensions", "false");
             properties.setProperty("autoload_known_extensions", "false");
             properties.setProperty("temp_directory", tempDirectory.toString());
+            if (threads > 0) {
+                properties.setProperty("threads", Integer.toString(threads));
+            }
             root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
             try (Statement st = root.createStatement()) {
                 st.execute("SET TimeZone = 'UTC'");

@@ -59,6 +59,7 @@ public final class IcebergOfflineStore implements OfflineStore {
     private final Table table;
     private final WriteSequence writeSequence;
     private final DuckDb duckDb;
+    private final DuckDb writeDuckDb;
     private final DataFileWriter writer;
     private final Clock clock;
     /** Spine and feature rows up to which exports match in Java ({@link PointInTimeMerge}); tests lower it to reach the SQL path. */
@@ -76,6 +77,7 @@ public final class IcebergOfflineStore implements OfflineStore {
         JdbcCatalog jdbcCatalog = null;
         WriteSequence sequence = null;
         DuckDb duck = null;
+        DuckDb writeDuck = null;
         try {
             createDirectories(config.warehousePath());
             jdbcCatalog = new JdbcCatalog(properties -> new LocalFileIO(), null, true);
@@ -85,11 +87,15 @@ public final class IcebergOfflineStore implements OfflineStore {
             checkLayout(table);
             sequence = new WriteSequence(config.jdbcUrl(), jdbcProperties(config), config.catalogName() + "." + identifier);
             duck = new DuckDb();
-            writer = new DataFileWriter(duck, table.spec(), table.sortOrder(), LocalFileIO.toPath(table.location()).resolve("data"));
+            // appends get a DuckDB of their own with one thread: the feature log appends while the appliance serves, and
+            // a write must never take every core from the queries (reads keep one thread per core)
+            writeDuck = new DuckDb(1);
+            writer = new DataFileWriter(writeDuck, table.spec(), table.sortOrder(), LocalFileIO.toPath(table.location()).resolve("data"));
         } catch (RuntimeException e) {
-            closeAll(duck, sequence, jdbcCatalog);
+            closeAll(writeDuck, duck, sequence, jdbcCatalog);
             throw e;
         }
+        this.writeDuckDb = writeDuck;
         this.catalog = jdbcCatalog;
         this.writeSequence = sequence;
         this.duckDb = duck;
@@ -352,7 +358,7 @@ public final class IcebergOfflineStore implements OfflineStore {
 
     @Override
     public void close() {
-        closeAll(duckDb, writeSequence, catalog);
+        closeAll(writeDuckDb, duckDb, writeSequence, catalog);
     }
 
     private static void closeAll(AutoCloseable... closeables) {
