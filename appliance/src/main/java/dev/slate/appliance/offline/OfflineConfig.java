@@ -26,6 +26,8 @@ public interface OfflineConfig {
 
     FeatureLog featureLog();
 
+    Compaction compaction();
+
     /** Where offline query jobs keep their spine and result files. Default: {@code offline/jobs} under {@code slate.home}. */
     Optional<Path> jobsDir();
 
@@ -49,9 +51,43 @@ public interface OfflineConfig {
     @WithDefault("1000000")
     long maxRecomputeRows();
 
+    /** How long a finished offline query job (record, spine and dataset) is kept; checked every hour. */
+    @WithDefault("7d")
+    Duration resultRetention();
+
     /** Largest Parquet spine upload ({@code POST /v1/query/offline} with {@code Content-Type: application/vnd.apache.parquet}). */
     @WithDefault("1073741824")
     long maxUploadBytes();
+
+    /** Compaction of the feature log's small files and expiry of old snapshots (docs/operations.md, "Offline table upkeep"). */
+    interface Compaction {
+        /** Whether the appliance compacts and expires on its own. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Time between the end of one round and the start of the next. */
+        @WithDefault("10m")
+        Duration interval();
+
+        /** A group of small files (one partition, feature version and type) is rewritten from this many files on. */
+        @WithDefault("8")
+        int minInputFiles();
+
+        /** The size compacted files aim at; files under 75% of it are small. */
+        @WithDefault("134217728")
+        long targetFileSize();
+
+        /**
+         * How long a replaced snapshot stays readable. Reads of this appliance pin theirs; this must exceed the
+         * longest read of the table by anything else (another replica's offline query, Spark, Trino).
+         */
+        @WithDefault("1h")
+        Duration snapshotRetention();
+
+        /** Snapshots always kept, whatever their age. */
+        @WithDefault("5")
+        int retainSnapshots();
+    }
 
     interface FeatureLog {
         /** Whether values computed by online queries are logged to the offline store. */

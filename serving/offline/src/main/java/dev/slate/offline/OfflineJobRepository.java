@@ -54,6 +54,17 @@ public final class OfflineJobRepository {
                 runner);
     }
 
+    /** The ids of this runner's jobs that finished (SUCCEEDED, FAILED, CANCELLED) before {@code before}. */
+    List<String> finishedBefore(String runner, Instant before) {
+        return query("SELECT " + COLUMNS + " FROM offline_query_jobs WHERE runner = ? AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')"
+                + " AND finished_at < ? ORDER BY finished_at, id", runner, ts(before)).stream().map(OfflineJob::id).toList();
+    }
+
+    /** Removes a finished job's record; false when it is not (or no longer) finished. */
+    boolean deleteFinished(String id) {
+        return update("DELETE FROM offline_query_jobs WHERE id = ? AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')", id) == 1;
+    }
+
     /** QUEUED → RUNNING; false when the job is no longer QUEUED (cancelled meanwhile). */
     boolean markRunning(String id, Instant at) {
         return update("UPDATE offline_query_jobs SET status = 'RUNNING', started_at = ?, attempts = attempts + 1, stage = 'reading_spine',"

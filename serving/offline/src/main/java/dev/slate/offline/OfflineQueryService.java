@@ -364,6 +364,29 @@ public final class OfflineQueryService implements AutoCloseable {
         return new Recovery(requeued, failed);
     }
 
+    /**
+     * Removes this runner's jobs that finished longer than {@link OfflineQueryConfig#resultRetention()} ago: their
+     * files first, then their records (a job asked for afterwards is 404, as if it never existed; the audit log keeps
+     * who submitted it). Answers the ids removed. Call it periodically.
+     */
+    public List<String> expireFinished() {
+        Instant cutoff = clock.instant().minus(config.resultRetention());
+        List<String> removed = new ArrayList<>();
+        for (String id : jobs.finishedBefore(config.runnerId(), cutoff)) {
+            if (live.containsKey(id)) {
+                continue;
+            }
+            deleteTree(jobDir(id));
+            if (jobs.deleteFinished(id)) {
+                removed.add(id);
+            }
+        }
+        if (!removed.isEmpty()) {
+            LOG.infof("offline query jobs: removed %d finished more than %s ago", removed.size(), config.resultRetention());
+        }
+        return removed;
+    }
+
     /** The active snapshot of the job's environment when it is the deployment the job was bound against; else null. */
     private ServingSnapshot boundSnapshot(OfflineJob job) {
         return state.snapshot(job.environment()).filter(s -> s.deployment().deploymentId().equals(job.plan().deploymentId())).orElse(null);

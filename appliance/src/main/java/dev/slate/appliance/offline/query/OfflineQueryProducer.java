@@ -40,7 +40,8 @@ class OfflineQueryProducer {
         // recomputed features run with the online engine's own resolver runners (same pools, same DuckDB confinement)
         return new OfflineQueryService(state, store, new OfflineJobRepository(dataSource),
                 OfflineQueryConfig.of(jobsDir, config.maxSpineRows(), config.queryWorkers(), config.maxQueuedJobs())
-                        .withRecompute(config.recomputeConcurrency(), config.maxRecomputeRows()),
+                        .withRecompute(config.recomputeConcurrency(), config.maxRecomputeRows())
+                        .withResultRetention(config.resultRetention()),
                 Clock.systemUTC(), new SourceKindResolverRunner(postgres, parquet));
     }
 

@@ -1,0 +1,137 @@
+package dev.slate.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slate.engine.query.ServingState;
+import dev.slate.model.ProjectCompiler;
+import dev.slate.model.deploy.ActiveDeployment;
+import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.SlateException;
+import dev.slate.storage.testing.InMemoryOfflineStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** Finished offline query jobs are removed, files and record, once older than the retention; nothing else is. */
+class JobExpiryTest {
+
+    private static final String ENV = "default";
+    private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+
+    @TempDir
+    Path tmp;
+
+    private final String schema = "jx_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private PGSimpleDataSource dataSource;
+    private OfflineQueryService service;
+    private Instant now = T0;
+
+    /** A clock the test moves. */
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dataSource = new PGSimpleDataSource();
+        dataSource.setUrl("jdbc:postgresql://127.0.0.1:5432/test");
+        dataSource.setUser("postgres");
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+            st.execute("SET search_path TO " + schema);
+            Path migrations = Path.of("../../control/src/main/resources/db/migration");
+            st.execute(Files.readString(migrations.resolve("V10__offline_query_jobs.sql")));
+            st.execute(Files.readString(migrations.resolve("V12__offline_query_feature_errors.sql")));
+        }
+        dataSource.setCurrentSchema(schema);
+        ServingState state = new ServingState();
+        state.install(new ActiveDeployment(ENV, "d-1", 1, ProjectCompiler.compile(Map.of("slate.yaml", """
+                project: jx
+                entities:
+                  user:
+                    key: id
+                    features:
+                      id: int
+                      score: {type: float, ingested: true}
+                """)), T0));
+        OfflineQueryConfig config = OfflineQueryConfig.of(tmp.resolve("jobs"), 1000, 1, 10).withResultRetention(Duration.ofDays(7));
+        service = new OfflineQueryService(state, new InMemoryOfflineStore(), new OfflineJobRepository(dataSource), config, clock);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        service.close();
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", null); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    private OfflineJob submitAndFinish() throws Exception {
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("user.id", List.of(1L, 2L));
+        OfflineJob job = service.submit(ENV, new OfflineQueryRequest(inputs, List.of("2026-02-01T00:00:00Z", "2026-02-02T00:00:00Z"),
+                List.of("user.score"), false, Optional.empty()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!service.get(ENV, job.id()).status().finished()) {
+            assertThat(System.nanoTime()).as("job finishes").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        return service.get(ENV, job.id());
+    }
+
+    @Test
+    void aFinishedJobIsRemovedOnlyOnceOlderThanTheRetention() throws Exception {
+        OfflineJob old = submitAndFinish();
+        assertThat(old.status()).isEqualTo(JobStatus.SUCCEEDED);
+        Path oldDir = tmp.resolve("jobs").resolve(old.id());
+        assertThat(oldDir.resolve(OfflineQueryService.RESULT_FILE)).exists();
+
+        now = T0.plus(Duration.ofDays(3));
+        OfflineJob recent = submitAndFinish();
+
+        now = T0.plus(Duration.ofDays(7)); // exactly the retention: kept
+        assertThat(service.expireFinished()).isEmpty();
+        assertThat(service.result(ENV, old.id()).file()).exists();
+
+        now = T0.plus(Duration.ofDays(7)).plusSeconds(1);
+        assertThat(service.expireFinished()).containsExactly(old.id());
+        assertThat(oldDir).doesNotExist();
+        assertThatThrownBy(() -> service.get(ENV, old.id())).isInstanceOfSatisfying(SlateException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThat(service.get(ENV, recent.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(service.result(ENV, recent.id()).file()).exists();
+
+        assertThat(service.expireFinished()).as("nothing more to remove").isEmpty();
+    }
+}
