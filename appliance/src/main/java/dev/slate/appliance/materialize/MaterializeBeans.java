@@ -17,8 +17,13 @@ class MaterializeBeans {
 
     @Produces
     @Singleton
-    MaterializeService materializeService(ServingState state, OnlineStore online, OfflineStore offline, DataSource dataSource) {
-        MaterializationMarks marks = new PostgresMaterializationMarks(dataSource);
+    MaterializationMarks materializationMarks(DataSource dataSource) {
+        return new PostgresMaterializationMarks(dataSource);
+    }
+
+    @Produces
+    @Singleton
+    MaterializeService materializeService(ServingState state, OnlineStore online, OfflineStore offline, MaterializationMarks marks) {
         return new MaterializeService(state, online, offline, marks, Clock.systemUTC(), Duration.ofSeconds(30));
     }
 }

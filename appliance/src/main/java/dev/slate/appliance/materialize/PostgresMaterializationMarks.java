@@ -8,13 +8,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /** Reverse-ETL markers in the metadata database, table {@code materialization_marks} (migration V11). */
 final class PostgresMaterializationMarks implements MaterializationMarks {
 
     private static final String LOAD = "select entity, feature, version, marker from materialization_marks where environment = ?";
+    private static final String ALL = "select distinct marker from materialization_marks";
     private static final String SAVE = """
             insert into materialization_marks (environment, entity, feature, version, marker, updated_at)
             values (?, ?, ?, ?, ?, now())
@@ -38,6 +41,19 @@ final class PostgresMaterializationMarks implements MaterializationMarks {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read reverse-ETL markers of " + environment + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public Set<String> all() {
+        Set<String> out = new HashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ALL); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read reverse-ETL markers: " + e.getMessage(), e);
         }
         return out;
     }

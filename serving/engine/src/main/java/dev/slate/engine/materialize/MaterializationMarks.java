@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where reverse ETL remembers how far it has read the offline store: one opaque marker (from
@@ -18,6 +19,12 @@ public interface MaterializationMarks {
 
     /** Saves (inserts or replaces) markers of an environment's feature versions. */
     void save(String environment, Map<Slot, String> markers);
+
+    /**
+     * Every saved marker, of every environment: the points later runs resume from. Offline-store compaction
+     * keeps the data on both sides of each apart, so a resumed run neither reads a value again nor misses one.
+     */
+    Set<String> all();
 
     /** One feature version of one entity. */
     record Slot(String entity, String feature, String version) {
@@ -40,6 +47,13 @@ public interface MaterializationMarks {
             @Override
             public void save(String environment, Map<Slot, String> markers) {
                 byEnvironment.computeIfAbsent(environment, e -> new java.util.concurrent.ConcurrentHashMap<>()).putAll(markers);
+            }
+
+            @Override
+            public Set<String> all() {
+                Set<String> out = new java.util.HashSet<>();
+                byEnvironment.values().forEach(m -> out.addAll(m.values()));
+                return Set.copyOf(out);
             }
         };
     }

@@ -26,13 +26,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -51,7 +56,7 @@ import org.duckdb.DuckDBConnection;
  * (processes) may share one table: Iceberg's optimistic commits serialise their appends, and a counter in the
  * catalog database orders them.
  */
-public final class IcebergOfflineStore implements OfflineStore {
+public final class IcebergOfflineStore implements OfflineStore, OfflineTableMaintenance {
 
     private final IcebergOfflineStoreConfig config;
     private final JdbcCatalog catalog;
@@ -66,6 +71,11 @@ public final class IcebergOfflineStore implements OfflineStore {
     private volatile long mergeRowLimit = PointInTimeMerge.MAX_ROWS;
     /** Guards the shared {@link Table} object: refreshes, scans planning and commits. */
     private final ReentrantLock tableLock = new ReentrantLock();
+    /** Serialises this store's compactions and expiries. */
+    private final ReentrantLock maintenanceLock = new ReentrantLock();
+    /** Snapshot timestamps (ms) that running reads may use: expiry keeps them and every newer snapshot. */
+    private final Map<Long, Long> readPins = new ConcurrentHashMap<>();
+    private final AtomicLong pinIds = new AtomicLong();
 
     public IcebergOfflineStore(IcebergOfflineStoreConfig config) {
         this(config, Clock.systemUTC());
@@ -198,11 +208,36 @@ public final class IcebergOfflineStore implements OfflineStore {
             minInput = Math.min(minInput, t);
             maxInput = Math.max(maxInput, t);
         }
-        List<PointInTimeJoin.FeatureFiles> features = planFiles(query.namespace(), query.entity(), query.features(), minInput, maxInput);
-        try (DuckDBConnection c = duckDb.connect()) {
-            return PointInTimeJoin.run(c, query, keys, inputMicros, features);
-        } catch (SQLException e) {
-            throw new OfflineStoreException("point-in-time lookup failed: " + e.getMessage(), e);
+        long maxInputMicros = maxInput;
+        long minInputMicros = minInput;
+        return pinned(() -> {
+            List<PointInTimeJoin.FeatureFiles> features = planFiles(query.namespace(), query.entity(), query.features(), minInputMicros, maxInputMicros);
+            try (DuckDBConnection c = duckDb.connect()) {
+                return PointInTimeJoin.run(c, query, keys, inputMicros, features);
+            } catch (SQLException e) {
+                throw new OfflineStoreException("point-in-time lookup failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * Runs a read while the snapshot it will plan from (or an older one) is pinned: {@link #expireSnapshots} keeps
+     * it and every newer snapshot, so the files the read found are not deleted under it. The pin is taken under the
+     * table lock, as expiry computes what to expire, so the two are ordered.
+     */
+    private <T> T pinned(Supplier<T> read) {
+        long id = pinIds.incrementAndGet();
+        tableLock.lock();
+        try {
+            Snapshot current = table.currentSnapshot();
+            readPins.put(id, current == null ? Long.MIN_VALUE : current.timestampMillis());
+        } finally {
+            tableLock.unlock();
+        }
+        try {
+            return read.get();
+        } finally {
+            readPins.remove(id);
         }
     }
 
@@ -280,7 +315,7 @@ public final class IcebergOfflineStore implements OfflineStore {
     public ExportResult export(PointInTimeExport request, ExportControl control) {
         requireNonNull(request, "request is null");
         requireNonNull(control, "control is null");
-        return new PointInTimeExportRun(this::planFiles, duckDb, request, control, mergeRowLimit).run();
+        return pinned(() -> new PointInTimeExportRun(this::planFiles, duckDb, request, control, mergeRowLimit).run());
     }
 
     /** For tests: exports with more spine or feature rows than this take the SQL-only ASOF path. */
@@ -292,19 +327,84 @@ public final class IcebergOfflineStore implements OfflineStore {
     public LatestValuesResult latestValues(LatestValuesQuery query, Consumer<LatestValue> sink) {
         requireNonNull(query, "query is null");
         requireNonNull(sink, "sink is null");
-        LatestValuesScan.Plan plan;
-        tableLock.lock();
+        return pinned(() -> {
+            LatestValuesScan.Plan plan;
+            tableLock.lock();
+            try {
+                table.refresh();
+                plan = LatestValuesScan.plan(table, query);
+            } finally {
+                tableLock.unlock();
+            }
+            try (DuckDBConnection c = duckDb.connect()) {
+                return LatestValuesScan.run(c, query, plan, sink);
+            } catch (SQLException e) {
+                throw new OfflineStoreException("latest-values read failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public CompactionResult compact(CompactionOptions options) {
+        return compact(options, () -> { });
+    }
+
+    /** For tests: {@code beforeCommit} runs between writing the compacted files and committing them. */
+    CompactionResult compact(CompactionOptions options, Runnable beforeCommit) {
+        requireNonNull(options, "options is null");
+        maintenanceLock.lock();
         try {
-            table.refresh();
-            plan = LatestValuesScan.plan(table, query);
+            return new FeatureLogCompaction(table, tableLock, duckDb, beforeCommit).run(options);
         } finally {
-            tableLock.unlock();
+            maintenanceLock.unlock();
         }
-        try (DuckDBConnection c = duckDb.connect()) {
-            return LatestValuesScan.run(c, query, plan, sink);
-        } catch (SQLException e) {
-            throw new OfflineStoreException("latest-values read failed: " + e.getMessage(), e);
+    }
+
+    @Override
+    public SnapshotExpiry.Result expireSnapshots(SnapshotExpiry expiry) {
+        requireNonNull(expiry, "expiry is null");
+        maintenanceLock.lock();
+        try {
+            List<String> deleted = new ArrayList<>();
+            int expired;
+            tableLock.lock();
+            try {
+                table.refresh();
+                if (table.currentSnapshot() == null) {
+                    return new SnapshotExpiry.Result(0, 0, 0);
+                }
+                long olderThan = clock.millis() - expiry.retention().toMillis();
+                for (long pin : readPins.values()) {
+                    olderThan = Math.min(olderThan, pin);
+                }
+                int before = count(table.snapshots());
+                // the files are only collected here and deleted after the lock is released (appends wait for it)
+                table.expireSnapshots().expireOlderThan(olderThan).retainLast(expiry.retainLast()).deleteWith(deleted::add).commit();
+                table.refresh();
+                expired = before - count(table.snapshots());
+            } finally {
+                tableLock.unlock();
+            }
+            int data = 0;
+            LocalFileIO io = new LocalFileIO();
+            for (String location : deleted) {
+                io.deleteFile(location);
+                if (location.endsWith(".parquet")) {
+                    data++;
+                }
+            }
+            return new SnapshotExpiry.Result(expired, data, deleted.size() - data);
+        } finally {
+            maintenanceLock.unlock();
         }
+    }
+
+    private static int count(Iterable<?> items) {
+        int n = 0;
+        for (Object ignored : items) {
+            n++;
+        }
+        return n;
     }
 
     @Override
@@ -326,6 +426,37 @@ public final class IcebergOfflineStore implements OfflineStore {
     @Override
     public void ping() {
         writeSequence.ping();
+    }
+
+    /** The data files of the current snapshot (for tests and tools). */
+    List<DataFile> liveDataFiles() {
+        tableLock.lock();
+        try {
+            table.refresh();
+            List<DataFile> out = new ArrayList<>();
+            if (table.currentSnapshot() == null) {
+                return out;
+            }
+            try (CloseableIterable<FileScanTask> tasks = table.newScan().includeColumnStats().planFiles()) {
+                tasks.forEach(t -> out.add(t.file().copy()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out;
+        } finally {
+            tableLock.unlock();
+        }
+    }
+
+    /** The operation of the current snapshot ({@code append}, {@code replace}, …), for tests. */
+    Optional<String> currentOperation() {
+        tableLock.lock();
+        try {
+            table.refresh();
+            return Optional.ofNullable(table.currentSnapshot()).map(Snapshot::operation);
+        } finally {
+            tableLock.unlock();
+        }
     }
 
     /** The Iceberg table identifier (for tools and tests). */
