@@ -120,7 +120,8 @@ final class JobExecution {
                 deleteOutputs(dir); // cancelled at the last moment
             }
         } catch (ExportCancelledException e) {
-            if (!shuttingDown) {
+            // a cancel by request never interrupts the worker; an interrupt means the appliance is stopping
+            if (!shuttingDown && !Thread.currentThread().isInterrupted()) {
                 jobs.markCancelled(job.id(), "cancelled by request", clock.instant());
                 deleteOutputs(dir);
             }

@@ -404,8 +404,10 @@ public final class OfflineQueryService implements AutoCloseable {
     /** Stops the workers (running jobs are cancelled and, being unfinished, recovered at the next start). */
     @Override
     public void close() {
-        workers.shutdownNow();
+        // mark the running jobs as shutting down before their threads are interrupted: an interrupted job that is not
+        // marked yet would record itself CANCELLED, and the next start would not take it over
         live.values().forEach(JobExecution::interruptForShutdown);
+        workers.shutdownNow();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
