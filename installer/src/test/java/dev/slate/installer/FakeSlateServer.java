@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -12,12 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A hand-written fake of the Slate REST API on the JDK's HTTP server: each {@code METHOD path} answers
  * with a scripted status and body, and every request is recorded for assertions.
  */
-final class FakeSlateServer implements AutoCloseable {
+final class FakeSlateServer implements AutoCloseable, AfterEachCallback {
     record Answer(int status, String contentType, String body) {
     }
 
@@ -41,6 +44,29 @@ final class FakeSlateServer implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    /** A started server for one test, registered with {@code @RegisterExtension}: it stops after the test. */
+    static FakeSlateServer perTest() {
+        try {
+            return new FakeSlateServer();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the fake Slate server", e);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
+    }
+
+    /** Runs the CLI in process against this server ({@code --url} first, then {@code args}). */
+    CliRun cli(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--url";
+        all[1] = url().toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return CliRun.of(all);
     }
 
     URI url() {

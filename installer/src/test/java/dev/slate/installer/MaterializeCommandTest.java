@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code slate materialize} against the in-process fake of the REST API. */
 class MaterializeCommandTest {
@@ -18,31 +16,14 @@ class MaterializeCommandTest {
                           {"feature": "user.segment", "version": "9c1d", "incremental": false, "values": 2}]}
             """;
 
-    private FakeSlateServer server;
-
-    @BeforeEach
-    void start() throws IOException {
-        server = new FakeSlateServer();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    private CliRun cli(String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--url";
-        all[1] = server.url().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return CliRun.of(all);
-    }
+    @RegisterExtension
+    final FakeSlateServer server = FakeSlateServer.perTest();
 
     @Test
     void withoutOptionsItAsksForTheMarkedFeaturesAndPrintsATable() throws Exception {
         server.answer("POST", "/v1/materialize", 200, ANSWER);
 
-        CliRun run = cli("materialize", "--env", "prod");
+        CliRun run = server.cli("materialize", "--env", "prod");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode sent = MAPPER.readTree(server.last().body());
@@ -57,7 +38,7 @@ class MaterializeCommandTest {
     void featuresAndFullAreSent() throws Exception {
         server.answer("POST", "/v1/materialize", 200, ANSWER);
 
-        CliRun run = cli("materialize", "--feature", "user.credit_score", "--feature", "user.segment", "--full");
+        CliRun run = server.cli("materialize", "--feature", "user.credit_score", "--feature", "user.segment", "--full");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode sent = MAPPER.readTree(server.last().body());
@@ -72,7 +53,7 @@ class MaterializeCommandTest {
                  "errors": [{"field": "features", "name": "user.scor", "message": "unknown feature 'user.scor' (did you mean 'user.score'?)"}]}
                 """);
 
-        CliRun run = cli("materialize", "--feature", "user.scor");
+        CliRun run = server.cli("materialize", "--feature", "user.scor");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("INVALID_QUERY").contains("did you mean 'user.score'");
@@ -82,7 +63,7 @@ class MaterializeCommandTest {
     void jsonPrintsTheAnswer() throws Exception {
         server.answer("POST", "/v1/materialize", 200, ANSWER);
 
-        CliRun run = cli("materialize", "--json");
+        CliRun run = server.cli("materialize", "--json");
 
         assertThat(run.exitCode()).isZero();
         assertThat(MAPPER.readTree(run.out()).get("values").asLong()).isEqualTo(42);
@@ -94,7 +75,7 @@ class MaterializeCommandTest {
                 {"environment": "default", "deployment_id": "d", "as_of": "2026-11-29T10:00:00Z", "values": 0, "took_ms": 1, "features": []}
                 """);
 
-        CliRun run = cli("materialize");
+        CliRun run = server.cli("materialize");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("No feature of environment default is marked etl_offline_to_online");

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code slate offline-query} and {@code slate ingest} against an in-process fake of the REST API. */
@@ -17,28 +15,11 @@ class OfflineQueryCommandTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String JOB = "/v1/query/offline/job-1";
 
-    private FakeSlateServer server;
+    @RegisterExtension
+    final FakeSlateServer server = FakeSlateServer.perTest();
 
     @TempDir
     Path temp;
-
-    @BeforeEach
-    void start() throws IOException {
-        server = new FakeSlateServer();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    private CliRun cli(String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--url";
-        all[1] = server.url().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return CliRun.of(all);
-    }
 
     private static String job(String status, String stage, double fraction) {
         return "{\"job_id\": \"job-1\", \"status\": \"" + status + "\", \"dataset_name\": \"train\", \"progress\": {\"stage\": \"" + stage
@@ -59,7 +40,7 @@ class OfflineQueryCommandTest {
                 .answerText("GET", JOB + "/result", 200, "PAR1 pretend parquet PAR1");
         Path output = temp.resolve("dataset.parquet");
 
-        CliRun run = cli("offline-query", "--spine", spine.toString(), "--out", "user.score", "--out", "user.segment", "--output", output.toString(),
+        CliRun run = server.cli("offline-query", "--spine", spine.toString(), "--out", "user.score", "--out", "user.segment", "--output", output.toString(),
                 "--dataset-name", "train", "--poll", "50ms");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -84,7 +65,7 @@ class OfflineQueryCommandTest {
                 .answerText("GET", JOB + "/result", 200, "{\"rows\": []}");
         Path output = temp.resolve("dataset.json");
 
-        CliRun run = cli("offline-query", "--spine", spine.toString(), "--out", "user.score", "--out", "merchant.risk", "--output", output.toString());
+        CliRun run = server.cli("offline-query", "--spine", spine.toString(), "--out", "user.score", "--out", "merchant.risk", "--output", output.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         FakeSlateServer.Recorded upload = server.requests.get(0);
@@ -99,7 +80,7 @@ class OfflineQueryCommandTest {
         Files.writeString(spine, "{\"inputs\": {\"user.id\": [1]}, \"input_times\": [\"2026-01-01T00:00:00Z\"]}");
         server.answer("POST", "/v1/query/offline", 202, job("QUEUED", "queued", 0)).answerInTurn("GET", JOB, job("FAILED", "joining", 0.3));
 
-        CliRun failed = cli("offline-query", "--spine", spine.toString(), "--out", "user.score", "--poll", "50ms");
+        CliRun failed = server.cli("offline-query", "--spine", spine.toString(), "--out", "user.score", "--poll", "50ms");
 
         assertThat(failed.exitCode()).isEqualTo(1);
         assertThat(failed.err()).contains("job job-1 FAILED: the spine cannot be used: bad");
@@ -107,7 +88,7 @@ class OfflineQueryCommandTest {
 
         server.answer("POST", "/v1/query/offline", 400, "{\"code\": \"RESOLVER_NOT_FOUND\", \"status\": 400,"
                 + " \"detail\": \"unknown feature 'user.scor' (did you mean 'user.score'?)\"}");
-        CliRun refused = cli("offline-query", "--spine", spine.toString(), "--out", "user.scor");
+        CliRun refused = server.cli("offline-query", "--spine", spine.toString(), "--out", "user.scor");
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains("RESOLVER_NOT_FOUND").contains("did you mean 'user.score'");
     }
@@ -123,7 +104,7 @@ class OfflineQueryCommandTest {
                 .answerText("GET", JOB + "/result", 200, "PAR1 x PAR1");
         Path output = temp.resolve("d.parquet");
 
-        CliRun listed = cli("offline-query", "--spine", spine.toString(), "--out", "user.inverse", "--out", "user.score", "--recompute",
+        CliRun listed = server.cli("offline-query", "--spine", spine.toString(), "--out", "user.inverse", "--out", "user.score", "--recompute",
                 "user.inverse", "--output", output.toString(), "--poll", "50ms");
 
         assertThat(listed.exitCode()).as(listed.err()).isEqualTo(OfflineQueryCommand.EXIT_FEATURE_ERRORS);
@@ -133,7 +114,7 @@ class OfflineQueryCommandTest {
                 .contains("division by zero");
 
         server.answer("POST", "/v1/query/offline", 202, job("QUEUED", "queued", 0)).answerInTurn("GET", JOB, job("SUCCEEDED", "done", 1));
-        CliRun all = cli("offline-query", "--spine", spine.toString(), "--out", "user.inverse", "--recompute", "--output", output.toString(),
+        CliRun all = server.cli("offline-query", "--spine", spine.toString(), "--out", "user.inverse", "--recompute", "--output", output.toString(),
                 "--poll", "50ms");
         assertThat(all.exitCode()).as(all.err()).isZero();
         FakeSlateServer.Recorded submitted = server.requests.stream().filter(r -> r.method().equals("POST")).reduce((a, b) -> b).orElseThrow();
@@ -142,7 +123,7 @@ class OfflineQueryCommandTest {
         Path parquetSpine = temp.resolve("spine.parquet");
         Files.writeString(parquetSpine, "PAR1 spine PAR1");
         server.answer("POST", "/v1/query/offline", 202, job("QUEUED", "queued", 0));
-        CliRun upload = cli("offline-query", "--spine", parquetSpine.toString(), "--out", "user.a", "--out", "user.b", "--recompute", "user.a,user.b",
+        CliRun upload = server.cli("offline-query", "--spine", parquetSpine.toString(), "--out", "user.a", "--out", "user.b", "--recompute", "user.a,user.b",
                 "--no-wait");
         assertThat(upload.exitCode()).as(upload.err()).isZero();
         FakeSlateServer.Recorded uploaded = server.requests.stream().filter(r -> r.method().equals("POST")).reduce((a, b) -> b).orElseThrow();
@@ -159,7 +140,7 @@ class OfflineQueryCommandTest {
                 """);
         server.answer("POST", "/v1/ingest", 200, "{\"rows\": 2, \"values\": 2, \"online_writes\": 0, \"offline_values\": 2}");
 
-        CliRun run = cli("ingest", rows.toString(), "--offline-only", "--batch-size", "2");
+        CliRun run = server.cli("ingest", rows.toString(), "--offline-only", "--batch-size", "2");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(server.requests).hasSize(2);
@@ -181,7 +162,7 @@ class OfflineQueryCommandTest {
                         + " \"unknown feature 'user.scor'\", \"errors\": [{\"field\": \"rows[0]\", \"name\": \"user.scor\","
                         + " \"message\": \"unknown feature 'user.scor'\"}]}"));
 
-        CliRun run = cli("ingest", rows.toString(), "--batch-size", "2");
+        CliRun run = server.cli("ingest", rows.toString(), "--batch-size", "2");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(server.requests).hasSize(2);
@@ -195,7 +176,7 @@ class OfflineQueryCommandTest {
         Files.writeString(rows, "PAR1 pretend parquet PAR1");
         server.answer("POST", "/v1/ingest", 200, "{\"rows\": 25000, \"values\": 50000, \"online_writes\": 50000, \"offline_values\": 0}");
 
-        CliRun run = cli("ingest", rows.toString(), "--online-only");
+        CliRun run = server.cli("ingest", rows.toString(), "--online-only");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(server.requests).hasSize(1);
@@ -213,7 +194,7 @@ class OfflineQueryCommandTest {
         server.answer("POST", "/v1/ingest", 400, "{\"code\": \"INVALID_QUERY\", \"status\": 400, \"detail\":"
                 + " \"the upload is not a readable Parquet file: bad magic\"}");
 
-        CliRun run = cli("ingest", rows.toString());
+        CliRun run = server.cli("ingest", rows.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("was refused").contains("INVALID_QUERY").contains("not a readable Parquet file");

@@ -10,9 +10,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI against an in-process fake of the REST API. */
@@ -34,28 +33,11 @@ class SlateCliTest {
                       "environment": "default", "plan_hash": "abc", "explain_output": "Plan\\n  fetch user_profile(user.id)"}}
             """;
 
-    private FakeSlateServer server;
+    @RegisterExtension
+    final FakeSlateServer server = FakeSlateServer.perTest();
 
     @TempDir
     Path temp;
-
-    @BeforeEach
-    void start() throws IOException {
-        server = new FakeSlateServer();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    private CliRun cli(String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--url";
-        all[1] = server.url().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return CliRun.of(all);
-    }
 
     private Path project() throws IOException {
         Path dir = temp.resolve("fraud");
@@ -71,7 +53,7 @@ class SlateCliTest {
         server.answer("POST", "/v1/deployments", 201, """
                 {"id": "d-3", "project": "fraud", "version": 3, "status": "ACTIVE", "content_hash": "sha256:ab"}""");
 
-        CliRun run = cli("apply", project().toString());
+        CliRun run = server.cli("apply", project().toString());
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(run.out()).isEqualTo("Deployed fraud v3 (id d-3) \u2014 active\n");
@@ -89,7 +71,7 @@ class SlateCliTest {
         server.answer("POST", "/v1/deployments", 201, """
                 {"id": "d-4", "project": "fraud", "version": 4, "status": "VALIDATED"}""");
 
-        CliRun run = cli("apply", project().toString(), "--no-activate");
+        CliRun run = server.cli("apply", project().toString(), "--no-activate");
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(MAPPER.readTree(server.last().body()).get("activate").booleanValue()).isFalse();
@@ -101,7 +83,7 @@ class SlateCliTest {
         server.answer("POST", "/v1/deployments", 200, """
                 {"id": "d-3", "environment": "default", "project": "fraud", "version": 3, "status": "ACTIVE", "unchanged": true}""");
 
-        CliRun run = cli("apply", project().toString());
+        CliRun run = server.cli("apply", project().toString());
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(run.out()).isEqualTo("Deployed fraud v3 (id d-3) \u2014 active (same content as before: nothing new stored)\n");
@@ -116,7 +98,7 @@ class SlateCliTest {
                    {"file": "slate.yaml", "line": 12, "column": 7, "code": "UNKNOWN_TYPE", "message": "unknown type 'integer' (did you mean 'int'?)"},
                    {"file": "resolvers/users.sql", "line": 0, "column": 0, "code": "UNKNOWN_FEATURE", "message": "user.emial is not declared"}]}""");
 
-        CliRun run = cli("apply", project().toString());
+        CliRun run = server.cli("apply", project().toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
@@ -130,7 +112,7 @@ class SlateCliTest {
 
     @Test
     void applyOfAMissingDirectoryFailsWithoutCallingTheServer() {
-        CliRun run = cli("apply", temp.resolve("nope").toString());
+        CliRun run = server.cli("apply", temp.resolve("nope").toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("is not a directory");
@@ -141,7 +123,7 @@ class SlateCliTest {
     void querySendsTypedInputsAndPrintsTables() throws Exception {
         server.answer("POST", "/v1/query/online", 200, QUERY_ANSWER);
 
-        CliRun run = cli("query", "--in", "user.id=1", "--in", "user.name=ann", "--out", "user.email_domain",
+        CliRun run = server.cli("query", "--in", "user.id=1", "--in", "user.name=ann", "--out", "user.email_domain",
                 "--out", "user.risk_score", "--out", "user.credit_score", "--staleness", "user.credit_score=0s",
                 "--now", "2026-01-01T00:00:00Z");
 
@@ -173,7 +155,7 @@ class SlateCliTest {
     void queryJsonPrintsTheRawAnswerPretty() throws Exception {
         server.answer("POST", "/v1/query/online", 200, QUERY_ANSWER);
 
-        CliRun run = cli("query", "--in", "user.id=1", "--out", "user.email_domain", "--json");
+        CliRun run = server.cli("query", "--in", "user.id=1", "--out", "user.email_domain", "--json");
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(MAPPER.readTree(run.out())).isEqualTo(MAPPER.readTree(QUERY_ANSWER));
@@ -196,7 +178,7 @@ class SlateCliTest {
     void environmentHeaderAfterTheSubcommand() {
         server.answer("POST", "/v1/query/online", 200, QUERY_ANSWER);
 
-        CliRun run = cli("query", "--in", "user.id=1", "--out", "user.email_domain", "--env", "prod");
+        CliRun run = server.cli("query", "--in", "user.id=1", "--out", "user.email_domain", "--env", "prod");
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(server.last().header("X-Slate-Environment")).isEqualTo("prod");
@@ -206,7 +188,7 @@ class SlateCliTest {
     void noEnvironmentHeaderByDefault() {
         server.answer("POST", "/v1/query/online", 200, QUERY_ANSWER);
 
-        cli("query", "--in", "user.id=1", "--out", "user.email_domain");
+        server.cli("query", "--in", "user.id=1", "--out", "user.email_domain");
 
         assertThat(server.last().header("X-Slate-Environment")).isNull();
     }
@@ -215,7 +197,7 @@ class SlateCliTest {
     void queryExplainAsksForThePlanAndPrintsIt() throws Exception {
         server.answer("POST", "/v1/query/online", 200, QUERY_ANSWER);
 
-        CliRun run = cli("query", "--in", "user.id=1", "--out", "user.email_domain", "--explain");
+        CliRun run = server.cli("query", "--in", "user.id=1", "--out", "user.email_domain", "--explain");
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(MAPPER.readTree(server.last().body()).get("explain").booleanValue()).isTrue();
@@ -229,7 +211,7 @@ class SlateCliTest {
                  "detail": "unknown feature user.emial_domain (did you mean user.email_domain?)",
                  "errors": [{"code": "UNKNOWN_FEATURE", "feature": "user.emial_domain", "message": "did you mean user.email_domain?"}]}""");
 
-        CliRun run = cli("query", "--in", "user.id=1", "--out", "user.emial_domain");
+        CliRun run = server.cli("query", "--in", "user.id=1", "--out", "user.emial_domain");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
@@ -245,7 +227,7 @@ class SlateCliTest {
         String problem = "{\"code\":\"NO_ACTIVE_DEPLOYMENT\",\"status\":503,\"detail\":\"nothing deployed\"}";
         server.answer("POST", "/v1/query/online", 503, problem);
 
-        CliRun run = cli("--json", "query", "--in", "user.id=1", "--out", "user.x");
+        CliRun run = server.cli("--json", "query", "--in", "user.id=1", "--out", "user.x");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(MAPPER.readTree(run.out())).isEqualTo(MAPPER.readTree(problem));
@@ -255,7 +237,7 @@ class SlateCliTest {
     void nonJsonErrorIsReportedWithItsStatus() {
         server.answerText("POST", "/v1/query/online", 502, "Bad Gateway\nfrom proxy");
 
-        CliRun run = cli("query", "--in", "user.id=1", "--out", "user.x");
+        CliRun run = server.cli("query", "--in", "user.id=1", "--out", "user.x");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("error HTTP 502: Bad Gateway\n");
@@ -298,19 +280,19 @@ class SlateCliTest {
 
     @Test
     void usageErrorsExitWithTwo() {
-        assertThat(cli("query", "--in", "user.id=1").exitCode()).isEqualTo(2); // --out is required
-        assertThat(cli("query", "--in", "user.id", "--out", "user.x").exitCode()).isEqualTo(2);
-        assertThat(cli("query", "--in", "user.id=1", "--in", "user.id=2", "--out", "user.x").exitCode()).isEqualTo(2);
-        assertThat(cli("query", "--out", "user.x", "--staleness", "user.x=").exitCode()).isEqualTo(2);
-        assertThat(cli("frobnicate").exitCode()).isEqualTo(2);
-        assertThat(cli("apply").exitCode()).isEqualTo(2);
-        assertThat(cli("up", "--port", "70000").exitCode()).isEqualTo(2);
+        assertThat(server.cli("query", "--in", "user.id=1").exitCode()).isEqualTo(2); // --out is required
+        assertThat(server.cli("query", "--in", "user.id", "--out", "user.x").exitCode()).isEqualTo(2);
+        assertThat(server.cli("query", "--in", "user.id=1", "--in", "user.id=2", "--out", "user.x").exitCode()).isEqualTo(2);
+        assertThat(server.cli("query", "--out", "user.x", "--staleness", "user.x=").exitCode()).isEqualTo(2);
+        assertThat(server.cli("frobnicate").exitCode()).isEqualTo(2);
+        assertThat(server.cli("apply").exitCode()).isEqualTo(2);
+        assertThat(server.cli("up", "--port", "70000").exitCode()).isEqualTo(2);
         assertThat(server.requests).isEmpty();
     }
 
     @Test
     void usageErrorNamesTheProblem() {
-        CliRun run = cli("query", "--in", "user.id", "--out", "user.x");
+        CliRun run = server.cli("query", "--in", "user.id", "--out", "user.x");
 
         assertThat(run.err()).contains("--in: expected KEY=VALUE, got 'user.id'");
     }
@@ -332,8 +314,8 @@ class SlateCliTest {
                   {"id": "d-1", "project": "fraud", "version": 1, "status": "INACTIVE", "created_at": "2026-01-01T00:00:00Z",
                    "activated_at": null, "content_hash": "sha256:fedcba9876543210"}]}""");
 
-        CliRun run = cli("deployments");
-        CliRun list = cli("deployments", "list");
+        CliRun run = server.cli("deployments");
+        CliRun list = server.cli("deployments", "list");
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(run.out()).isEqualTo("""
@@ -350,7 +332,7 @@ class SlateCliTest {
                 {"environment": "default", "active_deployment_id": "d-1", "deployments": [
                   {"id": "d-2", "project": "fraud", "version": 2}, {"id": "d-1", "project": "fraud", "version": 1}]}""");
 
-        CliRun run = cli("deployments");
+        CliRun run = server.cli("deployments");
 
         assertThat(run.out().lines().toList()).containsExactly(
                 "ID   PROJECT  VERSION  STATUS    CREATED  ACTIVATED  HASH",
@@ -362,7 +344,7 @@ class SlateCliTest {
     void noDeploymentsYet() {
         server.answer("GET", "/v1/deployments", 200, "{\"environment\": \"default\", \"active_deployment_id\": null, \"deployments\": []}");
 
-        CliRun run = cli("deployments");
+        CliRun run = server.cli("deployments");
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(run.out()).isEqualTo("No deployments yet. Deploy a project with `slate apply DIR`.\n");
@@ -372,7 +354,7 @@ class SlateCliTest {
     void deploymentsAcceptsAPlainArray() {
         server.answer("GET", "/v1/deployments", 200, "[{\"id\": \"d-1\", \"project\": \"fraud\", \"version\": 1, \"active\": true}]");
 
-        CliRun run = cli("deployments");
+        CliRun run = server.cli("deployments");
 
         assertThat(run.out()).contains("d-1  fraud    1        * active");
     }
@@ -382,7 +364,7 @@ class SlateCliTest {
         server.answer("POST", "/v1/deployments/d-1/activate", 200,
                 "{\"id\": \"d-1\", \"project\": \"fraud\", \"version\": 1, \"status\": \"ACTIVE\"}");
 
-        CliRun run = cli("deployments", "activate", "d-1");
+        CliRun run = server.cli("deployments", "activate", "d-1");
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(run.out()).isEqualTo("Activated fraud v1 (id d-1) \u2014 active\n");
@@ -394,7 +376,7 @@ class SlateCliTest {
         server.answer("POST", "/v1/deployments/nope/activate", 404,
                 "{\"code\": \"NOT_FOUND\", \"status\": 404, \"detail\": \"no deployment nope\"}");
 
-        CliRun run = cli("deployments", "activate", "nope");
+        CliRun run = server.cli("deployments", "activate", "nope");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("error NOT_FOUND: no deployment nope\n");
