@@ -7,6 +7,7 @@ import dev.slate.engine.exec.QueryObserver;
 import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.engine.query.ServingSnapshot;
 import dev.slate.engine.query.ServingState;
+import dev.slate.engine.upload.Uploads;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
 import dev.slate.storage.spi.offline.OfflineStore;
@@ -137,7 +138,7 @@ public final class OfflineQueryService implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Path upload = dir.resolve(UPLOAD_FILE);
-            copy(body, upload, maxBytes);
+            Uploads.store(body, upload, maxBytes, "the spine file", "the spine as a Parquet file");
             var columns = Spines.uploadColumns(parquet, upload);
             OfflineQueryPlan plan = OfflineQueryBinder.bind(snapshot, Spines.uploadKeyColumns(columns), outputs, recompute);
             long rows = Spines.acceptUpload(parquet, upload, columns, plan, config.maxSpineRows(), dir.resolve(SPINE_FILE));
@@ -233,27 +234,6 @@ public final class OfflineQueryService implements AutoCloseable {
     private ServingSnapshot snapshot(String environment) {
         return state.snapshot(environment).orElseThrow(() -> new SlateException(ErrorCode.NO_ACTIVE_DEPLOYMENT,
                 "environment '" + environment + "' has no active deployment; deploy a project first (POST /v1/deployments)"));
-    }
-
-    private static void copy(InputStream body, Path file, long maxBytes) throws IOException {
-        if (body == null) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the request body is empty; send the spine as a Parquet file");
-        }
-        byte[] buffer = new byte[1 << 16];
-        long total = 0;
-        try (OutputStream out = Files.newOutputStream(file)) {
-            int n;
-            while ((n = body.read(buffer)) > 0) {
-                total += n;
-                if (total > maxBytes) {
-                    throw new SlateException(ErrorCode.PAYLOAD_TOO_LARGE, "the spine file is larger than " + maxBytes + " bytes");
-                }
-                out.write(buffer, 0, n);
-            }
-        }
-        if (total == 0) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the request body is empty; send the spine as a Parquet file");
-        }
     }
 
     // ---- watching, cancelling, reading ---------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.slate.api.ingest;
 
 import dev.slate.api.Environments;
 import dev.slate.engine.ingest.IngestService;
+import dev.slate.engine.upload.Uploads;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
 import jakarta.ws.rs.Consumes;
@@ -14,7 +15,6 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.QueryParam;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.concurrent.CompletionStage;
@@ -65,7 +65,7 @@ public class IngestResource {
         java.nio.file.Path upload = null;
         try {
             upload = Files.createTempFile("slate-ingest-", ".parquet");
-            copy(body, upload, maxUploadBytes);
+            Uploads.store(body, upload, maxUploadBytes, "the Parquet upload", "a Parquet file");
             return IngestResponseBody.of(service.ingestParquet(env, upload, storeOnline == null || storeOnline, storeOffline == null || storeOffline));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the Parquet upload", e);
@@ -77,27 +77,6 @@ public class IngestResource {
                     // a leftover temp file is harmless
                 }
             }
-        }
-    }
-
-    private static void copy(InputStream body, java.nio.file.Path file, long maxBytes) throws IOException {
-        byte[] buffer = new byte[1 << 16];
-        long total = 0;
-        if (body != null) {
-            try (OutputStream out = Files.newOutputStream(file)) {
-                int n;
-                while ((n = body.read(buffer)) > 0) {
-                    total += n;
-                    if (total > maxBytes) {
-                        throw new SlateException(ErrorCode.PAYLOAD_TOO_LARGE, "the Parquet upload is larger than " + maxBytes
-                                + " bytes (slate.offline.max-upload-bytes)");
-                    }
-                    out.write(buffer, 0, n);
-                }
-            }
-        }
-        if (total == 0) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the request body is empty; send a Parquet file");
         }
     }
 }
