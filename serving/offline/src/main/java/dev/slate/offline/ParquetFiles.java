@@ -1,18 +1,12 @@
 package dev.slate.offline;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.slate.engine.source.EmbeddedDuckDb;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
-import java.util.Properties;
-import java.util.stream.Stream;
+import java.util.Map;
 import org.duckdb.DuckDBConnection;
-import org.duckdb.DuckDBDriver;
 
 /**
  * The offline query service's own in-memory DuckDB, used as a Parquet reader and writer for spine and
@@ -21,30 +15,18 @@ import org.duckdb.DuckDBDriver;
  */
 final class ParquetFiles implements AutoCloseable {
 
-    private final DuckDBConnection root;
-    private final Path tempDirectory;
+    private final EmbeddedDuckDb duckDb;
 
     ParquetFiles(Path tempParent) {
         try {
-            // after a Quarkus restart in a new class loader, DriverManager may not find the driver on its own
-            Class.forName(DuckDBDriver.class.getName());
-            Files.createDirectories(tempParent);
-            tempDirectory = Files.createTempDirectory(tempParent, "duckdb-");
-            Properties properties = new Properties();
-            properties.setProperty("autoinstall_known_extensions", "false");
-            properties.setProperty("autoload_known_extensions", "false");
-            properties.setProperty("temp_directory", tempDirectory.toString());
-            properties.setProperty("memory_limit", "2GB");
-            root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
-        } catch (SQLException | ClassNotFoundException e) {
+            duckDb = EmbeddedDuckDb.open(tempParent, "duckdb-", Map.of("memory_limit", "2GB"));
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot start DuckDB: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a DuckDB temp directory under " + tempParent, e);
         }
     }
 
     DuckDBConnection connect() throws SQLException {
-        DuckDBConnection c = (DuckDBConnection) root.duplicate();
+        DuckDBConnection c = duckDb.connect();
         execute(c, "SET TimeZone = 'UTC'");
         return c;
     }
@@ -76,15 +58,6 @@ final class ParquetFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            root.close();
-        } catch (SQLException e) {
-            // an in-memory database holds nothing to lose
-        }
-        try (Stream<Path> files = Files.walk(tempDirectory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp directory is harmless
-        }
+        duckDb.close();
     }
 }

@@ -1,25 +1,17 @@
 package dev.slate.engine.ingest;
 
 import dev.slate.engine.source.DuckDbValues;
+import dev.slate.engine.source.EmbeddedDuckDb;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.stream.Stream;
-import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 
 /**
@@ -38,46 +30,26 @@ final class ParquetRows implements AutoCloseable {
     }
 
     private final Path file;
-    private final Path tempDirectory;
-    private final DuckDBConnection connection;
+    private final EmbeddedDuckDb duckDb;
     private final List<String> columns;
     private final List<String> types;
 
-    private ParquetRows(Path file, Path tempDirectory, DuckDBConnection connection, List<String> columns, List<String> types) {
+    private ParquetRows(Path file, EmbeddedDuckDb duckDb, List<String> columns, List<String> types) {
         this.file = file;
-        this.tempDirectory = tempDirectory;
-        this.connection = connection;
+        this.duckDb = duckDb;
         this.columns = columns;
         this.types = types;
     }
 
     /** Opens {@code file}; a file DuckDB cannot read as Parquet is a 400 {@code INVALID_QUERY} with DuckDB's reason. */
     static ParquetRows open(Path file) {
-        Path temp;
+        EmbeddedDuckDb db = null;
         try {
-            Class.forName(DuckDBDriver.class.getName()); // a restarted class loader may not find the driver on its own
-            temp = Files.createTempDirectory("slate-ingest-duckdb-");
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the DuckDB driver is not on the class path", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a DuckDB temp directory", e);
-        }
-        DuckDBConnection c = null;
-        try {
-            Properties properties = new Properties();
-            properties.setProperty("autoinstall_known_extensions", "false");
-            properties.setProperty("autoload_known_extensions", "false");
-            properties.setProperty("temp_directory", temp.toString());
-            properties.setProperty("memory_limit", "512MB");
-            properties.setProperty("threads", "1");
-            properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
-            c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET TimeZone = 'UTC'");
-            }
+            db = EmbeddedDuckDb.open(null, "slate-ingest-duckdb-", Map.of("memory_limit", "512MB", "threads", "1",
+                    DuckDBDriver.JDBC_STREAM_RESULTS, "true"));
             List<String> names = new ArrayList<>();
             List<String> types = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("DESCRIBE SELECT * FROM read_parquet(?)")) {
+            try (PreparedStatement ps = db.root().prepareStatement("DESCRIBE SELECT * FROM read_parquet(?)")) {
                 ps.setString(1, file.toString());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -86,9 +58,11 @@ final class ParquetRows implements AutoCloseable {
                     }
                 }
             }
-            return new ParquetRows(file, temp, c, List.copyOf(names), List.copyOf(types));
+            return new ParquetRows(file, db, List.copyOf(names), List.copyOf(types));
         } catch (SQLException e) {
-            closeQuietly(c, temp);
+            if (db != null) {
+                db.close();
+            }
             throw new SlateException(ErrorCode.INVALID_QUERY, "the upload is not a readable Parquet file: " + firstLine(e.getMessage()));
         }
     }
@@ -100,7 +74,7 @@ final class ParquetRows implements AutoCloseable {
     /** Reads the whole file in order, {@code batchRows} rows at a time; answers the number of rows read. */
     long forEachBatch(int batchRows, BatchConsumer consumer) {
         long row = 0;
-        try (PreparedStatement ps = connection.prepareStatement("SELECT * FROM read_parquet(?)")) {
+        try (PreparedStatement ps = duckDb.root().prepareStatement("SELECT * FROM read_parquet(?)")) {
             ps.setString(1, file.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 List<Map<String, Object>> batch = new ArrayList<>(batchRows);
@@ -134,22 +108,7 @@ final class ParquetRows implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(connection, tempDirectory);
-    }
-
-    private static void closeQuietly(DuckDBConnection c, Path temp) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                // an in-memory database holds nothing to lose
-            }
-        }
-        try (Stream<Path> files = Files.walk(temp)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp directory is harmless
-        }
+        duckDb.close();
     }
 
     private static String firstLine(String s) {

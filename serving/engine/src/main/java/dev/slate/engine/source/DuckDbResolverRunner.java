@@ -7,11 +7,7 @@ import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.ResolverNode;
 import dev.slate.model.spec.SourceSpec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -23,13 +19,11 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -41,9 +35,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.duckdb.DuckDBConnection;
-import org.duckdb.DuckDBDriver;
 
 /**
  * Runs SQL resolvers on {@code kind: parquet} sources with an embedded, in-memory DuckDB. The resolver's SQL
@@ -101,8 +93,7 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
     private final ThreadLocal<WorkerState> workerState = new ThreadLocal<>();
     private final List<WorkerState> allStates = Collections.synchronizedList(new ArrayList<>());
     private final Object databaseLock = new Object();
-    private DuckDBConnection database; // opened on first use
-    private Path tempDirectory;
+    private EmbeddedDuckDb database; // opened on first use
     private volatile boolean closed;
 
     public DuckDbResolverRunner(Settings settings) {
@@ -392,28 +383,14 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
             if (database == null) {
                 database = openDatabase();
             }
-            return (DuckDBConnection) database.duplicate();
+            return database.connect();
         }
     }
 
-    private DuckDBConnection openDatabase() throws SQLException {
+    private EmbeddedDuckDb openDatabase() throws SQLException {
         Path realRoot = files.realRoot();
-        try {
-            // after a Quarkus restart in a new class loader, DriverManager may not find the driver on its own
-            Class.forName(DuckDBDriver.class.getName());
-            tempDirectory = Files.createTempDirectory("slate-duckdb-resolvers-");
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the DuckDB driver is not on the class path", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a DuckDB temp directory", e);
-        }
-        Properties properties = new Properties();
-        properties.setProperty("autoinstall_known_extensions", "false");
-        properties.setProperty("autoload_known_extensions", "false");
-        properties.setProperty("temp_directory", tempDirectory.toString());
-        DuckDBConnection db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
-        try (Statement st = db.createStatement()) {
-            st.execute("SET GLOBAL TimeZone = 'UTC'");
+        EmbeddedDuckDb db = EmbeddedDuckDb.open(null, "slate-duckdb-resolvers-", Map.of());
+        try (Statement st = db.root().createStatement()) {
             st.execute("SET memory_limit = " + literal(settings.memoryLimit()));
             st.execute("SET allowed_directories = [" + literal(realRoot + "/") + "]");
             st.execute("SET enable_external_access = false");
@@ -529,19 +506,8 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
         }
         synchronized (databaseLock) {
             if (database != null) {
-                try {
-                    database.close();
-                } catch (SQLException e) {
-                    // in memory: nothing to lose
-                }
+                database.close(); // removes its temp directory too
                 database = null;
-            }
-            if (tempDirectory != null) {
-                try (Stream<Path> walk = Files.walk(tempDirectory)) {
-                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (IOException e) {
-                    // a leftover empty temp directory is harmless
-                }
             }
         }
     }
