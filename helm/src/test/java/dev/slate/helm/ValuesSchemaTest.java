@@ -57,6 +57,18 @@ class ValuesSchemaTest {
     }
 
     @Test
+    void aFreeFormValueWithAFieldKubernetesDoesNotHaveIsCaughtByTheStrictParse() {
+        // affinity is passed through as given (the schema only says "object"): the strict Fabric8 parse
+        // is what refuses a misspelt field before anything reaches a cluster
+        String rendered = Chart.render("minimal", Map.of("appliance.affinity.podAntiAfinity.x", "y"));
+
+        assertThatThrownBy(() -> new dev.slate.installer.cluster.Manifests().parse(rendered))
+                .isInstanceOf(dev.slate.installer.cluster.ManifestException.class)
+                .hasMessageContaining("slate/templates/appliance-deployment.yaml")
+                .hasMessageContaining("unknown field 'podAntiAfinity' at spec.template.spec.affinity.podAntiAfinity");
+    }
+
+    @Test
     void moreThanOneReplicaNeedsASharedOfflineVolume() {
         assertThatThrownBy(() -> Chart.render("minimal", Map.of("appliance.replicas", 2)))
                 .isInstanceOf(IllegalStateException.class)
