@@ -83,7 +83,7 @@ class ClusterApplierTest {
     void aNewRenderingKeepsTheGeneratedCredentialsButAppliesEverythingElse() {
         ClusterApplier applier = new ClusterApplier(client);
         List<HasMetadata> first = manifests.parse(RenderedChart.render("minimal"));
-        List<HasMetadata> second = manifests.parse(RenderedChart.render("minimal"));
+        List<HasMetadata> second = manifests.parse(RenderedChart.renderFresh("minimal"));
         assertThat(secret(second, "slate-postgresql").getData())
                 .as("each rendering generates new random credentials")
                 .isNotEqualTo(secret(first, "slate-postgresql").getData());
@@ -134,6 +134,34 @@ class ClusterApplierTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("Deployment slate/slate-appliance", Method.UPDATE));
         Deployment live = client.apps().deployments().inNamespace(RenderedChart.NAMESPACE).withName("slate-appliance").get();
         assertThat(live.getSpec().getTemplate().getSpec().getContainers().getFirst().getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    }
+
+    @Test
+    void anInterruptedApplyIsResumedByRunningItAgain() {
+        List<HasMetadata> objects = manifests.parse(RenderedChart.render("minimal"));
+        // the API server refuses the first Deployment once, e.g. a permission granted only after the first
+        // run (the CRUD mock answers everything else). 5xx answers are retried by the Fabric8 client itself.
+        server.expect().post().withPath("/apis/apps/v1/namespaces/slate/deployments")
+                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
+                        .withMessage("deployments.apps is forbidden").build())
+                .once();
+
+        assertThatThrownBy(() -> new ClusterApplier(client).apply(objects, RenderedChart.NAMESPACE))
+                .isInstanceOf(ClusterApplyException.class)
+                .hasMessageStartingWith("Deployment slate/slate-appliance: apply failed (HTTP 403)")
+                .satisfies(e -> assertThat(((ClusterApplyException) e).ref().name()).isEqualTo("slate-appliance"));
+        assertThat(client.apps().deployments().inNamespace(RenderedChart.NAMESPACE).list().getItems()).isEmpty();
+        assertThat(client.services().inNamespace(RenderedChart.NAMESPACE).list().getItems()).isNotEmpty();
+
+        List<AppliedObject> resumed = new ClusterApplier(client).apply(objects, RenderedChart.NAMESPACE);
+
+        Map<String, Outcome> outcomes = resumed.stream().collect(Collectors.toMap(a -> a.ref().toString(), AppliedObject::outcome));
+        assertThat(outcomes).containsEntry("Service slate/slate-appliance", Outcome.UNCHANGED)
+                .containsEntry("Secret slate/slate-postgresql", Outcome.KEPT)
+                .containsEntry("Deployment slate/slate-appliance", Outcome.CREATED)
+                .containsEntry("Deployment slate/slate-keycloak", Outcome.CREATED)
+                .containsEntry("StatefulSet slate/slate-postgresql", Outcome.CREATED);
+        assertThat(resumed).hasSameSizeAs(objects);
     }
 
     @Test

@@ -12,9 +12,17 @@ final class RenderedChart {
     /** helm template assumes Kubernetes 1.20 unless told; the chart needs 1.27 or newer */
     static final String KUBE_VERSION = "1.31.0";
 
+    private static final java.util.Map<String, String> RENDERED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private RenderedChart() {}
 
+    /** The profile's rendering, once per test run (the chart's generated credentials are random per rendering). */
     static String render(String profile) {
+        return RENDERED.computeIfAbsent(profile, RenderedChart::renderFresh);
+    }
+
+    /** A new rendering, with new generated credentials. */
+    static String renderFresh(String profile) {
         Path values = CHART.resolve("ci").resolve(profile + "-values.yaml");
         if (!Files.isRegularFile(values)) {
             throw new IllegalArgumentException("no values profile " + values);
