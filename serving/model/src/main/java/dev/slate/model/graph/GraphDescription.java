@@ -57,7 +57,13 @@ public final class GraphDescription {
             node.put("inputs", r.parameters().stream().map(FeatureId::qualified).toList());
             node.put("outputs", r.outputs().stream().map(o -> o.feature().qualified()).toList());
             node.put("timeout", Durations.format(r.timeout()));
-            node.put("sql", r.sql());
+            if (r.http().isPresent()) { // an HTTP resolver: its method only (its URL and headers may name secrets)
+                node.put("source", null);
+                node.put("sql", null);
+                node.put("http_method", r.http().get().method());
+            } else {
+                node.put("sql", r.sql());
+            }
             nodes.add(node);
             for (FeatureId p : r.parameters()) {
                 edges.add(edge(featureNodeId(p), "resolver:" + r.name()));
