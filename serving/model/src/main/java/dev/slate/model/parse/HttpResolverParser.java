@@ -127,7 +127,7 @@ final class HttpResolverParser {
                     continue;
                 }
                 String value = s.getValue();
-                if (SecretReference.looksLikeBrokenReference(value)) {
+                if (brokenReference(value)) {
                     problems.add(h.valueLocation(header), ProblemCode.INVALID_VALUE, where
                             + " is not a valid reference; write ${secret:NAME} or ${env:NAME} (NAME: letters, digits, _ . -)");
                     continue;
@@ -141,6 +141,16 @@ final class HttpResolverParser {
             }
         }));
         return headers;
+    }
+
+    /** True when some {@code ${} in the text starts no valid {@code ${secret:NAME}} or {@code ${env:NAME}}. */
+    private static boolean brokenReference(String value) {
+        for (int i = value.indexOf("${"); i >= 0; i = value.indexOf("${", i + 2)) {
+            if (!SecretReference.REFERENCE.matcher(value).region(i, value.length()).lookingAt()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<ResolverSpec.Http.PointerOutput> outputs(YamlMap m, String what, SourceLocation at) {
