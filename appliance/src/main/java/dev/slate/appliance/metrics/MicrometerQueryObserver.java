@@ -12,7 +12,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Prometheus metrics of the data plane:
- * {@code slate_query_duration_seconds} (histogram, tag kind=online|bulk),
+ * {@code slate_query_duration_seconds} (histogram, tags kind=online|bulk and query_name: the named query called, empty for
+ * other queries; only names the deployment declares reach it, so its values are bounded),
  * {@code slate_resolver_duration_seconds} (histogram, tags resolver, outcome=ok|failed|timed_out),
  * {@code slate_resolver_errors_total} (tags resolver, outcome),
  * {@code slate_online_store_reads_total} (tag result=hit|miss; hit ratio = hit / (hit + miss)),
@@ -32,6 +33,7 @@ class MicrometerQueryObserver implements QueryObserver {
     private final Counter featureErrors;
     private final Map<String, ResolverMeters> resolverMeters = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> namedQueries = new ConcurrentHashMap<>();
     private volatile long lastFailureLog;
 
     /** Tag values of {@link Outcome}, by ordinal. */
@@ -48,7 +50,11 @@ class MicrometerQueryObserver implements QueryObserver {
     }
 
     private Timer queryTimer(String kind) {
-        return Timer.builder("slate.query.duration").tag("kind", kind).description("Online query latency inside Slate")
+        return queryTimer(kind, "");
+    }
+
+    private Timer queryTimer(String kind, String queryName) {
+        return Timer.builder("slate.query.duration").tag("kind", kind).tag("query_name", queryName).description("Online query latency inside Slate")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(0).plusNanos(50_000))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
     }
@@ -99,7 +105,14 @@ class MicrometerQueryObserver implements QueryObserver {
 
     @Override
     public void queryCompleted(boolean bulk, int rows, int outputs, int errors, Duration duration) {
-        (bulk ? bulkQueries : onlineQueries).record(duration);
+        queryCompleted(bulk, null, rows, outputs, errors, duration);
+    }
+
+    @Override
+    public void queryCompleted(boolean bulk, String queryName, int rows, int outputs, int errors, Duration duration) {
+        Timer timer = queryName == null ? (bulk ? bulkQueries : onlineQueries)
+                : namedQueries.computeIfAbsent((bulk ? "bulk:" : "online:") + queryName, k -> queryTimer(bulk ? "bulk" : "online", queryName));
+        timer.record(duration);
         if (errors > 0) {
             featureErrors.increment(errors);
         }

@@ -85,7 +85,7 @@ class HealthAndMetricsTest {
         String after = metrics();
         assertThat(value(after, "slate_query_duration_seconds_count", "kind=\"online\"")).isEqualTo(queriesBefore + online);
         assertThat(value(after, "slate_query_duration_seconds_count", "kind=\"bulk\"")).isEqualTo(bulkBefore + 1);
-        assertThat(after).containsPattern("slate_query_duration_seconds_bucket\\{kind=\"online\",le=\"[0-9.+Inf]+\"} [0-9.E]+");
+        assertThat(after).containsPattern("slate_query_duration_seconds_bucket\\{kind=\"online\",query_name=\"\",le=\"[0-9.+Inf]+\"} [0-9.E]+");
         assertThat(value(after, "slate_resolver_duration_seconds_count", "resolver=\"user_profile\",outcome=\"ok\"")).isGreaterThan(profileBefore);
         assertThat(after).contains("slate_resolver_duration_seconds_bucket{outcome=\"ok\",resolver=\"user_profile\"");
         assertThat(value(after, "slate_online_store_reads_total", "result=\"hit\"")).isGreaterThan(hitsBefore);

@@ -328,20 +328,15 @@ class ProblemCodesTest {
                         """)
                 .replace("sources:\n", "sources:\n  events: {kind: parquet, path: \"events/*.parquet\"}\n")
                 + """
-                  - name: score
-                    kind: http
-                    url: "http://scoring.internal/score/{user.id}"
-                    outputs: {user.credit_score: "$.score"}
                   - name: from_files
                     source: events
                     sql: SELECT clicks FROM events WHERE id = :id
                 """);
-        // SQL on a parquet source is supported (DuckDB): only the three unsupported parts are reported
-        assertThat(codes(problems)).containsOnly("UNSUPPORTED").hasSize(3);
-        assertThat(problems).extracting(p -> p.location().line()).containsExactly(12, 13, 20);
+        // SQL on a parquet source is supported (DuckDB), and so are HTTP resolvers (HttpResolverFormatTest): only the two unsupported parts are reported
+        assertThat(codes(problems)).containsOnly("UNSUPPORTED").hasSize(2);
+        assertThat(problems).extracting(p -> p.location().line()).containsExactly(12, 13);
         assertThat(problems.get(0).message()).contains("has_many");
         assertThat(problems.get(1).message()).contains("aggregation");
-        assertThat(problems.get(2).message()).contains("http");
     }
 
     @Test

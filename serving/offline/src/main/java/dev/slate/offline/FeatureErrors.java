@@ -53,13 +53,13 @@ public record FeatureErrors(
         }
     }
 
-    /** Collects failures while a recomputation runs (rows in increasing order); not thread-safe. */
+    /** Collects failures while recomputations run; not thread-safe. */
     static final class Collector {
         private final Map<String, long[]> counts = new LinkedHashMap<>();
         private final Map<String, List<Sample>> samples = new LinkedHashMap<>();
+        private final java.util.BitSet failedRows = new java.util.BitSet();
         private long total;
         private long rows;
-        private long lastRow = -1;
 
         Collector(List<String> features) {
             for (String f : features) {
@@ -68,11 +68,12 @@ public record FeatureErrors(
             }
         }
 
+        /** Several passes (recomputed and derived outputs) may add to one collector, each in row order. */
         void add(long row, String feature, String code, String resolver, String message) {
             total++;
-            if (row != lastRow) {
+            if (!failedRows.get(Math.toIntExact(row))) {
+                failedRows.set(Math.toIntExact(row));
                 rows++;
-                lastRow = row;
             }
             counts.get(feature)[0]++;
             List<Sample> first = samples.get(feature);

@@ -158,11 +158,12 @@ final class JobExecution {
         Path spine = dir.resolve(OfflineQueryService.SPINE_FILE);
         List<OfflineQueryPlan.Output> logged = plan.loggedOutputs();
         List<String> entities = logged.stream().map(OfflineQueryPlan.Output::entity).distinct().toList();
-        if (!plan.recomputes() && entities.size() == 1 && plan.keys().size() == 1) {
+        boolean computes = plan.recomputes() || plan.derives();
+        if (!computes && entities.size() == 1 && plan.keys().size() == 1) {
             return exportEntity(entities.get(0), features(logged, entities.get(0)), spine, result, 0, 1);
         }
         // progress: the log reads take the first share, the recomputation most of the rest, then the join
-        double logShare = plan.recomputes() ? 0.15 : 0.95;
+        double logShare = computes ? 0.15 : 0.95;
         List<Part> parts = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         try {
@@ -173,8 +174,18 @@ final class JobExecution {
                 exportEntity(entities.get(i), features, spine, part, logShare * i / entities.size(), logShare * (i + 1) / entities.size());
                 parts.add(new Part(part, features.stream().map(ExportedFeature::column).toList()));
             }
+            List<String> computed = new ArrayList<>();
+            plan.recomputedOutputs().forEach(o -> computed.add(o.name()));
+            plan.derivedOutputs().forEach(o -> computed.add(o.name()));
+            FeatureErrors.Collector errors = new FeatureErrors.Collector(computed);
             if (plan.recomputes()) {
-                parts.add(recompute(spine, files, logShare));
+                parts.add(recompute(spine, files, logShare, false, errors));
+            }
+            if (plan.derives()) {
+                parts.add(recompute(spine, files, plan.recomputes() ? (logShare + 0.95) / 2 : logShare, true, errors));
+            }
+            if (computes) {
+                featureErrors = errors.result();
             }
             throwIfCancelled();
             report("combining", 0.95);
@@ -200,7 +211,7 @@ final class JobExecution {
      * Recomputes the recomputed outputs: reads the ingested features they need from the log (one export
      * per entity), then runs the engine over the spine. Adds its files to {@code files} (deleted by the caller).
      */
-    private Part recompute(Path spine, List<Path> files, double from) {
+    private Part recompute(Path spine, List<Path> files, double from, boolean derive, FeatureErrors.Collector errors) {
         if (recomputer == null) {
             throw new IllegalStateException("this appliance cannot recompute features (no resolver runner is configured)");
         }
@@ -211,31 +222,33 @@ final class JobExecution {
         }
         RecomputePlan plan;
         try {
-            plan = RecomputePlan.of(snapshot, job.plan());
+            plan = derive ? RecomputePlan.derive(snapshot, job.plan()) : RecomputePlan.of(snapshot, job.plan());
         } catch (PlanningException e) {
-            throw new IllegalStateException("the recomputed outputs cannot be planned: " + e.getMessage(), e);
+            throw new IllegalStateException("the " + (derive ? "expression" : "recomputed") + " outputs cannot be planned: " + e.getMessage(), e);
         }
+        String prefix = derive ? "derived" : "recomputed";
         report("planning", from);
         List<String> entities = plan.loggedEntities();
         double inputsShare = 0.05;
         Map<String, Path> loggedParts = new LinkedHashMap<>();
         for (int i = 0; i < entities.size(); i++) {
             String entity = entities.get(i);
-            Path part = dir.resolve("inputs-" + i + ".parquet");
+            Path part = dir.resolve(prefix + "-inputs-" + i + ".parquet");
             files.add(part);
             List<ExportedFeature> features = plan.logged().stream().filter(l -> l.entity().equals(entity)).map(RecomputePlan.LoggedInput::lookup).toList();
             exportEntity(entity, features, spine, part, from + inputsShare * i / entities.size(), from + inputsShare * (i + 1) / entities.size());
             loggedParts.put(entity, part);
         }
         throwIfCancelled();
-        Path output = dir.resolve("recomputed.parquet");
+        Path output = dir.resolve(prefix + ".parquet");
         files.add(output);
         double start = from + inputsShare;
-        report("recomputing", start);
+        String stage = derive ? "computing expressions" : "recomputing";
+        report(stage, start);
         Recomputation run = new Recomputation(job, plan, snapshot.deployment().graph(), recomputer.executor(), recomputer.concurrency(), parquet,
-                () -> cancelled, f -> report("recomputing", start + (0.95 - start) * f));
-        featureErrors = run.run(spine, loggedParts, output);
-        return new Part(output, job.plan().recomputedOutputs().stream().map(OfflineQueryPlan.Output::name).toList());
+                () -> cancelled, f -> report(stage, start + (0.95 - start) * f));
+        run.run(spine, loggedParts, output, errors);
+        return new Part(output, plan.outputs().stream().map(OfflineQueryPlan.Output::name).toList());
     }
 
     private ExportResult exportEntity(String entity, List<ExportedFeature> features, Path spine, Path output, double from, double to) {

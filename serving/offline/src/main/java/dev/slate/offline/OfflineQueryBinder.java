@@ -105,9 +105,17 @@ final class OfflineQueryBinder {
         List<OfflineQueryPlan.Output> marked = new ArrayList<>(bound.size());
         for (OfflineQueryPlan.Output o : bound) {
             marked.add(recomputed.contains(o.name()) ? new OfflineQueryPlan.Output(o.name(), o.entity(), o.feature(), o.version(), o.type(),
-                    o.maxStalenessMicros(), true) : o);
+                    o.maxStalenessMicros(), true) : derived(snapshot, o));
         }
         OfflineQueryPlan plan = new OfflineQueryPlan(snapshot.deployment().deploymentId(), keys, marked);
+        if (plan.derives()) {
+            try {
+                RecomputePlan.derive(snapshot, plan);
+            } catch (PlanningException e) {
+                throw new SlateException(ErrorCode.INVALID_QUERY, "the expression outputs cannot be computed from this spine: " + e.getMessage(),
+                        List.of(problem("outputs", null, e.getMessage())));
+            }
+        }
         if (plan.recomputes()) {
             try {
                 RecomputePlan.of(snapshot, plan);
@@ -167,6 +175,15 @@ final class OfflineQueryBinder {
                     + Values.describe(recompute)));
         }
         return out;
+    }
+
+    /** An expression output that is not recomputed is derived: computed over the point-in-time values of its inputs. */
+    private static OfflineQueryPlan.Output derived(ServingSnapshot snapshot, OfflineQueryPlan.Output o) {
+        FeatureNode node = snapshot.feature(o.name());
+        if (node == null || !(node.producer() instanceof Producer.Computed)) {
+            return o;
+        }
+        return new OfflineQueryPlan.Output(o.name(), o.entity(), o.feature(), o.version(), o.type(), o.maxStalenessMicros(), false, true);
     }
 
     private static boolean recomputable(FeatureNode node) {

@@ -42,8 +42,10 @@ public record OfflineQueryPlan(
     /**
      * One result column: the qualified feature name, its entity, the slot (feature name, version, type),
      * the staleness bound in microseconds (null: none) and whether the column is recomputed (its resolvers
-     * and expressions re-run for every spine row) rather than read from the feature log. Plans stored before
-     * recompute existed read back with {@code recompute} false.
+     * and expressions re-run for every spine row) rather than read from the feature log, and whether it is
+     * derived (an expression output that is not recomputed: evaluated for every spine row over the
+     * point-in-time values of its inputs, docs/offline.md "Expressions"). Plans stored before recompute or
+     * derive existed read back with them false.
      */
     public record Output(
             @JsonProperty("name") String name,
@@ -52,7 +54,8 @@ public record OfflineQueryPlan(
             @JsonProperty("version") String version,
             @JsonProperty("type") String type,
             @JsonProperty("max_staleness_us") Long maxStalenessMicros,
-            @JsonProperty("recompute") boolean recompute) {
+            @JsonProperty("recompute") boolean recompute,
+            @JsonProperty("derive") boolean derive) {
 
         public Output {
             requireNonNull(name, "name is null");
@@ -60,6 +63,11 @@ public record OfflineQueryPlan(
             requireNonNull(feature, "feature is null");
             requireNonNull(version, "version is null");
             requireNonNull(type, "type is null");
+        }
+
+        /** An output that is not derived. */
+        public Output(String name, String entity, String feature, String version, String type, Long maxStalenessMicros, boolean recompute) {
+            this(name, entity, feature, version, type, maxStalenessMicros, recompute, false);
         }
 
         /** The staleness bound of a feature in microseconds; null for none (or one beyond any time span the store keeps). */
@@ -85,9 +93,19 @@ public record OfflineQueryPlan(
         return outputs.stream().map(Output::entity).distinct().toList();
     }
 
-    /** The outputs read from the feature log (not recomputed), in request order. */
+    /** The outputs read from the feature log (neither recomputed nor derived), in request order. */
     public List<Output> loggedOutputs() {
-        return outputs.stream().filter(o -> !o.recompute()).toList();
+        return outputs.stream().filter(o -> !o.recompute() && !o.derive()).toList();
+    }
+
+    /** The derived outputs (expressions over point-in-time inputs), in request order. */
+    public List<Output> derivedOutputs() {
+        return outputs.stream().filter(Output::derive).toList();
+    }
+
+    /** True when at least one output is derived. */
+    public boolean derives() {
+        return outputs.stream().anyMatch(Output::derive);
     }
 
     /** The recomputed outputs, in request order. */

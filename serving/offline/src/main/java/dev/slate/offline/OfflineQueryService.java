@@ -63,6 +63,7 @@ public final class OfflineQueryService implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ConcurrentMap<String, JobExecution> live = new ConcurrentHashMap<>();
     private final JobExecution.Recomputer recomputer;
+    private final boolean canRecompute;
 
     /** A service that only reads the feature log: a query asking to recompute is refused (400). */
     public OfflineQueryService(ServingState state, OfflineStore store, OfflineJobRepository jobs, OfflineQueryConfig config, Clock clock) {
@@ -75,8 +76,12 @@ public final class OfflineQueryService implements AutoCloseable {
      */
     public OfflineQueryService(ServingState state, OfflineStore store, OfflineJobRepository jobs, OfflineQueryConfig config, Clock clock,
             ResolverRunner resolvers) {
-        this.recomputer = resolvers == null ? null : new JobExecution.Recomputer(
-                new PlanExecutor(NoOnlineStore.INSTANCE, resolvers, QueryObserver.NONE, Duration.ofSeconds(1)), config.recomputeConcurrency());
+        // without resolvers the engine still evaluates expressions (derived outputs); only recompute is refused
+        this.canRecompute = resolvers != null;
+        ResolverRunner runner = resolvers != null ? resolvers : (graph, resolver, parameters) -> java.util.concurrent.CompletableFuture.failedFuture(
+                new dev.slate.engine.exec.ResolverFailure("this appliance cannot run resolvers offline"));
+        this.recomputer = new JobExecution.Recomputer(
+                new PlanExecutor(NoOnlineStore.INSTANCE, runner, QueryObserver.NONE, Duration.ofSeconds(1)), config.recomputeConcurrency());
         this.state = requireNonNull(state, "state is null");
         this.store = requireNonNull(store, "store is null");
         this.jobs = requireNonNull(jobs, "jobs is null");
@@ -189,7 +194,7 @@ public final class OfflineQueryService implements AutoCloseable {
     /** Refuses a recompute this service cannot run (no resolver runner); the binder checks the value itself. */
     private void checkRecompute(Object recompute) {
         boolean asked = recompute instanceof Boolean b ? b : recompute instanceof List<?> l && !l.isEmpty();
-        if (asked && recomputer == null) {
+        if (asked && !canRecompute) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "this appliance cannot recompute features (no resolver runner is configured);"
                     + " send \"recompute\": false to read the feature log");
         }

@@ -85,9 +85,17 @@ final class Recomputation {
      * @return the failures, or null when none
      */
     FeatureErrors run(Path spine, Map<String, Path> loggedParts, Path output) {
-        OfflineQueryPlan query = job.plan();
-        List<OfflineQueryPlan.Output> outputs = query.recomputedOutputs();
-        FeatureErrors.Collector errors = new FeatureErrors.Collector(outputs.stream().map(OfflineQueryPlan.Output::name).toList());
+        FeatureErrors.Collector errors = new FeatureErrors.Collector(recompute.outputs().stream().map(OfflineQueryPlan.Output::name).toList());
+        run(spine, loggedParts, output, errors);
+        return errors.result();
+    }
+
+    /**
+     * Runs every spine row and writes the plan's outputs (columns named by the outputs) to {@code output}, in
+     * spine order; failures go to {@code errors}, which must know the plan's outputs.
+     */
+    void run(Path spine, Map<String, Path> loggedParts, Path output, FeatureErrors.Collector errors) {
+        List<OfflineQueryPlan.Output> outputs = recompute.outputs();
         long total = Math.max(1, job.progress().spineRows());
         String table = "recompute_" + UUID.randomUUID().toString().replace("-", "");
         try (DuckDBConnection writer = parquet.connect(); DuckDBConnection reader = parquet.connect();
@@ -135,7 +143,6 @@ final class Recomputation {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot recompute: " + ParquetFiles.firstLine(e.getMessage()), e);
         }
-        return errors.result();
     }
 
     /** The spine's keys, its input time in microseconds and the logged inputs, row by row in spine order. */

@@ -25,13 +25,20 @@ import java.util.TreeSet;
  * An ingested feature has no resolver to re-run: it is read point-in-time from the feature log (with its
  * own {@code max_staleness}) and given to the plan as an input.
  *
- * @param plan the engine plan: outputs in the order of {@link OfflineQueryPlan#recomputedOutputs()}
+ * <p>A <em>derive</em> plan ({@link #derive}) computes expression outputs the same way, except that only
+ * expressions are evaluated: every feature the expressions reach that is not itself an expression (a
+ * resolver output, an ingested feature) is read point-in-time from the log, as an output read from the log
+ * would be, and given to the plan as an input.
+ *
+ * @param outputs the job's outputs this plan computes, in the order of the plan's outputs
+ * @param plan the engine plan
  * @param inputs one per plan input, in {@code plan.shape().inputs()} order: where its value comes from
- * @param logged the ingested features read from the log, in the order {@link Input.Logged#index()} uses
+ * @param logged the features read from the log, in the order {@link Input.Logged#index()} uses
  */
-record RecomputePlan(Plan plan, List<Input> inputs, List<LoggedInput> logged) {
+record RecomputePlan(List<OfflineQueryPlan.Output> outputs, Plan plan, List<Input> inputs, List<LoggedInput> logged) {
 
     RecomputePlan {
+        outputs = List.copyOf(outputs);
         requireNonNull(plan, "plan is null");
         inputs = List.copyOf(inputs);
         logged = List.copyOf(logged);
@@ -101,7 +108,66 @@ record RecomputePlan(Plan plan, List<Input> inputs, List<LoggedInput> logged) {
             Integer key = keyColumns.get(id);
             sources.add(key != null ? new Input.Key(key) : new Input.Logged(loggedIndex.get(id)));
         }
-        return new RecomputePlan(plan, sources, logged);
+        return new RecomputePlan(query.recomputedOutputs(), plan, sources, logged);
+    }
+
+    /**
+     * Plans the derived outputs of {@code query}: their expressions, over the point-in-time log values of every
+     * non-expression feature they reach (and the spine's keys).
+     *
+     * @throws PlanningException when an expression needs the key of an entity the spine does not have
+     */
+    static RecomputePlan derive(ServingSnapshot snapshot, OfflineQueryPlan query) throws PlanningException {
+        Map<FeatureId, Integer> keyColumns = new LinkedHashMap<>();
+        for (int i = 0; i < query.keys().size(); i++) {
+            keyColumns.put(node(snapshot, query.keys().get(i).name()).id(), i);
+        }
+        List<FeatureId> outputs = new ArrayList<>();
+        Set<FeatureId> leaves = new java.util.LinkedHashSet<>();
+        for (OfflineQueryPlan.Output o : query.derivedOutputs()) {
+            FeatureId id = node(snapshot, o.name()).id();
+            outputs.add(id);
+            leaves(snapshot, id, keyColumns.keySet(), leaves, new java.util.HashSet<>());
+        }
+        if (outputs.isEmpty()) {
+            throw new IllegalArgumentException("the query derives nothing");
+        }
+        Set<FeatureId> inputs = new TreeSet<>(keyColumns.keySet());
+        List<LoggedInput> logged = new ArrayList<>();
+        Map<FeatureId, Integer> loggedIndex = new LinkedHashMap<>();
+        for (FeatureId id : leaves) {
+            FeatureNode n = snapshot.deployment().graph().features().get(id);
+            if (n.producer() instanceof dev.slate.model.graph.Producer.EntityKey) {
+                throw new PlanningException("missing input " + id + " (key of entity " + id.entity() + ")");
+            }
+            OfflineQueryPlan.Output slot = new OfflineQueryPlan.Output(n.id().qualified(), n.id().entity(), n.id().name(), n.version(),
+                    n.type().spelling(), OfflineQueryPlan.Output.micros(n.maxStaleness()), false);
+            loggedIndex.put(n.id(), logged.size());
+            logged.add(new LoggedInput(n.id().entity(), n.type(), new ExportedFeature(slot.lookup(), n.id().qualified())));
+            inputs.add(n.id());
+        }
+        Plan plan = snapshot.plan(QueryShape.of(inputs, outputs, Map.of()));
+        List<Input> sources = new ArrayList<>();
+        for (FeatureId id : plan.shape().inputs()) {
+            Integer key = keyColumns.get(id);
+            sources.add(key != null ? new Input.Key(key) : new Input.Logged(loggedIndex.get(id)));
+        }
+        return new RecomputePlan(query.derivedOutputs(), plan, sources, logged);
+    }
+
+    /** Collects the features below expression {@code id} that are not expressions and not spine keys. */
+    private static void leaves(ServingSnapshot snapshot, FeatureId id, Set<FeatureId> keys, Set<FeatureId> into, Set<FeatureId> seen) {
+        if (keys.contains(id) || !seen.add(id)) {
+            return;
+        }
+        FeatureNode n = snapshot.deployment().graph().features().get(id);
+        if (n.producer() instanceof dev.slate.model.graph.Producer.Computed c) {
+            for (FeatureId dep : c.dependencies()) {
+                leaves(snapshot, dep, keys, into, seen);
+            }
+        } else {
+            into.add(id);
+        }
     }
 
     private static FeatureNode node(ServingSnapshot snapshot, String name) {

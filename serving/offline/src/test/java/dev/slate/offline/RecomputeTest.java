@@ -297,6 +297,60 @@ class RecomputeTest {
         }
     }
 
+    // ---- expressions offline by default (derived outputs) ------------------------------------------
+
+    @Test
+    void expressionOutputsAreComputedFromPointInTimeInputsWithNowTheRowTime() throws Exception {
+        OfflineQueryService service = service("jobs", 2);
+        logValue("user.age", 1, 20L, T0); // a resolver output, as an online query logs it
+        logValue("user.age", 1, 40L, T0.plusSeconds(86_400 * 10));
+        logValue("user.credit_limit", 1, 4000.0, T0); // ingested
+        logValue("user.signed_up", 1, Instant.parse("2025-12-01T00:00:00Z"), T0);
+        logValue("user.limit_per_year", 1, -1.0, T0); // a logged value of the expression itself is not what is answered
+
+        List<String> outputs = List.of("user.limit_per_year", "user.is_adult", "user.days_signed_up", "user.age");
+        List<String> times = List.of("2025-12-31T00:00:00Z", "2026-01-02T00:00:00Z", "2026-01-21T00:00:00Z");
+        OfflineJob submitted = service.submit(ENV, request(List.of(1L, 1L, 1L), times, outputs, null));
+        assertThat(submitted.plan().outputs()).extracting(OfflineQueryPlan.Output::derive).containsExactly(true, true, true, false);
+        assertThat(submitted.plan().outputs()).extracting(OfflineQueryPlan.Output::recompute).containsOnly(false);
+        OfflineJob job = await(service, submitted.id());
+        assertThat(job.status()).as(job.error().orElse("")).isEqualTo(JobStatus.SUCCEEDED);
+        JsonNode rows = json(service, job.id()).get("rows");
+
+        // row 0: before any input was observed: null, with the reason counted per feature
+        assertThat(rows.get(0).get("user.limit_per_year").isNull()).isTrue();
+        assertThat(rows.get(0).get("user.age").isNull()).isTrue();
+        // row 1: the inputs as of that time, now = the row's time
+        assertThat(rows.get(1).get("user.limit_per_year").asDouble()).isEqualTo(200.0);
+        assertThat(rows.get(1).get("user.is_adult").asBoolean()).isTrue();
+        assertThat(rows.get(1).get("user.days_signed_up").asLong()).isEqualTo(32);
+        assertThat(rows.get(1).get("user.age").asLong()).as("a resolver output is still read from the log").isEqualTo(20);
+        // row 2: the later age
+        assertThat(rows.get(2).get("user.limit_per_year").asDouble()).isEqualTo(100.0);
+        assertThat(rows.get(2).get("user.days_signed_up").asLong()).isEqualTo(51);
+        assertThat(job.featureErrors()).hasValueSatisfying(e -> {
+            assertThat(e.rows()).isEqualTo(1);
+            assertThat(e.features()).extracting(FeatureErrors.PerFeature::feature)
+                    .containsExactly("user.limit_per_year", "user.is_adult", "user.days_signed_up");
+            assertThat(e.features().get(0).first().get(0).message()).contains("user.age, user.credit_limit are null");
+        });
+    }
+
+    @Test
+    void derivedRecomputedAndLoggedOutputsMixInOneJob() throws Exception {
+        OfflineQueryService service = service("jobs", 2);
+        logValue("user.email", 1, "old@logged.org", T0);
+        OfflineJob submitted = service.submit(ENV, request(List.of(1L), List.of("2026-01-02T00:00:00Z"),
+                List.of("user.email", "user.email_domain", "user.is_adult"), List.of("user.is_adult")));
+        assertThat(submitted.plan().outputs()).extracting(OfflineQueryPlan.Output::derive).containsExactly(false, true, false);
+        OfflineJob job = await(service, submitted.id());
+        assertThat(job.status()).as(job.error().orElse("")).isEqualTo(JobStatus.SUCCEEDED);
+        JsonNode row = json(service, job.id()).get("rows").get(0);
+        assertThat(row.get("user.email").asText()).isEqualTo("old@logged.org");
+        assertThat(row.get("user.email_domain").asText()).as("derived from the logged email").isEqualTo("logged.org");
+        assertThat(row.get("user.is_adult").asBoolean()).as("recomputed from PostgreSQL").isTrue();
+    }
+
     // ---- recomputed and logged outputs together ---------------------------------------------------
 
     @Test

@@ -45,7 +45,7 @@ public class CatalogResource {
     @Path("/features")
     @NonBlocking
     @Operation(summary = "Feature catalog", description = "Every feature of the environment's active deployment with its type, "
-            + "producer, max staleness, cache version and tags.")
+            + "producer, max staleness, cache version and tags, and the named queries it declares.")
     @APIResponse(responseCode = "200", description = "The catalog", content = @Content(schema = @Schema(implementation = FeatureCatalogBody.class)))
     @APIResponse(responseCode = "400", description = "INVALID_QUERY: bad environment header", content = @Content(mediaType = PROBLEM_JSON))
     @APIResponse(responseCode = "404", description = "NO_ACTIVE_DEPLOYMENT: nothing is deployed in the environment", content = @Content(mediaType = PROBLEM_JSON))
@@ -54,7 +54,7 @@ public class CatalogResource {
         ActiveDeployment active = active(environment);
         FeatureGraph graph = active.graph();
         return new FeatureCatalogBody(active.environment(), active.deploymentId(), active.version(), graph.project(), graph.contentHash(),
-                GraphDescription.catalog(graph));
+                GraphDescription.catalog(graph), GraphDescription.namedQueries(graph));
     }
 
     @GET

@@ -15,9 +15,11 @@ public record OnlineQueryBody(
         @JsonProperty("now") String now,
         @JsonProperty("include_meta") Boolean includeMeta,
         @JsonProperty("explain") Boolean explain,
-        @JsonProperty("query_name") String queryName) {
+        @JsonProperty("query_name") String queryName,
+        @JsonProperty("query_name_version") String queryNameVersion) {
 
     OnlineQueryRequest toRequest() {
-        return new OnlineQueryRequest(inputs, outputs, staleness, now, includeMeta != null && includeMeta, explain != null && explain, queryName);
+        return new OnlineQueryRequest(inputs, outputs, staleness, now, includeMeta != null && includeMeta, explain != null && explain, queryName,
+                queryNameVersion);
     }
 }

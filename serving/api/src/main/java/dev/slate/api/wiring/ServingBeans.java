@@ -2,6 +2,7 @@ package dev.slate.api.wiring;
 
 import dev.slate.engine.exec.PlanExecutor;
 import dev.slate.engine.exec.QueryObserver;
+import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.engine.ingest.IngestService;
 import dev.slate.engine.query.ComputedValuesListener;
 import dev.slate.engine.query.OnlineQueryService;
@@ -17,6 +18,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,6 +29,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /** Builds the data plane's plain-Java objects once per application. */
 @Singleton
 class ServingBeans {
+
+    /** The name of the bean that runs {@code kind: http} resolvers (produced where that runner's module is linked). */
+    static final String HTTP_RUNNER = "slate-http-resolver-runner";
 
     @Produces
     @Singleton
@@ -67,9 +72,11 @@ class ServingBeans {
 
     @Produces
     @Singleton
-    PlanExecutor planExecutor(OnlineStore store, PostgresResolverRunner postgres, DuckDbResolverRunner parquet, QueryObserver observer,
-            ServingConfig config) {
-        return new PlanExecutor(store, new SourceKindResolverRunner(postgres, parquet), observer, config.storeReadTimeout());
+    PlanExecutor planExecutor(OnlineStore store, PostgresResolverRunner postgres, DuckDbResolverRunner parquet,
+            @Named(HTTP_RUNNER) Instance<ResolverRunner> http, QueryObserver observer, ServingConfig config) {
+        SourceKindResolverRunner runners = http.isResolvable() ? new SourceKindResolverRunner(postgres, parquet, http.get())
+                : new SourceKindResolverRunner(postgres, parquet);
+        return new PlanExecutor(store, runners, observer, config.storeReadTimeout());
     }
 
     @Produces

@@ -51,7 +51,8 @@ final class PlanExplainer {
                 i++;
                 switch (step) {
                     case PlanStep.Resolve r -> sb.append("resolve ").append(r.resolver().name())
-                            .append(" on ").append(r.resolver().source())
+                            .append(r.resolver().http().map(h -> " over HTTP " + h.method() + " " + oneLine(h.url().text()))
+                                    .orElse(" on " + r.resolver().source()))
                             .append(" (timeout ").append(format(Optional.of(r.resolver().timeout()))).append(")")
                             .append(" with ").append(names(plan, r.inputSlots()))
                             .append(" -> ").append(names(plan, r.outputSlots()));

@@ -77,13 +77,15 @@ public final class OnlineQueryService {
         ServingSnapshot snapshot = state.snapshot(environment).orElseThrow(() -> new SlateException(ErrorCode.NO_ACTIVE_DEPLOYMENT,
                 "environment '" + environment + "' has no active deployment; deploy a project first (POST /v1/deployments)"));
         FeatureGraph graph = snapshot.deployment().graph();
-        BoundRequest bound = bind(snapshot, request, bulk);
+        ServingSnapshot.NamedPlan named = namedQuery(snapshot, request);
+        BoundRequest bound = bind(snapshot, named == null ? request : asNamed(request, named), bulk);
         Plan plan;
         try {
-            plan = snapshot.plan(QueryShape.of(bound.inputs.keySet(), bound.outputs, bound.staleness));
+            plan = named != null ? checkNamedInputs(named, bound) : snapshot.plan(QueryShape.of(bound.inputs.keySet(), bound.outputs, bound.staleness));
         } catch (PlanningException e) {
             throw new SlateException(ErrorCode.INVALID_QUERY, e.getMessage());
         }
+        String queryName = named == null ? null : named.query().name();
         List<Object[]> rows = bound.rows(plan);
         return executor.execute(graph, environment, plan, rows, bound.now).thenApply(results -> {
             int[] outs = plan.outputSlots();
@@ -97,7 +99,7 @@ public final class OnlineQueryService {
                 }
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            executor.observer().queryCompleted(bulk, results.size(), outs.length, failed, took);
+            executor.observer().queryCompleted(bulk, queryName, results.size(), outs.length, failed, took);
             String explain = request.explain() ? plan.explain() + executed(plan, results) : null;
             String queryId = queryId();
             if (computedValues != ComputedValuesListener.NONE) {
@@ -141,6 +143,66 @@ public final class OnlineQueryService {
     private static String queryId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         return "q_" + HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextInt());
+    }
+
+    // ---- named queries ------------------------------------------------------------------------
+
+    /** The named query the request calls, or null when it names none; a request error when it cannot be called. */
+    private static ServingSnapshot.NamedPlan namedQuery(ServingSnapshot snapshot, OnlineQueryRequest request) {
+        if (request.queryName() == null) {
+            if (request.queryNameVersion() != null) {
+                throw new SlateException(ErrorCode.INVALID_QUERY, "'query_name_version' needs 'query_name'");
+            }
+            return null;
+        }
+        if (!request.outputs().isEmpty()) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "give either 'outputs' or 'query_name', not both: a named query declares its outputs");
+        }
+        if (!request.staleness().isEmpty()) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "'staleness' cannot be given with 'query_name': the named query declares its staleness");
+        }
+        Integer version = null;
+        if (request.queryNameVersion() != null) {
+            try {
+                version = Integer.valueOf(request.queryNameVersion().strip());
+            } catch (NumberFormatException e) {
+                throw new SlateException(ErrorCode.INVALID_QUERY, "'query_name_version' must be a whole number, not '" + shorten(request.queryNameVersion()) + "'");
+            }
+        }
+        String name = request.queryName();
+        Integer v = version;
+        ServingSnapshot.NamedPlan named = snapshot.namedQuery(name, version).orElseThrow(() -> {
+            if (snapshot.namedQuery(name, null).isPresent()) {
+                return new SlateException(ErrorCode.INVALID_QUERY, "named query '" + name + "' has no version " + v + "; its latest is "
+                        + snapshot.namedQuery(name, null).get().query().version());
+            }
+            return new SlateException(ErrorCode.INVALID_QUERY, "unknown named query '" + shorten(name) + "'" + Suggestions.didYouMean(name, snapshot.namedQueryNames())
+                    + (snapshot.namedQueryNames().isEmpty() ? "; the deployment declares none" : "; declared: " + String.join(", ", snapshot.namedQueryNames())));
+        });
+        if (named.plan() == null) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "named query " + named.query().label() + " cannot be planned: " + named.failure());
+        }
+        return named;
+    }
+
+    /** The request with the named query's outputs (its staleness is in the named plan). */
+    private static OnlineQueryRequest asNamed(OnlineQueryRequest request, ServingSnapshot.NamedPlan named) {
+        return new OnlineQueryRequest(request.inputs(), named.query().outputs().stream().map(FeatureId::qualified).toList(), Map.of(), request.now(),
+                request.includeMeta(), request.explain(), request.queryName(), request.queryNameVersion());
+    }
+
+    /** The named plan, when the request gives exactly the named query's inputs. */
+    private static Plan checkNamedInputs(ServingSnapshot.NamedPlan named, BoundRequest bound) {
+        if (!bound.inputs.keySet().equals(new TreeSet<>(named.query().inputs()))) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "named query " + named.query().label() + " takes the inputs "
+                    + named.query().inputs().stream().map(FeatureId::qualified).toList() + "; the request gives "
+                    + bound.inputs.keySet().stream().map(FeatureId::qualified).toList());
+        }
+        return named.plan();
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
     }
 
     // ---- binding ------------------------------------------------------------------------------

@@ -8,7 +8,12 @@ import dev.slate.engine.plan.PlanningException;
 import dev.slate.engine.plan.QueryShape;
 import dev.slate.model.deploy.ActiveDeployment;
 import dev.slate.model.graph.FeatureNode;
+import dev.slate.model.graph.NamedQuery;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,6 +29,7 @@ public final class ServingSnapshot {
     private final Planner planner;
     private final Map<QueryShape, Plan> plans = new ConcurrentHashMap<>();
     private final Map<String, FeatureNode> byName;
+    private final Map<String, NavigableMap<Integer, NamedPlan>> namedQueries;
 
     public ServingSnapshot(ActiveDeployment deployment) {
         this.deployment = requireNonNull(deployment, "deployment is null");
@@ -33,6 +39,44 @@ public final class ServingSnapshot {
             names.put(f.id().qualified(), f);
         }
         this.byName = Map.copyOf(names);
+        this.namedQueries = planNamedQueries();
+    }
+
+    /** A named query of the deployment with its plan, made when the snapshot was built; {@code failure} says why there is none. */
+    public record NamedPlan(NamedQuery query, Plan plan, String failure) {
+    }
+
+    /** Plans every named query now, so that a call finds its plan ready (deployment-time planning). */
+    private Map<String, NavigableMap<Integer, NamedPlan>> planNamedQueries() {
+        Map<String, NavigableMap<Integer, NamedPlan>> out = new HashMap<>();
+        for (NamedQuery q : deployment.graph().namedQueries()) {
+            NamedPlan named;
+            try {
+                named = new NamedPlan(q, plan(QueryShape.of(new java.util.HashSet<>(q.inputs()), q.outputs(), q.staleness())), null);
+            } catch (PlanningException e) { // the compiler checks that every named query can be planned: not expected
+                named = new NamedPlan(q, null, e.getMessage());
+            }
+            out.computeIfAbsent(q.name(), k -> new TreeMap<>()).put(q.version(), named);
+        }
+        out.replaceAll((k, v) -> Collections.unmodifiableNavigableMap(v));
+        return Map.copyOf(out);
+    }
+
+    /**
+     * The named query {@code name} at {@code version}, or at its highest version when {@code version} is null;
+     * empty when the deployment declares no such query.
+     */
+    public Optional<NamedPlan> namedQuery(String name, Integer version) {
+        NavigableMap<Integer, NamedPlan> versions = name == null ? null : namedQueries.get(name);
+        if (versions == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(version == null ? versions.lastEntry().getValue() : versions.get(version));
+    }
+
+    /** The declared names of named queries, sorted. */
+    public java.util.SortedSet<String> namedQueryNames() {
+        return new java.util.TreeSet<>(namedQueries.keySet());
     }
 
     /** The feature named {@code entity.feature}, or null: one hash lookup, no parsing. */

@@ -11,19 +11,33 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** Runs each resolver with the runner for its source's kind: PostgreSQL or Parquet (DuckDB). */
+/**
+ * Runs each resolver with the runner for its kind: HTTP resolvers with the HTTP runner, SQL resolvers with
+ * the runner for their source's kind, PostgreSQL or Parquet (DuckDB).
+ */
 public final class SourceKindResolverRunner implements ResolverRunner {
 
     private final ResolverRunner postgres;
     private final ResolverRunner parquet;
+    private final ResolverRunner http;
 
+    /** Without an HTTP runner: HTTP resolvers fail with a reason. */
     public SourceKindResolverRunner(ResolverRunner postgres, ResolverRunner parquet) {
+        this(postgres, parquet, (graph, resolver, parameters) -> CompletableFuture.failedFuture(
+                new ResolverFailure("resolver " + resolver.name() + " is an HTTP resolver, and this server has no HTTP resolver runner")));
+    }
+
+    public SourceKindResolverRunner(ResolverRunner postgres, ResolverRunner parquet, ResolverRunner http) {
         this.postgres = requireNonNull(postgres, "postgres is null");
         this.parquet = requireNonNull(parquet, "parquet is null");
+        this.http = requireNonNull(http, "http is null");
     }
 
     @Override
     public CompletionStage<Map<String, Object>> run(FeatureGraph graph, ResolverNode resolver, Object[] parameters) {
+        if (resolver.http().isPresent()) {
+            return http.run(graph, resolver, parameters);
+        }
         return switch (graph.sources().get(resolver.source())) {
             case SourceSpec.Postgres ignored -> postgres.run(graph, resolver, parameters);
             case SourceSpec.Parquet ignored -> parquet.run(graph, resolver, parameters);

@@ -11,34 +11,42 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** A SQL resolver bound to its entity: parameters and outputs are features. */
+/**
+ * A resolver bound to its entity: parameters and outputs are features.
+ *
+ * @param definition what defines its outputs' values apart from the output's own name (for feature versions):
+ *     for SQL the source and the SQL text
+ */
 record BoundResolver(
-        ResolverSpec.Sql spec,
+        String name,
         String entity,
-        SqlStatement statement,
         List<FeatureId> parameters,
         List<ResolverNode.Output> outputs,
         Map<FeatureId, SourceLocation> outputLocations,
-        Duration timeout) {
+        List<String> definition,
+        ResolverNode node) {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
 
     BoundResolver {
-        requireNonNull(spec, "spec is null");
+        requireNonNull(name, "name is null");
         requireNonNull(entity, "entity is null");
-        requireNonNull(statement, "statement is null");
         parameters = List.copyOf(parameters);
         outputs = List.copyOf(outputs);
         outputLocations = Map.copyOf(outputLocations);
-        requireNonNull(timeout, "timeout is null");
+        definition = List.copyOf(definition);
+        requireNonNull(node, "node is null");
     }
 
-    String name() {
-        return spec.name();
+    /** A SQL resolver. */
+    BoundResolver(ResolverSpec.Sql spec, String entity, SqlStatement statement, List<FeatureId> parameters, List<ResolverNode.Output> outputs,
+            Map<FeatureId, SourceLocation> outputLocations, Duration timeout) {
+        this(spec.name(), entity, parameters, outputs, outputLocations, List.of(spec.source(), statement.sql()),
+                new ResolverNode(spec.name(), entity, spec.source(), statement.sql(), statement.positionalSql(), parameters, outputs, timeout,
+                        spec.location()));
     }
 
     ResolverNode toNode() {
-        return new ResolverNode(spec.name(), entity, spec.source(), statement.sql(), statement.positionalSql(), parameters, outputs,
-                timeout, spec.location());
+        return node;
     }
 }

@@ -11,6 +11,7 @@ import dev.slate.model.cel.CelExpression;
 import dev.slate.model.graph.EntityNode;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.FeatureNode;
+import dev.slate.model.graph.NamedQuery;
 import dev.slate.model.graph.Producer;
 import dev.slate.model.graph.ResolverNode;
 import dev.slate.model.spec.EntitySpec;
@@ -75,6 +76,7 @@ public final class GraphCompiler {
             problems.add(featureSpec(first).location(), ProblemCode.CYCLE, "features depend on each other in a circle: "
                     + String.join(" -> ", cycle.stream().map(FeatureId::qualified).toList()));
         }
+        List<NamedQuery> namedQueries = bindNamedQueries();
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
@@ -91,7 +93,11 @@ public final class GraphCompiler {
         }
         Map<String, ResolverNode> resolverNodes = new LinkedHashMap<>();
         resolvers.forEach((name, r) -> resolverNodes.put(name, r.toNode()));
-        return Optional.of(new FeatureGraph(spec.project(), contentHash, entityNodes, features, resolverNodes, sources));
+        return Optional.of(new FeatureGraph(spec.project(), contentHash, entityNodes, features, resolverNodes, sources, namedQueries));
+    }
+
+    private List<NamedQuery> bindNamedQueries() {
+        return new NamedQueryBinder(producers, entityNodes, name -> resolvers.get(name).parameters(), problems).bind(spec.namedQueries());
     }
 
     // ---- sources and entities ----
@@ -155,6 +161,8 @@ public final class GraphCompiler {
             }
             switch (r) {
                 case ResolverSpec.Sql sql -> binder.bind(sql).ifPresentOrElse(b -> resolvers.put(b.name(), b), () -> resolversComplete = false);
+                case ResolverSpec.Http http -> new HttpResolverBinder(entities, problems).bind(http)
+                        .ifPresentOrElse(b -> resolvers.put(b.name(), b), () -> resolversComplete = false);
                 case ResolverSpec.Unsupported u -> {
                     for (ResolverSpec.Named output : u.outputs()) {
                         FeatureId.parse(output.name())
@@ -294,8 +302,10 @@ public final class GraphCompiler {
             case Producer.Ingested i -> List.of("ingested", type);
             case Producer.Computed c -> List.of("expression", type, c.expression().text());
             case Producer.Resolved r -> {
-                BoundResolver b = resolvers.get(r.resolver());
-                yield List.of("resolver", type, b.spec().source(), b.statement().sql(), id.name());
+                List<String> parts = new ArrayList<>(List.of("resolver", type));
+                parts.addAll(resolvers.get(r.resolver()).definition());
+                parts.add(id.name());
+                yield parts;
             }
         };
     }

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param features every feature by id, in declaration order
  * @param resolvers resolvers by name, in declaration order
  * @param sources sources by name (secret references unresolved)
+ * @param namedQueries the named queries, in declaration order
  */
 public record FeatureGraph(
         String project,
@@ -24,7 +25,8 @@ public record FeatureGraph(
         Map<String, EntityNode> entities,
         Map<FeatureId, FeatureNode> features,
         Map<String, ResolverNode> resolvers,
-        Map<String, SourceSpec> sources) {
+        Map<String, SourceSpec> sources,
+        java.util.List<NamedQuery> namedQueries) {
 
     public FeatureGraph {
         requireNonNull(project, "project is null");
@@ -33,6 +35,13 @@ public record FeatureGraph(
         features = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(features));
         resolvers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(resolvers));
         sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
+        namedQueries = java.util.List.copyOf(namedQueries);
+    }
+
+    /** A graph without named queries. */
+    public FeatureGraph(String project, String contentHash, Map<String, EntityNode> entities, Map<FeatureId, FeatureNode> features,
+            Map<String, ResolverNode> resolvers, Map<String, SourceSpec> sources) {
+        this(project, contentHash, entities, features, resolvers, sources, java.util.List.of());
     }
 
     public Optional<FeatureNode> feature(FeatureId id) {

@@ -57,7 +57,13 @@ public final class GraphDescription {
             node.put("inputs", r.parameters().stream().map(FeatureId::qualified).toList());
             node.put("outputs", r.outputs().stream().map(o -> o.feature().qualified()).toList());
             node.put("timeout", Durations.format(r.timeout()));
-            node.put("sql", r.sql());
+            if (r.http().isPresent()) { // an HTTP resolver: its method only (its URL and headers may name secrets)
+                node.put("source", null);
+                node.put("sql", null);
+                node.put("http_method", r.http().get().method());
+            } else {
+                node.put("sql", r.sql());
+            }
             nodes.add(node);
             for (FeatureId p : r.parameters()) {
                 edges.add(edge(featureNodeId(p), "resolver:" + r.name()));
@@ -125,5 +131,28 @@ public final class GraphDescription {
         m.put("from", from);
         m.put("to", to);
         return m;
+    }
+
+    /**
+     * The named queries, in declaration order: {@code {name, version, inputs, outputs, staleness, owner, tags,
+     * description}}; {@code staleness} maps features to durations.
+     */
+    public static List<Map<String, Object>> namedQueries(FeatureGraph graph) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (NamedQuery q : graph.namedQueries()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", q.name());
+            m.put("version", q.version());
+            m.put("inputs", q.inputs().stream().map(FeatureId::qualified).toList());
+            m.put("outputs", q.outputs().stream().map(FeatureId::qualified).toList());
+            Map<String, Object> staleness = new LinkedHashMap<>();
+            q.staleness().forEach((id, d) -> staleness.put(id.qualified(), Durations.format(d)));
+            m.put("staleness", staleness);
+            m.put("owner", q.owner().orElse(null));
+            m.put("tags", q.tags().stream().sorted().toList());
+            m.put("description", q.description().orElse(null));
+            out.add(m);
+        }
+        return out;
     }
 }

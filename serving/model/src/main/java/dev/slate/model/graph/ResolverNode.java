@@ -6,9 +6,12 @@ import dev.slate.model.FeatureId;
 import dev.slate.model.SourceLocation;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * A SQL resolver bound against the graph.
+ * A resolver bound against the graph: SQL on a source, or an HTTP call ({@code http} present; then
+ * {@code source}, {@code sql} and {@code positionalSql} are empty and each output's {@code column} is
+ * a JSON pointer into the answer).
  *
  * @param entity the entity whose features it reads and writes
  * @param source the source name (a key of {@link FeatureGraph#sources()})
@@ -17,6 +20,7 @@ import java.util.List;
  * @param parameters the feature bound to each positional parameter, in order ($1 first)
  * @param outputs result column to feature, in select-list order
  * @param timeout how long one execution may take
+ * @param http the request of an HTTP resolver; empty for SQL
  */
 public record ResolverNode(
         String name,
@@ -27,7 +31,8 @@ public record ResolverNode(
         List<FeatureId> parameters,
         List<Output> outputs,
         Duration timeout,
-        SourceLocation location) {
+        SourceLocation location,
+        Optional<HttpCall> http) {
 
     public ResolverNode {
         requireNonNull(name, "name is null");
@@ -39,6 +44,19 @@ public record ResolverNode(
         outputs = List.copyOf(outputs);
         requireNonNull(timeout, "timeout is null");
         requireNonNull(location, "location is null");
+        requireNonNull(http, "http is null");
+    }
+
+    /** A SQL resolver. */
+    public ResolverNode(String name, String entity, String source, String sql, String positionalSql, List<FeatureId> parameters,
+            List<Output> outputs, Duration timeout, SourceLocation location) {
+        this(name, entity, source, sql, positionalSql, parameters, outputs, timeout, location, Optional.empty());
+    }
+
+    /** An HTTP resolver. */
+    public static ResolverNode http(String name, String entity, List<FeatureId> parameters, List<Output> outputs, SourceLocation location,
+            HttpCall call) {
+        return new ResolverNode(name, entity, "", "", "", parameters, outputs, call.policy().timeout(), location, Optional.of(call));
     }
 
     /** A selected column and the feature it fills. */

@@ -2,6 +2,7 @@ package dev.slate.model.parse;
 
 import dev.slate.model.SourceLocation;
 import dev.slate.model.spec.EntitySpec;
+import dev.slate.model.spec.NamedQuerySpec;
 import dev.slate.model.spec.ProjectSpec;
 import dev.slate.model.spec.ResolverSpec;
 import dev.slate.model.spec.SourceSpec;
@@ -16,6 +17,7 @@ final class ProjectSpecBuilder {
     private final List<SourceSpec> sources = new ArrayList<>();
     private final List<EntitySpec> entities = new ArrayList<>();
     private final List<ResolverSpec> resolvers = new ArrayList<>();
+    private final List<NamedQuerySpec> namedQueries = new ArrayList<>();
     private boolean resolverUnreadable;
 
     void project(String name, SourceLocation location) {
@@ -35,6 +37,10 @@ final class ProjectSpecBuilder {
         resolvers.add(resolver);
     }
 
+    void namedQuery(NamedQuerySpec query) {
+        namedQueries.add(query);
+    }
+
     /** A resolver entry could not be read (its problem is reported). */
     void resolverUnreadable() {
         resolverUnreadable = true;
@@ -49,6 +55,6 @@ final class ProjectSpecBuilder {
         if (project == null) {
             return Optional.empty();
         }
-        return Optional.of(new ProjectSpec(project, projectLocation, sources, entities, resolvers));
+        return Optional.of(new ProjectSpec(project, projectLocation, sources, entities, resolvers, namedQueries));
     }
 }

@@ -31,8 +31,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Reads one YAML file of a project into declared specs, reporting every problem with its position. */
 final class YamlProjectParser {
-    static final Set<String> ROOT_KEYS = Set.of("project", "sources", "entities", "resolvers");
-    static final Set<String> OTHER_KEYS = Set.of("sources", "entities", "resolvers");
+    static final Set<String> ROOT_KEYS = Set.of("project", "sources", "entities", "resolvers", "named_queries");
+    static final Set<String> OTHER_KEYS = Set.of("sources", "entities", "resolvers", "named_queries");
     static final Set<String> POSTGRES_KEYS = Set.of("kind", "url", "username", "password", "max_connections", "description");
     static final Set<String> PARQUET_KEYS = Set.of("kind", "path", "description");
     static final Set<String> ENTITY_KEYS = Set.of("key", "max_staleness", "features", "description");
@@ -40,7 +40,7 @@ final class YamlProjectParser {
     static final Set<String> HAS_MANY_KEYS = Set.of("has_many", "foreign_key", "description", "tags");
     static final Set<String> AGGREGATE_KEYS = Set.of("type", "aggregate", "over", "of", "time", "windows", "where", "max_staleness", "description", "tags");
     static final Set<String> SQL_RESOLVER_KEYS = Set.of("name", "kind", "source", "sql", "resolves", "outputs", "timeout", "description");
-    static final Set<String> HTTP_RESOLVER_KEYS = Set.of("name", "kind", "url", "method", "headers", "body", "resolves", "outputs", "timeout", "description");
+    static final Set<String> HTTP_RESOLVER_KEYS = HttpResolverParser.KEYS;
     static final int DEFAULT_MAX_CONNECTIONS = 10;
     private static final Pattern URL_WITH_PASSWORD = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.:-]*://[^/@:]*:[^/@]+@.*");
 
@@ -104,6 +104,7 @@ final class YamlProjectParser {
         map.node("sources").ifPresent(n -> YamlMap.of(file, n, problems, "sources").ifPresent(this::sources));
         map.node("entities").ifPresent(n -> YamlMap.of(file, n, problems, "entities").ifPresent(this::entities));
         map.node("resolvers").ifPresent(this::resolvers);
+        map.node("named_queries").ifPresent(n -> new NamedQueryParser(file, problems).parse(n).forEach(out::namedQuery));
     }
 
     private static String syntaxMessage(MarkedYAMLException e) {
@@ -392,18 +393,7 @@ final class YamlProjectParser {
                         m.valueLocation("resolves"), outputs, timeout, at));
             }
             case "http" -> {
-                m.rejectUnknown(HTTP_RESOLVER_KEYS, what);
-                problems.add(m.valueLocation("kind"), ProblemCode.UNSUPPORTED, what
-                        + " has kind http: the format accepts it, but this version of Slate runs SQL resolvers only");
-                List<ResolverSpec.Named> outputs = new ArrayList<>();
-                m.node("outputs").ifPresent(n -> {
-                    if (n instanceof MappingNode) {
-                        YamlMap.of(file, n, problems, "outputs of " + what).ifPresent(o -> o.keys().forEach(k -> outputs.add(new ResolverSpec.Named(k, o.keyLocation(k)))));
-                    } else {
-                        m.scalarList("outputs", "outputs of " + what).ifPresent(l -> l.forEach(s -> outputs.add(new ResolverSpec.Named(s.getValue(), YamlMap.locate(file, s)))));
-                    }
-                });
-                return name.map(n -> new ResolverSpec.Unsupported(n, "http", m.scalar("resolves", "resolves of " + what), outputs, at));
+                return new HttpResolverParser(file, rawLines, problems).parse(m, name, what, at);
             }
             default -> {
                 problems.add(m.valueLocation("kind"), ProblemCode.UNKNOWN_TYPE, "unknown resolver kind '" + kind + "' of " + what

@@ -9,12 +9,19 @@ import java.util.List;
  * Everything a project's files declare, as written (names unbound, secret references unresolved).
  * Only {@link dev.slate.model.ProjectCompiler} turns it into a {@link dev.slate.model.graph.FeatureGraph}.
  */
-public record ProjectSpec(String project, SourceLocation location, List<SourceSpec> sources, List<EntitySpec> entities, List<ResolverSpec> resolvers) {
+public record ProjectSpec(String project, SourceLocation location, List<SourceSpec> sources, List<EntitySpec> entities, List<ResolverSpec> resolvers,
+        List<NamedQuerySpec> namedQueries) {
     public ProjectSpec {
         requireNonNull(project, "project is null");
         requireNonNull(location, "location is null");
         sources = List.copyOf(sources);
         entities = List.copyOf(entities);
         resolvers = List.copyOf(resolvers);
+        namedQueries = List.copyOf(namedQueries);
+    }
+
+    /** A project without named queries. */
+    public ProjectSpec(String project, SourceLocation location, List<SourceSpec> sources, List<EntitySpec> entities, List<ResolverSpec> resolvers) {
+        this(project, location, sources, entities, resolvers, List.of());
     }
 }

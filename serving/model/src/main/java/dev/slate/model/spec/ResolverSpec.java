@@ -46,6 +46,59 @@ public sealed interface ResolverSpec {
     }
 
     /**
+     * An HTTP resolver ({@code kind: http}): one request per entity row, its URL, headers and body
+     * templates over features ({@code {{user.id}}}) and secret references ({@code ${secret:NAME}}),
+     * its outputs JSON pointers into the answer. See docs/project-format.md, "HTTP resolvers".
+     *
+     * @param url the URL template as written
+     * @param headers header name to value template, in declaration order
+     * @param body the JSON body template, when given
+     * @param outputs feature (plain or {@code entity.feature}) to JSON pointer
+     * @param policy timeout, retries, circuit breaker, concurrency and answer size, defaults applied
+     */
+    record Http(
+            String name,
+            String method,
+            EmbeddedText url,
+            List<Header> headers,
+            Optional<EmbeddedText> body,
+            Optional<String> resolves,
+            SourceLocation resolvesLocation,
+            List<PointerOutput> outputs,
+            dev.slate.model.graph.HttpCall.Policy policy,
+            SourceLocation location) implements ResolverSpec {
+
+        public Http {
+            requireNonNull(name, "name is null");
+            requireNonNull(method, "method is null");
+            requireNonNull(url, "url is null");
+            headers = List.copyOf(headers);
+            requireNonNull(body, "body is null");
+            requireNonNull(resolves, "resolves is null");
+            requireNonNull(resolvesLocation, "resolvesLocation is null");
+            outputs = List.copyOf(outputs);
+            requireNonNull(policy, "policy is null");
+            requireNonNull(location, "location is null");
+        }
+
+        /** A header and its value template. */
+        public record Header(String name, EmbeddedText value) {
+            public Header {
+                requireNonNull(name, "name is null");
+                requireNonNull(value, "value is null");
+            }
+        }
+
+        /** An output: the feature it fills and the JSON pointer (RFC 6901) of its value in the answer. */
+        public record PointerOutput(Named feature, String pointer) {
+            public PointerOutput {
+                requireNonNull(feature, "feature is null");
+                requireNonNull(pointer, "pointer is null");
+            }
+        }
+    }
+
+    /**
      * A resolver of a kind the format accepts but this version does not run (e.g. {@code kind: http}).
      * Kept so that the features it would produce are not also reported as having no resolver.
      *
