@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespaced;
 import dev.slate.installer.cluster.AppliedObject.Method;
 import dev.slate.installer.cluster.AppliedObject.Outcome;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -43,7 +43,7 @@ public final class ClusterApplier {
     public static final String APPLY_POLICY = "slate.dev/apply-policy";
     public static final String CREATE_ONLY = "create-only";
 
-    /** Helm's install order (pkg/release/util/kind_sorter.go); kinds not listed go last, in input order. */
+    /** The order {@code helm install} creates kinds in; kinds not listed go last, in input order. */
     private static final List<String> INSTALL_ORDER = List.of(
             "PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy",
             "PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass",
@@ -171,7 +171,7 @@ public final class ClusterApplier {
     }
 
     /** The first path of the desired object that the live one lacks or holds differently, if any. */
-    Optional<String> missingIn(HasMetadata live, HasMetadata desired) {
+    private Optional<String> missingIn(HasMetadata live, HasMetadata desired) {
         JsonNode liveTree = json.valueToTree(client.getKubernetesSerialization().convertValue(live, Map.class));
         JsonNode desiredTree = json.valueToTree(client.getKubernetesSerialization().convertValue(desired, Map.class));
         return firstDifference(liveTree, desiredTree, "");
