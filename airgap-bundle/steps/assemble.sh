@@ -8,29 +8,34 @@ signing="${SLATE_BUNDLE_SIGNING_DIR:-$HOME/.slate/bundle-signing}"
 dir="$TARGET/bundle/slate-bundle-$VERSION"
 tar_out="$TARGET/slate-bundle-$VERSION.tar"
 cli_jar="$REPO/installer/target/slate-installer-$VERSION.jar"
-kc_tgz="$(ls "$HOME"/.m2/repository/org/keycloak/keycloak-quarkus-dist/"$KEYCLOAK_VERSION"/keycloak-quarkus-dist-"$KEYCLOAK_VERSION".tar.gz)"
+kc_dist="$REPO/auth/target/keycloak/keycloak-$KEYCLOAK_VERSION"
 [ -f "$cli_jar" ] || die "no $cli_jar: run steps/jars.sh first"
 [ -f "$TARGET/images/.done" ] || die "no images: run steps/images.sh first"
+[ -x "$kc_dist/bin/kc.sh" ] || die "no Keycloak distribution at $kc_dist: run steps/jars.sh first"
 
 log "assemble: $dir"
-rm -rf "$TARGET/bundle"; mkdir -p "$dir"/{images,cli/lib,jre,keycloak,appliance,docs,sbom}
+# The layout `slate install --standalone` reads from an unpacked bundle (docs/install.md), plus images/, helm/,
+# sbom/ and docs/. Copies dereference links: a bundle holds only files and directories.
+rm -rf "$TARGET/bundle"; mkdir -p "$dir"/{images,cli/lib,auth,keycloak,docs,sbom}
 cp -a "$TARGET/images/oci/." "$dir/images/"
 if [ -d "$REPO/helm/slate" ]; then
-  mkdir -p "$dir/helm" && cp -a "$REPO/helm/slate" "$dir/helm/slate"
+  mkdir -p "$dir/helm" && cp -rL "$REPO/helm/slate" "$dir/helm/slate"
 else
   log "assemble: no helm/slate chart in this checkout: the bundle has no helm/"
 fi
 cp "$cli_jar" "$dir/cli/"
 cp "$REPO"/installer/target/lib/*.jar "$dir/cli/lib/"
 install -m 0755 "$BUNDLE_HOME/cli-launcher.sh" "$dir/cli/slate"
-cp "$TARGET/jre/slate-jre-$VERSION-linux-amd64.tar.gz" "$dir/jre/"
-cp "$kc_tgz" "$dir/keycloak/"
+cp -rL "$REPO/appliance/target/quarkus-app" "$dir/appliance"
+cp "$REPO/auth/target/slate-auth-$VERSION.jar" "$dir/auth/"
+tr ':' '\n' < "$REPO/auth/target/launcher.classpath" | while read -r jar; do [ -n "$jar" ] && cp "$jar" "$dir/auth/"; done
+cp -rL "$kc_dist" "$dir/keycloak/keycloak-$KEYCLOAK_VERSION"
+rm -rf "$dir/keycloak/keycloak-$KEYCLOAK_VERSION/data"
 cp "$REPO/auth/src/main/resources/slate/keycloak/slate-realm.json" "$dir/keycloak/"
-tar -C "$REPO/appliance/target" --numeric-owner --owner=0 --group=0 -czf "$dir/appliance/slate-appliance-$VERSION.tar.gz" quarkus-app
-cp -a "$REPO/docs/." "$dir/docs/"
+cp -rL "$TARGET/jre/runtime" "$dir/jre"
+cp -rL "$REPO/docs/." "$dir/docs/"
 cp "$REPO/README.md" "$dir/docs/README.md"
 cp "$REPO/target/bom.json" "$dir/sbom/bom.json"
-find "$dir" -type l -delete
 
 log "assemble: pack and sign ($signing/private.pem)"
 "$JAVA_HOME/bin/java" -cp "$cli_jar:$REPO/installer/target/lib/*" dev.slate.installer.SlateCli bundle pack "$dir" \
