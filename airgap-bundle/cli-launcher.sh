@@ -1,18 +1,16 @@
 #!/usr/bin/env bash
 # `slate` as shipped in the offline bundle (cli/slate): runs the CLI jar beside it with a Java 21+:
-# $SLATE_JAVA, else the bundle's JRE when unpacked beside cli/ (jre/slate-jre-*/bin/java), else $JAVA_HOME, else java.
+# $SLATE_JAVA, else the bundle's JRE beside cli/ (jre/bin/java), else $JAVA_HOME, else java on the PATH.
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd -P)"
 java_bin="${SLATE_JAVA:-}"
 if [ -z "$java_bin" ]; then
-  for candidate in "$here"/../jre/slate-jre-*/bin/java; do
-    if [ -x "$candidate" ]; then java_bin="$candidate"; break; fi
-  done
+  if [ -x "$here/../jre/bin/java" ]; then java_bin="$here/../jre/bin/java"; fi
 fi
 if [ -z "$java_bin" ] && [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then java_bin="$JAVA_HOME/bin/java"; fi
 if [ -z "$java_bin" ]; then java_bin="$(command -v java || true)"; fi
 if [ -z "$java_bin" ]; then
-  echo "slate: no Java found; unpack the bundle's JRE (tar -xzf jre/slate-jre-*.tar.gz -C jre) or set SLATE_JAVA" >&2
+  echo "slate: no Java found: no jre/ beside cli/, no \$JAVA_HOME, no java on the PATH (or set SLATE_JAVA)" >&2
   exit 1
 fi
 major="$("$java_bin" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Step: one Java runtime for both images and for standalone hosts, made with jlink from the build's JDK
 # (Temurin 25): the modules below, no debug symbols, headers or man pages.
-#   out: target/jre/runtime (the JRE), target/jre/slate-jre-VERSION-linux-amd64.tar.gz (for the bundle's jre/)
+#   out: target/jre/runtime (the JRE; the images' /opt/java and the bundle's jre/)
 #
 # The module list is written down, not computed: the Java SE modules a Quarkus application and Keycloak use
 # (java.desktop for java.beans, java.instrument, java.naming, java.sql, java.xml, …) plus what is only loaded
@@ -16,13 +16,11 @@ jdk.crypto.cryptoki,jdk.crypto.ec,jdk.jfr,jdk.localedata,jdk.management,jdk.nami
 jdk.security.auth,jdk.security.jgss,jdk.unsupported,jdk.zipfs"
 out="$TARGET/jre"
 key="$(cache_key "${BASH_SOURCE[0]}" "$("$JAVA_HOME/bin/java" -version 2>&1)")"
-archive="$out/slate-jre-$VERSION-linux-amd64.tar.gz"
-if cached "$out" "$key" && [ -f "$archive" ]; then log "jre: cached ($out/runtime)"; exit 0; fi
+if cached "$out" "$key"; then log "jre: cached ($out/runtime)"; exit 0; fi
 rm -rf "$out"; mkdir -p "$out"
 log "jre: jlink from $JAVA_HOME"
 "$JAVA_HOME/bin/jlink" --add-modules "$MODULES" --include-locales=en,de,fr,es,it,ja,pt,zh \
   --strip-debug --no-header-files --no-man-pages --compress=zip-6 --output "$out/runtime"
 "$out/runtime/bin/java" -version > /dev/null 2>&1 || die "the jlinked JRE does not run"
-tar -C "$out" --numeric-owner --owner=0 --group=0 --transform "s,^runtime,slate-jre-$VERSION," -czf "$archive" runtime
 mark_done "$out" "$key"
-log "jre: $(du -sh "$out/runtime" | cut -f1) ($archive $(du -h "$archive" | cut -f1))"
+log "jre: $out/runtime $(du -sh "$out/runtime" | cut -f1)"
