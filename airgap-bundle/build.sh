@@ -9,6 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 export SLATE_BUILD_TIME="${SLATE_BUILD_TIME:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}"
 . "$here/lib.sh"
+export SLATE_COMMIT="$COMMIT"
 mkdir -p "$TARGET"
 started=$(date +%s)
 log "Slate $VERSION (commit $COMMIT), build time $BUILD_TIME"

@@ -7,8 +7,13 @@ TARGET="${SLATE_BUNDLE_TARGET:-$BUNDLE_HOME/target}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 # the project's version: the first <version> of the root pom (the parent's own), unless given
 VERSION="${SLATE_VERSION:-$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' "$REPO/pom.xml" | head -1)}"
-COMMIT="$(git -C "$REPO" rev-parse HEAD 2>/dev/null || echo unknown)"
-if [ -n "$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null)" ]; then COMMIT="$COMMIT-dirty"; fi
+# the commit recorded in image labels and the manifest; build.sh fixes it once per build, like the build time
+if [ -n "${SLATE_COMMIT:-}" ]; then
+  COMMIT="$SLATE_COMMIT"
+else
+  COMMIT="$(git -C "$REPO" rev-parse HEAD 2>/dev/null || echo unknown)"
+  if [ -n "$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null)" ]; then COMMIT="$COMMIT-dirty"; fi
+fi
 # the build time recorded in image labels and the manifest; build.sh fixes it once per build
 BUILD_TIME="${SLATE_BUILD_TIME:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}"
 KEYCLOAK_VERSION="$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' "$REPO/auth/pom.xml" | head -1)"
