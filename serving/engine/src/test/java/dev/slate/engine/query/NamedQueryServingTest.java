@@ -113,8 +113,11 @@ class NamedQueryServingTest {
         assertThat(latest.value(0, 0)).isEqualTo("v7");
 
         query(Map.of("user.id", 7), List.of("user.tag"), Map.of(), null, null);
-        assertThat(observed).containsExactly("checkout", "checkout", "<none>");
-        assertThat(snapshot.cachedPlans()).isEqualTo(2);
+        assertThat(snapshot.cachedPlans()).as("the ad-hoc query of the same shape uses the named plan").isEqualTo(2);
+        // with outputs, query_name only labels an ad-hoc query (echoed in the answer), whatever it says
+        QueryAnswer adHoc = query(Map.of("user.id", 7), List.of("user.email"), Map.of(), "anything-at-all", null);
+        assertThat(adHoc.value(0, 0)).isEqualTo("u7@example.com");
+        assertThat(observed).containsExactly("checkout", "checkout", "<none>", "<none>");
     }
 
     @Test
@@ -123,7 +126,7 @@ class NamedQueryServingTest {
                 .isInstanceOfSatisfying(SlateException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_QUERY))
                 .hasMessageContaining("unknown named query 'checkot'").hasMessageContaining("did you mean 'checkout'");
         assertThatThrownBy(() -> query(Map.of("user.id", 7), List.of(), Map.of(), "checkout", "3")).hasMessageContaining("has no version 3; its latest is 2");
-        assertThatThrownBy(() -> query(Map.of("user.id", 7), List.of("user.tag"), Map.of(), "checkout", null)).hasMessageContaining("not both");
+        assertThatThrownBy(() -> query(Map.of("user.id", 7), List.of("user.tag"), Map.of(), "checkout", "1")).hasMessageContaining("give no 'outputs'");
         assertThatThrownBy(() -> query(Map.of("user.id", 7), List.of(), Map.of("user.tag", "0s"), "checkout", null)).hasMessageContaining("staleness");
         assertThatThrownBy(() -> query(Map.of("user.id", 7), List.of(), Map.of(), "checkout", "two")).hasMessageContaining("whole number");
         assertThatThrownBy(() -> query(Map.of("user.id", 7, "user.email", "x@y"), List.of(), Map.of(), "checkout", "1"))
