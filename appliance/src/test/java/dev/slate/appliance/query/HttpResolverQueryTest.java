@@ -55,7 +55,9 @@ class HttpResolverQueryTest {
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop(0);
+        if (server != null) {
+            server.stop(0);
+        }
         ENV.clean();
     }
 
