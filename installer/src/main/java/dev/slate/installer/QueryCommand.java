@@ -29,8 +29,8 @@ final class QueryCommand implements Callable<Integer> {
     @Option(names = "--in", paramLabel = "FEATURE=VALUE", description = "An input, e.g. user.id=1 (repeatable).")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--out", required = true, paramLabel = "FEATURE",
-            description = "A feature to compute, e.g. user.email_domain (repeatable).")
+    @Option(names = "--out", paramLabel = "FEATURE",
+            description = "A feature to compute, e.g. user.email_domain (repeatable); required unless --query-name calls a named query.")
     List<String> outputs = new ArrayList<>();
 
     @Option(names = "--staleness", paramLabel = "FEATURE=DURATION",
@@ -43,7 +43,8 @@ final class QueryCommand implements Callable<Integer> {
     @Option(names = "--explain", description = "Also print the query plan.")
     boolean explain;
 
-    @Option(names = "--query-name", paramLabel = "NAME", description = "A name recorded with the query.")
+    @Option(names = "--query-name", paramLabel = "NAME",
+            description = "Without --out: the named query to call (its outputs); with --out: a name recorded with the query.")
     String queryName;
 
     @Override
@@ -73,7 +74,10 @@ final class QueryCommand implements Callable<Integer> {
             }
             in.set(kv.key(), kv.value());
         }
-        ArrayNode out = body.putArray("outputs");
+        if (outputs.isEmpty() && queryName == null) {
+            throw new ParameterException(spec.commandLine(), "give --out FEATURE (repeatable) or --query-name NAME of a named query");
+        }
+        ArrayNode out = outputs.isEmpty() ? root.mapper().createArrayNode() : body.putArray("outputs");
         for (String output : outputs) {
             if (output.isBlank()) {
                 throw new ParameterException(spec.commandLine(), "--out needs a feature name");

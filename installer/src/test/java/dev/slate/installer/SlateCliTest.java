@@ -280,7 +280,7 @@ class SlateCliTest {
 
     @Test
     void usageErrorsExitWithTwo() {
-        assertThat(server.cli("query", "--in", "user.id=1").exitCode()).isEqualTo(2); // --out is required
+        assertThat(server.cli("query", "--in", "user.id=1").exitCode()).isEqualTo(2); // --out or --query-name is required
         assertThat(server.cli("query", "--in", "user.id", "--out", "user.x").exitCode()).isEqualTo(2);
         assertThat(server.cli("query", "--in", "user.id=1", "--in", "user.id=2", "--out", "user.x").exitCode()).isEqualTo(2);
         assertThat(server.cli("query", "--out", "user.x", "--staleness", "user.x=").exitCode()).isEqualTo(2);

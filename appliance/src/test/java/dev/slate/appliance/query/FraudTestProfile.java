@@ -14,6 +14,7 @@ public class FraudTestProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         return Map.of(
                 "slate.secret.fraud_db_url", FraudData.SOURCE_URL,
-                "slate.secret.fraud_db_user", "postgres");
+                "slate.secret.fraud_db_user", "postgres",
+                "slate.secret." + HttpResolverQueryTest.TOKEN_SECRET, HttpResolverQueryTest.TOKEN);
     }
 }

@@ -145,15 +145,18 @@ class CompilerSemanticsTest {
     }
 
     @Test
-    void httpResolversAreUnsupportedButTheirOutputsAreNotOrphans() {
-        ProjectProblem p = onlyProblem(BASE.replace("      age: int\n", "      age: int\n      credit_score: float\n") + """
+    void httpResolversCompileAndABrokenOneLeavesNoOrphans() {
+        String project = BASE.replace("      age: int\n", "      age: int\n      credit_score: float\n") + """
                   - name: credit
                     kind: http
-                    url: "http://scoring.internal/score/{user.id}"
-                    outputs: {user.credit_score: "$.score"}
+                    url: "http://scoring.internal/score/{{user.id}}"
+                    outputs: {user.credit_score: "/score"}
                     timeout: 200ms
-                """);
-        assertThat(p.code()).isEqualTo("UNSUPPORTED");
+                """;
+        assertThat(compile(project).resolvers().get("credit").http()).isPresent();
+        ProjectProblem p = onlyProblem(project.replace("\"/score\"", "\"$.score\""));
+        assertThat(p.code()).isEqualTo("INVALID_VALUE");
+        assertThat(p.message()).contains("is not a JSON pointer");
     }
 
     @Test

@@ -84,7 +84,7 @@ class HttpResolverFormatTest {
 
     @Test
     void shapeMistakesAreRefused() {
-        assertThat(problems(PROJECT.replace("/profile/segment", "$.profile.segment"))).anySatisfy(p -> assertThat(p.message()).contains("is not a JSON pointer"));
+        assertThat(onlyProblem(PROJECT.replace("/profile/segment", "$.profile.segment")).message()).contains("is not a JSON pointer");
         assertThat(onlyProblem(PROJECT.replace("  - name: scoring\n", "  - name: scoring\n    method: POST\n    retries: 2\n")).message())
                 .contains("idempotent: true");
         assertThat(onlyProblem(PROJECT.replace("  - name: scoring\n", "  - name: scoring\n    method: FETCH\n")).code()).isEqualTo("INVALID_VALUE");

@@ -147,16 +147,18 @@ public final class OnlineQueryService {
 
     // ---- named queries ------------------------------------------------------------------------
 
-    /** The named query the request calls, or null when it names none; a request error when it cannot be called. */
+    /**
+     * The named query the request calls, or null when it calls none; a request error when it cannot be called.
+     * A request with {@code outputs} is an ad-hoc query: its {@code query_name}, if any, is only echoed in the
+     * answer (and never becomes a metrics label).
+     */
     private static ServingSnapshot.NamedPlan namedQuery(ServingSnapshot snapshot, OnlineQueryRequest request) {
-        if (request.queryName() == null) {
+        if (request.queryName() == null || !request.outputs().isEmpty()) {
             if (request.queryNameVersion() != null) {
-                throw new SlateException(ErrorCode.INVALID_QUERY, "'query_name_version' needs 'query_name'");
+                throw new SlateException(ErrorCode.INVALID_QUERY, request.queryName() == null ? "'query_name_version' needs 'query_name'"
+                        : "'query_name_version' calls a named query, which declares its outputs: give no 'outputs'");
             }
             return null;
-        }
-        if (!request.outputs().isEmpty()) {
-            throw new SlateException(ErrorCode.INVALID_QUERY, "give either 'outputs' or 'query_name', not both: a named query declares its outputs");
         }
         if (!request.staleness().isEmpty()) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "'staleness' cannot be given with 'query_name': the named query declares its staleness");

@@ -63,10 +63,12 @@ final class HttpResolverParser {
             problems.add(m.keyLocation("body"), ProblemCode.INVALID_VALUE, what + " sends a body with " + method
                     + "; only POST, PUT and PATCH carry one");
         }
+        int before = problems.size();
         List<ResolverSpec.Http.PointerOutput> outputs = outputs(m, what, at);
+        boolean outputsRead = problems.size() == before;
         HttpCall.Policy policy = policy(m, what, method);
-        if (name.isEmpty() || url.isEmpty() || outputs.isEmpty()) {
-            return Optional.empty();
+        if (name.isEmpty() || url.isEmpty() || outputs.isEmpty() || !outputsRead) {
+            return Optional.empty(); // unreadable: its outputs are then not reported as having no resolver
         }
         return Optional.of(new ResolverSpec.Http(name.get(), method, url.get(), headers, body, m.scalar("resolves", "resolves of " + what),
                 m.valueLocation("resolves"), outputs, policy, at));
