@@ -30,7 +30,7 @@ home_processes() {
     pid="${p#/proc/}"
     [ "$pid" = "$$" ] && continue
     cwd="$(readlink "$p/cwd" 2>/dev/null || true)"
-    if [[ "$cwd" == "$home" || "$cwd" == "$home"/* ]] || tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q -- "-Dslate.home=$home "; then
+    if [[ "$cwd" == "$home" || "$cwd" == "$home"/* ]] || tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "-Dslate.home=$home "; then
       local comm; comm="$(cat "$p/comm" 2>/dev/null || true)"
       [ -n "$comm" ] && [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" != Z ] && echo "$pid:$comm"
     fi
@@ -85,7 +85,7 @@ pid_of() {
     appliance) home_processes | while IFS=: read -r pid comm; do
                  if tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "quarkus-run.jar"; then echo "$pid"; fi; done | head -1 ;;
     postgres) head -1 "$home/pg/postmaster.pid" ;;
-    redis) home_processes | awk -F: '$2 == "redis-server" {print $1}' | head -1 ;;
+    redis) home_processes | awk -F: '$2 ~ /^redis-server/ {print $1}' | head -1 ;;
     keycloak) sed -n 's/^process-group=//p' "$home/keycloak/keycloak.state" ;;
   esac
 }

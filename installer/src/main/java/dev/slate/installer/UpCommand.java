@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
         "Keycloak (realm slate) unless --issuer names another. Data is kept under --home between runs.",
         "Ctrl-C stops it all."})
 final class UpCommand implements Callable<Integer> {
+    /** Keycloak's first start of a home builds and imports for 30-60 s, several minutes on a loaded host. */
+    static final int KEYCLOAK_MIN_TIMEOUT_SECONDS = 240;
+
     @ParentCommand
     SlateCli root;
 
@@ -56,7 +59,7 @@ final class UpCommand implements Callable<Integer> {
     int authPort;
 
     @Option(names = "--ready-timeout", defaultValue = "120", paramLabel = "SECONDS",
-            description = "How long to wait for the appliance to be ready (default: ${DEFAULT-VALUE}).")
+            description = "How long to wait for the appliance (and, if longer than 240 s, Keycloak) to be ready (default: ${DEFAULT-VALUE}).")
     int readyTimeoutSeconds;
 
     @Override
@@ -97,7 +100,7 @@ final class UpCommand implements Callable<Integer> {
             KeycloakLauncher started = keycloak;
             stopKeycloak = new Thread(() -> started.stop(line -> { }), "slate-up-stop-keycloak");
             Runtime.getRuntime().addShutdownHook(stopKeycloak);
-            realm = keycloak.start(authPort, demo, line -> {
+            realm = keycloak.start(authPort, demo, Math.max(KEYCLOAK_MIN_TIMEOUT_SECONDS, readyTimeoutSeconds), line -> {
                 out.println(line);
                 out.flush();
             });

@@ -98,7 +98,7 @@ public final class EmbeddedServices implements AutoCloseable {
                     .orElseThrow(() -> new IllegalStateException("the embedded Redis runs but its process was not found"));
             ParentWatchdog watchdog = ParentWatchdog.start(ProcessHandle.current().pid(), WATCHDOG_GRACE,
                     List.of(new ParentWatchdog.Target.Process(postmasterPid, "postgres"),
-                            new ParentWatchdog.Target.Process(redisPid, "redis-server")),
+                            new ParentWatchdog.Target.Process(redisPid, ProcessSelector.commandName(redisPid).orElse("redis-server"))),
                     Optional.of(home.resolve("logs/watchdog.log")));
             return new EmbeddedServices(postgres, redis, lock, watchdog, postmasterPid, redisPid);
         } catch (RuntimeException e) {

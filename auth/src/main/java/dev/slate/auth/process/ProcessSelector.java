@@ -15,7 +15,9 @@ import java.util.Set;
 /**
  * The processes of one service of one installation: those whose working directory is {@code directory}
  * (PostgreSQL and Redis change into their data directory, Keycloak is started in its instance directory)
- * and whose command name ({@code /proc/PID/comm}) is one of {@code commands}. Another installation has
+ * and whose command name ({@code /proc/PID/comm}, at most 15 characters) starts with one of {@code commands}
+ * ({@code redis-server} selects the bundled {@code redis-server-6.2.6-v5-linux-amd64}, whose name is cut to
+ * {@code redis-server-6.}). Another installation has
  * another directory, and processes of other users cannot be inspected, so neither is ever selected.
  * Linux only ({@code /proc}); elsewhere nothing is found.
  */
@@ -64,7 +66,8 @@ public record ProcessSelector(String service, Path directory, Set<String> comman
             if (!cwd.equals(realDirectory)) {
                 return false;
             }
-            return commands.contains(Files.readString(proc.resolve("comm"), StandardCharsets.UTF_8).strip());
+            String comm = Files.readString(proc.resolve("comm"), StandardCharsets.UTF_8).strip();
+            return commands.stream().anyMatch(comm::startsWith);
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return false; // gone meanwhile, or another user's
         }
@@ -90,7 +93,8 @@ public record ProcessSelector(String service, Path directory, Set<String> comman
         return true;
     }
 
-    static Optional<String> comm(long pid) {
+    /** The command name of a live process ({@code /proc/PID/comm}). */
+    public static Optional<String> commandName(long pid) {
         try {
             return Optional.of(Files.readString(PROC.resolve(Long.toString(pid)).resolve("comm"), StandardCharsets.UTF_8).strip());
         } catch (IOException e) {

@@ -73,9 +73,9 @@ public final class KeycloakLauncher {
      * is gone), and an instance a killed {@code slate up} left running from the same data directory is
      * stopped first instead of blocking the start.
      */
-    List<String> supervisedStartCommand(int port, boolean demoUsers, long parentPid) {
+    List<String> supervisedStartCommand(int port, boolean demoUsers, long parentPid, int timeoutSeconds) {
         List<String> command = new ArrayList<>(startCommand(port, demoUsers));
-        command.addAll(List.of("--replace", "--watch-pid", Long.toString(parentPid)));
+        command.addAll(List.of("--replace", "--watch-pid", Long.toString(parentPid), "--timeout", Integer.toString(timeoutSeconds)));
         return List.copyOf(command);
     }
 
@@ -98,11 +98,11 @@ public final class KeycloakLauncher {
      * Starts Keycloak, tied to the current process (see {@link #supervisedStartCommand}), and waits
      * until its realm answers; returns the issuer. Output lines go to {@code out}.
      */
-    public URI start(int port, boolean demoUsers, Consumer<String> out) {
+    public URI start(int port, boolean demoUsers, int timeoutSeconds, Consumer<String> out) {
         if (!Files.isRegularFile(script)) {
             throw new CliException("cannot find " + script + " to start Keycloak; give an external realm with --issuer URL");
         }
-        List<String> lines = run(supervisedStartCommand(port, demoUsers, ProcessHandle.current().pid()), out);
+        List<String> lines = run(supervisedStartCommand(port, demoUsers, ProcessHandle.current().pid(), timeoutSeconds), out);
         for (String line : lines) {
             Matcher m = ISSUER_LINE.matcher(line);
             if (m.matches()) {
@@ -157,7 +157,7 @@ public final class KeycloakLauncher {
                 lines.add(line);
                 out.accept(line);
             }
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) { // after its output closed: it is about to exit
                 process.destroyForcibly();
                 throw new CliException(script + " did not finish");
             }
