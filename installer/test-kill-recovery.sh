@@ -16,7 +16,7 @@ auth_port="${SLATE_TEST_AUTH_PORT:-28180}"
 home="$(mktemp -d /tmp/slate-kill-recovery.XXXXXX)"
 victims=("$@")
 if [ ${#victims[@]} -eq 0 ]; then victims=(cli appliance postgres redis keycloak); fi
-ready_timeout=400
+ready_timeout=900
 settle_timeout=120
 up_pid=
 results=()
@@ -25,12 +25,13 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 
 # every live process of this installation: cwd under the home, or the home on its command line
 home_processes() {
-  local p pid cwd
+  local p pid cwd cmd
   for p in /proc/[0-9]*; do
     pid="${p#/proc/}"
     [ "$pid" = "$$" ] && continue
     cwd="$(readlink "$p/cwd" 2>/dev/null || true)"
-    if [[ "$cwd" == "$home" || "$cwd" == "$home"/* ]] || tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "-Dslate.home=$home "; then
+    cmd="$(tr '\0' ' ' 2>/dev/null < "$p/cmdline" || true)"
+    if [[ "$cwd" == "$home" || "$cwd" == "$home"/* || "$cmd" == *"-Dslate.home=$home "* ]]; then
       local comm; comm="$(cat "$p/comm" 2>/dev/null || true)"
       [ -n "$comm" ] && [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" != Z ] && echo "$pid:$comm"
     fi
@@ -54,7 +55,7 @@ start_up() {
     if ! kill -0 "$up_pid" 2>/dev/null; then
       log "FAIL start #$n: slate up exited before it was ready; its output:"; tail -40 "$home/up-$n.log"; exit 1
     fi
-    if (( SECONDS - started > ready_timeout + 120 )); then log "FAIL start #$n: not ready in time"; tail -40 "$home/up-$n.log"; exit 1; fi
+    if (( SECONDS - started > 2 * ready_timeout )); then log "FAIL start #$n: not ready in time"; tail -40 "$home/up-$n.log"; exit 1; fi
     sleep 1
   done
   log "start #$n ready in $((SECONDS - started)) s"
@@ -69,7 +70,7 @@ query() {
   out="$(curl -s -m 20 -X POST "http://127.0.0.1:$port/v1/query/online" -H 'Content-Type: application/json' \
     -H "Authorization: Bearer $(demo_token)" -d '{"inputs":{"user.id":1},"outputs":["user.email_domain"]}')"
   if ! grep -q '"value"' <<<"$out"; then log "FAIL start #$1: the online query did not answer: $out"; exit 1; fi
-  log "  online query answered: $(grep -o '"value":[^,]*' <<<"$out" | head -1)"
+  log "  online query answered: $(grep -o '"value":[^,]*' <<<"$out" | awk 'NR == 1')"
 }
 
 demo_token() {
@@ -83,10 +84,10 @@ pid_of() {
   case "$1" in
     cli) echo "$up_pid" ;;
     appliance) home_processes | while IFS=: read -r pid comm; do
-                 if tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "quarkus-run.jar"; then echo "$pid"; fi; done | head -1 ;;
+                 if [[ "$(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline")" == *quarkus-run.jar* ]]; then echo "$pid"; fi; done | awk 'NR == 1' ;;
     postgres) head -1 "$home/pg/postmaster.pid" ;;
-    redis) home_processes | awk -F: '$2 ~ /^redis-server/ {print $1}' | head -1 ;;
-    keycloak) sed -n 's/^process-group=//p' "$home/keycloak/keycloak.state" ;;
+    redis) home_processes | awk -F: '$2 ~ /^redis-server/ && !found {print $1; found = 1}' ;;
+    keycloak) pgrep -g "$(sed -n 's/^process-group=//p' "$home/keycloak/keycloak.state")" -x java ;;  # the server JVM (kc.sh is its group leader)
   esac
 }
 

@@ -151,9 +151,17 @@ class EmbeddedCrashRecoveryTest {
     }
 
     @Test
-    void leftoversOfARunWhoseWatchdogWasKilledTooAreStoppedOnTheNextStart() throws Exception {
+    void aLiveApplianceIsRefusedAndLeftoversOfARunWhoseWatchdogWasKilledTooAreStoppedOnTheNextStart() throws Exception {
         Map<String, Long> pids = startInChildJvm();
         writeMarker(pids.get("pg-port").intValue());
+        assertThatThrownBy(() -> EmbeddedServices.start(settings()))
+                .as("a live appliance on the same home is never stopped")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("another Slate runs with the home " + home.toAbsolutePath())
+                .hasMessageContaining("pid " + child.pid());
+        assertThat(alive(pids.get("postmaster"))).isTrue();
+        assertThat(alive(pids.get("redis"))).isTrue();
+
         ProcessHandle.of(pids.get("watchdog")).orElseThrow().destroyForcibly();
         await("the watchdog is gone", Duration.ofSeconds(10), () -> !alive(pids.get("watchdog")));
         child.destroyForcibly().waitFor();
@@ -200,16 +208,5 @@ class EmbeddedCrashRecoveryTest {
         try (EmbeddedServices again = EmbeddedServices.start(settings())) {
             assertMarker(again);
         }
-    }
-
-    @Test
-    void aLiveApplianceOnTheSameHomeIsNeverStopped() throws Exception {
-        Map<String, Long> pids = startInChildJvm();
-        assertThatThrownBy(() -> EmbeddedServices.start(settings()))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("another Slate runs with the home " + home.toAbsolutePath())
-                .hasMessageContaining("pid " + child.pid());
-        assertThat(alive(pids.get("postmaster"))).isTrue();
-        assertThat(alive(pids.get("redis"))).isTrue();
     }
 }
