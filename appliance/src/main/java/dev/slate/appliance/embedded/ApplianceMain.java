@@ -51,7 +51,7 @@ public final class ApplianceMain {
         Thread stop = new Thread(services::close, "slate-embedded-stop");
         Runtime.getRuntime().addShutdownHook(stop);
         services.onUnexpectedExit(reason -> fail(EXIT_SERVICE_LOST, "Slate stops: " + reason
-                + ". Start it again; the next start recovers (docs/operations.md, \"Crash recovery\")."));
+                + ". Start it again; the next start recovers (docs/cli.md, \"Crash recovery\")."));
         watchParent();
         services.configuration().forEach(System::setProperty);
         if (settings.demo()) {

@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
  * binaries), {@code redis/} (Redis working directory), {@code logs/postgres.log},
  * {@code logs/watchdog.log}, {@code run/embedded.lock}.
  *
- * <p>Crash safety (docs/operations.md, "Crash recovery"): the services hold {@code run/embedded.lock}
+ * <p>Crash safety (docs/cli.md, "Crash recovery"): the services hold {@code run/embedded.lock}
  * while they run, so a second appliance on the same home is refused. Whoever gets the lock knows the
  * previous owner is dead and stops what it left behind (processes running in {@code pg/} or
  * {@code redis/}) and removes a stale {@code postmaster.pid}. A {@link ParentWatchdog} stops both
