@@ -40,6 +40,7 @@ import java.util.TreeSet;
  * DATA/instance.properties      how the realm was initialized (demo users or not)
  * DATA/keycloak.state           process group and port while it runs
  * DATA/keycloak.log             Keycloak's console output
+ * DATA/hosts                    the only name source of Keycloak's JVM (jdk.net.hosts.file): no DNS
  * DATA/home/                    kc.home.dir: conf, lib, providers, themes link to the distribution;
  * DATA/home/data/               H2 database and data/import/slate-realm.json (no secrets in it)
  * </pre>
@@ -208,6 +209,10 @@ public final class KeycloakServer implements AutoCloseable {
         env.keySet().removeIf(k -> k.startsWith("KC_") || k.startsWith("KEYCLOAK_") || k.startsWith("SLATE_")
                 || k.equals("JAVA_OPTS") || k.equals("JAVA_OPTS_APPEND"));
         env.put("JAVA_HOME", System.getProperty("java.home"));
+        // Keycloak serves loopback only and keeps its data in H2: it never needs a name server. Java resolves
+        // from this file alone, so nothing in Keycloak (e.g. a lookup of the host's own name) queries DNS
+        // on an air-gapped host (installer/test-zero-egress.sh caught one).
+        env.put("JAVA_OPTS_APPEND", "-Djdk.net.hosts.file=" + writeHostsFile(dataDir));
         env.putAll(placeholders);
         Instant launchedAt = Instant.now();
         Process process;
@@ -430,6 +435,24 @@ public final class KeycloakServer implements AutoCloseable {
             out = out.replace(secret, "<redacted>");
         }
         return out;
+    }
+
+    /** {@code DATA/hosts}: loopback names and the host's own name, all on loopback. */
+    static Path writeHostsFile(Path dataDir) {
+        String hostname = "localhost";
+        try {
+            hostname = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            // not Linux: loopback names only
+        }
+        Path file = dataDir.resolve("hosts");
+        try {
+            Files.writeString(file, "127.0.0.1 localhost " + hostname + "\n::1 localhost ip6-localhost " + hostname + "\n",
+                    StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return file;
     }
 
     private static int freePort() {
