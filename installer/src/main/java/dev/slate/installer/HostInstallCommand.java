@@ -1,5 +1,6 @@
 package dev.slate.installer;
 
+import dev.slate.installer.bundle.PinnedPublicKey;
 import dev.slate.installer.install.BundleIntake;
 import dev.slate.installer.install.HostRequirements;
 import dev.slate.installer.install.InstallException;
@@ -12,6 +13,7 @@ import dev.slate.installer.install.SystemHostProbe;
 import dev.slate.installer.install.SystemdControl;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -49,8 +51,11 @@ final class HostInstallCommand implements Callable<Integer> {
         Path source;
     }
 
-    @Option(names = "--unverified", description = {"Accept a bundle without checking its signature. Only while this build",
-            "has no bundle verifier (see docs/install.md); refused otherwise."})
+    @Option(names = "--public-key", paramLabel = "FILE|PEM", description = {"The key the bundle's signature must verify with.",
+            "Default: $" + PinnedPublicKey.ENVIRONMENT + ", else the key built into this CLI."})
+    String publicKey;
+
+    @Option(names = "--unverified", description = "Install a bundle without checking its signature and checksums (not recommended).")
     boolean unverified;
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "HTTP port (default: ${DEFAULT-VALUE}).")
@@ -74,7 +79,12 @@ final class HostInstallCommand implements Callable<Integer> {
         if (from.source != null) {
             source = new InstallSource.SourceTree(from.source.toAbsolutePath().normalize());
         } else {
-            source = BundleIntake.forThisBuild(unverified).unpack(from.bundle.toAbsolutePath().normalize(), layout, out::println);
+            try {
+                source = BundleIntake.of(unverified, Optional.ofNullable(publicKey), root.env(PinnedPublicKey.ENVIRONMENT))
+                        .unpack(from.bundle.toAbsolutePath().normalize(), layout, out::println);
+            } catch (InstallException e) {
+                throw new CliException(e.getMessage());
+            }
         }
         InstallSettings settings;
         try {

@@ -1,50 +1,58 @@
 package dev.slate.installer.install;
 
+import dev.slate.installer.bundle.BundleRejectedException;
+import dev.slate.installer.bundle.BundleVerifier;
+import dev.slate.installer.bundle.PinnedPublicKey;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * How {@code slate install --from-bundle FILE} gets at a bundle's files: unpacked into
- * {@code PREFIX/var/bundle/}, then read as an {@link InstallSource.UnpackedBundle}.
- *
- * <p><b>Seam:</b> the signature and checksum verification belongs to
- * {@code dev.slate.installer.bundle.BundleVerifier} ({@code slate bundle verify}), which is built separately.
- * Until it is wired in here, this build unpacks a bundle only with {@code --unverified}, and says so.
+ * How {@code slate install --from-bundle FILE} gets at a bundle's files: verified (the Ed25519 signature of
+ * its manifest with the pinned public key, then every file's size and SHA-256, by {@link BundleVerifier})
+ * while it is unpacked into {@code PREFIX/var/bundle/}, then read as an {@link InstallSource.UnpackedBundle}.
+ * A refused bundle leaves nothing behind and the install changes nothing. {@code --unverified} skips the
+ * check (a bundle from a build without a signing key), with a warning.
  */
 public interface BundleIntake {
     /** Unpacks {@code bundle} for an install into {@code layout}; refuses a bundle it cannot trust. */
     InstallSource unpack(Path bundle, InstallLayout layout, Consumer<String> out);
 
-    String VERIFIER_CLASS = "dev.slate.installer.bundle.BundleVerifier";
-
-    /** The intake of this build (see the class comment). */
-    static BundleIntake forThisBuild(boolean unverifiedAllowed) {
-        boolean verifierPresent;
-        try {
-            Class.forName(VERIFIER_CLASS, false, BundleIntake.class.getClassLoader());
-            verifierPresent = true;
-        } catch (ClassNotFoundException e) {
-            verifierPresent = false;
+    /**
+     * @param publicKey {@code --public-key}, else {@code $SLATE_BUNDLE_PUBLIC_KEY} ({@code environmentKey}), else the key
+     *     built into this CLI
+     */
+    static BundleIntake of(boolean unverified, Optional<String> publicKey, Optional<String> environmentKey) {
+        if (unverified) {
+            return BundleIntake::unpackUnverified;
         }
-        if (verifierPresent) {
-            return (bundle, layout, out) -> {
-                throw new InstallException("this build has " + VERIFIER_CLASS + " but slate install does not call it yet (seam: "
-                        + BundleIntake.class.getName() + "); check the bundle with `slate bundle verify " + bundle + "` and install with --unverified");
-            };
-        }
-        if (!unverifiedAllowed) {
-            return (bundle, layout, out) -> {
-                throw new InstallException("this build cannot verify a bundle's signature (no " + VERIFIER_CLASS
-                        + "); pass --unverified to install it anyway");
-            };
-        }
-        return BundleIntake::unpackUnverified;
+        return (bundle, layout, out) -> {
+            PinnedPublicKey.Chosen key;
+            try {
+                key = PinnedPublicKey.choose(publicKey, environmentKey);
+            } catch (IllegalArgumentException e) {
+                throw new InstallException(e.getMessage() + " (or --unverified to install without checking)", e);
+            }
+            Path target = layout.var().resolve("bundle");
+            try {
+                StandaloneInstaller.deleteTree(target);
+                Files.createDirectories(layout.var());
+                var verified = new BundleVerifier(key.key()).verifyAndExtract(bundle, Optional.empty(), target);
+                out.accept("Bundle " + bundle.getFileName() + " verified (" + verified.manifest().files().size()
+                        + " files, signer " + verified.signerFingerprint() + ", key from " + key.source() + ")");
+                return new InstallSource.UnpackedBundle(bundle, target); // the verifier extracts what is below slate-bundle-VERSION/
+            } catch (BundleRejectedException e) {
+                throw new InstallException("bundle " + bundle.getFileName() + " refused: " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new InstallException("cannot read the bundle " + bundle + ": " + e.getMessage(), e);
+            }
+        };
     }
 
     private static InstallSource unpackUnverified(Path bundle, InstallLayout layout, Consumer<String> out) {

@@ -63,9 +63,9 @@ public sealed interface InstallSource {
     }
 
     /**
-     * An offline bundle unpacked into {@code root}: {@code cli/} (CLI jar and {@code lib/}),
-     * {@code appliance/} (quarkus-app), {@code auth/} (Keycloak launcher jars), {@code keycloak/}
-     * (distribution) and optionally {@code jre/}.
+     * An offline bundle unpacked into {@code root} (docs/install.md, "What is in the bundle"): {@code cli/}
+     * (CLI jar and {@code lib/}), {@code appliance/quarkus-app/}, {@code auth/} (Keycloak launcher jars),
+     * {@code keycloak/keycloak-VERSION/} and optionally {@code jre/}.
      */
     record UnpackedBundle(Path bundle, Path root) implements InstallSource {
         @Override
@@ -79,7 +79,10 @@ public sealed interface InstallSource {
             Path cliJar = single(cli, "slate-installer*.jar", "the CLI jar in the bundle's cli/");
             Path cliLib = existing(cli.resolve("lib"), "cli/lib/ in the bundle");
             Path appliance = existing(root.resolve("appliance"), "appliance/ in the bundle");
-            existing(appliance.resolve("quarkus-run.jar"), "appliance/quarkus-run.jar in the bundle");
+            if (Files.isDirectory(appliance.resolve("quarkus-app"))) {
+                appliance = appliance.resolve("quarkus-app");
+            }
+            existing(appliance.resolve("quarkus-run.jar"), "the packaged appliance (quarkus-run.jar) in the bundle's appliance/");
             Path auth = existing(root.resolve("auth"), "auth/ in the bundle");
             List<Path> authJars = new ArrayList<>();
             try (DirectoryStream<Path> jars = Files.newDirectoryStream(auth, "*.jar")) {

@@ -3,13 +3,19 @@ package dev.slate.installer.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slate.installer.bundle.BundleWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -206,34 +212,62 @@ class StandaloneInstallerTest {
                 .contains("Restart=on-failure");
     }
 
-    @Test
-    void aBundleIsRefusedUnverifiedUnlessAskedAndInstallsWithItsJre() throws Exception {
-        Path tree = dir.resolve("bundle/slate-bundle-0.1.0");
-        write(tree.resolve("manifest.json"), "{}");
+    /** The bundle layout of docs/install.md ("What is in the bundle"), small. */
+    private Path bundleContent() throws IOException {
+        Path tree = dir.resolve("bundle-content");
         write(tree.resolve("cli/slate-installer-0.1.0.jar"), "cli");
         write(tree.resolve("cli/lib/picocli.jar"), "picocli");
-        write(tree.resolve("appliance/quarkus-run.jar"), "appliance");
-        write(tree.resolve("appliance/lib/main/x.jar"), "x");
+        write(tree.resolve("appliance/quarkus-app/quarkus-run.jar"), "appliance");
+        write(tree.resolve("appliance/quarkus-app/lib/main/x.jar"), "x");
         write(tree.resolve("auth/slate-auth-0.1.0-SNAPSHOT.jar"), "auth");
         write(tree.resolve("auth/jackson.jar"), "jackson");
-        write(tree.resolve("keycloak/bin/kc.sh"), "#!/bin/sh\n");
-        write(tree.resolve("keycloak/lib/lib.jar"), "kc");
+        write(tree.resolve("keycloak/keycloak-26.7.3/bin/kc.sh"), "#!/bin/sh\n");
+        write(tree.resolve("keycloak/keycloak-26.7.3/lib/lib.jar"), "kc");
+        write(tree.resolve("keycloak/slate-realm.json"), "{}");
         Path java = write(tree.resolve("jre/bin/java"), "#!/bin/sh\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return tree;
+    }
+
+    @Test
+    void aSignedBundleIsVerifiedWhileUnpackedAndInstallsWithItsJre() throws Exception {
+        KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         Path tar = dir.resolve("slate-bundle-0.1.0.tar");
-        Process p = new ProcessBuilder("tar", "-cf", tar.toString(), "-C", dir.resolve("bundle").toString(), "slate-bundle-0.1.0").start();
-        assertThat(p.waitFor()).isZero();
+        BundleWriter.pack(bundleContent(), "0.1.0", "0123456789abcdef0123456789abcdef01234567", Instant.parse("2026-12-06T12:00:00Z"),
+                keys.getPrivate(), tar);
+        String publicKey = Base64.getEncoder().encodeToString(keys.getPublic().getEncoded());
 
-        assertThatThrownBy(() -> BundleIntake.forThisBuild(false).unpack(tar, layout, output::add))
-                .isInstanceOf(InstallException.class).hasMessageContaining("--unverified");
-
-        InstallSource source = BundleIntake.forThisBuild(true).unpack(tar, layout, output::add);
+        InstallSource source = BundleIntake.of(false, Optional.of(publicKey), Optional.empty()).unpack(tar, layout, output::add);
         installer(source, FakeHost.good().withJava(17), step -> { }).install();
 
         assertComplete();
         assertThat(layout.jre().resolve("bin/java")).isExecutable();
-        assertThat(output).contains("WARNING: the bundle's signature is NOT verified (--unverified)");
+        assertThat(output).anyMatch(l -> l.startsWith("Bundle slate-bundle-0.1.0.tar verified ("));
         assertThat(Files.readString(layout.systemdDir().resolve(InstallFiles.APPLIANCE_UNIT)))
                 .contains("ExecStart=" + layout.jre().resolve("bin/java") + " ");
+    }
+
+    @Test
+    void aBundleSignedWithAnotherKeyOrUnsignedIsRefusedBeforeAnythingChanges() throws Exception {
+        KeyPair signer = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        KeyPair pinned = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path tar = dir.resolve("slate-bundle-0.1.0.tar");
+        BundleWriter.pack(bundleContent(), "0.1.0", "0123456789abcdef0123456789abcdef01234567", Instant.parse("2026-12-06T12:00:00Z"),
+                signer.getPrivate(), tar);
+        Optional<String> pinnedKey = Optional.of(Base64.getEncoder().encodeToString(pinned.getPublic().getEncoded()));
+
+        assertThatThrownBy(() -> BundleIntake.of(false, pinnedKey, Optional.empty()).unpack(tar, layout, output::add))
+                .isInstanceOf(InstallException.class).hasMessageContaining("bundle slate-bundle-0.1.0.tar refused");
+        Path plain = dir.resolve("plain.tar");
+        assertThat(new ProcessBuilder("tar", "-cf", plain.toString(), "-C", dir.toString(), "bundle-content").start().waitFor()).isZero();
+        assertThatThrownBy(() -> BundleIntake.of(false, pinnedKey, Optional.empty()).unpack(plain, layout, output::add))
+                .isInstanceOf(InstallException.class).hasMessageContaining("refused");
+        assertThat(layout.var().resolve("bundle")).doesNotExist();
+        assertThat(layout.lib()).doesNotExist();
+
+        InstallSource unverified = BundleIntake.of(true, Optional.empty(), Optional.empty()).unpack(plain, layout, output::add);
+        installer(unverified, FakeHost.good(), step -> { }).install();
+        assertComplete();
+        assertThat(output).contains("WARNING: the bundle's signature is NOT verified (--unverified)");
     }
 }
