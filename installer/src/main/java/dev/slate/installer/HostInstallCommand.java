@@ -108,6 +108,14 @@ final class HostInstallCommand implements Callable<Integer> {
         } catch (InstallException e) {
             throw new CliException(e.getMessage());
         }
+        if (from.bundle != null) {
+            // the unpacked bundle was only the source of the copies: a re-run unpacks (and verifies) it again
+            try {
+                StandaloneInstaller.deleteTree(layout.var().resolve("bundle"));
+            } catch (java.io.IOException e) {
+                out.println("Could not remove the unpacked bundle " + layout.var().resolve("bundle") + ": " + e.getMessage());
+            }
+        }
         for (PreflightCheck check : outcome.preflight()) {
             if (check.status() != PreflightCheck.Status.OK) {
                 out.println("preflight " + check.status() + " " + check.name() + ": " + check.detail());
