@@ -2,6 +2,7 @@
 # Starts, stops and reports a real Keycloak on loopback for Slate (tests, demos, the standalone appliance).
 #
 #   auth/keycloak.sh start  [--port N] [--data DIR] [--no-demo-users] [--ui-url URL] [--timeout SECONDS]
+#                           [--watch-pid PID] [--replace]
 #   auth/keycloak.sh stop   [--data DIR]
 #   auth/keycloak.sh status [--data DIR]
 #
@@ -15,7 +16,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 
-usage() { sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 if [ $# -lt 1 ]; then usage >&2; exit 64; fi
 action="$1"; shift

@@ -32,7 +32,9 @@ import picocli.CommandLine.ScopeType;
         description = "Slate feature platform: run it, deploy feature projects, query features.",
         subcommands = {UpCommand.class, ApplyCommand.class, QueryCommand.class, OfflineQueryCommand.class, IngestCommand.class,
                 DeploymentsCommand.class, LoginCommand.class, LogoutCommand.class, TokenCommand.class, MaterializeCommand.class,
-                dev.slate.installer.cluster.ClusterCommand.class, BundleCommand.class, CommandLine.HelpCommand.class})
+                dev.slate.installer.cluster.ClusterCommand.class, BundleCommand.class, HostInstallCommand.class,
+                HostPreflightCommand.class, ServiceCommands.Start.class, ServiceCommands.Stop.class, ServiceCommands.Status.class,
+                CommandLine.HelpCommand.class})
 public final class SlateCli {
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";
 

@@ -4,6 +4,8 @@ import dev.slate.installer.up.ApplianceCommand;
 import dev.slate.installer.up.ApplianceLocator;
 import dev.slate.installer.up.ApplianceRunner;
 import dev.slate.installer.up.ConsoleBanner;
+import dev.slate.installer.up.HomeLock;
+import dev.slate.installer.up.LeftoverAppliance;
 import dev.slate.installer.up.KeycloakLauncher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +31,9 @@ import picocli.CommandLine.Spec;
         "Keycloak (realm slate) unless --issuer names another. Data is kept under --home between runs.",
         "Ctrl-C stops it all."})
 final class UpCommand implements Callable<Integer> {
+    /** Keycloak's first start of a home builds and imports for 30-60 s, several minutes on a loaded host. */
+    static final int KEYCLOAK_MIN_TIMEOUT_SECONDS = 240;
+
     @ParentCommand
     SlateCli root;
 
@@ -53,7 +59,7 @@ final class UpCommand implements Callable<Integer> {
     int authPort;
 
     @Option(names = "--ready-timeout", defaultValue = "120", paramLabel = "SECONDS",
-            description = "How long to wait for the appliance to be ready (default: ${DEFAULT-VALUE}).")
+            description = "How long to wait for the appliance (and, if longer than 240 s, Keycloak) to be ready (default: ${DEFAULT-VALUE}).")
     int readyTimeoutSeconds;
 
     @Override
@@ -67,6 +73,13 @@ final class UpCommand implements Callable<Integer> {
         Path jar = ApplianceLocator.locate(root.env("SLATE_REPO"), ApplianceLocator.codeLocation(SlateCli.class));
         Path dataHome = (home != null ? home : root.userHome().resolve(".slate")).toAbsolutePath().normalize();
         createDirectories(dataHome);
+        PrintWriter console = spec.commandLine().getOut();
+        // held until this JVM ends, however it ends: the next slate up then knows leftovers are orphans
+        HomeLock homeLock = HomeLock.acquire(dataHome, "slate up");
+        LeftoverAppliance.stop(dataHome, line -> {
+            console.println(line);
+            console.flush();
+        });
         requireFreePort(port);
 
         URI baseUrl = URI.create("http://127.0.0.1:" + port);
@@ -87,7 +100,7 @@ final class UpCommand implements Callable<Integer> {
             KeycloakLauncher started = keycloak;
             stopKeycloak = new Thread(() -> started.stop(line -> { }), "slate-up-stop-keycloak");
             Runtime.getRuntime().addShutdownHook(stopKeycloak);
-            realm = keycloak.start(authPort, demo, line -> {
+            realm = keycloak.start(authPort, demo, Math.max(KEYCLOAK_MIN_TIMEOUT_SECONDS, readyTimeoutSeconds), line -> {
                 out.println(line);
                 out.flush();
             });
@@ -95,13 +108,21 @@ final class UpCommand implements Callable<Integer> {
         ConsoleBanner.Login login = new ConsoleBanner.Login(realm,
                 keycloak != null && demo ? keycloak.demoPassword() : Optional.empty(),
                 keycloak != null ? Optional.of(keycloak.credentialsFile()) : Optional.empty());
-        ApplianceCommand command = new ApplianceCommand(ApplianceCommand.currentJava(), jar, demo, port, dataHome, Optional.of(realm));
+        ApplianceCommand command = new ApplianceCommand(ApplianceCommand.currentJava(), jar, demo, port, dataHome, Optional.of(realm),
+                OptionalLong.of(ProcessHandle.current().pid()));
         ApplianceRunner runner = new ApplianceRunner(command.arguments(), baseUrl,
                 Duration.ofSeconds(readyTimeoutSeconds), ConsoleBanner.render(baseUrl, dataHome, demo, Optional.of(login)),
                 out, root.mapper());
+        if (keycloak != null) {
+            // Keycloak killed under a running slate up: stop the rest too, so the next slate up starts cleanly
+            keycloak.processGroup().stream().mapToObj(ProcessHandle::of).flatMap(Optional::stream).findFirst()
+                    .ifPresent(leader -> leader.onExit().thenRun(() -> runner.abort(
+                            "Keycloak (pid " + leader.pid() + ") stopped unexpectedly; run slate up again")));
+        }
         try {
             return runner.run(dataHome);
         } finally {
+            homeLock.close();
             if (keycloak != null) {
                 keycloak.stop(line -> { });
                 try {

@@ -15,6 +15,11 @@ import java.util.Map;
  */
 @QuarkusMain
 public final class ApplianceMain {
+    /** The exit code when an embedded service died under the running appliance (EX_UNAVAILABLE). */
+    static final int EXIT_SERVICE_LOST = 69;
+    /** The pid of the {@code slate up} that runs this appliance in the foreground. */
+    static final String PARENT_PID_PROPERTY = "slate.parent-pid";
+
     private ApplianceMain() {
     }
 
@@ -45,6 +50,9 @@ public final class ApplianceMain {
         }
         Thread stop = new Thread(services::close, "slate-embedded-stop");
         Runtime.getRuntime().addShutdownHook(stop);
+        services.onUnexpectedExit(reason -> fail(EXIT_SERVICE_LOST, "Slate stops: " + reason
+                + ". Start it again; the next start recovers (docs/cli.md, \"Crash recovery\")."));
+        watchParent();
         services.configuration().forEach(System::setProperty);
         if (settings.demo()) {
             setUnlessPresent(services.demoSecrets());
@@ -54,6 +62,30 @@ public final class ApplianceMain {
         } finally {
             services.close();
         }
+    }
+
+    /**
+     * {@code slate up} passes its pid as {@code slate.parent-pid}: when it is gone (killed with SIGKILL,
+     * so it could not stop this JVM), the appliance stops itself cleanly instead of running orphaned.
+     */
+    private static void watchParent() {
+        String parent = System.getProperty(PARENT_PID_PROPERTY);
+        if (parent == null || parent.isBlank()) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(parent.strip());
+        } catch (NumberFormatException e) {
+            fail(2, "Slate cannot start: " + PARENT_PID_PROPERTY + " must be a pid, got '" + parent + "'");
+            return;
+        }
+        Runnable orphaned = () -> Thread.ofPlatform().name("slate-parent-gone").start(() -> {
+            System.err.println("WARN the slate up that started Slate (pid " + pid + ") is gone; Slate stops");
+            System.err.flush();
+            System.exit(0);
+        });
+        ProcessHandle.of(pid).ifPresentOrElse(p -> p.onExit().thenRun(orphaned), orphaned);
     }
 
     /**

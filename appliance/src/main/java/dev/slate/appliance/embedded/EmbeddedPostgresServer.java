@@ -63,6 +63,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setOverrideWorkingDirectory(binariesDirectory.toFile())
                     .setPort(port)
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // TCP only: no socket lock file in /tmp shared with other installations (one in another
+                    // network namespace may use the same port number; test-kill-recovery.sh met it)
+                    .setServerConfig("unix_socket_directories", "''")
                     .setServerConfig("synchronous_commit", "on")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))

@@ -156,7 +156,7 @@ class EmbeddedServicesTest {
         try (EmbeddedServices first = EmbeddedServices.start(settings(freePort(), freePort()))) {
             assertThatThrownBy(() -> EmbeddedServices.start(settings(freePort(), freePort())))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("embedded PostgreSQL did not start");
+                    .hasMessageContaining("another Slate runs with the home");
             assertThat(redis(first.redis().port(), "PING")).isEqualTo("+PONG");
         }
     }

@@ -23,6 +23,8 @@ public final class KeycloakCommand {
               --no-demo-users    import the production realm only (no demo users, no slate-reporting client)
               --ui-url URL       where the Slate UI lives, for slate-ui redirects (default http://127.0.0.1:8080)
               --timeout SECONDS  how long start waits for readiness (default 240)
+              --watch-pid PID    stop Keycloak when process PID is gone (slate up passes its own pid)
+              --replace          stop an instance an earlier run left running from DIR instead of refusing
             """.formatted(KeycloakServer.DEFAULT_PORT);
 
     private KeycloakCommand() {
@@ -45,6 +47,8 @@ public final class KeycloakCommand {
         boolean demoUsers = true;
         String uiUrl = "http://127.0.0.1:8080";
         Duration timeout = Duration.ofSeconds(240);
+        long watchPid = 0;
+        boolean replace = false;
         try {
             while (!queue.isEmpty()) {
                 String option = queue.poll();
@@ -55,6 +59,8 @@ public final class KeycloakCommand {
                     case "--no-demo-users" -> demoUsers = false;
                     case "--ui-url" -> uiUrl = value(queue, option);
                     case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(value(queue, option)));
+                    case "--watch-pid" -> watchPid = Long.parseLong(value(queue, option));
+                    case "--replace" -> replace = true;
                     default -> throw new IllegalArgumentException("unknown option " + option);
                 }
             }
@@ -67,7 +73,8 @@ public final class KeycloakCommand {
         try {
             return switch (action) {
                 case "start" -> start(KeycloakServer.Options.of(KeycloakDistribution.locate(dist), dataDir)
-                        .withPort(port).withDemoUsers(demoUsers).withUiUrl(uiUrl).withStartTimeout(timeout), out);
+                        .withPort(port).withDemoUsers(demoUsers).withUiUrl(uiUrl).withStartTimeout(timeout)
+                        .withWatchParent(watchPid).withReplaceLeftover(replace), out);
                 case "stop" -> stop(dataDir, out);
                 case "status" -> status(dataDir, out);
                 default -> {

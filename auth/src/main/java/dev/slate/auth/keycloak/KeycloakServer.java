@@ -2,6 +2,9 @@ package dev.slate.auth.keycloak;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slate.auth.process.LeftoverProcesses;
+import dev.slate.auth.process.ParentWatchdog;
+import dev.slate.auth.process.ProcessSelector;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -37,6 +40,7 @@ import java.util.TreeSet;
  * DATA/instance.properties      how the realm was initialized (demo users or not)
  * DATA/keycloak.state           process group and port while it runs
  * DATA/keycloak.log             Keycloak's console output
+ * DATA/hosts                    the only name source of Keycloak's JVM (jdk.net.hosts.file): no DNS
  * DATA/home/                    kc.home.dir: conf, lib, providers, themes link to the distribution;
  * DATA/home/data/               H2 database and data/import/slate-realm.json (no secrets in it)
  * </pre>
@@ -54,6 +58,10 @@ public final class KeycloakServer implements AutoCloseable {
     /**
      * How to start an instance. {@code port} 0 picks a free loopback port. {@code uiUrl} is where the
      * admin UI will live (the {@code slate-ui} client's redirect URIs are {@code uiUrl/*}).
+     * {@code watchParent} (0: none) is the pid of the process Keycloak must not outlive (a
+     * {@link ParentWatchdog} stops it when that process is gone). {@code replaceLeftover} stops an
+     * instance that still runs from the data directory (left by a supervisor that was killed) instead
+     * of refusing to start.
      */
     public record Options(
             KeycloakDistribution distribution,
@@ -61,7 +69,9 @@ public final class KeycloakServer implements AutoCloseable {
             int port,
             boolean demoUsers,
             String uiUrl,
-            Duration startTimeout) {
+            Duration startTimeout,
+            long watchParent,
+            boolean replaceLeftover) {
 
         public Options {
             Objects.requireNonNull(distribution, "distribution is null");
@@ -71,26 +81,37 @@ public final class KeycloakServer implements AutoCloseable {
             }
             Objects.requireNonNull(uiUrl, "uiUrl is null");
             Objects.requireNonNull(startTimeout, "startTimeout is null");
+            if (watchParent < 0) {
+                throw new IllegalArgumentException("invalid parent pid " + watchParent);
+            }
         }
 
         public static Options of(KeycloakDistribution distribution, Path dataDir) {
-            return new Options(distribution, dataDir, DEFAULT_PORT, false, "http://127.0.0.1:8080", Duration.ofMinutes(4));
+            return new Options(distribution, dataDir, DEFAULT_PORT, false, "http://127.0.0.1:8080", Duration.ofMinutes(4), 0, false);
         }
 
         public Options withPort(int newPort) {
-            return new Options(distribution, dataDir, newPort, demoUsers, uiUrl, startTimeout);
+            return new Options(distribution, dataDir, newPort, demoUsers, uiUrl, startTimeout, watchParent, replaceLeftover);
         }
 
         public Options withDemoUsers(boolean demo) {
-            return new Options(distribution, dataDir, port, demo, uiUrl, startTimeout);
+            return new Options(distribution, dataDir, port, demo, uiUrl, startTimeout, watchParent, replaceLeftover);
         }
 
         public Options withUiUrl(String url) {
-            return new Options(distribution, dataDir, port, demoUsers, url, startTimeout);
+            return new Options(distribution, dataDir, port, demoUsers, url, startTimeout, watchParent, replaceLeftover);
         }
 
         public Options withStartTimeout(Duration timeout) {
-            return new Options(distribution, dataDir, port, demoUsers, uiUrl, timeout);
+            return new Options(distribution, dataDir, port, demoUsers, uiUrl, timeout, watchParent, replaceLeftover);
+        }
+
+        public Options withWatchParent(long pid) {
+            return new Options(distribution, dataDir, port, demoUsers, uiUrl, startTimeout, pid, replaceLeftover);
+        }
+
+        public Options withReplaceLeftover(boolean replace) {
+            return new Options(distribution, dataDir, port, demoUsers, uiUrl, startTimeout, watchParent, replace);
         }
     }
 
@@ -139,9 +160,20 @@ public final class KeycloakServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + dataDir, e);
         }
         Optional<KeycloakServer> running = attach(dataDir);
-        if (running.isPresent()) {
+        if (running.isPresent() && options.replaceLeftover()) {
+            System.out.println("Keycloak: stopping the instance an earlier run left in " + dataDir + " (process group "
+                    + running.get().group.id() + ")");
+            if (!running.get().stop()) {
+                throw new KeycloakException("cannot stop the Keycloak left running from " + dataDir + " (process group "
+                        + running.get().group.id() + ")");
+            }
+        } else if (running.isPresent()) {
             throw new KeycloakException("Keycloak already runs from " + dataDir + " (process group "
                     + running.get().group.id() + ", port " + running.get().port + ")");
+        }
+        if (options.replaceLeftover()) {
+            // started but never recorded (its launcher was killed between start and state file)
+            LeftoverProcesses.stop(List.of(selector(dataDir)), Duration.ofSeconds(30), line -> System.out.println("Keycloak: " + line));
         }
         KeycloakCredentials credentials = initializeCredentials(dataDir);
         boolean demoUsers = initializeInstance(dataDir, options.demoUsers());
@@ -177,6 +209,10 @@ public final class KeycloakServer implements AutoCloseable {
         env.keySet().removeIf(k -> k.startsWith("KC_") || k.startsWith("KEYCLOAK_") || k.startsWith("SLATE_")
                 || k.equals("JAVA_OPTS") || k.equals("JAVA_OPTS_APPEND"));
         env.put("JAVA_HOME", System.getProperty("java.home"));
+        // Keycloak serves loopback only and keeps its data in H2: it never needs a name server. Java resolves
+        // from this file alone, so nothing in Keycloak (e.g. a lookup of the host's own name) queries DNS
+        // on an air-gapped host (installer/test-zero-egress.sh caught one).
+        env.put("JAVA_OPTS_APPEND", "-Djdk.net.hosts.file=" + writeHostsFile(dataDir));
         env.putAll(placeholders);
         Instant launchedAt = Instant.now();
         Process process;
@@ -188,7 +224,16 @@ public final class KeycloakServer implements AutoCloseable {
         KeycloakServer server = new KeycloakServer(dataDir, new ProcessGroup(process.pid()), port, credentials,
                 demoUsers, launchedAt);
         server.writeState();
+        if (options.watchParent() > 0) {
+            ParentWatchdog.start(options.watchParent(), Duration.ofSeconds(20),
+                    List.of(new ParentWatchdog.Target.Group(process.pid())), Optional.of(dataDir.resolve(LOG_FILE)));
+        }
         return server;
+    }
+
+    /** Keycloak's processes ({@code kc.sh} and its JVM) run in the instance directory. */
+    static ProcessSelector selector(Path dataDir) {
+        return new ProcessSelector("Keycloak", dataDir, java.util.Set.of("java", "sh", "bash", "kc.sh"));
     }
 
     /** The instance running from {@code dataDir}, if its recorded process group is alive. */
@@ -390,6 +435,24 @@ public final class KeycloakServer implements AutoCloseable {
             out = out.replace(secret, "<redacted>");
         }
         return out;
+    }
+
+    /** {@code DATA/hosts}: loopback names and the host's own name, all on loopback. */
+    static Path writeHostsFile(Path dataDir) {
+        String hostname = "localhost";
+        try {
+            hostname = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            // not Linux: loopback names only
+        }
+        Path file = dataDir.resolve("hosts");
+        try {
+            Files.writeString(file, "127.0.0.1 localhost " + hostname + "\n::1 localhost ip6-localhost " + hostname + "\n",
+                    StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return file;
     }
 
     private static int freePort() {

@@ -34,6 +34,8 @@ public final class ApplianceRunner {
     private final String banner;
     private final ConsoleOutput console;
     private final ReadinessProbe probe;
+    private volatile Process running;
+    private volatile String abortReason;
 
     public ApplianceRunner(List<String> command, URI baseUrl, Duration readyTimeout, String banner,
             PrintWriter out, ObjectMapper mapper) {
@@ -51,6 +53,10 @@ public final class ApplianceRunner {
      */
     public int run(Path workingDirectory) throws InterruptedException {
         Process process = start(workingDirectory);
+        running = process;
+        if (abortReason != null) {
+            stop(process);
+        }
         Thread stopOnExit = new Thread(() -> stop(process), "slate-up-stop");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         Thread pump = Thread.ofPlatform().daemon().name("slate-up-output").start(() -> forward(process));
@@ -59,6 +65,10 @@ public final class ApplianceRunner {
             console.text(banner);
             int exit = process.waitFor();
             pump.join(TimeUnit.SECONDS.toMillis(2));
+            if (abortReason != null) {
+                console.line("Slate stopped: " + abortReason + ".");
+                return 1;
+            }
             if (exit == 0 || exit == EXIT_SIGINT || exit == EXIT_SIGTERM) {
                 console.line("Slate stopped.");
                 return 0;
@@ -87,9 +97,24 @@ public final class ApplianceRunner {
         }
     }
 
+    /**
+     * Stops the appliance because something it needs is gone (e.g. the Keycloak of {@code slate up});
+     * {@link #run} then returns 1 after printing {@code reason}. Callable from any thread.
+     */
+    public void abort(String reason) {
+        abortReason = requireNonNull(reason, "reason is null");
+        Process process = running;
+        if (process != null) {
+            Thread.ofPlatform().name("slate-up-abort").start(() -> stop(process));
+        }
+    }
+
     private void awaitReady(Process process) throws InterruptedException {
         long deadline = System.nanoTime() + readyTimeout.toNanos();
         while (true) {
+            if (abortReason != null) {
+                throw new CliException("Slate stopped before it was ready: " + abortReason);
+            }
             if (!process.isAlive()) {
                 throw new CliException("the appliance exited with code " + process.exitValue() + " before it was ready"
                         + " (see its output above)");

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -67,16 +68,41 @@ public final class KeycloakLauncher {
         return List.copyOf(command);
     }
 
+    /**
+     * For {@code slate up}: Keycloak dies with {@code parentPid} (a watchdog stops it when that process
+     * is gone), and an instance a killed {@code slate up} left running from the same data directory is
+     * stopped first instead of blocking the start.
+     */
+    List<String> supervisedStartCommand(int port, boolean demoUsers, long parentPid, int timeoutSeconds) {
+        List<String> command = new ArrayList<>(startCommand(port, demoUsers));
+        command.addAll(List.of("--replace", "--watch-pid", Long.toString(parentPid), "--timeout", Integer.toString(timeoutSeconds)));
+        return List.copyOf(command);
+    }
+
+    /** The pid of the running instance's process group leader, from the launcher's state file. */
+    public OptionalLong processGroup() {
+        Properties state = new Properties();
+        try (Reader in = Files.newBufferedReader(dataDir.resolve("keycloak.state"), StandardCharsets.UTF_8)) {
+            state.load(in);
+            return OptionalLong.of(Long.parseLong(state.getProperty("process-group", "").strip()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
     List<String> stopCommand() {
         return List.of("bash", script.toString(), "stop", "--data", dataDir.toString());
     }
 
-    /** Starts Keycloak and waits until its realm answers; returns the issuer. Output lines go to {@code out}. */
-    public URI start(int port, boolean demoUsers, Consumer<String> out) {
+    /**
+     * Starts Keycloak, tied to the current process (see {@link #supervisedStartCommand}), and waits
+     * until its realm answers; returns the issuer. Output lines go to {@code out}.
+     */
+    public URI start(int port, boolean demoUsers, int timeoutSeconds, Consumer<String> out) {
         if (!Files.isRegularFile(script)) {
             throw new CliException("cannot find " + script + " to start Keycloak; give an external realm with --issuer URL");
         }
-        List<String> lines = run(startCommand(port, demoUsers), out);
+        List<String> lines = run(supervisedStartCommand(port, demoUsers, ProcessHandle.current().pid(), timeoutSeconds), out);
         for (String line : lines) {
             Matcher m = ISSUER_LINE.matcher(line);
             if (m.matches()) {
@@ -131,7 +157,7 @@ public final class KeycloakLauncher {
                 lines.add(line);
                 out.accept(line);
             }
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) { // after its output closed: it is about to exit
                 process.destroyForcibly();
                 throw new CliException(script + " did not finish");
             }

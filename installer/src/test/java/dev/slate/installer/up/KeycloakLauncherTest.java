@@ -20,6 +20,8 @@ class KeycloakLauncherTest {
                 "--port", "18080");
         assertThat(k.startCommand(18081, false)).endsWith("--port", "18081", "--no-demo-users");
         assertThat(k.stopCommand()).containsExactly("bash", "/repo/auth/keycloak.sh", "stop", "--data", "/home/u/.slate/keycloak");
+        assertThat(k.supervisedStartCommand(18080, true, 4242, 300)).containsExactly("bash", "/repo/auth/keycloak.sh", "start", "--data",
+                "/home/u/.slate/keycloak", "--port", "18080", "--replace", "--watch-pid", "4242", "--timeout", "300");
     }
 
     @Test
