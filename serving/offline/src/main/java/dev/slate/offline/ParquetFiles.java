@@ -1,10 +1,8 @@
 package dev.slate.offline;
 
-import dev.slate.engine.source.EmbeddedDuckDb;
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import org.duckdb.DuckDBConnection;
 
@@ -26,24 +24,7 @@ final class ParquetFiles implements AutoCloseable {
     }
 
     DuckDBConnection connect() throws SQLException {
-        DuckDBConnection c = duckDb.connect();
-        execute(c, "SET TimeZone = 'UTC'");
-        return c;
-    }
-
-    static void execute(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
-    static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    /** A path as an SQL string literal (for COPY … TO, which takes no parameter for its target). */
-    static String literal(Path path) {
-        return "'" + path.toString().replace("'", "''") + "'";
+        return duckDb.connect();
     }
 
     static String firstLine(String s) {

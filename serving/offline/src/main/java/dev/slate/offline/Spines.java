@@ -2,6 +2,8 @@ package dev.slate.offline;
 
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
+import dev.slate.storage.duckdb.SqlQuoting;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.ValueCodec;
 import dev.slate.storage.spi.ValueConversionException;
@@ -135,9 +137,9 @@ final class Spines {
             StringBuilder select = new StringBuilder("SELECT ");
             for (int k = 0; k < plan.keys().size(); k++) {
                 ddl.append(", k").append(k).append(intKeys[k] != null ? " BIGINT" : " VARCHAR");
-                select.append('k').append(k).append(" AS ").append(ParquetFiles.quote(plan.keys().get(k).name())).append(", ");
+                select.append('k').append(k).append(" AS ").append(SqlQuoting.identifier(plan.keys().get(k).name())).append(", ");
             }
-            ParquetFiles.execute(c, ddl.append(", t TIMESTAMPTZ)").toString());
+            EmbeddedDuckDb.execute(c, ddl.append(", t TIMESTAMPTZ)").toString());
             try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "spine")) {
                 for (int r = 0; r < rows; r++) {
                     a.beginRow().append((long) r);
@@ -152,7 +154,7 @@ final class Spines {
                 }
             }
             select.append("t AS ").append(PointInTimeExport.INPUT_TIME).append(" FROM spine ORDER BY rid");
-            ParquetFiles.execute(c, "COPY (" + select + ") TO " + ParquetFiles.literal(file) + " (FORMAT PARQUET)");
+            EmbeddedDuckDb.execute(c, "COPY (" + select + ") TO " + SqlQuoting.literal(file) + " (FORMAT PARQUET)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write the spine file: " + e.getMessage(), e);
         }
@@ -224,7 +226,7 @@ final class Spines {
         }
         StringBuilder sql = new StringBuilder("SELECT count(*), count(*) FILTER (WHERE input_time IS NULL)");
         for (OfflineQueryPlan.KeyColumn key : plan.keys()) {
-            sql.append(", count(*) FILTER (WHERE ").append(ParquetFiles.quote(key.name())).append(" IS NULL)");
+            sql.append(", count(*) FILTER (WHERE ").append(SqlQuoting.identifier(key.name())).append(" IS NULL)");
         }
         sql.append(", min(epoch_us(CAST(input_time AS TIMESTAMPTZ))), max(epoch_us(CAST(input_time AS TIMESTAMPTZ))) FROM read_parquet(?)");
         long rows;
@@ -271,12 +273,12 @@ final class Spines {
             try (DuckDBConnection c = duck.connect()) {
                 StringBuilder select = new StringBuilder("SELECT ");
                 for (OfflineQueryPlan.KeyColumn key : plan.keys()) {
-                    String column = ParquetFiles.quote(key.name());
+                    String column = SqlQuoting.identifier(key.name());
                     select.append("int".equals(key.type()) ? "CAST(" + column + " AS BIGINT)" : column).append(" AS ").append(column).append(", ");
                 }
-                select.append("CAST(input_time AS TIMESTAMPTZ) AS input_time FROM read_parquet(").append(ParquetFiles.literal(upload))
+                select.append("CAST(input_time AS TIMESTAMPTZ) AS input_time FROM read_parquet(").append(SqlQuoting.literal(upload))
                         .append(", file_row_number = true) ORDER BY file_row_number");
-                ParquetFiles.execute(c, "COPY (" + select + ") TO " + ParquetFiles.literal(spine) + " (FORMAT PARQUET)");
+                EmbeddedDuckDb.execute(c, "COPY (" + select + ") TO " + SqlQuoting.literal(spine) + " (FORMAT PARQUET)");
             }
             java.nio.file.Files.deleteIfExists(upload);
             return rows;

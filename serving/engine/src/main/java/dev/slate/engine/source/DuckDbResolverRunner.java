@@ -7,6 +7,8 @@ import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.ResolverNode;
 import dev.slate.model.spec.SourceSpec;
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
+import dev.slate.storage.duckdb.SqlQuoting;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -314,12 +316,12 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
                 if (list.length() > 1) {
                     list.append(", ");
                 }
-                list.append(literal(f.toString()));
+                list.append(SqlQuoting.literal(f.toString()));
             }
             list.append(']');
             String options = files.size() > 1 ? ", union_by_name = true" : "";
             try (Statement st = connection.createStatement()) {
-                st.execute("CREATE OR REPLACE TEMP VIEW " + identifier(name) + " AS SELECT * FROM read_parquet(" + list + options + ")");
+                st.execute("CREATE OR REPLACE TEMP VIEW " + SqlQuoting.identifier(name) + " AS SELECT * FROM read_parquet(" + list + options + ")");
             }
         }
 
@@ -363,16 +365,6 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
         }
     }
 
-    /** A SQL string literal: file names come from the project and the file system, never from a query. */
-    static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
-    }
-
-    /** A quoted SQL identifier (source names may hold '-'). */
-    static String identifier(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
     // ---- the database ------------------------------------------------------------------------------
 
     private DuckDBConnection open() throws SQLException {
@@ -391,8 +383,8 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
         Path realRoot = files.realRoot();
         EmbeddedDuckDb db = EmbeddedDuckDb.open(null, "slate-duckdb-resolvers-", Map.of());
         try (Statement st = db.root().createStatement()) {
-            st.execute("SET memory_limit = " + literal(settings.memoryLimit()));
-            st.execute("SET allowed_directories = [" + literal(realRoot + "/") + "]");
+            st.execute("SET memory_limit = " + SqlQuoting.literal(settings.memoryLimit()));
+            st.execute("SET allowed_directories = [" + SqlQuoting.literal(realRoot + "/") + "]");
             st.execute("SET enable_external_access = false");
             st.execute("SET lock_configuration = true");
         } catch (SQLException e) {
