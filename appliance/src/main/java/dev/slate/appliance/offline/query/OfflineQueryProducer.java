@@ -1,10 +1,8 @@
 package dev.slate.appliance.offline.query;
 
 import dev.slate.appliance.offline.OfflineConfig;
+import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.engine.query.ServingState;
-import dev.slate.engine.source.DuckDbResolverRunner;
-import dev.slate.engine.source.PostgresResolverRunner;
-import dev.slate.engine.source.SourceKindResolverRunner;
 import dev.slate.offline.OfflineJobRepository;
 import dev.slate.offline.OfflineQueryConfig;
 import dev.slate.offline.OfflineQueryService;
@@ -33,7 +31,7 @@ class OfflineQueryProducer {
     @Produces
     @Singleton
     OfflineQueryService offlineQueryService(ServingState state, OfflineStore store, DataSource dataSource, OfflineConfig config,
-            PostgresResolverRunner postgres, DuckDbResolverRunner parquet, @ConfigProperty(name = "slate.home") Optional<String> home) {
+            ResolverRunner resolvers, @ConfigProperty(name = "slate.home") Optional<String> home) {
         Path base = home.map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".slate")).toAbsolutePath();
         Path jobsDir = config.jobsDir().orElse(base.resolve("offline").resolve("jobs")).toAbsolutePath().normalize();
         LOG.infof("offline queries: job files under %s, %d worker(s)", jobsDir, config.queryWorkers());
@@ -42,7 +40,7 @@ class OfflineQueryProducer {
                 OfflineQueryConfig.of(jobsDir, config.maxSpineRows(), config.queryWorkers(), config.maxQueuedJobs())
                         .withRecompute(config.recomputeConcurrency(), config.maxRecomputeRows())
                         .withResultRetention(config.resultRetention()),
-                Clock.systemUTC(), new SourceKindResolverRunner(postgres, parquet));
+                Clock.systemUTC(), resolvers);
     }
 
     void close(@Disposes OfflineQueryService service) {

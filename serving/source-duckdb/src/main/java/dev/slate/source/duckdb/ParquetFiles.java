@@ -1,4 +1,4 @@
-package dev.slate.engine.source;
+package dev.slate.source.duckdb;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package dev.slate.engine.source;
+package dev.slate.source.duckdb;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,6 +7,7 @@ import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.ResolverNode;
 import dev.slate.model.spec.SourceSpec;
+import dev.slate.storage.duckdb.DuckDbValues;
 import dev.slate.storage.duckdb.EmbeddedDuckDb;
 import dev.slate.storage.duckdb.SqlQuoting;
 import java.nio.file.Path;
