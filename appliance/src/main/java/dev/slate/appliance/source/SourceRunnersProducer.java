@@ -1,5 +1,6 @@
 package dev.slate.appliance.source;
 
+import dev.slate.appliance.config.SlateHome;
 import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.engine.source.SecretResolver;
 import dev.slate.engine.source.SourceKindResolverRunner;
@@ -12,7 +13,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The source adapters, each a module of its own behind the engine's {@link ResolverRunner}: PostgreSQL
@@ -39,8 +39,7 @@ class SourceRunnersProducer {
     @Singleton
     @Typed(DuckDbResolverRunner.class)
     DuckDbResolverRunner duckDbResolverRunner(SourcesConfig config) {
-        Path root = config.parquetRoot().orElseGet(() -> ConfigProvider.getConfig().getOptionalValue("slate.home", String.class)
-                .map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".slate")).resolve("sources"));
+        Path root = config.parquetRoot().orElseGet(() -> SlateHome.fromConfig().resolve("sources"));
         return new DuckDbResolverRunner(new DuckDbResolverRunner.Settings(root.toAbsolutePath().normalize(), config.parquetWorkers(),
                 config.parquetQueueCapacity(), config.parquetFileListRefresh(), config.parquetMemoryLimit()));
     }

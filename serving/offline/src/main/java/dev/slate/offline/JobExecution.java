@@ -57,7 +57,7 @@ final class JobExecution {
     private final Path dir;
     private final OfflineStore store;
     private final OfflineJobRepository jobs;
-    private final ParquetFiles parquet;
+    private final OfflineDuckDb parquet;
     private final Clock clock;
     private final ServingSnapshot snapshot;
     private final Recomputer recomputer;
@@ -74,7 +74,7 @@ final class JobExecution {
      *     that recomputes then fails with that reason; one that only reads the log does not need it)
      * @param recomputer what runs recomputations, or null when this appliance has none
      */
-    JobExecution(OfflineJob job, Path dir, OfflineStore store, OfflineJobRepository jobs, ParquetFiles parquet, Clock clock, ServingSnapshot snapshot,
+    JobExecution(OfflineJob job, Path dir, OfflineStore store, OfflineJobRepository jobs, OfflineDuckDb parquet, Clock clock, ServingSnapshot snapshot,
             Recomputer recomputer) {
         this.snapshot = snapshot;
         this.recomputer = recomputer;
@@ -299,7 +299,7 @@ final class JobExecution {
             report("done", 1);
             return new ExportResult(result, job.progress().spineRows(), Files.size(result));
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot combine the parts of the result: " + ParquetFiles.firstLine(e.getMessage()), e);
+            throw new IllegalStateException("cannot combine the parts of the result: " + OfflineDuckDb.firstLine(e.getMessage()), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

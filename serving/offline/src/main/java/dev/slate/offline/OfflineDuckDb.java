@@ -11,11 +11,11 @@ import org.duckdb.DuckDBConnection;
  * result files (never for the point-in-time join itself, which is the offline store's). No extension is
  * installed or loaded; each call takes its own connection.
  */
-final class ParquetFiles implements AutoCloseable {
+final class OfflineDuckDb implements AutoCloseable {
 
     private final EmbeddedDuckDb duckDb;
 
-    ParquetFiles(Path tempParent) {
+    OfflineDuckDb(Path tempParent) {
         try {
             duckDb = EmbeddedDuckDb.open(tempParent, "duckdb-", Map.of("memory_limit", "2GB"));
         } catch (SQLException e) {

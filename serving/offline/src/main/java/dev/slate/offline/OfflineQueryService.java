@@ -58,7 +58,7 @@ public final class OfflineQueryService implements AutoCloseable {
     private final OfflineJobRepository jobs;
     private final OfflineQueryConfig config;
     private final Clock clock;
-    private final ParquetFiles parquet;
+    private final OfflineDuckDb parquet;
     private final ThreadPoolExecutor workers;
     private final ConcurrentMap<String, JobExecution> live = new ConcurrentHashMap<>();
     private final JobExecution.Recomputer recomputer;
@@ -91,7 +91,7 @@ public final class OfflineQueryService implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the offline jobs directory " + config.jobsDir(), e);
         }
-        this.parquet = new ParquetFiles(config.jobsDir().resolve(".tmp"));
+        this.parquet = new OfflineDuckDb(config.jobsDir().resolve(".tmp"));
         AtomicInteger threads = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 r -> Thread.ofPlatform().daemon().name("slate-offline-query-" + threads.incrementAndGet()).unstarted(r));

@@ -57,7 +57,7 @@ final class Recomputation {
     private final FeatureGraph graph;
     private final PlanExecutor executor;
     private final int concurrency;
-    private final ParquetFiles parquet;
+    private final OfflineDuckDb parquet;
     private final BooleanSupplier cancelled;
     private final DoubleConsumer progress;
 
@@ -65,7 +65,7 @@ final class Recomputation {
      * @param cancelled polled between rows: true stops the run with an {@link ExportCancelledException}
      * @param progress told the fraction of spine rows done, 0 to 1
      */
-    Recomputation(OfflineJob job, RecomputePlan recompute, FeatureGraph graph, PlanExecutor executor, int concurrency, ParquetFiles parquet,
+    Recomputation(OfflineJob job, RecomputePlan recompute, FeatureGraph graph, PlanExecutor executor, int concurrency, OfflineDuckDb parquet,
             BooleanSupplier cancelled, DoubleConsumer progress) {
         this.job = requireNonNull(job, "job is null");
         this.recompute = requireNonNull(recompute, "recompute is null");
@@ -144,7 +144,7 @@ final class Recomputation {
             EmbeddedDuckDb.execute(writer, "COPY (" + select + ") TO " + SqlQuoting.literal(output) + " (FORMAT PARQUET)");
             EmbeddedDuckDb.execute(writer, "DROP TABLE " + table);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot recompute: " + ParquetFiles.firstLine(e.getMessage()), e);
+            throw new IllegalStateException("cannot recompute: " + OfflineDuckDb.firstLine(e.getMessage()), e);
         }
     }
 

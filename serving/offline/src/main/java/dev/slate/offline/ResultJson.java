@@ -36,7 +36,7 @@ final class ResultJson {
     private ResultJson() {
     }
 
-    static void write(ParquetFiles parquet, OfflineJob job, Path file, OutputStream out) throws IOException {
+    static void write(OfflineDuckDb parquet, OfflineJob job, Path file, OutputStream out) throws IOException {
         List<Column> columns = new ArrayList<>();
         for (OfflineQueryPlan.KeyColumn k : job.plan().keys()) {
             columns.add(new Column(k.name(), FeatureType.parse(k.type()).orElseThrow()));

@@ -51,7 +51,7 @@ final class Spines {
      * Checks a JSON spine against the bound plan (equal lengths, keys of the key type, parseable times) and
      * writes it to {@code file}; returns the number of rows.
      */
-    static long writeJson(ParquetFiles duck, Path file, OfflineQueryPlan plan, OfflineQueryRequest request, long maxRows) {
+    static long writeJson(OfflineDuckDb duck, Path file, OfflineQueryPlan plan, OfflineQueryRequest request, long maxRows) {
         List<Map<String, Object>> problems = new ArrayList<>();
         if (request.inputTimes() == null) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "'input_times' is required: one time per spine row, e.g. [\"2026-01-01T00:00:00Z\"]");
@@ -165,7 +165,7 @@ final class Spines {
      * Reads an uploaded Parquet spine's columns: {@code input_time} (a timestamp) and the key columns (every
      * other column). A file DuckDB cannot read is a 400 PARSE_FAILED with the reason.
      */
-    static Map<String, String> uploadColumns(ParquetFiles duck, Path upload) {
+    static Map<String, String> uploadColumns(OfflineDuckDb duck, Path upload) {
         Map<String, String> columns = new LinkedHashMap<>();
         try (DuckDBConnection c = duck.connect(); PreparedStatement ps = c.prepareStatement("DESCRIBE SELECT * FROM read_parquet(?)")) {
             ps.setString(1, upload.toString());
@@ -175,7 +175,7 @@ final class Spines {
                 }
             }
         } catch (SQLException e) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable Parquet file: " + ParquetFiles.firstLine(e.getMessage()));
+            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable Parquet file: " + OfflineDuckDb.firstLine(e.getMessage()));
         }
         if (!columns.containsKey(PointInTimeExport.INPUT_TIME)) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "the spine file has no column '" + PointInTimeExport.INPUT_TIME
@@ -203,7 +203,7 @@ final class Spines {
      * writes it as the job's spine file: moved as is when its types are already the spine's, else
      * converted (in file order).
      */
-    static long acceptUpload(ParquetFiles duck, Path upload, Map<String, String> columns, OfflineQueryPlan plan, long maxRows, Path spine) {
+    static long acceptUpload(OfflineDuckDb duck, Path upload, Map<String, String> columns, OfflineQueryPlan plan, long maxRows, Path spine) {
         List<Map<String, Object>> problems = new ArrayList<>();
         boolean canonical = true;
         for (OfflineQueryPlan.KeyColumn key : plan.keys()) {
@@ -254,7 +254,7 @@ final class Spines {
                 }
             }
         } catch (SQLException e) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable Parquet file: " + ParquetFiles.firstLine(e.getMessage()));
+            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable Parquet file: " + OfflineDuckDb.firstLine(e.getMessage()));
         }
         if (!problems.isEmpty()) {
             throw new SlateException(ErrorCode.INVALID_QUERY, OfflineQueryBinder.summary(problems), problems);
@@ -283,7 +283,7 @@ final class Spines {
             java.nio.file.Files.deleteIfExists(upload);
             return rows;
         } catch (SQLException e) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload cannot be read: " + ParquetFiles.firstLine(e.getMessage()));
+            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload cannot be read: " + OfflineDuckDb.firstLine(e.getMessage()));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

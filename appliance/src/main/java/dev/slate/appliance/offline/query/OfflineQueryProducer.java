@@ -1,5 +1,6 @@
 package dev.slate.appliance.offline.query;
 
+import dev.slate.appliance.config.SlateHome;
 import dev.slate.appliance.offline.OfflineConfig;
 import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.engine.query.ServingState;
@@ -14,9 +15,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,8 +30,8 @@ class OfflineQueryProducer {
     @Produces
     @Singleton
     OfflineQueryService offlineQueryService(ServingState state, OfflineStore store, DataSource dataSource, OfflineConfig config,
-            ResolverRunner resolvers, @ConfigProperty(name = "slate.home") Optional<String> home) {
-        Path base = home.map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".slate")).toAbsolutePath();
+            ResolverRunner resolvers) {
+        Path base = SlateHome.fromConfig();
         Path jobsDir = config.jobsDir().orElse(base.resolve("offline").resolve("jobs")).toAbsolutePath().normalize();
         LOG.infof("offline queries: job files under %s, %d worker(s)", jobsDir, config.queryWorkers());
         // recomputed features run with the online engine's own resolver runners (same pools, same DuckDB confinement)

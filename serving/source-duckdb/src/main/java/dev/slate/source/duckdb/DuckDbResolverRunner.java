@@ -55,7 +55,7 @@ import org.duckdb.DuckDBConnection;
  * <p>Confinement: the database may touch files only under the Parquet root (DuckDB's
  * {@code allowed_directories} with {@code enable_external_access = false}, then {@code lock_configuration}),
  * so a resolver's SQL cannot read other files with {@code read_csv('/etc/...')} or similar; the source's own
- * files are checked to stay inside the root with symbolic links resolved ({@link ParquetFiles}).
+ * files are checked to stay inside the root with symbolic links resolved ({@link ParquetSourceFiles}).
  */
 public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable {
 
@@ -90,7 +90,7 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
     private static final int MAX_STATEMENTS_PER_CONNECTION = 256;
 
     private final Settings settings;
-    private final ParquetFiles files;
+    private final ParquetSourceFiles files;
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timers;
     private final ThreadLocal<WorkerState> workerState = new ThreadLocal<>();
@@ -101,7 +101,7 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
 
     public DuckDbResolverRunner(Settings settings) {
         this.settings = requireNonNull(settings, "settings is null");
-        this.files = new ParquetFiles(settings.parquetRoot(), settings.fileListRefresh(), System::nanoTime);
+        this.files = new ParquetSourceFiles(settings.parquetRoot(), settings.fileListRefresh(), System::nanoTime);
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 1, TimeUnit.MINUTES,
                 new ArrayBlockingQueue<>(settings.queueCapacity()), r -> {
