@@ -1,6 +1,6 @@
 package dev.slate.appliance.auth;
 
-import dev.slate.auth.access.FeatureLookup;
+import dev.slate.auth.access.TaggedFeatureGraph;
 import dev.slate.model.FeatureId;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.FeatureNode;
@@ -16,7 +16,7 @@ import java.util.Set;
  * its expression reads ({@link Producer.Computed}) or the parameters of the resolver that produces it
  * ({@link Producer.Resolved}: a value looked up by a personal attribute is derived from it).
  */
-final class GraphFeatureLookup implements FeatureLookup {
+final class GraphFeatureLookup implements TaggedFeatureGraph {
 
     private final FeatureGraph graph;
 

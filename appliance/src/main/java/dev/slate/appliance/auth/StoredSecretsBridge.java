@@ -3,7 +3,7 @@ package dev.slate.appliance.auth;
 import dev.slate.api.wiring.StoredSecrets;
 import dev.slate.control.secrets.SecretStore;
 import dev.slate.control.secrets.SecretsChanged;
-import dev.slate.engine.source.PostgresResolverRunner;
+import dev.slate.source.postgres.PostgresResolverRunner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;

@@ -1,5 +1,6 @@
 package dev.slate.appliance.demo;
 
+import dev.slate.appliance.config.DatabaseConfig;
 import dev.slate.control.deploy.Deployment;
 import dev.slate.control.deploy.DeploymentResult;
 import dev.slate.control.deploy.DeploymentService;
@@ -44,17 +45,14 @@ class DemoSeeder {
 
     DemoSeeder(
             @ConfigProperty(name = "slate.demo", defaultValue = "false") boolean enabled,
-            @ConfigProperty(name = "slate.db.host") String host,
-            @ConfigProperty(name = "slate.db.port") int port,
-            @ConfigProperty(name = "slate.db.name") String database,
-            @ConfigProperty(name = "slate.db.username") String user,
-            @ConfigProperty(name = "slate.db.password") Optional<String> password,
+            DatabaseConfig database,
             @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1") String httpHost,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort,
             @ConfigProperty(name = "slate.secret.fraud_db_url") Optional<String> fraudDbUrl,
             DeploymentService deployments) {
         this.enabled = enabled;
-        this.server = new DemoDatabase.Server(host, port, database, user, password.filter(p -> !p.isEmpty()));
+        this.server = new DemoDatabase.Server(database.host(), database.port(), database.name(), database.username(),
+                database.password().filter(p -> !p.isEmpty()));
         this.deployments = deployments;
         this.baseUrl = DemoQueryHint.baseUrl(httpHost, httpPort);
         this.secretConfigured = fraudDbUrl.isPresent();

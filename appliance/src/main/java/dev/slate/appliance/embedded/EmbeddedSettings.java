@@ -2,7 +2,9 @@ package dev.slate.appliance.embedded;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.appliance.config.SlateHome;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -47,7 +49,7 @@ public record EmbeddedSettings(boolean embedded, boolean demo, Path home, int po
         return new EmbeddedSettings(
                 Boolean.parseBoolean(lookup.apply("slate.embedded")),
                 Boolean.parseBoolean(lookup.apply("slate.demo")),
-                home != null ? Path.of(expandTilde(home, userHome)) : userHome.resolve(".slate"),
+                SlateHome.resolve(Optional.ofNullable(home), userHome),
                 port(lookup, "slate.embedded.pg-port", DEFAULT_POSTGRES_PORT),
                 port(lookup, "slate.embedded.redis-port", DEFAULT_REDIS_PORT));
     }
@@ -55,13 +57,6 @@ public record EmbeddedSettings(boolean embedded, boolean demo, Path home, int po
     /** {@code slate.embedded.pg-port} → {@code SLATE_EMBEDDED_PG_PORT} (the MicroProfile Config rule). */
     static String envName(String property) {
         return property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
-    }
-
-    private static String expandTilde(String path, Path userHome) {
-        if (path.equals("~")) {
-            return userHome.toString();
-        }
-        return path.startsWith("~/") ? userHome.resolve(path.substring(2)).toString() : path;
     }
 
     private static int port(Function<String, String> lookup, String name, int fallback) {

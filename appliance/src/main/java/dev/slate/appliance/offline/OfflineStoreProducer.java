@@ -1,5 +1,7 @@
 package dev.slate.appliance.offline;
 
+import dev.slate.appliance.config.DatabaseConfig;
+import dev.slate.appliance.config.SlateHome;
 import dev.slate.featurelog.FeatureLog;
 import dev.slate.featurelog.FeatureLogConfig;
 import dev.slate.storage.offline.IcebergOfflineStore;
@@ -13,7 +15,6 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,18 +32,12 @@ class OfflineStoreProducer {
     private final String user;
     private final Optional<String> password;
 
-    OfflineStoreProducer(OfflineConfig config,
-            @ConfigProperty(name = "slate.home") Optional<String> home,
-            @ConfigProperty(name = "slate.db.host") String host,
-            @ConfigProperty(name = "slate.db.port") int port,
-            @ConfigProperty(name = "slate.db.name") String database,
-            @ConfigProperty(name = "slate.db.username") String user,
-            @ConfigProperty(name = "slate.db.password") Optional<String> password) {
+    OfflineStoreProducer(OfflineConfig config, DatabaseConfig database) {
         this.config = config;
-        this.home = home.map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".slate")).toAbsolutePath();
-        this.jdbcUrl = "jdbc:postgresql://" + host + ":" + port + "/" + database;
-        this.user = user;
-        this.password = password.filter(p -> !p.isEmpty());
+        this.home = SlateHome.fromConfig();
+        this.jdbcUrl = database.jdbcUrl();
+        this.user = database.username();
+        this.password = database.password().filter(p -> !p.isEmpty());
     }
 
     @Produces

@@ -5,27 +5,24 @@ import dev.slate.source.http.HttpResolverRunner;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Named;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
 /**
- * The runner of {@code kind: http} resolvers, on the application's Vert.x instance; serving's plan executor
- * takes it by name (see {@code ServingBeans}) and dispatches HTTP resolvers to it.
+ * The runner of {@code kind: http} resolvers, on the application's Vert.x instance; {@link SourceRunnersProducer}
+ * dispatches HTTP resolvers to it.
  */
 @Singleton
 class HttpResolverProducer {
 
-    /** Must equal {@code dev.slate.api.wiring.ServingBeans.HTTP_RUNNER}. */
-    static final String NAME = "slate-http-resolver-runner";
-
     @Produces
     @Singleton
-    @Named(NAME)
+    @Typed(HttpResolverRunner.class)
     HttpResolverRunner httpResolverRunner(Vertx vertx, SecretResolver secrets) {
         return new HttpResolverRunner(vertx, secrets);
     }
 
-    void close(@Disposes @Named(NAME) HttpResolverRunner runner) {
+    void close(@Disposes HttpResolverRunner runner) {
         runner.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.slate.appliance.web;
 
+import dev.slate.appliance.offline.OfflineConfig;
 import dev.slate.model.error.ErrorCode;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
@@ -26,7 +27,8 @@ class BodyLimitFilter {
     private final String uploadProblem;
 
     BodyLimitFilter(@ConfigProperty(name = "slate.http.max-body-bytes", defaultValue = "8388608") long maxBytes,
-            @ConfigProperty(name = "slate.offline.max-upload-bytes", defaultValue = "1073741824") long maxUploadBytes) {
+            OfflineConfig offline) {
+        long maxUploadBytes = offline.maxUploadBytes();
         this.maxBytes = maxBytes;
         this.problem = Json.encode(Problem.of(ErrorCode.PAYLOAD_TOO_LARGE, 413,
                 "request body too large (at most " + maxBytes + " bytes)", List.of()));

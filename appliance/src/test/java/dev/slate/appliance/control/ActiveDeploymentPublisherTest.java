@@ -22,7 +22,6 @@ import java.lang.annotation.Annotation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,12 +170,9 @@ class ActiveDeploymentPublisherTest {
     }
 
     /** Waits for the poll (every slate.control.poll-interval) to have happened. */
-    private void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(config.pollInterval().multipliedBy(10)).plus(Duration.ofSeconds(5));
-        while (!condition.getAsBoolean()) {
-            assertThat(Instant.now()).as("condition not reached before the deadline").isBefore(deadline);
-            Thread.sleep(50);
-        }
+    private void awaitTrue(BooleanSupplier condition) {
+        Awaitility.await().atMost(config.pollInterval().multipliedBy(10).plus(Duration.ofSeconds(5))).pollInterval(Duration.ofMillis(50))
+                .until(condition::getAsBoolean);
     }
 
     /** A hand-written {@link Event} that records what is fired. */

@@ -11,34 +11,25 @@ import dev.slate.model.ProjectCompiler;
 import dev.slate.model.deploy.ActiveDeployment;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.FeatureNode;
-import dev.slate.storage.redis.RedisOnlineStore;
-import dev.slate.storage.redis.RedisOnlineStoreConfig;
 import dev.slate.storage.spi.EntityRef;
 import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.OnlineRead;
-import dev.slate.storage.spi.OnlineStore;
-import dev.slate.storage.spi.OnlineStoreCapability;
-import dev.slate.storage.spi.OnlineWrite;
 import dev.slate.storage.spi.StoredValue;
 import dev.slate.storage.spi.offline.EntityKey;
 import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.Provenance;
 import dev.slate.storage.testing.InMemoryOfflineStore;
-import io.vertx.core.Vertx;
+import dev.slate.storage.testing.InMemoryOnlineStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The scheduled reverse-ETL round (plain Java: real Redis, the reference offline store). */
+/** The scheduled reverse-ETL round (plain Java: the reference online and offline stores). */
 class MaterializeSchedulerTest {
 
     @Test
@@ -53,92 +44,48 @@ class MaterializeSchedulerTest {
 
     @Test
     void aRoundLoadsEveryEnvironmentWithMarkedFeaturesAndSurvivesAFailingOne() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        RedisOnlineStore redis = new RedisOnlineStore(vertx, RedisOnlineStoreConfig.standalone("redis://127.0.0.1:6379/0"));
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String failing = "t-sched-a-" + suffix; // sorted first: its failure must not stop the others
         String good = "t-sched-b-" + suffix;
         String unmarked = "t-sched-c-" + suffix;
-        OnlineStore online = new FailingFor(redis, failing);
-        try {
-            Instant now = Instant.now();
-            FeatureGraph marked = ProjectCompiler.compile(Map.of("slate.yaml", """
-                    project: p
-                    entities:
-                      user:
-                        key: id
-                        features: {id: int, score: {type: float, ingested: true, etl_offline_to_online: true}}
-                    """));
-            FeatureGraph plain = ProjectCompiler.compile(Map.of("slate.yaml", """
-                    project: p
-                    entities:
-                      user:
-                        key: id
-                        features: {id: int, score: {type: float, ingested: true}}
-                    """));
-            ServingState state = new ServingState();
-            state.install(new ActiveDeployment(failing, "d1", 1, marked, now));
-            state.install(new ActiveDeployment(good, "d2", 1, marked, now));
-            state.install(new ActiveDeployment(unmarked, "d3", 1, plain, now));
-            FeatureNode score = marked.feature(new FeatureId("user", "score")).orElseThrow();
-            FeatureSlot slot = new FeatureSlot("score", score.version(), score.type());
-            InMemoryOfflineStore offline = new InMemoryOfflineStore();
-            for (String env : List.of(failing, good, unmarked)) {
-                offline.append(List.of(new ObservedValue(env, "user", EntityKey.of(1L), slot, 4.5, now.minusSeconds(5), Provenance.ingested())));
-            }
-            MaterializeService service = new MaterializeService(state, online, offline, MaterializationMarks.inMemory(), Clock.systemUTC(),
-                    Duration.ofSeconds(10));
-            assertThat(service.environmentsWithMarkedFeatures()).containsExactly(failing, good);
-
-            new MaterializeScheduler(service, () -> "off").runAll();
-
-            StoredValue loaded = redis.read(List.of(new OnlineRead(new EntityRef(good, "user", 1L), List.of(slot))))
-                    .toCompletableFuture().get(10, TimeUnit.SECONDS).get(0).get(0);
-            assertThat(loaded).isEqualTo(new StoredValue(4.5, now.minusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
-            StoredValue notLoaded = redis.read(List.of(new OnlineRead(new EntityRef(unmarked, "user", 1L), List.of(slot))))
-                    .toCompletableFuture().get(10, TimeUnit.SECONDS).get(0).get(0);
-            assertThat(notLoaded).isNull();
-        } finally {
-            for (String env : List.of(failing, good, unmarked)) {
-                redis.dropNamespace(env).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            }
-            redis.close();
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        InMemoryOnlineStore online = new InMemoryOnlineStore();
+        online.failWritesTo(failing);
+        Instant now = Instant.now();
+        FeatureGraph marked = ProjectCompiler.compile(Map.of("slate.yaml", """
+                project: p
+                entities:
+                  user:
+                    key: id
+                    features: {id: int, score: {type: float, ingested: true, etl_offline_to_online: true}}
+                """));
+        FeatureGraph plain = ProjectCompiler.compile(Map.of("slate.yaml", """
+                project: p
+                entities:
+                  user:
+                    key: id
+                    features: {id: int, score: {type: float, ingested: true}}
+                """));
+        ServingState state = new ServingState();
+        state.install(new ActiveDeployment(failing, "d1", 1, marked, now));
+        state.install(new ActiveDeployment(good, "d2", 1, marked, now));
+        state.install(new ActiveDeployment(unmarked, "d3", 1, plain, now));
+        FeatureNode score = marked.feature(new FeatureId("user", "score")).orElseThrow();
+        FeatureSlot slot = new FeatureSlot("score", score.version(), score.type());
+        InMemoryOfflineStore offline = new InMemoryOfflineStore();
+        for (String env : List.of(failing, good, unmarked)) {
+            offline.append(List.of(new ObservedValue(env, "user", EntityKey.of(1L), slot, 4.5, now.minusSeconds(5), Provenance.ingested())));
         }
-    }
+        MaterializeService service = new MaterializeService(state, online, offline, MaterializationMarks.inMemory(), Clock.systemUTC(),
+                Duration.ofSeconds(10));
+        assertThat(service.environmentsWithMarkedFeatures()).containsExactly(failing, good);
 
-    /** The real store, except that writes to one namespace fail. */
-    private record FailingFor(OnlineStore delegate, String namespace) implements OnlineStore {
-        @Override
-        public Set<OnlineStoreCapability> capabilities() {
-            return delegate.capabilities();
-        }
+        new MaterializeScheduler(service, () -> "off").runAll();
 
-        @Override
-        public CompletionStage<List<List<StoredValue>>> read(List<OnlineRead> reads) {
-            return delegate.read(reads);
-        }
-
-        @Override
-        public CompletionStage<Void> write(List<OnlineWrite> writes) {
-            if (writes.stream().anyMatch(w -> w.entity().namespace().equals(namespace))) {
-                return CompletableFuture.failedFuture(new IllegalStateException("online store unavailable"));
-            }
-            return delegate.write(writes);
-        }
-
-        @Override
-        public CompletionStage<Void> dropNamespace(String ns) {
-            return delegate.dropNamespace(ns);
-        }
-
-        @Override
-        public CompletionStage<Void> ping() {
-            return delegate.ping();
-        }
-
-        @Override
-        public void close() {
-        }
+        StoredValue loaded = online.read(List.of(new OnlineRead(new EntityRef(good, "user", 1L), List.of(slot))))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS).get(0).get(0);
+        assertThat(loaded).isEqualTo(new StoredValue(4.5, now.minusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+        StoredValue notLoaded = online.read(List.of(new OnlineRead(new EntityRef(unmarked, "user", 1L), List.of(slot))))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS).get(0).get(0);
+        assertThat(notLoaded).isNull();
     }
 }

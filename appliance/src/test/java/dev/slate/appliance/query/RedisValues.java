@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 
 /**
  * Reads Slate's online values straight from Redis (layout of docs/specs/online-store-redis.md:
@@ -34,16 +35,8 @@ final class RedisValues implements AutoCloseable {
 
     /** Waits (write-back is asynchronous) until the field's value satisfies {@code until}; returns it. */
     String await(String key, String field, Predicate<String> until, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Optional<String> last = Optional.empty();
-        while (System.nanoTime() < deadline) {
-            last = get(key, field);
-            if (last.isPresent() && until.test(last.get())) {
-                return last.get();
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("Redis " + key + " " + field + " is " + last.orElse("(missing)") + " after " + timeout);
+        return Awaitility.await("Redis " + key + " " + field).atMost(timeout).pollInterval(Duration.ofMillis(20))
+                .until(() -> get(key, field), v -> v.isPresent() && until.test(v.get())).orElseThrow();
     }
 
     long fieldCount(String key) throws Exception {

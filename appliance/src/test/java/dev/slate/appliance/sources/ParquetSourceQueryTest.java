@@ -6,7 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import dev.slate.engine.source.DuckDbResolverRunner;
+import dev.slate.source.duckdb.DuckDbResolverRunner;
 import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

@@ -64,7 +64,7 @@ public final class Authorizer {
 
     /** The requested features the identity may not receive in {@code environment}, in request order. */
     public Map<String, Withheld> withheldFeatures(
-            EffectiveAccess access, Collection<String> requested, FeatureLookup lookup) {
+            EffectiveAccess access, Collection<String> requested, TaggedFeatureGraph lookup) {
         return featureRule.withheld(requested, Set.copyOf(access.featureTags().keySet()), lookup);
     }
 

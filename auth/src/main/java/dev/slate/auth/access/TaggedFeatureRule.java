@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * per-feature UNAUTHORIZED for every feature carrying that tag <em>and for every feature computed from
  * one, transitively</em> — a value derived from personal data is withheld like the data itself.
  *
- * <p>Pure function over a {@link FeatureLookup}; safe on graphs with cycles. For each withheld feature it
+ * <p>Pure function over a {@link TaggedFeatureGraph}; safe on graphs with cycles. For each withheld feature it
  * reports the shortest path to a tagged input (ties broken by name, so the answer is deterministic).
  */
 public final class TaggedFeatureRule {
@@ -39,7 +39,7 @@ public final class TaggedFeatureRule {
     }
 
     /** The requested features that must be withheld, in request order. */
-    public Map<String, Withheld> withheld(Collection<String> features, Set<String> grantedTags, FeatureLookup lookup) {
+    public Map<String, Withheld> withheld(Collection<String> features, Set<String> grantedTags, TaggedFeatureGraph lookup) {
         Objects.requireNonNull(features, "features is null");
         Objects.requireNonNull(grantedTags, "grantedTags is null");
         Objects.requireNonNull(lookup, "lookup is null");
@@ -56,7 +56,7 @@ public final class TaggedFeatureRule {
     }
 
     /** Whether one feature is withheld, and why: breadth-first over its inputs. */
-    public Optional<Withheld> check(String feature, Set<String> grantedTags, FeatureLookup lookup) {
+    public Optional<Withheld> check(String feature, Set<String> grantedTags, TaggedFeatureGraph lookup) {
         Objects.requireNonNull(feature, "feature is null");
         if (grantsAll(grantedTags)) {
             return Optional.empty();

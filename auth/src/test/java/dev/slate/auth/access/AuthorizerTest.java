@@ -127,7 +127,7 @@ class AuthorizerTest {
 
     @Test
     void withheldFeaturesFollowTheIdentitysGrantsInTheEnvironment() {
-        FeatureLookup graph = FeatureLookup.of(
+        TaggedFeatureGraph graph = TaggedFeatureGraph.of(
                 Map.of("user.email", Set.of("pii")),
                 Map.of("user.email_domain", Set.of("user.email")));
         Identity priya = Identity.user("priya", "viewer");

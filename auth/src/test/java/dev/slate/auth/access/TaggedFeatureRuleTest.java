@@ -17,7 +17,7 @@ class TaggedFeatureRuleTest {
      * user.age (team:growth) <- user.is_adult
      * user.risk_score also <- user.age
      */
-    private final FeatureLookup graph = FeatureLookup.of(
+    private final TaggedFeatureGraph graph = TaggedFeatureGraph.of(
             Map.of(
                     "user.email", Set.of("pii"),
                     "user.ssn", Set.of("pii", "team:kyc"),
@@ -76,17 +76,17 @@ class TaggedFeatureRuleTest {
 
     @Test
     void aGraphWithACycleTerminates() {
-        FeatureLookup cyclic = FeatureLookup.of(
+        TaggedFeatureGraph cyclic = TaggedFeatureGraph.of(
                 Map.of("c", Set.of("pii")),
                 Map.of("a", Set.of("b"), "b", Set.of("a", "c")));
         assertThat(rule.check("a", Set.of(), cyclic).orElseThrow().path()).containsExactly("a", "b", "c");
-        FeatureLookup cycleOnly = FeatureLookup.of(Map.of(), Map.of("a", Set.of("b"), "b", Set.of("a")));
+        TaggedFeatureGraph cycleOnly = TaggedFeatureGraph.of(Map.of(), Map.of("a", Set.of("b"), "b", Set.of("a")));
         assertThat(rule.check("a", Set.of(), cycleOnly)).isEmpty();
     }
 
     @Test
     void theShortestPathIsReportedWithTiesBrokenByName() {
-        FeatureLookup diamond = FeatureLookup.of(
+        TaggedFeatureGraph diamond = TaggedFeatureGraph.of(
                 Map.of("z.tagged", Set.of("pii"), "a.tagged", Set.of("pii")),
                 Map.of("top", Set.of("mid.b", "mid.a"), "mid.a", Set.of("z.tagged"), "mid.b", Set.of("a.tagged")));
         assertThat(rule.check("top", Set.of(), diamond).orElseThrow().path()).containsExactly("top", "mid.a", "z.tagged");
@@ -95,7 +95,7 @@ class TaggedFeatureRuleTest {
     @Test
     void severalRestrictedTagsNeedEveryGrant() {
         TaggedFeatureRule two = new TaggedFeatureRule(Set.of("pii", "financial"));
-        FeatureLookup g = FeatureLookup.of(Map.of("balance", Set.of("financial"), "email", Set.of("pii")),
+        TaggedFeatureGraph g = TaggedFeatureGraph.of(Map.of("balance", Set.of("financial"), "email", Set.of("pii")),
                 Map.of("score", Set.of("balance", "email")));
         assertThat(two.check("score", Set.of("pii"), g).orElseThrow().tag()).isEqualTo("financial");
         assertThat(two.check("score", Set.of("financial"), g).orElseThrow().tag()).isEqualTo("pii");

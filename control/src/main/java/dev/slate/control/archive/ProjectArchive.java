@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads a feature project from an uploaded archive, in memory, with JDK classes only.
+ * Reads a feature project from an uploaded archive, in memory (tar and zip read by Apache Commons Compress).
  *
  * <p>Project files are the {@code *.yaml}, {@code *.yml} and {@code *.sql} files; other files and
  * hidden ones ({@code .git/}, {@code ._x}) are skipped, and when the archive holds the project in
@@ -65,7 +65,7 @@ public final class ProjectArchive {
         };
     }
 
-    /** The exception's message, shortened; the JDK's archive messages carry no content of the upload. */
+    /** The exception's message, shortened; archive readers' messages carry no content of the upload. */
     private static String safe(IOException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return message.length() > 200 ? message.substring(0, 200) : message;

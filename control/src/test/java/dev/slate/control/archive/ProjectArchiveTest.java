@@ -107,6 +107,52 @@ class ProjectArchiveTest {
     }
 
     @Test
+    void rejectsZipSlipThroughPaxHeadersAndNestedDotDots() {
+        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, new TestArchives.Tar().paxPath("ok/../../../etc/cron.d/x.sql").file("x.sql", SQL).bytes()),
+                ErrorCode.PARSE_FAILED, "'..'");
+        // Commons Compress drops the leading '/' of a pax path: the entry stays a relative name inside the archive
+        assertThat(ProjectArchive.read(ArchiveFormat.TAR, new TestArchives.Tar().paxPath("/etc/slate.yaml").file("slate.yaml", SLATE).bytes()))
+                .containsOnlyKeys("slate.yaml");
+        assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, new TestArchives.Zip().file("a/./b/../../../x.sql", SQL).bytes()),
+                ErrorCode.PARSE_FAILED, "'..'");
+        // a DOS-made zip's backslashes are folder separators to Commons Compress; the '..' is still caught
+        assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, new TestArchives.Zip().file("a\\..\\x.sql", SQL).bytes()),
+                ErrorCode.PARSE_FAILED, "'..'");
+    }
+
+    @Test
+    void rejectsALinkEvenWhenItsTargetLooksHarmless() {
+        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR_GZ, new TestArchives.Tar().symlink("sql", "../../").file("sql/x.sql", SQL).gzipped()),
+                ErrorCode.PARSE_FAILED, "link");
+        assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, new TestArchives.Zip().symlink("slate.yaml", "slate.yaml").bytes()),
+                ErrorCode.PARSE_FAILED, "'slate.yaml' is a link");
+    }
+
+    @Test
+    void rejectsArchivesWithTooManyEntriesOfAnyKind() {
+        TestArchives.Tar tar = new TestArchives.Tar();
+        TestArchives.Zip zip = new TestArchives.Zip();
+        for (int i = 0; i <= ArchiveCollector.MAX_ENTRIES; i++) {
+            tar.directory("d" + i + "/");
+            zip.file("n" + i + ".txt", "");
+        }
+
+        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, tar.bytes()), ErrorCode.PAYLOAD_TOO_LARGE, "entries");
+        assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, zip.bytes()), ErrorCode.PAYLOAD_TOO_LARGE, "entries");
+    }
+
+    @Test
+    void aZipBombIsNeverExpandedPastTheLimits() {
+        byte[] zeros = new byte[64 * ProjectLimits.MAX_FILE_BYTES]; // 64 MiB of zeros: a few dozen KiB compressed
+        byte[] bomb = new TestArchives.Zip().file("skipped.bin", zeros).bytes();
+        assertThat(bomb.length).isLessThan(ProjectLimits.MAX_FILE_BYTES);
+
+        assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, bomb), ErrorCode.PAYLOAD_TOO_LARGE, "skipped.bin");
+        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR_GZ, new TestArchives.Tar().file("skipped.bin", zeros).gzipped()),
+                ErrorCode.PAYLOAD_TOO_LARGE, "skipped.bin");
+    }
+
+    @Test
     void readsZip() {
         byte[] archive = new TestArchives.Zip().file("demo/slate.yaml", SLATE).file("demo/sql/users.sql", SQL).file("demo/notes.txt", "x").bytes();
 

@@ -46,7 +46,7 @@ public final class ProblemView {
             return table.render();
         }
         if (all(errors, "feature")) {
-            return FeatureErrors.table(errors);
+            return FeatureErrorTable.table(errors);
         }
         StringBuilder out = new StringBuilder();
         for (JsonNode error : errors) {

@@ -25,7 +25,7 @@ public final class QueryView {
         out.append(values.render());
         JsonNode errors = response.path("errors");
         if (errors.isArray() && !errors.isEmpty()) {
-            out.append('\n').append(FeatureErrors.table(errors));
+            out.append('\n').append(FeatureErrorTable.table(errors));
         }
         JsonNode meta = response.path("meta");
         out.append('\n').append(footer(meta)).append('\n');

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,12 +53,9 @@ class ApplianceRunnerTest {
                 new PrintWriter(output, true), new ObjectMapper());
     }
 
-    private void awaitOutput(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!output.toString().contains(text)) {
-            assertThat(System.nanoTime()).as("waiting for output: " + text + "\n" + output).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private void awaitOutput(String text) {
+        Awaitility.await("output: " + text).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> output.toString().contains(text));
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.slate.offline;
 import dev.slate.engine.exec.PlanExecutor;
 import dev.slate.engine.plan.PlanningException;
 import dev.slate.engine.query.ServingSnapshot;
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
+import dev.slate.storage.duckdb.SqlQuoting;
 import dev.slate.storage.spi.offline.ExportCancelledException;
 import dev.slate.storage.spi.offline.ExportControl;
 import dev.slate.storage.spi.offline.ExportProgress;
@@ -20,8 +22,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -55,7 +57,7 @@ final class JobExecution {
     private final Path dir;
     private final OfflineStore store;
     private final OfflineJobRepository jobs;
-    private final ParquetFiles parquet;
+    private final OfflineDuckDb parquet;
     private final Clock clock;
     private final ServingSnapshot snapshot;
     private final Recomputer recomputer;
@@ -72,7 +74,7 @@ final class JobExecution {
      *     that recomputes then fails with that reason; one that only reads the log does not need it)
      * @param recomputer what runs recomputations, or null when this appliance has none
      */
-    JobExecution(OfflineJob job, Path dir, OfflineStore store, OfflineJobRepository jobs, ParquetFiles parquet, Clock clock, ServingSnapshot snapshot,
+    JobExecution(OfflineJob job, Path dir, OfflineStore store, OfflineJobRepository jobs, OfflineDuckDb parquet, Clock clock, ServingSnapshot snapshot,
             Recomputer recomputer) {
         this.snapshot = snapshot;
         this.recomputer = recomputer;
@@ -270,7 +272,7 @@ final class JobExecution {
         OfflineQueryPlan plan = job.plan();
         StringBuilder select = new StringBuilder("SELECT ");
         for (OfflineQueryPlan.KeyColumn key : plan.keys()) {
-            select.append("s.").append(ParquetFiles.quote(key.name())).append(", ");
+            select.append("s.").append(SqlQuoting.identifier(key.name())).append(", ");
         }
         select.append("s.").append(PointInTimeExport.INPUT_TIME);
         for (OfflineQueryPlan.Output o : plan.outputs()) {
@@ -283,21 +285,21 @@ final class JobExecution {
             if (part < 0) {
                 throw new IllegalStateException("no part file holds output " + o.name());
             }
-            select.append(", p").append(part).append('.').append(ParquetFiles.quote(o.name()));
+            select.append(", p").append(part).append('.').append(SqlQuoting.identifier(o.name()));
         }
-        select.append(" FROM read_parquet(").append(ParquetFiles.literal(spine)).append(") s");
+        select.append(" FROM read_parquet(").append(SqlQuoting.literal(spine)).append(") s");
         for (int i = 0; i < parts.size(); i++) {
-            select.append(" POSITIONAL JOIN read_parquet(").append(ParquetFiles.literal(parts.get(i).file())).append(") p").append(i);
+            select.append(" POSITIONAL JOIN read_parquet(").append(SqlQuoting.literal(parts.get(i).file())).append(") p").append(i);
         }
         Path partial = result.resolveSibling(result.getFileName() + ".partial-" + UUID.randomUUID());
         try (DuckDBConnection c = parquet.connect()) {
-            ParquetFiles.execute(c, "COPY (" + select + ") TO " + ParquetFiles.literal(partial) + " (FORMAT PARQUET)");
+            EmbeddedDuckDb.execute(c, "COPY (" + select + ") TO " + SqlQuoting.literal(partial) + " (FORMAT PARQUET)");
             throwIfCancelled();
             Files.move(partial, result, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             report("done", 1);
             return new ExportResult(result, job.progress().spineRows(), Files.size(result));
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot combine the parts of the result: " + ParquetFiles.firstLine(e.getMessage()), e);
+            throw new IllegalStateException("cannot combine the parts of the result: " + OfflineDuckDb.firstLine(e.getMessage()), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

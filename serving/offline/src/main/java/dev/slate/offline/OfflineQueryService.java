@@ -10,6 +10,7 @@ import dev.slate.engine.query.ServingState;
 import dev.slate.engine.upload.Uploads;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
+import dev.slate.storage.duckdb.Directories;
 import dev.slate.storage.spi.offline.OfflineStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,7 +32,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -59,7 +58,7 @@ public final class OfflineQueryService implements AutoCloseable {
     private final OfflineJobRepository jobs;
     private final OfflineQueryConfig config;
     private final Clock clock;
-    private final ParquetFiles parquet;
+    private final OfflineDuckDb parquet;
     private final ThreadPoolExecutor workers;
     private final ConcurrentMap<String, JobExecution> live = new ConcurrentHashMap<>();
     private final JobExecution.Recomputer recomputer;
@@ -92,7 +91,7 @@ public final class OfflineQueryService implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the offline jobs directory " + config.jobsDir(), e);
         }
-        this.parquet = new ParquetFiles(config.jobsDir().resolve(".tmp"));
+        this.parquet = new OfflineDuckDb(config.jobsDir().resolve(".tmp"));
         AtomicInteger threads = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 r -> Thread.ofPlatform().daemon().name("slate-offline-query-" + threads.incrementAndGet()).unstarted(r));
@@ -400,15 +399,9 @@ public final class OfflineQueryService implements AutoCloseable {
         }
         parquet.close();
     }
-
     static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warnf("cannot delete %s: %s", root, e.getMessage());
+        if (!Directories.deleteTree(root)) {
+            LOG.warnf("cannot delete all of %s", root);
         }
     }
 }

@@ -9,6 +9,9 @@ import dev.slate.engine.exec.PlanExecutor;
 import dev.slate.engine.exec.RowResult;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.graph.FeatureGraph;
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
+import dev.slate.storage.duckdb.FeatureValueAppender;
+import dev.slate.storage.duckdb.SqlQuoting;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.ValueCodec;
 import dev.slate.storage.spi.Values;
@@ -54,7 +57,7 @@ final class Recomputation {
     private final FeatureGraph graph;
     private final PlanExecutor executor;
     private final int concurrency;
-    private final ParquetFiles parquet;
+    private final OfflineDuckDb parquet;
     private final BooleanSupplier cancelled;
     private final DoubleConsumer progress;
 
@@ -62,7 +65,7 @@ final class Recomputation {
      * @param cancelled polled between rows: true stops the run with an {@link ExportCancelledException}
      * @param progress told the fraction of spine rows done, 0 to 1
      */
-    Recomputation(OfflineJob job, RecomputePlan recompute, FeatureGraph graph, PlanExecutor executor, int concurrency, ParquetFiles parquet,
+    Recomputation(OfflineJob job, RecomputePlan recompute, FeatureGraph graph, PlanExecutor executor, int concurrency, OfflineDuckDb parquet,
             BooleanSupplier cancelled, DoubleConsumer progress) {
         this.job = requireNonNull(job, "job is null");
         this.recompute = requireNonNull(recompute, "recompute is null");
@@ -105,7 +108,7 @@ final class Recomputation {
                 FeatureType type = outputs.get(i).featureType();
                 ddl.append(", c").append(i).append(' ').append(type instanceof FeatureType.ListOf ? "VARCHAR" : ExportColumnTypes.duckDbType(type));
             }
-            ParquetFiles.execute(writer, ddl.append(')').toString());
+            EmbeddedDuckDb.execute(writer, ddl.append(')').toString());
             long row = 0;
             try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
                 List<Object[]> inputs = new ArrayList<>(CHUNK_ROWS);
@@ -135,13 +138,13 @@ final class Recomputation {
                 String column = "c" + i;
                 select.append(i > 0 ? ", " : "").append(type instanceof FeatureType.ListOf
                         ? "CAST(CAST(" + column + " AS JSON) AS " + ExportColumnTypes.duckDbType(type) + ")" : column)
-                        .append(" AS ").append(ParquetFiles.quote(outputs.get(i).name()));
+                        .append(" AS ").append(SqlQuoting.identifier(outputs.get(i).name()));
             }
             select.append(" FROM ").append(table).append(" ORDER BY rid");
-            ParquetFiles.execute(writer, "COPY (" + select + ") TO " + ParquetFiles.literal(output) + " (FORMAT PARQUET)");
-            ParquetFiles.execute(writer, "DROP TABLE " + table);
+            EmbeddedDuckDb.execute(writer, "COPY (" + select + ") TO " + SqlQuoting.literal(output) + " (FORMAT PARQUET)");
+            EmbeddedDuckDb.execute(writer, "DROP TABLE " + table);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot recompute: " + ParquetFiles.firstLine(e.getMessage()), e);
+            throw new IllegalStateException("cannot recompute: " + OfflineDuckDb.firstLine(e.getMessage()), e);
         }
     }
 
@@ -149,18 +152,18 @@ final class Recomputation {
     private String readSql(Path spine, Map<String, Path> loggedParts) {
         StringBuilder sql = new StringBuilder("SELECT ");
         for (OfflineQueryPlan.KeyColumn key : job.plan().keys()) {
-            sql.append("s.").append(ParquetFiles.quote(key.name())).append(", ");
+            sql.append("s.").append(SqlQuoting.identifier(key.name())).append(", ");
         }
         sql.append("epoch_us(s.").append(PointInTimeExport.INPUT_TIME).append(')');
         List<String> entities = recompute.loggedEntities();
         for (RecomputePlan.LoggedInput in : recompute.logged()) {
-            String column = "d" + entities.indexOf(in.entity()) + "." + ParquetFiles.quote(in.lookup().column());
+            String column = "d" + entities.indexOf(in.entity()) + "." + SqlQuoting.identifier(in.lookup().column());
             sql.append(", ").append(ResultJson.readable(column, in.type()));
         }
-        sql.append(" FROM read_parquet(").append(ParquetFiles.literal(spine)).append(") s");
+        sql.append(" FROM read_parquet(").append(SqlQuoting.literal(spine)).append(") s");
         for (int i = 0; i < entities.size(); i++) {
             Path part = loggedParts.get(entities.get(i));
-            sql.append(" POSITIONAL JOIN read_parquet(").append(ParquetFiles.literal(part)).append(") d").append(i);
+            sql.append(" POSITIONAL JOIN read_parquet(").append(SqlQuoting.literal(part)).append(") d").append(i);
         }
         return sql.toString();
     }
@@ -295,28 +298,8 @@ final class Recomputation {
                     value = outcome.result().values()[slots[i]];
                 }
             }
-            appendValue(appender, output.featureType(), value);
+            FeatureValueAppender.append(appender, output.featureType(), value);
         }
         appender.endRow();
-    }
-
-    private static void appendValue(DuckDBAppender a, FeatureType type, Object value) throws SQLException {
-        if (value == null) {
-            a.appendNull();
-            return;
-        }
-        switch (type) {
-            case FeatureType.Scalar s -> {
-                switch (s) {
-                    case INT -> a.append((long) (Long) value);
-                    case FLOAT -> a.append((double) (Double) value);
-                    case STRING -> a.append((String) value);
-                    case BOOL -> a.append((boolean) (Boolean) value);
-                    case DATETIME -> a.appendEpochMicros(ValueCodec.toEpochMicros((Instant) value));
-                    case DATE -> a.appendEpochDays(Math.toIntExact(((LocalDate) value).toEpochDay()));
-                }
-            }
-            case FeatureType.ListOf l -> a.append(ExportColumnTypes.listJson(l, (List<?>) value));
-        }
     }
 }

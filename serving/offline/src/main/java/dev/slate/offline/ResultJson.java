@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slate.storage.duckdb.SqlQuoting;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.ValueCodec;
 import dev.slate.storage.spi.offline.PointInTimeExport;
@@ -35,7 +36,7 @@ final class ResultJson {
     private ResultJson() {
     }
 
-    static void write(ParquetFiles parquet, OfflineJob job, Path file, OutputStream out) throws IOException {
+    static void write(OfflineDuckDb parquet, OfflineJob job, Path file, OutputStream out) throws IOException {
         List<Column> columns = new ArrayList<>();
         for (OfflineQueryPlan.KeyColumn k : job.plan().keys()) {
             columns.add(new Column(k.name(), FeatureType.parse(k.type()).orElseThrow()));
@@ -49,9 +50,9 @@ final class ResultJson {
             if (i > 0) {
                 select.append(", ");
             }
-            select.append(readable(ParquetFiles.quote(columns.get(i).name()), columns.get(i).type()));
+            select.append(readable(SqlQuoting.identifier(columns.get(i).name()), columns.get(i).type()));
         }
-        select.append(" FROM read_parquet(").append(ParquetFiles.literal(file)).append(')');
+        select.append(" FROM read_parquet(").append(SqlQuoting.literal(file)).append(')');
         try (JsonGenerator gen = FACTORY.createGenerator(out, JsonEncoding.UTF8);
                 DuckDBConnection c = parquet.connect();
                 Statement st = c.createStatement();

@@ -2,6 +2,8 @@ package dev.slate.offline;
 
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
+import dev.slate.storage.duckdb.SqlQuoting;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.ValueCodec;
 import dev.slate.storage.spi.ValueConversionException;
@@ -49,7 +51,7 @@ final class Spines {
      * Checks a JSON spine against the bound plan (equal lengths, keys of the key type, parseable times) and
      * writes it to {@code file}; returns the number of rows.
      */
-    static long writeJson(ParquetFiles duck, Path file, OfflineQueryPlan plan, OfflineQueryRequest request, long maxRows) {
+    static long writeJson(OfflineDuckDb duck, Path file, OfflineQueryPlan plan, OfflineQueryRequest request, long maxRows) {
         List<Map<String, Object>> problems = new ArrayList<>();
         if (request.inputTimes() == null) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "'input_times' is required: one time per spine row, e.g. [\"2026-01-01T00:00:00Z\"]");
@@ -135,9 +137,9 @@ final class Spines {
             StringBuilder select = new StringBuilder("SELECT ");
             for (int k = 0; k < plan.keys().size(); k++) {
                 ddl.append(", k").append(k).append(intKeys[k] != null ? " BIGINT" : " VARCHAR");
-                select.append('k').append(k).append(" AS ").append(ParquetFiles.quote(plan.keys().get(k).name())).append(", ");
+                select.append('k').append(k).append(" AS ").append(SqlQuoting.identifier(plan.keys().get(k).name())).append(", ");
             }
-            ParquetFiles.execute(c, ddl.append(", t TIMESTAMPTZ)").toString());
+            EmbeddedDuckDb.execute(c, ddl.append(", t TIMESTAMPTZ)").toString());
             try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "spine")) {
                 for (int r = 0; r < rows; r++) {
                     a.beginRow().append((long) r);
@@ -152,7 +154,7 @@ final class Spines {
                 }
             }
             select.append("t AS ").append(PointInTimeExport.INPUT_TIME).append(" FROM spine ORDER BY rid");
-            ParquetFiles.execute(c, "COPY (" + select + ") TO " + ParquetFiles.literal(file) + " (FORMAT PARQUET)");
+            EmbeddedDuckDb.execute(c, "COPY (" + select + ") TO " + SqlQuoting.literal(file) + " (FORMAT PARQUET)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write the spine file: " + e.getMessage(), e);
         }
@@ -163,7 +165,7 @@ final class Spines {
      * Reads an uploaded Parquet spine's columns: {@code input_time} (a timestamp) and the key columns (every
      * other column). A file DuckDB cannot read is a 400 PARSE_FAILED with the reason.
      */
-    static Map<String, String> uploadColumns(ParquetFiles duck, Path upload) {
+    static Map<String, String> uploadColumns(OfflineDuckDb duck, Path upload) {
         Map<String, String> columns = new LinkedHashMap<>();
         try (DuckDBConnection c = duck.connect(); PreparedStatement ps = c.prepareStatement("DESCRIBE SELECT * FROM read_parquet(?)")) {
             ps.setString(1, upload.toString());
@@ -173,7 +175,7 @@ final class Spines {
                 }
             }
         } catch (SQLException e) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable Parquet file: " + ParquetFiles.firstLine(e.getMessage()));
+            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable Parquet file: " + OfflineDuckDb.firstLine(e.getMessage()));
         }
         if (!columns.containsKey(PointInTimeExport.INPUT_TIME)) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "the spine file has no column '" + PointInTimeExport.INPUT_TIME
@@ -201,7 +203,7 @@ final class Spines {
      * writes it as the job's spine file: moved as is when its types are already the spine's, else
      * converted (in file order).
      */
-    static long acceptUpload(ParquetFiles duck, Path upload, Map<String, String> columns, OfflineQueryPlan plan, long maxRows, Path spine) {
+    static long acceptUpload(OfflineDuckDb duck, Path upload, Map<String, String> columns, OfflineQueryPlan plan, long maxRows, Path spine) {
         List<Map<String, Object>> problems = new ArrayList<>();
         boolean canonical = true;
         for (OfflineQueryPlan.KeyColumn key : plan.keys()) {
@@ -224,7 +226,7 @@ final class Spines {
         }
         StringBuilder sql = new StringBuilder("SELECT count(*), count(*) FILTER (WHERE input_time IS NULL)");
         for (OfflineQueryPlan.KeyColumn key : plan.keys()) {
-            sql.append(", count(*) FILTER (WHERE ").append(ParquetFiles.quote(key.name())).append(" IS NULL)");
+            sql.append(", count(*) FILTER (WHERE ").append(SqlQuoting.identifier(key.name())).append(" IS NULL)");
         }
         sql.append(", min(epoch_us(CAST(input_time AS TIMESTAMPTZ))), max(epoch_us(CAST(input_time AS TIMESTAMPTZ))) FROM read_parquet(?)");
         long rows;
@@ -252,7 +254,7 @@ final class Spines {
                 }
             }
         } catch (SQLException e) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable Parquet file: " + ParquetFiles.firstLine(e.getMessage()));
+            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable Parquet file: " + OfflineDuckDb.firstLine(e.getMessage()));
         }
         if (!problems.isEmpty()) {
             throw new SlateException(ErrorCode.INVALID_QUERY, OfflineQueryBinder.summary(problems), problems);
@@ -271,17 +273,17 @@ final class Spines {
             try (DuckDBConnection c = duck.connect()) {
                 StringBuilder select = new StringBuilder("SELECT ");
                 for (OfflineQueryPlan.KeyColumn key : plan.keys()) {
-                    String column = ParquetFiles.quote(key.name());
+                    String column = SqlQuoting.identifier(key.name());
                     select.append("int".equals(key.type()) ? "CAST(" + column + " AS BIGINT)" : column).append(" AS ").append(column).append(", ");
                 }
-                select.append("CAST(input_time AS TIMESTAMPTZ) AS input_time FROM read_parquet(").append(ParquetFiles.literal(upload))
+                select.append("CAST(input_time AS TIMESTAMPTZ) AS input_time FROM read_parquet(").append(SqlQuoting.literal(upload))
                         .append(", file_row_number = true) ORDER BY file_row_number");
-                ParquetFiles.execute(c, "COPY (" + select + ") TO " + ParquetFiles.literal(spine) + " (FORMAT PARQUET)");
+                EmbeddedDuckDb.execute(c, "COPY (" + select + ") TO " + SqlQuoting.literal(spine) + " (FORMAT PARQUET)");
             }
             java.nio.file.Files.deleteIfExists(upload);
             return rows;
         } catch (SQLException e) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload cannot be read: " + ParquetFiles.firstLine(e.getMessage()));
+            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload cannot be read: " + OfflineDuckDb.firstLine(e.getMessage()));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -2,6 +2,7 @@ package dev.slate.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.slate.engine.query.ServingState;
 import dev.slate.model.ProjectCompiler;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,12 +102,8 @@ class JobExpiryTest {
         inputs.put("user.id", List.of(1L, 2L));
         OfflineJob job = service.submit(ENV, new OfflineQueryRequest(inputs, List.of("2026-02-01T00:00:00Z", "2026-02-02T00:00:00Z"),
                 List.of("user.score"), false, Optional.empty()));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!service.get(ENV, job.id()).status().finished()) {
-            assertThat(System.nanoTime()).as("job finishes").isLessThan(deadline);
-            Thread.sleep(20);
-        }
-        return service.get(ENV, job.id());
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> service.get(ENV, job.id()), j -> j.status().finished());
     }
 
     @Test

@@ -13,14 +13,14 @@ import dev.slate.engine.query.OnlineQueryService;
 import dev.slate.engine.query.QueryAnswer;
 import dev.slate.engine.query.QueryLimits;
 import dev.slate.engine.query.ServingState;
-import dev.slate.engine.source.DuckDbResolverRunner;
-import dev.slate.engine.source.PostgresResolverRunner;
 import dev.slate.engine.source.SourceKindResolverRunner;
 import dev.slate.model.ProjectCompiler;
 import dev.slate.model.deploy.ActiveDeployment;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
 import dev.slate.model.graph.FeatureNode;
+import dev.slate.source.duckdb.DuckDbResolverRunner;
+import dev.slate.source.postgres.PostgresResolverRunner;
 import dev.slate.storage.spi.EntityRef;
 import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.offline.ObservedValue;
@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,16 +172,9 @@ class RecomputeTest {
         return new OfflineQueryRequest(inputs, new ArrayList<>(times), outputs, recompute, Optional.empty());
     }
 
-    private static OfflineJob await(OfflineQueryService service, String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            OfflineJob job = service.get(ENV, id);
-            if (job.status().finished()) {
-                return job;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("job " + id + " did not finish: " + service.get(ENV, id));
+    private static OfflineJob await(OfflineQueryService service, String id) {
+        return Awaitility.await("job " + id + " finishes").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
+                .until(() -> service.get(ENV, id), job -> job.status().finished());
     }
 
     private static JsonNode json(OfflineQueryService service, String id) throws Exception {
@@ -436,18 +430,13 @@ class RecomputeTest {
             times.add(T0.toString());
         }
         OfflineJob submitted = service.submit(ENV, request(ids, times, List.of("user.slow"), true));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!"recomputing".equals(service.get(ENV, submitted.id()).progress().stage()) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(service.get(ENV, submitted.id()).progress().stage()).isEqualTo("recomputing");
+        Awaitility.await("recomputing").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> service.get(ENV, submitted.id()).progress().stage(), "recomputing"::equals);
         OfflineJob cancelled = service.cancel(ENV, submitted.id());
         assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
 
-        while (service.liveJobs() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(service.liveJobs()).as("the worker stopped before the spine's end").isZero();
+        Awaitility.await("the worker stops before the spine's end").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> service.liveJobs() == 0);
         assertThat(service.get(ENV, submitted.id()).status()).isEqualTo(JobStatus.CANCELLED);
         try (var files = Files.list(service.jobDir(submitted.id()))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly(OfflineQueryService.SPINE_FILE);

@@ -1,10 +1,9 @@
 package dev.slate.appliance.offline.query;
 
+import dev.slate.appliance.config.SlateHome;
 import dev.slate.appliance.offline.OfflineConfig;
+import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.engine.query.ServingState;
-import dev.slate.engine.source.DuckDbResolverRunner;
-import dev.slate.engine.source.PostgresResolverRunner;
-import dev.slate.engine.source.SourceKindResolverRunner;
 import dev.slate.offline.OfflineJobRepository;
 import dev.slate.offline.OfflineQueryConfig;
 import dev.slate.offline.OfflineQueryService;
@@ -16,9 +15,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,8 +30,8 @@ class OfflineQueryProducer {
     @Produces
     @Singleton
     OfflineQueryService offlineQueryService(ServingState state, OfflineStore store, DataSource dataSource, OfflineConfig config,
-            PostgresResolverRunner postgres, DuckDbResolverRunner parquet, @ConfigProperty(name = "slate.home") Optional<String> home) {
-        Path base = home.map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".slate")).toAbsolutePath();
+            ResolverRunner resolvers) {
+        Path base = SlateHome.fromConfig();
         Path jobsDir = config.jobsDir().orElse(base.resolve("offline").resolve("jobs")).toAbsolutePath().normalize();
         LOG.infof("offline queries: job files under %s, %d worker(s)", jobsDir, config.queryWorkers());
         // recomputed features run with the online engine's own resolver runners (same pools, same DuckDB confinement)
@@ -42,7 +39,7 @@ class OfflineQueryProducer {
                 OfflineQueryConfig.of(jobsDir, config.maxSpineRows(), config.queryWorkers(), config.maxQueuedJobs())
                         .withRecompute(config.recomputeConcurrency(), config.maxRecomputeRows())
                         .withResultRetention(config.resultRetention()),
-                Clock.systemUTC(), new SourceKindResolverRunner(postgres, parquet));
+                Clock.systemUTC(), resolvers);
     }
 
     void close(@Disposes OfflineQueryService service) {

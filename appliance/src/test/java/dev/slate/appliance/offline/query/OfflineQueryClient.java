@@ -2,7 +2,6 @@ package dev.slate.appliance.offline.query;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -15,11 +14,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.awaitility.Awaitility;
 
 /** The offline query API as a test uses it: deploy, ingest, submit, wait, read results (Parquet read back with DuckDB). */
 final class OfflineQueryClient {
@@ -88,16 +89,9 @@ final class OfflineQueryClient {
     }
 
     /** Polls until the job has one of {@code statuses}; fails after 90 s. */
-    JsonPath awaitStatus(String id, Set<String> statuses) throws InterruptedException {
-        long deadline = System.nanoTime() + 90_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            JsonPath s = status(id);
-            if (statuses.contains(s.getString("status"))) {
-                return s;
-            }
-            Thread.sleep(50);
-        }
-        return fail("job " + id + " did not reach " + statuses + "; it is " + status(id).prettify());
+    JsonPath awaitStatus(String id, Set<String> statuses) {
+        return Awaitility.await("job " + id + " reaches " + statuses).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                .until(() -> status(id), s -> statuses.contains(s.getString("status")));
     }
 
     JsonPath awaitFinished(String id) throws InterruptedException {

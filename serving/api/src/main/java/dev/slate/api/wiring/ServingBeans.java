@@ -8,19 +8,12 @@ import dev.slate.engine.query.ComputedValuesListener;
 import dev.slate.engine.query.OnlineQueryService;
 import dev.slate.engine.query.QueryLimits;
 import dev.slate.engine.query.ServingState;
-import dev.slate.engine.source.DuckDbResolverRunner;
-import dev.slate.engine.source.PostgresResolverRunner;
 import dev.slate.engine.source.SecretResolver;
-import dev.slate.engine.source.SourceKindResolverRunner;
 import dev.slate.storage.spi.OnlineStore;
 import dev.slate.storage.spi.offline.OfflineStore;
-import io.vertx.core.Vertx;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -29,9 +22,6 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /** Builds the data plane's plain-Java objects once per application. */
 @Singleton
 class ServingBeans {
-
-    /** The name of the bean that runs {@code kind: http} resolvers (produced where that runner's module is linked). */
-    static final String HTTP_RUNNER = "slate-http-resolver-runner";
 
     @Produces
     @Singleton
@@ -49,34 +39,8 @@ class ServingBeans {
 
     @Produces
     @Singleton
-    PostgresResolverRunner postgresResolverRunner(Vertx vertx, SecretResolver secrets) {
-        return new PostgresResolverRunner(vertx, secrets);
-    }
-
-    void closeRunner(@Disposes PostgresResolverRunner runner) {
-        runner.close();
-    }
-
-    @Produces
-    @Singleton
-    DuckDbResolverRunner duckDbResolverRunner(SourcesConfig config) {
-        Path root = config.parquetRoot().orElseGet(() -> ConfigProvider.getConfig().getOptionalValue("slate.home", String.class)
-                .map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".slate")).resolve("sources"));
-        return new DuckDbResolverRunner(new DuckDbResolverRunner.Settings(root.toAbsolutePath().normalize(), config.parquetWorkers(),
-                config.parquetQueueCapacity(), config.parquetFileListRefresh(), config.parquetMemoryLimit()));
-    }
-
-    void closeDuckDbRunner(@Disposes DuckDbResolverRunner runner) {
-        runner.close();
-    }
-
-    @Produces
-    @Singleton
-    PlanExecutor planExecutor(OnlineStore store, PostgresResolverRunner postgres, DuckDbResolverRunner parquet,
-            @Named(HTTP_RUNNER) Instance<ResolverRunner> http, QueryObserver observer, ServingConfig config) {
-        SourceKindResolverRunner runners = http.isResolvable() ? new SourceKindResolverRunner(postgres, parquet, http.get())
-                : new SourceKindResolverRunner(postgres, parquet);
-        return new PlanExecutor(store, runners, observer, config.storeReadTimeout());
+    PlanExecutor planExecutor(OnlineStore store, ResolverRunner resolvers, QueryObserver observer, ServingConfig config) {
+        return new PlanExecutor(store, resolvers, observer, config.storeReadTimeout());
     }
 
     @Produces

@@ -1,9 +1,9 @@
 package dev.slate.engine.ingest;
 
-import dev.slate.engine.source.DuckDbValues;
-import dev.slate.engine.source.EmbeddedDuckDb;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
+import dev.slate.storage.duckdb.DuckDbValues;
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

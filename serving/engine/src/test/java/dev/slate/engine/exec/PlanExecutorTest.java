@@ -1,6 +1,7 @@
 package dev.slate.engine.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.slate.engine.TestGraphs;
 import dev.slate.engine.plan.Plan;
@@ -14,6 +15,7 @@ import dev.slate.storage.spi.EntityRef;
 import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.StoredValue;
+import dev.slate.storage.testing.InMemoryOnlineStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -91,7 +93,7 @@ class PlanExecutorTest {
         assertThat(value(g, outs, r, "user.email")).isEqualTo("a@x.com");
         assertThat(value(g, outs, r, "user.email_domain")).isEqualTo("x.com");
         assertThat(runner.calls).isEmpty();
-        assertThat(store.readCalls.get()).isEqualTo(1);
+        assertThat(store.readCalls()).isEqualTo(1);
         assertThat(r.cacheHit()[slot(g, outs, r, "user.email")]).isTrue();
         assertThat(r.observedAt()[slot(g, outs, r, "user.email")]).isEqualTo(NOW.minusSeconds(60));
     }
@@ -108,8 +110,8 @@ class PlanExecutorTest {
         assertThat(value(g, outs, r, "user.email_domain")).isEqualTo("y.org");
         assertThat(runner.calls).containsExactly("profile[1]");
         awaitWrites(2);
-        assertThat(store.writes).extracting(w -> w.slot().feature()).containsExactlyInAnyOrder("email", "email_domain");
-        assertThat(store.writes).allSatisfy(w -> {
+        assertThat(store.writes()).extracting(w -> w.slot().feature()).containsExactlyInAnyOrder("email", "email_domain");
+        assertThat(store.writes()).allSatisfy(w -> {
             assertThat(w.observedAt()).isEqualTo(NOW);
             assertThat(w.retention()).contains(Duration.ofMinutes(10));
         });
@@ -129,7 +131,7 @@ class PlanExecutorTest {
         assertThat(r.cacheHit()[slot(g, outs, r, "user.email")]).as("served from the resolver, not the store").isFalse();
         assertThat(r.observedAt()[slot(g, outs, r, "user.email")]).isEqualTo(NOW);
         awaitWrites(2);
-        assertThat(store.writes).extracting(w -> w.slot().feature()).containsExactlyInAnyOrder("email", "age");
+        assertThat(store.writes()).extracting(w -> w.slot().feature()).containsExactlyInAnyOrder("email", "age");
     }
 
     @Test
@@ -165,7 +167,7 @@ class PlanExecutorTest {
         List<String> outs = List.of("user.email");
         RowResult r = run(g, outs, Map.of(new FeatureId("user", "email"), Duration.ZERO), 1L).get(0);
         assertThat(value(g, outs, r, "user.email")).isEqualTo("new@z.io");
-        assertThat(store.readCalls.get()).isZero();
+        assertThat(store.readCalls()).isZero();
     }
 
     @Test
@@ -238,7 +240,7 @@ class PlanExecutorTest {
     @Test
     void anUnreachableStoreDegradesToComputing() throws Exception {
         FeatureGraph g = graph();
-        store.down = true;
+        store.setAvailable(false);
         runner.answer("profile", p -> Map.of("email", "d@e.fr", "age", 20));
         List<String> outs = List.of("user.email_domain", "user.segment");
         RowResult r = run(g, outs, Map.of(), 3L).get(0);
@@ -265,17 +267,15 @@ class PlanExecutorTest {
         store.put(new EntityRef("env", "user", 2L), slotOf(g, "user.segment"), new StoredValue("gold", NOW.minusSeconds(5)));
         List<RowResult> rows = run(g, outs, Map.of(), 1L, 2L, 3L);
         assertThat(rows).hasSize(3);
-        assertThat(store.readCalls.get()).isEqualTo(1);
+        assertThat(store.readCalls()).isEqualTo(1);
         assertThat(value(g, outs, rows.get(1), "user.segment")).isEqualTo("gold");
         assertThat(value(g, outs, rows.get(0), "user.segment")).isNull();
         assertThat(rows.get(0).errors()[slot(g, outs, rows.get(0), "user.segment")]).isNull();
         assertThat(runner.calls).containsExactlyInAnyOrder("profile[1]", "profile[2]", "profile[3]");
     }
 
-    private void awaitWrites(int n) throws InterruptedException {
-        for (int i = 0; i < 100 && store.writes.size() < n; i++) {
-            Thread.sleep(10);
-        }
+    private void awaitWrites(int n) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.writes().size() >= n);
     }
 
     /** A hand-written resolver runner: canned answers per resolver, recording calls in order. */

@@ -14,11 +14,7 @@ import dev.slate.model.FeatureId;
 import dev.slate.model.ProjectCompiler;
 import dev.slate.model.deploy.ActiveDeployment;
 import dev.slate.model.graph.FeatureGraph;
-import dev.slate.storage.spi.OnlineRead;
-import dev.slate.storage.spi.OnlineStore;
-import dev.slate.storage.spi.OnlineStoreCapability;
-import dev.slate.storage.spi.OnlineWrite;
-import dev.slate.storage.spi.StoredValue;
+import dev.slate.storage.testing.InMemoryOnlineStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,8 +119,8 @@ class PlanCacheTest {
     void requestsWithTheSameShapeAndDifferentValuesShareOnePlan() throws Exception {
         ServingState state = new ServingState();
         state.install(deployment("d1"));
-        // the shape reads no store and runs no resolver: both would fail the query if it did
-        OnlineStore store = new UnusedStore();
+        // the shape reads no store and runs no resolver (a resolver call would fail the query)
+        InMemoryOnlineStore store = new InMemoryOnlineStore();
         PlanExecutor executor = new PlanExecutor(store, (g, r, p) -> CompletableFuture.failedFuture(new ResolverFailure("no resolver expected")),
                 QueryObserver.NONE, Duration.ofMillis(100));
         OnlineQueryService service = new OnlineQueryService(state, executor, QueryLimits.DEFAULTS,
@@ -138,6 +133,8 @@ class PlanCacheTest {
         assertThat(b.rows().get(0).get(0).value()).isEqualTo("example.org");
         assertThat(b.planHash()).isEqualTo(a.planHash());
         assertThat(state.snapshot("prod").orElseThrow().cachedPlans()).isEqualTo(1);
+        assertThat(store.readCalls()).isZero();
+        assertThat(store.writes()).isEmpty();
     }
 
     private static List<String> outputs(Plan plan) {
@@ -146,37 +143,5 @@ class PlanCacheTest {
 
     private static OnlineQueryRequest request(Map<String, Object> inputs) {
         return new OnlineQueryRequest(inputs, List.of("user.email_domain"), Map.of(), null, false, false, null);
-    }
-
-    /** Fails every call: the queries of this test must not touch the online store. */
-    private static final class UnusedStore implements OnlineStore {
-        @Override
-        public Set<OnlineStoreCapability> capabilities() {
-            return Set.of();
-        }
-
-        @Override
-        public CompletionStage<List<List<StoredValue>>> read(List<OnlineRead> reads) {
-            return CompletableFuture.failedFuture(new AssertionError("unexpected read"));
-        }
-
-        @Override
-        public CompletionStage<Void> write(List<OnlineWrite> writes) {
-            return CompletableFuture.failedFuture(new AssertionError("unexpected write"));
-        }
-
-        @Override
-        public CompletionStage<Void> dropNamespace(String namespace) {
-            return CompletableFuture.failedFuture(new AssertionError("unexpected drop"));
-        }
-
-        @Override
-        public CompletionStage<Void> ping() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -21,6 +21,9 @@ import static dev.slate.storage.offline.FeatureLogLayout.VALUE_TYPE;
 import static dev.slate.storage.offline.FeatureLogLayout.WRITE_SEQ;
 import static dev.slate.storage.offline.FeatureLogLayout.WRITTEN_AT;
 
+import dev.slate.storage.duckdb.Directories;
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
+import dev.slate.storage.duckdb.SqlQuoting;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.ValueCodec;
 import dev.slate.storage.spi.offline.ObservedValue;
@@ -29,8 +32,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
@@ -107,12 +109,12 @@ final class DataFileWriter {
         long maxSeq = Long.MIN_VALUE;
     }
 
-    private final DuckDb duckDb;
+    private final EmbeddedDuckDb duckDb;
     private final PartitionSpec spec;
     private final SortOrder sortOrder;
     private final Path dataDirectory;
 
-    DataFileWriter(DuckDb duckDb, PartitionSpec spec, SortOrder sortOrder, Path dataDirectory) {
+    DataFileWriter(EmbeddedDuckDb duckDb, PartitionSpec spec, SortOrder sortOrder, Path dataDirectory) {
         this.duckDb = duckDb;
         this.spec = spec;
         this.sortOrder = sortOrder;
@@ -140,8 +142,8 @@ final class DataFileWriter {
         long writtenMicros = ValueCodec.toEpochMicros(writtenAt);
         List<DataFile> written = new ArrayList<>();
         try (DuckDBConnection c = duckDb.connect()) {
-            DuckDb.execute(c, STAGING_DDL);
-            DuckDb.execute(c, GROUPS_DDL);
+            EmbeddedDuckDb.execute(c, STAGING_DDL);
+            EmbeddedDuckDb.execute(c, GROUPS_DDL);
             try (DuckDBAppender appender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "staging");
                     DuckDBAppender groupAppender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "file_groups")) {
                 int grp = 0;
@@ -166,8 +168,8 @@ final class DataFileWriter {
             Path stagingDir = dataDirectory.resolve(".staging-" + UUID.randomUUID());
             try {
                 Files.createDirectories(dataDirectory);
-                DuckDb.execute(c, "COPY (SELECT s.grp, " + selectColumns(writtenMicros) + " FROM staging s JOIN file_groups g ON g.grp = s.grp"
-                        + " ORDER BY s.grp, s." + ENTITY_KEY + ", s." + OBSERVED_AT + ", s." + WRITE_SEQ + ") TO '" + stagingDir.toString().replace("'", "''") + "' (FORMAT PARQUET, COMPRESSION zstd, PARTITION_BY (grp),"
+                EmbeddedDuckDb.execute(c, "COPY (SELECT s.grp, " + selectColumns(writtenMicros) + " FROM staging s JOIN file_groups g ON g.grp = s.grp"
+                        + " ORDER BY s.grp, s." + ENTITY_KEY + ", s." + OBSERVED_AT + ", s." + WRITE_SEQ + ") TO " + SqlQuoting.literal(stagingDir) + " (FORMAT PARQUET, COMPRESSION zstd, PARTITION_BY (grp),"
                         + " FIELD_IDS " + FeatureLogLayout.duckDbFieldIds() + ")");
                 int grp = 0;
                 for (Map.Entry<Group, GroupRows> e : groups.entrySet()) {
@@ -175,7 +177,7 @@ final class DataFileWriter {
                     grp++;
                 }
             } finally {
-                deleteTree(stagingDir);
+                Directories.deleteTree(stagingDir);
             }
             return written;
         } catch (SQLException | IOException | RuntimeException e) {
@@ -272,17 +274,6 @@ final class DataFileWriter {
         Type type = field.type();
         lower.put(field.fieldId(), Conversions.toByteBuffer(type, min));
         upper.put(field.fieldId(), Conversions.toByteBuffer(type, max));
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover staging directory is never read: only files listed by the table are
-        }
     }
 
     static void deleteQuietly(DataFile file) {

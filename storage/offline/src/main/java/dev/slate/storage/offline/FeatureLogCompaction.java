@@ -6,6 +6,8 @@ import static dev.slate.storage.offline.FeatureLogLayout.OBSERVED_AT;
 import static dev.slate.storage.offline.FeatureLogLayout.VALUE_TYPE;
 import static dev.slate.storage.offline.FeatureLogLayout.WRITE_SEQ;
 
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
+import dev.slate.storage.duckdb.SqlQuoting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -76,11 +78,11 @@ final class FeatureLogCompaction {
 
     private final Table table;
     private final ReentrantLock tableLock;
-    private final DuckDb duckDb;
+    private final EmbeddedDuckDb duckDb;
     /** Runs after the files are written and before they are committed (tests: a concurrent change). */
     private final Runnable beforeCommit;
 
-    FeatureLogCompaction(Table table, ReentrantLock tableLock, DuckDb duckDb, Runnable beforeCommit) {
+    FeatureLogCompaction(Table table, ReentrantLock tableLock, EmbeddedDuckDb duckDb, Runnable beforeCommit) {
         this.table = table;
         this.tableLock = tableLock;
         this.duckDb = duckDb;
@@ -248,7 +250,7 @@ final class FeatureLogCompaction {
         try (DuckDBConnection c = duckDb.connect()) {
             // the output path is ours (an input's directory plus a UUID); input paths are bound
             String sql = "COPY (SELECT " + COLUMNS + " FROM read_parquet(?) ORDER BY " + ENTITY_KEY + ", " + OBSERVED_AT + ", " + WRITE_SEQ
-                    + ") TO '" + file.toString().replace("'", "''") + "' (FORMAT PARQUET, COMPRESSION zstd, FIELD_IDS "
+                    + ") TO " + SqlQuoting.literal(file) + " (FORMAT PARQUET, COMPRESSION zstd, FIELD_IDS "
                     + FeatureLogLayout.duckDbFieldIds() + ")";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setObject(1, c.createArrayOf("VARCHAR", inputs.toArray()));

@@ -2,6 +2,7 @@ package dev.slate.storage.offline;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
 import dev.slate.storage.spi.ValueCodec;
 import dev.slate.storage.spi.offline.ExportControl;
 import dev.slate.storage.spi.offline.ExportResult;
@@ -63,8 +64,8 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
     private final TableIdentifier identifier;
     private final Table table;
     private final WriteSequence writeSequence;
-    private final DuckDb duckDb;
-    private final DuckDb writeDuckDb;
+    private final EmbeddedDuckDb duckDb;
+    private final EmbeddedDuckDb writeDuckDb;
     private final DataFileWriter writer;
     private final Clock clock;
     /** Spine and feature rows up to which exports match in Java ({@link PointInTimeMerge}); tests lower it to reach the SQL path. */
@@ -86,8 +87,8 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
         this.clock = requireNonNull(clock, "clock is null");
         JdbcCatalog jdbcCatalog = null;
         WriteSequence sequence = null;
-        DuckDb duck = null;
-        DuckDb writeDuck = null;
+        EmbeddedDuckDb duck = null;
+        EmbeddedDuckDb writeDuck = null;
         try {
             createDirectories(config.warehousePath());
             jdbcCatalog = new JdbcCatalog(properties -> new LocalFileIO(), null, true);
@@ -96,10 +97,10 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
             table = loadOrCreateTable(jdbcCatalog, identifier);
             checkLayout(table);
             sequence = new WriteSequence(config.jdbcUrl(), jdbcProperties(config), config.catalogName() + "." + identifier);
-            duck = new DuckDb();
+            duck = openDuckDb(Map.of());
             // appends get a DuckDB of their own with one thread: the feature log appends while the appliance serves, and
             // a write must never take every core from the queries (reads keep one thread per core)
-            writeDuck = new DuckDb(1);
+            writeDuck = openDuckDb(Map.of("threads", "1"));
             writer = new DataFileWriter(writeDuck, table.spec(), table.sortOrder(), LocalFileIO.toPath(table.location()).resolve("data"));
         } catch (RuntimeException e) {
             closeAll(writeDuck, duck, sequence, jdbcCatalog);
@@ -109,6 +110,14 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
         this.catalog = jdbcCatalog;
         this.writeSequence = sequence;
         this.duckDb = duck;
+    }
+
+    private static EmbeddedDuckDb openDuckDb(Map<String, String> settings) {
+        try {
+            return EmbeddedDuckDb.open(null, "slate-duckdb-", settings);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot start DuckDB: " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, String> catalogProperties(IcebergOfflineStoreConfig config) {

@@ -7,6 +7,8 @@ import static dev.slate.storage.offline.FeatureLogLayout.VALUE_LIST;
 import static dev.slate.storage.offline.FeatureLogLayout.VALUE_TYPE;
 import static dev.slate.storage.offline.FeatureLogLayout.WRITE_SEQ;
 
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
+import dev.slate.storage.duckdb.SqlQuoting;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.offline.ExportCancelledException;
 import dev.slate.storage.spi.offline.ExportColumnTypes;
@@ -58,12 +60,12 @@ final class PointInTimeExportRun {
     private static final double MERGE_SHARE = 0.55;
 
     private final FilePlanner planner;
-    private final DuckDb duckDb;
+    private final EmbeddedDuckDb duckDb;
     private final PointInTimeExport request;
     private final ExportControl control;
     private final long mergeRowLimit;
 
-    PointInTimeExportRun(FilePlanner planner, DuckDb duckDb, PointInTimeExport request, ExportControl control, long mergeRowLimit) {
+    PointInTimeExportRun(FilePlanner planner, EmbeddedDuckDb duckDb, PointInTimeExport request, ExportControl control, long mergeRowLimit) {
         this.planner = planner;
         this.duckDb = duckDb;
         this.request = request;
@@ -155,7 +157,7 @@ final class PointInTimeExportRun {
     private long[] spineStats(DuckDBConnection c) throws SQLException {
         StringBuilder nulls = new StringBuilder(inputTime("") + " IS NULL");
         for (String k : request.keyColumns()) {
-            nulls.append(" OR ").append(quote(k)).append(" IS NULL");
+            nulls.append(" OR ").append(SqlQuoting.identifier(k)).append(" IS NULL");
         }
         String sql = "SELECT count(*), min(epoch_us(" + inputTime("") + ")), max(epoch_us(" + inputTime("") + ")), count(*) FILTER (WHERE " + nulls
                 + ") FROM read_parquet(?)";
@@ -193,7 +195,7 @@ final class PointInTimeExportRun {
                 }
             }
             String table = "list_values_" + f;
-            DuckDb.execute(c, "CREATE OR REPLACE TEMP TABLE " + table + " (codec VARCHAR, json VARCHAR)");
+            EmbeddedDuckDb.execute(c, "CREATE OR REPLACE TEMP TABLE " + table + " (codec VARCHAR, json VARCHAR)");
             try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
                 for (String encoded : encodings) {
                     a.beginRow().append(encoded).append(ExportColumnTypes.listJsonOfEncoded(type, encoded)).endRow();
@@ -209,7 +211,7 @@ final class PointInTimeExportRun {
         List<String> keys = request.keyColumns();
         StringBuilder encoded = new StringBuilder();
         for (int k = 0; k < keys.size(); k++) {
-            String column = quote(keys.get(k));
+            String column = SqlQuoting.identifier(keys.get(k));
             if (k > 0) {
                 encoded.append(" || ");
             }
@@ -228,7 +230,7 @@ final class PointInTimeExportRun {
         List<String> keys = request.keyColumns();
         StringBuilder spine = new StringBuilder("SELECT file_row_number AS row_id");
         for (int k = 0; k < keys.size(); k++) {
-            String column = quote(keys.get(k));
+            String column = SqlQuoting.identifier(keys.get(k));
             spine.append(", ").append(integerKeys[k] ? "CAST(" + column + " AS BIGINT)" : column).append(" AS k").append(k);
         }
         spine.append(", ").append(inputTime("")).append(" AS t");
@@ -241,7 +243,7 @@ final class PointInTimeExportRun {
 
         StringBuilder select = new StringBuilder("SELECT ");
         for (int k = 0; k < keys.size(); k++) {
-            select.append("s.k").append(k).append(" AS ").append(quote(keys.get(k))).append(", ");
+            select.append("s.k").append(k).append(" AS ").append(SqlQuoting.identifier(keys.get(k))).append(", ");
         }
         select.append("s.t AS ").append(PointInTimeExport.INPUT_TIME);
         StringBuilder from = new StringBuilder(" FROM (" + spine + ") s");
@@ -252,7 +254,7 @@ final class PointInTimeExportRun {
             PointInTimeJoin.FeatureFiles ff = files.get(f);
             FeatureLookup lookup = ff.lookup();
             FeatureType type = lookup.slot().type();
-            String column = quote(request.features().get(f).column());
+            String column = SqlQuoting.identifier(request.features().get(f).column());
             String duckType = ExportColumnTypes.duckDbType(type);
             if (ff.paths().isEmpty()) {
                 select.append(", CAST(NULL AS ").append(duckType).append(") AS ").append(column);
@@ -294,7 +296,7 @@ final class PointInTimeExportRun {
             parameters.add(ff.maxObservedMicros());
         }
         // the partial path is the caller's output directory plus a UUID name; quotes are doubled
-        return "COPY (" + select + from + " ORDER BY s.row_id) TO '" + partial.toString().replace("'", "''") + "' (FORMAT PARQUET)";
+        return "COPY (" + select + from + " ORDER BY s.row_id) TO " + SqlQuoting.literal(partial) + " (FORMAT PARQUET)";
     }
 
     /** Runs the COPY, reporting DuckDB's progress and cancelling the statement when the control is cancelled. */
@@ -344,11 +346,7 @@ final class PointInTimeExportRun {
     }
 
     private static String inputTime(String prefix) {
-        return "CAST(" + prefix + quote(PointInTimeExport.INPUT_TIME) + " AS TIMESTAMPTZ)";
-    }
-
-    private static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
+        return "CAST(" + prefix + SqlQuoting.identifier(PointInTimeExport.INPUT_TIME) + " AS TIMESTAMPTZ)";
     }
 
     private static String firstLine(String s) {

@@ -6,13 +6,13 @@ import static dev.slate.storage.offline.FeatureLogLayout.OBSERVED_AT;
 import static dev.slate.storage.offline.FeatureLogLayout.VALUE_TYPE;
 import static dev.slate.storage.offline.FeatureLogLayout.WRITE_SEQ;
 
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.StoredValue;
 import dev.slate.storage.spi.ValueCodec;
 import dev.slate.storage.spi.offline.FeatureLookup;
 import dev.slate.storage.spi.offline.PointInTimeQuery;
 import dev.slate.storage.spi.offline.PointInTimeResult;
-import dev.slate.storage.spi.offline.SpineRow;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,7 +50,7 @@ final class PointInTimeJoin {
     static PointInTimeResult run(DuckDBConnection c, PointInTimeQuery query, List<String> encodedKeys, long[] inputMicros,
             List<FeatureFiles> features) throws SQLException {
         int n = inputMicros.length;
-        DuckDb.execute(c, "CREATE OR REPLACE TEMP TABLE spine (row_id BIGINT, entity_key VARCHAR, t_us BIGINT)");
+        EmbeddedDuckDb.execute(c, "CREATE OR REPLACE TEMP TABLE spine (row_id BIGINT, entity_key VARCHAR, t_us BIGINT)");
         try {
             try (DuckDBAppender appender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "spine")) {
                 for (int i = 0; i < n; i++) {
@@ -85,7 +85,7 @@ final class PointInTimeJoin {
             }
             return new PointInTimeResult(rows);
         } finally {
-            DuckDb.execute(c, "DROP TABLE IF EXISTS spine");
+            EmbeddedDuckDb.execute(c, "DROP TABLE IF EXISTS spine");
         }
     }
 

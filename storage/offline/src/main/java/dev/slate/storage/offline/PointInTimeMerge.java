@@ -6,6 +6,7 @@ import static dev.slate.storage.offline.FeatureLogLayout.OBSERVED_AT;
 import static dev.slate.storage.offline.FeatureLogLayout.VALUE_TYPE;
 import static dev.slate.storage.offline.FeatureLogLayout.WRITE_SEQ;
 
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.offline.ExportCancelledException;
 import dev.slate.storage.spi.offline.ExportControl;
@@ -87,7 +88,7 @@ final class PointInTimeMerge {
             control.throwIfCancelled();
             m.writeMatches(matches);
         } finally {
-            DuckDb.execute(c, "DROP TABLE IF EXISTS " + m.keysTable);
+            EmbeddedDuckDb.execute(c, "DROP TABLE IF EXISTS " + m.keysTable);
         }
     }
 
@@ -103,8 +104,7 @@ final class PointInTimeMerge {
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         for (int w = 0; w < workers; w++) {
             threads.add(Thread.ofPlatform().name("slate-export-match-" + w).start(() -> {
-                try (DuckDBConnection own = (DuckDBConnection) c.duplicate()) {
-                    DuckDb.execute(own, "SET TimeZone = 'UTC'");
+                try (DuckDBConnection own = EmbeddedDuckDb.duplicate(c)) {
                     for (int f = next.getAndIncrement(); f < files.size() && failures.isEmpty(); f = next.getAndIncrement()) {
                         control.throwIfCancelled();
                         if (!files.get(f).paths().isEmpty()) {
@@ -142,7 +142,7 @@ final class PointInTimeMerge {
             ps.setObject(1, spineParameter);
             ps.execute();
         }
-        DuckDb.execute(c, "CREATE TABLE " + keysTable + " AS SELECT " + ENTITY_KEY + ", CAST(row_number() OVER () - 1 AS INTEGER) AS kid"
+        EmbeddedDuckDb.execute(c, "CREATE TABLE " + keysTable + " AS SELECT " + ENTITY_KEY + ", CAST(row_number() OVER () - 1 AS INTEGER) AS kid"
                 + " FROM (SELECT DISTINCT " + ENTITY_KEY + " FROM pit_spine)");
         int keys;
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + keysTable); ResultSet rs = ps.executeQuery()) {
@@ -164,7 +164,7 @@ final class PointInTimeMerge {
         if (seen != rows) {
             throw new IllegalStateException("the spine read back " + seen + " rows of " + rows);
         }
-        DuckDb.execute(c, "DROP TABLE pit_spine");
+        EmbeddedDuckDb.execute(c, "DROP TABLE pit_spine");
         spineStart = new int[keys + 1];
         spineOrder = groupByKey(kid, rows, keys, spineStart);
         for (int k = 0; k < keys; k++) {
@@ -289,7 +289,7 @@ final class PointInTimeMerge {
                 });
             }
         }
-        DuckDb.execute(c, ddl.append(')').toString());
+        EmbeddedDuckDb.execute(c, ddl.append(')').toString());
         try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, RESULT_TABLE)) {
             a.beginRow().append((long) rows);
             for (Matched m : matches) {

@@ -3,6 +3,7 @@ package dev.slate.storage.offline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slate.storage.duckdb.SqlQuoting;
 import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.StoredValue;
@@ -181,14 +182,14 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
         Map<String, Integer> fieldIds = new HashMap<>();
         Map<String, Object> row = new HashMap<>();
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement()) {
-            String path = LocalFileIO.toPath(tagsFile.location()).toString().replace("'", "''");
-            try (ResultSet rs = st.executeQuery("SELECT name, field_id FROM parquet_schema('" + path + "') WHERE field_id IS NOT NULL")) {
+            String path = SqlQuoting.literal(LocalFileIO.toPath(tagsFile.location()));
+            try (ResultSet rs = st.executeQuery("SELECT name, field_id FROM parquet_schema(" + path + ") WHERE field_id IS NOT NULL")) {
                 while (rs.next()) {
                     fieldIds.put(rs.getString(1), rs.getInt(2));
                 }
             }
             try (ResultSet rs = st.executeQuery("SELECT entity_key, value_list, value_type, source, query_id, resolver, deployment_id, "
-                    + "epoch_us(observed_at) AS observed FROM '" + path + "'")) {
+                    + "epoch_us(observed_at) AS observed FROM " + path)) {
                 assertThat(rs.next()).isTrue();
                 for (String column : List.of("entity_key", "value_list", "value_type", "source", "query_id", "resolver", "deployment_id", "observed")) {
                     row.put(column, rs.getObject(column));

@@ -1,21 +1,17 @@
 package dev.slate.storage.offline;
 
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
 import dev.slate.storage.spi.FeatureSlot;
-import dev.slate.storage.spi.FeatureType;
-import dev.slate.storage.spi.offline.EntityKey;
 import dev.slate.storage.spi.offline.ExportControl;
 import dev.slate.storage.spi.offline.ExportResult;
 import dev.slate.storage.spi.offline.ExportedFeature;
 import dev.slate.storage.spi.offline.FeatureLookup;
-import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.PointInTimeExport;
-import dev.slate.storage.spi.offline.Provenance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -62,9 +58,9 @@ public final class OfflineExportBenchmark {
             Path spine = work.resolve("spine.parquet");
             long spineFrom = BenchData.START.getEpochSecond() * 1_000_000L;
             long spineSpan = BenchData.STEP.multipliedBy(BenchData.OBSERVATIONS + 1).toSeconds() * 1_000_000L;
-            try (DuckDb duck = new DuckDb(); DuckDBConnection c = duck.connect()) {
-                DuckDb.execute(c, "SELECT setseed(0.42)");
-                DuckDb.execute(c, "COPY (SELECT CAST(floor(random() * " + (entities + entities / 10) + ") AS BIGINT) AS \"user.id\", make_timestamptz("
+            try (EmbeddedDuckDb duck = EmbeddedDuckDb.open(); DuckDBConnection c = duck.connect()) {
+                EmbeddedDuckDb.execute(c, "SELECT setseed(0.42)");
+                EmbeddedDuckDb.execute(c, "COPY (SELECT CAST(floor(random() * " + (entities + entities / 10) + ") AS BIGINT) AS \"user.id\", make_timestamptz("
                         + spineFrom + " + CAST(floor(random() * " + spineSpan + ") AS BIGINT)) AS input_time FROM range(" + spineRows + ")) TO '" + spine
                         + "' (FORMAT PARQUET)");
             }
@@ -131,7 +127,7 @@ public final class OfflineExportBenchmark {
      * spine order kept, COPY to Parquet.
      */
     private static void handWrittenAsof(Path spine, List<String> files, Path out) throws Exception {
-        try (DuckDb duck = new DuckDb(); DuckDBConnection c = duck.connect()) {
+        try (EmbeddedDuckDb duck = EmbeddedDuckDb.open(); DuckDBConnection c = duck.connect()) {
             StringBuilder select = new StringBuilder("SELECT s.\"user.id\", s.input_time");
             StringBuilder from = new StringBuilder(" FROM (SELECT file_row_number AS row_id, \"user.id\", input_time, 'i' || \"user.id\" AS entity_key"
                     + " FROM read_parquet('" + spine + "', file_row_number = true)) s");
@@ -162,7 +158,7 @@ public final class OfflineExportBenchmark {
     }
 
     private static long nonNullCells(Path file) throws Exception {
-        try (DuckDb duck = new DuckDb(); DuckDBConnection c = duck.connect()) {
+        try (EmbeddedDuckDb duck = EmbeddedDuckDb.open(); DuckDBConnection c = duck.connect()) {
             StringBuilder sql = new StringBuilder("SELECT 0");
             for (int f = 0; f < BenchData.FEATURES; f++) {
                 sql.append(" + count(\"user.f").append(f).append("\")");

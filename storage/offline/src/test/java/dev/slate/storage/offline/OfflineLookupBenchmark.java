@@ -1,16 +1,12 @@
 package dev.slate.storage.offline;
 
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
 import dev.slate.storage.spi.FeatureSlot;
-import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.offline.EntityKey;
 import dev.slate.storage.spi.offline.FeatureLookup;
-import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.PointInTimeQuery;
 import dev.slate.storage.spi.offline.PointInTimeResult;
-import dev.slate.storage.spi.offline.Provenance;
 import dev.slate.storage.spi.offline.SpineRow;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -19,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -106,8 +101,8 @@ public final class OfflineLookupBenchmark {
 
     /** The join as one would write it by hand: ASOF on observed_at per feature, staleness in SQL, no tie-break. */
     private static long handWrittenAsof(List<SpineRow> spine, List<String> files) throws Exception {
-        try (DuckDb duck = new DuckDb(); DuckDBConnection c = duck.connect()) {
-            DuckDb.execute(c, "CREATE TEMP TABLE spine (row_id BIGINT, entity_key VARCHAR, t TIMESTAMPTZ)");
+        try (EmbeddedDuckDb duck = EmbeddedDuckDb.open(); DuckDBConnection c = duck.connect()) {
+            EmbeddedDuckDb.execute(c, "CREATE TEMP TABLE spine (row_id BIGINT, entity_key VARCHAR, t TIMESTAMPTZ)");
             try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "spine")) {
                 for (int i = 0; i < spine.size(); i++) {
                     SpineRow row = spine.get(i);

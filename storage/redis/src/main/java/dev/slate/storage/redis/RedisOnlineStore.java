@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RedisOnlineStore implements OnlineStore {
 
     private static final Set<OnlineStoreCapability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            OnlineStoreCapability.RETENTION, OnlineStoreCapability.NEWER_WINS, OnlineStoreCapability.SINGLE_ROUND_TRIP_READ));
+            OnlineStoreCapability.RETENTION, OnlineStoreCapability.NEWER_WINS));
 
     /** Retentions longer than this are capped to it (Redis rejects expiry times that overflow). */
     static final Duration MAX_RETENTION = Duration.ofDays(36_500);

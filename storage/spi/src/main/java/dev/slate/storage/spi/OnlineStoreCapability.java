@@ -5,7 +5,5 @@ public enum OnlineStoreCapability {
     /** Values expire after their write's retention. */
     RETENTION,
     /** Backdated writes never overwrite newer values (compare on observed time, atomically). */
-    NEWER_WINS,
-    /** All reads of one call are answered in one network round trip. */
-    SINGLE_ROUND_TRIP_READ
+    NEWER_WINS
 }

@@ -2,6 +2,9 @@ package dev.slate.storage.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
+import dev.slate.storage.duckdb.FeatureValueAppender;
+import dev.slate.storage.duckdb.SqlQuoting;
 import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.StoredValue;
@@ -31,7 +34,6 @@ import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -134,7 +136,7 @@ public final class InMemoryOfflineStore implements OfflineStore {
     private static void writeOutput(Path file, PointInTimeExport request, List<SpineRow> spine, PointInTimeResult result) {
         List<String> keys = request.keyColumns();
         List<ExportedFeature> features = request.features();
-        try (DuckDBConnection c = SpineFiles.open()) {
+        try (EmbeddedDuckDb db = EmbeddedDuckDb.open(); DuckDBConnection c = db.connect()) {
             StringBuilder ddl = new StringBuilder("CREATE TEMP TABLE out (rid BIGINT");
             for (int k = 0; k < keys.size(); k++) {
                 boolean integer = spine.isEmpty() || spine.get(0).key().parts().get(k) instanceof Long;
@@ -145,7 +147,7 @@ public final class InMemoryOfflineStore implements OfflineStore {
                 FeatureType type = features.get(f).lookup().slot().type();
                 ddl.append(", f").append(f).append(' ').append(type instanceof FeatureType.ListOf ? "VARCHAR" : ExportColumnTypes.duckDbType(type));
             }
-            SpineFiles.execute(c, ddl.append(')').toString());
+            EmbeddedDuckDb.execute(c, ddl.append(')').toString());
             try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "out")) {
                 for (int r = 0; r < spine.size(); r++) {
                     a.beginRow().append((long) r);
@@ -159,14 +161,14 @@ public final class InMemoryOfflineStore implements OfflineStore {
                     a.appendEpochMicros(ValueCodec.toEpochMicros(spine.get(r).inputTime()));
                     for (int f = 0; f < features.size(); f++) {
                         StoredValue v = result.get(r, f);
-                        appendValue(a, features.get(f).lookup().slot().type(), v == null ? null : v.value());
+                        FeatureValueAppender.append(a, features.get(f).lookup().slot().type(), v == null ? null : v.value());
                     }
                     a.endRow();
                 }
             }
             StringBuilder select = new StringBuilder("SELECT ");
             for (int k = 0; k < keys.size(); k++) {
-                select.append('k').append(k).append(" AS ").append(SpineFiles.quote(keys.get(k))).append(", ");
+                select.append('k').append(k).append(" AS ").append(SqlQuoting.identifier(keys.get(k))).append(", ");
             }
             select.append("t AS ").append(PointInTimeExport.INPUT_TIME);
             for (int f = 0; f < features.size(); f++) {
@@ -174,31 +176,11 @@ public final class InMemoryOfflineStore implements OfflineStore {
                 String column = "f" + f;
                 select.append(", ").append(type instanceof FeatureType.ListOf
                         ? "CAST(CAST(" + column + " AS JSON) AS " + ExportColumnTypes.duckDbType(type) + ")" : column)
-                        .append(" AS ").append(SpineFiles.quote(features.get(f).column()));
+                        .append(" AS ").append(SqlQuoting.identifier(features.get(f).column()));
             }
-            SpineFiles.execute(c, "COPY (" + select + " FROM out ORDER BY rid) TO " + SpineFiles.literal(file) + " (FORMAT PARQUET)");
+            EmbeddedDuckDb.execute(c, "COPY (" + select + " FROM out ORDER BY rid) TO " + SqlQuoting.literal(file) + " (FORMAT PARQUET)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void appendValue(DuckDBAppender a, FeatureType type, Object value) throws SQLException {
-        if (value == null) {
-            a.appendNull();
-            return;
-        }
-        switch (type) {
-            case FeatureType.Scalar s -> {
-                switch (s) {
-                    case INT -> a.append((long) (Long) value);
-                    case FLOAT -> a.append((double) (Double) value);
-                    case STRING -> a.append((String) value);
-                    case BOOL -> a.append((boolean) (Boolean) value);
-                    case DATETIME -> a.appendEpochMicros(ValueCodec.toEpochMicros((Instant) value));
-                    case DATE -> a.appendEpochDays(Math.toIntExact(((LocalDate) value).toEpochDay()));
-                }
-            }
-            case FeatureType.ListOf l -> a.append(ExportColumnTypes.listJson(l, (List<?>) value));
         }
     }
 

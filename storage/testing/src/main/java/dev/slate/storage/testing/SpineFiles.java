@@ -1,5 +1,7 @@
 package dev.slate.storage.testing;
 
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
+import dev.slate.storage.duckdb.SqlQuoting;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.StoredValue;
 import dev.slate.storage.spi.ValueCodec;
@@ -10,7 +12,6 @@ import dev.slate.storage.spi.offline.SpineRow;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -36,13 +37,13 @@ public final class SpineFiles {
 
     /** Writes {@code spine} as a spine file with key columns {@code keyColumns} (typed by the first row's parts). */
     public static void write(Path file, List<String> keyColumns, List<SpineRow> spine) {
-        try (DuckDBConnection c = open()) {
+        try (EmbeddedDuckDb db = EmbeddedDuckDb.open(); DuckDBConnection c = db.connect()) {
             StringBuilder ddl = new StringBuilder("CREATE TEMP TABLE spine (rid BIGINT");
             for (int k = 0; k < keyColumns.size(); k++) {
                 boolean integer = spine.isEmpty() || spine.get(0).key().parts().get(k) instanceof Long;
-                ddl.append(", ").append(quote(keyColumns.get(k))).append(integer ? " BIGINT" : " VARCHAR");
+                ddl.append(", ").append(SqlQuoting.identifier(keyColumns.get(k))).append(integer ? " BIGINT" : " VARCHAR");
             }
-            execute(c, ddl.append(", input_time TIMESTAMPTZ)").toString());
+            EmbeddedDuckDb.execute(c, ddl.append(", input_time TIMESTAMPTZ)").toString());
             try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "spine")) {
                 long rid = 0;
                 for (SpineRow row : spine) {
@@ -59,9 +60,9 @@ public final class SpineFiles {
             }
             StringBuilder columns = new StringBuilder();
             for (String k : keyColumns) {
-                columns.append(quote(k)).append(", ");
+                columns.append(SqlQuoting.identifier(k)).append(", ");
             }
-            execute(c, "COPY (SELECT " + columns + "input_time FROM spine ORDER BY rid) TO " + literal(file) + " (FORMAT PARQUET)");
+            EmbeddedDuckDb.execute(c, "COPY (SELECT " + columns + "input_time FROM spine ORDER BY rid) TO " + SqlQuoting.literal(file) + " (FORMAT PARQUET)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write spine file " + file + ": " + e.getMessage(), e);
         }
@@ -72,13 +73,13 @@ public final class SpineFiles {
      * {@link String} parts; a missing or mistyped column or a null is an {@link IllegalArgumentException}.
      */
     public static List<SpineRow> read(Path file, List<String> keyColumns) {
-        try (DuckDBConnection c = open()) {
+        try (EmbeddedDuckDb db = EmbeddedDuckDb.open(); DuckDBConnection c = db.connect()) {
             StringBuilder select = new StringBuilder("SELECT ");
             for (String k : keyColumns) {
-                select.append(quote(k)).append(", ");
+                select.append(SqlQuoting.identifier(k)).append(", ");
             }
-            select.append("epoch_us(CAST(").append(quote(PointInTimeExport.INPUT_TIME)).append(" AS TIMESTAMPTZ)) FROM read_parquet(")
-                    .append(literal(file)).append(", file_row_number = true) ORDER BY file_row_number");
+            select.append("epoch_us(CAST(").append(SqlQuoting.identifier(PointInTimeExport.INPUT_TIME)).append(" AS TIMESTAMPTZ)) FROM read_parquet(")
+                    .append(SqlQuoting.literal(file)).append(", file_row_number = true) ORDER BY file_row_number");
             List<SpineRow> rows = new ArrayList<>();
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(select.toString())) {
                 ResultSetMetaData meta = rs.getMetaData();
@@ -121,8 +122,8 @@ public final class SpineFiles {
      * in file order, checking that the columns have the types {@link ExportColumnTypes} gives.
      */
     public static List<OutputRow> readOutput(Path file, List<String> keyColumns, List<String> featureColumns, List<FeatureType> types) {
-        try (DuckDBConnection c = open()) {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + literal(file) + ")")) {
+        try (EmbeddedDuckDb db = EmbeddedDuckDb.open(); DuckDBConnection c = db.connect()) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + SqlQuoting.literal(file) + ")")) {
                 List<String> names = new ArrayList<>();
                 List<String> columnTypes = new ArrayList<>();
                 while (rs.next()) {
@@ -148,13 +149,13 @@ public final class SpineFiles {
             }
             StringBuilder select = new StringBuilder("SELECT ");
             for (String k : keyColumns) {
-                select.append(quote(k)).append(", ");
+                select.append(SqlQuoting.identifier(k)).append(", ");
             }
             select.append("epoch_us(input_time)");
             for (int f = 0; f < featureColumns.size(); f++) {
-                select.append(", ").append(readable(quote(featureColumns.get(f)), types.get(f)));
+                select.append(", ").append(readable(SqlQuoting.identifier(featureColumns.get(f)), types.get(f)));
             }
-            select.append(" FROM read_parquet(").append(literal(file)).append(", file_row_number = true) ORDER BY file_row_number");
+            select.append(" FROM read_parquet(").append(SqlQuoting.literal(file)).append(", file_row_number = true) ORDER BY file_row_number");
             List<OutputRow> rows = new ArrayList<>();
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(select.toString())) {
                 int keys = keyColumns.size();
@@ -226,23 +227,6 @@ public final class SpineFiles {
         return Arrays.asList(column.stream().map(v -> v == null ? null : v.value()).toArray());
     }
 
-    static DuckDBConnection open() throws SQLException {
-        try {
-            Class.forName(org.duckdb.DuckDBDriver.class.getName());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        }
-        DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
-        execute(c, "SET TimeZone = 'UTC'");
-        return c;
-    }
-
-    static void execute(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
     static void execute(Connection c, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
@@ -250,13 +234,5 @@ public final class SpineFiles {
             }
             ps.execute();
         }
-    }
-
-    static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    static String literal(Path path) {
-        return "'" + path.toString().replace("'", "''") + "'";
     }
 }

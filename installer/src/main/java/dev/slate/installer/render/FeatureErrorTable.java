@@ -3,8 +3,8 @@ package dev.slate.installer.render;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** The {@code FEATURE | CODE | MESSAGE} table of per-feature errors. */
-final class FeatureErrors {
-    private FeatureErrors() {
+final class FeatureErrorTable {
+    private FeatureErrorTable() {
     }
 
     static String table(JsonNode errors) {

@@ -1,23 +1,23 @@
-package dev.slate.engine.source;
+package dev.slate.storage.duckdb;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 
 /**
- * An in-process, in-memory DuckDB of the data plane: no extension is ever installed or loaded (air-gapped),
- * spills go to a temporary directory of its own that {@link #close()} removes, and the session time zone is
- * UTC. Used by the Parquet resolver runner, the Parquet ingest reader and the offline query service.
+ * An in-process, in-memory DuckDB: the one way Slate opens DuckDB. No extension is ever installed or loaded
+ * (air-gapped: only what is linked into the driver is used), spills go to a temporary directory of its own
+ * that {@link #close()} removes, and every connection's session time zone is UTC. It holds no data of its
+ * own beyond the tables its callers create; each call takes its own connection from {@link #connect()}.
  */
 public final class EmbeddedDuckDb implements AutoCloseable {
 
@@ -27,6 +27,11 @@ public final class EmbeddedDuckDb implements AutoCloseable {
     private EmbeddedDuckDb(DuckDBConnection root, Path tempDirectory) {
         this.root = root;
         this.tempDirectory = tempDirectory;
+    }
+
+    /** Opens a database with DuckDB's default settings and a temporary directory under the system's. */
+    public static EmbeddedDuckDb open() throws SQLException {
+        return open(null, "slate-duckdb-", Map.of());
     }
 
     /**
@@ -59,12 +64,13 @@ public final class EmbeddedDuckDb implements AutoCloseable {
         try {
             c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
         } catch (SQLException e) {
-            deleteTree(temp);
+            Directories.deleteTree(temp);
             throw e;
         }
         EmbeddedDuckDb db = new EmbeddedDuckDb(c, temp);
-        try (Statement st = c.createStatement()) {
-            st.execute("SET GLOBAL TimeZone = 'UTC'");
+        try {
+            execute(c, "SET GLOBAL TimeZone = 'UTC'");
+            execute(c, "SET TimeZone = 'UTC'");
         } catch (SQLException e) {
             db.close();
             throw e;
@@ -77,9 +83,29 @@ public final class EmbeddedDuckDb implements AutoCloseable {
         return root;
     }
 
-    /** A new connection to the same database; the caller closes it. */
+    /** The temporary directory this database spills to; removed by {@link #close()}. */
+    public Path tempDirectory() {
+        return tempDirectory;
+    }
+
+    /**
+     * A new connection to the same database; the caller closes it. Temporary tables are per connection. Its
+     * session time zone is UTC: new connections take the database's global setting made at {@link #open}.
+     */
     public DuckDBConnection connect() throws SQLException {
         return (DuckDBConnection) root.duplicate();
+    }
+
+    /** Another connection to the database {@code c} belongs to (session time zone UTC, as for {@link #connect()}); the caller closes it. */
+    public static DuckDBConnection duplicate(DuckDBConnection c) throws SQLException {
+        return (DuckDBConnection) c.duplicate();
+    }
+
+    /** Runs one statement that returns nothing (DDL, COPY, SET). */
+    public static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     @Override
@@ -89,14 +115,6 @@ public final class EmbeddedDuckDb implements AutoCloseable {
         } catch (SQLException e) {
             // an in-memory database holds nothing to lose
         }
-        deleteTree(tempDirectory);
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp directory is harmless
-        }
+        Directories.deleteTree(tempDirectory);
     }
 }

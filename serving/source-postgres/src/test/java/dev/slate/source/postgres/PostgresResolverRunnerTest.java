@@ -1,4 +1,4 @@
-package dev.slate.engine.source;
+package dev.slate.source.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

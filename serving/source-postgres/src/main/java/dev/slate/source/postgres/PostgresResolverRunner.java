@@ -1,9 +1,10 @@
-package dev.slate.engine.source;
+package dev.slate.source.postgres;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.slate.engine.exec.ResolverFailure;
 import dev.slate.engine.exec.ResolverRunner;
+import dev.slate.engine.source.SecretResolver;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.ResolverNode;
 import dev.slate.model.spec.SourceSpec;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package dev.slate.engine.source;
+package dev.slate.source.duckdb;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * with a {@link ResolverFailure} that says why. Lists are kept for {@code refresh} and then looked up again,
  * so files added or removed are seen without a redeployment.
  */
-final class ParquetFiles {
+final class ParquetSourceFiles {
 
     private record Cached(List<Path> files, long expiresAtNanos) {
     }
@@ -38,7 +38,7 @@ final class ParquetFiles {
     private final LongSupplier nanoTime;
     private final Map<SourceSpec.Parquet, Cached> cache = new ConcurrentHashMap<>();
 
-    ParquetFiles(Path root, Duration refresh, LongSupplier nanoTime) {
+    ParquetSourceFiles(Path root, Duration refresh, LongSupplier nanoTime) {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         this.refresh = requireNonNull(refresh, "refresh is null");
         this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");

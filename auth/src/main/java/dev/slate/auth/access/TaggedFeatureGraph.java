@@ -7,7 +7,7 @@ import java.util.Set;
  * The two facts about a feature graph that the tagged-feature rule needs. Serving implements it over its
  * compiled graph; tests over maps. Unknown features have no tags and no inputs.
  */
-public interface FeatureLookup {
+public interface TaggedFeatureGraph {
 
     /** The tags declared on the feature ({@code pii}, {@code team:fraud}, ...). */
     Set<String> tags(String feature);
@@ -15,10 +15,10 @@ public interface FeatureLookup {
     /** The features this feature is computed from, directly. */
     Set<String> inputs(String feature);
 
-    static FeatureLookup of(Map<String, Set<String>> tags, Map<String, Set<String>> inputs) {
+    static TaggedFeatureGraph of(Map<String, Set<String>> tags, Map<String, Set<String>> inputs) {
         Map<String, Set<String>> tagsCopy = Map.copyOf(tags);
         Map<String, Set<String>> inputsCopy = Map.copyOf(inputs);
-        return new FeatureLookup() {
+        return new TaggedFeatureGraph() {
             @Override
             public Set<String> tags(String feature) {
                 return tagsCopy.getOrDefault(feature, Set.of());

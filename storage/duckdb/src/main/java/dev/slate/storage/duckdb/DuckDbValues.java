@@ -1,4 +1,4 @@
-package dev.slate.engine.source;
+package dev.slate.storage.duckdb;
 
 import java.sql.Array;
 import java.sql.ResultSet;

@@ -1,10 +1,8 @@
 package dev.slate.offline;
 
-import dev.slate.engine.source.EmbeddedDuckDb;
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import org.duckdb.DuckDBConnection;
 
@@ -13,11 +11,11 @@ import org.duckdb.DuckDBConnection;
  * result files (never for the point-in-time join itself, which is the offline store's). No extension is
  * installed or loaded; each call takes its own connection.
  */
-final class ParquetFiles implements AutoCloseable {
+final class OfflineDuckDb implements AutoCloseable {
 
     private final EmbeddedDuckDb duckDb;
 
-    ParquetFiles(Path tempParent) {
+    OfflineDuckDb(Path tempParent) {
         try {
             duckDb = EmbeddedDuckDb.open(tempParent, "duckdb-", Map.of("memory_limit", "2GB"));
         } catch (SQLException e) {
@@ -26,24 +24,7 @@ final class ParquetFiles implements AutoCloseable {
     }
 
     DuckDBConnection connect() throws SQLException {
-        DuckDBConnection c = duckDb.connect();
-        execute(c, "SET TimeZone = 'UTC'");
-        return c;
-    }
-
-    static void execute(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
-    static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    /** A path as an SQL string literal (for COPY … TO, which takes no parameter for its target). */
-    static String literal(Path path) {
-        return "'" + path.toString().replace("'", "''") + "'";
+        return duckDb.connect();
     }
 
     static String firstLine(String s) {

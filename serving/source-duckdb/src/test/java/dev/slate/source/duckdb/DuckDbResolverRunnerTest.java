@@ -1,10 +1,11 @@
-package dev.slate.engine.source;
+package dev.slate.source.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slate.engine.exec.ResolverFailure;
 import dev.slate.engine.exec.ResolverRunner;
+import dev.slate.engine.source.SourceKindResolverRunner;
 import dev.slate.model.FeatureId;
 import dev.slate.model.SourceLocation;
 import dev.slate.model.graph.FeatureGraph;

@@ -1,4 +1,4 @@
-package dev.slate.api.wiring;
+package dev.slate.appliance.source;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

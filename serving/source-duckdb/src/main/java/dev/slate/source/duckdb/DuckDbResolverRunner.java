@@ -1,4 +1,4 @@
-package dev.slate.engine.source;
+package dev.slate.source.duckdb;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,6 +7,9 @@ import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.ResolverNode;
 import dev.slate.model.spec.SourceSpec;
+import dev.slate.storage.duckdb.DuckDbValues;
+import dev.slate.storage.duckdb.EmbeddedDuckDb;
+import dev.slate.storage.duckdb.SqlQuoting;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,7 +55,7 @@ import org.duckdb.DuckDBConnection;
  * <p>Confinement: the database may touch files only under the Parquet root (DuckDB's
  * {@code allowed_directories} with {@code enable_external_access = false}, then {@code lock_configuration}),
  * so a resolver's SQL cannot read other files with {@code read_csv('/etc/...')} or similar; the source's own
- * files are checked to stay inside the root with symbolic links resolved ({@link ParquetFiles}).
+ * files are checked to stay inside the root with symbolic links resolved ({@link ParquetSourceFiles}).
  */
 public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable {
 
@@ -87,7 +90,7 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
     private static final int MAX_STATEMENTS_PER_CONNECTION = 256;
 
     private final Settings settings;
-    private final ParquetFiles files;
+    private final ParquetSourceFiles files;
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timers;
     private final ThreadLocal<WorkerState> workerState = new ThreadLocal<>();
@@ -98,7 +101,7 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
 
     public DuckDbResolverRunner(Settings settings) {
         this.settings = requireNonNull(settings, "settings is null");
-        this.files = new ParquetFiles(settings.parquetRoot(), settings.fileListRefresh(), System::nanoTime);
+        this.files = new ParquetSourceFiles(settings.parquetRoot(), settings.fileListRefresh(), System::nanoTime);
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 1, TimeUnit.MINUTES,
                 new ArrayBlockingQueue<>(settings.queueCapacity()), r -> {
@@ -314,12 +317,12 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
                 if (list.length() > 1) {
                     list.append(", ");
                 }
-                list.append(literal(f.toString()));
+                list.append(SqlQuoting.literal(f.toString()));
             }
             list.append(']');
             String options = files.size() > 1 ? ", union_by_name = true" : "";
             try (Statement st = connection.createStatement()) {
-                st.execute("CREATE OR REPLACE TEMP VIEW " + identifier(name) + " AS SELECT * FROM read_parquet(" + list + options + ")");
+                st.execute("CREATE OR REPLACE TEMP VIEW " + SqlQuoting.identifier(name) + " AS SELECT * FROM read_parquet(" + list + options + ")");
             }
         }
 
@@ -363,16 +366,6 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
         }
     }
 
-    /** A SQL string literal: file names come from the project and the file system, never from a query. */
-    static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
-    }
-
-    /** A quoted SQL identifier (source names may hold '-'). */
-    static String identifier(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
     // ---- the database ------------------------------------------------------------------------------
 
     private DuckDBConnection open() throws SQLException {
@@ -391,8 +384,8 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
         Path realRoot = files.realRoot();
         EmbeddedDuckDb db = EmbeddedDuckDb.open(null, "slate-duckdb-resolvers-", Map.of());
         try (Statement st = db.root().createStatement()) {
-            st.execute("SET memory_limit = " + literal(settings.memoryLimit()));
-            st.execute("SET allowed_directories = [" + literal(realRoot + "/") + "]");
+            st.execute("SET memory_limit = " + SqlQuoting.literal(settings.memoryLimit()));
+            st.execute("SET allowed_directories = [" + SqlQuoting.literal(realRoot + "/") + "]");
             st.execute("SET enable_external_access = false");
             st.execute("SET lock_configuration = true");
         } catch (SQLException e) {
