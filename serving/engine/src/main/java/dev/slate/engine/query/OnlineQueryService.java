@@ -4,13 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slate.engine.exec.FeatureError;
 import dev.slate.engine.exec.PlanExecutor;
+import dev.slate.engine.exec.QueryObserver;
 import dev.slate.engine.exec.RowResult;
 import dev.slate.engine.plan.Plan;
 import dev.slate.engine.plan.PlanStep;
 import dev.slate.engine.plan.PlannedFeature;
 import dev.slate.engine.plan.PlanningException;
 import dev.slate.engine.plan.QueryShape;
-import dev.slate.engine.exec.QueryObserver;
 import dev.slate.engine.trace.QueryTrace;
 import dev.slate.engine.trace.StoredTrace;
 import dev.slate.engine.trace.TraceStore;
