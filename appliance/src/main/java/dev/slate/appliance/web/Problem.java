@@ -27,6 +27,7 @@ public record Problem(
     }
 
     public Response toResponse() {
+        RequestErrorCounter.count(code);
         return Response.status(status).type(MEDIA_TYPE).entity(this).build();
     }
 

@@ -33,6 +33,12 @@ class ApiRoutesTest {
         assertThat(ApiRoutes.permission("PUT", "/v1/access/bindings")).isEqualTo(ADMIN);
         assertThat(ApiRoutes.permission("PUT", "/v1/secrets/db_password")).isEqualTo(ADMIN);
         assertThat(ApiRoutes.permission("GET", "/v1/secrets")).isEqualTo(ADMIN);
+        assertThat(ApiRoutes.permission("GET", "/v1/queries/q_0123")).isEqualTo(QUERY_ONLINE);
+        assertThat(ApiRoutes.permission("GET", "/v1/alerts")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.permission("GET", "/v1/alerts/notifications")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.permission("PUT", "/v1/alerts/errors_high")).isEqualTo(DEPLOY);
+        assertThat(ApiRoutes.route("POST", "/v1/alerts/silences").audited()).isTrue();
+        assertThat(ApiRoutes.route("DELETE", "/v1/alerts/channels/oncall").audited()).isTrue();
     }
 
     @Test

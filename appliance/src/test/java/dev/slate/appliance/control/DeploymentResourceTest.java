@@ -267,7 +267,7 @@ class DeploymentResourceTest {
                 .body("checks.find { it.name == 'Slate active deployments' }.data.'" + env + ".deployment_id'", equalTo(id))
                 .body("checks.find { it.name == 'Slate active deployments' }.data.'" + env + ".version'", equalTo(1))
                 .body("checks.find { it.name == 'Slate active deployments' }.data.'" + env + ".project'", equalTo("shop"))
-                .body("checks.find { it.name == 'Reactive PostgreSQL connections health check' }.status", equalTo("UP"));
+                .body("checks.find { it.name == 'metadata-database' }.status", equalTo("UP"));
     }
 
     private static ValidatableResponse deploy(String environment, Map<String, String> files, boolean activate) {

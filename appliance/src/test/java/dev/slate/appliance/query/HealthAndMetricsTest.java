@@ -35,7 +35,7 @@ class HealthAndMetricsTest {
     @BeforeEach
     void setUp() throws Exception {
         new FraudData(dataSource).seed();
-        deploymentId = ENV.deployOnce(dataSource, store, FraudProjects.fraud());
+        deploymentId = ENV.deployOnce(dataSource, store, withNamedQuery());
     }
 
     @AfterAll
@@ -50,7 +50,8 @@ class HealthAndMetricsTest {
         given().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'Reactive PostgreSQL connections health check' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'metadata-database' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'online-store' }.data.state", equalTo("ok"))
                 .body("checks.find { it.name == 'online-store' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'online-store' }.data.kind", equalTo("redis"))
                 .body(deployments + ".status", equalTo("UP"))
@@ -63,8 +64,9 @@ class HealthAndMetricsTest {
     @Test
     void metricsShowQueryLatencyResolverRunsAndCacheReads() {
         String before = metrics();
-        double queriesBefore = value(before, "slate_query_duration_seconds_count", "kind=\"online\"");
-        double bulkBefore = value(before, "slate_query_duration_seconds_count", "kind=\"bulk\"");
+        String env = "environment=\"" + ENV.name() + "\",";
+        double queriesBefore = value(before, "slate_query_duration_seconds_count", env + "kind=\"online\",query_name=\"adhoc\"");
+        double bulkBefore = value(before, "slate_query_duration_seconds_count", env + "kind=\"bulk\",query_name=\"adhoc\"");
         double profileBefore = value(before, "slate_resolver_duration_seconds_count", "resolver=\"user_profile\",outcome=\"ok\"");
         double hitsBefore = value(before, "slate_online_store_reads_total", "result=\"hit\"");
         double missesBefore = value(before, "slate_online_store_reads_total", "result=\"miss\"");
@@ -83,9 +85,10 @@ class HealthAndMetricsTest {
         Answer.of(ENV.bulk(Map.of("inputs", Map.of("user.id", List.of(78, 79)), "outputs", List.of("user.name"))));
 
         String after = metrics();
-        assertThat(value(after, "slate_query_duration_seconds_count", "kind=\"online\"")).isEqualTo(queriesBefore + online);
-        assertThat(value(after, "slate_query_duration_seconds_count", "kind=\"bulk\"")).isEqualTo(bulkBefore + 1);
-        assertThat(after).containsPattern("slate_query_duration_seconds_bucket\\{kind=\"online\",query_name=\"\",le=\"[0-9.+Inf]+\"} [0-9.E]+");
+        assertThat(value(after, "slate_query_duration_seconds_count", env + "kind=\"online\",query_name=\"adhoc\"")).isEqualTo(queriesBefore + online);
+        assertThat(value(after, "slate_query_duration_seconds_count", env + "kind=\"bulk\",query_name=\"adhoc\"")).isEqualTo(bulkBefore + 1);
+        assertThat(after).containsPattern("slate_query_duration_seconds_bucket\\{" + Pattern.quote(env)
+                + "kind=\"online\",query_name=\"adhoc\",le=\"[0-9.+Inf]+\"} [0-9.E]+");
         assertThat(value(after, "slate_resolver_duration_seconds_count", "resolver=\"user_profile\",outcome=\"ok\"")).isGreaterThan(profileBefore);
         assertThat(after).contains("slate_resolver_duration_seconds_bucket{outcome=\"ok\",resolver=\"user_profile\"");
         assertThat(value(after, "slate_online_store_reads_total", "result=\"hit\"")).isGreaterThan(hitsBefore);
@@ -96,12 +99,55 @@ class HealthAndMetricsTest {
     void metricsCountResolverErrors() {
         BROKEN.deployOnce(dataSource, store, FraudProjects.missingCreditTable());
         double before = value(metrics(), "slate_resolver_errors_total", "resolver=\"user_credit\",outcome=\"failed\"");
-        double featureErrorsBefore = value(metrics(), "slate_feature_errors_total", "");
+        double featureErrorsBefore = value(metrics(), "slate_feature_errors_total", "code=\"RESOLVER_FAILED\"");
         Answer.of(BROKEN.query(Map.of("inputs", Map.of("user.id", 5), "outputs", List.of("user.credit_limit"))));
         String after = metrics();
         assertThat(value(after, "slate_resolver_errors_total", "resolver=\"user_credit\",outcome=\"failed\"")).isEqualTo(before + 1);
         assertThat(value(after, "slate_resolver_duration_seconds_count", "resolver=\"user_credit\",outcome=\"failed\"")).isGreaterThanOrEqualTo(1);
-        assertThat(value(after, "slate_feature_errors_total", "")).isEqualTo(featureErrorsBefore + 1);
+        assertThat(value(after, "slate_feature_errors_total", "code=\"RESOLVER_FAILED\"")).isEqualTo(featureErrorsBefore + 1);
+    }
+
+    @Test
+    void everyDocumentedMetricIsExposedWithBoundedLabels() {
+        long key = 918_273_645L; // no such user: the key must never show up in a label
+        String env = "environment=\"" + ENV.name() + "\"";
+        double namedBefore = value(metrics(), "slate_query_duration_seconds_count", env + ",kind=\"online\",query_name=\"fraud_check\"");
+        double requestsBefore = value(metrics(), "slate_feature_requests_total", env + ",feature=\"user.email\"");
+        double badRequestsBefore = value(metrics(), "slate_request_errors_total", "code=\"RESOLVER_NOT_FOUND\"");
+        Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", key), "query_name", "fraud_check")));
+        Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", key), "outputs", List.of("user.email"))));
+        ENV.query(Map.of("inputs", Map.of("user.id", key), "outputs", List.of("user.no_such_feature"))).then().statusCode(400);
+
+        String after = metrics();
+        assertThat(value(after, "slate_query_duration_seconds_count", env + ",kind=\"online\",query_name=\"fraud_check\"")).isEqualTo(namedBefore + 1);
+        assertThat(value(after, "slate_query_duration_seconds_count", env + ",kind=\"online\",query_name=\"adhoc\"")).isGreaterThanOrEqualTo(1);
+        assertThat(value(after, "slate_feature_requests_total", env + ",feature=\"user.email\"")).isEqualTo(requestsBefore + 2);
+        assertThat(value(after, "slate_request_errors_total", "code=\"RESOLVER_NOT_FOUND\"")).isEqualTo(badRequestsBefore + 1);
+        for (String name : List.of("slate_query_duration_seconds_bucket", "slate_resolver_duration_seconds_count",
+                "slate_feature_requests_total", "slate_feature_cache_hits_total", "slate_feature_served_age_seconds_count",
+                "slate_feature_served_age_seconds_sum", "slate_feature_served_age_max_seconds", "slate_feature_errors_total",
+                "slate_request_errors_total", "slate_online_store_reads_total", "slate_feature_log_backlog_bytes", "slate_dependency_up",
+                "slate_traces_stored")) {
+            assertThat(after).as("metric %s", name).containsPattern("(?m)^" + name + "[{ ]");
+        }
+        // no label value anywhere is the entity key or the unbounded query name
+        Matcher labels = Pattern.compile("=\"([^\"]*)\"").matcher(after);
+        while (labels.find()) {
+            assertThat(labels.group(1)).doesNotContain(Long.toString(key));
+        }
+    }
+
+    /** The fraud project with one named query, {@code fraud_check}. */
+    private static Map<String, String> withNamedQuery() {
+        Map<String, String> files = new java.util.HashMap<>(FraudProjects.fraud());
+        files.put("slate.yaml", files.get("slate.yaml") + """
+
+                named_queries:
+                  - name: fraud_check
+                    inputs: [user.id]
+                    outputs: [user.email, user.credit_limit]
+                """);
+        return files;
     }
 
     private static String metrics() {

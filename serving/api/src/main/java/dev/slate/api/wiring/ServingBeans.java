@@ -9,6 +9,7 @@ import dev.slate.engine.query.OnlineQueryService;
 import dev.slate.engine.query.QueryLimits;
 import dev.slate.engine.query.ServingState;
 import dev.slate.engine.source.SecretResolver;
+import dev.slate.engine.trace.TraceStore;
 import dev.slate.storage.spi.OnlineStore;
 import dev.slate.storage.spi.offline.OfflineStore;
 import jakarta.enterprise.inject.Instance;
@@ -46,9 +47,17 @@ class ServingBeans {
     @Produces
     @Singleton
     OnlineQueryService onlineQueryService(ServingState state, PlanExecutor executor, ServingConfig config,
-            Instance<ComputedValuesListener> computedValues) {
+            Instance<ComputedValuesListener> computedValues, TraceStore traces, TracesConfig tracing) {
         return new OnlineQueryService(state, executor, new QueryLimits(config.maxOutputs(), config.maxInputs(), config.maxBulkRows()),
-                Clock.systemUTC(), computedValues.isResolvable() ? computedValues.get() : ComputedValuesListener.NONE);
+                Clock.systemUTC(), computedValues.isResolvable() ? computedValues.get() : ComputedValuesListener.NONE,
+                tracing.enabled() ? traces : null, tracing.maxSpans());
+    }
+
+    @Produces
+    @Singleton
+    TraceStore traceStore(TracesConfig config) {
+        return new TraceStore(new TraceStore.Settings(config.keepAll(), config.maxRecent(), config.maxRetained(), config.sampleRate(),
+                config.slowThreshold()), Clock.systemUTC());
     }
 
     @Produces

@@ -6,6 +6,9 @@ import dev.slate.engine.plan.Plan;
 import dev.slate.engine.plan.PlanStep;
 import dev.slate.engine.plan.PlannedFeature;
 import dev.slate.engine.plan.StoreReadGroup;
+import dev.slate.engine.trace.QueryTrace;
+import dev.slate.engine.trace.QueryTrace.SpanKind;
+import dev.slate.engine.trace.QueryTrace.SpanOutcome;
 import dev.slate.model.FeatureId;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.graph.ExpressionEvaluationException;
@@ -64,6 +67,12 @@ public final class PlanExecutor {
     }
 
     public CompletionStage<List<RowResult>> execute(FeatureGraph graph, String namespace, Plan plan, List<Object[]> inputRows, Instant now) {
+        return execute(graph, namespace, plan, inputRows, now, QueryTrace.OFF);
+    }
+
+    /** As {@link #execute(FeatureGraph, String, Plan, List, Instant)}, recording spans into {@code trace}. */
+    public CompletionStage<List<RowResult>> execute(FeatureGraph graph, String namespace, Plan plan, List<Object[]> inputRows, Instant now,
+            QueryTrace trace) {
         int slots = plan.features().size();
         List<RowResult> rows = new ArrayList<>(inputRows.size());
         for (Object[] in : inputRows) {
@@ -75,8 +84,8 @@ public final class PlanExecutor {
             }
             rows.add(r);
         }
-        return readStore(namespace, plan, rows, now)
-                .thenCompose(marked -> runSteps(graph, plan, rows, marked, now))
+        return readStore(namespace, plan, rows, now, trace)
+                .thenCompose(marked -> runSteps(graph, plan, rows, marked, now, trace))
                 .thenApply(v -> {
                     writeBack(namespace, plan, rows);
                     return rows;
@@ -86,7 +95,7 @@ public final class PlanExecutor {
     // ---- 1. online store ---------------------------------------------------------------------
 
     /** Reads every row's store slots in one call; returns per row which slots are available. */
-    private CompletionStage<boolean[][]> readStore(String namespace, Plan plan, List<RowResult> rows, Instant now) {
+    private CompletionStage<boolean[][]> readStore(String namespace, Plan plan, List<RowResult> rows, Instant now, QueryTrace trace) {
         boolean[][] available = new boolean[rows.size()][];
         for (int r = 0; r < rows.size(); r++) {
             boolean[] a = new boolean[plan.features().size()];
@@ -119,8 +128,11 @@ public final class PlanExecutor {
                 .orTimeout(storeTimeout.toNanos(), TimeUnit.NANOSECONDS)
                 .handle((result, failure) -> {
                     if (failure != null) {
-                        observer.storeFailure("read", unwrap(failure));
+                        Throwable cause = unwrap(failure);
+                        observer.storeFailure("read", cause);
                         markStoreUnavailable(plan, rows);
+                        trace.span(SpanKind.STORE_READ, "online-store", -1, start, System.nanoTime(),
+                                cause instanceof TimeoutException ? SpanOutcome.TIMED_OUT : SpanOutcome.FAILED, reads.size() + " keys");
                         return available;
                     }
                     int hits = 0;
@@ -145,7 +157,12 @@ public final class PlanExecutor {
                             }
                         }
                     }
-                    observer.storeRead(hits, misses, Duration.ofNanos(System.nanoTime() - start));
+                    long end = System.nanoTime();
+                    observer.storeRead(hits, misses, Duration.ofNanos(end - start));
+                    if (trace.enabled()) {
+                        trace.span(SpanKind.STORE_READ, "online-store", -1, start, end, SpanOutcome.OK,
+                                reads.size() + " keys, " + hits + " fresh, " + misses + " missing or stale");
+                    }
                     return available;
                 });
     }
@@ -169,13 +186,14 @@ public final class PlanExecutor {
 
     // ---- 2. steps ----------------------------------------------------------------------------
 
-    private CompletionStage<Void> runSteps(FeatureGraph graph, Plan plan, List<RowResult> rows, boolean[][] available, Instant now) {
+    private CompletionStage<Void> runSteps(FeatureGraph graph, Plan plan, List<RowResult> rows, boolean[][] available, Instant now,
+            QueryTrace trace) {
         if (plan.steps().isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (int r = 0; r < rows.size(); r++) {
-            CompletableFuture<Void> row = runRow(graph, plan, rows.get(r), available[r], now);
+            CompletableFuture<Void> row = runRow(graph, plan, rows.get(r), r, available[r], now, trace);
             if (!row.isDone()) {
                 all.add(row);
             }
@@ -183,7 +201,8 @@ public final class PlanExecutor {
         return all.isEmpty() ? CompletableFuture.completedFuture(null) : CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
-    private CompletableFuture<Void> runRow(FeatureGraph graph, Plan plan, RowResult row, boolean[] available, Instant now) {
+    private CompletableFuture<Void> runRow(FeatureGraph graph, Plan plan, RowResult row, int rowIndex, boolean[] available, Instant now,
+            QueryTrace trace) {
         List<PlanStep> steps = plan.steps();
         boolean[] needed = new boolean[steps.size()];
         for (int s : plan.outputSlots()) {
@@ -206,10 +225,10 @@ public final class PlanExecutor {
             }
             CompletableFuture<Void> f;
             if (deps.isEmpty()) {
-                f = runStep(graph, plan, step, row, now);
+                f = runStep(graph, plan, step, row, rowIndex, now, trace);
             } else {
                 CompletableFuture<Void> ready = deps.size() == 1 ? deps.get(0) : CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new));
-                f = ready.thenCompose(v -> runStep(graph, plan, step, row, now));
+                f = ready.thenCompose(v -> runStep(graph, plan, step, row, rowIndex, now, trace));
             }
             futures[i] = f;
             if (!f.isDone()) {
@@ -233,9 +252,15 @@ public final class PlanExecutor {
         }
     }
 
-    private CompletableFuture<Void> runStep(FeatureGraph graph, Plan plan, PlanStep step, RowResult row, Instant now) {
+    private CompletableFuture<Void> runStep(FeatureGraph graph, Plan plan, PlanStep step, RowResult row, int rowIndex, Instant now,
+            QueryTrace trace) {
         FeatureError upstream = upstreamError(plan, step, row);
         if (upstream != null) {
+            if (trace.enabled()) {
+                long t = System.nanoTime();
+                trace.span(step instanceof PlanStep.Resolve ? SpanKind.RESOLVER : SpanKind.EXPRESSION, stepName(plan, step), rowIndex, t, t,
+                        SpanOutcome.SKIPPED, upstream.message());
+            }
             for (int s : step.outputSlots()) {
                 if (row.cacheHit()[s]) {
                     continue; // fresh from the store: the step ran for another output, its failure does not concern this one
@@ -247,10 +272,25 @@ public final class PlanExecutor {
         }
         return switch (step) {
             case PlanStep.Compute c -> {
-                compute(plan, c, row, now);
+                if (trace.enabled()) {
+                    long t = System.nanoTime();
+                    boolean ok = compute(plan, c, row, now);
+                    trace.span(SpanKind.EXPRESSION, stepName(plan, c), rowIndex, t, System.nanoTime(), ok ? SpanOutcome.OK : SpanOutcome.FAILED,
+                            ok ? null : row.errors()[c.outputSlot()].message());
+                } else {
+                    compute(plan, c, row, now);
+                }
                 yield CompletableFuture.completedFuture(null);
             }
-            case PlanStep.Resolve r -> resolve(graph, plan, r, row, now);
+            case PlanStep.Resolve r -> resolve(graph, plan, r, row, rowIndex, now, trace);
+        };
+    }
+
+    /** A step's name in traces: the resolver's name, or the computed feature's qualified name. */
+    private static String stepName(Plan plan, PlanStep step) {
+        return switch (step) {
+            case PlanStep.Resolve r -> r.resolver().name();
+            case PlanStep.Compute c -> plan.features().get(c.outputSlot()).node().id().qualified();
         };
     }
 
@@ -266,7 +306,8 @@ public final class PlanExecutor {
         return null;
     }
 
-    private static void compute(Plan plan, PlanStep.Compute c, RowResult row, Instant now) {
+    /** Evaluates the expression; false when it failed (the error is in the row). */
+    private static boolean compute(Plan plan, PlanStep.Compute c, RowResult row, Instant now) {
         int out = c.outputSlot();
         PlannedFeature f = plan.features().get(out);
         row.observedAt()[out] = now;
@@ -281,12 +322,15 @@ public final class PlanExecutor {
                 throw new IllegalStateException("expression reads undeclared dependency " + id);
             }, now);
             values[out] = Values.coerce(f.node().type(), v);
+            return true;
         } catch (ExpressionEvaluationException | ValueConversionException e) {
             row.errors()[out] = new FeatureError(ErrorCode.RESOLVER_FAILED, f.node().id().toString(), "expression failed: " + e.getMessage());
+            return false;
         }
     }
 
-    private CompletableFuture<Void> resolve(FeatureGraph graph, Plan plan, PlanStep.Resolve r, RowResult row, Instant now) {
+    private CompletableFuture<Void> resolve(FeatureGraph graph, Plan plan, PlanStep.Resolve r, RowResult row, int rowIndex, Instant now,
+            QueryTrace trace) {
         Object[] params = new Object[r.inputSlots().length];
         for (int i = 0; i < params.length; i++) {
             params[i] = row.values()[r.inputSlots()[i]];
@@ -303,7 +347,8 @@ public final class PlanExecutor {
         // runner that does not answer at all, a little later so that the runner's own timeout wins.
         return call.orTimeout(r.resolver().timeout().plus(RUNNER_TIMEOUT_GRACE).toNanos(), TimeUnit.NANOSECONDS)
                 .handle((result, failure) -> {
-                    Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    long end = System.nanoTime();
+                    Duration took = Duration.ofNanos(end - start);
                     int[] outs = r.outputSlots();
                     if (failure != null) {
                         Throwable cause = unwrap(failure);
@@ -312,9 +357,11 @@ public final class PlanExecutor {
                             observer.resolverRun(name, took, QueryObserver.Outcome.TIMED_OUT);
                             e = new FeatureError(ErrorCode.RESOLVER_TIMED_OUT, name, "resolver " + name + " did not answer within "
                                     + r.resolver().timeout().toMillis() + " ms");
+                            trace.span(SpanKind.RESOLVER, name, rowIndex, start, end, SpanOutcome.TIMED_OUT, e.message());
                         } else {
                             observer.resolverRun(name, took, QueryObserver.Outcome.FAILED);
                             e = new FeatureError(ErrorCode.RESOLVER_FAILED, name, "resolver " + name + " failed: " + safeMessage(cause));
+                            trace.span(SpanKind.RESOLVER, name, rowIndex, start, end, SpanOutcome.FAILED, e.message());
                         }
                         for (int s : outs) {
                             if (row.cacheHit()[s]) {
@@ -326,6 +373,7 @@ public final class PlanExecutor {
                         return null;
                     }
                     observer.resolverRun(name, took, QueryObserver.Outcome.OK);
+                    trace.span(SpanKind.RESOLVER, name, rowIndex, start, end, SpanOutcome.OK, null);
                     for (int i = 0; i < outs.length; i++) {
                         int s = outs[i];
                         row.observedAt()[s] = now;

@@ -1,6 +1,9 @@
 package dev.slate.engine.exec;
 
+import dev.slate.engine.plan.Plan;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
 /** Receives execution events for metrics. Implementations must be cheap and never throw. */
 public interface QueryObserver {
@@ -11,18 +14,22 @@ public interface QueryObserver {
 
     void resolverRun(String resolver, Duration duration, Outcome outcome);
 
-    /** A whole query finished ({@code bulk} for bulk queries), with its row and output counts. */
-    void queryCompleted(boolean bulk, int rows, int outputs, int featureErrors, Duration duration);
-
-    /**
-     * A whole query finished; {@code queryName} is the declared name of the named query it called, or null.
-     * Only names declared by the active deployment ever reach here, so a label made of it stays bounded.
-     */
-    default void queryCompleted(boolean bulk, String queryName, int rows, int outputs, int featureErrors, Duration duration) {
-        queryCompleted(bulk, rows, outputs, featureErrors, duration);
-    }
+    /** A whole query finished. */
+    void queryCompleted(Completion completion);
 
     enum Outcome { OK, FAILED, TIMED_OUT }
+
+    /**
+     * One finished query, for metrics: read {@code rows} by the plan's output slots.
+     *
+     * @param queryName the declared name of the named query it called, or null (an ad-hoc query); only
+     *     names the active deployment declares reach here, and an observer bounds their number as well
+     * @param now the query time (values' ages are measured against it)
+     * @param featureErrors how many output values of all rows are errors
+     */
+    record Completion(String environment, String queryName, boolean bulk, Plan plan, List<RowResult> rows, int featureErrors, Instant now,
+            Duration duration) {
+    }
 
     QueryObserver NONE = new QueryObserver() {
         @Override
@@ -38,7 +45,7 @@ public interface QueryObserver {
         }
 
         @Override
-        public void queryCompleted(boolean bulk, int rows, int outputs, int featureErrors, Duration duration) {
+        public void queryCompleted(Completion completion) {
         }
     };
 }

@@ -4,12 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slate.engine.exec.FeatureError;
 import dev.slate.engine.exec.PlanExecutor;
+import dev.slate.engine.exec.QueryObserver;
 import dev.slate.engine.exec.RowResult;
 import dev.slate.engine.plan.Plan;
 import dev.slate.engine.plan.PlanStep;
 import dev.slate.engine.plan.PlannedFeature;
 import dev.slate.engine.plan.PlanningException;
 import dev.slate.engine.plan.QueryShape;
+import dev.slate.engine.trace.QueryTrace;
+import dev.slate.engine.trace.StoredTrace;
+import dev.slate.engine.trace.TraceStore;
 import dev.slate.model.Durations;
 import dev.slate.model.FeatureId;
 import dev.slate.model.Suggestions;
@@ -50,6 +54,8 @@ public final class OnlineQueryService {
     private final PlanExecutor executor;
     private final QueryLimits limits;
     private final Clock clock;
+    private final TraceStore traces;
+    private final int maxSpansPerTrace;
 
     public OnlineQueryService(ServingState state, PlanExecutor executor, QueryLimits limits, Clock clock) {
         this(state, executor, limits, clock, ComputedValuesListener.NONE);
@@ -57,6 +63,17 @@ public final class OnlineQueryService {
 
     /** @param computedValues told about every query's computed values (the feature log) */
     public OnlineQueryService(ServingState state, PlanExecutor executor, QueryLimits limits, Clock clock, ComputedValuesListener computedValues) {
+        this(state, executor, limits, clock, computedValues, null, 0);
+    }
+
+    /**
+     * @param traces where every query's trace goes ({@code GET /v1/queries/{query_id}}), or null for none
+     * @param maxSpansPerTrace most spans one trace keeps (a bulk query has one per row and step)
+     */
+    public OnlineQueryService(ServingState state, PlanExecutor executor, QueryLimits limits, Clock clock, ComputedValuesListener computedValues,
+            TraceStore traces, int maxSpansPerTrace) {
+        this.traces = traces;
+        this.maxSpansPerTrace = maxSpansPerTrace;
         this.computedValues = requireNonNull(computedValues, "computedValues is null");
         this.state = requireNonNull(state, "state is null");
         this.executor = requireNonNull(executor, "executor is null");
@@ -87,7 +104,11 @@ public final class OnlineQueryService {
         }
         String queryName = named == null ? null : named.query().name();
         List<Object[]> rows = bound.rows(plan);
-        return executor.execute(graph, environment, plan, rows, bound.now).thenApply(results -> {
+        String queryId = queryId();
+        Instant startedAt = traces == null ? null : clock.instant();
+        QueryTrace trace = traces == null ? QueryTrace.OFF
+                : new QueryTrace((int) Math.min(maxSpansPerTrace, 1L + (long) rows.size() * plan.steps().size()));
+        return executor.execute(graph, environment, plan, rows, bound.now, trace).thenApply(results -> {
             int[] outs = plan.outputSlots();
             int failed = 0;
             for (RowResult r : results) {
@@ -99,9 +120,12 @@ public final class OnlineQueryService {
                 }
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            executor.observer().queryCompleted(bulk, queryName, results.size(), outs.length, failed, took);
+            executor.observer().queryCompleted(new QueryObserver.Completion(environment, queryName, bulk, plan, results, failed, bound.now, took));
+            if (traces != null) {
+                traces.add(new StoredTrace(queryId, environment, queryName, snapshot.deployment().deploymentId(),
+                        snapshot.deployment().version(), plan.hash(), bulk, startedAt, took, results.size(), outs.length, failed, trace));
+            }
             String explain = request.explain() ? plan.explain() + executed(plan, results) : null;
-            String queryId = queryId();
             if (computedValues != ComputedValuesListener.NONE) {
                 try {
                     computedValues.computed(new ComputedValues(environment, snapshot.deployment().deploymentId(), queryId, plan, results));

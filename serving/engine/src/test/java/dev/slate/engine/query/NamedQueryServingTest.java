@@ -76,13 +76,8 @@ class NamedQueryServingTest {
             }
 
             @Override
-            public void queryCompleted(boolean bulk, int rows, int outputs, int featureErrors, Duration duration) {
-                observed.add("<none>");
-            }
-
-            @Override
-            public void queryCompleted(boolean bulk, String queryName, int rows, int outputs, int featureErrors, Duration duration) {
-                observed.add(queryName == null ? "<none>" : queryName);
+            public void queryCompleted(Completion completion) {
+                observed.add(completion.queryName() == null ? "<none>" : completion.queryName());
             }
         };
         PlanExecutor executor = new PlanExecutor(new EmptyStore(), (g, r, p) -> CompletableFuture.failedFuture(new ResolverFailure("none")), observer,

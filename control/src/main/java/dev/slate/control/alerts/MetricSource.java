@@ -1,0 +1,15 @@
+package dev.slate.control.alerts;
+
+import java.util.Set;
+
+/** Where alert rules read metrics: this replica's Prometheus exposition (the appliance provides it). */
+public interface MetricSource {
+
+    MetricSamples scrape();
+
+    /**
+     * Series names a rule may use even before they have a sample (documented metrics whose series
+     * appear on first use, e.g. a resolver's first error).
+     */
+    Set<String> documented();
+}
