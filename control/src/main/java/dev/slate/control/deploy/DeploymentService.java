@@ -3,6 +3,8 @@ package dev.slate.control.deploy;
 import static java.util.Objects.requireNonNull;
 
 import dev.slate.control.deploy.store.DeploymentRepository;
+import dev.slate.control.deploy.store.EnvironmentMissingException;
+import dev.slate.control.env.EnvironmentsConfig;
 import dev.slate.control.deploy.store.NewDeployment;
 import dev.slate.control.deploy.store.StoreOutcome;
 import dev.slate.model.ProjectValidationException;
@@ -34,22 +36,26 @@ public class DeploymentService {
     private final DeploymentRepository repository;
     private final CompiledProjects compiled;
     private final ActiveDeploymentPublisher publisher;
+    private final EnvironmentsConfig environments;
 
-    DeploymentService(DeploymentRepository repository, CompiledProjects compiled, ActiveDeploymentPublisher publisher) {
+    DeploymentService(DeploymentRepository repository, CompiledProjects compiled, ActiveDeploymentPublisher publisher,
+            EnvironmentsConfig environments) {
         this.repository = repository;
         this.compiled = compiled;
         this.publisher = publisher;
+        this.environments = environments;
     }
 
     /**
      * Validates a project and stores it as the environment's next version (the environment is
-     * created on its first deployment), optionally activating it in the same transaction. Deploying
+     * created on its first deployment when {@code slate.environments.create-on-deploy} allows it), optionally activating it in the same transaction. Deploying
      * content the environment already holds stores nothing and returns that deployment flagged
      * {@code unchanged} (activated if asked).
      *
      * @param files file name to text ({@code slate.yaml} plus {@code *.yaml} and {@code *.sql} files)
      * @param actor who deploys, if known
-     * @throws SlateException (as the Uni's failure) INVALID_QUERY for a bad environment name,
+     * @throws SlateException (as the Uni's failure) INVALID_QUERY for a bad environment name, NOT_FOUND for an
+     *     environment that does not exist when deployments may not create it,
      *     PAYLOAD_TOO_LARGE beyond {@link ProjectLimits}, PARSE_FAILED for text PostgreSQL cannot store
      *     (NUL characters), VALIDATION_FAILED with one error per problem
      */
@@ -62,7 +68,11 @@ public class DeploymentService {
             Map<String, String> project = Map.copyOf(files);
             return VertxContextSupport.executeBlocking(() -> compile(project))
                     .chain(graph -> repository
-                            .save(new NewDeployment(env, graph.project(), graph.contentHash(), project, Optional.ofNullable(actor)), activate)
+                            .save(new NewDeployment(env, graph.project(), graph.contentHash(), project, Optional.ofNullable(actor)), activate,
+                                    environments.createOnDeploy())
+                            .onFailure(EnvironmentMissingException.class).transform(e -> new SlateException(ErrorCode.NOT_FOUND,
+                                    "there is no environment '" + env + "'; create it first (POST /v1/environments, slate env create " + env
+                                            + "): deployments do not create environments here (slate.environments.create-on-deploy=false)"))
                             .call(outcome -> publishIfActivated(outcome, graph))
                             .map(outcome -> new DeploymentResult(outcome.deployment(), outcome.unchanged())));
         });
