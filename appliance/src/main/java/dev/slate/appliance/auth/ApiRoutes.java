@@ -36,6 +36,7 @@ public final class ApiRoutes {
             rule("", "/v1/query/offline(/.*)?", new ApiRoute(QUERY_OFFLINE, "query.offline", false, true)),
             rule("GET", "/v1/(features|graph)/?", new ApiRoute(READ_CATALOG, "catalog.read", false, false)),
             rule("GET", "/v1/deployments(/[^/]+)?/?", new ApiRoute(READ_CATALOG, "deployment.read", false, false)),
+            rule("GET", "/v1/deployments/[^/]+/diff/[^/]+/?", new ApiRoute(READ_CATALOG, "deployment.diff", false, false)),
             rule("POST", "/v1/deployments/?", new ApiRoute(DEPLOY, "deployment.create", false, true)),
             rule("POST", "/v1/deployments/[^/]+/activate/?", new ApiRoute(DEPLOY, "deployment.activate", false, true)),
             rule("POST", "/v1/ingest/?", new ApiRoute(INGEST, "ingest", false, true)),

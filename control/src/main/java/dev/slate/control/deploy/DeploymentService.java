@@ -3,6 +3,7 @@ package dev.slate.control.deploy;
 import static java.util.Objects.requireNonNull;
 
 import dev.slate.control.deploy.store.DeploymentRepository;
+import dev.slate.control.diff.DeploymentDiff;
 import dev.slate.control.deploy.store.EnvironmentMissingException;
 import dev.slate.control.env.EnvironmentsConfig;
 import dev.slate.control.deploy.store.NewDeployment;
@@ -130,6 +131,18 @@ public class DeploymentService {
             String env = EnvironmentName.require(environment);
             return repository.find(env, id).map(found -> found.orElseThrow(() -> notFound(env, id)));
         });
+    }
+
+    /**
+     * What changed from deployment {@code from} to deployment {@code to} of the environment: features, resolvers
+     * and how features are computed ({@link DeploymentDiff}).
+     *
+     * @throws SlateException NOT_FOUND when the environment has no deployment with one of the ids,
+     *     VALIDATION_FAILED when one no longer compiles
+     */
+    public Uni<DeploymentDiff> diff(String environment, UUID from, UUID to) {
+        return content(environment, from).chain(a -> content(environment, to)
+                .chain(b -> VertxContextSupport.executeBlocking(() -> DeploymentDiff.between(compileStored(a), compileStored(b)))));
     }
 
     /** After the commit: serving's observers run on a worker thread, so they may block briefly. */
