@@ -33,6 +33,19 @@ class ApiRoutesTest {
         assertThat(ApiRoutes.permission("PUT", "/v1/access/bindings")).isEqualTo(ADMIN);
         assertThat(ApiRoutes.permission("PUT", "/v1/secrets/db_password")).isEqualTo(ADMIN);
         assertThat(ApiRoutes.permission("GET", "/v1/secrets")).isEqualTo(ADMIN);
+        assertThat(ApiRoutes.permission("GET", "/v1/deployments/8d1c/diff/9e2d")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.route("GET", "/v1/environments")).satisfies(r -> {
+            assertThat(r.permission()).isEqualTo(READ_CATALOG);
+            assertThat(r.global()).isTrue();
+        });
+        assertThat(ApiRoutes.permission("GET", "/v1/environments/qa")).isEqualTo(READ_CATALOG);
+        for (String[] change : new String[][] {{"POST", "/v1/environments"}, {"PATCH", "/v1/environments/qa"}, {"DELETE", "/v1/environments/qa"}}) {
+            assertThat(ApiRoutes.route(change[0], change[1])).satisfies(r -> {
+                assertThat(r.permission()).isEqualTo(ADMIN);
+                assertThat(r.global()).isTrue();
+                assertThat(r.audited()).isTrue();
+            });
+        }
     }
 
     @Test
