@@ -65,6 +65,8 @@ class EnvironmentIsolationTest {
     @Inject
     Vertx vertx;
 
+    private String version;
+
     @Test
     void nothingLeaksAcrossEnvironmentsAndDeletingOneDropsOnlyItsData() throws Exception {
         String a = TestProjects.environment("iso-a");
@@ -79,6 +81,9 @@ class EnvironmentIsolationTest {
                 given().header(ENV, env).contentType(ContentType.JSON).body(Map.of("files", Map.of("slate.yaml", PROJECT)))
                         .post("/v1/deployments").then().statusCode(201);
             }
+
+            version = given().header(ENV, b).get("/v1/features").then().statusCode(200)
+                    .extract().path("features.find { it.name == 'user.credit_score' }.version");
 
             // values and cache: what a holds, b never sees
             ingest(a, 1, 720.5).statusCode(200);
@@ -149,10 +154,11 @@ class EnvironmentIsolationTest {
                 .post("/v1/query/online").then().statusCode(200);
     }
 
-    /** The credit score the offline store holds for the user at {@code AT}, read with the environment's own namespace. */
+    /**
+     * The credit score the offline store holds for the user at {@code AT}, read with the environment's own namespace
+     * (both environments deploy the same project, so the feature's version is the same in each).
+     */
     private Optional<Object> history(String env, long id) {
-        String version = given().header(ENV, env).get("/v1/features").then().statusCode(200)
-                .extract().path("features.find { it.name == 'user.credit_score' }.version");
         PointInTimeResult r = offline.lookup(new PointInTimeQuery(env, "user", List.of(new SpineRow(EntityKey.of(id), AT)),
                 List.of(new FeatureLookup(new FeatureSlot("credit_score", version, FeatureType.Scalar.FLOAT), Optional.empty()))));
         return r.get(0, 0) == null ? Optional.empty() : Optional.ofNullable(r.get(0, 0).value());
