@@ -3,6 +3,7 @@ package dev.slate.appliance.auth;
 import dev.slate.appliance.web.Problem;
 import dev.slate.auth.access.Withheld;
 import dev.slate.control.api.DeploymentJson;
+import dev.slate.control.api.EnvironmentJson;
 import dev.slate.control.audit.AuditEntry;
 import dev.slate.control.audit.AuditEntry.Outcome;
 import dev.slate.control.audit.AuditLog;
@@ -23,6 +24,7 @@ class AuditRecorder {
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final Pattern DEPLOYMENT_PATH = Pattern.compile("/v1/deployments/([^/]+)/activate/?");
     private static final Pattern SECRET_PATH = Pattern.compile("/v1/secrets/([^/]+)/?");
+    private static final Pattern ENVIRONMENT_PATH = Pattern.compile("/v1/environments/([^/]+)/?");
     private static final Pattern OFFLINE_JOB_PATH = Pattern.compile("/v1/query/offline/([^/]+)/?");
 
     private final AuditLog log;
@@ -80,6 +82,13 @@ class AuditRecorder {
         var activate = DEPLOYMENT_PATH.matcher(call.path());
         if (activate.matches()) {
             return "deployment " + activate.group(1);
+        }
+        if (entity instanceof EnvironmentJson e) {
+            return "environment " + e.name();
+        }
+        var environment = ENVIRONMENT_PATH.matcher(call.path());
+        if (environment.matches()) {
+            return "environment " + environment.group(1);
         }
         var job = OFFLINE_JOB_PATH.matcher(call.path());
         if (job.matches()) {

@@ -4,6 +4,7 @@ import dev.slate.auth.access.RoleBinding;
 import dev.slate.auth.access.Subject;
 import dev.slate.control.access.RoleBindingStore;
 import dev.slate.control.access.StoredBinding;
+import dev.slate.control.env.EnvironmentChanged;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -47,6 +48,13 @@ class RoleBindingCache {
             reload();
         } catch (RuntimeException e) {
             LOG.warnf("role bindings not loaded at startup (retried on the next request): %s", e.getMessage());
+        }
+    }
+
+    /** A deleted environment's bindings are gone from the table: forget them here at once. */
+    void onEnvironmentChanged(@Observes EnvironmentChanged changed) {
+        if (changed.deleted()) {
+            reload();
         }
     }
 

@@ -39,6 +39,19 @@ class ApiRoutesTest {
         assertThat(ApiRoutes.permission("PUT", "/v1/alerts/errors_high")).isEqualTo(DEPLOY);
         assertThat(ApiRoutes.route("POST", "/v1/alerts/silences").audited()).isTrue();
         assertThat(ApiRoutes.route("DELETE", "/v1/alerts/channels/oncall").audited()).isTrue();
+        assertThat(ApiRoutes.permission("GET", "/v1/deployments/8d1c/diff/9e2d")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.route("GET", "/v1/environments")).satisfies(r -> {
+            assertThat(r.permission()).isEqualTo(READ_CATALOG);
+            assertThat(r.global()).isTrue();
+        });
+        assertThat(ApiRoutes.permission("GET", "/v1/environments/qa")).isEqualTo(READ_CATALOG);
+        for (String[] change : new String[][] {{"POST", "/v1/environments"}, {"PATCH", "/v1/environments/qa"}, {"DELETE", "/v1/environments/qa"}}) {
+            assertThat(ApiRoutes.route(change[0], change[1])).satisfies(r -> {
+                assertThat(r.permission()).isEqualTo(ADMIN);
+                assertThat(r.global()).isTrue();
+                assertThat(r.audited()).isTrue();
+            });
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.slate.control.deploy.CompiledProjects;
 import dev.slate.control.deploy.EnvironmentSnapshot;
 import dev.slate.control.deploy.store.DeploymentRepository;
 import dev.slate.model.deploy.ActiveDeployment;
+import dev.slate.model.deploy.EnvironmentRetired;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.vertx.core.Vertx;
@@ -38,6 +39,9 @@ import org.junit.jupiter.api.Test;
 class ActiveDeploymentPublisherTest {
     private static final String ENV = "X-Slate-Environment";
     private static final String CHECK = "checks.find { it.name == 'Slate active deployments' }";
+
+    @Inject
+    Event<EnvironmentRetired> retiredEvents;
 
     @Inject
     ActiveDeploymentPublisher publisher;
@@ -75,7 +79,7 @@ class ActiveDeploymentPublisherTest {
 
         // a fresh publisher has nothing in memory, like a replica that just started
         RecordingEvent fired = new RecordingEvent();
-        ActiveDeploymentPublisher restarted = new ActiveDeploymentPublisher(repository, new CompiledProjects(), fired, config, vertx);
+        ActiveDeploymentPublisher restarted = new ActiveDeploymentPublisher(repository, new CompiledProjects(), fired, retiredEvents, config, vertx);
         assertThat(restarted.current(env)).isEmpty();
 
         restarted.load();

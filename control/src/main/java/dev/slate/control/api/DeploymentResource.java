@@ -115,6 +115,17 @@ public class DeploymentResource {
         return deployments.activate(environment, deploymentId, actor(security)).map(DeploymentJson::of);
     }
 
+    /** What changed from deployment {@code from} to deployment {@code to} (features, resolvers, how features are computed). */
+    @GET
+    @Path("{from}/diff/{to}")
+    public Uni<DeploymentDiffJson> diff(@PathParam("from") String from, @PathParam("to") String to,
+            @HeaderParam(ENVIRONMENT_HEADER) String environmentHeader) {
+        String environment = environment(environmentHeader);
+        UUID a = deploymentId(from, environment);
+        UUID b = deploymentId(to, environment);
+        return deployments.diff(environment, a, b).map(d -> DeploymentDiffJson.of(environment, a, b, d));
+    }
+
     private static Response created(DeploymentResult result) {
         Deployment deployment = result.deployment();
         DeploymentJson json = DeploymentJson.of(deployment, null, result.unchanged());

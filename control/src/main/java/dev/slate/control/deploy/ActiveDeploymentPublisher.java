@@ -5,6 +5,7 @@ import dev.slate.control.deploy.store.DeploymentRepository;
 import dev.slate.control.deploy.store.EnvironmentState;
 import dev.slate.model.ProjectValidationException;
 import dev.slate.model.deploy.ActiveDeployment;
+import dev.slate.model.deploy.EnvironmentRetired;
 import dev.slate.model.graph.FeatureGraph;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -46,6 +47,7 @@ public class ActiveDeploymentPublisher {
     private final DeploymentRepository repository;
     private final CompiledProjects compiled;
     private final Event<ActiveDeployment> event;
+    private final Event<EnvironmentRetired> retired;
     private final ControlConfig config;
     private final Vertx vertx;
 
@@ -56,10 +58,12 @@ public class ActiveDeploymentPublisher {
     private volatile long timerId = -1;
 
     public ActiveDeploymentPublisher(
-            DeploymentRepository repository, CompiledProjects compiled, Event<ActiveDeployment> event, ControlConfig config, Vertx vertx) {
+            DeploymentRepository repository, CompiledProjects compiled, Event<ActiveDeployment> event, Event<EnvironmentRetired> retired,
+            ControlConfig config, Vertx vertx) {
         this.repository = repository;
         this.compiled = compiled;
         this.event = event;
+        this.retired = retired;
         this.config = config;
         this.vertx = vertx;
     }
@@ -97,6 +101,7 @@ public class ActiveDeploymentPublisher {
      */
     public Uni<Void> refresh() {
         return repository.environments()
+                .invoke(this::retireMissing)
                 .onItem().transformToMulti(states -> Multi.createFrom().iterable(states))
                 .filter(this::isNewer)
                 .onItem().transformToUniAndConcatenate(this::load)
@@ -146,6 +151,29 @@ public class ActiveDeploymentPublisher {
         LOG.infof("environment '%s' now serves deployment %s (project %s, version %d)",
                 environment, active.deploymentId(), active.graph().project(), active.version());
         return true;
+    }
+
+    /**
+     * Stops serving a deleted environment on this replica (fires {@link EnvironmentRetired}); other replicas do
+     * the same when their poll no longer finds it. Must not be called on an event loop.
+     */
+    public synchronized void retire(String environment) {
+        if (snapshots.remove(environment) != null) {
+            retired.fire(new EnvironmentRetired(environment));
+            LOG.infof("environment '%s' was deleted: no longer served", environment);
+        }
+    }
+
+    private void retireMissing(java.util.List<EnvironmentState> states) {
+        java.util.Set<String> present = states.stream().map(EnvironmentState::name).collect(Collectors.toSet());
+        java.util.List<String> gone = snapshots.keySet().stream().filter(name -> !present.contains(name)).toList();
+        if (!gone.isEmpty()) {
+            // observers may block briefly: leave the event loop the poll runs on
+            vertx.executeBlocking(() -> {
+                gone.forEach(this::retire);
+                return null;
+            }, false);
+        }
     }
 
     private synchronized void recordFailure(String environment, long revision, LoadFailure failure) {

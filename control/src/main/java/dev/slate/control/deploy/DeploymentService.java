@@ -3,6 +3,9 @@ package dev.slate.control.deploy;
 import static java.util.Objects.requireNonNull;
 
 import dev.slate.control.deploy.store.DeploymentRepository;
+import dev.slate.control.diff.DeploymentDiff;
+import dev.slate.control.deploy.store.EnvironmentMissingException;
+import dev.slate.control.env.EnvironmentsConfig;
 import dev.slate.control.deploy.store.NewDeployment;
 import dev.slate.control.deploy.store.StoreOutcome;
 import dev.slate.model.ProjectValidationException;
@@ -34,22 +37,26 @@ public class DeploymentService {
     private final DeploymentRepository repository;
     private final CompiledProjects compiled;
     private final ActiveDeploymentPublisher publisher;
+    private final EnvironmentsConfig environments;
 
-    DeploymentService(DeploymentRepository repository, CompiledProjects compiled, ActiveDeploymentPublisher publisher) {
+    DeploymentService(DeploymentRepository repository, CompiledProjects compiled, ActiveDeploymentPublisher publisher,
+            EnvironmentsConfig environments) {
         this.repository = repository;
         this.compiled = compiled;
         this.publisher = publisher;
+        this.environments = environments;
     }
 
     /**
      * Validates a project and stores it as the environment's next version (the environment is
-     * created on its first deployment), optionally activating it in the same transaction. Deploying
+     * created on its first deployment when {@code slate.environments.create-on-deploy} allows it), optionally activating it in the same transaction. Deploying
      * content the environment already holds stores nothing and returns that deployment flagged
      * {@code unchanged} (activated if asked).
      *
      * @param files file name to text ({@code slate.yaml} plus {@code *.yaml} and {@code *.sql} files)
      * @param actor who deploys, if known
-     * @throws SlateException (as the Uni's failure) INVALID_QUERY for a bad environment name,
+     * @throws SlateException (as the Uni's failure) INVALID_QUERY for a bad environment name, NOT_FOUND for an
+     *     environment that does not exist when deployments may not create it,
      *     PAYLOAD_TOO_LARGE beyond {@link ProjectLimits}, PARSE_FAILED for text PostgreSQL cannot store
      *     (NUL characters), VALIDATION_FAILED with one error per problem
      */
@@ -62,7 +69,11 @@ public class DeploymentService {
             Map<String, String> project = Map.copyOf(files);
             return VertxContextSupport.executeBlocking(() -> compile(project))
                     .chain(graph -> repository
-                            .save(new NewDeployment(env, graph.project(), graph.contentHash(), project, Optional.ofNullable(actor)), activate)
+                            .save(new NewDeployment(env, graph.project(), graph.contentHash(), project, Optional.ofNullable(actor)), activate,
+                                    environments.createOnDeploy())
+                            .onFailure(EnvironmentMissingException.class).transform(e -> new SlateException(ErrorCode.NOT_FOUND,
+                                    "there is no environment '" + env + "'; create it first (POST /v1/environments, slate env create " + env
+                                            + "): deployments do not create environments here (slate.environments.create-on-deploy=false)"))
                             .call(outcome -> publishIfActivated(outcome, graph))
                             .map(outcome -> new DeploymentResult(outcome.deployment(), outcome.unchanged())));
         });
@@ -120,6 +131,18 @@ public class DeploymentService {
             String env = EnvironmentName.require(environment);
             return repository.find(env, id).map(found -> found.orElseThrow(() -> notFound(env, id)));
         });
+    }
+
+    /**
+     * What changed from deployment {@code from} to deployment {@code to} of the environment: features, resolvers
+     * and how features are computed ({@link DeploymentDiff}).
+     *
+     * @throws SlateException NOT_FOUND when the environment has no deployment with one of the ids,
+     *     VALIDATION_FAILED when one no longer compiles
+     */
+    public Uni<DeploymentDiff> diff(String environment, UUID from, UUID to) {
+        return content(environment, from).chain(a -> content(environment, to)
+                .chain(b -> VertxContextSupport.executeBlocking(() -> DeploymentDiff.between(compileStored(a), compileStored(b)))));
     }
 
     /** After the commit: serving's observers run on a worker thread, so they may block briefly. */

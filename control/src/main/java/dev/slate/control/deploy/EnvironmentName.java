@@ -1,21 +1,19 @@
 package dev.slate.control.deploy;
 
+import dev.slate.model.deploy.EnvironmentNameRule;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
-import java.util.regex.Pattern;
 
-/** The rule for environment names: {@code [a-z][a-z0-9-]{0,62}}. */
+/** The rule for environment names ({@link EnvironmentNameRule}: {@code [a-z][a-z0-9-]{0,62}}) as the metadata plane applies it. */
 public final class EnvironmentName {
     /** The environment used when a request names none. */
-    public static final String DEFAULT = "default";
-
-    private static final Pattern VALID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    public static final String DEFAULT = EnvironmentNameRule.DEFAULT;
 
     private EnvironmentName() {
     }
 
     public static boolean isValid(String name) {
-        return name != null && VALID.matcher(name).matches();
+        return EnvironmentNameRule.isValid(name);
     }
 
     /**
@@ -26,7 +24,7 @@ public final class EnvironmentName {
     public static String require(String name) {
         if (!isValid(name)) {
             throw new SlateException(ErrorCode.INVALID_QUERY,
-                    "invalid environment name: it must match [a-z][a-z0-9-]{0,62} (lower-case letters, digits and '-', starting with a letter, at most 63 characters)");
+                    "invalid environment name: it must match " + EnvironmentNameRule.REGEX + " (" + EnvironmentNameRule.DESCRIPTION + ")");
         }
         return name;
     }

@@ -79,6 +79,19 @@ public final class SlateClient {
         }
     }
 
+    public ApiResponse patch(String path, JsonNode body) {
+        String json;
+        try {
+            json = mapper.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new CliException("cannot encode the request: " + e.getOriginalMessage());
+        }
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build());
+    }
+
     public ApiResponse delete(String path) {
         return send(request(path).DELETE().build());
     }

@@ -41,11 +41,13 @@ public class DeploymentRepository {
     /**
      * Stores a deployment as the environment's next version, creating the environment on first use;
      * when the environment already holds the same content, stores nothing and returns that one
-     * ({@code unchanged}). With {@code activate}, it becomes active in the same transaction.
+     * ({@code unchanged}). With {@code activate}, it becomes active in the same transaction. Without
+     * {@code createEnvironment}, a missing environment fails the call with {@link EnvironmentMissingException}.
      */
-    public Uni<StoreOutcome> save(NewDeployment candidate, boolean activate) {
+    public Uni<StoreOutcome> save(NewDeployment candidate, boolean activate, boolean createEnvironment) {
         Instant now = now();
-        return sessions.withTransaction((session, tx) -> lockEnvironment(session, candidate.environment(), true)
+        return sessions.withTransaction((session, tx) -> lockEnvironment(session, candidate.environment(), createEnvironment)
+                .onItem().ifNull().failWith(() -> new EnvironmentMissingException(candidate.environment()))
                 .chain(environment -> session.createSelectionQuery(
                                 "from DeploymentEntity d where d.environment = :environment and d.contentHash = :hash", DeploymentEntity.class)
                         .setParameter("environment", candidate.environment())

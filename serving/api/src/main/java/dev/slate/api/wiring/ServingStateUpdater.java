@@ -2,6 +2,7 @@ package dev.slate.api.wiring;
 
 import dev.slate.engine.query.ServingState;
 import dev.slate.model.deploy.ActiveDeployment;
+import dev.slate.model.deploy.EnvironmentRetired;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -22,5 +23,10 @@ class ServingStateUpdater {
         state.install(deployment);
         LOG.infof("environment %s now serves %s v%d (deployment %s, %d features)", deployment.environment(),
                 deployment.graph().project(), deployment.version(), deployment.deploymentId(), deployment.graph().features().size());
+    }
+
+    void onRetired(@Observes EnvironmentRetired retired) {
+        state.remove(retired.environment());
+        LOG.infof("environment %s was deleted: no longer served", retired.environment());
     }
 }

@@ -20,6 +20,11 @@ public final class ServingState {
                         ? current : new ServingSnapshot(deployment));
     }
 
+    /** Stops serving an environment (it was deleted); requests in flight keep the snapshot they hold. */
+    public void remove(String environment) {
+        snapshots.remove(environment);
+    }
+
     public Optional<ServingSnapshot> snapshot(String environment) {
         return Optional.ofNullable(snapshots.get(environment));
     }

@@ -1,0 +1,46 @@
+package dev.slate.control.env;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * An environment (docs/environments.md): its declared {@link EnvironmentSpec}, the deployment it serves,
+ * and what the reconciler observed ({@link EnvironmentStatus}).
+ *
+ * @param generation bumped on every change of the spec
+ * @param revision bumped on every activation of a deployment
+ */
+public record Environment(String name, EnvironmentSpec spec, long generation, Optional<UUID> activeDeploymentId, long revision,
+        Instant createdAt, Optional<String> createdBy, Instant updatedAt, EnvironmentStatus status) {
+    public Environment {
+        requireNonNull(name, "name is null");
+        requireNonNull(spec, "spec is null");
+        requireNonNull(activeDeploymentId, "activeDeploymentId is null");
+        requireNonNull(createdAt, "createdAt is null");
+        requireNonNull(createdBy, "createdBy is null");
+        requireNonNull(updatedAt, "updatedAt is null");
+        requireNonNull(status, "status is null");
+    }
+
+    /**
+     * The environment's namespace in the online store: the {@code namespace} part of every Redis key
+     * ({@code {prefix}:{namespace}:{entity}:…}, docs/specs/online-store-redis.md). It is the name: two
+     * environments never share one, and serving, ingest and reverse ETL all use it.
+     */
+    public String onlineNamespace() {
+        return name;
+    }
+
+    /** The environment's namespace in the offline store: the {@code namespace} column of the feature log (docs/specs/offline-store-iceberg.md). */
+    public String offlineNamespace() {
+        return name;
+    }
+
+    /** True while the environment serves traffic: it has an active deployment. */
+    public boolean serves() {
+        return activeDeploymentId.isPresent();
+    }
+}
