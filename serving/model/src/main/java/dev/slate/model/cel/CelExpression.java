@@ -102,7 +102,7 @@ public final class CelExpression implements Expression {
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
         if (result instanceof CelUnknownSet unknown) {
-            throw new ExpressionEvaluationException(nullInputs(unknown), null);
+            throw ExpressionEvaluationException.nullInput(nullInputs(unknown));
         }
         try {
             return CelValues.fromCel(resultType, result);
