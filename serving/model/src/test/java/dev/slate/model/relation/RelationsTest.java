@@ -139,7 +139,7 @@ class RelationsTest {
                 Map.of("from", "feature:transaction.user_id", "to", "relation:transaction.user"));
         Map<String, Object> spend = GraphDescription.catalog(g).stream().filter(f -> f.get("name").equals("user.spend[30d]")).findFirst().orElseThrow();
         assertThat(spend).containsEntry("producer", "aggregation").containsEntry("function", "sum").containsEntry("window", "30d")
-                .containsEntry("windows", List.of("1d", "30d")).containsEntry("mode", "materialized").containsEntry("bucket", "1h")
+                .containsEntry("windows", List.of("1d", "30d")).containsEntry("mode", "pushdown").containsEntry("bucket", "1h")
                 .containsEntry("where", "amount > 0.0").containsEntry("of", "transaction.amount");
     }
 
