@@ -137,7 +137,12 @@ class PushdownDifferentialTest {
                   transaction:
                     key: id
                     time: ts
-                    features: {id: int, user_id: int, amount: float, merchant: string, ts: datetime}
+                    features:
+                      id: int
+                      user_id: {type: int, ingested: true}
+                      amount: {type: float, ingested: true}
+                      merchant: {type: string, ingested: true}
+                      ts: {type: datetime, ingested: true}
                 resolvers:
                   - name: txns
                     source: db
