@@ -54,8 +54,9 @@ public final class GraphDescription {
         for (RelationNode r : graph.relations().values()) {
             Map<String, Object> node = new LinkedHashMap<>();
             node.put("id", relationNodeId(r.id()));
-            node.put("kind", "relation");
             node.putAll(relation(r));
+            node.put("relation_kind", r.kind().spelling());
+            node.put("kind", "relation"); // the node's kind, as for features and resolvers
             nodes.add(node);
             for (FeatureId h : r.holders()) {
                 edges.add(edge(featureNodeId(h), relationNodeId(r.id())));
