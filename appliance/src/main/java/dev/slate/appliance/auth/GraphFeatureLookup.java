@@ -40,6 +40,17 @@ final class GraphFeatureLookup implements TaggedFeatureGraph {
             case Producer.Resolved r -> Optional.ofNullable(graph.resolvers().get(r.resolver())).map(ResolverNode::parameters).orElse(List.of());
             case Producer.EntityKey k -> List.of();
             case Producer.Ingested i -> List.of();
+            case Producer.Related r -> {
+                List<FeatureId> through = new java.util.ArrayList<>(r.relation().holders());
+                through.add(r.target());
+                yield through;
+            }
+            case Producer.Aggregated a -> {
+                List<FeatureId> over = new java.util.ArrayList<>(a.aggregation().relation().referenced());
+                a.aggregation().of().ifPresent(over::add);
+                a.aggregation().where().ifPresent(w -> over.addAll(w.dependencies()));
+                yield over;
+            }
         };
         Set<String> names = new LinkedHashSet<>();
         inputs.forEach(id -> names.add(id.qualified()));
@@ -47,6 +58,11 @@ final class GraphFeatureLookup implements TaggedFeatureGraph {
     }
 
     private Optional<FeatureNode> node(String feature) {
-        return FeatureId.parse(feature).flatMap(graph::feature);
+        // split at the first dot: a feature read through relations (transaction.user.email) has dots in its name
+        int dot = feature == null ? -1 : feature.indexOf('.');
+        if (dot <= 0 || dot == feature.length() - 1) {
+            return Optional.empty();
+        }
+        return graph.feature(new FeatureId(feature.substring(0, dot), feature.substring(dot + 1)));
     }
 }

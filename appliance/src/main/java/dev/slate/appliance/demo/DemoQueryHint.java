@@ -1,7 +1,8 @@
 package dev.slate.appliance.demo;
 
 /**
- * The ready-to-paste query of the {@code fraud} example (the CLI's {@code slate up --demo} banner
+ * The ready-to-paste query of the {@code fraud} example (a windowed count and sum over the user's transactions, and
+ * a feature of the user read through transaction 1000's relation to its user; the CLI's {@code slate up --demo} banner
  * prints the same text).
  */
 final class DemoQueryHint {
@@ -12,12 +13,14 @@ final class DemoQueryHint {
 
     static String cli(String baseUrl) {
         String url = baseUrl.equals(DEFAULT_URL) ? "" : " --url " + baseUrl;
-        return "./slate" + url + " query --in user.id=1 --out user.email_domain --out user.risk_score";
+        return "./slate" + url + " query --in user.id=1 --in transaction.id=1000 --out 'user.txn_count[1h]' --out 'user.spend[30d]'"
+                + " --out transaction.user.email_domain --out user.risk_score";
     }
 
     static String curl(String baseUrl) {
         return "curl -s " + baseUrl + "/v1/query/online -H \"Authorization: Bearer $(./slate token)\" -H 'Content-Type: application/json' "
-                + "-d '{\"inputs\": {\"user.id\": 1}, \"outputs\": [\"user.email_domain\", \"user.risk_score\"]}'";
+                + "-d '{\"inputs\": {\"user.id\": 1, \"transaction.id\": 1000}, \"outputs\": [\"user.txn_count[1h]\", \"user.spend[30d]\","
+                + " \"transaction.user.email_domain\", \"user.risk_score\"]}'";
     }
 
     /** {@code http://HOST:PORT} for the address the server listens on (a wildcard host becomes 127.0.0.1). */

@@ -53,7 +53,8 @@ class CatalogResourceTest {
                 .extract().jsonPath();
 
         List<String> names = json.getList("features.name");
-        assertThat(names).hasSize(20).startsWith("user.id", "user.email")
+        assertThat(names).hasSize(26).startsWith("user.id", "user.email")
+                .contains("user.txn_count[1h]", "user.spend[30d]", "transaction.unverified_large")
                 .contains("user.credit_limit", "user.risk_score", "transaction.is_large")
                 .doesNotHaveDuplicates();
         assertThat(json.getString("content_hash")).matches("[0-9a-f]{64}");
@@ -71,6 +72,10 @@ class CatalogResourceTest {
         Map<String, Object> amount = feature(json, "transaction.amount");
         assertThat(amount).containsEntry("max_staleness", null).containsEntry("cacheable", true);
         assertThat((String) amount.get("version")).isNotBlank();
+        Map<String, Object> spend = feature(json, "user.spend[30d]");
+        assertThat(spend).containsEntry("producer", "aggregation").containsEntry("function", "sum").containsEntry("over", "user.transactions")
+                .containsEntry("of", "transaction.amount").containsEntry("window", "30d").containsEntry("windows", List.of("1d", "30d"))
+                .containsEntry("mode", "pushdown").containsEntry("type", "float");
     }
 
     @Test
@@ -86,7 +91,10 @@ class CatalogResourceTest {
         assertThat(json.getList("entities.name")).containsExactly("user", "transaction");
         assertThat(json.getString("entities[0].key")).isEqualTo("user.id");
         List<Map<String, Object>> nodes = json.getList("nodes");
-        assertThat(nodes).hasSize(20 + 3);
+        assertThat(nodes).hasSize(26 + 4 + 2); // features, resolvers, relations
+        Map<String, Object> user = nodes.stream().filter(n -> "relation:transaction.user".equals(n.get("id"))).findFirst().orElseThrow();
+        assertThat(user).containsEntry("kind", "relation").containsEntry("target", "user")
+                .containsEntry("foreign_key", List.of(Map.of("holder", "transaction.user_id", "referenced", "user.id")));
         Map<String, Object> credit = nodes.stream().filter(n -> "resolver:user_credit".equals(n.get("id"))).findFirst().orElseThrow();
         assertThat(credit).containsEntry("kind", "resolver").containsEntry("source", "appdb").containsEntry("timeout", "500ms")
                 .containsEntry("inputs", List.of("user.country")).containsEntry("outputs", List.of("user.credit_limit"));

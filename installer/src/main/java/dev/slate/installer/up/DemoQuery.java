@@ -3,7 +3,8 @@ package dev.slate.installer.up;
 import java.net.URI;
 
 /**
- * The ready-to-paste query of the {@code fraud} example (the appliance logs the same text when it
+ * The ready-to-paste query of the {@code fraud} example (a windowed count and sum over the user's transactions, and
+ * a feature of the user read through transaction 1000's relation to its user; the appliance logs the same text when it
  * seeds the demo).
  */
 public final class DemoQuery {
@@ -12,12 +13,14 @@ public final class DemoQuery {
 
     public static String cli(URI baseUrl) {
         String url = baseUrl.toString().equals(ConsoleBanner.DEFAULT_URL) ? "" : " --url " + baseUrl;
-        return "./slate" + url + " query --in user.id=1 --out user.email_domain --out user.risk_score";
+        return "./slate" + url + " query --in user.id=1 --in transaction.id=1000 --out 'user.txn_count[1h]' --out 'user.spend[30d]'"
+                + " --out transaction.user.email_domain --out user.risk_score";
     }
 
     public static String curl(URI baseUrl) {
         return "curl -s " + stripSlash(baseUrl) + "/v1/query/online -H \"Authorization: Bearer $(./slate token)\" -H 'Content-Type: application/json' "
-                + "-d '{\"inputs\": {\"user.id\": 1}, \"outputs\": [\"user.email_domain\", \"user.risk_score\"]}'";
+                + "-d '{\"inputs\": {\"user.id\": 1, \"transaction.id\": 1000}, \"outputs\": [\"user.txn_count[1h]\", \"user.spend[30d]\","
+                + " \"transaction.user.email_domain\", \"user.risk_score\"]}'";
     }
 
     static String stripSlash(URI uri) {

@@ -36,7 +36,8 @@ public final class ExampleProjects {
 
     /**
      * SQL that creates and fills the demo database of the {@code fraud} project (tables
-     * {@code users}, {@code credit_limits}, {@code transactions}; 1,000 users, 10,000 transactions).
+     * {@code users}, {@code credit_limits}, {@code transactions}; 1,000 users, 10,000 transactions in 2025 and 20,006 in the 30
+     * days before seeding, for the windowed aggregations).
      * Deterministic and idempotent. Not part of the project.
      */
     public static String fraudSeedSql() {

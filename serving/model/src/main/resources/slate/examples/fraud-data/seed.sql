@@ -1,6 +1,6 @@
 -- Demo database for the fraud example project (not part of the project itself).
--- Deterministic: the same rows on every run. Idempotent: safe to run twice.
--- 8 credit limits, 1,000 users, 10,000 transactions.
+-- Deterministic (apart from the recent transactions, whose times follow the seeding time). Idempotent: safe to run twice.
+-- 8 credit limits, 1,000 users, 10,000 transactions in 2025 and 20,006 in the 30 days before seeding.
 
 CREATE TABLE IF NOT EXISTS credit_limits (
     country      text PRIMARY KEY,
@@ -58,4 +58,22 @@ SELECT g,
        (ARRAY['grocer', 'airline', 'bookshop', 'cafe', 'electronics', 'fuel', 'hotel', 'pharmacy', 'taxi', 'online-market'])[1 + (g * 3) % 10],
        TIMESTAMPTZ '2025-01-01 00:00:00+00' + g * INTERVAL '47 minutes'
 FROM generate_series(1, 10000) AS g
+ON CONFLICT (id) DO NOTHING;
+
+-- Recent activity for the windowed aggregations (user.txn_count[1h], user.spend[30d]): 20,000 transactions
+-- spread over the 30 days before seeding, and for user 1 one transaction every 10 minutes of the last hour
+-- (so its example query shows non-zero 1h counts right after `slate up --demo`). Times are relative to the
+-- seeding time; the amounts, merchants and users are deterministic.
+INSERT INTO transactions (id, user_id, amount, merchant, ts)
+SELECT 100000 + g,
+       1 + (g * 37) % 1000,
+       round(3 + ((g * 7919) % 20000) / 100.0 + (CASE WHEN g % 41 = 0 THEN -25 ELSE 0 END), 2),
+       (ARRAY['grocer', 'airline', 'bookshop', 'cafe', 'electronics', 'fuel', 'hotel', 'pharmacy', 'taxi', 'online-market'])[1 + (g * 7) % 10],
+       now() - ((g * 104729) % 2592000) * INTERVAL '1 second'
+FROM generate_series(1, 20000) AS g
+ON CONFLICT (id) DO NOTHING;
+
+INSERT INTO transactions (id, user_id, amount, merchant, ts)
+SELECT 200000 + g, 1, 12.5 * g, 'cafe', now() - g * INTERVAL '10 minutes' + INTERVAL '1 minute'
+FROM generate_series(1, 6) AS g
 ON CONFLICT (id) DO NOTHING;

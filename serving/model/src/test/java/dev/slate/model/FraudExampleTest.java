@@ -54,8 +54,9 @@ class FraudExampleTest {
                 "user.id", "user.email", "user.name", "user.age", "user.signup_date", "user.country", "user.credit_limit",
                 "user.is_verified", "user.created_at", "user.email_domain", "user.name_upper", "user.is_adult",
                 "user.account_age_days", "user.risk_score",
+                "user.txn_count[1h]", "user.txn_count[1d]", "user.txn_count[7d]", "user.spend[1d]", "user.spend[30d]",
                 "transaction.id", "transaction.user_id", "transaction.amount", "transaction.merchant", "transaction.ts",
-                "transaction.is_large");
+                "transaction.is_large", "transaction.unverified_large");
     }
 
     @Test
@@ -78,7 +79,8 @@ class FraudExampleTest {
 
     @Test
     void resolvers() {
-        assertThat(graph.resolvers()).containsOnlyKeys("user_profile", "user_credit", "transaction_by_id");
+        assertThat(graph.resolvers()).containsOnlyKeys("user_profile", "transactions_of_user", "user_credit", "transaction_by_id");
+        assertThat(graph.resolvers().get("transactions_of_user").many()).isTrue();
         ResolverNode profile = graph.resolvers().get("user_profile");
         assertThat(profile.entity()).isEqualTo("user");
         assertThat(profile.parameters()).containsExactly(id("user.id"));

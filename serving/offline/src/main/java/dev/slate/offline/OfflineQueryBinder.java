@@ -86,6 +86,13 @@ final class OfflineQueryBinder {
                 problems.add(problem("outputs", name, "'" + name + "' is an entity key: give it in inputs; every result row holds it"));
                 continue;
             }
+            if (node.producer() instanceof Producer.Related || node.producer() instanceof Producer.Aggregated) {
+                // docs/specs/aggregations.md: offline relationship paths and aggregations are not computed yet; refuse
+                // rather than read online-logged values that do not follow the point-in-time rules
+                problems.add(problem("outputs", name, "'" + name + "' is " + (node.producer() instanceof Producer.Related
+                        ? "read through a relationship" : "a windowed aggregation") + ", which offline queries do not compute yet"));
+                continue;
+            }
             String entity = node.id().entity();
             if (!keyedEntities.contains(entity)) {
                 EntityNode e = graph.entity(entity).orElseThrow();

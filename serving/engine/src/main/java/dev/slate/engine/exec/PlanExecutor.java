@@ -2,6 +2,9 @@ package dev.slate.engine.exec;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.engine.aggregate.AggregationException;
+import dev.slate.engine.aggregate.RelatedRow;
+import dev.slate.engine.aggregate.WindowAggregator;
 import dev.slate.engine.plan.Plan;
 import dev.slate.engine.plan.PlanStep;
 import dev.slate.engine.plan.PlannedFeature;
@@ -13,6 +16,7 @@ import dev.slate.model.FeatureId;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.graph.ExpressionEvaluationException;
 import dev.slate.model.graph.FeatureGraph;
+import dev.slate.model.graph.Producer;
 import dev.slate.storage.spi.EntityRef;
 import dev.slate.storage.spi.OnlineRead;
 import dev.slate.storage.spi.OnlineStore;
@@ -85,7 +89,7 @@ public final class PlanExecutor {
             rows.add(r);
         }
         return readStore(namespace, plan, rows, now, trace)
-                .thenCompose(marked -> runSteps(graph, plan, rows, marked, now, trace))
+                .thenCompose(marked -> runSteps(graph, namespace, plan, rows, marked, now, trace))
                 .thenApply(v -> {
                     writeBack(namespace, plan, rows);
                     return rows;
@@ -186,14 +190,14 @@ public final class PlanExecutor {
 
     // ---- 2. steps ----------------------------------------------------------------------------
 
-    private CompletionStage<Void> runSteps(FeatureGraph graph, Plan plan, List<RowResult> rows, boolean[][] available, Instant now,
+    private CompletionStage<Void> runSteps(FeatureGraph graph, String namespace, Plan plan, List<RowResult> rows, boolean[][] available, Instant now,
             QueryTrace trace) {
         if (plan.steps().isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (int r = 0; r < rows.size(); r++) {
-            CompletableFuture<Void> row = runRow(graph, plan, rows.get(r), r, available[r], now, trace);
+            CompletableFuture<Void> row = runRow(graph, namespace, plan, rows.get(r), r, available[r], now, trace);
             if (!row.isDone()) {
                 all.add(row);
             }
@@ -201,7 +205,7 @@ public final class PlanExecutor {
         return all.isEmpty() ? CompletableFuture.completedFuture(null) : CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
-    private CompletableFuture<Void> runRow(FeatureGraph graph, Plan plan, RowResult row, int rowIndex, boolean[] available, Instant now,
+    private CompletableFuture<Void> runRow(FeatureGraph graph, String namespace, Plan plan, RowResult row, int rowIndex, boolean[] available, Instant now,
             QueryTrace trace) {
         List<PlanStep> steps = plan.steps();
         boolean[] needed = new boolean[steps.size()];
@@ -225,10 +229,10 @@ public final class PlanExecutor {
             }
             CompletableFuture<Void> f;
             if (deps.isEmpty()) {
-                f = runStep(graph, plan, step, row, rowIndex, now, trace);
+                f = runStep(graph, namespace, plan, step, row, rowIndex, now, trace);
             } else {
                 CompletableFuture<Void> ready = deps.size() == 1 ? deps.get(0) : CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new));
-                f = ready.thenCompose(v -> runStep(graph, plan, step, row, rowIndex, now, trace));
+                f = ready.thenCompose(v -> runStep(graph, namespace, plan, step, row, rowIndex, now, trace));
             }
             futures[i] = f;
             if (!f.isDone()) {
@@ -252,7 +256,7 @@ public final class PlanExecutor {
         }
     }
 
-    private CompletableFuture<Void> runStep(FeatureGraph graph, Plan plan, PlanStep step, RowResult row, int rowIndex, Instant now,
+    private CompletableFuture<Void> runStep(FeatureGraph graph, String namespace, Plan plan, PlanStep step, RowResult row, int rowIndex, Instant now,
             QueryTrace trace) {
         FeatureError upstream = upstreamError(plan, step, row);
         if (upstream != null) {
@@ -283,6 +287,8 @@ public final class PlanExecutor {
                 yield CompletableFuture.completedFuture(null);
             }
             case PlanStep.Resolve r -> resolve(graph, plan, r, row, rowIndex, now, trace);
+            case PlanStep.Follow f -> follow(graph, namespace, plan, f, row, now);
+            case PlanStep.Aggregate a -> aggregate(graph, plan, a, row, now);
         };
     }
 
@@ -291,7 +297,161 @@ public final class PlanExecutor {
         return switch (step) {
             case PlanStep.Resolve r -> r.resolver().name();
             case PlanStep.Compute c -> plan.features().get(c.outputSlot()).node().id().qualified();
+            case PlanStep.Follow f -> f.relation().id().qualified();
+            case PlanStep.Aggregate a -> a.rows().name();
         };
+    }
+
+    // ---- relations -----------------------------------------------------------------------------
+
+    /**
+     * Runs the related entity's plan from this row's foreign-key values. A null foreign key, or a related row that
+     * gives no value for any requested feature, is a missing related row: null without error, or an error when the
+     * relation is {@code required}.
+     */
+    private CompletableFuture<Void> follow(FeatureGraph graph, String namespace, Plan plan, PlanStep.Follow f, RowResult row, Instant now) {
+        Object[] keys = new Object[f.inputSlots().length];
+        boolean missing = false;
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = row.values()[f.inputSlots()[i]];
+            missing |= keys[i] == null;
+        }
+        if (missing) {
+            missingRelated(plan, f, row, now, "its foreign key " + names(plan, f.inputSlots()) + " is null");
+            return CompletableFuture.completedFuture(null);
+        }
+        return execute(graph, namespace, f.related(), List.<Object[]>of(keys), now).toCompletableFuture().handle((results, failure) -> {
+            if (failure != null) {
+                FeatureError e = new FeatureError(ErrorCode.UPSTREAM_FAILED, null, "relation " + f.relation().id() + " failed: "
+                        + safeMessage(unwrap(failure)));
+                for (int s : f.outputSlots()) {
+                    row.errors()[s] = e;
+                    row.observedAt()[s] = now;
+                }
+                return null;
+            }
+            RowResult related = results.getFirst();
+            int[] relatedOuts = f.related().outputSlots();
+            boolean anyValue = false;
+            for (int i = 0; i < relatedOuts.length; i++) {
+                int s = f.outputSlots()[i];
+                int r = relatedOuts[i];
+                row.values()[s] = related.values()[r];
+                row.errors()[s] = related.errors()[r];
+                row.observedAt()[s] = related.observedAt()[r] == null ? now : related.observedAt()[r];
+                anyValue |= related.values()[r] != null;
+            }
+            if (!anyValue && f.relation().required() && java.util.Arrays.stream(relatedOuts).allMatch(r -> related.errors()[r] == null)) {
+                missingRelated(plan, f, row, now, "no related " + f.relation().target() + " row for " + names(plan, f.inputSlots())
+                        + " = " + java.util.Arrays.toString(keys));
+            }
+            return null;
+        });
+    }
+
+    private static void missingRelated(Plan plan, PlanStep.Follow f, RowResult row, Instant now, String why) {
+        for (int s : f.outputSlots()) {
+            row.values()[s] = null;
+            row.observedAt()[s] = now;
+            if (f.relation().required()) {
+                row.errors()[s] = new FeatureError(ErrorCode.RESOLVER_FAILED, null, "required relation " + f.relation().id() + ": " + why);
+            }
+        }
+    }
+
+    private static String names(Plan plan, int[] slots) {
+        StringBuilder sb = new StringBuilder();
+        for (int s : slots) {
+            sb.append(sb.isEmpty() ? "" : ", ").append(plan.features().get(s).node().id());
+        }
+        return sb.toString();
+    }
+
+    // ---- aggregations (pushdown) ---------------------------------------------------------------
+
+    /**
+     * Lists the related rows of the longest window in one statement, then computes every window of the step from
+     * them ({@link WindowAggregator}).
+     */
+    private CompletableFuture<Void> aggregate(FeatureGraph graph, Plan plan, PlanStep.Aggregate a, RowResult row, Instant now) {
+        Object[] params = new Object[a.inputSlots().length];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = row.values()[a.inputSlots()[i]];
+            if (params[i] == null) {
+                for (int s : a.outputSlots()) {
+                    row.observedAt()[s] = now;
+                    row.values()[s] = null; // no parent key: no related rows
+                }
+                return CompletableFuture.completedFuture(null);
+            }
+        }
+        Map<FeatureId, String> columns = new java.util.HashMap<>();
+        for (var o : a.rows().outputs()) {
+            columns.put(o.feature(), o.column());
+        }
+        String timeColumn = columns.get(a.time());
+        String name = a.rows().name();
+        if (timeColumn == null) {
+            FeatureError e = new FeatureError(ErrorCode.RESOLVER_FAILED, name, "resolver " + name + " does not select the event time " + a.time());
+            for (int s : a.outputSlots()) {
+                row.errors()[s] = e;
+                row.observedAt()[s] = now;
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+        Duration longest = Duration.ZERO;
+        for (var w : a.windows()) {
+            longest = w.window().compareTo(longest) > 0 ? w.window() : longest;
+        }
+        long start = System.nanoTime();
+        CompletableFuture<List<Map<String, Object>>> call;
+        try {
+            call = runner.runRows(graph, a.rows(), new RowsQuery(timeColumn, Optional.of(now.minus(longest)), now, 0), params).toCompletableFuture();
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        return call.orTimeout(a.rows().timeout().plus(RUNNER_TIMEOUT_GRACE).toNanos(), TimeUnit.NANOSECONDS).handle((rows, failure) -> {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            if (failure != null) {
+                Throwable cause = unwrap(failure);
+                FeatureError e;
+                if (cause instanceof TimeoutException) {
+                    observer.resolverRun(name, took, QueryObserver.Outcome.TIMED_OUT);
+                    e = new FeatureError(ErrorCode.RESOLVER_TIMED_OUT, name, "resolver " + name + " did not answer within " + a.rows().timeout().toMillis() + " ms");
+                } else {
+                    observer.resolverRun(name, took, QueryObserver.Outcome.FAILED);
+                    e = new FeatureError(ErrorCode.RESOLVER_FAILED, name, "resolver " + name + " failed: " + safeMessage(cause));
+                }
+                for (int s : a.outputSlots()) {
+                    row.errors()[s] = e;
+                    row.observedAt()[s] = now;
+                }
+                return null;
+            }
+            observer.resolverRun(name, took, QueryObserver.Outcome.OK);
+            List<RelatedRow> related;
+            try {
+                related = RelatedRows.of(graph, a.rows(), a.time(), rows);
+            } catch (ValueConversionException e) {
+                FeatureError err = new FeatureError(ErrorCode.RESOLVER_FAILED, name, "resolver " + name + ": " + e.getMessage());
+                for (int s : a.outputSlots()) {
+                    row.errors()[s] = err;
+                    row.observedAt()[s] = now;
+                }
+                return null;
+            }
+            for (int w = 0; w < a.windows().size(); w++) {
+                int s = a.outputSlots()[w];
+                Producer.Aggregated window = a.windows().get(w);
+                row.observedAt()[s] = now;
+                try {
+                    row.values()[s] = WindowAggregator.compute(window.aggregation(), List.of(window.window()), related, now)[0];
+                } catch (AggregationException e) {
+                    row.errors()[s] = new FeatureError(ErrorCode.RESOLVER_FAILED, window.aggregation().id().toString(), e.getMessage());
+                }
+            }
+            return null;
+        });
     }
 
     private static FeatureError upstreamError(Plan plan, PlanStep step, RowResult row) {

@@ -2,7 +2,9 @@ package dev.slate.engine.exec;
 
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.ResolverNode;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -17,4 +19,14 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ResolverRunner {
     CompletionStage<Map<String, Object>> run(FeatureGraph graph, ResolverNode resolver, Object[] parameters);
+
+    /**
+     * Runs a {@code many: true} resolver (the rows of a {@code has_many} relation) with the time window and the
+     * bound of {@code query} pushed down into one statement (bind parameters only), and returns every row,
+     * newest first. The same timeout rules as {@link #run} apply.
+     */
+    default CompletionStage<List<Map<String, Object>>> runRows(FeatureGraph graph, ResolverNode resolver, RowsQuery query, Object[] parameters) {
+        return CompletableFuture.failedFuture(new ResolverFailure("resolver " + resolver.name()
+                + " lists related rows, which this version of Slate runs on PostgreSQL sources only"));
+    }
 }

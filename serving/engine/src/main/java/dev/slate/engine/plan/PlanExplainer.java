@@ -59,6 +59,29 @@ final class PlanExplainer {
                     case PlanStep.Compute c -> sb.append("compute ").append(plan.features().get(c.outputSlot()).node().id())
                             .append(" = ").append(oneLine(c.expression().text()))
                             .append(c.inputSlots().length == 0 ? "" : " with " + names(plan, c.inputSlots()));
+                    case PlanStep.Follow f -> {
+                        sb.append("follow ").append(f.relation().id()).append(" (").append(f.relation().kind().spelling())
+                                .append(f.relation().required() ? ", required" : "").append(") with ").append(names(plan, f.inputSlots()))
+                                .append(" -> ").append(names(plan, f.outputSlots())).append(", planned as:\n");
+                        String nested = explain(f.related());
+                        for (String line : nested.split("\n")) {
+                            sb.append("         | ").append(line).append('\n');
+                        }
+                        sb.setLength(sb.length() - 1);
+                    }
+                    case PlanStep.Aggregate a -> {
+                        Duration longest = a.windows().stream().map(w -> w.window()).max(Duration::compareTo).orElseThrow();
+                        sb.append("aggregate over ").append(a.relation().id()).append(": rows of ").append(a.rows().name())
+                                .append(" on ").append(a.rows().source()).append(" (timeout ").append(format(Optional.of(a.rows().timeout())))
+                                .append(") with ").append(names(plan, a.inputSlots())).append(", pushed down: ").append(a.time())
+                                .append(" in (now - ").append(format(Optional.of(longest))).append(", now] -> ");
+                        for (int w = 0; w < a.windows().size(); w++) {
+                            var agg = a.windows().get(w).aggregation();
+                            sb.append(w == 0 ? "" : ", ").append(plan.features().get(a.outputSlots()[w]).node().id()).append(" = ")
+                                    .append(agg.function().spelling()).append(agg.of().map(o -> "(" + o + ")").orElse(""))
+                                    .append(agg.where().map(e -> " where " + oneLine(e.text())).orElse(""));
+                        }
+                    }
                 }
                 sb.append('\n');
             }

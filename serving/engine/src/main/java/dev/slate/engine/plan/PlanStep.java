@@ -2,7 +2,10 @@ package dev.slate.engine.plan;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.model.FeatureId;
 import dev.slate.model.graph.Expression;
+import dev.slate.model.graph.Producer;
+import dev.slate.model.graph.RelationNode;
 import dev.slate.model.graph.ResolverNode;
 import java.util.List;
 
@@ -38,6 +41,41 @@ public sealed interface PlanStep {
         @Override
         public int[] outputSlots() {
             return new int[] {outputSlot};
+        }
+    }
+
+    /**
+     * Follows a {@code has_one} relation: runs {@code related}, the plan of the related entity's features from the
+     * foreign-key values (its store reads, resolvers and expressions, as for a top-level query), once per row.
+     *
+     * @param inputSlots the holder features' slots, in {@code related.shape().inputs()} order
+     * @param outputSlots the path features' slots, in {@code related.shape().outputs()} order
+     */
+    record Follow(RelationNode relation, Plan related, int[] inputSlots, int[] outputSlots) implements PlanStep {
+        public Follow {
+            requireNonNull(relation, "relation is null");
+            requireNonNull(related, "related is null");
+            requireNonNull(inputSlots, "inputSlots is null");
+            requireNonNull(outputSlots, "outputSlots is null");
+        }
+    }
+
+    /**
+     * Computes windows of aggregations over one {@code has_many} relation from the related rows that the
+     * relation's {@code many: true} resolver returns for the longest window (pushdown: one statement per row).
+     *
+     * @param inputSlots the referenced features' slots, in the order of {@code rows.parameters()}
+     * @param windows what fills each of {@code outputSlots}
+     */
+    record Aggregate(RelationNode relation, ResolverNode rows, FeatureId time, int[] inputSlots, int[] outputSlots,
+            List<Producer.Aggregated> windows) implements PlanStep {
+        public Aggregate {
+            requireNonNull(relation, "relation is null");
+            requireNonNull(rows, "rows is null");
+            requireNonNull(time, "time is null");
+            requireNonNull(inputSlots, "inputSlots is null");
+            requireNonNull(outputSlots, "outputSlots is null");
+            windows = List.copyOf(windows);
         }
     }
 }

@@ -12,7 +12,8 @@ import dev.slate.model.graph.Producer;
  * @param name the qualified name ({@code user.email})
  * @param slot the output's slot in the plan's rows
  * @param keySlot the slot of its entity's key, or -1 when the query does not give the key
- * @param producedBy what produces it: a resolver name, {@code expression}, {@code input} or {@code ingested}
+ * @param producedBy what produces it: a resolver name, {@code expression}, {@code input}, {@code ingested},
+ *     {@code relation R} or {@code aggregation}
  */
 public record PlannedOutput(FeatureId feature, String name, int slot, int keySlot, String producedBy) {
     public PlannedOutput {
@@ -27,6 +28,8 @@ public record PlannedOutput(FeatureId feature, String name, int slot, int keySlo
             case Producer.Computed c -> "expression";
             case Producer.Ingested i -> "ingested";
             case Producer.EntityKey k -> "input";
+            case Producer.Related r -> "relation " + r.relation().id();
+            case Producer.Aggregated a -> "aggregation";
         };
         return new PlannedOutput(f.node().id(), f.node().id().qualified(), f.slot(), f.keySlot(), producedBy);
     }

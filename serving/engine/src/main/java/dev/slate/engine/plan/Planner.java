@@ -5,6 +5,7 @@ import dev.slate.model.graph.EntityNode;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.FeatureNode;
 import dev.slate.model.graph.Producer;
+import dev.slate.model.graph.RelationNode;
 import dev.slate.model.graph.ResolverNode;
 import dev.slate.storage.spi.FeatureSlot;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ public final class Planner {
         private final Map<FeatureId, Integer> slots = new LinkedHashMap<>();
         private final List<FeatureNode> nodes = new ArrayList<>();
         private final List<PlannedFeature.Origin> origins = new ArrayList<>();
-        private final List<Object> stepKeys = new ArrayList<>(); // ResolverNode or FeatureId (compute), in topological order
+        private final List<Object> stepKeys = new ArrayList<>(); // ResolverNode, FollowKey, AggregateKey or FeatureId (compute), in topological order
         private final Map<Object, Integer> stepIndex = new LinkedHashMap<>();
 
         Builder(QueryShape shape) {
@@ -73,6 +74,10 @@ public final class Planner {
                     }
                     step = new PlanStep.Resolve(r, r.parameters().stream().mapToInt(slots::get).toArray(),
                             outs.stream().mapToInt(Integer::intValue).toArray(), cols);
+                } else if (key instanceof FollowKey f) {
+                    step = follow(f.relation());
+                } else if (key instanceof AggregateKey a) {
+                    step = aggregate(a);
                 } else {
                     FeatureId id = (FeatureId) key;
                     Producer.Computed c = (Producer.Computed) graph.features().get(id).producer();
@@ -137,6 +142,60 @@ public final class Planner {
             return new Plan(hash(draft.explain()), shape, features, inputSlots, outputSlots, steps, producer, reads);
         }
 
+        /** The plan of the related entity's features from the foreign key, and where its inputs and outputs sit here. */
+        private PlanStep.Follow follow(RelationNode relation) throws PlanningException {
+            List<Integer> outs = new ArrayList<>();
+            List<FeatureId> targets = new ArrayList<>();
+            for (int s = 0; s < nodes.size(); s++) {
+                if (nodes.get(s).producer() instanceof Producer.Related r && r.relation().equals(relation)) {
+                    outs.add(s);
+                    targets.add(r.target());
+                }
+            }
+            Map<FeatureId, Duration> staleness = new LinkedHashMap<>();
+            shape.staleness().forEach((id, d) -> {
+                if (id.entity().equals(relation.target())) {
+                    staleness.put(id, d);
+                }
+            });
+            Plan related;
+            try {
+                related = new Planner(graph).plan(QueryShape.of(new java.util.LinkedHashSet<>(relation.referenced()), targets, staleness));
+            } catch (PlanningException e) {
+                throw new PlanningException("through relation " + relation.id() + ": " + e.getMessage());
+            }
+            int[] in = new int[related.shape().inputs().size()];
+            int i = 0;
+            for (FeatureId ref : related.shape().inputs()) {
+                in[i++] = slots.get(relation.holders().get(relation.referenced().indexOf(ref)));
+            }
+            return new PlanStep.Follow(relation, related, in, outs.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        private PlanStep.Aggregate aggregate(AggregateKey key) throws PlanningException {
+            RelationNode relation = key.relation();
+            ResolverNode rows = relation.rowsResolver().map(graph.resolvers()::get).orElse(null);
+            List<Integer> outs = new ArrayList<>();
+            List<Producer.Aggregated> windows = new ArrayList<>();
+            for (int s = 0; s < nodes.size(); s++) {
+                if (nodes.get(s).producer() instanceof Producer.Aggregated a && a.aggregation().relation().equals(relation)
+                        && a.aggregation().time().equals(key.time())) {
+                    outs.add(s);
+                    windows.add(a);
+                }
+            }
+            if (rows == null) {
+                throw new PlanningException(windows.getFirst().aggregation().window(windows.getFirst().window()) + " needs the rows of "
+                        + relation.id() + ", and the project declares no many: true resolver of " + relation.target() + " with parameters "
+                        + relation.holders());
+            }
+            int[] in = new int[rows.parameters().size()];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = slots.get(relation.referenced().get(relation.holders().indexOf(rows.parameters().get(i))));
+            }
+            return new PlanStep.Aggregate(relation, rows, key.time(), in, outs.stream().mapToInt(Integer::intValue).toArray(), windows);
+        }
+
         private int keySlot(String entity) {
             EntityNode e = graph.entities().get(entity);
             Integer s = e == null ? null : slots.get(e.key());
@@ -148,7 +207,7 @@ public final class Planner {
             if (existing != null) {
                 return existing;
             }
-            FeatureNode n = graph.features().get(id);
+            FeatureNode n = graph.feature(id).orElse(null);
             if (n == null) {
                 throw new IllegalArgumentException("unknown feature " + id);
             }
@@ -164,7 +223,7 @@ public final class Planner {
             if (slots.containsKey(id)) {
                 return;
             }
-            FeatureNode n = graph.features().get(id);
+            FeatureNode n = graph.feature(id).orElseThrow(() -> new IllegalArgumentException("unknown feature " + id));
             switch (n.producer()) {
                 case Producer.EntityKey k -> throw new PlanningException("missing input " + id + " (key of entity " + id.entity()
                         + ") needed for " + requestedFor);
@@ -175,6 +234,20 @@ public final class Planner {
                         visit(dep, requestedFor);
                     }
                     addStep(id);
+                }
+                case Producer.Related r -> {
+                    slot(id, PlannedFeature.Origin.STEP);
+                    for (FeatureId holder : r.relation().holders()) {
+                        visit(holder, requestedFor);
+                    }
+                    addStep(new FollowKey(r.relation()));
+                }
+                case Producer.Aggregated a -> {
+                    slot(id, PlannedFeature.Origin.STEP);
+                    for (FeatureId referenced : a.aggregation().relation().referenced()) {
+                        visit(referenced, requestedFor);
+                    }
+                    addStep(new AggregateKey(a.aggregation().relation(), a.aggregation().time()));
                 }
                 case Producer.Resolved r -> {
                     ResolverNode resolver = graph.resolvers().get(r.resolver());
@@ -197,6 +270,14 @@ public final class Planner {
                 stepKeys.add(key);
             }
         }
+    }
+
+    /** The step that follows one has_one relation (all path features through it share it). */
+    private record FollowKey(RelationNode relation) {
+    }
+
+    /** The step that aggregates over one has_many relation by one event time (all windows share its rows). */
+    private record AggregateKey(RelationNode relation, FeatureId time) {
     }
 
     private static String hash(String text) {

@@ -82,7 +82,8 @@ public final class ComputedValues {
     }
 
     private static boolean logged(PlannedFeature f) {
-        return f.origin() == PlannedFeature.Origin.STEP && f.keySlot() >= 0;
+        // a feature read through a relation is not logged: offline reads it through the relation (docs/specs/aggregations.md)
+        return f.origin() == PlannedFeature.Origin.STEP && f.keySlot() >= 0 && !(f.node().producer() instanceof Producer.Related);
     }
 
     private static boolean computed(PlannedFeature f, RowResult r) {
@@ -96,6 +97,8 @@ public final class ComputedValues {
             case Producer.Computed c -> "expression";
             case Producer.Ingested i -> "ingested";
             case Producer.EntityKey k -> "key";
+            case Producer.Related r -> "relation";
+            case Producer.Aggregated a -> "aggregation";
         };
     }
 }

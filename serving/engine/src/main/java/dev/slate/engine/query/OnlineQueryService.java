@@ -157,6 +157,8 @@ public final class OnlineQueryService {
                     ran.add(switch (step) {
                         case PlanStep.Resolve res -> "resolve " + res.resolver().name();
                         case PlanStep.Compute c -> "compute " + plan.features().get(c.outputSlot()).node().id();
+                        case PlanStep.Follow f -> "follow " + f.relation().id();
+                        case PlanStep.Aggregate a -> "aggregate over " + a.relation().id();
                     });
                 }
             }
@@ -339,6 +341,11 @@ public final class OnlineQueryService {
             return node;
         }
         FeatureGraph graph = snapshot.deployment().graph();
+        java.util.Optional<String> window = name.length() > 300 ? java.util.Optional.empty() : FeatureNames.windowProblem(graph, name);
+        if (window.isPresent()) {
+            problems.add(problem(field, name, window.get()));
+            return null;
+        }
         List<String> all = new ArrayList<>(graph.features().size());
         for (FeatureId id : graph.features().keySet()) {
             all.add(id.qualified());

@@ -6,6 +6,7 @@ import dev.slate.engine.plan.Plan;
 import dev.slate.engine.plan.Planner;
 import dev.slate.engine.plan.PlanningException;
 import dev.slate.engine.plan.QueryShape;
+import dev.slate.model.FeatureId;
 import dev.slate.model.deploy.ActiveDeployment;
 import dev.slate.model.graph.FeatureNode;
 import dev.slate.model.graph.NamedQuery;
@@ -30,6 +31,8 @@ public final class ServingSnapshot {
     private final Map<QueryShape, Plan> plans = new ConcurrentHashMap<>();
     private final Map<String, FeatureNode> byName;
     private final Map<String, NavigableMap<Integer, NamedPlan>> namedQueries;
+    private final Map<String, FeatureNode> derived = new ConcurrentHashMap<>();
+    private static final int MAX_DERIVED_NAME = 300;
 
     public ServingSnapshot(ActiveDeployment deployment) {
         this.deployment = requireNonNull(deployment, "deployment is null");
@@ -79,9 +82,36 @@ public final class ServingSnapshot {
         return new java.util.TreeSet<>(namedQueries.keySet());
     }
 
-    /** The feature named {@code entity.feature}, or null: one hash lookup, no parsing. */
+    /**
+     * The feature named {@code entity.feature}, or null: one hash lookup for declared features; a feature read
+     * through relations ({@code transaction.user.age}) or a window written another way ({@code user.txn_count[60m]}
+     * for {@code [1h]}) is worked out once and remembered.
+     */
     public FeatureNode feature(String qualifiedName) {
-        return qualifiedName == null ? null : byName.get(qualifiedName);
+        if (qualifiedName == null) {
+            return null;
+        }
+        FeatureNode declared = byName.get(qualifiedName);
+        if (declared != null) {
+            return declared;
+        }
+        FeatureNode known = derived.get(qualifiedName);
+        if (known != null) {
+            return known;
+        }
+        int dot = qualifiedName.indexOf('.');
+        if (dot <= 0 || dot == qualifiedName.length() - 1 || qualifiedName.length() > MAX_DERIVED_NAME) {
+            return null;
+        }
+        FeatureId id = new FeatureId(qualifiedName.substring(0, dot), qualifiedName.substring(dot + 1));
+        FeatureNode found = deployment.graph().feature(id).or(() -> FeatureNames.canonicalWindow(deployment.graph(), id)).orElse(null);
+        if (found != null) {
+            if (this.derived.size() >= MAX_CACHED_PLANS) {
+                this.derived.clear();
+            }
+            this.derived.put(qualifiedName, found);
+        }
+        return found;
     }
 
     public ActiveDeployment deployment() {

@@ -4,9 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slate.engine.exec.ResolverFailure;
 import dev.slate.engine.exec.ResolverRunner;
+import dev.slate.engine.exec.RowsQuery;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.ResolverNode;
 import dev.slate.model.spec.SourceSpec;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -41,6 +43,16 @@ public final class SourceKindResolverRunner implements ResolverRunner {
         return switch (graph.sources().get(resolver.source())) {
             case SourceSpec.Postgres ignored -> postgres.run(graph, resolver, parameters);
             case SourceSpec.Parquet ignored -> parquet.run(graph, resolver, parameters);
+            case null -> CompletableFuture.failedFuture(new ResolverFailure("resolver " + resolver.name() + " reads source "
+                    + resolver.source() + ", which the deployment does not declare"));
+        };
+    }
+
+    @Override
+    public CompletionStage<List<Map<String, Object>>> runRows(FeatureGraph graph, ResolverNode resolver, RowsQuery query, Object[] parameters) {
+        return switch (graph.sources().get(resolver.source())) {
+            case SourceSpec.Postgres ignored -> postgres.runRows(graph, resolver, query, parameters);
+            case SourceSpec.Parquet ignored -> parquet.runRows(graph, resolver, query, parameters);
             case null -> CompletableFuture.failedFuture(new ResolverFailure("resolver " + resolver.name() + " reads source "
                     + resolver.source() + ", which the deployment does not declare"));
         };

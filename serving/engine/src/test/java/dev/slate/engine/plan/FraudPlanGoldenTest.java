@@ -107,7 +107,12 @@ class FraudPlanGoldenTest {
                 new Case("user-staleness-overrides", List.of("user.id"), List.of("user.email_domain", "user.credit_limit"),
                         Map.of("user.email_domain", Duration.ZERO, "user.credit_limit", Duration.ofDays(1))),
                 // an entity without max_staleness: cached values never go stale
-                new Case("transaction-large", List.of("transaction.id"), List.of("transaction.is_large", "transaction.merchant"), Map.of()))
+                new Case("transaction-large", List.of("transaction.id"), List.of("transaction.is_large", "transaction.merchant"), Map.of()),
+                // features of the related user from the transaction's foreign key: a follow step with the user's own plan
+                new Case("transaction-user-relation", List.of("transaction.id"),
+                        List.of("transaction.user.email_domain", "transaction.unverified_large"), Map.of()),
+                // windows of two aggregations over user.transactions: one pushed-down statement for the longest window
+                new Case("user-aggregations", List.of("user.id"), List.of("user.txn_count[1h]", "user.txn_count[7d]", "user.spend[30d]"), Map.of()))
                 .map(Arguments::of);
     }
 
@@ -207,7 +212,11 @@ class FraudPlanGoldenTest {
     /** Parses qualified names of the fixture, failing loudly on a typo. */
     static final class FeatureGraphIds {
         static FeatureId id(String qualified) {
-            return FeatureId.parse(qualified).orElseThrow(() -> new IllegalArgumentException("not a feature name: " + qualified));
+            int dot = qualified.indexOf('.'); // at the first dot: transaction.user.email_domain is feature user.email_domain of transaction
+            if (dot <= 0) {
+                throw new IllegalArgumentException("not a feature name: " + qualified);
+            }
+            return new FeatureId(qualified.substring(0, dot), qualified.substring(dot + 1));
         }
     }
 }

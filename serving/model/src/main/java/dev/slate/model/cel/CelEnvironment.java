@@ -55,14 +55,25 @@ public final class CelEnvironment {
 
     private final String entity;
     private final Map<String, Optional<FeatureType>> features;
+    private final Set<String> relations;
     private final CelCompiler compiler;
 
     /**
      * @param features the entity's features by name with their types (empty = unknown type, typed dyn)
      */
     public CelEnvironment(String entity, Map<String, Optional<FeatureType>> features) {
+        this(entity, features, Set.of());
+    }
+
+    /**
+     * @param features the entity's features by name with their types (empty = unknown type, typed dyn)
+     * @param relations the entity's {@code has_one} relations: each is a variable whose fields are the related
+     *     entity's features ({@code user.age}), read as path features ({@code transaction.user.age})
+     */
+    public CelEnvironment(String entity, Map<String, Optional<FeatureType>> features, Set<String> relations) {
         this.entity = requireNonNull(entity, "entity is null");
         this.features = new LinkedHashMap<>(features);
+        this.relations = Set.copyOf(relations);
         CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder()
                 .setOptions(OPTIONS)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
@@ -73,6 +84,11 @@ public final class CelEnvironment {
                 builder.addVar(name, CelTypes.of(type));
             }
         });
+        for (String relation : this.relations) {
+            if (!relation.equals(NOW) && !this.features.containsKey(relation)) {
+                builder.addVar(relation, dev.cel.common.types.MapType.create(SimpleType.STRING, SimpleType.DYN));
+            }
+        }
         this.compiler = builder.build();
     }
 
@@ -100,6 +116,15 @@ public final class CelEnvironment {
      * when unknown: no result check).
      */
     public Result compile(FeatureId feature, String text, Optional<FeatureType> resultType) {
+        return compile(feature, text, resultType, path -> Optional.empty());
+    }
+
+    /**
+     * Compiles {@code text}; {@code pathTypes} gives the type of a path feature the expression reads through a
+     * relation ({@code transaction.user.age}), empty when the path names nothing (then reported as unknown).
+     */
+    public Result compile(FeatureId feature, String text, Optional<FeatureType> resultType,
+            java.util.function.Function<FeatureId, Optional<FeatureType>> pathTypes) {
         CelValidationResult result;
         try {
             result = compiler.compile(text);
@@ -126,6 +151,7 @@ public final class CelEnvironment {
         }
         Set<String> declared = new HashSet<>(features.keySet());
         declared.add(NOW);
+        declared.addAll(relations);
         Map<Long, String> identifiers = FreeVariables.of(ast.getExpr(), declared);
         Set<String> referenced = new TreeSet<>(identifiers.values());
         List<FeatureId> dependencies = new ArrayList<>();
@@ -137,6 +163,24 @@ public final class CelEnvironment {
                 features.get(name).ifPresent(t -> types.put(id, t));
             }
         }
+        if (referenced.stream().anyMatch(relations::contains)) {
+            List<Issue> pathIssues = new ArrayList<>();
+            for (String path : SelectPaths.of(ast.getExpr(), relations)) {
+                FeatureId id = new FeatureId(entity, path);
+                Optional<FeatureType> t = pathTypes.apply(id);
+                if (t.isEmpty()) {
+                    pathIssues.add(new Issue(Issue.Kind.UNKNOWN_FEATURE, 1, Math.max(0, text.indexOf(path)), "unknown feature '" + path
+                            + "': no feature " + id + " through the relations of entity " + entity
+                            + " (write relation.feature, e.g. user.age; has_many relations are read with aggregations)"));
+                } else if (!dependencies.contains(id)) {
+                    dependencies.add(id);
+                    types.put(id, t.get());
+                }
+            }
+            if (!pathIssues.isEmpty()) {
+                return new Result(Optional.empty(), pathIssues);
+            }
+        }
         CelRuntime.Program program;
         try {
             program = RUNTIME.createProgram(ast);
@@ -144,7 +188,7 @@ public final class CelEnvironment {
             return failed(new Issue(Issue.Kind.BAD_EXPRESSION, 1, 0, "cannot be prepared: " + e.getMessage()));
         }
         FeatureType type = resultType.orElse(FeatureType.Scalar.STRING);
-        return new Result(Optional.of(new CelExpression(feature, text, type, dependencies, types, identifiers, program)), List.of());
+        return new Result(Optional.of(new CelExpression(feature, text, type, dependencies, types, identifiers, relations, program)), List.of());
     }
 
     private static Result failed(Issue issue) {

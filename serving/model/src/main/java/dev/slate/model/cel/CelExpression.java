@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -33,10 +34,11 @@ public final class CelExpression implements Expression {
     private final FeatureId[] inputs;
     private final UnaryOperator<Object>[] converters;
     private final Map<Long, String> identifierById;
+    private final Map<String, List<Integer>> pathInputsByRelation;
     private final CelRuntime.Program program;
 
     CelExpression(FeatureId feature, String text, FeatureType resultType, List<FeatureId> dependencies,
-            Map<FeatureId, FeatureType> dependencyTypes, Map<Long, String> identifierById, CelRuntime.Program program) {
+            Map<FeatureId, FeatureType> dependencyTypes, Map<Long, String> identifierById, Set<String> relations, CelRuntime.Program program) {
         this.feature = requireNonNull(feature, "feature is null");
         this.text = requireNonNull(text, "text is null");
         this.resultType = requireNonNull(resultType, "resultType is null");
@@ -47,11 +49,19 @@ public final class CelExpression implements Expression {
         @SuppressWarnings("unchecked")
         UnaryOperator<Object>[] conv = new UnaryOperator[inputs.length];
         HashMap<String, Integer> index = new HashMap<>();
+        HashMap<String, List<Integer>> paths = new HashMap<>();
         for (int i = 0; i < inputs.length; i++) {
             FeatureType type = dependencyTypes.get(inputs[i]);
             conv[i] = type == null ? UnaryOperator.identity() : CelValues.toCel(type);
-            index.put(inputs[i].name(), i);
+            String name = inputs[i].name();
+            int dot = name.indexOf('.');
+            if (dot > 0 && relations.contains(name.substring(0, dot))) {
+                paths.computeIfAbsent(name.substring(0, dot), k -> new java.util.ArrayList<>()).add(i);
+            } else {
+                index.put(name, i);
+            }
         }
+        this.pathInputsByRelation = Map.copyOf(paths);
         this.converters = conv;
         this.indexByName = Map.copyOf(index);
     }
@@ -92,7 +102,7 @@ public final class CelExpression implements Expression {
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
         if (result instanceof CelUnknownSet unknown) {
-            throw new ExpressionEvaluationException(nullInputs(unknown), null);
+            throw ExpressionEvaluationException.nullInput(nullInputs(unknown));
         }
         try {
             return CelValues.fromCel(resultType, result);
@@ -104,10 +114,37 @@ public final class CelExpression implements Expression {
     private Optional<Object> lookup(String name, Function<FeatureId, Object> values, Instant now) {
         Integer i = indexByName.get(name);
         if (i == null) {
+            List<Integer> paths = pathInputsByRelation.get(name);
+            if (paths != null) {
+                return Optional.of(related(name, paths, values));
+            }
             return "now".equals(name) ? Optional.of(now) : Optional.empty();
         }
         Object v = values.apply(inputs[i]);
         return v == null ? Optional.empty() : Optional.of(converters[i].apply(v));
+    }
+
+    /**
+     * The fields of relation {@code name} that the expression reads, as nested maps ({@code user.account.balance}
+     * gives {@code {account: {balance: v}}}); a null value is left out, so {@code has(user.age)} tells it apart.
+     */
+    private Map<String, Object> related(String name, List<Integer> paths, Function<FeatureId, Object> values) {
+        Map<String, Object> root = new HashMap<>();
+        for (int p : paths) {
+            Object v = values.apply(inputs[p]);
+            if (v == null) {
+                continue;
+            }
+            String[] parts = inputs[p].name().substring(name.length() + 1).split("\\.");
+            Map<String, Object> m = root;
+            for (int k = 0; k < parts.length - 1; k++) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> next = (Map<String, Object>) m.computeIfAbsent(parts[k], x -> new HashMap<String, Object>());
+                m = next;
+            }
+            m.put(parts[parts.length - 1], converters[p].apply(v));
+        }
+        return root;
     }
 
     private String nullInputs(CelUnknownSet unknown) {

@@ -43,7 +43,7 @@ record BoundResolver(
             Map<FeatureId, SourceLocation> outputLocations, Duration timeout) {
         this(spec.name(), entity, parameters, outputs, outputLocations, List.of(spec.source(), statement.sql()),
                 new ResolverNode(spec.name(), entity, spec.source(), statement.sql(), statement.positionalSql(), parameters, outputs, timeout,
-                        spec.location()));
+                        spec.location(), java.util.Optional.empty(), spec.many()));
     }
 
     ResolverNode toNode() {

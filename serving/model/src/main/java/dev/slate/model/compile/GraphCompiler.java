@@ -8,15 +8,18 @@ import dev.slate.model.SourceLocation;
 import dev.slate.model.Suggestions;
 import dev.slate.model.cel.CelEnvironment;
 import dev.slate.model.cel.CelExpression;
+import dev.slate.model.graph.AggregationNode;
 import dev.slate.model.graph.EntityNode;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.FeatureNode;
 import dev.slate.model.graph.NamedQuery;
 import dev.slate.model.graph.Producer;
+import dev.slate.model.graph.RelationNode;
 import dev.slate.model.graph.ResolverNode;
 import dev.slate.model.spec.EntitySpec;
 import dev.slate.model.spec.FeatureSpec;
 import dev.slate.model.spec.ProjectSpec;
+import dev.slate.model.spec.RelationSpec;
 import dev.slate.model.spec.ResolverSpec;
 import dev.slate.model.spec.SourceSpec;
 import dev.slate.storage.spi.FeatureType;
@@ -46,6 +49,8 @@ public final class GraphCompiler {
     private final Set<FeatureId> coveredByUnsupported = new HashSet<>();
     private final Map<FeatureId, Producer> producers = new LinkedHashMap<>();
     private final Map<FeatureId, CelExpression> expressions = new LinkedHashMap<>();
+    private Map<FeatureId, RelationNode> relations = Map.of();
+    private final Map<FeatureId, AggregationNode> aggregations = new LinkedHashMap<>();
     private boolean resolversComplete;
 
     private GraphCompiler(ProjectSpec spec, Problems problems, boolean allResolversRead) {
@@ -67,13 +72,24 @@ public final class GraphCompiler {
         bindSources();
         bindEntities();
         bindResolvers();
+        RelationBinder relationBinder = new RelationBinder(entities, entityNodes, resolvers, problems);
+        relations = relationBinder.relations();
         assignProducers();
         compileExpressions();
+        for (AggregationNode a : relationBinder.aggregations(relations)) {
+            aggregations.put(a.id(), a);
+            for (Duration w : a.windows()) {
+                producers.put(a.window(w), new Producer.Aggregated(a, w));
+            }
+        }
         checkReverseEtl();
         Map<FeatureId, List<FeatureId>> edges = dependencies();
         for (List<FeatureId> cycle : Cycles.find(edges)) {
             FeatureId first = cycle.getFirst();
-            problems.add(featureSpec(first).location(), ProblemCode.CYCLE, "features depend on each other in a circle: "
+            boolean throughRelation = cycle.stream().anyMatch(id -> producers.get(id) == null && id.name().contains("."));
+            FeatureId located = cycle.stream().filter(id -> featureSpecOrNull(id) != null).findFirst().orElse(first);
+            problems.add(featureSpec(located).location(), ProblemCode.CYCLE, (throughRelation ? "relationship cycle: features depend on each other"
+                    + " through relations in a circle: " : "features depend on each other in a circle: ")
                     + String.join(" -> ", cycle.stream().map(FeatureId::qualified).toList()));
         }
         List<NamedQuery> namedQueries = bindNamedQueries();
@@ -85,6 +101,20 @@ public final class GraphCompiler {
         for (EntityScope entity : entities.values()) {
             for (FeatureSpec f : entity.features().values()) {
                 FeatureId id = new FeatureId(entity.name(), f.name());
+                if (FeatureSpec.AGGREGATE.equals(f.unsupported().orElse(""))) {
+                    AggregationNode a = aggregations.get(id);
+                    // an aggregation is never cached unless it says so: its value moves with the query time
+                    Optional<Duration> staleness = entity.spec().aggregates().stream().filter(s -> s.name().equals(f.name())).findFirst()
+                            .flatMap(s -> s.maxStaleness()).or(() -> Optional.of(Duration.ZERO));
+                    for (Duration w : a.windows()) {
+                        FeatureId wid = a.window(w);
+                        features.put(wid, new FeatureNode(wid, a.type(), staleness, producers.get(wid), versions.of(wid), f.tags(), f.location()));
+                    }
+                    continue;
+                }
+                if (f.unsupported().isPresent()) {
+                    continue; // a relation: in relations
+                }
                 FeatureType type = f.type().orElseThrow();
                 Optional<Duration> staleness = f.maxStaleness().or(() -> entity.spec().maxStaleness());
                 features.put(id, new FeatureNode(id, type, staleness, producers.get(id), versions.of(id), f.tags(), f.etlOfflineToOnline(),
@@ -93,7 +123,7 @@ public final class GraphCompiler {
         }
         Map<String, ResolverNode> resolverNodes = new LinkedHashMap<>();
         resolvers.forEach((name, r) -> resolverNodes.put(name, r.toNode()));
-        return Optional.of(new FeatureGraph(spec.project(), contentHash, entityNodes, features, resolverNodes, sources, namedQueries));
+        return Optional.of(new FeatureGraph(spec.project(), contentHash, entityNodes, features, resolverNodes, sources, namedQueries, relations, aggregations));
     }
 
     private List<NamedQuery> bindNamedQueries() {
@@ -185,6 +215,9 @@ public final class GraphCompiler {
     private void assignProducers() {
         Map<FeatureId, List<Claim>> resolved = new LinkedHashMap<>();
         for (BoundResolver r : resolvers.values()) {
+            if (r.toNode().many()) {
+                continue; // lists related rows: its columns are no features it produces
+            }
             for (ResolverNode.Output o : r.outputs()) {
                 resolved.computeIfAbsent(o.feature(), k -> new ArrayList<>())
                         .add(new Claim("resolver " + r.name(), r.outputLocations().get(o.feature()), new Producer.Resolved(r.name())));
@@ -230,14 +263,16 @@ public final class GraphCompiler {
             }
             Map<String, Optional<FeatureType>> variables = new LinkedHashMap<>();
             entity.features().values().stream().filter(f -> f.unsupported().isEmpty()).forEach(f -> variables.put(f.name(), f.type()));
-            CelEnvironment environment = new CelEnvironment(entity.name(), variables);
+            Set<String> hasOne = new java.util.LinkedHashSet<>();
+            entity.spec().relations().stream().filter(r -> r.kind() == RelationSpec.Kind.HAS_ONE).forEach(r -> hasOne.add(r.name()));
+            CelEnvironment environment = new CelEnvironment(entity.name(), variables, hasOne);
             for (FeatureSpec f : entity.features().values()) {
                 if (f.expression().isEmpty() || f.unsupported().isPresent()) {
                     continue;
                 }
                 FeatureId id = new FeatureId(entity.name(), f.name());
                 var text = f.expression().get();
-                CelEnvironment.Result result = environment.compile(id, text.text(), f.type());
+                CelEnvironment.Result result = environment.compile(id, text.text(), f.type(), this::pathType);
                 for (CelEnvironment.Issue issue : result.issues()) {
                     ProblemCode code = issue.kind() == CelEnvironment.Issue.Kind.UNKNOWN_FEATURE ? ProblemCode.UNKNOWN_FEATURE : ProblemCode.BAD_EXPRESSION;
                     problems.add(text.locate(issue.line() - 1, issue.column()), code, "expression of " + id + ": " + issue.message());
@@ -276,8 +311,41 @@ public final class GraphCompiler {
 
     // ---- dependencies and versions ----
 
+    /** The type of a feature read through has_one relations ({@code transaction."user.age"}), when the path names one. */
+    private Optional<FeatureType> pathType(FeatureId path) {
+        int dot = path.name().indexOf('.');
+        if (dot > 0 && !relations.containsKey(new FeatureId(path.entity(), path.name().substring(0, dot)))) {
+            return Optional.of(FeatureType.Scalar.STRING); // a relation that did not bind (reported): no second problem for its paths
+        }
+        return relatedTarget(path).flatMap(target -> {
+            if (target.name().contains(".")) {
+                return pathType(target);
+            }
+            FeatureSpec f = featureSpecOrNull(target);
+            return f == null || f.unsupported().isPresent() ? Optional.empty() : f.type();
+        });
+    }
+
+    /** For a path {@code transaction."user.age"}: the has_one relation's target feature {@code user.age}. */
+    private Optional<FeatureId> relatedTarget(FeatureId path) {
+        int dot = path.name().indexOf('.');
+        if (dot <= 0) {
+            return Optional.empty();
+        }
+        RelationNode r = relations.get(new FeatureId(path.entity(), path.name().substring(0, dot)));
+        if (r == null || r.hasMany()) {
+            return Optional.empty();
+        }
+        return Optional.of(new FeatureId(r.target(), path.name().substring(dot + 1)));
+    }
+
     private Map<FeatureId, List<FeatureId>> dependencies() {
         Map<FeatureId, List<FeatureId>> edges = new LinkedHashMap<>();
+        for (AggregationNode a : aggregations.values()) {
+            for (Duration w : a.windows()) {
+                edges.put(a.window(w), a.relation().referenced());
+            }
+        }
         for (EntityScope entity : entities.values()) {
             for (FeatureSpec f : entity.features().values()) {
                 FeatureId id = new FeatureId(entity.name(), f.name());
@@ -290,17 +358,47 @@ public final class GraphCompiler {
                 edges.put(id, deps);
             }
         }
+        // features read through relations: each depends on the relation's foreign key and on its target
+        List<FeatureId> pending = new ArrayList<>();
+        edges.values().forEach(pending::addAll);
+        while (!pending.isEmpty()) {
+            FeatureId id = pending.removeLast();
+            if (edges.containsKey(id)) {
+                continue;
+            }
+            Optional<FeatureId> target = relatedTarget(id);
+            if (target.isEmpty()) {
+                continue;
+            }
+            RelationNode r = relations.get(new FeatureId(id.entity(), id.name().substring(0, id.name().indexOf('.'))));
+            List<FeatureId> deps = new ArrayList<>(r.holders());
+            deps.add(target.get());
+            edges.put(id, deps);
+            pending.addAll(deps);
+        }
         return edges;
     }
 
     /** What defines a feature's values, apart from its dependencies' versions. */
     private List<String> versionInput(FeatureId id) {
+        if (producers.get(id) instanceof Producer.Aggregated agg) {
+            AggregationNode a = agg.aggregation();
+            return List.of("aggregate", a.function().spelling(), a.relation().id().qualified(), a.relation().holders().toString(),
+                    a.relation().rowsResolver().map(n -> resolvers.get(n).definition().toString()).orElse(""), a.of().map(FeatureId::qualified).orElse(""),
+                    a.time().qualified(), a.where().map(e -> e.text()).orElse(""), a.bucket().map(Object::toString).orElse(""),
+                    Double.toString(a.percentile()), agg.window().toString());
+        }
+        if (!producers.containsKey(id) && relatedTarget(id).isPresent()) {
+            return List.of("related", id.qualified());
+        }
         FeatureSpec f = featureSpec(id);
         String type = f.type().map(FeatureTypes::spelling).orElse("?");
         return switch (producers.get(id)) {
             case Producer.EntityKey k -> List.of("key", type);
             case Producer.Ingested i -> List.of("ingested", type);
             case Producer.Computed c -> List.of("expression", type, c.expression().text());
+            case Producer.Related r -> List.of("related", type);
+            case Producer.Aggregated a -> List.of("aggregate", type);
             case Producer.Resolved r -> {
                 List<String> parts = new ArrayList<>(List.of("resolver", type));
                 parts.addAll(resolvers.get(r.resolver()).definition());
@@ -312,5 +410,10 @@ public final class GraphCompiler {
 
     private FeatureSpec featureSpec(FeatureId id) {
         return entities.get(id.entity()).features().get(id.name());
+    }
+
+    private FeatureSpec featureSpecOrNull(FeatureId id) {
+        EntityScope e = entities.get(id.entity());
+        return e == null ? null : e.features().get(id.name());
     }
 }

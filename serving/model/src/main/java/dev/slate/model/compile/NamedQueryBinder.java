@@ -114,6 +114,8 @@ final class NamedQueryBinder {
             }
             case Producer.Computed c -> c.dependencies();
             case Producer.Resolved r -> resolverParameters.apply(r.resolver());
+            case Producer.Related r -> r.relation().holders();
+            case Producer.Aggregated a -> a.aggregation().relation().referenced();
             case null -> List.of();
         };
         if (needs == null) {

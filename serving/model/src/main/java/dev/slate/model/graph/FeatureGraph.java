@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param resolvers resolvers by name, in declaration order
  * @param sources sources by name (secret references unresolved)
  * @param namedQueries the named queries, in declaration order
+ * @param relations {@code has_one} / {@code has_many} relations by id ({@code transaction.user}), in declaration order
+ * @param aggregations windowed aggregations by id ({@code user.txn_count}), in declaration order; each window is
+ *     in {@code features} as {@code user.txn_count[1h]}
  */
 public record FeatureGraph(
         String project,
@@ -26,7 +29,9 @@ public record FeatureGraph(
         Map<FeatureId, FeatureNode> features,
         Map<String, ResolverNode> resolvers,
         Map<String, SourceSpec> sources,
-        java.util.List<NamedQuery> namedQueries) {
+        java.util.List<NamedQuery> namedQueries,
+        Map<FeatureId, RelationNode> relations,
+        Map<FeatureId, AggregationNode> aggregations) {
 
     public FeatureGraph {
         requireNonNull(project, "project is null");
@@ -36,16 +41,29 @@ public record FeatureGraph(
         resolvers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(resolvers));
         sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
         namedQueries = java.util.List.copyOf(namedQueries);
+        relations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(relations));
+        aggregations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(aggregations));
+    }
+
+    /** A graph without relations or aggregations. */
+    public FeatureGraph(String project, String contentHash, Map<String, EntityNode> entities, Map<FeatureId, FeatureNode> features,
+            Map<String, ResolverNode> resolvers, Map<String, SourceSpec> sources, java.util.List<NamedQuery> namedQueries) {
+        this(project, contentHash, entities, features, resolvers, sources, namedQueries, Map.of(), Map.of());
     }
 
     /** A graph without named queries. */
     public FeatureGraph(String project, String contentHash, Map<String, EntityNode> entities, Map<FeatureId, FeatureNode> features,
             Map<String, ResolverNode> resolvers, Map<String, SourceSpec> sources) {
-        this(project, contentHash, entities, features, resolvers, sources, java.util.List.of());
+        this(project, contentHash, entities, features, resolvers, sources, java.util.List.of(), Map.of(), Map.of());
     }
 
+    /**
+     * A declared feature, or a feature read through {@code has_one} relations ({@code transaction.user.age},
+     * whose name is {@code user.age}); see {@link RelationPaths}.
+     */
     public Optional<FeatureNode> feature(FeatureId id) {
-        return Optional.ofNullable(features.get(id));
+        FeatureNode declared = features.get(id);
+        return declared != null ? Optional.of(declared) : RelationPaths.resolve(this, id);
     }
 
     public Optional<EntityNode> entity(String name) {

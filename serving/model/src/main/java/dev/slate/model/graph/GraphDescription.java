@@ -43,8 +43,23 @@ public final class GraphDescription {
             nodes.add(node);
             if (f.producer() instanceof Producer.Computed c) {
                 for (FeatureId dep : c.dependencies()) {
-                    edges.add(edge(featureNodeId(dep), featureNodeId(f.id())));
+                    edges.add(edge(RelationPaths.isPath(dep) ? relationNodeId(RelationPaths.firstRelation(graph, dep).orElseThrow().id())
+                            : featureNodeId(dep), featureNodeId(f.id())));
                 }
+            }
+            if (f.producer() instanceof Producer.Aggregated a) {
+                edges.add(edge(relationNodeId(a.aggregation().relation().id()), featureNodeId(f.id())));
+            }
+        }
+        for (RelationNode r : graph.relations().values()) {
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("id", relationNodeId(r.id()));
+            node.putAll(relation(r));
+            node.put("relation_kind", r.kind().spelling());
+            node.put("kind", "relation"); // the node's kind, as for features and resolvers
+            nodes.add(node);
+            for (FeatureId h : r.holders()) {
+                edges.add(edge(featureNodeId(h), relationNodeId(r.id())));
             }
         }
         for (ResolverNode r : graph.resolvers().values()) {
@@ -76,9 +91,36 @@ public final class GraphDescription {
         out.put("project", graph.project());
         out.put("content_hash", graph.contentHash());
         out.put("entities", entities);
+        out.put("relations", graph.relations().values().stream().map(GraphDescription::relation).toList());
         out.put("nodes", nodes);
         out.put("edges", edges);
         return out;
+    }
+
+    /**
+     * One relation: {@code {name, entity, kind, target, foreign_key: [{holder, referenced}], limit?, required,
+     * rows_resolver?}}.
+     */
+    public static Map<String, Object> relation(RelationNode r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", r.id().qualified());
+        m.put("entity", r.id().entity());
+        m.put("kind", r.kind().spelling());
+        m.put("target", r.target());
+        List<Object> fk = new ArrayList<>();
+        for (int i = 0; i < r.holders().size(); i++) {
+            Map<String, Object> col = new LinkedHashMap<>();
+            col.put("holder", r.holders().get(i).qualified());
+            col.put("referenced", r.referenced().get(i).qualified());
+            fk.add(col);
+        }
+        m.put("foreign_key", fk);
+        if (r.hasMany()) {
+            m.put("limit", r.limit());
+            m.put("rows_resolver", r.rowsResolver().orElse(null));
+        }
+        m.put("required", r.required());
+        return m;
     }
 
     /** The feature catalog: one entry per feature, in declaration order (see {@link #feature}). */
@@ -93,7 +135,9 @@ public final class GraphDescription {
     /**
      * One feature: {@code {name, entity, type, producer, resolver?, expression?, inputs?,
      * max_staleness, cacheable, etl_offline_to_online, version, tags}}; {@code producer} is one of {@code key},
-     * {@code ingested}, {@code resolver}, {@code expression}; {@code max_staleness} is null when
+     * {@code ingested}, {@code resolver}, {@code expression}, {@code relation} (a feature read through a has_one
+     * relation, with {@code relation} and {@code target}) or {@code aggregation} (one window of a windowed aggregation,
+     * with {@code function, over, of, time, window, windows, where, mode, bucket}); {@code max_staleness} is null when
      * unbounded.
      */
     public static Map<String, Object> feature(FeatureNode f) {
@@ -113,6 +157,25 @@ public final class GraphDescription {
                 m.put("expression", c.expression().text());
                 m.put("inputs", c.dependencies().stream().map(FeatureId::qualified).toList());
             }
+            case Producer.Related r -> {
+                m.put("producer", "relation");
+                m.put("relation", r.relation().id().qualified());
+                m.put("target", r.target().qualified());
+            }
+            case Producer.Aggregated a -> {
+                AggregationNode agg = a.aggregation();
+                m.put("producer", "aggregation");
+                m.put("aggregation", agg.id().qualified());
+                m.put("function", agg.function().spelling());
+                m.put("over", agg.relation().id().qualified());
+                m.put("of", agg.of().map(FeatureId::qualified).orElse(null));
+                m.put("time", agg.time().qualified());
+                m.put("window", Durations.format(a.window()));
+                m.put("windows", agg.windows().stream().map(Durations::format).toList());
+                m.put("where", agg.where().map(Expression::text).orElse(null));
+                m.put("mode", "pushdown"); // materialized buckets are declared (bucket) but not kept yet: docs/project-format.md
+                m.put("bucket", agg.bucket().map(Durations::format).orElse(null));
+            }
         }
         m.put("max_staleness", f.maxStaleness().map(Durations::format).orElse(null));
         m.put("cacheable", f.cacheable());
@@ -120,6 +183,10 @@ public final class GraphDescription {
         m.put("version", f.version());
         m.put("tags", f.tags().stream().sorted().toList());
         return m;
+    }
+
+    private static String relationNodeId(FeatureId id) {
+        return "relation:" + id.qualified();
     }
 
     private static String featureNodeId(FeatureId id) {

@@ -33,4 +33,25 @@ public sealed interface Producer {
             return expression.dependencies();
         }
     }
+
+    /**
+     * A feature of a related entity read through a {@code has_one} relation ({@code transaction.user.age}):
+     * the related entity's subgraph is planned from the foreign-key value.
+     *
+     * @param target the related entity's feature (itself possibly a path, e.g. {@code user.account.balance})
+     */
+    record Related(RelationNode relation, FeatureId target) implements Producer {
+        public Related {
+            requireNonNull(relation, "relation is null");
+            requireNonNull(target, "target is null");
+        }
+    }
+
+    /** One window of a windowed aggregation ({@code user.txn_count[1h]}). */
+    record Aggregated(AggregationNode aggregation, java.time.Duration window) implements Producer {
+        public Aggregated {
+            requireNonNull(aggregation, "aggregation is null");
+            requireNonNull(window, "window is null");
+        }
+    }
 }

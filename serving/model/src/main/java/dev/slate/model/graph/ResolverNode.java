@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param outputs result column to feature, in select-list order
  * @param timeout how long one execution may take
  * @param http the request of an HTTP resolver; empty for SQL
+ * @param many it lists the rows of a {@code has_many} relation ({@code many: true}): its outputs are columns of
+ *     each related row, not features it produces
  */
 public record ResolverNode(
         String name,
@@ -32,7 +34,8 @@ public record ResolverNode(
         List<Output> outputs,
         Duration timeout,
         SourceLocation location,
-        Optional<HttpCall> http) {
+        Optional<HttpCall> http,
+        boolean many) {
 
     public ResolverNode {
         requireNonNull(name, "name is null");
@@ -50,7 +53,13 @@ public record ResolverNode(
     /** A SQL resolver. */
     public ResolverNode(String name, String entity, String source, String sql, String positionalSql, List<FeatureId> parameters,
             List<Output> outputs, Duration timeout, SourceLocation location) {
-        this(name, entity, source, sql, positionalSql, parameters, outputs, timeout, location, Optional.empty());
+        this(name, entity, source, sql, positionalSql, parameters, outputs, timeout, location, Optional.empty(), false);
+    }
+
+    /** A resolver of single rows (SQL, or HTTP with {@code http}). */
+    public ResolverNode(String name, String entity, String source, String sql, String positionalSql, List<FeatureId> parameters,
+            List<Output> outputs, Duration timeout, SourceLocation location, Optional<HttpCall> http) {
+        this(name, entity, source, sql, positionalSql, parameters, outputs, timeout, location, http, false);
     }
 
     /** An HTTP resolver. */

@@ -5,9 +5,11 @@ import dev.slate.model.ProblemCode;
 import dev.slate.model.Problems;
 import dev.slate.model.SourceLocation;
 import dev.slate.model.Suggestions;
+import dev.slate.model.spec.AggregateSpec;
 import dev.slate.model.spec.EmbeddedText;
 import dev.slate.model.spec.EntitySpec;
 import dev.slate.model.spec.FeatureSpec;
+import dev.slate.model.spec.RelationSpec;
 import dev.slate.model.spec.ResolverSpec;
 import dev.slate.model.spec.SecretReference;
 import dev.slate.model.spec.SourceSpec;
@@ -35,11 +37,9 @@ final class YamlProjectParser {
     static final Set<String> OTHER_KEYS = Set.of("sources", "entities", "resolvers", "named_queries");
     static final Set<String> POSTGRES_KEYS = Set.of("kind", "url", "username", "password", "max_connections", "description");
     static final Set<String> PARQUET_KEYS = Set.of("kind", "path", "description");
-    static final Set<String> ENTITY_KEYS = Set.of("key", "max_staleness", "features", "description");
+    static final Set<String> ENTITY_KEYS = Set.of("key", "time", "max_staleness", "features", "description");
     static final Set<String> FEATURE_KEYS = Set.of("type", "expression", "max_staleness", "ingested", "etl_offline_to_online", "tags", "description");
-    static final Set<String> HAS_MANY_KEYS = Set.of("has_many", "foreign_key", "description", "tags");
-    static final Set<String> AGGREGATE_KEYS = Set.of("type", "aggregate", "over", "of", "time", "windows", "where", "max_staleness", "description", "tags");
-    static final Set<String> SQL_RESOLVER_KEYS = Set.of("name", "kind", "source", "sql", "resolves", "outputs", "timeout", "description");
+    static final Set<String> SQL_RESOLVER_KEYS = Set.of("name", "kind", "source", "sql", "resolves", "outputs", "timeout", "many", "description");
     static final Set<String> HTTP_RESOLVER_KEYS = HttpResolverParser.KEYS;
     static final int DEFAULT_MAX_CONNECTIONS = 10;
     private static final Pattern URL_WITH_PASSWORD = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.:-]*://[^/@:]*:[^/@]+@.*");
@@ -248,20 +248,25 @@ final class YamlProjectParser {
         Optional<String> key = m.required("key", what);
         Optional<Duration> maxStaleness = duration(m, "max_staleness", "max_staleness of " + what);
         Optional<String> description = m.scalar("description", "description of " + what);
+        Optional<String> time = m.scalar("time", "time of " + what).map(String::strip);
         List<FeatureSpec> features = new ArrayList<>();
+        List<RelationSpec> relations = new ArrayList<>();
+        List<AggregateSpec> aggregates = new ArrayList<>();
         if (!m.has("features")) {
             problems.add(at, ProblemCode.MISSING_FIELD, what + " has no 'features'");
         } else {
             YamlMap.of(file, m.node("features").orElseThrow(), problems, "features of " + what).ifPresent(fs -> {
                 for (String feature : fs.keys()) {
-                    feature(name, feature, fs).ifPresent(features::add);
+                    feature(name, feature, fs, relations, aggregates).ifPresent(features::add);
                 }
             });
         }
-        return new EntitySpec(name, key, m.valueLocation("key"), maxStaleness, features, description, at);
+        return new EntitySpec(name, key, m.valueLocation("key"), maxStaleness, features, description, at, time, m.valueLocation("time"),
+                relations, aggregates);
     }
 
-    private Optional<FeatureSpec> feature(String entity, String name, YamlMap features) {
+    private Optional<FeatureSpec> feature(String entity, String name, YamlMap features, List<RelationSpec> relations,
+            List<AggregateSpec> aggregates) {
         SourceLocation at = features.keyLocation(name);
         String what = "feature '" + entity + "." + name + "'";
         Names.checkIdentifier(name, "feature").ifPresent(m -> problems.add(at, ProblemCode.INVALID_NAME, m));
@@ -282,19 +287,16 @@ final class YamlProjectParser {
         YamlMap m = YamlMap.of(file, node, problems, what).orElseThrow();
         Set<String> tags = tags(m, what);
         Optional<String> description = m.scalar("description", "description of " + what);
-        if (m.has("has_many")) {
-            m.rejectUnknown(HAS_MANY_KEYS, what);
-            problems.add(m.keyLocation("has_many"), ProblemCode.UNSUPPORTED, what
-                    + " is a has_many relation: the format accepts it, but this version of Slate does not run relations yet");
+        // relations and aggregations are declared apart (EntitySpec.relations/aggregates); the placeholder keeps the name taken
+        if (RelationParser.isRelation(m)) {
+            new RelationParser(file, rawLines, problems).relation(entity, name, at, m).ifPresent(relations::add);
             return Optional.of(new FeatureSpec(entity, name, Optional.empty(), Optional.empty(), Optional.empty(), false, tags,
-                    description, Optional.of("has_many"), at));
+                    description, Optional.of(FeatureSpec.RELATION), at));
         }
         if (m.has("aggregate")) {
-            m.rejectUnknown(AGGREGATE_KEYS, what);
-            problems.add(m.keyLocation("aggregate"), ProblemCode.UNSUPPORTED, what
-                    + " is an aggregation: the format accepts it, but this version of Slate does not compute aggregations yet");
+            new RelationParser(file, rawLines, problems).aggregate(entity, name, at, m, tags).ifPresent(aggregates::add);
             return Optional.of(new FeatureSpec(entity, name, Optional.empty(), Optional.empty(), Optional.empty(), false, tags,
-                    description, Optional.of("aggregate"), at));
+                    description, Optional.of(FeatureSpec.AGGREGATE), at));
         }
         m.rejectUnknown(FEATURE_KEYS, what);
         Optional<FeatureType> type = m.required("type", what).flatMap(t -> type(t, m.valueLocation("type"), what));
@@ -386,11 +388,12 @@ final class YamlProjectParser {
                 Optional<List<ResolverSpec.Named>> outputs = m.scalarList("outputs", "outputs of " + what)
                         .map(list -> list.stream().map(s -> new ResolverSpec.Named(s.getValue().strip(), YamlMap.locate(file, s))).toList());
                 Optional<Duration> timeout = timeout(m, what);
+                boolean many = m.bool("many", "many of " + what).orElse(false);
                 if (name.isEmpty() || source.isEmpty() || sql.isEmpty()) {
                     return Optional.empty();
                 }
                 return Optional.of(new ResolverSpec.Sql(name.get(), source.get(), m.valueLocation("source"), sql.get(), resolves,
-                        m.valueLocation("resolves"), outputs, timeout, at));
+                        m.valueLocation("resolves"), outputs, timeout, at, many));
             }
             case "http" -> {
                 return new HttpResolverParser(file, rawLines, problems).parse(m, name, what, at);

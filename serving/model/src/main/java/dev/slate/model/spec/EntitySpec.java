@@ -12,7 +12,11 @@ import java.util.Optional;
  *
  * @param key the name of the primary-key feature, when given
  * @param maxStaleness default bound for the entity's features
- * @param features in declaration order
+ * @param features in declaration order (relations and aggregations are listed here too, as placeholders
+ *     that keep their names taken; their declarations are in {@code relations} and {@code aggregates})
+ * @param time the event-time feature of the entity's rows ({@code time: ts}), when given
+ * @param relations {@code has_one} / {@code has_many} features, in declaration order
+ * @param aggregates windowed aggregations, in declaration order
  */
 public record EntitySpec(
         String name,
@@ -21,7 +25,11 @@ public record EntitySpec(
         Optional<Duration> maxStaleness,
         List<FeatureSpec> features,
         Optional<String> description,
-        SourceLocation location) {
+        SourceLocation location,
+        Optional<String> time,
+        SourceLocation timeLocation,
+        List<RelationSpec> relations,
+        List<AggregateSpec> aggregates) {
 
     public EntitySpec {
         requireNonNull(name, "name is null");
@@ -31,5 +39,15 @@ public record EntitySpec(
         features = List.copyOf(features);
         requireNonNull(description, "description is null");
         requireNonNull(location, "location is null");
+        requireNonNull(time, "time is null");
+        requireNonNull(timeLocation, "timeLocation is null");
+        relations = List.copyOf(relations);
+        aggregates = List.copyOf(aggregates);
+    }
+
+    /** An entity without relations, aggregations or event time. */
+    public EntitySpec(String name, Optional<String> key, SourceLocation keyLocation, Optional<Duration> maxStaleness, List<FeatureSpec> features,
+            Optional<String> description, SourceLocation location) {
+        this(name, key, keyLocation, maxStaleness, features, description, location, Optional.empty(), location, List.of(), List.of());
     }
 }

@@ -16,7 +16,9 @@ import java.util.Set;
  * @param maxStaleness the feature's own bound, when given
  * @param ingested filled by ingestion, never computed
  * @param etlOfflineToOnline its latest offline values are loaded into the online store (reverse ETL)
- * @param unsupported why the v1 engine cannot run this feature ({@code has_many}, {@code aggregate}), when so
+ * @param unsupported set for the placeholder of a feature declared in another form: {@link #RELATION} (see
+ *     {@link RelationSpec}) or {@link #AGGREGATE} (see {@link AggregateSpec}); such a feature is no plain value
+ *     of its entity (no resolver column, no expression variable)
  */
 public record FeatureSpec(
         String entity,
@@ -30,6 +32,11 @@ public record FeatureSpec(
         Optional<String> description,
         Optional<String> unsupported,
         SourceLocation location) {
+
+    /** The placeholder of a {@code has_one} / {@code has_many} feature. */
+    public static final String RELATION = "relation";
+    /** The placeholder of an {@code aggregate} feature. */
+    public static final String AGGREGATE = "aggregate";
 
     public FeatureSpec {
         requireNonNull(entity, "entity is null");

@@ -20,6 +20,8 @@ public sealed interface ResolverSpec {
      * @param resolves the entity named by {@code resolves}, when given
      * @param outputs an explicit list of output columns, when given (otherwise the SELECT list)
      * @param timeout when given
+     * @param many {@code many: true}: the resolver lists the rows of a {@code has_many} relation (its parameters are
+     *     the relation's foreign-key features); it produces no single feature
      */
     record Sql(
             String name,
@@ -30,7 +32,8 @@ public sealed interface ResolverSpec {
             SourceLocation resolvesLocation,
             Optional<List<Named>> outputs,
             Optional<Duration> timeout,
-            SourceLocation location) implements ResolverSpec {
+            SourceLocation location,
+            boolean many) implements ResolverSpec {
 
         public Sql {
             requireNonNull(name, "name is null");
@@ -42,6 +45,12 @@ public sealed interface ResolverSpec {
             outputs = outputs.map(List::copyOf);
             requireNonNull(timeout, "timeout is null");
             requireNonNull(location, "location is null");
+        }
+
+        /** A resolver of single rows. */
+        public Sql(String name, String source, SourceLocation sourceLocation, EmbeddedText sql, Optional<String> resolves,
+                SourceLocation resolvesLocation, Optional<List<Named>> outputs, Optional<Duration> timeout, SourceLocation location) {
+            this(name, source, sourceLocation, sql, resolves, resolvesLocation, outputs, timeout, location, false);
         }
     }
 

@@ -27,7 +27,7 @@ class GraphDescriptionTest {
         Map<String, Object> g = GraphDescription.graph(graph);
         assertThat(g).containsEntry("project", "fraud").containsEntry("content_hash", graph.contentHash());
         List<Map<String, Object>> nodes = list(g.get("nodes"));
-        assertThat(nodes).hasSize(graph.features().size() + graph.resolvers().size());
+        assertThat(nodes).hasSize(graph.features().size() + graph.resolvers().size() + graph.relations().size());
         Map<String, Object> credit = nodes.stream().filter(n -> n.get("id").equals("resolver:user_credit")).findFirst().orElseThrow();
         assertThat(credit).containsEntry("kind", "resolver").containsEntry("source", "appdb")
                 .containsEntry("inputs", List.of("user.country")).containsEntry("outputs", List.of("user.credit_limit"))

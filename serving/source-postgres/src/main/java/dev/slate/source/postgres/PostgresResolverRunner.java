@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.slate.engine.exec.ResolverFailure;
 import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.engine.source.SecretResolver;
+import dev.slate.engine.exec.RowsQuery;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.ResolverNode;
 import dev.slate.model.spec.SourceSpec;
+import dev.slate.model.sql.SqlIdentifiers;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -97,7 +99,41 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         for (Object p : parameters) {
             tuple.addValue(toBind(p));
         }
-        Run run = new Run(resolver.positionalSql(), tuple);
+        Run run = new Run(resolver.positionalSql(), tuple, false);
+        run.start(pool, Math.max(1, resolver.timeout().toMillis()));
+        return run.result.thenApply(rows -> rows.isEmpty() ? Map.of() : rows.getFirst());
+    }
+
+    /** The resolver's statement as a subquery, filtered to the window and bounded: one statement, bind parameters only. */
+    @Override
+    public CompletionStage<List<Map<String, Object>>> runRows(FeatureGraph graph, ResolverNode resolver, RowsQuery query, Object[] parameters) {
+        SourceSpec source = graph.sources().get(resolver.source());
+        if (!(source instanceof SourceSpec.Postgres pg)) {
+            return CompletableFuture.failedFuture(new ResolverFailure("source " + resolver.source() + " is not a PostgreSQL source"));
+        }
+        Pool pool;
+        try {
+            pool = pool(pg);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new ResolverFailure("source " + pg.name() + ": " + e.getMessage()));
+        }
+        Tuple tuple = Tuple.tuple();
+        for (Object p : parameters) {
+            tuple.addValue(toBind(p));
+        }
+        String time = "slate_rows." + SqlIdentifiers.quote(query.timeColumn());
+        StringBuilder sql = new StringBuilder("SELECT * FROM (").append(resolver.positionalSql()).append(") AS slate_rows WHERE ");
+        if (query.after().isPresent()) {
+            tuple.addValue(toBind(query.after().get()));
+            sql.append(time).append(" > $").append(tuple.size()).append(" AND ");
+        }
+        tuple.addValue(toBind(query.until()));
+        sql.append(time).append(" <= $").append(tuple.size()).append(" ORDER BY ").append(time).append(" DESC");
+        if (query.limit() > 0) {
+            tuple.addValue(query.limit());
+            sql.append(" LIMIT $").append(tuple.size());
+        }
+        Run run = new Run(sql.toString(), tuple, true);
         run.start(pool, Math.max(1, resolver.timeout().toMillis()));
         return run.result;
     }
@@ -109,9 +145,10 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
      * of answer, failure and timeout wins; the others are no-ops).
      */
     private final class Run {
-        final CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
+        final CompletableFuture<List<Map<String, Object>>> result = new CompletableFuture<>();
         private final String sql;
         private final Tuple tuple;
+        private final boolean many; // every row (runRows), else at most one
         private long timerId = -1;
         private SqlConnection connection; // while the statement runs
         private boolean timedOut;
@@ -119,9 +156,10 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         private Future<Void> cancel; // the last cancel request, sent when the timeout hit a running statement
         private int cancelAttempts;
 
-        Run(String sql, Tuple tuple) {
+        Run(String sql, Tuple tuple, boolean many) {
             this.sql = sql;
             this.tuple = tuple;
+            this.many = many;
         }
 
         void start(Pool pool, long timeoutMillis) {
@@ -172,20 +210,19 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
                 return;
             }
             RowSet<Row> rows = ar.result();
-            if (rows.size() > 1) {
+            if (rows.size() > 1 && !many) {
                 result.completeExceptionally(new ResolverFailure("query returned " + rows.size() + " rows; a resolver must return at most one row per input"));
                 return;
             }
-            if (rows.size() == 0) {
-                result.complete(Map.of());
-                return;
+            List<Map<String, Object>> out = new java.util.ArrayList<>(rows.size());
+            for (Row row : rows) {
+                Map<String, Object> values = new HashMap<>(row.size() * 2);
+                for (int i = 0; i < row.size(); i++) {
+                    values.put(row.getColumnName(i), fromDriver(row.getValue(i)));
+                }
+                out.add(values);
             }
-            Row row = rows.iterator().next();
-            Map<String, Object> values = new HashMap<>(row.size() * 2);
-            for (int i = 0; i < row.size(); i++) {
-                values.put(row.getColumnName(i), fromDriver(row.getValue(i)));
-            }
-            result.complete(values);
+            result.complete(out);
         }
 
         private void timeOut(long timeoutMillis) {

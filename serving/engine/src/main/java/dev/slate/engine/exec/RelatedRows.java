@@ -1,0 +1,45 @@
+package dev.slate.engine.exec;
+
+import dev.slate.engine.aggregate.RelatedRow;
+import dev.slate.model.FeatureId;
+import dev.slate.model.graph.FeatureGraph;
+import dev.slate.model.graph.FeatureNode;
+import dev.slate.model.graph.ResolverNode;
+import dev.slate.storage.spi.FeatureType;
+import dev.slate.storage.spi.Values;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Rows of a {@code many: true} resolver as related rows: columns to the related entity's features, canonical values. */
+final class RelatedRows {
+    private RelatedRows() {
+    }
+
+    /** @throws dev.slate.storage.spi.ValueConversionException when a column does not fit its feature's type */
+    static List<RelatedRow> of(FeatureGraph graph, ResolverNode rows, FeatureId time, List<Map<String, Object>> raw) {
+        int n = rows.outputs().size();
+        String[] columns = new String[n];
+        FeatureId[] features = new FeatureId[n];
+        FeatureType[] types = new FeatureType[n];
+        for (int i = 0; i < n; i++) {
+            ResolverNode.Output o = rows.outputs().get(i);
+            columns[i] = o.column();
+            features[i] = o.feature();
+            FeatureNode node = graph.features().get(o.feature());
+            types[i] = node == null ? null : node.type();
+        }
+        List<RelatedRow> out = new ArrayList<>(raw.size());
+        for (Map<String, Object> r : raw) {
+            Map<FeatureId, Object> values = new HashMap<>(n * 2);
+            for (int i = 0; i < n; i++) {
+                Object v = r.get(columns[i]);
+                values.put(features[i], v == null || types[i] == null ? v : Values.coerce(types[i], v));
+            }
+            out.add(new RelatedRow((Instant) values.get(time), values));
+        }
+        return out;
+    }
+}
