@@ -1,4 +1,4 @@
-package dev.slate.engine.exec;
+package dev.slate.source.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -9,8 +9,10 @@ import dev.slate.engine.query.OnlineQueryService;
 import dev.slate.engine.query.QueryAnswer;
 import dev.slate.engine.query.QueryLimits;
 import dev.slate.engine.query.ServingState;
-import dev.slate.engine.source.PostgresResolverRunner;
+import dev.slate.engine.exec.PlanExecutor;
+import dev.slate.engine.exec.QueryObserver;
 import dev.slate.model.ProjectCompiler;
+import dev.slate.storage.testing.InMemoryOnlineStore;
 import dev.slate.model.deploy.ActiveDeployment;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
