@@ -135,6 +135,12 @@ public record DeploymentDiff(List<Change> features, List<Change> resolvers) {
             case Producer.Ingested i -> "ingestion";
             case Producer.Resolved r -> "resolver " + r.resolver();
             case Producer.Computed c -> "expression " + c.expression().text();
+            case Producer.Related r -> "relation " + r.relation().id().qualified() + " to " + r.target().qualified();
+            case Producer.Aggregated a -> "aggregation " + a.aggregation().function() + " over " + a.aggregation().relation().id().qualified()
+                    + a.aggregation().of().map(f -> " of " + f.qualified()).orElse("")
+                    + a.aggregation().where().map(w -> " where " + w.text()).orElse("")
+                    + a.aggregation().bucket().map(b -> " bucket " + b).orElse("")
+                    + " window " + a.window();
         };
     }
 
