@@ -58,7 +58,13 @@ final class TarArchiveReader {
         if (header.length < BLOCK) {
             throw ArchiveCollector.parseFailed("the upload is not a tar archive (too short)");
         }
-        if (!TarUtils.verifyCheckSum(header)) {
+        boolean valid;
+        try {
+            valid = TarUtils.verifyCheckSum(header);
+        } catch (IllegalArgumentException e) {
+            valid = false; // the checksum field is not even octal (found by QueryFuzzTest: a JSON body sent as a tar)
+        }
+        if (!valid) {
             throw ArchiveCollector.parseFailed("the upload is not a tar archive (bad header checksum)");
         }
     }

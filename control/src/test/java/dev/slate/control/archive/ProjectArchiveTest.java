@@ -218,6 +218,10 @@ class ProjectArchiveTest {
 
         assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR_GZ, text), ErrorCode.PARSE_FAILED, "gzip");
         assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, text), ErrorCode.PARSE_FAILED, "not a tar archive");
+        // a full first block whose checksum field is not octal (a JSON or YAML body sent as a tar): a 400, never a 500
+        byte[] block = java.util.Arrays.copyOf("{\"files\": {\"slate.yaml\": \"project: fraud ts table\"}}".getBytes(StandardCharsets.UTF_8), 512);
+        java.util.Arrays.fill(block, 148, 156, (byte) 't');
+        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, block), ErrorCode.PARSE_FAILED, "not a tar archive");
         assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, text), ErrorCode.PARSE_FAILED, "not a zip archive");
         assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR_GZ, TestArchives.gzip(text)), ErrorCode.PARSE_FAILED, "tar");
     }
