@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** Wire form of {@code POST /v1/query/offline} with a JSON spine (DESIGN §5). Unknown fields are rejected. */
+/** Wire form of {@code POST /v1/query/offline} with a JSON spine (docs/api.md). Unknown fields are rejected. */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record OfflineQueryBody(
         @Schema(description = "the spine's entity keys: one list per key feature, all as long as input_times", example = "{\"user.id\": [1, 2, 2]}")
