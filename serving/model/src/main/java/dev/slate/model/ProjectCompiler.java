@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Validates and compiles a feature project (DESIGN §4) into an immutable {@link FeatureGraph}.
+ * Validates and compiles a feature project (docs/project-format.md) into an immutable {@link FeatureGraph}.
  *
  * <p>Files are given by relative path: {@code slate.yaml} (required), other {@code *.yaml} /
  * {@code *.yml} files contributing {@code sources}, {@code entities} and {@code resolvers}, and

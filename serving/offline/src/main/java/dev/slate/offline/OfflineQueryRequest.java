@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An offline query with its spine given inline (DESIGN §5 {@code POST /v1/query/offline}): one list of key
+ * An offline query with its spine given inline (docs/api.md {@code POST /v1/query/offline}): one list of key
  * values per entity key ({@code {"user.id": [1, 2]}}), one input time per row, the outputs wanted.
  *
  * @param inputs key column name → values, in spine column order (null when the body had none)

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
- * Offline (point-in-time) queries as asynchronous jobs (DESIGN §5, §6): a submission is validated and bound
+ * Offline (point-in-time) queries as asynchronous jobs (docs/api.md, §6): a submission is validated and bound
  * at once (every problem is a 4xx, never a failed job), its spine is written to the job's directory and a
  * record is stored; a small bounded pool of workers runs the jobs through {@link OfflineStore#export}. Jobs
  * can be watched, cancelled, and read as Parquet or JSON; a restart re-queues or fails the jobs it finds

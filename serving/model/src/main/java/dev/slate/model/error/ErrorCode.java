@@ -1,7 +1,7 @@
 package dev.slate.model.error;
 
 /**
- * Stable error codes of the REST API (DESIGN §5). Request errors are answered as HTTP 4xx/5xx
+ * Stable error codes of the REST API (docs/api.md). Request errors are answered as HTTP 4xx/5xx
  * {@code application/problem+json}; field errors are listed in a 200 answer.
  */
 public enum ErrorCode {
