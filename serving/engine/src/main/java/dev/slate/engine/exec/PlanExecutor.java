@@ -88,8 +88,10 @@ public final class PlanExecutor {
             }
             rows.add(r);
         }
+        // a bulk query runs each resolver once for all its rows (docs/specs/resolver-batching.md)
+        ResolverBatcher calls = rows.size() > 1 ? new ResolverBatcher(runner, graph) : null;
         return readStore(namespace, plan, rows, now, trace)
-                .thenCompose(marked -> runSteps(graph, namespace, plan, rows, marked, now, trace))
+                .thenCompose(marked -> runSteps(graph, namespace, plan, rows, marked, now, trace, calls))
                 .thenApply(v -> {
                     writeBack(namespace, plan, rows);
                     return rows;
@@ -191,22 +193,31 @@ public final class PlanExecutor {
     // ---- 2. steps ----------------------------------------------------------------------------
 
     private CompletionStage<Void> runSteps(FeatureGraph graph, String namespace, Plan plan, List<RowResult> rows, boolean[][] available, Instant now,
-            QueryTrace trace) {
+            QueryTrace trace, ResolverBatcher calls) {
         if (plan.steps().isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (int r = 0; r < rows.size(); r++) {
-            CompletableFuture<Void> row = runRow(graph, namespace, plan, rows.get(r), r, available[r], now, trace);
-            if (!row.isDone()) {
-                all.add(row);
+        if (calls != null) {
+            calls.hold();
+        }
+        try {
+            for (int r = 0; r < rows.size(); r++) {
+                CompletableFuture<Void> row = runRow(graph, namespace, plan, rows.get(r), r, available[r], now, trace, calls);
+                if (!row.isDone()) {
+                    all.add(row);
+                }
+            }
+        } finally {
+            if (calls != null) {
+                calls.release();
             }
         }
         return all.isEmpty() ? CompletableFuture.completedFuture(null) : CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
     private CompletableFuture<Void> runRow(FeatureGraph graph, String namespace, Plan plan, RowResult row, int rowIndex, boolean[] available, Instant now,
-            QueryTrace trace) {
+            QueryTrace trace, ResolverBatcher calls) {
         List<PlanStep> steps = plan.steps();
         boolean[] needed = new boolean[steps.size()];
         for (int s : plan.outputSlots()) {
@@ -229,10 +240,10 @@ public final class PlanExecutor {
             }
             CompletableFuture<Void> f;
             if (deps.isEmpty()) {
-                f = runStep(graph, namespace, plan, step, row, rowIndex, now, trace);
+                f = runStep(graph, namespace, plan, step, row, rowIndex, now, trace, calls);
             } else {
                 CompletableFuture<Void> ready = deps.size() == 1 ? deps.get(0) : CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new));
-                f = ready.thenCompose(v -> runStep(graph, namespace, plan, step, row, rowIndex, now, trace));
+                f = ready.thenCompose(v -> runStep(graph, namespace, plan, step, row, rowIndex, now, trace, calls));
             }
             futures[i] = f;
             if (!f.isDone()) {
@@ -257,7 +268,7 @@ public final class PlanExecutor {
     }
 
     private CompletableFuture<Void> runStep(FeatureGraph graph, String namespace, Plan plan, PlanStep step, RowResult row, int rowIndex, Instant now,
-            QueryTrace trace) {
+            QueryTrace trace, ResolverBatcher calls) {
         FeatureError upstream = upstreamError(plan, step, row);
         if (upstream != null) {
             if (trace.enabled()) {
@@ -286,7 +297,7 @@ public final class PlanExecutor {
                 }
                 yield CompletableFuture.completedFuture(null);
             }
-            case PlanStep.Resolve r -> resolve(graph, plan, r, row, rowIndex, now, trace);
+            case PlanStep.Resolve r -> resolve(graph, plan, r, row, rowIndex, now, trace, calls);
             case PlanStep.Follow f -> follow(graph, namespace, plan, f, row, now);
             case PlanStep.Aggregate a -> aggregate(graph, plan, a, row, now);
         };
@@ -490,7 +501,7 @@ public final class PlanExecutor {
     }
 
     private CompletableFuture<Void> resolve(FeatureGraph graph, Plan plan, PlanStep.Resolve r, RowResult row, int rowIndex, Instant now,
-            QueryTrace trace) {
+            QueryTrace trace, ResolverBatcher calls) {
         Object[] params = new Object[r.inputSlots().length];
         for (int i = 0; i < params.length; i++) {
             params[i] = row.values()[r.inputSlots()[i]];
@@ -498,10 +509,14 @@ public final class PlanExecutor {
         long start = System.nanoTime();
         String name = r.resolver().name();
         CompletableFuture<Map<String, Object>> call;
-        try {
-            call = runner.run(graph, r.resolver(), params).toCompletableFuture();
-        } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e);
+        if (calls != null) {
+            call = calls.run(r.resolver(), params);
+        } else {
+            try {
+                call = runner.run(graph, r.resolver(), params).toCompletableFuture();
+            } catch (RuntimeException e) {
+                call = CompletableFuture.failedFuture(e);
+            }
         }
         // The runner enforces the timeout (and cancels what it started); this is the backstop for a
         // runner that does not answer at all, a little later so that the runner's own timeout wins.

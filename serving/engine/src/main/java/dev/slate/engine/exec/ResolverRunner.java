@@ -2,6 +2,7 @@ package dev.slate.engine.exec;
 
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.ResolverNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,34 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ResolverRunner {
     CompletionStage<Map<String, Object>> run(FeatureGraph graph, ResolverNode resolver, Object[] parameters);
+
+    /**
+     * Runs one resolver for many sets of parameter values, as one statement where the source allows it
+     * (docs/specs/resolver-batching.md). The answer holds one {@link BatchedAnswer} per element of
+     * {@code parameterRows}, in order. The whole run fails (every row alike) when the statement fails or times
+     * out; a row that alone is wrong fails as {@link BatchedAnswer.Failed}. The resolver's timeout applies to the
+     * whole run. This default runs {@link #run} once per row.
+     */
+    default CompletionStage<List<BatchedAnswer>> runBatch(FeatureGraph graph, ResolverNode resolver, List<Object[]> parameterRows) {
+        List<CompletableFuture<BatchedAnswer>> calls = new ArrayList<>(parameterRows.size());
+        for (Object[] parameters : parameterRows) {
+            CompletableFuture<Map<String, Object>> call;
+            try {
+                call = run(graph, resolver, parameters).toCompletableFuture();
+            } catch (RuntimeException e) {
+                call = CompletableFuture.failedFuture(e);
+            }
+            calls.add(call.handle((columns, failure) -> failure == null ? new BatchedAnswer.Found(columns)
+                    : new BatchedAnswer.Failed(failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : failure)));
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<BatchedAnswer> answers = new ArrayList<>(calls.size());
+            for (CompletableFuture<BatchedAnswer> c : calls) {
+                answers.add(c.join());
+            }
+            return answers;
+        });
+    }
 
     /**
      * Runs a {@code many: true} resolver (the rows of a {@code has_many} relation) with the time window and the

@@ -2,6 +2,7 @@ package dev.slate.engine.source;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.engine.exec.BatchedAnswer;
 import dev.slate.engine.exec.ResolverFailure;
 import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.engine.exec.RowsQuery;
@@ -45,6 +46,18 @@ public final class SourceKindResolverRunner implements ResolverRunner {
             case SourceSpec.Parquet ignored -> parquet.run(graph, resolver, parameters);
             case null -> CompletableFuture.failedFuture(new ResolverFailure("resolver " + resolver.name() + " reads source "
                     + resolver.source() + ", which the deployment does not declare"));
+        };
+    }
+
+    @Override
+    public CompletionStage<List<BatchedAnswer>> runBatch(FeatureGraph graph, ResolverNode resolver, List<Object[]> parameterRows) {
+        if (resolver.http().isPresent()) {
+            return http.runBatch(graph, resolver, parameterRows);
+        }
+        return switch (graph.sources().get(resolver.source())) {
+            case SourceSpec.Postgres ignored -> postgres.runBatch(graph, resolver, parameterRows);
+            case SourceSpec.Parquet ignored -> parquet.runBatch(graph, resolver, parameterRows);
+            case null -> ResolverRunner.super.runBatch(graph, resolver, parameterRows);
         };
     }
 

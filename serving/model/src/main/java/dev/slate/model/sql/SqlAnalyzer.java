@@ -53,6 +53,28 @@ final class SqlAnalyzer {
         return new SqlStatement(sql, List.copyOf(parameters.values()), positional.toString(), select.columns, select.star, issues);
     }
 
+    static String replaceParameters(String sql, List<Parameter> parameters, java.util.function.IntFunction<String> replacement) {
+        StringBuilder out = new StringBuilder(sql.length() + 16 * parameters.size());
+        int copied = 0;
+        for (SqlToken t : SqlLexer.lex(sql).tokens()) {
+            if (t.kind() == Kind.PARAM) {
+                int index = -1;
+                for (int i = 0; i < parameters.size(); i++) {
+                    if (parameters.get(i).name().equals(t.text())) {
+                        index = i;
+                        break;
+                    }
+                }
+                if (index < 0) {
+                    throw new IllegalArgumentException("parameter :" + t.text() + " is not one of the statement's parameters");
+                }
+                out.append(sql, copied, t.start()).append(replacement.apply(index + 1));
+                copied = t.end();
+            }
+        }
+        return out.append(sql, copied, sql.length()).toString();
+    }
+
     private static int indexOf(Map<String, Parameter> parameters, String name) {
         int i = 0;
         for (String key : parameters.keySet()) {

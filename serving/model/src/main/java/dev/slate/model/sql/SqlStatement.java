@@ -3,6 +3,7 @@ package dev.slate.model.sql;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * What Slate reads from a resolver's SQL.
@@ -32,6 +33,15 @@ public record SqlStatement(
     /** Reads resolver SQL. Never throws: problems are listed in {@link #issues()}. */
     public static SqlStatement analyze(String sql) {
         return SqlAnalyzer.analyze(sql);
+    }
+
+    /**
+     * The SQL with every use of a {@code :name} parameter replaced by {@code replacement.apply(n)}, where {@code n} is
+     * the parameter's position (1 for {@code $1}); strings, quoted names and comments are left alone. A bulk query
+     * uses it to run one statement for many rows (docs/specs/resolver-batching.md).
+     */
+    public String withParameters(IntFunction<String> replacement) {
+        return SqlAnalyzer.replaceParameters(sql, parameters, replacement);
     }
 
     /** A named parameter and the offset of its first use. */

@@ -166,4 +166,13 @@ class SqlStatementTest {
             SqlStatement.analyze(sql);
         }
     }
+
+    @Test
+    void parametersAreReplacedOnlyWhereTheyAreParameters() {
+        SqlStatement s = SqlStatement.analyze("SELECT ':id' AS a, \":id\" AS b, $$ :id $$ AS c FROM t -- :id\n"
+                + "WHERE id = :id AND region = :region /* :region */ OR id = :id");
+        assertThat(s.withParameters(i -> "p" + i)).isEqualTo("SELECT ':id' AS a, \":id\" AS b, $$ :id $$ AS c FROM t -- :id\n"
+                + "WHERE id = p1 AND region = p2 /* :region */ OR id = p1");
+        assertThat(s.withParameters(i -> "$" + i)).isEqualTo(s.positionalSql());
+    }
 }

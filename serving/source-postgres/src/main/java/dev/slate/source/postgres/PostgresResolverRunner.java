@@ -2,13 +2,18 @@ package dev.slate.source.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.engine.exec.BatchedAnswer;
 import dev.slate.engine.exec.ResolverFailure;
 import dev.slate.engine.exec.ResolverRunner;
 import dev.slate.engine.source.SecretResolver;
 import dev.slate.engine.exec.RowsQuery;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.ResolverNode;
+import dev.slate.model.FeatureId;
+import dev.slate.model.graph.FeatureNode;
 import dev.slate.model.spec.SourceSpec;
+import dev.slate.model.sql.SqlStatement;
+import dev.slate.storage.spi.FeatureType;
 import dev.slate.model.sql.SqlIdentifiers;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -29,6 +34,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -102,6 +108,118 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         Run run = new Run(resolver.positionalSql(), tuple, false);
         run.start(pool, Math.max(1, resolver.timeout().toMillis()));
         return run.result.thenApply(rows -> rows.isEmpty() ? Map.of() : rows.getFirst());
+    }
+
+    /**
+     * One statement for every row of a bulk query (docs/specs/resolver-batching.md): the parameter values travel as one
+     * bound array per parameter, {@code unnest}ed with their row number, and the resolver's statement runs once per
+     * row as a {@code LATERAL} subquery that reads them:
+     *
+     * <pre>{@code
+     * SELECT "slate batch row", slate_r.* FROM unnest($1::int8[], ...) WITH ORDINALITY AS slate_batch(slate_p1, ..., "slate batch row")
+     *   CROSS JOIN LATERAL (<the resolver's SQL, :name replaced by slate_batch.slate_pN>) AS slate_r
+     * }</pre>
+     *
+     * A resolver with no parameter, or with a list-typed one, runs once per row instead.
+     */
+    @Override
+    public CompletionStage<List<BatchedAnswer>> runBatch(FeatureGraph graph, ResolverNode resolver, List<Object[]> parameterRows) {
+        SourceSpec source = graph.sources().get(resolver.source());
+        String sql = source instanceof SourceSpec.Postgres ? batchSql(graph, resolver) : null;
+        if (sql == null) {
+            return ResolverRunner.super.runBatch(graph, resolver, parameterRows);
+        }
+        Pool pool;
+        try {
+            pool = pool((SourceSpec.Postgres) source);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new ResolverFailure("source " + resolver.source() + ": " + e.getMessage()));
+        }
+        int n = resolver.parameters().size();
+        Tuple tuple = Tuple.tuple();
+        for (int p = 0; p < n; p++) {
+            FeatureType type = graph.features().get(resolver.parameters().get(p)).type();
+            Object[] column = newArray(type, parameterRows.size());
+            for (int r = 0; r < parameterRows.size(); r++) {
+                column[r] = toBind(parameterRows.get(r)[p]);
+            }
+            tuple.addValue(column);
+        }
+        Run run = new Run(sql, tuple, true);
+        run.start(pool, Math.max(1, resolver.timeout().toMillis()));
+        return run.result.thenApply(rows -> {
+            List<Map<String, Object>> first = new java.util.ArrayList<>(java.util.Collections.nCopies(parameterRows.size(), null));
+            int[] count = new int[parameterRows.size()];
+            for (Map<String, Object> row : rows) {
+                int index = ((Number) row.remove(BATCH_ROW)).intValue() - 1;
+                if (count[index]++ == 0) {
+                    first.set(index, row);
+                }
+            }
+            List<BatchedAnswer> answers = new java.util.ArrayList<>(parameterRows.size());
+            for (int r = 0; r < parameterRows.size(); r++) {
+                answers.add(count[r] > 1
+                        ? new BatchedAnswer.Failed(new ResolverFailure("query returned " + count[r] + " rows; a resolver must return at most one row per input"))
+                        : new BatchedAnswer.Found(first.get(r) == null ? Map.of() : first.get(r)));
+            }
+            return answers;
+        });
+    }
+
+    /** The name of the row-number column of a batched statement: quoted, with spaces, so no resolver column can collide. */
+    private static final String BATCH_ROW = "slate batch row";
+
+    private final Map<ResolverNode, Optional<String>> batchStatements = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** The batched statement of a resolver, or null when it cannot be batched. */
+    private String batchSql(FeatureGraph graph, ResolverNode resolver) {
+        return batchStatements.computeIfAbsent(resolver, r -> {
+            if (r.parameters().isEmpty()) {
+                return Optional.empty();
+            }
+            StringBuilder unnest = new StringBuilder();
+            StringBuilder columns = new StringBuilder();
+            for (int p = 0; p < r.parameters().size(); p++) {
+                FeatureId id = r.parameters().get(p);
+                FeatureNode node = graph.features().get(id);
+                String pgType = node == null ? null : arrayType(node.type());
+                if (pgType == null) {
+                    return Optional.empty();
+                }
+                unnest.append(p == 0 ? "" : ", ").append('$').append(p + 1).append("::").append(pgType);
+                columns.append("slate_p").append(p + 1).append(", ");
+            }
+            String inner = SqlStatement.analyze(r.sql()).withParameters(i -> "slate_batch.slate_p" + i).strip();
+            if (inner.endsWith(";")) {
+                inner = inner.substring(0, inner.length() - 1);
+            }
+            return Optional.of("SELECT \"" + BATCH_ROW + "\", slate_r.* FROM unnest(" + unnest + ") WITH ORDINALITY AS slate_batch("
+                    + columns + "\"" + BATCH_ROW + "\") CROSS JOIN LATERAL (" + inner + "\n) AS slate_r");
+        }).orElse(null);
+    }
+
+    private static String arrayType(FeatureType type) {
+        return switch (type) {
+            case FeatureType.Scalar.INT -> "int8[]";
+            case FeatureType.Scalar.FLOAT -> "float8[]";
+            case FeatureType.Scalar.STRING -> "text[]";
+            case FeatureType.Scalar.BOOL -> "bool[]";
+            case FeatureType.Scalar.DATETIME -> "timestamptz[]";
+            case FeatureType.Scalar.DATE -> "date[]";
+            case FeatureType.ListOf ignored -> null;
+        };
+    }
+
+    private static Object[] newArray(FeatureType type, int n) {
+        return switch (type) {
+            case FeatureType.Scalar.INT -> new Long[n];
+            case FeatureType.Scalar.FLOAT -> new Double[n];
+            case FeatureType.Scalar.STRING -> new String[n];
+            case FeatureType.Scalar.BOOL -> new Boolean[n];
+            case FeatureType.Scalar.DATETIME -> new java.time.OffsetDateTime[n];
+            case FeatureType.Scalar.DATE -> new java.time.LocalDate[n];
+            case FeatureType.ListOf ignored -> throw new IllegalArgumentException("list parameters are not batched");
+        };
     }
 
     /** The resolver's statement as a subquery, filtered to the window and bounded: one statement, bind parameters only. */
