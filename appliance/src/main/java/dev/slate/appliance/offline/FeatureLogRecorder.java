@@ -3,12 +3,11 @@ package dev.slate.appliance.offline;
 import dev.slate.engine.query.ComputedValues;
 import dev.slate.engine.query.ComputedValuesListener;
 import dev.slate.featurelog.FeatureLog;
-import dev.slate.featurelog.LogBatch;
-import dev.slate.storage.spi.offline.ObservedValue;
+import dev.slate.storage.spi.FeatureSlot;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /** Connects online queries to the feature log: every computed value goes to the offline store, off the response path. */
 @Singleton
@@ -21,23 +20,17 @@ class FeatureLogRecorder {
             return ComputedValuesListener.NONE;
         }
         FeatureLog featureLog = log.get();
-        return values -> {
-            if (values.size() > 0) {
-                featureLog.offer(new Batch(values));
+        // encoded here, on the request thread, into off-heap records: nothing of the query stays on the heap (docs/specs/feature-log.md)
+        return values -> featureLog.offer(values.environment(), values.deploymentId(), values.queryId(), block -> values.writeTo(new ComputedValues.Sink() {
+            @Override
+            public int feature(String entity, FeatureSlot slot, String resolver) {
+                return block.feature(entity, slot, resolver);
             }
-        };
-    }
 
-    /** A lazy view: the observations are built on the spool's writer thread. */
-    private record Batch(ComputedValues values) implements LogBatch {
-        @Override
-        public int size() {
-            return values.size();
-        }
-
-        @Override
-        public void forEach(Consumer<ObservedValue> sink) {
-            values.forEach(sink);
-        }
+            @Override
+            public void value(int feature, Object key, Object value, Instant observedAt) {
+                block.value(feature, key, value, observedAt);
+            }
+        }));
     }
 }

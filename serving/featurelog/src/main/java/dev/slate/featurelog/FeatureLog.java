@@ -1,8 +1,11 @@
 package dev.slate.featurelog;
 
+import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.OfflineStore;
+import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Every value Slate computes, on its way to the offline store: a durable local spool written off the
@@ -28,6 +31,24 @@ public final class FeatureLog implements AutoCloseable {
     /** Takes a lazy batch (built on the spool's writer thread) without blocking; false when it had to be dropped. */
     public boolean offer(LogBatch values) {
         return spool.offer(values);
+    }
+
+    /**
+     * Takes one query's computed values, encoded on the calling thread into compact off-heap records
+     * (docs/specs/feature-log.md); never blocks. {@code values} declares each feature once, then gives its values.
+     * Returns false when some values had to be dropped (they are counted).
+     */
+    public boolean offer(String namespace, String deploymentId, String queryId, Consumer<Block> values) {
+        return spool.offer(namespace, deploymentId, queryId, values);
+    }
+
+    /** Where a query's values are written: each feature declared once, then its values. */
+    public interface Block {
+        /** Declares a feature; returns the index its values are given with. */
+        int feature(String entity, FeatureSlot slot, String resolver);
+
+        /** One value: the entity key part (a Long or a String), the value in canonical form or null, and when it was computed. */
+        void value(int feature, Object key, Object value, Instant observedAt);
     }
 
     public FeatureLogStats stats() {

@@ -49,6 +49,14 @@ public record FeatureLogConfig(
         }
     }
 
+    /**
+     * Off-heap memory for encoded values waiting for the writer thread (docs/specs/feature-log.md): 64 bytes per value
+     * of {@link #queueCapacity()}, at least 256 KiB. Buffers are reused, and kept once allocated.
+     */
+    public long offHeapBytes() {
+        return Math.max(256L * 1024, 64L * queueCapacity);
+    }
+
     /** Production defaults: 1M values in memory, 10 GiB of disk, segments of 64 MiB or 2 s. */
     public static FeatureLogConfig defaults(Path directory) {
         return new FeatureLogConfig(directory, 1_000_000, 10L << 30, 64L << 20, Duration.ofSeconds(2), Duration.ofMillis(200),

@@ -71,6 +71,7 @@ public final class FeatureLogShipper implements AutoCloseable {
     }
 
     private void run() {
+        BackgroundPriority.lowerCurrentThread();
         Duration backoff = config.retryMin();
         while (true) {
             boolean finalPass = stopping;
@@ -122,12 +123,17 @@ public final class FeatureLogShipper implements AutoCloseable {
         Path offsetFile = SpoolSegment.offsetPath(segment);
         long offset = readOffset(offsetFile);
         while (true) {
-            SpoolSegment.Chunk chunk = SpoolSegment.read(segment, offset, config.shipBatchValues());
+            // a record is one value (older format) or a block of a query's values of about 24 bytes each
+            SpoolSegment.Chunk chunk = SpoolSegment.read(segment, offset, config.shipBatchValues(), 24L * config.shipBatchValues());
             if (!chunk.payloads().isEmpty()) {
                 List<ObservedValue> values = new ArrayList<>(chunk.payloads().size());
                 for (byte[] payload : chunk.payloads()) {
                     try {
-                        values.add(SpoolRecordCodec.decode(payload));
+                        if (ObservationBlock.isBlock(payload)) {
+                            ObservationBlock.decode(payload, values::add);
+                        } else {
+                            values.add(SpoolRecordCodec.decode(payload));
+                        }
                     } catch (CorruptRecordException e) {
                         LOG.warnf("feature log: skipping an undecodable record in %s: %s", segment.getFileName(), e.getMessage());
                     }

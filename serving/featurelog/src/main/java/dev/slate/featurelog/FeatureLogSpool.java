@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.slate.storage.spi.offline.ObservedValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,8 +30,15 @@ public final class FeatureLogSpool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FeatureLogSpool.class);
     private static final LogBatch STOP = LogBatch.of(List.of());
 
+    /** A block record (ObservationBlock) in off-heap memory, and how many values it holds. */
+    private record Encoded(ByteBuffer record, int values) {
+    }
+
     private final FeatureLogConfig config;
-    private final LinkedBlockingQueue<LogBatch> queue = new LinkedBlockingQueue<>();
+    /** LogBatch (values built on the writer thread) or Encoded (records encoded on the request thread). */
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final OffHeapRecords offHeap;
+    private final ThreadLocal<ObservationBlock.Encoder> encoders = ThreadLocal.withInitial(() -> new ObservationBlock.Encoder(this::sealed));
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -44,6 +53,7 @@ public final class FeatureLogSpool implements AutoCloseable {
 
     public FeatureLogSpool(FeatureLogConfig config) {
         this.config = requireNonNull(config, "config is null");
+        this.offHeap = new OffHeapRecords(config.offHeapBytes());
         try {
             Files.createDirectories(config.directory());
             long last = -1;
@@ -87,6 +97,43 @@ public final class FeatureLogSpool implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Encodes one query's values on the calling thread into compact records in off-heap memory
+     * (docs/specs/feature-log.md), so that nothing of the query stays on the heap once it has answered. Returns false
+     * (and counts them as dropped) for values that could not be queued; never blocks.
+     */
+    public boolean offer(String namespace, String deploymentId, String queryId, Consumer<FeatureLog.Block> values) {
+        ObservationBlock.Encoder encoder = encoders.get();
+        encoder.start(namespace, deploymentId, queryId);
+        values.accept(encoder);
+        encoder.finish();
+        return !encoder.anyDropped();
+    }
+
+    /** Takes one sealed record of a block: copies it off-heap and queues it, or drops it. */
+    private void sealed(ObservationBlock.Encoder encoder) {
+        int n = encoder.recordValues();
+        if (closed || queued.get() + n > config.queueCapacity() || pendingBytes.get() >= config.maxSpoolBytes()) {
+            dropped.addAndGet(n);
+            encoder.markDropped();
+            return;
+        }
+        ByteBuffer copy = offHeap.copyOf(encoder.record(), encoder.recordSize());
+        if (copy == null) {
+            dropped.addAndGet(n);
+            encoder.markDropped();
+            return;
+        }
+        queued.addAndGet(n);
+        accepted.addAndGet(n);
+        queue.add(new Encoded(copy, n));
+    }
+
+    /** Off-heap bytes the spool holds for records waiting for the writer thread (and for reuse). */
+    long offHeapBytes() {
+        return offHeap.allocatedBytes();
+    }
+
     /** The sequence of the segment being written; segments below it are sealed. */
     long openSequence() {
         return openSequence;
@@ -122,12 +169,13 @@ public final class FeatureLogSpool implements AutoCloseable {
     }
 
     private void run() {
+        BackgroundPriority.lowerCurrentThread();
         long pollNanos = Math.min(config.syncInterval().toNanos(), config.segmentMaxAge().toNanos());
-        List<LogBatch> batch = new ArrayList<>();
+        List<Object> batch = new ArrayList<>();
         boolean stopping = false;
         while (!stopping) {
             try {
-                LogBatch first = queue.poll(pollNanos, TimeUnit.NANOSECONDS);
+                Object first = queue.poll(pollNanos, TimeUnit.NANOSECONDS);
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, 1024);
@@ -146,30 +194,48 @@ public final class FeatureLogSpool implements AutoCloseable {
         }
     }
 
-    private void write(List<LogBatch> batch) throws IOException {
+    private void write(List<Object> batch) throws IOException {
         if (batch.isEmpty()) {
             return;
         }
-        List<byte[]> payloads = new ArrayList<>();
+        List<ByteBuffer> payloads = new ArrayList<>();
+        List<ByteBuffer> offHeapRecords = new ArrayList<>();
         long taken = 0;
-        for (LogBatch values : batch) {
-            taken += values.size();
-            try {
-                values.forEach(v -> payloads.add(SpoolRecordCodec.encode(v)));
-            } catch (RuntimeException e) {
-                LOG.warnf("feature log: a batch could not be encoded and is dropped: %s", e.toString());
+        long records = 0;
+        for (Object item : batch) {
+            switch (item) {
+                case Encoded e -> {
+                    taken += e.values();
+                    records += e.values();
+                    payloads.add(e.record());
+                    offHeapRecords.add(e.record());
+                }
+                case LogBatch values -> {
+                    taken += values.size();
+                    try {
+                        List<ByteBuffer> encoded = new ArrayList<>(values.size());
+                        values.forEach(v -> encoded.add(ByteBuffer.wrap(SpoolRecordCodec.encode(v))));
+                        payloads.addAll(encoded);
+                        records += encoded.size();
+                    } catch (RuntimeException ex) {
+                        LOG.warnf("feature log: a batch could not be encoded and is dropped: %s", ex.toString());
+                    }
+                }
+                default -> throw new IllegalStateException("unexpected queue item " + item.getClass().getName());
             }
         }
         queued.addAndGet(-taken);
-        dropped.addAndGet(taken - payloads.size());
+        dropped.addAndGet(taken - records);
         long before = segment.size();
         try {
-            segment.append(payloads);
+            segment.appendBuffers(payloads);
         } catch (IOException e) {
-            dropped.addAndGet(payloads.size());
+            dropped.addAndGet(records);
             throw e;
+        } finally {
+            offHeapRecords.forEach(offHeap::release);
         }
-        spooled.addAndGet(payloads.size());
+        spooled.addAndGet(records);
         pendingBytes.addAndGet(segment.size() - before);
     }
 

@@ -72,19 +72,35 @@ final class SpoolSegment {
         }
 
         void append(List<byte[]> payloads) throws IOException {
-            int total = 0;
+            List<ByteBuffer> wrapped = new ArrayList<>(payloads.size());
             for (byte[] p : payloads) {
-                total += 8 + p.length;
+                wrapped.add(ByteBuffer.wrap(p));
             }
-            ByteBuffer buf = ByteBuffer.allocate(total);
+            appendBuffers(wrapped);
+        }
+
+        /**
+         * Appends each buffer's remaining bytes as one record, with one gathering write; the buffers' positions are
+         * left where they were (direct buffers are written without a copy to the heap).
+         */
+        void appendBuffers(List<ByteBuffer> payloads) throws IOException {
+            ByteBuffer frames = ByteBuffer.allocate(8 * payloads.size());
+            ByteBuffer[] gather = new ByteBuffer[2 * payloads.size()];
             CRC32C crc = new CRC32C();
-            for (byte[] p : payloads) {
+            long total = 0;
+            for (int i = 0; i < payloads.size(); i++) {
+                ByteBuffer p = payloads.get(i).duplicate();
                 crc.reset();
-                crc.update(p);
-                buf.putInt(p.length).putInt((int) crc.getValue()).put(p);
+                crc.update(p.duplicate());
+                frames.putInt(p.remaining()).putInt((int) crc.getValue());
+                gather[2 * i] = frames.slice(8 * i, 8);
+                gather[2 * i + 1] = p;
+                total += 8 + p.remaining();
             }
-            buf.flip();
-            writeFully(buf);
+            long left = total;
+            while (left > 0) {
+                left -= channel.write(gather);
+            }
             size += total;
             records += payloads.size();
         }
@@ -137,6 +153,11 @@ final class SpoolSegment {
      * bytes remained that do not form a valid record (a torn write, or damage).
      */
     static Chunk read(Path segment, long offset, int maxRecords) throws IOException {
+        return read(segment, offset, maxRecords, Long.MAX_VALUE);
+    }
+
+    /** As {@link #read(Path, long, int)}, also stopping once the records read hold {@code maxBytes} (at least one record is read). */
+    static Chunk read(Path segment, long offset, int maxRecords, long maxBytes) throws IOException {
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             if (fileSize < HEADER) {
@@ -151,7 +172,8 @@ final class SpoolSegment {
             List<byte[]> out = new ArrayList<>();
             ByteBuffer frame = ByteBuffer.allocate(8);
             CRC32C crc = new CRC32C();
-            while (out.size() < maxRecords) {
+            long bytes = 0;
+            while (out.size() < maxRecords && (out.isEmpty() || bytes < maxBytes)) {
                 if (pos == fileSize) {
                     return new Chunk(out, pos, true, false);
                 }
@@ -173,6 +195,7 @@ final class SpoolSegment {
                     return new Chunk(out, pos, true, true);
                 }
                 out.add(payload.array());
+                bytes += length;
                 pos += 8 + length;
             }
             return new Chunk(out, pos, pos == fileSize, false);

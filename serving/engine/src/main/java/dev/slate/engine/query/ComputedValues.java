@@ -11,6 +11,7 @@ import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.offline.EntityKey;
 import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.Provenance;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -76,6 +77,39 @@ public final class ComputedValues {
                 if (computed(f, r)) {
                     sink.accept(new ObservedValue(environment, node.id().entity(), EntityKey.of(r.values()[f.keySlot()]), slot,
                             r.values()[f.slot()], r.observedAt()[f.slot()], provenance));
+                }
+            }
+        }
+    }
+
+    public String deploymentId() {
+        return deploymentId;
+    }
+
+    /** Receives the computed values without building an object per value: each feature once, then its values. */
+    public interface Sink {
+        /** Declares a feature; returns the index its values are given with. */
+        int feature(String entity, FeatureSlot slot, String resolver);
+
+        /** One value of a declared feature: the entity key, the value (null is a value) and when it was computed. */
+        void value(int feature, Object key, Object value, Instant observedAt);
+    }
+
+    /** Gives the same values as {@link #forEach}, in the same order, to {@code sink}. */
+    public void writeTo(Sink sink) {
+        for (PlannedFeature f : plan.features()) {
+            if (!logged(f)) {
+                continue;
+            }
+            int index = -1;
+            int s = f.slot();
+            for (RowResult r : rows) {
+                if (computed(f, r)) {
+                    if (index < 0) {
+                        FeatureNode node = f.node();
+                        index = sink.feature(node.id().entity(), new FeatureSlot(node.id().name(), node.version(), node.type()), resolverOf(node));
+                    }
+                    sink.value(index, r.values()[f.keySlot()], r.values()[s], r.observedAt()[s]);
                 }
             }
         }
