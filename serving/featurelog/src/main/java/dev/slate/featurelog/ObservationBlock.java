@@ -316,12 +316,6 @@ final class ObservationBlock {
     }
 
     private static String str(ByteBuffer in) {
-        int length = in.getInt();
-        if (length < 0 || length > in.remaining()) {
-            throw new CorruptRecordException("string length " + length + " exceeds the record");
-        }
-        String s = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
-        in.position(in.position() + length);
-        return s;
+        return SpoolRecordCodec.str(in);
     }
 }

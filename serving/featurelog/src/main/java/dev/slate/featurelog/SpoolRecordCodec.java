@@ -106,7 +106,8 @@ final class SpoolRecordCodec {
         }
     }
 
-    private static String str(ByteBuffer in) {
+    /** A {@code str}: i32 byte length, then that many bytes of UTF-8. */
+    static String str(ByteBuffer in) {
         int length = in.getInt();
         if (length < 0 || length > in.remaining()) {
             throw new CorruptRecordException("string length " + length + " exceeds the record");
