@@ -10,6 +10,9 @@
 #   serving/bench/target/appliance.log        the appliance's log
 #
 # Benchmark options are passed through (see --help), e.g. --quick, --scenario a, --rate-b 20.
+# With --auth the script starts a real Keycloak (auth/keycloak.sh, port 18090, data in
+# serving/bench/target/keycloak) and measures with authentication on, as in the default configuration:
+# the appliance verifies a bearer token of the demo administrator on every request.
 # With --url URL the script uses an appliance that is already running and starts none; with
 # --baseline-only it measures only the raw Redis/PostgreSQL baselines.
 #
@@ -35,12 +38,14 @@ BENCH_JAR="$ROOT/serving/bench/target/slate-serving-bench-0.1.0-SNAPSHOT.jar"
 APP_LOG="$TARGET_DIR/appliance.log"
 
 rebuild=false
+with_auth=false
 help=false
 start_appliance=true
 bench_args=()
 for arg in "$@"; do
   case "$arg" in
     --rebuild) rebuild=true ;;
+    --auth) with_auth=true ;;
     --baseline-only) start_appliance=false; bench_args+=("$arg") ;;
     --url|--url=*) start_appliance=false; bench_args+=("$arg") ;;
     --help|-h) help=true ;;
@@ -130,6 +135,25 @@ free_port() {
 #      (default http://127.0.0.1:18080/realms/slate) with the deploy and query.online permissions, the appliance
 #      verifies it on every request as in production and the generator sends it; without, the appliance runs with
 #      authentication off (slate.auth.enabled=false).
+KC_PORT=18090
+KC_DATA="$TARGET_DIR/keycloak"
+stop_keycloak() { :; }
+if $with_auth && [[ -z "${SLATE_BENCH_TOKEN:-}" ]]; then
+  log "starting Keycloak on 127.0.0.1:$KC_PORT (data: $KC_DATA)"
+  auth/keycloak.sh start --port "$KC_PORT" --data "$KC_DATA" --replace >"$TARGET_DIR/keycloak.log" 2>&1 \
+    || { tail -n 20 "$TARGET_DIR/keycloak.log" >&2; exit 1; }
+  stop_keycloak() { auth/keycloak.sh stop --data "$KC_DATA" >/dev/null 2>&1 || true; }
+  password="$(sed -n 's/^demo\.user\.password=//p' "$KC_DATA/credentials.properties")"
+  SLATE_BENCH_ISSUER="http://127.0.0.1:$KC_PORT/realms/slate"
+  SLATE_BENCH_TOKEN="$(curl -fsS "$SLATE_BENCH_ISSUER/protocol/openid-connect/token" \
+      --data-urlencode grant_type=password --data-urlencode client_id=slate-cli \
+      --data-urlencode username=alice --data-urlencode "password=$password" \
+    | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')"
+  unset password
+  [[ -n "$SLATE_BENCH_TOKEN" ]] || { echo "run.sh: could not obtain a token from Keycloak" >&2; stop_keycloak; exit 1; }
+  export SLATE_BENCH_TOKEN SLATE_BENCH_ISSUER
+  log "authentication on: token of the demo administrator (lifespan 300 s)"
+fi
 if [[ -n "${SLATE_BENCH_TOKEN:-}" ]]; then
   AUTH_OPTS=(-Dslate.auth.issuer="${SLATE_BENCH_ISSUER:-http://127.0.0.1:18080/realms/slate}")
 else
@@ -147,6 +171,7 @@ stop_appliance() {
     done
     kill -9 "$APP_PID" 2>/dev/null || true
   fi
+  stop_keycloak
 }
 trap stop_appliance EXIT
 trap 'exit 130' INT TERM

@@ -60,8 +60,30 @@ final class SlateAdmin {
                 + timeout.toSeconds() + " s: " + last);
     }
 
+    /**
+     * Creates the benchmark's environment unless it exists: with the default settings a deployment does not create
+     * its environment (docs/environments.md).
+     */
+    void ensureEnvironment() {
+        String name = endpoint.environment();
+        HttpAnswer got = call(HttpMethod.GET, "/v1/environments/" + name, null);
+        if (got.status() == 200) {
+            return;
+        }
+        if (got.status() != 404) {
+            throw new IllegalStateException("reading environment '" + name + "' failed: HTTP " + got.status() + "\n" + got.excerpt());
+        }
+        JsonObject body = new JsonObject().put("name", name).put("description", "serving benchmark (serving/bench/run.sh)");
+        HttpAnswer created = call(HttpMethod.POST, "/v1/environments", body.toBuffer());
+        if (created.status() / 100 != 2) {
+            throw new IllegalStateException("creating environment '" + name + "' failed: HTTP " + created.status() + "\n" + created.excerpt());
+        }
+        log.println("created environment " + name);
+    }
+
     /** Deploys and activates the bench project; returns the deployment as the appliance describes it. */
     JsonObject deploy(Map<String, String> files) {
+        ensureEnvironment();
         JsonObject request = new JsonObject().put("files", new JsonObject(new java.util.LinkedHashMap<String, Object>(files))).put("activate", true);
         HttpAnswer a = call(HttpMethod.POST, "/v1/deployments", request.toBuffer());
         if (a.status() / 100 != 2) {
