@@ -8,6 +8,7 @@
 # PostgreSQL and Redis, runs dev.slate.bench.ServingBenchmark, stops the appliance and leaves
 #   serving/bench/target/bench-results.json   the results
 #   serving/bench/target/appliance.log        the appliance's log
+#   serving/bench/target/floor.log            the floor server's output
 #
 # Benchmark options are passed through (see --help), e.g. --quick, --scenario a, --rate-b 20.
 # With --auth the script starts a real Keycloak (auth/keycloak.sh, port 18090, data in
@@ -15,6 +16,10 @@
 # the appliance verifies a bearer token of the demo administrator on every request.
 # With --url URL the script uses an appliance that is already running and starts none; with
 # --baseline-only it measures only the raw Redis/PostgreSQL baselines.
+# The script also starts the floor server (dev.slate.bench.FloorServer, a minimal Vert.x HTTP feature
+# server over the same Redis hashes; docs/benchmarks.md, "The floor") as a separate JVM with the
+# appliance's JVM options, on a free loopback port, measured in scenarios a and b next to Slate;
+# --no-floor leaves it out (log: serving/bench/target/floor.log).
 #
 # Environment: SLATE_BENCH_PG_HOST/PORT/DB/USER (default 127.0.0.1, 5432, test, postgres),
 # SLATE_BENCH_TOKEN and SLATE_BENCH_ISSUER (measure with authentication: a bearer token and its realm;
@@ -36,16 +41,20 @@ TARGET_DIR="$ROOT/serving/bench/target"
 APP_JAR="$ROOT/appliance/target/quarkus-app/quarkus-run.jar"
 BENCH_JAR="$ROOT/serving/bench/target/slate-serving-bench-0.1.0-SNAPSHOT.jar"
 APP_LOG="$TARGET_DIR/appliance.log"
+FLOOR_LOG="$TARGET_DIR/floor.log"
 
 rebuild=false
 with_auth=false
 help=false
 start_appliance=true
+start_floor=true
 bench_args=()
 for arg in "$@"; do
   case "$arg" in
     --rebuild) rebuild=true ;;
     --auth) with_auth=true ;;
+    --no-floor) start_floor=false ;;
+    --floor-url|--floor-url=*) start_floor=false; bench_args+=("$arg") ;;
     --baseline-only) start_appliance=false; bench_args+=("$arg") ;;
     --url|--url=*) start_appliance=false; bench_args+=("$arg") ;;
     --help|-h) help=true ;;
@@ -118,6 +127,24 @@ http_status() { # http_status PORT PATH -> prints the HTTP status code, or nothi
   printf '%s' "$line"
 }
 
+wait_ready() { # wait_ready WHAT PID PORT PATH LOG TRIES: until GET PATH answers 200, 0.25 s per try; exits on failure
+  local what="$1" pid="$2" port="$3" path="$4" logfile="$5" tries="$6"
+  for _ in $(seq 1 "$tries"); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "run.sh: $what exited during startup; last lines of $logfile:" >&2
+      tail -n 30 "$logfile" >&2
+      exit 1
+    fi
+    if [[ "$(http_status "$port" "$path")" == "200" ]]; then
+      return 0
+    fi
+    sleep 0.25
+  done
+  echo "run.sh: $what is not ready after $((tries / 4)) s; last lines of $logfile:" >&2
+  tail -n 30 "$logfile" >&2
+  exit 1
+}
+
 free_port() {
   local port
   for port in $(seq 18080 18199); do
@@ -161,16 +188,22 @@ else
 fi
 
 APP_PID=""
-stop_appliance() {
-  if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
-    log "stopping the appliance (pid $APP_PID)"
-    kill "$APP_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$APP_PID" 2>/dev/null || break
+FLOOR_PID=""
+stop_process() { # stop_process WHAT PID TRIES: TERM, up to TRIES x 0.2 s, then KILL
+  local what="$1" pid="$2" tries="$3"
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+    log "stopping $what (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 "$tries"); do
+      kill -0 "$pid" 2>/dev/null || break
       sleep 0.2
     done
-    kill -9 "$APP_PID" 2>/dev/null || true
+    kill -9 "$pid" 2>/dev/null || true
   fi
+}
+stop_appliance() {
+  stop_process "the floor server" "$FLOOR_PID" 25
+  stop_process "the appliance" "$APP_PID" 50
   stop_keycloak
 }
 trap stop_appliance EXIT
@@ -190,26 +223,22 @@ if $start_appliance; then
     -Dslate.secret.bench_db_user="$PG_USER" \
     -jar "$APP_JAR" >"$APP_LOG" 2>&1 &
   APP_PID=$!
-  ready=false
-  for _ in $(seq 1 240); do
-    if ! kill -0 "$APP_PID" 2>/dev/null; then
-      echo "run.sh: the appliance exited during startup; last lines of $APP_LOG:" >&2
-      tail -n 30 "$APP_LOG" >&2
-      exit 1
-    fi
-    if [[ "$(http_status "$PORT" /q/health/ready)" == "200" ]]; then
-      ready=true
-      break
-    fi
-    sleep 0.25
-  done
-  if ! $ready; then
-    echo "run.sh: the appliance is not ready after 60 s; last lines of $APP_LOG:" >&2
-    tail -n 30 "$APP_LOG" >&2
-    exit 1
-  fi
+  wait_ready "the appliance" "$APP_PID" "$PORT" /q/health/ready "$APP_LOG" 240
   log "appliance ready"
   bench_args=(--url "http://127.0.0.1:$PORT" "${bench_args[@]}")
+fi
+
+# ---- The floor server: started after the appliance listens, so that the two cannot pick the same port
+if $start_floor; then
+  FLOOR_PORT="$(free_port)"
+  log "starting the floor server on 127.0.0.1:$FLOOR_PORT (log: $FLOOR_LOG)"
+  # shellcheck disable=SC2086
+  "$JAVA" --enable-native-access=ALL-UNNAMED ${SLATE_BENCH_APPLIANCE_OPTS:-} -cp "$BENCH_JAR" dev.slate.bench.FloorServer \
+    --port "$FLOOR_PORT" --redis "$REDIS_URL" >"$FLOOR_LOG" 2>&1 &
+  FLOOR_PID=$!
+  wait_ready "the floor server" "$FLOOR_PID" "$FLOOR_PORT" /health "$FLOOR_LOG" 80
+  log "floor server ready"
+  bench_args=(--floor-url "http://127.0.0.1:$FLOOR_PORT" "${bench_args[@]}")
 fi
 
 set +e

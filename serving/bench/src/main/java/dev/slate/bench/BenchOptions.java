@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,6 +28,8 @@ import java.util.Set;
  * @param rateA open-loop rate of scenario (a), requests per second
  * @param rateB open-loop rate of scenario (b)
  * @param rateC open-loop rate of scenario (c)
+ * @param rateD open-loop rate of scenario (d)
+ * @param floorUrl base URL of the floor server ({@link FloorServer}), when one runs; the floor is then measured in (a) and (b)
  * @param hotIds (a) and (b) draw ids from 1..hotIds; these are warmed into the cache first
  * @param maxRequestsPerRun upper bound of requests sent in one run (warm-up plus measure)
  * @param spinMicros the open-loop scheduler parks until this close to a send time, then spins
@@ -49,6 +52,8 @@ record BenchOptions(
         int rateA,
         int rateB,
         int rateC,
+        int rateD,
+        Optional<URI> floorUrl,
         int hotIds,
         long maxRequestsPerRun,
         int spinMicros,
@@ -64,7 +69,7 @@ record BenchOptions(
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--url", "--environment", "--pg-host", "--pg-port", "--pg-database",
             "--pg-user", "--pg-password", "--redis", "--redis-key-prefix", "--scenario", "--warmup", "--duration", "--connections",
-            "--concurrency", "--rate-a", "--rate-b", "--rate-c", "--hot-ids", "--max-requests", "--spin-us", "--seed", "--output");
+            "--concurrency", "--rate-a", "--rate-b", "--rate-c", "--rate-d", "--floor-url", "--hot-ids", "--max-requests", "--spin-us", "--seed", "--output");
 
     /** Connection settings of the bench PostgreSQL database. */
     record PgTarget(String host, int port, String database, String user, String password) {
@@ -92,6 +97,7 @@ record BenchOptions(
         requireNonNull(pg, "pg is null");
         requireNonNull(redisUrl, "redisUrl is null");
         requireNonNull(redisKeyPrefix, "redisKeyPrefix is null");
+        requireNonNull(floorUrl, "floorUrl is null");
         requireNonNull(warmup, "warmup is null");
         requireNonNull(measure, "measure is null");
         scenarios = Set.copyOf(scenarios);
@@ -109,7 +115,7 @@ record BenchOptions(
               --pg-password TEXT     (default empty; or env SLATE_BENCH_PG_PASSWORD)
               --redis URL            Redis the appliance uses (default redis://127.0.0.1:6379; loopback only)
               --redis-key-prefix P   the appliance's slate.redis.key-prefix (default slate)
-              --scenario LIST        comma-separated: a, a-open, a-closed, b, c, all (default all)
+              --scenario LIST        comma-separated: a, a-open, a-closed, b, c, d, all (default all)
               --quick                warm-up 2 s + measure 5 s per run
               --warmup SECONDS       warm-up per run (default 5)
               --duration SECONDS     measured time per run (default 15)
@@ -118,6 +124,8 @@ record BenchOptions(
               --rate-a N             requests/s of scenario a (default 1000)
               --rate-b N             requests/s of scenario b (default 50)
               --rate-c N             requests/s of scenario c (default 500)
+              --rate-d N             requests/s of scenario d (default 5)
+              --floor-url URL        the floor server (FloorServer; loopback only), measured in a and b next to Slate
               --hot-ids N            ids 1..N are used by a and b and warmed into the cache (default 10000)
               --max-requests N       bound on requests per run (default 2000000)
               --spin-us N            open-loop scheduler spins for the last N us before a send (default 80)
@@ -148,6 +156,8 @@ record BenchOptions(
         int rateA = 1000;
         int rateB = 50;
         int rateC = 500;
+        int rateD = 5;
+        Optional<URI> floorUrl = Optional.empty();
         int hotIds = 10_000;
         long maxRequests = 2_000_000;
         int spinMicros = 80;
@@ -204,6 +214,8 @@ record BenchOptions(
                         case "--rate-a" -> rateA = intValue(name, value, 1, 1_000_000);
                         case "--rate-b" -> rateB = intValue(name, value, 1, 1_000_000);
                         case "--rate-c" -> rateC = intValue(name, value, 1, 1_000_000);
+                        case "--rate-d" -> rateD = intValue(name, value, 1, 1_000_000);
+                        case "--floor-url" -> floorUrl = Optional.of(httpUrl(value));
                         case "--hot-ids" -> hotIds = intValue(name, value, 100, TABLE_ROWS);
                         case "--max-requests" -> maxRequests = intValue(name, value, 1, 100_000_000);
                         case "--spin-us" -> spinMicros = intValue(name, value, 0, 10_000);
@@ -224,16 +236,23 @@ record BenchOptions(
         Loopback.require("--url", slateUrl.getHost());
         Loopback.require("--pg-host", pgHost);
         Loopback.require("--redis", redisUrl.getHost());
+        if (floorUrl.isPresent()) {
+            Loopback.require("--floor-url", floorUrl.get().getHost());
+        }
         return new BenchOptions(slateUrl, environment, new PgTarget(pgHost, pgPort, pgDatabase, pgUser, pgPassword), redisUrl,
-                redisKeyPrefix, warmup, measure, scenarios, connections, concurrency, rateA, rateB, rateC, hotIds, maxRequests,
+                redisKeyPrefix, warmup, measure, scenarios, connections, concurrency, rateA, rateB, rateC, rateD, floorUrl, hotIds, maxRequests,
                 spinMicros, seed, baselineOnly, skipSetup, output);
     }
 
     int slatePort() {
-        if (slateUrl.getPort() > 0) {
-            return slateUrl.getPort();
+        return port(slateUrl);
+    }
+
+    static int port(URI url) {
+        if (url.getPort() > 0) {
+            return url.getPort();
         }
-        return "https".equals(slateUrl.getScheme()) ? 443 : 80;
+        return "https".equals(url.getScheme()) ? 443 : 80;
     }
 
     private static Path defaultOutput() {
@@ -252,7 +271,7 @@ record BenchOptions(
         return uri;
     }
 
-    private static URI redisUrl(String value) {
+    static URI redisUrl(String value) {
         URI uri = parseUri("--redis", value);
         if (!"redis".equals(uri.getScheme())) {
             throw new UsageException("--redis must be a redis:// URL, got " + value);
@@ -272,7 +291,7 @@ record BenchOptions(
         }
     }
 
-    private static int intValue(String option, String value, int min, int max) {
+    static int intValue(String option, String value, int min, int max) {
         try {
             int n = Integer.parseInt(value.strip().replace("_", ""));
             if (n < min || n > max) {

@@ -99,4 +99,9 @@ final class BenchSchema {
     static String livePositionalSelect() {
         return liveSelect().replace(":id", "$1");
     }
+
+    /** The raw baseline of scenario (d): the key and all 76 columns of many rows, ids as one int8[] parameter. */
+    static String liveBulkSelect() {
+        return "SELECT id, " + columnList(COLUMNS) + " FROM " + TABLE + " WHERE id = ANY($1::int8[])";
+    }
 }

@@ -12,8 +12,10 @@ import java.util.Optional;
  * @param maxP99Micros p99 must be at most this, when set
  * @param atRate the target holds at this open-loop rate; a run at another rate is not judged
  * @param minRate achieved throughput must be at least this (closed loop), when set
+ * @param maxP99OverBaseline p99 must be at most this many times the raw baseline's p99 in the same run, when set
  */
-record Goal(String text, Optional<Double> maxP50Micros, Optional<Double> maxP99Micros, Optional<Integer> atRate, Optional<Double> minRate) {
+record Goal(String text, Optional<Double> maxP50Micros, Optional<Double> maxP99Micros, Optional<Integer> atRate, Optional<Double> minRate,
+        Optional<Double> maxP99OverBaseline) {
 
     /** The outcome of judging one run. */
     enum Verdict {
@@ -26,19 +28,31 @@ record Goal(String text, Optional<Double> maxP50Micros, Optional<Double> maxP99M
         requireNonNull(maxP99Micros, "maxP99Micros is null");
         requireNonNull(atRate, "atRate is null");
         requireNonNull(minRate, "minRate is null");
+        requireNonNull(maxP99OverBaseline, "maxP99OverBaseline is null");
     }
 
     static Goal of(ScenarioId id) {
         return switch (id) {
-            case A_OPEN -> new Goal("p50<=0.5ms p99<=1.5ms @1000/s", Optional.of(500.0), Optional.of(1500.0), Optional.of(1000), Optional.empty());
-            case A_CLOSED -> new Goal(">=5000 req/s closed loop", Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(5000.0));
-            case B -> new Goal("p99<=8ms", Optional.empty(), Optional.of(8000.0), Optional.empty(), Optional.empty());
-            case C -> new Goal("p99<=5ms @500/s", Optional.empty(), Optional.of(5000.0), Optional.of(500), Optional.empty());
+            case A_OPEN -> new Goal("p50<=0.5ms p99<=1.5ms @1000/s", Optional.of(500.0), Optional.of(1500.0), Optional.of(1000), Optional.empty(),
+                    Optional.empty());
+            case A_CLOSED -> new Goal(">=5000 req/s closed loop", Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(5000.0),
+                    Optional.empty());
+            case B -> new Goal("p99<=8ms", Optional.empty(), Optional.of(8000.0), Optional.empty(), Optional.empty(), Optional.empty());
+            case C -> new Goal("p99<=5ms @500/s", Optional.empty(), Optional.of(5000.0), Optional.of(500), Optional.empty(), Optional.empty());
+            case D -> new Goal("p99<=3x baseline", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(3.0));
         };
     }
 
-    /** A run misses on any error; an open-loop run also misses when it fell more than 5% short of its rate. */
+    /** {@link #judge(RunResult, RunResult)} without a baseline run: a goal relative to the baseline is then not judged. */
     Verdict judge(RunResult run) {
+        return judge(run, null);
+    }
+
+    /**
+     * A run misses on any error; an open-loop run also misses when it fell more than 5% short of its rate. A goal
+     * relative to the baseline is not judged when the baseline did not run cleanly.
+     */
+    Verdict judge(RunResult run, RunResult baseline) {
         if (run == null) {
             return Verdict.NOT_RUN;
         }
@@ -59,6 +73,14 @@ record Goal(String text, Optional<Double> maxP50Micros, Optional<Double> maxP99M
         }
         if (minRate.isPresent() && run.achievedRate() < minRate.get()) {
             return Verdict.MISS;
+        }
+        if (maxP99OverBaseline.isPresent()) {
+            if (baseline == null || baseline.completed() == 0 || baseline.errorCount() > 0) {
+                return Verdict.NOT_JUDGED;
+            }
+            if (run.p99Micros() > maxP99OverBaseline.get() * baseline.p99Micros()) {
+                return Verdict.MISS;
+            }
         }
         return Verdict.PASS;
     }

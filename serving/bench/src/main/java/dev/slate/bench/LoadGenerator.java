@@ -24,13 +24,16 @@ import org.HdrHistogram.Histogram;
  *
  * <p>All request callbacks and all recording run on one Vert.x event loop ({@code context}); the
  * open-loop schedule is kept by the calling thread, which parks until shortly before each send time
- * and spins for the rest. Runs are bounded in time and in request count.
+ * and spins for the rest, then hands every send that is due by then to the event loop in one task.
+ * Runs are bounded in time and in request count.
  */
 final class LoadGenerator {
 
     /** Latencies above this are recorded as this (one minute). */
     static final long HIGHEST_TRACKABLE_NANOS = TimeUnit.MINUTES.toNanos(1);
-    /** Distinct error reasons kept per run; the rest are counted as "other". */
+    /** At most this many due sends are handed to the event loop in one task. */
+    static final int MAX_SENDS_PER_TASK = 64;
+        /** Distinct error reasons kept per run; the rest are counted as "other". */
     static final int MAX_ERROR_REASONS = 20;
 
     private final Context context;
@@ -60,24 +63,50 @@ final class LoadGenerator {
         long measureStart = start + warmNanos;
         long measureEnd = measureStart + measureNanos;
         double interval = 1e9 / rate;
-        for (long i = 0; i < maxRequestsPerRun; i++) {
+        long i = 0;
+        while (i < maxRequestsPerRun) {
             long intended = start + (long) (i * interval);
             if (intended >= measureEnd) {
                 break;
             }
             waitUntil(intended);
-            if (outstanding.get() >= maxOutstanding) {
-                // the generator refuses to queue without bound; such a request counts as an error
-                context.runOnContext(v -> rec.overload(intended >= measureStart, System.nanoTime()));
-                continue;
+            // every send that is due by now goes to the event loop in one task: after a stall (a GC pause, the
+            // sender or the loop descheduled) the catch-up burst costs one wake-up of the loop, not one per request
+            long now = System.nanoTime();
+            int due = 1;
+            while (due < MAX_SENDS_PER_TASK && i + due < maxRequestsPerRun) {
+                long next = start + (long) ((i + due) * interval);
+                if (next > now || next >= measureEnd) {
+                    break;
+                }
+                due++;
             }
-            outstanding.incrementAndGet();
+            long[] times = new long[due];
+            boolean[] refused = new boolean[due];
+            int accepted = 0;
+            for (int k = 0; k < due; k++) {
+                times[k] = start + (long) ((i + k) * interval);
+                // the generator refuses to queue without bound; such a request counts as an error
+                refused[k] = outstanding.get() + accepted >= maxOutstanding;
+                if (!refused[k]) {
+                    accepted++;
+                }
+            }
+            i += due;
+            outstanding.addAndGet(accepted);
             context.runOnContext(v -> {
-                long sent = System.nanoTime();
-                issue(op).onComplete(ar -> {
-                    outstanding.decrementAndGet();
-                    rec.complete(ar, intended >= measureStart, intended, sent, System.nanoTime());
-                });
+                for (int k = 0; k < times.length; k++) {
+                    long t = times[k];
+                    long sent = System.nanoTime();
+                    if (refused[k]) {
+                        rec.overload(t >= measureStart, sent);
+                        continue;
+                    }
+                    issue(op).onComplete(ar -> {
+                        outstanding.decrementAndGet();
+                        rec.complete(ar, t >= measureStart, t, sent, System.nanoTime());
+                    });
+                }
             });
         }
         long deadline = System.nanoTime() + drainTimeout.toNanos();

@@ -25,10 +25,16 @@ final class ResultsJson {
                     .put("verdict", r.verdict().name())
                     .put("slate", run(r.slateOperation(), r.slate()))
                     .put("baseline", run(r.baselineOperation(), r.baseline()))
+                    .put("floor", run(r.floorOperation(), r.floor()))
                     .put("ratio", new JsonObject()
                             .put("p50", number(r.ratioP50()))
                             .put("p99", number(r.ratioP99()))
-                            .put("baseline_throughput_over_slate", number(r.ratioThroughput())))
+                            .put("baseline_throughput_over_slate", number(r.ratioThroughput()))
+                            .put("slate_throughput_over_baseline", number(r.slateShareOfBaselineThroughput())))
+                    .put("ratio_to_floor", new JsonObject()
+                            .put("p50", number(r.floorRatioP50()))
+                            .put("p99", number(r.floorRatioP99()))
+                            .put("slate_throughput_over_floor", number(r.slateShareOfFloorThroughput())))
                     .put("notes", new JsonArray(r.notes()));
             scenarios.add(s);
         }
@@ -47,6 +53,8 @@ final class ResultsJson {
                         .put("rate_a", options.rateA())
                         .put("rate_b", options.rateB())
                         .put("rate_c", options.rateC())
+                        .put("rate_d", options.rateD())
+                        .put("floor_url", options.floorUrl().map(Object::toString).orElse(null))
                         .put("hot_ids", options.hotIds())
                         .put("seed", options.seed())
                         .put("baseline_only", options.baselineOnly()))

@@ -12,21 +12,34 @@ final class ResultsTable {
 
     static void print(List<ScenarioResult> results, PrintStream out) {
         out.println();
-        out.println("Summary (latency in ms; Slate measured against its raw baseline in the same run; ratio = Slate / baseline)");
-        String header = String.format(Locale.ROOT, "%-9s %-30s %8s %8s %8s %8s %10s %7s | %9s %9s | %7s %7s | %s",
-                "scenario", "target", "p50", "p90", "p99", "max", "rate/s", "errors", "base p50", "base p99", "x p50", "x p99", "verdict");
+        out.println("Summary (latency in ms; Slate measured against its raw baseline and, in a and b, the floor server, all in the same run;"
+                + " x = Slate / baseline, xF = Slate / floor)");
+        String format = "%-9s %-30s %8s %8s %8s %8s %10s %7s | %9s %9s | %7s %7s | %9s %9s | %7s %7s | %s";
+        String header = String.format(Locale.ROOT, format, "scenario", "target", "p50", "p90", "p99", "max", "rate/s", "errors",
+                "base p50", "base p99", "x p50", "x p99", "floor p50", "floor p99", "xF p50", "xF p99", "verdict");
         out.println(header);
         out.println("-".repeat(header.length()));
         for (ScenarioResult r : results) {
             RunResult s = r.slate();
             RunResult b = r.baseline();
-            out.println(String.format(Locale.ROOT, "%-9s %-30s %8s %8s %8s %8s %10s %7s | %9s %9s | %7s %7s | %s",
+            RunResult f = r.floor();
+            out.println(String.format(Locale.ROOT, format,
                     r.id().label(), r.goal().text(),
                     ms(s == null ? Double.NaN : s.p50Micros()), ms(s == null ? Double.NaN : s.p90Micros()),
                     ms(s == null ? Double.NaN : s.p99Micros()), ms(s == null ? Double.NaN : s.maxMicros()),
                     s == null ? "-" : rate(s.achievedRate()), s == null ? "-" : Long.toString(s.errorCount()),
                     ms(b == null ? Double.NaN : b.p50Micros()), ms(b == null ? Double.NaN : b.p99Micros()),
-                    ratio(r.ratioP50()), ratio(r.ratioP99()), verdict(r)));
+                    ratio(r.ratioP50()), ratio(r.ratioP99()),
+                    ms(f == null ? Double.NaN : f.p50Micros()), ms(f == null ? Double.NaN : f.p99Micros()),
+                    ratio(r.floorRatioP50()), ratio(r.floorRatioP99()), verdict(r)));
+        }
+        for (ScenarioResult r : results) {
+            if (r.slate() != null && "closed".equals(r.slate().mode())) {
+                out.println(String.format(Locale.ROOT, "%s throughput: Slate %s req/s = %s of the raw baseline (%s req/s), %s of the floor (%s req/s)",
+                        r.id().label(), rate(r.slate().achievedRate()), percent(r.slateShareOfBaselineThroughput()),
+                        r.baseline() == null ? "-" : rate(r.baseline().achievedRate()), percent(r.slateShareOfFloorThroughput()),
+                        r.floor() == null ? "-" : rate(r.floor().achievedRate())));
+            }
         }
         out.println();
         out.println("Runs (latency in ms: open loop from the intended send time, closed loop from the send; service = from the actual send)");
@@ -38,6 +51,9 @@ final class ResultsTable {
             if (r.baseline() != null) {
                 out.println(run(r.id().label(), "baseline", r.baselineOperation(), r.baseline()));
             }
+            if (r.floor() != null) {
+                out.println(run(r.id().label(), "floor", r.floorOperation(), r.floor()));
+            }
             if (r.slate() != null) {
                 out.println(run(r.id().label(), "slate", r.slateOperation(), r.slate()));
             }
@@ -48,6 +64,7 @@ final class ResultsTable {
             }
             printErrors(r.id().label() + " slate", r.slate(), out);
             printErrors(r.id().label() + " baseline", r.baseline(), out);
+            printErrors(r.id().label() + " floor", r.floor(), out);
         }
     }
 
@@ -89,6 +106,10 @@ final class ResultsTable {
 
     static String rate(double perSecond) {
         return Double.isNaN(perSecond) ? "-" : String.format(Locale.ROOT, "%.0f", perSecond);
+    }
+
+    static String percent(double share) {
+        return Double.isNaN(share) ? "-" : String.format(Locale.ROOT, "%.0f%%", share * 100);
     }
 
     static String ratio(double r) {

@@ -13,7 +13,9 @@ enum ScenarioId {
     /** (b) bulk: 100 entities x 50 cached features, open loop. */
     B("b"),
     /** (c) uncached: one PostgreSQL resolver by primary key plus 24 CEL expressions = 100 features, open loop. */
-    C("c");
+    C("c"),
+    /** (d) bulk computed: 100 entities of (c) per request (one SQL resolver + 24 CEL expressions per row), open loop. */
+    D("d");
 
     private final String label;
 
@@ -23,6 +25,11 @@ enum ScenarioId {
 
     String label() {
         return label;
+    }
+
+    /** Whether the scenario reads cached features (entity {@code item}), so the cache must be warm first. */
+    boolean readsCache() {
+        return this == A_OPEN || this == A_CLOSED || this == B;
     }
 
     /** Parses {@code a,b}, {@code a-closed}, {@code all}; {@code a} means both a-open and a-closed. */
@@ -37,8 +44,8 @@ enum ScenarioId {
                     out.add(A_OPEN);
                     out.add(A_CLOSED);
                 }
-                case "a-open", "a-closed", "b", "c" -> out.add(of(p));
-                default -> throw new BenchOptions.UsageException("unknown scenario '" + part.strip() + "'; known: a, a-open, a-closed, b, c, all");
+                case "a-open", "a-closed", "b", "c", "d" -> out.add(of(p));
+                default -> throw new BenchOptions.UsageException("unknown scenario '" + part.strip() + "'; known: a, a-open, a-closed, b, c, d, all");
             }
         }
         if (out.isEmpty()) {

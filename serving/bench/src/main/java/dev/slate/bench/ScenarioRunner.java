@@ -12,12 +12,13 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Runs each selected scenario: first its raw baseline, then the same load against Slate, each with
- * its own warm-up and measured window, one after the other in the same process and run.
+ * Runs each selected scenario: first its raw baseline, then (in (a) and (b), when a floor server runs)
+ * the floor, then the same load against Slate, each with its own warm-up and measured window, one
+ * after the other in the same process and run.
  */
 final class ScenarioRunner {
 
-    /** Entities per bulk request in (b). */
+    /** Entities per bulk request in (b) and (d). */
     static final int BULK_IDS = 100;
 
     private final BenchOptions options;
@@ -28,10 +29,19 @@ final class ScenarioRunner {
     private final Redis redis;
     private final RedisBaselineKeys baselineKeys;
     private final Pool pg;
+    private final Optional<Floor> floor;
     private final PrintStream log;
 
+    /** The floor server ({@link FloorServer}): where it listens, and a client for its checks. */
+    record Floor(SlateEndpoint endpoint, SlateAdmin admin) {
+        Floor {
+            requireNonNull(endpoint, "endpoint is null");
+            requireNonNull(admin, "admin is null");
+        }
+    }
+
     ScenarioRunner(BenchOptions options, LoadGenerator generator, HttpClient http, SlateEndpoint endpoint, SlateAdmin admin, Redis redis,
-            RedisBaselineKeys baselineKeys, Pool pg, PrintStream log) {
+            RedisBaselineKeys baselineKeys, Pool pg, Optional<Floor> floor, PrintStream log) {
         this.options = requireNonNull(options, "options is null");
         this.generator = requireNonNull(generator, "generator is null");
         this.http = requireNonNull(http, "http is null");
@@ -40,6 +50,7 @@ final class ScenarioRunner {
         this.redis = requireNonNull(redis, "redis is null");
         this.baselineKeys = requireNonNull(baselineKeys, "baselineKeys is null");
         this.pg = requireNonNull(pg, "pg is null");
+        this.floor = requireNonNull(floor, "floor is null");
         this.log = requireNonNull(log, "log is null");
     }
 
@@ -58,33 +69,49 @@ final class ScenarioRunner {
         List<String> notes = new ArrayList<>();
         Operation baseline;
         Operation slate;
+        Operation floorOp = null;
         String description;
         switch (id) {
             case A_OPEN, A_CLOSED -> {
                 description = "1 entity x 50 cached features (" + BenchProject.CACHED_ENTITY + ", ids 1.." + options.hotIds() + ")";
                 baseline = new RedisHmgetOperation(redis, baselineKeys, new IdSource(seed, options.hotIds()), 1);
-                IdSource ids = new IdSource(seed, options.hotIds());
                 QueryBodies bodies = QueryBodies.of(BenchProject.CACHED_ENTITY + ".id", BenchProject.cachedOutputs());
+                IdSource ids = new IdSource(seed, options.hotIds());
                 slate = new SlateQueryOperation(http, endpoint, "/v1/query/online", () -> bodies.single(ids.next()));
+                long checkId = new IdSource(seed ^ 7, options.hotIds()).next();
+                if (floor.isPresent()) {
+                    IdSource floorIds = new IdSource(seed, options.hotIds());
+                    floorOp = new SlateQueryOperation(http, floor.get().endpoint(), "/v1/query/online", () -> bodies.single(floorIds.next()));
+                }
                 if (!options.baselineOnly()) {
                     notes.addAll(prefixed("check", ScenarioCheck.single(admin, BenchProject.CACHED_ENTITY, BenchProject.cachedOutputs(),
-                            new IdSource(seed ^ 7, options.hotIds()).next(), true)));
+                            checkId, true)));
+                    floor.ifPresent(f -> notes.addAll(prefixed("check floor", FloorCheck.compare(admin, f.admin(), "/v1/query/online",
+                            bodies.single(checkId)))));
                 }
             }
             case B -> {
                 description = BULK_IDS + " entities x 50 cached features per request (bulk)";
                 baseline = new RedisHmgetOperation(redis, baselineKeys, new IdSource(seed, options.hotIds()), BULK_IDS);
-                IdSource ids = new IdSource(seed, options.hotIds());
                 QueryBodies bodies = QueryBodies.of(BenchProject.CACHED_ENTITY + ".id", BenchProject.cachedOutputs());
+                IdSource ids = new IdSource(seed, options.hotIds());
                 slate = new SlateQueryOperation(http, endpoint, "/v1/query/online/bulk", () -> bodies.bulk(ids.distinct(BULK_IDS)));
+                long[] checkIds = new IdSource(seed ^ 7, options.hotIds()).distinct(BULK_IDS);
+                if (floor.isPresent()) {
+                    IdSource floorIds = new IdSource(seed, options.hotIds());
+                    floorOp = new SlateQueryOperation(http, floor.get().endpoint(), "/v1/query/online/bulk",
+                            () -> bodies.bulk(floorIds.distinct(BULK_IDS)));
+                }
                 if (!options.baselineOnly()) {
                     notes.addAll(prefixed("check", ScenarioCheck.bulk(admin, BenchProject.CACHED_ENTITY, BenchProject.cachedOutputs(),
-                            new IdSource(seed ^ 7, options.hotIds()).distinct(BULK_IDS), true)));
+                            checkIds, true)));
+                    floor.ifPresent(f -> notes.addAll(prefixed("check floor", FloorCheck.compare(admin, f.admin(), "/v1/query/online/bulk",
+                            bodies.bulk(checkIds)))));
                 }
             }
             case C -> {
                 description = "uncached: 1 PostgreSQL resolver (76 columns by primary key) + 24 CEL expressions = 100 features";
-                baseline = new PgSelectOperation(pg, BenchSchema.livePositionalSelect(), new IdSource(seed, BenchOptions.TABLE_ROWS));
+                baseline = new PgSelectOperation(pg, BenchSchema.livePositionalSelect(), new IdSource(seed, BenchOptions.TABLE_ROWS), 1);
                 IdSource ids = new IdSource(seed, BenchOptions.TABLE_ROWS);
                 QueryBodies bodies = QueryBodies.of(BenchProject.LIVE_ENTITY + ".id", BenchProject.liveOutputs());
                 slate = new SlateQueryOperation(http, endpoint, "/v1/query/online", () -> bodies.single(ids.next()));
@@ -92,6 +119,20 @@ final class ScenarioRunner {
                 if (!options.baselineOnly()) {
                     notes.addAll(prefixed("check", ScenarioCheck.single(admin, BenchProject.LIVE_ENTITY, BenchProject.liveOutputs(),
                             new IdSource(seed ^ 7, BenchOptions.TABLE_ROWS).next(), false)));
+                }
+            }
+            case D -> {
+                description = "bulk uncached: " + BULK_IDS + " entities x (1 PostgreSQL resolver of 76 columns + 24 CEL expressions)"
+                        + " = " + BULK_IDS + " x 100 features per request";
+                baseline = new PgSelectOperation(pg, BenchSchema.liveBulkSelect(), new IdSource(seed, BenchOptions.TABLE_ROWS), BULK_IDS);
+                IdSource ids = new IdSource(seed, BenchOptions.TABLE_ROWS);
+                QueryBodies bodies = QueryBodies.of(BenchProject.LIVE_ENTITY + ".id", BenchProject.liveOutputs());
+                slate = new SlateQueryOperation(http, endpoint, "/v1/query/online/bulk", () -> bodies.bulk(ids.distinct(BULK_IDS)));
+                notes.add("the baseline is one SQL statement for all " + BULK_IDS
+                        + " ids (= ANY($1)); the 2,400 CEL evaluations and the response of 10,000 values have no raw baseline");
+                if (!options.baselineOnly()) {
+                    notes.addAll(prefixed("check", ScenarioCheck.bulk(admin, BenchProject.LIVE_ENTITY, BenchProject.liveOutputs(),
+                            new IdSource(seed ^ 7, BenchOptions.TABLE_ROWS).distinct(BULK_IDS), false)));
                 }
             }
             default -> throw new IllegalStateException("unknown scenario " + id);
@@ -102,6 +143,7 @@ final class ScenarioRunner {
             }
         }
         RunResult baselineRun = measure(id, "baseline", baseline);
+        RunResult floorRun = floorOp == null ? null : measure(id, "floor", floorOp);
         Optional<FeatureLogCounters> logBefore = options.baselineOnly() ? Optional.empty() : FeatureLogCounters.read(admin);
         RunResult slateRun = options.baselineOnly() ? null : measure(id, "slate", slate);
         logBefore.ifPresent(before -> FeatureLogCounters.read(admin).ifPresent(after -> {
@@ -111,7 +153,8 @@ final class ScenarioRunner {
         if (options.baselineOnly()) {
             notes.add("--baseline-only: Slate was not measured");
         }
-        return new ScenarioResult(id, description, Goal.of(id), slate.describe(), slateRun, baseline.describe(), baselineRun, notes);
+        return new ScenarioResult(id, description, Goal.of(id), slate.describe(), slateRun, baseline.describe(), baselineRun,
+                floorOp == null ? "" : "floor server: " + floorOp.describe(), floorRun, notes);
     }
 
     private RunResult measure(ScenarioId id, String system, Operation op) {
@@ -133,6 +176,7 @@ final class ScenarioRunner {
             case A_OPEN, A_CLOSED -> options.rateA();
             case B -> options.rateB();
             case C -> options.rateC();
+            case D -> options.rateD();
         };
     }
 

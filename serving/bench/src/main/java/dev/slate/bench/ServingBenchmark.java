@@ -21,9 +21,10 @@ import java.util.Optional;
 
 /**
  * The serving benchmark (docs/benchmarks.md): prepares the bench table and project, warms the cache,
- * then measures scenarios (a), (a) closed loop, (b) and (c) against the appliance and, side by side
+ * then measures scenarios (a), (a) closed loop, (b), (c) and (d) against the appliance and, side by side
  * in the same run, against raw baselines (the same Redis reads or PostgreSQL query issued directly by
- * the Vert.x clients). Prints a table and writes JSON.
+ * the Vert.x clients) and, in (a) and (b), against the floor server ({@link FloorServer}) when one
+ * runs. Prints a table and writes JSON.
  *
  * <p>Exit status: 0 when every run completed without errors (whether or not the targets were met),
  * 3 when a run counted errors or a check failed, 2 for a bad command line, 1 when setup failed.
@@ -106,7 +107,7 @@ public final class ServingBenchmark {
                 if (!options.skipSetup()) {
                     setup.put("deployment", admin.deploy(BenchProject.files()));
                 }
-                if (options.scenarios().stream().anyMatch(s -> s != ScenarioId.C)) {
+                if (options.scenarios().stream().anyMatch(ScenarioId::readsCache)) {
                     admin.warmCache(options.hotIds(), Duration.ofSeconds(60));
                 }
                 Optional<RedisBaselineKeys> found = redisSetup.discover(options.redisKeyPrefix(), BenchProject.CACHED_ENTITY, 1);
@@ -121,14 +122,22 @@ public final class ServingBenchmark {
             }
             log.println("Redis baseline reads " + keys.origin());
             setup.put("redis_baseline_keys", keys.origin());
+            Optional<ScenarioRunner.Floor> floor = options.floorUrl().map(url -> {
+                SlateEndpoint at = new SlateEndpoint(url.getHost(), BenchOptions.port(url), options.environment());
+                return new ScenarioRunner.Floor(at, new SlateAdmin(http, at, log));
+            });
+            if (floor.isPresent()) {
+                configureFloor(floor.get(), keys, log);
+                setup.put("floor", options.floorUrl().get().toString());
+            }
             LoadGenerator generator = new LoadGenerator(context, options.maxRequestsPerRun(), options.spinMicros(), 50_000,
                     Duration.ofSeconds(15));
-            List<ScenarioResult> results = new ScenarioRunner(options, generator, http, endpoint, admin, redis, keys, pg, log).runAll();
-            RunResult floor = measureFloor(generator, options, log);
+            List<ScenarioResult> results = new ScenarioRunner(options, generator, http, endpoint, admin, redis, keys, pg, floor, log).runAll();
+            RunResult generatorFloor = measureFloor(generator, options, log);
             ResultsTable.print(results, log);
-            ResultsTable.printFloor(floor, options.rateA(), log);
+            ResultsTable.printFloor(generatorFloor, options.rateA(), log);
             JsonObject json = ResultsJson.toJson(options, setup, results, started);
-            json.put("generator_floor", ResultsJson.run(new NoopOperation().describe(), floor));
+            json.put("generator_floor", ResultsJson.run(new NoopOperation().describe(), generatorFloor));
             ResultsJson.write(json, options.output());
             log.println();
             log.println("results written to " + options.output().toAbsolutePath().normalize());
@@ -136,7 +145,8 @@ public final class ServingBenchmark {
                 redisSetup.deleteSynthetic(options.hotIds());
             }
             boolean clean = results.stream().allMatch(r -> r.notes().stream().noneMatch(n -> n.startsWith("check"))
-                    && (r.slate() == null || r.slate().errorCount() == 0) && (r.baseline() == null || r.baseline().errorCount() == 0));
+                    && (r.slate() == null || r.slate().errorCount() == 0) && (r.baseline() == null || r.baseline().errorCount() == 0)
+                    && (r.floor() == null || r.floor().errorCount() == 0));
             return clean ? EXIT_OK : EXIT_ERRORS;
         } finally {
             Sync.await(vertx.close(), Duration.ofSeconds(10));
@@ -157,6 +167,16 @@ public final class ServingBenchmark {
         log.printf("    p50 %s ms, p99 %s ms, max %s ms%n", ResultsTable.ms(floor.p50Micros()), ResultsTable.ms(floor.p99Micros()),
                 ResultsTable.ms(floor.maxMicros()));
         return floor;
+    }
+
+    /** Tells the floor server which hash fields hold the outputs of (a) and (b): the ones the Redis baseline reads. */
+    private static void configureFloor(ScenarioRunner.Floor floor, RedisBaselineKeys keys, PrintStream log) {
+        floor.admin().awaitReady(Duration.ofSeconds(30), "/health");
+        HttpAnswer a = floor.admin().call(io.vertx.core.http.HttpMethod.PUT, "/floor/catalog", FloorCatalog.forBench(keys).toJson().toBuffer());
+        if (a.status() != 204) {
+            throw new IllegalStateException("configuring the floor server failed: HTTP " + a.status() + "\n" + a.excerpt());
+        }
+        log.println("floor server at " + floor.endpoint().host() + ":" + floor.endpoint().port() + " reads the same hashes");
     }
 
     private static PgConnectOptions pgOptions(BenchOptions.PgTarget pg) {

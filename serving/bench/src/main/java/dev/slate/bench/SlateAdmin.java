@@ -42,11 +42,16 @@ final class SlateAdmin {
 
     /** Waits until {@code /q/health/ready} answers 200. */
     void awaitReady(Duration timeout) {
+        awaitReady(timeout, "/q/health/ready");
+    }
+
+    /** Waits until {@code GET healthPath} answers 200. */
+    void awaitReady(Duration timeout, String healthPath) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             try {
-                HttpAnswer a = call(HttpMethod.GET, "/q/health/ready", null);
+                HttpAnswer a = call(HttpMethod.GET, healthPath, null);
                 if (a.status() == 200) {
                     return;
                 }
@@ -56,7 +61,7 @@ final class SlateAdmin {
             }
             sleep(Duration.ofMillis(500));
         }
-        throw new IllegalStateException("the appliance at " + endpoint.host() + ":" + endpoint.port() + " is not ready after "
+        throw new IllegalStateException("the server at " + endpoint.host() + ":" + endpoint.port() + " is not ready after "
                 + timeout.toSeconds() + " s: " + last);
     }
 

@@ -16,6 +16,8 @@ class BenchOptionsTest {
         assertThat(o.scenarios()).containsExactlyInAnyOrder(ScenarioId.values());
         assertThat(o.rateA()).isEqualTo(1000);
         assertThat(o.rateC()).isEqualTo(500);
+        assertThat(o.rateD()).isEqualTo(5);
+        assertThat(o.floorUrl()).isEmpty();
         assertThat(o.slatePort()).isEqualTo(8080);
         assertThat(o.pg().url()).isEqualTo("postgresql://127.0.0.1:5432/test");
     }
@@ -32,6 +34,16 @@ class BenchOptionsTest {
     }
 
     @Test
+    void scenarioDAndTheFloorAreOptions() {
+        BenchOptions o = BenchOptions.parse(new String[] {"--scenario", "b,d", "--rate-d", "7", "--floor-url", "http://127.0.0.1:18101"});
+        assertThat(o.scenarios()).containsExactlyInAnyOrder(ScenarioId.B, ScenarioId.D);
+        assertThat(o.rateD()).isEqualTo(7);
+        assertThat(o.floorUrl()).hasValueSatisfying(u -> assertThat(BenchOptions.port(u)).isEqualTo(18101));
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--floor-url", "http://10.1.2.3:8080"}))
+                .isInstanceOf(BenchOptions.UsageException.class).hasMessageContaining("--floor-url");
+    }
+
+    @Test
     void onlyLoopbackAddressesAreAccepted() {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--url", "http://10.1.2.3:8080"}))
                 .isInstanceOf(BenchOptions.UsageException.class).hasMessageContaining("not a loopback address");
@@ -45,7 +57,7 @@ class BenchOptionsTest {
     @Test
     void badValuesAreRejectedWithTheOptionName() {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--rate-a", "fast"})).hasMessageContaining("--rate-a");
-        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--scenario", "d"})).hasMessageContaining("unknown scenario 'd'");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--scenario", "e"})).hasMessageContaining("unknown scenario 'e'");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--frobnicate"})).hasMessageContaining("unknown option --frobnicate");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--duration"})).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--warmup", "500", "--duration", "500"})).hasMessageContaining("at most");

@@ -40,4 +40,15 @@ class GoalTest {
         assertThat(closed.judge(new RunResult("closed", 0, 32, 90_000, Map.of(), 6000, 15, h, h))).isEqualTo(Goal.Verdict.PASS);
         assertThat(closed.judge(new RunResult("closed", 0, 32, 60_000, Map.of(), 4000, 15, h, h))).isEqualTo(Goal.Verdict.MISS);
     }
+
+    @Test
+    void scenarioDIsJudgedByItsRatioToTheBaseline() {
+        Goal d = Goal.of(ScenarioId.D);
+        RunResult baseline = open(5, 5, 1000, 2000, 0);
+        assertThat(d.judge(open(5, 5, 3000, 5900, 0), baseline)).isEqualTo(Goal.Verdict.PASS);
+        assertThat(d.judge(open(5, 5, 3000, 6100, 0), baseline)).isEqualTo(Goal.Verdict.MISS);
+        assertThat(d.judge(open(5, 5, 3000, 5900, 0))).isEqualTo(Goal.Verdict.NOT_JUDGED);
+        assertThat(d.judge(open(5, 5, 3000, 5900, 0), open(5, 5, 1000, 2000, 3))).isEqualTo(Goal.Verdict.NOT_JUDGED);
+        assertThat(d.judge(open(5, 5, 3000, 5900, 2), baseline)).isEqualTo(Goal.Verdict.MISS);
+    }
 }

@@ -114,25 +114,42 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void beyondTheOutstandingBoundSendsAreRefusedAndCounted() {
+        LoadGenerator g = new LoadGenerator(context, 1_000_000, 50, 10, Duration.ofMillis(300));
+        Operation never = operation("never answers", () -> Promise.<Void>promise().future());
+        RunResult r = g.openLoop(never, 500, Duration.ZERO, Duration.ofMillis(200), 4);
+        assertThat(r.completed()).isZero();
+        assertThat(r.errors()).containsOnlyKeys("generator backlog full (too many requests outstanding)", "no answer within drain timeout 0s");
+        assertThat(r.errors().get("no answer within drain timeout 0s")).isEqualTo(10);
+        assertThat(r.errorCount()).isBetween(99L, 101L);
+    }
+
+    @Test
     void closedLoopKeepsTheConcurrencyAndMeasuresThroughput() {
         LoadGenerator g = new LoadGenerator(context, 1_000_000, 50, 10_000, Duration.ofSeconds(5));
-        Operation op = new Operation() {
-            @Override
-            public String describe() {
-                return "10 ms each, in parallel";
-            }
-
-            @Override
-            public Future<Void> issue() {
-                Promise<Void> p = Promise.promise();
-                vertx.setTimer(10, t -> p.complete());
-                return p.future();
-            }
-        };
+        Operation op = operation("10 ms each, in parallel", () -> {
+            Promise<Void> p = Promise.promise();
+            vertx.setTimer(10, t -> p.complete());
+            return p.future();
+        });
         RunResult r = g.closedLoop(op, 8, Duration.ofMillis(200), Duration.ofSeconds(1));
         // 8 in flight, each about 10 ms: at most 800/s; timers run late, so only an upper bound and a loose lower one
         assertThat(r.achievedRate()).isBetween(100.0, 820.0);
         assertThat(r.p50Micros()).isGreaterThanOrEqualTo(9_000);
         assertThat(r.errorCount()).isZero();
+    }
+
+    private static Operation operation(String description, java.util.function.Supplier<Future<Void>> issue) {
+        return new Operation() {
+            @Override
+            public String describe() {
+                return description;
+            }
+
+            @Override
+            public Future<Void> issue() {
+                return issue.get();
+            }
+        };
     }
 }
