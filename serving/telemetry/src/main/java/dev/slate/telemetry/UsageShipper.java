@@ -120,7 +120,7 @@ public final class UsageShipper implements AutoCloseable {
                 break;
             }
         }
-        producer.flush();
+        // no flush(): it waits without bound; the acknowledgements are awaited below, within ackTimeout
         List<Long> done = new ArrayList<>(rows.size());
         long deadline = System.nanoTime() + ackTimeout.toNanos();
         for (int i = 0; i < acks.size(); i++) {

@@ -216,8 +216,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private static void format(Settings s, Path config, Duration timeout) throws IOException {
         byte[] id = new byte[16];
-        new SecureRandom().nextBytes(id);
-        String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        String clusterId;
+        do { // as Kafka's own random ids: never a leading '-', which its command line would read as an option
+            new SecureRandom().nextBytes(id);
+            clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        } while (clusterId.startsWith("-"));
         List<String> command = new ArrayList<>(jvm(s));
         command.addAll(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString(), "--standalone"));
         Process p = new ProcessBuilder(command).directory(s.directory().toFile()).redirectErrorStream(true)
