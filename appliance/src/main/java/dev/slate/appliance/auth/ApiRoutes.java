@@ -49,6 +49,7 @@ public final class ApiRoutes {
             rule("PATCH", "/v1/environments/[^/]+/?", new ApiRoute(ADMIN, "environment.update", true, true)),
             rule("DELETE", "/v1/environments/[^/]+/?", new ApiRoute(ADMIN, "environment.delete", true, true)),
             rule("GET", "/v1/audit/?", new ApiRoute(ADMIN, "audit.read", true, false)),
+            rule("GET", "/v1/usage/records/?", new ApiRoute(ADMIN, "usage.read", true, false)),
             rule("GET", "/v1/access/bindings/?", new ApiRoute(ADMIN, "access.binding.read", true, false)),
             rule("PUT", "/v1/access/bindings/?", new ApiRoute(ADMIN, "access.binding.put", true, true)),
             rule("DELETE", "/v1/access/bindings/?", new ApiRoute(ADMIN, "access.binding.delete", true, true)),

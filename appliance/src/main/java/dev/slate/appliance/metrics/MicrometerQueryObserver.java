@@ -1,5 +1,6 @@
 package dev.slate.appliance.metrics;
 
+import dev.slate.appliance.telemetry.UsageTelemetry;
 import dev.slate.engine.exec.FeatureError;
 import dev.slate.engine.exec.QueryObserver;
 import dev.slate.engine.exec.RowResult;
@@ -48,6 +49,7 @@ class MicrometerQueryObserver implements QueryObserver {
 
     private final MeterRegistry registry;
     private final MetricsConfig config;
+    private final UsageTelemetry usage;
     private final Counter hits;
     private final Counter misses;
     private final Counter[] featureErrors = new Counter[ErrorCode.values().length];
@@ -60,9 +62,10 @@ class MicrometerQueryObserver implements QueryObserver {
     private static final String[] OUTCOME_TAGS = java.util.Arrays.stream(Outcome.values())
             .map(v -> v.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
 
-    MicrometerQueryObserver(MeterRegistry registry, MetricsConfig config) {
+    MicrometerQueryObserver(MeterRegistry registry, MetricsConfig config, UsageTelemetry usage) {
         this.registry = registry;
         this.config = config;
+        this.usage = usage;
         this.hits = Counter.builder("slate.online.store.reads").tag("result", "hit").description("Online store slots read fresh").register(registry);
         this.misses = Counter.builder("slate.online.store.reads").tag("result", "miss").description("Online store slots missing or stale").register(registry);
         for (ErrorCode code : ErrorCode.values()) {
@@ -122,6 +125,7 @@ class MicrometerQueryObserver implements QueryObserver {
         List<PlannedOutput> outputs = c.plan().outputs();
         List<RowResult> rows = c.rows();
         long nowNanos = toNanos(c.now());
+        long computed = 0; // values not served from the online store: billed as features computed (docs/specs/usage-records.md)
         for (PlannedOutput out : outputs) {
             FeatureMeters f = env.feature(out.name());
             int s = out.slot();
@@ -131,6 +135,9 @@ class MicrometerQueryObserver implements QueryObserver {
             for (RowResult r : rows) {
                 if (r.errors()[s] != null) {
                     continue;
+                }
+                if (!r.cacheHit()[s]) {
+                    computed++;
                 }
                 Instant observed = r.observedAt()[s];
                 if (observed == null) {
@@ -150,6 +157,7 @@ class MicrometerQueryObserver implements QueryObserver {
                 f.maxAge.record(ageMax, TimeUnit.NANOSECONDS);
             }
         }
+        usage.queryCompleted(c.environment(), c.queryName(), computed);
         if (c.featureErrors() > 0) {
             for (RowResult r : rows) {
                 FeatureError[] errors = r.errors();
