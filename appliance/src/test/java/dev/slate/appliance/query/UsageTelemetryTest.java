@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Billing telemetry is never needed to serve (docs/operations.md, "Billing telemetry"): with the Kafka broker down,
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(FraudTestProfile.class)
+@EnabledIfSystemProperty(named = "slate.kafka.tests", matches = "true", disabledReason = "starts a real Kafka broker: ./mvnw verify -Dslate.kafka.tests=true (docs/operations.md)")
 class UsageTelemetryTest {
 
     /** The port {@link FraudTestProfile} points the shipper at; nothing listens there until this test starts the broker. */
