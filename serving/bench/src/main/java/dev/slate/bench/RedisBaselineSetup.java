@@ -35,6 +35,30 @@ final class RedisBaselineSetup {
         this.redis = requireNonNull(redis, "redis is null");
     }
 
+    /**
+     * Removes the cache entries of one environment's entity ({@code prefix:environment:entity:*}), so that the warm-up
+     * writes every entry anew: an entry computed by an earlier run keeps that run's observation time and would expire
+     * (its max staleness after it) in the middle of this one. Returns how many keys it removed.
+     */
+    long dropEntries(String prefix, String environment, String entity) {
+        String pattern = prefix + ":" + environment + ":" + entity + ":*";
+        long removed = 0;
+        String cursor = "0";
+        do {
+            Response r = Sync.await(redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(10_000)), TIMEOUT);
+            cursor = r.get(0).toString();
+            List<Request> unlinks = new ArrayList<>();
+            for (Response k : r.get(1)) {
+                unlinks.add(Request.cmd(Command.UNLINK).arg(k.toString()));
+            }
+            if (!unlinks.isEmpty()) {
+                Sync.await(redis.batch(unlinks), TIMEOUT);
+                removed += unlinks.size();
+            }
+        } while (!"0".equals(cursor));
+        return removed;
+    }
+
     Optional<RedisBaselineKeys> discover(String prefix, String entity, long sampleId) {
         String pattern = prefix + ":*:" + entity + ":i" + sampleId;
         List<String> keys = new ArrayList<>();

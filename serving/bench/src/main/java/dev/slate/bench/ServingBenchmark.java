@@ -108,6 +108,8 @@ public final class ServingBenchmark {
                     setup.put("deployment", admin.deploy(BenchProject.files()));
                 }
                 if (options.scenarios().stream().anyMatch(ScenarioId::readsCache)) {
+                    long dropped = redisSetup.dropEntries(options.redisKeyPrefix(), endpoint.environment(), BenchProject.CACHED_ENTITY);
+                    log.println("cache reset: removed " + dropped + " entries of earlier runs, so that none expires during this one");
                     admin.warmCache(options.hotIds(), Duration.ofSeconds(60));
                 }
                 Optional<RedisBaselineKeys> found = redisSetup.discover(options.redisKeyPrefix(), BenchProject.CACHED_ENTITY, 1);

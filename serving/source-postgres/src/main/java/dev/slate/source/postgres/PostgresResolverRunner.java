@@ -147,23 +147,41 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         }
         Run run = new Run(sql, tuple, true);
         run.start(pool, Math.max(1, resolver.timeout().toMillis()));
-        return run.result.thenApply(rows -> {
-            List<Map<String, Object>> first = new java.util.ArrayList<>(java.util.Collections.nCopies(parameterRows.size(), null));
-            int[] count = new int[parameterRows.size()];
-            for (Map<String, Object> row : rows) {
-                int index = ((Number) row.remove(BATCH_ROW)).intValue() - 1;
-                if (count[index]++ == 0) {
-                    first.set(index, row);
-                }
+        return run.result.handle((rows, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(answers(rows, parameterRows.size()));
             }
-            List<BatchedAnswer> answers = new java.util.ArrayList<>(parameterRows.size());
-            for (int r = 0; r < parameterRows.size(); r++) {
-                answers.add(count[r] > 1
-                        ? new BatchedAnswer.Failed(new ResolverFailure("query returned " + count[r] + " rows; a resolver must return at most one row per input"))
-                        : new BatchedAnswer.Found(first.get(r) == null ? Map.of() : first.get(r)));
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            if (cause instanceof ResolverFailure f && NOT_BATCHABLE.matcher(f.getMessage()).find()) {
+                // PostgreSQL refused the batched form (a parameter where a column reference is not allowed, e.g.
+                // LIMIT :n, or an overload that needs the parameter's own type): run this resolver row by row
+                batchStatements.put(resolver, Optional.empty());
+                return ResolverRunner.super.runBatch(graph, resolver, parameterRows).toCompletableFuture();
             }
-            return answers;
-        });
+            return CompletableFuture.<List<BatchedAnswer>>failedFuture(cause);
+        }).thenCompose(java.util.function.Function.identity());
+    }
+
+    /** A statement PostgreSQL refused as written (syntax or access rule violation, feature not supported). */
+    private static final java.util.regex.Pattern NOT_BATCHABLE = java.util.regex.Pattern.compile("\\(SQLSTATE (42|0A)[0-9A-Z]{3}\\)$");
+
+    /** One answer per row of a batch from the rows the statement returned, each tagged with its row number. */
+    private static List<BatchedAnswer> answers(List<Map<String, Object>> rows, int rowCount) {
+        List<Map<String, Object>> first = new java.util.ArrayList<>(java.util.Collections.nCopies(rowCount, null));
+        int[] count = new int[rowCount];
+        for (Map<String, Object> row : rows) {
+            int index = ((Number) row.remove(BATCH_ROW)).intValue() - 1;
+            if (count[index]++ == 0) {
+                first.set(index, row);
+            }
+        }
+        List<BatchedAnswer> answers = new java.util.ArrayList<>(rowCount);
+        for (int r = 0; r < rowCount; r++) {
+            answers.add(count[r] > 1
+                    ? new BatchedAnswer.Failed(new ResolverFailure("query returned " + count[r] + " rows; a resolver must return at most one row per input"))
+                    : new BatchedAnswer.Found(first.get(r) == null ? Map.of() : first.get(r)));
+        }
+        return answers;
     }
 
     /** The name of the row-number column of a batched statement: quoted, with spaces, so no resolver column can collide. */

@@ -1,7 +1,6 @@
 package dev.slate.source.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slate.engine.exec.BatchedAnswer;
 import dev.slate.engine.exec.ResolverFailure;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -171,10 +169,21 @@ class PostgresBatchedResolverTest {
     }
 
     @Test
-    void aFailingStatementFailsTheWholeBatchWithItsReason() {
+    void aStatementPostgreSqlRefusesFailsEveryRowWithItsReason() throws Exception {
         ResolverNode r = resolver("broken", "SELECT no_such_column FROM " + table + " WHERE id = :id", List.of("no_such_column"));
         FeatureGraph g = graph(r, Map.of("id", FeatureType.Scalar.INT));
-        assertThatThrownBy(() -> batch(g, r, List.of(new Object[] {1L}, new Object[] {2L})))
-                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ResolverFailure.class).hasMessageContaining("no_such_column");
+        List<BatchedAnswer> answers = batch(g, r, List.of(new Object[] {1L}, new Object[] {2L}));
+        assertThat(answers).hasSize(2).allSatisfy(a -> assertThat(a).isInstanceOfSatisfying(BatchedAnswer.Failed.class,
+                f -> assertThat(f.cause()).isInstanceOf(ResolverFailure.class).hasMessageContaining("no_such_column")));
+    }
+
+    @Test
+    void aResolverWhoseParameterNeedsItsOwnTypeRunsRowByRow() throws Exception {
+        // make_date takes integers: the batched form passes a bigint column and PostgreSQL finds no such function
+        ResolverNode r = resolver("dated", "SELECT make_date(:year, 1, 1) AS day", List.of("day"));
+        FeatureGraph g = graph(r, Map.of("year", FeatureType.Scalar.INT));
+        List<BatchedAnswer> answers = batch(g, r, List.of(new Object[] {2020L}, new Object[] {2024L}));
+        assertThat(answers).containsExactly(new BatchedAnswer.Found(Map.of("day", LocalDate.of(2020, 1, 1))),
+                new BatchedAnswer.Found(Map.of("day", LocalDate.of(2024, 1, 1))));
     }
 }
