@@ -170,6 +170,17 @@ if $with_auth && [[ -z "${SLATE_BENCH_TOKEN:-}" ]]; then
   auth/keycloak.sh start --port "$KC_PORT" --data "$KC_DATA" --replace >"$TARGET_DIR/keycloak.log" 2>&1 \
     || { tail -n 20 "$TARGET_DIR/keycloak.log" >&2; exit 1; }
   stop_keycloak() { auth/keycloak.sh stop --data "$KC_DATA" >/dev/null 2>&1 || true; }
+  # a full run takes longer than the realm's 5-minute tokens: give this benchmark realm 1-hour tokens
+  kc_admin_user="$(sed -n 's/^admin\.username=//p' "$KC_DATA/credentials.properties")"
+  kc_admin_password="$(sed -n 's/^admin\.password=//p' "$KC_DATA/credentials.properties")"
+  kc_admin_token="$(curl -fsS "http://127.0.0.1:$KC_PORT/realms/master/protocol/openid-connect/token" \
+      --data-urlencode grant_type=password --data-urlencode client_id=admin-cli \
+      --data-urlencode "username=$kc_admin_user" --data-urlencode "password=$kc_admin_password" \
+    | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')"
+  curl -fsS -X PUT "http://127.0.0.1:$KC_PORT/admin/realms/slate" -H "Authorization: Bearer $kc_admin_token" \
+      -H 'Content-Type: application/json' --data '{"accessTokenLifespan": 3600}' \
+    || { echo "run.sh: could not set the benchmark realm's token lifespan" >&2; stop_keycloak; exit 1; }
+  unset kc_admin_user kc_admin_password kc_admin_token
   password="$(sed -n 's/^demo\.user\.password=//p' "$KC_DATA/credentials.properties")"
   SLATE_BENCH_ISSUER="http://127.0.0.1:$KC_PORT/realms/slate"
   SLATE_BENCH_TOKEN="$(curl -fsS "$SLATE_BENCH_ISSUER/protocol/openid-connect/token" \
@@ -179,7 +190,7 @@ if $with_auth && [[ -z "${SLATE_BENCH_TOKEN:-}" ]]; then
   unset password
   [[ -n "$SLATE_BENCH_TOKEN" ]] || { echo "run.sh: could not obtain a token from Keycloak" >&2; stop_keycloak; exit 1; }
   export SLATE_BENCH_TOKEN SLATE_BENCH_ISSUER
-  log "authentication on: token of the demo administrator (lifespan 300 s)"
+  log "authentication on: token of the demo administrator (lifespan 1 h)"
 fi
 if [[ -n "${SLATE_BENCH_TOKEN:-}" ]]; then
   AUTH_OPTS=(-Dslate.auth.issuer="${SLATE_BENCH_ISSUER:-http://127.0.0.1:18080/realms/slate}")

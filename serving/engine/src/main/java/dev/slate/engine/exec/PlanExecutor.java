@@ -90,10 +90,15 @@ public final class PlanExecutor {
         }
         // a bulk query runs each resolver once for all its rows (docs/specs/resolver-batching.md)
         ResolverBatcher calls = rows.size() > 1 ? new ResolverBatcher(runner, graph) : null;
-        return readStore(namespace, plan, rows, now, trace)
+        boolean[] storeFailed = new boolean[1];
+        return readStore(namespace, plan, rows, now, trace, storeFailed)
                 .thenCompose(marked -> runSteps(graph, namespace, plan, rows, marked, now, trace, calls))
                 .thenApply(v -> {
-                    writeBack(namespace, plan, rows);
+                    // when the read failed or timed out the store is unwell: writing back everything just computed
+                    // (every row's every feature) would load it further and keep it failing
+                    if (!storeFailed[0]) {
+                        writeBack(namespace, plan, rows);
+                    }
                     return rows;
                 });
     }
@@ -101,7 +106,8 @@ public final class PlanExecutor {
     // ---- 1. online store ---------------------------------------------------------------------
 
     /** Reads every row's store slots in one call; returns per row which slots are available. */
-    private CompletionStage<boolean[][]> readStore(String namespace, Plan plan, List<RowResult> rows, Instant now, QueryTrace trace) {
+    private CompletionStage<boolean[][]> readStore(String namespace, Plan plan, List<RowResult> rows, Instant now, QueryTrace trace,
+            boolean[] failed) {
         boolean[][] available = new boolean[rows.size()][];
         for (int r = 0; r < rows.size(); r++) {
             boolean[] a = new boolean[plan.features().size()];
@@ -136,6 +142,7 @@ public final class PlanExecutor {
                     if (failure != null) {
                         Throwable cause = unwrap(failure);
                         observer.storeFailure("read", cause);
+                        failed[0] = true;
                         markStoreUnavailable(plan, rows);
                         trace.span(SpanKind.STORE_READ, "online-store", -1, start, System.nanoTime(),
                                 cause instanceof TimeoutException ? SpanOutcome.TIMED_OUT : SpanOutcome.FAILED, reads.size() + " keys");

@@ -246,6 +246,11 @@ class PlanExecutorTest {
         RowResult r = run(g, outs, Map.of(), 3L).get(0);
         assertThat(value(g, outs, r, "user.email_domain")).isEqualTo("e.fr");
         assertThat(r.errors()[slot(g, outs, r, "user.segment")].code()).isEqualTo(ErrorCode.UPSTREAM_FAILED);
+        // what was computed because the store failed is not written back to it: that would load it further
+        assertThat(store.writeCalls()).isZero();
+        store.setAvailable(true);
+        run(g, outs, Map.of(), 3L);
+        assertThat(store.writeCalls()).isEqualTo(1);
     }
 
     @Test

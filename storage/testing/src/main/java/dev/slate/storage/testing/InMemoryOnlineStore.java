@@ -38,6 +38,7 @@ public final class InMemoryOnlineStore implements OnlineStore {
     private final Map<Key, Entry> data = new HashMap<>();
     private final List<OnlineWrite> writes = new ArrayList<>();
     private final AtomicInteger readCalls = new AtomicInteger();
+    private final AtomicInteger writeCalls = new AtomicInteger();
     private volatile boolean available = true;
     private volatile String failingNamespace;
 
@@ -69,6 +70,7 @@ public final class InMemoryOnlineStore implements OnlineStore {
 
     @Override
     public CompletionStage<Void> write(List<OnlineWrite> ws) {
+        writeCalls.incrementAndGet();
         String failing = failingNamespace;
         if (!available || (failing != null && ws.stream().anyMatch(w -> w.entity().namespace().equals(failing)))) {
             return CompletableFuture.failedFuture(new IllegalStateException("online store unavailable"));
@@ -113,6 +115,11 @@ public final class InMemoryOnlineStore implements OnlineStore {
         synchronized (data) {
             data.put(key(entity, slot), new Entry(value, Long.MAX_VALUE));
         }
+    }
+
+    /** How many write calls were made, failed ones included. */
+    public int writeCalls() {
+        return writeCalls.get();
     }
 
     /** How many read calls were made. */
