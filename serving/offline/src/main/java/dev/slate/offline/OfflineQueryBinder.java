@@ -86,6 +86,11 @@ final class OfflineQueryBinder {
                 problems.add(problem("outputs", name, "'" + name + "' is an entity key: give it in inputs; every result row holds it"));
                 continue;
             }
+            if (node.producer() instanceof Producer.Listed) {
+                problems.add(problem("outputs", name, "'" + name + "' lists the related rows of a has_many relation, which offline queries do not "
+                        + "do: ask for windowed aggregations over it instead"));
+                continue;
+            }
             if (node.producer() instanceof Producer.Related || node.producer() instanceof Producer.Aggregated) {
                 // docs/specs/aggregations.md: offline relationship paths and aggregations are not computed yet; refuse
                 // rather than read online-logged values that do not follow the point-in-time rules

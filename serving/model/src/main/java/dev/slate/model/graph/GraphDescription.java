@@ -162,6 +162,13 @@ public final class GraphDescription {
                 m.put("relation", r.relation().id().qualified());
                 m.put("target", r.target().qualified());
             }
+            case Producer.Listed l -> {
+                m.put("producer", "listing");
+                m.put("relation", l.relation().id().qualified());
+                m.put("fields", l.fields().stream().map(FeatureId::qualified).toList());
+                m.put("time", l.time().qualified());
+                m.put("limit", l.relation().limit());
+            }
             case Producer.Aggregated a -> {
                 AggregationNode agg = a.aggregation();
                 m.put("producer", "aggregation");
