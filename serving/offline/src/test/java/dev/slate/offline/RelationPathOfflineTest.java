@@ -16,11 +16,7 @@ import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.Provenance;
 import dev.slate.storage.testing.InMemoryOfflineStore;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,13 +25,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Offline queries for features read through has_one relations ({@code transaction.user.country}): the foreign key as
@@ -52,25 +46,14 @@ class RelationPathOfflineTest {
     @TempDir
     Path tmp;
 
-    private final String schema = "rp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    private PGSimpleDataSource dataSource;
+    private JobsSchema schema;
     private ServingState state;
     private InMemoryOfflineStore log;
     private OfflineQueryService service;
 
     @BeforeEach
     void setUp() throws Exception {
-        dataSource = new PGSimpleDataSource();
-        dataSource.setUrl("jdbc:postgresql://127.0.0.1:5432/test");
-        dataSource.setUser("postgres");
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-            st.execute("SET search_path TO " + schema);
-            Path migrations = Path.of("../../control/src/main/resources/db/migration");
-            st.execute(Files.readString(migrations.resolve("V10__offline_query_jobs.sql")));
-            st.execute(Files.readString(migrations.resolve("V12__offline_query_feature_errors.sql")));
-        }
-        dataSource.setCurrentSchema(schema);
+        schema = JobsSchema.create("rp_");
         String yaml = """
                 project: rp
                 entities:
@@ -97,16 +80,14 @@ class RelationPathOfflineTest {
         state = new ServingState();
         state.install(new ActiveDeployment(ENV, "d-1", 1, ProjectCompiler.compile(Map.of("slate.yaml", yaml)), T0));
         log = new InMemoryOfflineStore();
-        service = new OfflineQueryService(state, log, new OfflineJobRepository(dataSource), OfflineQueryConfig.of(tmp.resolve("jobs"), 100_000, 1, 10),
+        service = new OfflineQueryService(state, log, new OfflineJobRepository(schema.dataSource()), OfflineQueryConfig.of(tmp.resolve("jobs"), 100_000, 1, 10),
                 Clock.systemUTC());
     }
 
     @AfterEach
     void tearDown() throws Exception {
         service.close();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", null); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
+        schema.drop();
     }
 
     private void observe(String feature, Object key, Object value, Instant at) {
