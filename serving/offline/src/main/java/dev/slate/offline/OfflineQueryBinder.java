@@ -86,14 +86,28 @@ final class OfflineQueryBinder {
                 problems.add(problem("outputs", name, "'" + name + "' is an entity key: give it in inputs; every result row holds it"));
                 continue;
             }
-            if (node.producer() instanceof Producer.Related || node.producer() instanceof Producer.Aggregated) {
-                // docs/specs/aggregations.md: offline relationship paths and aggregations are not computed yet; refuse
-                // rather than read online-logged values that do not follow the point-in-time rules
-                problems.add(problem("outputs", name, "'" + name + "' is " + (node.producer() instanceof Producer.Related
-                        ? "read through a relationship" : "a windowed aggregation") + ", which offline queries do not compute yet"));
+            if (node.producer() instanceof Producer.Listed) {
+                problems.add(problem("outputs", name, "'" + name + "' lists the related rows of a has_many relation, which offline queries do not "
+                        + "do: ask for windowed aggregations over it instead"));
+                continue;
+            }
+            if (node.producer() instanceof Producer.Aggregated) {
+                // docs/specs/aggregations.md: offline aggregations are not computed yet; refuse rather than read
+                // online-logged values that do not follow the point-in-time rules
+                problems.add(problem("outputs", name, "'" + name + "' is a windowed aggregation, which offline queries do not compute yet"));
                 continue;
             }
             String entity = node.id().entity();
+            if (node.producer() instanceof Producer.Related) {
+                if (!keyedEntities.contains(entity)) {
+                    EntityNode e = graph.entity(entity).orElseThrow();
+                    problems.add(problem("outputs", name, "'" + name + "' needs the key of entity " + entity + " in the spine: add "
+                            + e.key().qualified() + " to inputs"));
+                    continue;
+                }
+                path(graph, name, node, problems).ifPresent(bound::add);
+                continue;
+            }
             if (!keyedEntities.contains(entity)) {
                 EntityNode e = graph.entity(entity).orElseThrow();
                 problems.add(problem("outputs", name, "'" + name + "' needs the key of entity " + entity + " in the spine: add "
@@ -170,6 +184,11 @@ final class OfflineQueryBinder {
                         continue;
                     }
                     FeatureNode node = snapshot.feature(name);
+                    if (node != null && node.producer() instanceof Producer.Related) {
+                        problems.add(problem("recompute", name, "'" + name + "' is read through a relation: it is read point-in-time along its"
+                                + " path (docs/offline.md, Relationships) and cannot be recomputed; remove it from recompute"));
+                        continue;
+                    }
                     if (node != null && !recomputable(node)) {
                         problems.add(problem("recompute", name, "'" + name + "' is an ingested feature: it has no resolver or expression to re-run"
                                 + " and is always read from the feature log; remove it from recompute"));
@@ -182,6 +201,39 @@ final class OfflineQueryBinder {
                     + Values.describe(recompute)));
         }
         return out;
+    }
+
+    /**
+     * A feature read through has_one relations ({@code transaction.user.country}) as an output that follows its path
+     * point-in-time (docs/offline.md, "Relationships"): every hop's foreign key must refer to the related entity's key,
+     * and the feature at the end must be one the feature log holds (a resolver output or an ingested feature).
+     */
+    private static java.util.Optional<OfflineQueryPlan.Output> path(FeatureGraph graph, String name, FeatureNode node,
+            List<Map<String, Object>> problems) {
+        List<OfflineQueryPlan.Hop> hops = new ArrayList<>();
+        FeatureNode at = node;
+        while (at.producer() instanceof Producer.Related r) {
+            EntityNode target = graph.entity(r.relation().target()).orElseThrow();
+            if (r.relation().referenced().size() != 1 || !r.relation().referenced().getFirst().equals(target.key())) {
+                problems.add(problem("outputs", name, "'" + name + "' follows relation " + r.relation().id() + ", whose foreign key does not refer "
+                        + "to the key of " + target.name() + "; offline queries follow relations by the related entity's key only"));
+                return java.util.Optional.empty();
+            }
+            FeatureNode holder = graph.features().get(r.relation().holders().getFirst());
+            hops.add(new OfflineQueryPlan.Hop(r.relation().id().qualified(), new OfflineQueryPlan.Output(holder.id().qualified(),
+                    holder.id().entity(), holder.id().name(), holder.version(), holder.type().spelling(),
+                    OfflineQueryPlan.Output.micros(holder.maxStaleness()), false), new OfflineQueryPlan.KeyColumn(target.key().qualified(),
+                    target.name(), target.keyType().spelling())));
+            at = graph.feature(r.target()).orElseThrow();
+        }
+        if (!(at.producer() instanceof Producer.Resolved || at.producer() instanceof Producer.Ingested)) {
+            problems.add(problem("outputs", name, "'" + name + "' reads " + at.id() + " through relations; offline queries read a related "
+                    + "entity's resolver outputs and ingested features, not " + (at.producer() instanceof Producer.Computed ? "expressions"
+                    : "this kind of feature") + ", through a relation (ask for " + at.id() + " with its key instead)"));
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new OfflineQueryPlan.Output(name, node.id().entity(), at.id().name(), at.version(), at.type().spelling(),
+                OfflineQueryPlan.Output.micros(at.maxStaleness()), false, false, hops));
     }
 
     /** An expression output that is not recomputed is derived: computed over the point-in-time values of its inputs. */

@@ -61,7 +61,7 @@ public class CatalogResource {
     @Path("/graph")
     @NonBlocking
     @Operation(summary = "Feature graph", description = "The feature graph of the environment's active deployment as JSON: entities, "
-            + "feature and resolver nodes, and the edges between them. Contains no secrets or source URLs.")
+            + "relations between them, feature, resolver and relation nodes, and the edges between them. Contains no secrets or source URLs.")
     @APIResponse(responseCode = "200", description = "The graph", content = @Content(schema = @Schema(implementation = FeatureGraphBody.class)))
     @APIResponse(responseCode = "400", description = "INVALID_QUERY: bad environment header", content = @Content(mediaType = PROBLEM_JSON))
     @APIResponse(responseCode = "404", description = "NO_ACTIVE_DEPLOYMENT: nothing is deployed in the environment", content = @Content(mediaType = PROBLEM_JSON))
@@ -70,7 +70,7 @@ public class CatalogResource {
         ActiveDeployment active = active(environment);
         Map<String, Object> graph = GraphDescription.graph(active.graph());
         return new FeatureGraphBody(active.environment(), active.deploymentId(), active.version(), active.graph().project(),
-                active.graph().contentHash(), list(graph, "entities"), list(graph, "nodes"), list(graph, "edges"));
+                active.graph().contentHash(), list(graph, "entities"), list(graph, "relations"), list(graph, "nodes"), list(graph, "edges"));
     }
 
     private ActiveDeployment active(String header) {

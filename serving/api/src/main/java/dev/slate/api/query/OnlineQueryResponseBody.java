@@ -43,6 +43,18 @@ public record OnlineQueryResponseBody(
             @JsonProperty("environment") String environment,
             @JsonProperty("plan_hash") String planHash,
             @JsonProperty("query_name") String queryName,
-            @JsonProperty("explain_output") String explainOutput) {
+            @JsonProperty("explain_output") String explainOutput,
+            @JsonProperty("truncated") List<TruncationBody> truncated) {
+    }
+
+    /**
+     * A {@code has_many} listing cut at its relation's limit: it holds the {@code limit} newest related rows, and more
+     * matched. {@code row} only in bulk answers.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TruncationBody(
+            @JsonProperty("feature") String feature,
+            @JsonProperty("row") Integer row,
+            @JsonProperty("limit") int limit) {
     }
 }

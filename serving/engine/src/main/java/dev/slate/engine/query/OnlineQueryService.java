@@ -22,6 +22,7 @@ import dev.slate.model.error.SlateException;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.FeatureNode;
 import dev.slate.model.graph.Producer;
+import dev.slate.model.graph.RelationListings;
 import dev.slate.storage.spi.ValueConversionException;
 import dev.slate.storage.spi.Values;
 import java.time.Clock;
@@ -159,6 +160,7 @@ public final class OnlineQueryService {
                         case PlanStep.Compute c -> "compute " + plan.features().get(c.outputSlot()).node().id();
                         case PlanStep.Follow f -> "follow " + f.relation().id();
                         case PlanStep.Aggregate a -> "aggregate over " + a.relation().id();
+                        case PlanStep.ListRows l -> "list " + l.relation().id();
                     });
                 }
             }
@@ -256,6 +258,10 @@ public final class OnlineQueryService {
             if (node == null) {
                 continue;
             }
+            if (node.producer() instanceof Producer.Listed) {
+                problems.add(problem("inputs", e.getKey(), e.getKey() + " lists related rows; it is an output only"));
+                continue;
+            }
             List<Object> column;
             if (bulk) {
                 if (!(e.getValue() instanceof List<?> list)) {
@@ -344,6 +350,13 @@ public final class OnlineQueryService {
         java.util.Optional<String> window = name.length() > 300 ? java.util.Optional.empty() : FeatureNames.windowProblem(graph, name);
         if (window.isPresent()) {
             problems.add(problem(field, name, window.get()));
+            return null;
+        }
+        java.util.Optional<String> listing = name.length() > 300 ? java.util.Optional.empty()
+                : FeatureId.parse(name.indexOf('{') > 0 ? name.substring(0, name.indexOf('{')) : name)
+                        .flatMap(base -> RelationListings.problem(graph, new FeatureId(base.entity(), base.name() + name.substring(base.qualified().length()))));
+        if (listing.isPresent()) {
+            problems.add(problem(field, name, listing.get()));
             return null;
         }
         List<String> all = new ArrayList<>(graph.features().size());

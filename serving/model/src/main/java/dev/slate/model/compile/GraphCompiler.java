@@ -174,7 +174,10 @@ public final class GraphCompiler {
                         + FeatureTypes.spelling(type) + "; an entity key must be int or string");
                 continue;
             }
-            entityNodes.put(e.name(), new EntityNode(e.name(), new FeatureId(e.name(), key), type, e.maxStaleness(), e.location()));
+            // the event time, when it names a datetime feature (aggregations report a bad one where they use it)
+            Optional<FeatureId> time = e.time().filter(t -> scope.features().get(t) != null
+                    && scope.features().get(t).type().filter(FeatureType.Scalar.DATETIME::equals).isPresent()).map(t -> new FeatureId(e.name(), t));
+            entityNodes.put(e.name(), new EntityNode(e.name(), new FeatureId(e.name(), key), type, e.maxStaleness(), time, e.location()));
         }
     }
 
@@ -398,6 +401,7 @@ public final class GraphCompiler {
             case Producer.Ingested i -> List.of("ingested", type);
             case Producer.Computed c -> List.of("expression", type, c.expression().text());
             case Producer.Related r -> List.of("related", type);
+            case Producer.Listed l -> List.of("listed", type);
             case Producer.Aggregated a -> List.of("aggregate", type);
             case Producer.Resolved r -> {
                 List<String> parts = new ArrayList<>(List.of("resolver", type));

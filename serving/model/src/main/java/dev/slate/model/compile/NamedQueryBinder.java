@@ -115,6 +115,7 @@ final class NamedQueryBinder {
             case Producer.Computed c -> c.dependencies();
             case Producer.Resolved r -> resolverParameters.apply(r.resolver());
             case Producer.Related r -> r.relation().holders();
+            case Producer.Listed l -> l.relation().referenced();
             case Producer.Aggregated a -> a.aggregation().relation().referenced();
             case null -> List.of();
         };

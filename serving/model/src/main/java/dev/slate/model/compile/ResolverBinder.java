@@ -83,9 +83,10 @@ final class ResolverBinder {
         String key = scope.key().orElse(null);
         for (Map.Entry<String, SourceLocation> c : columns.entrySet()) {
             String column = c.getKey();
-            if (parameters.containsKey(column) || column.equals(key)) {
+            if ((parameters.containsKey(column) || column.equals(key)) && !spec.many()) {
                 continue; // an echo of an input (e.g. SELECT id ... WHERE id = :id), not an output
             }
+            // many: true lists related rows: their key and foreign key are columns of each row like any other
             if (!scope.hasUsable(column)) {
                 problems.add(c.getValue(), ProblemCode.UNKNOWN_FEATURE, what + ": column '" + column + "' is not a feature of entity "
                         + scope.name() + Suggestions.didYouMean(column, scope.usableNames())
