@@ -5,17 +5,15 @@ import dev.slate.engine.query.ServingSnapshot;
 import dev.slate.model.FeatureId;
 import dev.slate.model.Suggestions;
 import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.ErrorDetail;
 import dev.slate.model.error.SlateException;
 import dev.slate.model.graph.EntityNode;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.FeatureNode;
 import dev.slate.model.graph.Producer;
-import dev.slate.storage.spi.Values;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,19 +31,17 @@ final class OfflineQueryBinder {
 
     /** Binds a query that reads every output from the feature log. */
     static OfflineQueryPlan bind(ServingSnapshot snapshot, List<String> keyColumns, List<String> outputs) {
-        return bind(snapshot, keyColumns, outputs, null);
+        return bind(snapshot, keyColumns, outputs, Recompute.NONE);
     }
 
     /**
-     * Binds a query; {@code recompute} is the request's field as parsed from JSON: null or {@code false}
-     * (read every output from the log), {@code true} (recompute every output that has a resolver or an
-     * expression; ingested outputs are still read from the log) or a list of output names to recompute.
+     * Binds a query; {@code recompute} says which outputs are recomputed rather than read from the log.
      * Every recomputed output is planned at once, so one that cannot be computed from the spine's keys is
      * a 400 here, never a failed job.
      */
-    static OfflineQueryPlan bind(ServingSnapshot snapshot, List<String> keyColumns, List<String> outputs, Object recompute) {
+    static OfflineQueryPlan bind(ServingSnapshot snapshot, List<String> keyColumns, List<String> outputs, Recompute recompute) {
         FeatureGraph graph = snapshot.deployment().graph();
-        List<Map<String, Object>> problems = new ArrayList<>();
+        List<ErrorDetail.Field> problems = new ArrayList<>();
         if (outputs.isEmpty()) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "'outputs' must name at least one feature");
         }
@@ -119,8 +115,7 @@ final class OfflineQueryBinder {
         }
         Set<String> recomputed = recomputed(snapshot, graph, recompute, seen, problems);
         if (!problems.isEmpty()) {
-            boolean unknownOutputs = problems.stream()
-                    .allMatch(p -> "outputs".equals(p.get("field")) && String.valueOf(p.get("message")).startsWith("unknown feature"));
+            boolean unknownOutputs = problems.stream().allMatch(p -> "outputs".equals(p.field()) && p.message().startsWith("unknown feature"));
             throw new SlateException(unknownOutputs ? ErrorCode.RESOLVER_NOT_FOUND : ErrorCode.INVALID_QUERY, summary(problems), problems);
         }
         List<OfflineQueryPlan.Output> marked = new ArrayList<>(bound.size());
@@ -133,48 +128,41 @@ final class OfflineQueryBinder {
             try {
                 RecomputePlan.derive(snapshot, plan);
             } catch (PlanningException e) {
-                throw new SlateException(ErrorCode.INVALID_QUERY, "the expression outputs cannot be computed from this spine: " + e.getMessage(),
-                        List.of(problem("outputs", null, e.getMessage())));
+                throw new SlateException(ErrorCode.INVALID_QUERY, SlateException.Condition.NONE, "the expression outputs cannot be computed from this spine: "
+                        + e.getMessage(), List.of(problem("outputs", null, e.getMessage())), e);
             }
         }
         if (plan.recomputes()) {
             try {
                 RecomputePlan.of(snapshot, plan);
             } catch (PlanningException e) {
-                throw new SlateException(ErrorCode.INVALID_QUERY, "the recomputed outputs cannot be computed from this spine: " + e.getMessage(),
-                        List.of(problem("recompute", null, e.getMessage())));
+                throw new SlateException(ErrorCode.INVALID_QUERY, SlateException.Condition.NONE, "the recomputed outputs cannot be computed from this spine: "
+                        + e.getMessage(), List.of(problem("recompute", null, e.getMessage())), e);
             }
         }
         return plan;
     }
 
     /**
-     * The outputs to recompute (qualified names). Problems: a value that is neither a boolean nor a list of
-     * strings, a name that is not a feature, not among the outputs, or an ingested feature (it has no
-     * resolver to re-run).
+     * The outputs to recompute (qualified names). Problems: a listed name that is not a feature, not among the
+     * outputs, or an ingested feature (it has no resolver to re-run).
      */
-    private static Set<String> recomputed(ServingSnapshot snapshot, FeatureGraph graph, Object recompute, Set<String> outputs,
-            List<Map<String, Object>> problems) {
+    private static Set<String> recomputed(ServingSnapshot snapshot, FeatureGraph graph, Recompute recompute, Set<String> outputs,
+            List<ErrorDetail.Field> problems) {
         Set<String> out = new LinkedHashSet<>();
         switch (recompute) {
-            case null -> {
+            case Recompute.None n -> {
             }
-            case Boolean b -> {
-                if (b) {
-                    for (String name : outputs) {
-                        FeatureNode node = snapshot.feature(name);
-                        if (node != null && recomputable(node)) {
-                            out.add(name);
-                        }
+            case Recompute.Every e -> {
+                for (String name : outputs) {
+                    FeatureNode node = snapshot.feature(name);
+                    if (node != null && recomputable(node)) {
+                        out.add(name);
                     }
                 }
             }
-            case List<?> list -> {
-                for (Object item : list) {
-                    if (!(item instanceof String name)) {
-                        problems.add(problem("recompute", null, "'recompute' lists feature names (strings); got " + Values.describe(item)));
-                        continue;
-                    }
+            case Recompute.Listed listed -> {
+                for (String name : listed.names()) {
                     if (!outputs.contains(name)) {
                         if (snapshot.feature(name) == null) {
                             resolve(snapshot, graph, name, "recompute", problems);
@@ -197,8 +185,6 @@ final class OfflineQueryBinder {
                     out.add(name);
                 }
             }
-            default -> problems.add(problem("recompute", null, "'recompute' must be true, false or a list of output names; got "
-                    + Values.describe(recompute)));
         }
         return out;
     }
@@ -249,11 +235,11 @@ final class OfflineQueryBinder {
         return node.producer() instanceof Producer.Resolved || node.producer() instanceof Producer.Computed;
     }
 
-    static String summary(List<Map<String, Object>> problems) {
-        return problems.size() == 1 ? String.valueOf(problems.get(0).get("message")) : problems.size() + " problems in the query; see errors";
+    static String summary(List<ErrorDetail.Field> problems) {
+        return problems.size() == 1 ? problems.get(0).message() : problems.size() + " problems in the query; see errors";
     }
 
-    private static FeatureNode resolve(ServingSnapshot snapshot, FeatureGraph graph, String name, String field, List<Map<String, Object>> problems) {
+    private static FeatureNode resolve(ServingSnapshot snapshot, FeatureGraph graph, String name, String field, List<ErrorDetail.Field> problems) {
         FeatureNode node = snapshot.feature(name);
         if (node != null) {
             return node;
@@ -262,18 +248,11 @@ final class OfflineQueryBinder {
         for (FeatureId id : graph.features().keySet()) {
             all.add(id.qualified());
         }
-        String shown = name.length() > 80 ? name.substring(0, 77) + "..." : name;
-        problems.add(problem(field, shown, "unknown feature '" + shown + "'" + Suggestions.didYouMean(name, all)));
+        problems.add(problem(field, Suggestions.shown(name), Suggestions.unknown("feature", name, all)));
         return null;
     }
 
-    static Map<String, Object> problem(String field, String name, String message) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("field", field);
-        if (name != null) {
-            p.put("name", name);
-        }
-        p.put("message", message);
-        return p;
+    static ErrorDetail.Field problem(String field, String name, String message) {
+        return new ErrorDetail.Field(field, name, message);
     }
 }

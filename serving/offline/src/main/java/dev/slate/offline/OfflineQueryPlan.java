@@ -44,7 +44,7 @@ public record OfflineQueryPlan(
      * the staleness bound in microseconds (null: none) and whether the column is recomputed (its resolvers
      * and expressions re-run for every spine row) rather than read from the feature log, and whether it is
      * derived (an expression output that is not recomputed: evaluated for every spine row over the
-     * point-in-time values of its inputs, docs/offline.md "Expressions"). Plans stored before recompute or
+     * point-in-time values of its inputs, docs/specs/point-in-time.md#expressions). Plans stored before recompute or
      * derive existed read back with them false.
      */
     public record Output(

@@ -82,7 +82,7 @@ class JobExpiryTest {
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("user.id", List.of(1L, 2L));
         OfflineJob job = service.submit(ENV, new OfflineQueryRequest(inputs, List.of("2026-02-01T00:00:00Z", "2026-02-02T00:00:00Z"),
-                List.of("user.score"), false, Optional.empty()));
+                List.of("user.score"), Recompute.NONE, Optional.empty()));
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .until(() -> service.get(ENV, job.id()), j -> j.status().finished());
     }

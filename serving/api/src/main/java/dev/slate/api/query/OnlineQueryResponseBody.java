@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** Wire form of an online query answer (docs/api.md). {@code data} is a list of fields, or for bulk a list of such lists. */
+/** Wire form of an online query answer (docs/specs/rest-contract.md). {@code data} is a list of fields, or for bulk a list of such lists. */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record OnlineQueryResponseBody(
         @JsonProperty("data") List<?> data,
