@@ -195,7 +195,7 @@ final class OfflineQueryBinder {
      * and the feature at the end must be one the feature log holds (a resolver output or an ingested feature).
      */
     private static java.util.Optional<OfflineQueryPlan.Output> path(FeatureGraph graph, String name, FeatureNode node,
-            List<Map<String, Object>> problems) {
+            List<ErrorDetail.Field> problems) {
         List<OfflineQueryPlan.Hop> hops = new ArrayList<>();
         FeatureNode at = node;
         while (at.producer() instanceof Producer.Related r) {
