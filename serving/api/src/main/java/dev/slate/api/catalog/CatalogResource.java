@@ -61,7 +61,7 @@ public class CatalogResource {
     @Path("/graph")
     @NonBlocking
     @Operation(summary = "Feature graph", description = "The feature graph of the environment's active deployment as JSON: entities, "
-            + "relations between them, feature, resolver and relation nodes, and the edges between them. Contains no secrets or source URLs.")
+            + "feature and resolver nodes, and the edges between them. Contains no secrets or source URLs.")
     @APIResponse(responseCode = "200", description = "The graph", content = @Content(schema = @Schema(implementation = FeatureGraphBody.class)))
     @APIResponse(responseCode = "400", description = "INVALID_QUERY: bad environment header", content = @Content(mediaType = PROBLEM_JSON))
     @APIResponse(responseCode = "404", description = "NO_ACTIVE_DEPLOYMENT: nothing is deployed in the environment", content = @Content(mediaType = PROBLEM_JSON))

@@ -25,9 +25,8 @@ public record FeatureGraphBody(
         String contentHash,
         @Schema(description = "Entities: {name, key, key_type, max_staleness}.")
         List<Object> entities,
-        @Schema(description = "Relations between entities: {name, from, to, kind (has_one or has_many), foreign_key: [{holder, referenced}], "
-                + "limit (has_many: the most rows a listing returns; null for has_one), required, rows_resolver (has_many: the many: true "
-                + "resolver listing the rows, or null)}.")
+        // each {name, from, to, kind, foreign_key, limit, required, rows_resolver}: docs/api.md, "GET /v1/graph"
+        @Schema(description = "Relations between entities (docs/api.md).")
         List<Object> relations,
         @Schema(description = "Nodes: features (id 'feature:ENTITY.NAME', kind 'feature', then the catalog entry) and resolvers "
                 + "(id 'resolver:NAME', kind 'resolver', name, entity, source, inputs, outputs, timeout, sql).")
