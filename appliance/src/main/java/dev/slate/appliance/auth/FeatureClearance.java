@@ -3,6 +3,7 @@ package dev.slate.appliance.auth;
 import dev.slate.auth.access.Withheld;
 import dev.slate.model.FeatureId;
 import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.ErrorDetail;
 import dev.slate.model.error.SlateException;
 import dev.slate.model.graph.FeatureGraph;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
@@ -67,15 +68,15 @@ public class FeatureClearance {
         if (refused.isEmpty()) {
             return;
         }
-        List<Map<String, Object>> errors = new ArrayList<>();
+        List<ErrorDetail> errors = new ArrayList<>();
         Set<String> tags = new LinkedHashSet<>();
         refused.values().forEach(w -> {
             tags.add(w.tag());
-            errors.add(Map.of("feature", w.feature(), "code", ErrorCode.UNAUTHORIZED.name(),
-                    "message", "feature '" + w.feature() + "' is withheld: it needs the '" + w.tag() + "' grant"));
+            errors.add(new ErrorDetail.Feature(w.feature(), ErrorCode.UNAUTHORIZED,
+                    "feature '" + w.feature() + "' is withheld: it needs the '" + w.tag() + "' grant"));
         });
         note(String.join(",", refused.keySet()), refused.values().stream().map(Withheld::reason).collect(Collectors.joining("; ")));
-        throw new SlateException(ErrorCode.UNAUTHORIZED, 403, "the query names " + refused.size() + " output(s) withheld from this caller ("
+        throw new SlateException(ErrorCode.UNAUTHORIZED, "the query names " + refused.size() + " output(s) withheld from this caller ("
                 + String.join(", ", refused.keySet()) + "): " + (tags.size() == 1 ? "the '" + tags.iterator().next() + "' grant is"
                 : "the grants " + tags.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", ")) + " are")
                 + " needed; leave them out or ask an administrator for the grant", errors);

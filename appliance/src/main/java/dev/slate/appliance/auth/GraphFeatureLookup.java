@@ -45,6 +45,11 @@ final class GraphFeatureLookup implements TaggedFeatureGraph {
                 through.add(r.target());
                 yield through;
             }
+            case Producer.Listed l -> {
+                List<FeatureId> listed = new java.util.ArrayList<>(l.relation().referenced());
+                listed.addAll(l.fields());
+                yield listed;
+            }
             case Producer.Aggregated a -> {
                 List<FeatureId> over = new java.util.ArrayList<>(a.aggregation().relation().referenced());
                 a.aggregation().of().ifPresent(over::add);

@@ -69,6 +69,9 @@ class MicrometerQueryObserver implements QueryObserver {
         this.hits = Counter.builder("slate.online.store.reads").tag("result", "hit").description("Online store slots read fresh").register(registry);
         this.misses = Counter.builder("slate.online.store.reads").tag("result", "miss").description("Online store slots missing or stale").register(registry);
         for (ErrorCode code : ErrorCode.values()) {
+            if (code.scope() == ErrorCode.Scope.PROJECT) {
+                continue; // a project problem is never an answer's value error
+            }
             featureErrors[code.ordinal()] = Counter.builder("slate.feature.errors").tag("code", code.name())
                     .description("Output values answered with an error, by error code").register(registry);
         }

@@ -26,7 +26,11 @@ class ProblemMappers {
 
     @ServerExceptionMapper
     Response slate(SlateException e) {
-        return Problem.of(e.code(), e.status(), e.getMessage(), e.errors()).toResponse();
+        Problem problem = Problem.of(e);
+        if (problem.status() >= 500 && e.getCause() != null) {
+            LOG.warnf(e.getCause(), "%s: %s", e.code(), e.getMessage());
+        }
+        return problem.toResponse();
     }
 
     @ServerExceptionMapper

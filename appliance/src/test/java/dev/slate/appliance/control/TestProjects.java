@@ -3,7 +3,7 @@ package dev.slate.appliance.control;
 import java.util.Map;
 import java.util.UUID;
 
-/** Small feature projects (docs/project-format.md) that need no source: an entity with an int key and expressions. */
+/** Small feature projects (docs/specs/project-format.md) that need no source: an entity with an int key and expressions. */
 final class TestProjects {
     private TestProjects() {
     }

@@ -90,6 +90,14 @@ class CatalogResourceTest {
 
         assertThat(json.getList("entities.name")).containsExactly("user", "transaction");
         assertThat(json.getString("entities[0].key")).isEqualTo("user.id");
+        List<Map<String, Object>> relations = json.getList("relations");
+        assertThat(relations).extracting(r -> r.get("name")).containsExactly("user.transactions", "transaction.user");
+        Map<String, Object> transactions = relations.get(0);
+        assertThat(transactions).containsEntry("from", "user").containsEntry("to", "transaction").containsEntry("kind", "has_many")
+                .containsEntry("limit", 100).containsEntry("required", false).containsEntry("rows_resolver", "transactions_of_user")
+                .containsEntry("foreign_key", List.of(Map.of("holder", "transaction.user_id", "referenced", "user.id")));
+        assertThat(relations.get(1)).containsEntry("from", "transaction").containsEntry("to", "user").containsEntry("kind", "has_one")
+                .containsEntry("limit", null).containsEntry("rows_resolver", null);
         List<Map<String, Object>> nodes = json.getList("nodes");
         assertThat(nodes).hasSize(26 + 4 + 2); // features, resolvers, relations
         Map<String, Object> user = nodes.stream().filter(n -> "relation:transaction.user".equals(n.get("id"))).findFirst().orElseThrow();

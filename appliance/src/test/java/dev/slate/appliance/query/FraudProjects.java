@@ -36,6 +36,11 @@ final class FraudProjects {
         return replace(files, "transactions.sql", "FROM transactions t", "FROM transactions t, pg_sleep(1)");
     }
 
+    /** {@code user.transactions} lists at most {@code limit} rows (the example declares 100). */
+    static Map<String, String> transactionsLimit(int limit) {
+        return replace("slate.yaml", "foreign_key: user_id, limit: 100}", "foreign_key: user_id, limit: " + limit + "}");
+    }
+
     private static Map<String, String> replace(String file, String from, String to) {
         return replace(fraud(), file, from, to);
     }

@@ -168,7 +168,7 @@ public class AlertResource {
         try {
             d = Durations.parse(body.duration());
         } catch (IllegalArgumentException e) {
-            throw new SlateException(ErrorCode.VALIDATION_FAILED, "duration: " + e.getMessage());
+            throw new SlateException(ErrorCode.VALIDATION_FAILED, "duration: " + e.getMessage(), e);
         }
         if (d.isZero() || d.compareTo(Duration.ofDays(30)) > 0) {
             throw new SlateException(ErrorCode.VALIDATION_FAILED, "duration: a silence lasts more than 0s and at most 30d");

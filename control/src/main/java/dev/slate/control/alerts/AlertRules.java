@@ -1,16 +1,16 @@
 package dev.slate.control.alerts;
 
 import dev.slate.model.Durations;
+import dev.slate.model.Suggestions;
 import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.ErrorDetail;
 import dev.slate.model.error.SlateException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -44,7 +44,7 @@ public final class AlertRules {
      * @param channels the environment's channel names
      */
     public static AlertRule rule(String environment, String name, RuleRequest r, Set<String> knownMetrics, Set<String> channels) {
-        List<Map<String, Object>> problems = new ArrayList<>();
+        List<ErrorDetail.Field> problems = new ArrayList<>();
         if (name == null || !NAME.matcher(name).matches() || RESERVED.contains(name)) {
             problems.add(problem("name", "a rule name is lower-case letters, digits, '_' and '-', starting with a letter (at most 63), and not "
                     + String.join(", ", RESERVED)));
@@ -57,7 +57,7 @@ public final class AlertRules {
                 formula = AlertFormula.parse(r.formula());
                 for (String metric : formula.metrics()) {
                     if (!knownMetrics.contains(metric)) {
-                        problems.add(problem("formula", "unknown metric '" + metric + "'" + suggestion(metric, knownMetrics)
+                        problems.add(problem("formula", Suggestions.unknown("metric", metric, knownMetrics)
                                 + "; see docs/operations.md for the metrics"));
                     }
                 }
@@ -105,7 +105,7 @@ public final class AlertRules {
     }
 
     public static AlertChannel channel(String environment, String name, ChannelRequest r) {
-        List<Map<String, Object>> problems = new ArrayList<>();
+        List<ErrorDetail.Field> problems = new ArrayList<>();
         if (name == null || !NAME.matcher(name).matches()) {
             problems.add(problem("name", "a channel name is lower-case letters, digits, '_' and '-', starting with a letter (at most 63)"));
         }
@@ -151,46 +151,12 @@ public final class AlertRules {
         return new AlertChannel(environment, name, kind, url, Optional.ofNullable(r.secret()), Optional.ofNullable(r.emailTo()));
     }
 
-    private static String suggestion(String metric, Set<String> known) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(metric, k);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = k;
-            }
-        }
-        return best != null && bestDistance <= Math.max(3, metric.length() / 4) ? "; did you mean '" + best + "'?" : "";
+    private static ErrorDetail.Field problem(String field, String message) {
+        return ErrorDetail.Field.of(field, message);
     }
 
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
-
-    private static Map<String, Object> problem(String field, String message) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("field", field);
-        p.put("message", message);
-        return p;
-    }
-
-    private static SlateException invalid(String what, List<Map<String, Object>> problems) {
-        String summary = problems.size() == 1 ? what + ": " + problems.get(0).get("field") + ": " + problems.get(0).get("message")
+    private static SlateException invalid(String what, List<ErrorDetail.Field> problems) {
+        String summary = problems.size() == 1 ? what + ": " + problems.get(0).field() + ": " + problems.get(0).message()
                 : problems.size() + " problems in the " + what + "; see errors";
         return new SlateException(ErrorCode.VALIDATION_FAILED, summary, problems);
     }

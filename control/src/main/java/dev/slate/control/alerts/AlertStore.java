@@ -263,9 +263,7 @@ public class AlertStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             return work.apply(c, s);
         } catch (SQLException e) {
-            SlateException failure = new SlateException(ErrorCode.STORE_UNAVAILABLE, "the metadata database failed: " + e.getMessage());
-            failure.initCause(e);
-            throw failure;
+            throw new SlateException(ErrorCode.STORE_UNAVAILABLE, "the metadata database failed: " + e.getMessage(), e);
         }
     }
 }

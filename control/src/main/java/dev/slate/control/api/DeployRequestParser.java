@@ -36,7 +36,7 @@ final class DeployRequestParser {
         } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (IOException e) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the request body could not be read as JSON");
+            throw new SlateException(ErrorCode.PARSE_FAILED, "the request body could not be read as JSON", e);
         }
         if (root == null || root.isMissingNode()) {
             throw new SlateException(ErrorCode.PARSE_FAILED, "the request body is empty; expected {\"files\": {\"slate.yaml\": \"...\"}, \"activate\": true}");

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** An environment on the wire (docs/api.md, "Environments"). */
+/** An environment on the wire (docs/specs/rest-contract.md, "Environments"). */
 @JsonPropertyOrder({"name", "description", "mode", "replicas", "max_replicas", "online_namespace", "offline_namespace",
         "active_deployment_id", "generation", "created_at", "created_by", "updated_at", "status"})
 public record EnvironmentJson(

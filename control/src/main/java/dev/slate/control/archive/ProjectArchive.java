@@ -37,7 +37,7 @@ public final class ProjectArchive {
                 case ZIP -> ZipArchiveReader.read(body, collector);
             }
         } catch (IOException e) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable " + describe(format) + " archive: " + safe(e));
+            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable " + describe(format) + " archive: " + safe(e), e);
         }
         return collector.files();
     }
@@ -49,7 +49,7 @@ public final class ProjectArchive {
         try {
             return new GZIPInputStream(new ByteArrayInputStream(body), 64 * 1024);
         } catch (IOException e) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a valid gzip stream: " + safe(e));
+            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a valid gzip stream: " + safe(e), e);
         }
     }
 

@@ -125,7 +125,7 @@ public class AuditLog {
             return out;
         } catch (SQLException e) {
             LOG.errorf(e, "cannot read the audit log");
-            throw new SlateException(ErrorCode.INTERNAL_SERVER_ERROR, "cannot read the audit log; see the server log");
+            throw new SlateException(ErrorCode.INTERNAL_SERVER_ERROR, "cannot read the audit log; see the server log", e);
         }
     }
 

@@ -136,6 +136,7 @@ public record DeploymentDiff(List<Change> features, List<Change> resolvers) {
             case Producer.Resolved r -> "resolver " + r.resolver();
             case Producer.Computed c -> "expression " + c.expression().text();
             case Producer.Related r -> "relation " + r.relation().id().qualified() + " to " + r.target().qualified();
+            case Producer.Listed l -> "listing of relation " + l.relation().id().qualified();
             case Producer.Aggregated a -> "aggregation " + a.aggregation().function() + " over " + a.aggregation().relation().id().qualified()
                     + a.aggregation().of().map(f -> " of " + f.qualified()).orElse("")
                     + a.aggregation().where().map(w -> " where " + w.text()).orElse("")

@@ -138,7 +138,7 @@ public class EnvironmentService {
                 }
                 throw new SlateException(ErrorCode.STORE_UNAVAILABLE, "environment '" + environment.name() + "' was deleted, but its online "
                         + "values could not be dropped (" + e.getClass().getSimpleName() + "); they expire or can be removed under key "
-                        + "namespace '" + environment.onlineNamespace() + "'");
+                        + "namespace '" + environment.onlineNamespace() + "'", e);
             }
         }
         if (offlineStore.isResolvable()) {
@@ -146,7 +146,7 @@ public class EnvironmentService {
                 offlineStore.get().dropNamespace(environment.offlineNamespace());
             } catch (RuntimeException e) {
                 throw new SlateException(ErrorCode.STORE_UNAVAILABLE, "environment '" + environment.name() + "' was deleted, but its offline "
-                        + "history could not be dropped (" + e.getClass().getSimpleName() + ")");
+                        + "history could not be dropped (" + e.getClass().getSimpleName() + ")", e);
             }
         }
     }

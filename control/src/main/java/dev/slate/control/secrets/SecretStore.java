@@ -206,7 +206,7 @@ public class SecretStore {
         try {
             return keys.seal(name, value);
         } catch (SecretKeyRing.KeyRingException e) {
-            throw new SlateException(ErrorCode.CONFLICT, e.getMessage());
+            throw new SlateException(ErrorCode.CONFLICT, e.getMessage(), e);
         }
     }
 

@@ -18,7 +18,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** A small client of the Slate REST API (docs/api.md) over {@code java.net.http}. */
+/** A small client of the Slate REST API (docs/specs/rest-contract.md) over {@code java.net.http}. */
 public final class SlateClient {
     public static final String ENVIRONMENT_HEADER = "X-Slate-Environment";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);

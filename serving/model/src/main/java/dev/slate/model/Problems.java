@@ -1,5 +1,6 @@
 package dev.slate.model;
 
+import dev.slate.model.error.ErrorCode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -10,7 +11,11 @@ import java.util.Set;
 public final class Problems {
     private final Set<ProjectProblem> problems = new LinkedHashSet<>();
 
-    public void add(SourceLocation location, ProblemCode code, String message) {
+    /** @param code a {@link ErrorCode.Scope#PROJECT} code */
+    public void add(SourceLocation location, ErrorCode code, String message) {
+        if (code.scope() != ErrorCode.Scope.PROJECT) {
+            throw new IllegalArgumentException(code + " is not a project problem code");
+        }
         problems.add(new ProjectProblem(location, code.name(), message));
     }
 

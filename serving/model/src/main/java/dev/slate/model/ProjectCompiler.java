@@ -4,13 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slate.model.compile.ContentHash;
 import dev.slate.model.compile.GraphCompiler;
+import dev.slate.model.error.ErrorCode;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.parse.ProjectReader;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Validates and compiles a feature project (docs/project-format.md) into an immutable {@link FeatureGraph}.
+ * Validates and compiles a feature project (docs/specs/project-format.md) into an immutable {@link FeatureGraph}.
  *
  * <p>Files are given by relative path: {@code slate.yaml} (required), other {@code *.yaml} /
  * {@code *.yml} files contributing {@code sources}, {@code entities} and {@code resolvers}, and
@@ -34,7 +35,7 @@ public final class ProjectCompiler {
         Optional<FeatureGraph> graph = read.spec().flatMap(spec ->
                 GraphCompiler.compile(spec, ContentHash.of(files), read.allResolversRead(), problems));
         if (graph.isEmpty() && problems.isEmpty()) {
-            problems.add(SourceLocation.of(ProjectReader.PROJECT_FILE), ProblemCode.MISSING_FIELD, "slate.yaml names no project");
+            problems.add(SourceLocation.of(ProjectReader.PROJECT_FILE), ErrorCode.MISSING_FIELD, "slate.yaml names no project");
         }
         problems.throwIfAny();
         return graph.orElseThrow(() -> new IllegalStateException("no graph and no problem"));

@@ -4,7 +4,10 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** "Did you mean" suggestions by edit distance. */
+/**
+ * "Did you mean" suggestions by edit distance: the one place that words "unknown X 'y' (did you mean 'z'?)" for the
+ * project compiler, the query, ingest and materialize services and the alert rules.
+ */
 public final class Suggestions {
     private Suggestions() {
     }
@@ -31,6 +34,16 @@ public final class Suggestions {
     /** {@code " (did you mean 'x'?)"} or the empty string. */
     public static String didYouMean(String word, Collection<String> candidates) {
         return closest(word, candidates).map(s -> " (did you mean '" + s + "'?)").orElse("");
+    }
+
+    /** {@code "unknown <what> '<name>'"} plus {@link #didYouMean} over {@code candidates}, e.g. {@code unknown feature 'user.emial' (did you mean 'user.email'?)}. */
+    public static String unknown(String what, String name, Collection<String> candidates) {
+        return "unknown " + what + " '" + shown(name) + "'" + didYouMean(name, candidates);
+    }
+
+    /** {@code name}, cut to 80 characters so that a message never echoes a huge input. */
+    public static String shown(String name) {
+        return name.length() > 80 ? name.substring(0, 77) + "..." : name;
     }
 
     /** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions). */

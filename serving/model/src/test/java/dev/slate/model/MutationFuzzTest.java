@@ -3,6 +3,7 @@ package dev.slate.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.slate.model.error.ErrorCode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,7 +41,7 @@ class MutationFuzzTest {
                 for (ProjectProblem p : e.problems()) {
                     assertThat(files).as("problem file of %s", p).containsKey(p.location().file());
                     assertThat(p.message()).isNotBlank();
-                    assertThat(ProblemCode.valueOf(p.code())).isNotNull();
+                    assertThat(ErrorCode.valueOf(p.code()).scope()).isEqualTo(ErrorCode.Scope.PROJECT);
                 }
             } catch (RuntimeException | StackOverflowError e) {
                 fail("run " + run + " failed with " + e + " on:\n" + text, e);

@@ -6,6 +6,7 @@ import static dev.slate.model.TestProjects.onlyProblem;
 import static dev.slate.model.TestProjects.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slate.model.error.ErrorCode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,13 +14,13 @@ import org.junit.jupiter.api.Test;
 /** One broken project per problem code: the code, the file and the line (and column where it matters). */
 class ProblemCodesTest {
 
-    private static void assertAt(ProjectProblem p, ProblemCode code, String file, int line) {
+    private static void assertAt(ProjectProblem p, ErrorCode code, String file, int line) {
         assertThat(p.code()).as("code of " + p).isEqualTo(code.name());
         assertThat(p.location().file()).as("file of " + p).isEqualTo(file);
         assertThat(p.location().line()).as("line of " + p).isEqualTo(line);
     }
 
-    private static void assertAt(ProjectProblem p, ProblemCode code, String file, int line, int column) {
+    private static void assertAt(ProjectProblem p, ErrorCode code, String file, int line, int column) {
         assertAt(p, code, file, line);
         assertThat(p.location().column()).as("column of " + p).isEqualTo(column);
     }
@@ -42,7 +43,7 @@ class ProblemCodesTest {
                     key: id
                      features: {id: int}
                 """);
-        assertAt(p, ProblemCode.YAML_SYNTAX, "slate.yaml", 5);
+        assertAt(p, ErrorCode.YAML_SYNTAX, "slate.yaml", 5);
         assertThat(p.message()).startsWith("not valid YAML");
     }
 
@@ -76,41 +77,41 @@ class ProblemCodesTest {
     @Test
     void missingField() {
         ProjectProblem p = onlyProblem(BASE.replace("    source: db\n", ""));
-        assertAt(p, ProblemCode.MISSING_FIELD, "slate.yaml", 12, 5);
+        assertAt(p, ErrorCode.MISSING_FIELD, "slate.yaml", 12, 5);
         assertThat(p.message()).contains("resolver 'profile'").contains("'source'");
     }
 
     @Test
     void missingProjectName() {
         ProjectProblem p = onlyProblem(BASE.replace("project: p\n", "project:\n"));
-        assertAt(p, ProblemCode.MISSING_FIELD, "slate.yaml", 1, 1);
+        assertAt(p, ErrorCode.MISSING_FIELD, "slate.yaml", 1, 1);
     }
 
     @Test
     void unknownFieldWithSuggestion() {
         ProjectProblem p = onlyProblem(BASE.replace("      age: int\n", "      age: {type: int, max_stalenes: 10m}\n"));
-        assertAt(p, ProblemCode.UNKNOWN_FIELD, "slate.yaml", 10, 24);
+        assertAt(p, ErrorCode.UNKNOWN_FIELD, "slate.yaml", 10, 24);
         assertThat(p.message()).contains("'max_stalenes'").contains("did you mean 'max_staleness'?");
     }
 
     @Test
     void unknownTopLevelField() {
         ProjectProblem p = onlyProblem(BASE + "entites: {}\n");
-        assertAt(p, ProblemCode.UNKNOWN_FIELD, "slate.yaml", 15, 1);
+        assertAt(p, ErrorCode.UNKNOWN_FIELD, "slate.yaml", 15, 1);
         assertThat(p.message()).contains("did you mean 'entities'?");
     }
 
     @Test
     void unknownType() {
         ProjectProblem p = onlyProblem(BASE.replace("      age: int\n", "      age: integer\n"));
-        assertAt(p, ProblemCode.UNKNOWN_TYPE, "slate.yaml", 10, 12);
+        assertAt(p, ErrorCode.UNKNOWN_TYPE, "slate.yaml", 10, 12);
         assertThat(p.message()).contains("'integer'").contains("int, float, string, bool, datetime, date, list<T>");
     }
 
     @Test
     void unknownFeatureInSelectList() {
         ProjectProblem p = onlyProblem(BASE.replace("SELECT email, age", "SELECT emial, age"));
-        assertAt(p, ProblemCode.UNKNOWN_FEATURE, "slate.yaml", 14, 17);
+        assertAt(p, ErrorCode.UNKNOWN_FEATURE, "slate.yaml", 14, 17);
         assertThat(p.message()).contains("'emial'").contains("did you mean 'email'?");
     }
 
@@ -118,21 +119,21 @@ class ProblemCodesTest {
     void unknownFeatureInExpression() {
         ProjectProblem p = onlyProblem(BASE.replace("      age: int\n",
                 "      age: int\n      domain: {type: string, expression: \"emial.split('@')[1]\"}\n"));
-        assertAt(p, ProblemCode.UNKNOWN_FEATURE, "slate.yaml", 11, 43);
+        assertAt(p, ErrorCode.UNKNOWN_FEATURE, "slate.yaml", 11, 43);
         assertThat(p.message()).contains("'emial'").contains("did you mean 'email'?");
     }
 
     @Test
     void unknownEntity() {
         ProjectProblem p = onlyProblem(BASE.replace("    source: db\n", "    source: db\n    resolves: users\n"));
-        assertAt(p, ProblemCode.UNKNOWN_ENTITY, "slate.yaml", 14, 15);
+        assertAt(p, ErrorCode.UNKNOWN_ENTITY, "slate.yaml", 14, 15);
         assertThat(p.message()).contains("'users'").contains("did you mean 'user'?");
     }
 
     @Test
     void unknownSource() {
         ProjectProblem p = onlyProblem(BASE.replace("    source: db\n", "    source: dbb\n"));
-        assertAt(p, ProblemCode.UNKNOWN_SOURCE, "slate.yaml", 13, 13);
+        assertAt(p, ErrorCode.UNKNOWN_SOURCE, "slate.yaml", 13, 13);
         assertThat(p.message()).contains("'dbb'").contains("did you mean 'db'?");
     }
 
@@ -143,7 +144,7 @@ class ProblemCodesTest {
                     source: db
                     sql: SELECT age FROM users WHERE id = :id
                 """);
-        assertAt(p, ProblemCode.DUPLICATE_NAME, "slate.yaml", 15, 5);
+        assertAt(p, ErrorCode.DUPLICATE_NAME, "slate.yaml", 15, 5);
     }
 
     @Test
@@ -154,14 +155,14 @@ class ProblemCodesTest {
                     key: id
                     features: {id: int}
                 """);
-        assertAt(p, ProblemCode.DUPLICATE_NAME, "more/user.yaml", 2, 3);
+        assertAt(p, ErrorCode.DUPLICATE_NAME, "more/user.yaml", 2, 3);
         assertThat(p.message()).contains("slate.yaml:5:3");
     }
 
     @Test
     void duplicateKeyInAMapping() {
         ProjectProblem p = onlyProblem(BASE.replace("      age: int\n", "      age: int\n      age: float\n"));
-        assertAt(p, ProblemCode.DUPLICATE_NAME, "slate.yaml", 11, 7);
+        assertAt(p, ErrorCode.DUPLICATE_NAME, "slate.yaml", 11, 7);
         assertThat(p.message()).contains("'age' appears twice").contains("line 10");
     }
 
@@ -172,14 +173,14 @@ class ProblemCodesTest {
                       a: {type: int, expression: "b + 1"}
                       b: {type: int, expression: "a + age"}
                 """));
-        assertAt(p, ProblemCode.CYCLE, "slate.yaml", 11, 7);
+        assertAt(p, ErrorCode.CYCLE, "slate.yaml", 11, 7);
         assertThat(p.message()).endsWith("user.a -> user.b -> user.a");
     }
 
     @Test
     void selfCycle() {
         ProjectProblem p = onlyProblem(BASE.replace("      age: int\n", "      age: int\n      a: {type: int, expression: \"a + 1\"}\n"));
-        assertAt(p, ProblemCode.CYCLE, "slate.yaml", 11, 7);
+        assertAt(p, ErrorCode.CYCLE, "slate.yaml", 11, 7);
         assertThat(p.message()).endsWith("user.a -> user.a");
     }
 
@@ -197,14 +198,14 @@ class ProblemCodesTest {
                     source: db
                     sql: SELECT y FROM t WHERE x = :x
                 """);
-        assertAt(p, ProblemCode.CYCLE, "slate.yaml", 11, 7);
+        assertAt(p, ErrorCode.CYCLE, "slate.yaml", 11, 7);
         assertThat(p.message()).endsWith("user.x -> user.y -> user.x");
     }
 
     @Test
     void noResolver() {
         ProjectProblem p = onlyProblem(BASE.replace("      age: int\n", "      age: int\n      score: float\n"));
-        assertAt(p, ProblemCode.NO_RESOLVER, "slate.yaml", 11, 7);
+        assertAt(p, ErrorCode.NO_RESOLVER, "slate.yaml", 11, 7);
         assertThat(p.message()).contains("user.score").contains("ingested: true");
     }
 
@@ -218,7 +219,7 @@ class ProblemCodesTest {
                       WHERE id = :uid
                 """);
         ProjectProblem p = onlyProblem(yaml);
-        assertAt(p, ProblemCode.UNBOUND_PARAMETER, "slate.yaml", 18, 18);
+        assertAt(p, ErrorCode.UNBOUND_PARAMETER, "slate.yaml", 18, 18);
         assertThat(p.message()).contains(":uid").contains("did you mean 'id'?");
     }
 
@@ -232,27 +233,27 @@ class ProblemCodesTest {
                 FROM users
                 WHERE email = :mail
                 """);
-        assertAt(p, ProblemCode.UNBOUND_PARAMETER, "extra.sql", 6, 15);
+        assertAt(p, ErrorCode.UNBOUND_PARAMETER, "extra.sql", 6, 15);
     }
 
     @Test
     void badExpressionSyntax() {
         ProjectProblem p = onlyProblem(BASE.replace("      age: int\n", "      age: int\n      next: {type: int, expression: \"age +\"}\n"));
-        assertAt(p, ProblemCode.BAD_EXPRESSION, "slate.yaml", 11);
+        assertAt(p, ErrorCode.BAD_EXPRESSION, "slate.yaml", 11);
         assertThat(p.message()).contains("mismatched input");
     }
 
     @Test
     void badExpressionResultType() {
         ProjectProblem p = onlyProblem(BASE.replace("      age: int\n", "      age: int\n      n: {type: int, expression: \"email\"}\n"));
-        assertAt(p, ProblemCode.BAD_EXPRESSION, "slate.yaml", 11);
+        assertAt(p, ErrorCode.BAD_EXPRESSION, "slate.yaml", 11);
         assertThat(p.message()).contains("returns string").contains("declared int");
     }
 
     @Test
     void badExpressionTypeErrorFromCel() {
         ProjectProblem p = onlyProblem(BASE.replace("      age: int\n", "      age: int\n      n: {type: bool, expression: \"age > 'x'\"}\n"));
-        assertAt(p, ProblemCode.BAD_EXPRESSION, "slate.yaml", 11);
+        assertAt(p, ErrorCode.BAD_EXPRESSION, "slate.yaml", 11);
         assertThat(p.message()).contains("no matching overload");
     }
 
@@ -263,23 +264,23 @@ class ProblemCodesTest {
                 .replace("      age: int\n", "      age: {type: int, max_staleness: -5m}\n")
                 .replace("    source: db\n", "    source: db\n    timeout: 0s\n"));
         assertThat(codes(problems)).containsExactly("BAD_DURATION", "BAD_DURATION", "BAD_DURATION");
-        assertAt(problems.get(0), ProblemCode.BAD_DURATION, "slate.yaml", 7, 20);
-        assertAt(problems.get(1), ProblemCode.BAD_DURATION, "slate.yaml", 11);
+        assertAt(problems.get(0), ErrorCode.BAD_DURATION, "slate.yaml", 7, 20);
+        assertAt(problems.get(1), ErrorCode.BAD_DURATION, "slate.yaml", 11);
         assertThat(problems.get(1).message()).contains("negative");
-        assertAt(problems.get(2), ProblemCode.BAD_DURATION, "slate.yaml", 15);
+        assertAt(problems.get(2), ErrorCode.BAD_DURATION, "slate.yaml", 15);
     }
 
     @Test
     void keyNotDeclared() {
         ProjectProblem p = onlyProblem(BASE.replace("    key: id\n", "    key: uid\n"));
-        assertAt(p, ProblemCode.INVALID_KEY, "slate.yaml", 6, 10);
+        assertAt(p, ErrorCode.INVALID_KEY, "slate.yaml", 6, 10);
         assertThat(p.message()).contains("'uid'");
     }
 
     @Test
     void keyOfWrongType() {
         ProjectProblem p = onlyProblem(BASE.replace("      id: int\n", "      id: float\n"));
-        assertAt(p, ProblemCode.INVALID_KEY, "slate.yaml", 8, 7);
+        assertAt(p, ErrorCode.INVALID_KEY, "slate.yaml", 8, 7);
         assertThat(p.message()).contains("int or string");
     }
 
@@ -290,14 +291,14 @@ class ProblemCodesTest {
                     source: db
                     sql: SELECT age FROM people WHERE id = :id
                 """);
-        assertAt(p, ProblemCode.AMBIGUOUS_RESOLVER, "slate.yaml", 17, 17);
+        assertAt(p, ErrorCode.AMBIGUOUS_RESOLVER, "slate.yaml", 17, 17);
         assertThat(p.message()).contains("user.age").contains("resolver profile").contains("resolver again");
     }
 
     @Test
     void resolverOutputWithExpression() {
         ProjectProblem p = onlyProblem(BASE.replace("      age: int\n", "      age: {type: int, expression: \"1\"}\n"));
-        assertAt(p, ProblemCode.AMBIGUOUS_RESOLVER, "slate.yaml", 14, 24);
+        assertAt(p, ErrorCode.AMBIGUOUS_RESOLVER, "slate.yaml", 14, 24);
         assertThat(p.message()).contains("an expression").contains("resolver profile");
     }
 
@@ -313,7 +314,7 @@ class ProblemCodesTest {
                     resolves: admin
                     sql: SELECT email, age FROM admins WHERE id = :id
                 """));
-        assertAt(p, ProblemCode.AMBIGUOUS_ENTITY, "slate.yaml", 19, 5);
+        assertAt(p, ErrorCode.AMBIGUOUS_ENTITY, "slate.yaml", 19, 5);
         assertThat(p.message()).contains("user, admin").contains("resolves:");
     }
 
@@ -338,14 +339,14 @@ class ProblemCodesTest {
     @Test
     void plaintextPasswordIsReportedWithoutEchoingIt() {
         ProjectProblem p = onlyProblem(BASE.replace("url: \"postgresql://localhost/x\"}", "url: \"postgresql://localhost/x\", password: hunter2}"));
-        assertAt(p, ProblemCode.PLAINTEXT_SECRET, "slate.yaml", 3);
+        assertAt(p, ErrorCode.PLAINTEXT_SECRET, "slate.yaml", 3);
         assertThat(p.message()).doesNotContain("hunter2").contains("${secret:");
     }
 
     @Test
     void passwordInUrl() {
         ProjectProblem p = onlyProblem(BASE.replace("postgresql://localhost/x", "postgresql://app:s3cret@localhost/x"));
-        assertAt(p, ProblemCode.PLAINTEXT_SECRET, "slate.yaml", 3, 29);
+        assertAt(p, ErrorCode.PLAINTEXT_SECRET, "slate.yaml", 3, 29);
         assertThat(p.message()).doesNotContain("s3cret");
     }
 
@@ -361,7 +362,7 @@ class ProblemCodesTest {
     @Test
     void selectStar() {
         ProjectProblem p = onlyProblem(BASE.replace("SELECT email, age", "SELECT *"));
-        assertAt(p, ProblemCode.BAD_SQL, "slate.yaml", 14, 10);
+        assertAt(p, ErrorCode.BAD_SQL, "slate.yaml", 14, 10);
         assertThat(p.message()).contains("SELECT *");
     }
 
@@ -374,14 +375,14 @@ class ProblemCodesTest {
     @Test
     void notASelect() {
         ProjectProblem p = onlyProblem(BASE.replace("sql: SELECT email, age FROM users WHERE id = :id", "sql: UPDATE users SET age = 1 WHERE id = :id"));
-        assertAt(p, ProblemCode.BAD_SQL, "slate.yaml", 14, 10);
+        assertAt(p, ErrorCode.BAD_SQL, "slate.yaml", 14, 10);
         assertThat(p.message()).contains("one SELECT");
     }
 
     @Test
     void expressionColumnWithoutAlias() {
         ProjectProblem p = onlyProblem(BASE.replace("SELECT email, age", "SELECT email, count(*)"));
-        assertAt(p, ProblemCode.BAD_SQL, "slate.yaml", 14, 24);
+        assertAt(p, ErrorCode.BAD_SQL, "slate.yaml", 14, 24);
         assertThat(p.message()).contains("count(*)").contains("AS");
     }
 
@@ -391,7 +392,7 @@ class ProblemCodesTest {
                 .replace("url: \"postgresql://localhost/x\"}", "url: \"postgresql://localhost/x\", max_connections: 0}")
                 .replace("      age: int\n", "      age: int\n      now: datetime\n"));
         assertThat(codes(problems)).containsExactly("INVALID_VALUE", "INVALID_NAME", "NO_RESOLVER");
-        assertAt(problems.get(1), ProblemCode.INVALID_NAME, "slate.yaml", 11, 7);
+        assertAt(problems.get(1), ErrorCode.INVALID_NAME, "slate.yaml", 11, 7);
     }
 
     @Test

@@ -30,4 +30,13 @@ class SuggestionsTest {
         assertThat(Suggestions.distance("kitten", "sitting")).isEqualTo(3);
         assertThat(Suggestions.distance("", "abc")).isEqualTo(3);
     }
+
+    @Test
+    void unknownNamesTheKindAndSuggests() {
+        List<String> features = List.of("user.email", "user.age");
+        assertThat(Suggestions.unknown("feature", "user.emial", features)).isEqualTo("unknown feature 'user.emial' (did you mean 'user.email'?)");
+        assertThat(Suggestions.unknown("metric", "zzz", features)).isEqualTo("unknown metric 'zzz'");
+        String huge = "user." + "x".repeat(500);
+        assertThat(Suggestions.unknown("feature", huge, features)).hasSizeLessThan(120).contains("...");
+    }
 }

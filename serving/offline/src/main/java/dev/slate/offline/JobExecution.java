@@ -6,6 +6,7 @@ import dev.slate.engine.query.ServingSnapshot;
 import dev.slate.storage.duckdb.EmbeddedDuckDb;
 import dev.slate.storage.duckdb.SqlQuoting;
 import dev.slate.storage.spi.offline.ExportCancelledException;
+import dev.slate.storage.spi.offline.ExportColumnTypes;
 import dev.slate.storage.spi.offline.ExportControl;
 import dev.slate.storage.spi.offline.ExportProgress;
 import dev.slate.storage.spi.offline.ExportResult;
@@ -160,7 +161,7 @@ final class JobExecution {
         Path spine = dir.resolve(OfflineQueryService.SPINE_FILE);
         List<OfflineQueryPlan.Output> logged = plan.loggedOutputs();
         List<String> entities = logged.stream().map(OfflineQueryPlan.Output::entity).distinct().toList();
-        boolean computes = plan.recomputes() || plan.derives();
+        boolean computes = plan.recomputes() || plan.derives() || !plan.pathOutputs().isEmpty();
         if (!computes && entities.size() == 1 && plan.keys().size() == 1) {
             return exportEntity(entities.get(0), features(logged, entities.get(0)), spine, result, 0, 1);
         }
@@ -175,6 +176,12 @@ final class JobExecution {
                 List<ExportedFeature> features = features(logged, entities.get(i));
                 exportEntity(entities.get(i), features, spine, part, logShare * i / entities.size(), logShare * (i + 1) / entities.size());
                 parts.add(new Part(part, features.stream().map(ExportedFeature::column).toList()));
+            }
+            List<OfflineQueryPlan.Output> paths = plan.pathOutputs();
+            for (int i = 0; i < paths.size(); i++) {
+                throwIfCancelled();
+                report("following relations", logShare + 0.05 * i / paths.size());
+                parts.add(followPath(spine, paths.get(i), i, files));
             }
             List<String> computed = new ArrayList<>();
             plan.recomputedOutputs().forEach(o -> computed.add(o.name()));
@@ -251,6 +258,96 @@ final class JobExecution {
                 () -> cancelled, f -> report(stage, start + (0.95 - start) * f));
         run.run(spine, loggedParts, output, errors);
         return new Part(output, plan.outputs().stream().map(OfflineQueryPlan.Output::name).toList());
+    }
+
+    /**
+     * Reads one output through its relations (docs/offline.md, "Relationships"): for each hop, the foreign key is read
+     * point-in-time at each row's input time, and the rows whose foreign key has a value become the next spine (the
+     * related entity's key, the same input time, and the original row's number in {@code slate_origin}); the feature is
+     * read point-in-time on the last spine and put back at its original rows (null where a foreign key was null or no
+     * related value matched). Adds its files to {@code files}.
+     */
+    private Part followPath(Path spine, OfflineQueryPlan.Output output, int index, List<Path> files) {
+        String prefix = "path-" + index + "-";
+        Path current = spine;
+        String currentKey = job.plan().keyOf(output.entity()).name();
+        String currentEntity = output.entity();
+        boolean original = true; // the job's spine: its row number is the origin
+        List<OfflineQueryPlan.Hop> hops = output.path();
+        try (DuckDBConnection c = parquet.connect()) {
+            for (int h = 0; h < hops.size(); h++) {
+                OfflineQueryPlan.Hop hop = hops.get(h);
+                Path holders = dir.resolve(prefix + h + "-fk.parquet");
+                files.add(holders);
+                exportFrom(currentEntity, current, currentKey, List.of(new ExportedFeature(hop.holder().lookup(), hop.holder().name())), holders);
+                Path next = dir.resolve(prefix + h + "-spine.parquet");
+                files.add(next);
+                String origin = original ? "s.file_row_number" : "s.slate_origin";
+                String sql = "COPY (SELECT h." + SqlQuoting.identifier(hop.holder().name()) + " AS " + SqlQuoting.identifier(hop.target().name())
+                        + ", s." + PointInTimeExport.INPUT_TIME + ", " + origin + " AS slate_origin FROM read_parquet(" + SqlQuoting.literal(current)
+                        + ", file_row_number = true) s JOIN read_parquet(" + SqlQuoting.literal(holders) + ", file_row_number = true) h"
+                        + " ON h.file_row_number = s.file_row_number WHERE h." + SqlQuoting.identifier(hop.holder().name())
+                        + " IS NOT NULL ORDER BY s.file_row_number) TO " + SqlQuoting.literal(next) + " (FORMAT PARQUET)";
+                EmbeddedDuckDb.execute(c, sql);
+                current = next;
+                currentKey = hop.target().name();
+                currentEntity = hop.target().entity();
+                original = false;
+                throwIfCancelled();
+            }
+            Path values = dir.resolve(prefix + "values.parquet");
+            files.add(values);
+            exportFrom(currentEntity, current, currentKey, List.of(new ExportedFeature(output.lookup(), output.name())), values);
+            Path part = dir.resolve(prefix + "part.parquet");
+            files.add(part);
+            String column = SqlQuoting.identifier(output.name());
+            EmbeddedDuckDb.execute(c, "COPY (SELECT x." + column + " FROM read_parquet(" + SqlQuoting.literal(spine) + ", file_row_number = true) o"
+                    + " LEFT JOIN (SELECT s.slate_origin, v." + column + " FROM read_parquet(" + SqlQuoting.literal(current) + ", file_row_number = true) s"
+                    + " JOIN read_parquet(" + SqlQuoting.literal(values) + ", file_row_number = true) v ON v.file_row_number = s.file_row_number) x"
+                    + " ON x.slate_origin = o.file_row_number ORDER BY o.file_row_number) TO " + SqlQuoting.literal(part) + " (FORMAT PARQUET)");
+            return new Part(part, List.of(output.name()));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot follow the relations of " + output.name() + ": " + OfflineDuckDb.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * A point-in-time export of {@code features} of {@code entity} over {@code spine} keyed by {@code keyColumn}; a spine
+     * without rows (every foreign key was null) gives an output without rows.
+     */
+    private void exportFrom(String entity, Path spine, String keyColumn, List<ExportedFeature> features, Path output) throws SQLException {
+        if (spine.equals(dir.resolve(OfflineQueryService.SPINE_FILE)) || rows(spine) > 0) {
+            ExportControl control = new ExportControl(p -> { });
+            current = control;
+            try {
+                if (cancelled) {
+                    control.cancel();
+                }
+                store.export(new PointInTimeExport(job.environment(), entity, spine, List.of(keyColumn), features, output), control);
+            } finally {
+                current = null;
+            }
+            return;
+        }
+        try (DuckDBConnection c = parquet.connect()) {
+            StringBuilder sql = new StringBuilder("COPY (SELECT * FROM (SELECT 0");
+            for (ExportedFeature f : features) {
+                sql.append(", CAST(NULL AS ").append(ExportColumnTypes.duckDbType(f.lookup().slot().type())).append(") AS ")
+                        .append(SqlQuoting.identifier(f.column()));
+            }
+            sql.append(") WHERE false) TO ").append(SqlQuoting.literal(output)).append(" (FORMAT PARQUET)");
+            EmbeddedDuckDb.execute(c, sql.toString());
+        }
+    }
+
+    private long rows(Path file) throws SQLException {
+        try (DuckDBConnection c = parquet.connect(); var st = c.prepareStatement("SELECT count(*) FROM read_parquet(?)")) {
+            st.setString(1, file.toString());
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private ExportResult exportEntity(String entity, List<ExportedFeature> features, Path spine, Path output, double from, double to) {

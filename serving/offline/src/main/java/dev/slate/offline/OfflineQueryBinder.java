@@ -5,17 +5,15 @@ import dev.slate.engine.query.ServingSnapshot;
 import dev.slate.model.FeatureId;
 import dev.slate.model.Suggestions;
 import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.ErrorDetail;
 import dev.slate.model.error.SlateException;
 import dev.slate.model.graph.EntityNode;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.FeatureNode;
 import dev.slate.model.graph.Producer;
-import dev.slate.storage.spi.Values;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,19 +31,17 @@ final class OfflineQueryBinder {
 
     /** Binds a query that reads every output from the feature log. */
     static OfflineQueryPlan bind(ServingSnapshot snapshot, List<String> keyColumns, List<String> outputs) {
-        return bind(snapshot, keyColumns, outputs, null);
+        return bind(snapshot, keyColumns, outputs, Recompute.NONE);
     }
 
     /**
-     * Binds a query; {@code recompute} is the request's field as parsed from JSON: null or {@code false}
-     * (read every output from the log), {@code true} (recompute every output that has a resolver or an
-     * expression; ingested outputs are still read from the log) or a list of output names to recompute.
+     * Binds a query; {@code recompute} says which outputs are recomputed rather than read from the log.
      * Every recomputed output is planned at once, so one that cannot be computed from the spine's keys is
      * a 400 here, never a failed job.
      */
-    static OfflineQueryPlan bind(ServingSnapshot snapshot, List<String> keyColumns, List<String> outputs, Object recompute) {
+    static OfflineQueryPlan bind(ServingSnapshot snapshot, List<String> keyColumns, List<String> outputs, Recompute recompute) {
         FeatureGraph graph = snapshot.deployment().graph();
-        List<Map<String, Object>> problems = new ArrayList<>();
+        List<ErrorDetail.Field> problems = new ArrayList<>();
         if (outputs.isEmpty()) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "'outputs' must name at least one feature");
         }
@@ -86,14 +82,28 @@ final class OfflineQueryBinder {
                 problems.add(problem("outputs", name, "'" + name + "' is an entity key: give it in inputs; every result row holds it"));
                 continue;
             }
-            if (node.producer() instanceof Producer.Related || node.producer() instanceof Producer.Aggregated) {
-                // docs/specs/aggregations.md: offline relationship paths and aggregations are not computed yet; refuse
-                // rather than read online-logged values that do not follow the point-in-time rules
-                problems.add(problem("outputs", name, "'" + name + "' is " + (node.producer() instanceof Producer.Related
-                        ? "read through a relationship" : "a windowed aggregation") + ", which offline queries do not compute yet"));
+            if (node.producer() instanceof Producer.Listed) {
+                problems.add(problem("outputs", name, "'" + name + "' lists the related rows of a has_many relation, which offline queries do not "
+                        + "do: ask for windowed aggregations over it instead"));
+                continue;
+            }
+            if (node.producer() instanceof Producer.Aggregated) {
+                // docs/specs/aggregations.md: offline aggregations are not computed yet; refuse rather than read
+                // online-logged values that do not follow the point-in-time rules
+                problems.add(problem("outputs", name, "'" + name + "' is a windowed aggregation, which offline queries do not compute yet"));
                 continue;
             }
             String entity = node.id().entity();
+            if (node.producer() instanceof Producer.Related) {
+                if (!keyedEntities.contains(entity)) {
+                    EntityNode e = graph.entity(entity).orElseThrow();
+                    problems.add(problem("outputs", name, "'" + name + "' needs the key of entity " + entity + " in the spine: add "
+                            + e.key().qualified() + " to inputs"));
+                    continue;
+                }
+                path(graph, name, node, problems).ifPresent(bound::add);
+                continue;
+            }
             if (!keyedEntities.contains(entity)) {
                 EntityNode e = graph.entity(entity).orElseThrow();
                 problems.add(problem("outputs", name, "'" + name + "' needs the key of entity " + entity + " in the spine: add "
@@ -105,8 +115,7 @@ final class OfflineQueryBinder {
         }
         Set<String> recomputed = recomputed(snapshot, graph, recompute, seen, problems);
         if (!problems.isEmpty()) {
-            boolean unknownOutputs = problems.stream()
-                    .allMatch(p -> "outputs".equals(p.get("field")) && String.valueOf(p.get("message")).startsWith("unknown feature"));
+            boolean unknownOutputs = problems.stream().allMatch(p -> "outputs".equals(p.field()) && p.message().startsWith("unknown feature"));
             throw new SlateException(unknownOutputs ? ErrorCode.RESOLVER_NOT_FOUND : ErrorCode.INVALID_QUERY, summary(problems), problems);
         }
         List<OfflineQueryPlan.Output> marked = new ArrayList<>(bound.size());
@@ -119,48 +128,41 @@ final class OfflineQueryBinder {
             try {
                 RecomputePlan.derive(snapshot, plan);
             } catch (PlanningException e) {
-                throw new SlateException(ErrorCode.INVALID_QUERY, "the expression outputs cannot be computed from this spine: " + e.getMessage(),
-                        List.of(problem("outputs", null, e.getMessage())));
+                throw new SlateException(ErrorCode.INVALID_QUERY, SlateException.Condition.NONE, "the expression outputs cannot be computed from this spine: "
+                        + e.getMessage(), List.of(problem("outputs", null, e.getMessage())), e);
             }
         }
         if (plan.recomputes()) {
             try {
                 RecomputePlan.of(snapshot, plan);
             } catch (PlanningException e) {
-                throw new SlateException(ErrorCode.INVALID_QUERY, "the recomputed outputs cannot be computed from this spine: " + e.getMessage(),
-                        List.of(problem("recompute", null, e.getMessage())));
+                throw new SlateException(ErrorCode.INVALID_QUERY, SlateException.Condition.NONE, "the recomputed outputs cannot be computed from this spine: "
+                        + e.getMessage(), List.of(problem("recompute", null, e.getMessage())), e);
             }
         }
         return plan;
     }
 
     /**
-     * The outputs to recompute (qualified names). Problems: a value that is neither a boolean nor a list of
-     * strings, a name that is not a feature, not among the outputs, or an ingested feature (it has no
-     * resolver to re-run).
+     * The outputs to recompute (qualified names). Problems: a listed name that is not a feature, not among the
+     * outputs, or an ingested feature (it has no resolver to re-run).
      */
-    private static Set<String> recomputed(ServingSnapshot snapshot, FeatureGraph graph, Object recompute, Set<String> outputs,
-            List<Map<String, Object>> problems) {
+    private static Set<String> recomputed(ServingSnapshot snapshot, FeatureGraph graph, Recompute recompute, Set<String> outputs,
+            List<ErrorDetail.Field> problems) {
         Set<String> out = new LinkedHashSet<>();
         switch (recompute) {
-            case null -> {
+            case Recompute.None n -> {
             }
-            case Boolean b -> {
-                if (b) {
-                    for (String name : outputs) {
-                        FeatureNode node = snapshot.feature(name);
-                        if (node != null && recomputable(node)) {
-                            out.add(name);
-                        }
+            case Recompute.Every e -> {
+                for (String name : outputs) {
+                    FeatureNode node = snapshot.feature(name);
+                    if (node != null && recomputable(node)) {
+                        out.add(name);
                     }
                 }
             }
-            case List<?> list -> {
-                for (Object item : list) {
-                    if (!(item instanceof String name)) {
-                        problems.add(problem("recompute", null, "'recompute' lists feature names (strings); got " + Values.describe(item)));
-                        continue;
-                    }
+            case Recompute.Listed listed -> {
+                for (String name : listed.names()) {
                     if (!outputs.contains(name)) {
                         if (snapshot.feature(name) == null) {
                             resolve(snapshot, graph, name, "recompute", problems);
@@ -170,6 +172,11 @@ final class OfflineQueryBinder {
                         continue;
                     }
                     FeatureNode node = snapshot.feature(name);
+                    if (node != null && node.producer() instanceof Producer.Related) {
+                        problems.add(problem("recompute", name, "'" + name + "' is read through a relation: it is read point-in-time along its"
+                                + " path (docs/offline.md, Relationships) and cannot be recomputed; remove it from recompute"));
+                        continue;
+                    }
                     if (node != null && !recomputable(node)) {
                         problems.add(problem("recompute", name, "'" + name + "' is an ingested feature: it has no resolver or expression to re-run"
                                 + " and is always read from the feature log; remove it from recompute"));
@@ -178,10 +185,41 @@ final class OfflineQueryBinder {
                     out.add(name);
                 }
             }
-            default -> problems.add(problem("recompute", null, "'recompute' must be true, false or a list of output names; got "
-                    + Values.describe(recompute)));
         }
         return out;
+    }
+
+    /**
+     * A feature read through has_one relations ({@code transaction.user.country}) as an output that follows its path
+     * point-in-time (docs/offline.md, "Relationships"): every hop's foreign key must refer to the related entity's key,
+     * and the feature at the end must be one the feature log holds (a resolver output or an ingested feature).
+     */
+    private static java.util.Optional<OfflineQueryPlan.Output> path(FeatureGraph graph, String name, FeatureNode node,
+            List<ErrorDetail.Field> problems) {
+        List<OfflineQueryPlan.Hop> hops = new ArrayList<>();
+        FeatureNode at = node;
+        while (at.producer() instanceof Producer.Related r) {
+            EntityNode target = graph.entity(r.relation().target()).orElseThrow();
+            if (r.relation().referenced().size() != 1 || !r.relation().referenced().getFirst().equals(target.key())) {
+                problems.add(problem("outputs", name, "'" + name + "' follows relation " + r.relation().id() + ", whose foreign key does not refer "
+                        + "to the key of " + target.name() + "; offline queries follow relations by the related entity's key only"));
+                return java.util.Optional.empty();
+            }
+            FeatureNode holder = graph.features().get(r.relation().holders().getFirst());
+            hops.add(new OfflineQueryPlan.Hop(r.relation().id().qualified(), new OfflineQueryPlan.Output(holder.id().qualified(),
+                    holder.id().entity(), holder.id().name(), holder.version(), holder.type().spelling(),
+                    OfflineQueryPlan.Output.micros(holder.maxStaleness()), false), new OfflineQueryPlan.KeyColumn(target.key().qualified(),
+                    target.name(), target.keyType().spelling())));
+            at = graph.feature(r.target()).orElseThrow();
+        }
+        if (!(at.producer() instanceof Producer.Resolved || at.producer() instanceof Producer.Ingested)) {
+            problems.add(problem("outputs", name, "'" + name + "' reads " + at.id() + " through relations; offline queries read a related "
+                    + "entity's resolver outputs and ingested features, not " + (at.producer() instanceof Producer.Computed ? "expressions"
+                    : "this kind of feature") + ", through a relation (ask for " + at.id() + " with its key instead)"));
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new OfflineQueryPlan.Output(name, node.id().entity(), at.id().name(), at.version(), at.type().spelling(),
+                OfflineQueryPlan.Output.micros(at.maxStaleness()), false, false, hops));
     }
 
     /** An expression output that is not recomputed is derived: computed over the point-in-time values of its inputs. */
@@ -197,11 +235,11 @@ final class OfflineQueryBinder {
         return node.producer() instanceof Producer.Resolved || node.producer() instanceof Producer.Computed;
     }
 
-    static String summary(List<Map<String, Object>> problems) {
-        return problems.size() == 1 ? String.valueOf(problems.get(0).get("message")) : problems.size() + " problems in the query; see errors";
+    static String summary(List<ErrorDetail.Field> problems) {
+        return problems.size() == 1 ? problems.get(0).message() : problems.size() + " problems in the query; see errors";
     }
 
-    private static FeatureNode resolve(ServingSnapshot snapshot, FeatureGraph graph, String name, String field, List<Map<String, Object>> problems) {
+    private static FeatureNode resolve(ServingSnapshot snapshot, FeatureGraph graph, String name, String field, List<ErrorDetail.Field> problems) {
         FeatureNode node = snapshot.feature(name);
         if (node != null) {
             return node;
@@ -210,18 +248,11 @@ final class OfflineQueryBinder {
         for (FeatureId id : graph.features().keySet()) {
             all.add(id.qualified());
         }
-        String shown = name.length() > 80 ? name.substring(0, 77) + "..." : name;
-        problems.add(problem(field, shown, "unknown feature '" + shown + "'" + Suggestions.didYouMean(name, all)));
+        problems.add(problem(field, Suggestions.shown(name), Suggestions.unknown("feature", name, all)));
         return null;
     }
 
-    static Map<String, Object> problem(String field, String name, String message) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("field", field);
-        if (name != null) {
-            p.put("name", name);
-        }
-        p.put("message", message);
-        return p;
+    static ErrorDetail.Field problem(String field, String name, String message) {
+        return new ErrorDetail.Field(field, name, message);
     }
 }

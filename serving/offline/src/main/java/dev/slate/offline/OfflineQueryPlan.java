@@ -44,7 +44,7 @@ public record OfflineQueryPlan(
      * the staleness bound in microseconds (null: none) and whether the column is recomputed (its resolvers
      * and expressions re-run for every spine row) rather than read from the feature log, and whether it is
      * derived (an expression output that is not recomputed: evaluated for every spine row over the
-     * point-in-time values of its inputs, docs/offline.md "Expressions"). Plans stored before recompute or
+     * point-in-time values of its inputs, docs/specs/point-in-time.md#expressions). Plans stored before recompute or
      * derive existed read back with them false.
      */
     public record Output(
@@ -55,7 +55,8 @@ public record OfflineQueryPlan(
             @JsonProperty("type") String type,
             @JsonProperty("max_staleness_us") Long maxStalenessMicros,
             @JsonProperty("recompute") boolean recompute,
-            @JsonProperty("derive") boolean derive) {
+            @JsonProperty("derive") boolean derive,
+            @JsonProperty("path") List<Hop> path) {
 
         public Output {
             requireNonNull(name, "name is null");
@@ -63,11 +64,23 @@ public record OfflineQueryPlan(
             requireNonNull(feature, "feature is null");
             requireNonNull(version, "version is null");
             requireNonNull(type, "type is null");
+            path = path == null ? List.of() : List.copyOf(path); // plans stored before paths existed have none
+        }
+
+        /** An output read through no relation. */
+        public Output(String name, String entity, String feature, String version, String type, Long maxStalenessMicros, boolean recompute,
+                boolean derive) {
+            this(name, entity, feature, version, type, maxStalenessMicros, recompute, derive, List.of());
         }
 
         /** An output that is not derived. */
         public Output(String name, String entity, String feature, String version, String type, Long maxStalenessMicros, boolean recompute) {
             this(name, entity, feature, version, type, maxStalenessMicros, recompute, false);
+        }
+
+        /** True when the output is read through has_one relations ({@code transaction.user.country}): see {@link Hop}. */
+        public boolean followsPath() {
+            return !path.isEmpty();
         }
 
         /** The staleness bound of a feature in microseconds; null for none (or one beyond any time span the store keeps). */
@@ -88,14 +101,37 @@ public record OfflineQueryPlan(
         }
     }
 
+    /**
+     * One relation a path output follows (docs/offline.md, "Relationships"): the foreign key {@code holder} (a feature
+     * of the entity reached so far, read point-in-time like an output) gives the key {@code target} of the next entity.
+     * The path's last entity is {@code target} of the last hop; the output's own slot is read there.
+     *
+     * @param relation the relation ({@code transaction.user})
+     * @param holder the foreign-key feature's lookup, named by its qualified name
+     * @param target the related entity's key: the column the next lookup is keyed by
+     */
+    public record Hop(@JsonProperty("relation") String relation, @JsonProperty("holder") Output holder,
+            @JsonProperty("target") KeyColumn target) {
+        public Hop {
+            requireNonNull(relation, "relation is null");
+            requireNonNull(holder, "holder is null");
+            requireNonNull(target, "target is null");
+        }
+    }
+
     /** The entities with outputs, in the order of their first output. */
     public List<String> entities() {
         return outputs.stream().map(Output::entity).distinct().toList();
     }
 
-    /** The outputs read from the feature log (neither recomputed nor derived), in request order. */
+    /** The outputs read from the feature log (neither recomputed nor derived nor read through relations), in request order. */
     public List<Output> loggedOutputs() {
-        return outputs.stream().filter(o -> !o.recompute() && !o.derive()).toList();
+        return outputs.stream().filter(o -> !o.recompute() && !o.derive() && !o.followsPath()).toList();
+    }
+
+    /** The outputs read through relations, in request order. */
+    public List<Output> pathOutputs() {
+        return outputs.stream().filter(Output::followsPath).toList();
     }
 
     /** The derived outputs (expressions over point-in-time inputs), in request order. */

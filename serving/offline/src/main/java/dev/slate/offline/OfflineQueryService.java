@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
- * Offline (point-in-time) queries as asynchronous jobs (docs/api.md, §6): a submission is validated and bound
+ * Offline (point-in-time) queries as asynchronous jobs (docs/specs/rest-contract.md, §6): a submission is validated and bound
  * at once (every problem is a 4xx, never a failed job), its spine is written to the job's directory and a
  * record is stored; a small bounded pool of workers runs the jobs through {@link OfflineStore#export}. Jobs
  * can be watched, cancelled, and read as Parquet or JSON; a restart re-queues or fails the jobs it finds
@@ -128,7 +128,7 @@ public final class OfflineQueryService implements AutoCloseable {
      *
      * @param maxBytes most bytes the file may have
      */
-    public OfflineJob submitParquet(String environment, InputStream body, List<String> outputs, Object recompute, Optional<String> datasetName,
+    public OfflineJob submitParquet(String environment, InputStream body, List<String> outputs, Recompute recompute, Optional<String> datasetName,
             long maxBytes) {
         checkRecompute(recompute);
         Optional<String> name = checkDatasetName(datasetName);
@@ -185,15 +185,14 @@ public final class OfflineQueryService implements AutoCloseable {
 
     private void checkCapacity() {
         if (workers.getQueue().size() >= config.maxQueuedJobs()) {
-            throw new SlateException(ErrorCode.CONFLICT, 429, "too many offline queries are waiting (" + workers.getQueue().size()
-                    + "); try again when some have finished", List.of());
+            throw new SlateException(ErrorCode.CONFLICT, SlateException.Condition.BUSY, "too many offline queries are waiting ("
+                    + workers.getQueue().size() + "); try again when some have finished");
         }
     }
 
     /** Refuses a recompute this service cannot run (no resolver runner); the binder checks the value itself. */
-    private void checkRecompute(Object recompute) {
-        boolean asked = recompute instanceof Boolean b ? b : recompute instanceof List<?> l && !l.isEmpty();
-        if (asked && !canRecompute) {
+    private void checkRecompute(Recompute recompute) {
+        if (recompute.asked() && !canRecompute) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "this appliance cannot recompute features (no resolver runner is configured);"
                     + " send \"recompute\": false to read the feature log");
         }
@@ -204,28 +203,6 @@ public final class OfflineQueryService implements AutoCloseable {
             throw new SlateException(ErrorCode.INVALID_QUERY, "the spine has " + rows + " rows; a query that recomputes features may have at most "
                     + config.maxRecomputeRows() + " (slate.offline.max-recompute-rows): recomputing runs the resolvers once per row");
         }
-    }
-
-    /**
-     * The {@code recompute} query parameter of a Parquet submission as the JSON field would hold it:
-     * absent, {@code true}/{@code false}, or output names (repeated parameters or comma-separated).
-     */
-    public static Object recomputeParameter(List<String> values) {
-        if (values == null || values.isEmpty()) {
-            return null;
-        }
-        if (values.size() == 1 && (values.get(0).strip().equalsIgnoreCase("true") || values.get(0).strip().equalsIgnoreCase("false"))) {
-            return Boolean.parseBoolean(values.get(0).strip().toLowerCase(java.util.Locale.ROOT));
-        }
-        List<String> names = new ArrayList<>();
-        for (String v : values) {
-            for (String part : v.split(",")) {
-                if (!part.isBlank()) {
-                    names.add(part.strip());
-                }
-            }
-        }
-        return names;
     }
 
     private static Optional<String> checkDatasetName(Optional<String> name) {
@@ -292,11 +269,11 @@ public final class OfflineQueryService implements AutoCloseable {
             case QUEUED, RUNNING -> throw new SlateException(ErrorCode.CONFLICT, "job " + id + " is " + job.status() + " (" + job.progress().stage()
                     + ", " + Math.round(job.progress().fraction() * 100) + "%); its result is ready when its status is SUCCEEDED");
             case FAILED -> throw new SlateException(ErrorCode.CONFLICT, "job " + id + " failed, there is no result: " + job.error().orElse("unknown reason"));
-            case CANCELLED -> throw new SlateException(ErrorCode.CONFLICT, 410, "job " + id + " was cancelled, there is no result", List.of());
+            case CANCELLED -> throw new SlateException(ErrorCode.CONFLICT, SlateException.Condition.GONE, "job " + id + " was cancelled, there is no result");
             case SUCCEEDED -> {
                 Path file = jobDir(id).resolve(RESULT_FILE);
                 if (!Files.isRegularFile(file)) {
-                    throw new SlateException(ErrorCode.CONFLICT, 410, "the result of job " + id + " is no longer on this appliance", List.of());
+                    throw new SlateException(ErrorCode.CONFLICT, SlateException.Condition.GONE, "the result of job " + id + " is no longer on this appliance");
                 }
                 return new JobResult(job, file);
             }

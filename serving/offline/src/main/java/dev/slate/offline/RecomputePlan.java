@@ -156,11 +156,15 @@ record RecomputePlan(List<OfflineQueryPlan.Output> outputs, Plan plan, List<Inpu
     }
 
     /** Collects the features below expression {@code id} that are not expressions and not spine keys. */
-    private static void leaves(ServingSnapshot snapshot, FeatureId id, Set<FeatureId> keys, Set<FeatureId> into, Set<FeatureId> seen) {
+    private static void leaves(ServingSnapshot snapshot, FeatureId id, Set<FeatureId> keys, Set<FeatureId> into, Set<FeatureId> seen)
+            throws PlanningException {
         if (keys.contains(id) || !seen.add(id)) {
             return;
         }
-        FeatureNode n = snapshot.deployment().graph().features().get(id);
+        FeatureNode n = snapshot.deployment().graph().feature(id).orElseThrow(() -> new IllegalStateException("unknown feature " + id));
+        if (n.producer() instanceof dev.slate.model.graph.Producer.Related) {
+            throw new PlanningException("it reads " + id + " through a relation, which an expression computed offline cannot do yet");
+        }
         if (n.producer() instanceof dev.slate.model.graph.Producer.Computed c) {
             for (FeatureId dep : c.dependencies()) {
                 leaves(snapshot, dep, keys, into, seen);

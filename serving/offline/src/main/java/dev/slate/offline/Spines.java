@@ -1,6 +1,7 @@
 package dev.slate.offline;
 
 import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.ErrorDetail;
 import dev.slate.model.error.SlateException;
 import dev.slate.storage.duckdb.EmbeddedDuckDb;
 import dev.slate.storage.duckdb.SqlQuoting;
@@ -52,7 +53,7 @@ final class Spines {
      * writes it to {@code file}; returns the number of rows.
      */
     static long writeJson(OfflineDuckDb duck, Path file, OfflineQueryPlan plan, OfflineQueryRequest request, long maxRows) {
-        List<Map<String, Object>> problems = new ArrayList<>();
+        List<ErrorDetail.Field> problems = new ArrayList<>();
         if (request.inputTimes() == null) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "'input_times' is required: one time per spine row, e.g. [\"2026-01-01T00:00:00Z\"]");
         }
@@ -128,7 +129,7 @@ final class Spines {
             }
         }
         if (!problems.isEmpty()) {
-            String summary = problemCount == 1 ? String.valueOf(problems.get(0).get("message"))
+            String summary = problemCount == 1 ? problems.get(0).message()
                     : problemCount + " problems in the spine" + (problemCount > MAX_PROBLEMS ? " (the first " + MAX_PROBLEMS + " are listed)" : "") + "; see errors";
             throw new SlateException(ErrorCode.INVALID_QUERY, summary, problems);
         }
@@ -175,7 +176,7 @@ final class Spines {
                 }
             }
         } catch (SQLException e) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable Parquet file: " + OfflineDuckDb.firstLine(e.getMessage()));
+            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable Parquet file: " + OfflineDuckDb.firstLine(e.getMessage()), e);
         }
         if (!columns.containsKey(PointInTimeExport.INPUT_TIME)) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "the spine file has no column '" + PointInTimeExport.INPUT_TIME
@@ -204,7 +205,7 @@ final class Spines {
      * converted (in file order).
      */
     static long acceptUpload(OfflineDuckDb duck, Path upload, Map<String, String> columns, OfflineQueryPlan plan, long maxRows, Path spine) {
-        List<Map<String, Object>> problems = new ArrayList<>();
+        List<ErrorDetail.Field> problems = new ArrayList<>();
         boolean canonical = true;
         for (OfflineQueryPlan.KeyColumn key : plan.keys()) {
             String type = columns.get(key.name());
@@ -254,7 +255,7 @@ final class Spines {
                 }
             }
         } catch (SQLException e) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable Parquet file: " + OfflineDuckDb.firstLine(e.getMessage()));
+            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable Parquet file: " + OfflineDuckDb.firstLine(e.getMessage()), e);
         }
         if (!problems.isEmpty()) {
             throw new SlateException(ErrorCode.INVALID_QUERY, OfflineQueryBinder.summary(problems), problems);
@@ -283,7 +284,7 @@ final class Spines {
             java.nio.file.Files.deleteIfExists(upload);
             return rows;
         } catch (SQLException e) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload cannot be read: " + OfflineDuckDb.firstLine(e.getMessage()));
+            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload cannot be read: " + OfflineDuckDb.firstLine(e.getMessage()), e);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -10,11 +10,7 @@ import dev.slate.model.deploy.ActiveDeployment;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
 import dev.slate.storage.testing.InMemoryOfflineStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,12 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** Finished offline query jobs are removed, files and record, once older than the retention; nothing else is. */
 class JobExpiryTest {
@@ -39,8 +33,7 @@ class JobExpiryTest {
     @TempDir
     Path tmp;
 
-    private final String schema = "jx_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    private PGSimpleDataSource dataSource;
+    private JobsSchema schema;
     private OfflineQueryService service;
     private Instant now = T0;
 
@@ -64,17 +57,7 @@ class JobExpiryTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        dataSource = new PGSimpleDataSource();
-        dataSource.setUrl("jdbc:postgresql://127.0.0.1:5432/test");
-        dataSource.setUser("postgres");
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-            st.execute("SET search_path TO " + schema);
-            Path migrations = Path.of("../../control/src/main/resources/db/migration");
-            st.execute(Files.readString(migrations.resolve("V10__offline_query_jobs.sql")));
-            st.execute(Files.readString(migrations.resolve("V12__offline_query_feature_errors.sql")));
-        }
-        dataSource.setCurrentSchema(schema);
+        schema = JobsSchema.create("jx_");
         ServingState state = new ServingState();
         state.install(new ActiveDeployment(ENV, "d-1", 1, ProjectCompiler.compile(Map.of("slate.yaml", """
                 project: jx
@@ -86,22 +69,20 @@ class JobExpiryTest {
                       score: {type: float, ingested: true}
                 """)), T0));
         OfflineQueryConfig config = OfflineQueryConfig.of(tmp.resolve("jobs"), 1000, 1, 10).withResultRetention(Duration.ofDays(7));
-        service = new OfflineQueryService(state, new InMemoryOfflineStore(), new OfflineJobRepository(dataSource), config, clock);
+        service = new OfflineQueryService(state, new InMemoryOfflineStore(), new OfflineJobRepository(schema.dataSource()), config, clock);
     }
 
     @AfterEach
     void tearDown() throws Exception {
         service.close();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", null); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
+        schema.drop();
     }
 
     private OfflineJob submitAndFinish() throws Exception {
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("user.id", List.of(1L, 2L));
         OfflineJob job = service.submit(ENV, new OfflineQueryRequest(inputs, List.of("2026-02-01T00:00:00Z", "2026-02-02T00:00:00Z"),
-                List.of("user.score"), false, Optional.empty()));
+                List.of("user.score"), Recompute.NONE, Optional.empty()));
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .until(() -> service.get(ENV, job.id()), j -> j.status().finished());
     }

@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -166,10 +167,11 @@ class RecomputeTest {
         return s;
     }
 
+    /** @param recompute the JSON field's value, read as the REST layer reads it */
     private static OfflineQueryRequest request(List<Long> ids, List<String> times, List<String> outputs, Object recompute) {
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("user.id", ids);
-        return new OfflineQueryRequest(inputs, new ArrayList<>(times), outputs, recompute, Optional.empty());
+        return new OfflineQueryRequest(inputs, new ArrayList<>(times), outputs, Recompute.fromJson(recompute), Optional.empty());
     }
 
     private static OfflineJob await(OfflineQueryService service, String id) {
@@ -442,7 +444,7 @@ class RecomputeTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly(OfflineQueryService.SPINE_FILE);
         }
         assertThatThrownBy(() -> service.result(ENV, submitted.id())).isInstanceOfSatisfying(SlateException.class,
-                e -> assertThat(e.status()).isEqualTo(410));
+                e -> assertThat(e.condition()).isEqualTo(SlateException.Condition.GONE));
     }
 
     // ---- restarts ---------------------------------------------------------------------------------
@@ -505,14 +507,14 @@ class RecomputeTest {
     void badRecomputeValuesAre400sListingTheProblem() {
         OfflineQueryService service = service("jobs", 1);
         List<String> outputs = List.of("user.email_domain", "user.credit_limit");
-        assertBadRequest(service, request(List.of(1L), List.of(T0.toString()), outputs, "yes"), "must be true, false or a list");
-        assertBadRequest(service, request(List.of(1L), List.of(T0.toString()), outputs, 1), "must be true, false or a list");
-        assertBadRequest(service, request(List.of(1L), List.of(T0.toString()), outputs, Map.of("user.email_domain", true)), "must be true, false or a list");
-        assertBadRequest(service, request(List.of(1L), List.of(T0.toString()), outputs, List.of("user.email_domian")),
+        assertBadRequest(service, () -> request(List.of(1L), List.of(T0.toString()), outputs, "yes"), "must be true, false or a list");
+        assertBadRequest(service, () -> request(List.of(1L), List.of(T0.toString()), outputs, 1), "must be true, false or a list");
+        assertBadRequest(service, () -> request(List.of(1L), List.of(T0.toString()), outputs, Map.of("user.email_domain", true)), "must be true, false or a list");
+        assertBadRequest(service, () -> request(List.of(1L), List.of(T0.toString()), outputs, List.of("user.email_domian")),
                 "unknown feature 'user.email_domian'", "did you mean");
-        assertBadRequest(service, request(List.of(1L), List.of(T0.toString()), outputs, List.of("user.age")), "not among the outputs");
-        assertBadRequest(service, request(List.of(1L), List.of(T0.toString()), outputs, List.of("user.credit_limit")), "ingested feature");
-        assertBadRequest(service, request(List.of(1L), List.of(T0.toString()), outputs, List.of(1)), "feature names (strings)");
+        assertBadRequest(service, () -> request(List.of(1L), List.of(T0.toString()), outputs, List.of("user.age")), "not among the outputs");
+        assertBadRequest(service, () -> request(List.of(1L), List.of(T0.toString()), outputs, List.of("user.credit_limit")), "ingested feature");
+        assertBadRequest(service, () -> request(List.of(1L), List.of(T0.toString()), outputs, List.of(1)), "feature names (strings)");
         // nothing was queued
         assertThat(service.liveJobs()).isZero();
     }
@@ -524,7 +526,7 @@ class RecomputeTest {
         services.add(service);
         List<Long> ids = List.of(1L, 2L, 3L, 1L);
         List<String> times = List.of(T0.toString(), T0.toString(), T0.toString(), T0.toString());
-        assertBadRequest(service, request(ids, times, List.of("user.email_domain"), true), "at most 3");
+        assertBadRequest(service, () -> request(ids, times, List.of("user.email_domain"), true), "at most 3");
         // the same spine reading the log is fine
         assertThat(service.submit(ENV, request(ids, times, List.of("user.email_domain"), false)).status()).isEqualTo(JobStatus.QUEUED);
     }
@@ -534,20 +536,20 @@ class RecomputeTest {
         OfflineQueryService service = new OfflineQueryService(state, log, new OfflineJobRepository(dataSource),
                 OfflineQueryConfig.of(tmp.resolve("jobs"), 100, 1, 10), Clock.systemUTC());
         services.add(service);
-        assertBadRequest(service, request(List.of(1L), List.of(T0.toString()), List.of("user.email_domain"), true), "cannot recompute");
+        assertBadRequest(service, () -> request(List.of(1L), List.of(T0.toString()), List.of("user.email_domain"), true), "cannot recompute");
     }
 
     @Test
     void theRecomputeParameterOfAParquetUploadReadsLikeTheJsonField() {
-        assertThat(OfflineQueryService.recomputeParameter(null)).isNull();
-        assertThat(OfflineQueryService.recomputeParameter(List.of("true"))).isEqualTo(true);
-        assertThat(OfflineQueryService.recomputeParameter(List.of("FALSE"))).isEqualTo(false);
-        assertThat(OfflineQueryService.recomputeParameter(List.of("user.a,user.b", "user.c"))).isEqualTo(List.of("user.a", "user.b", "user.c"));
+        assertThat(Recompute.fromParameter(null)).isEqualTo(Recompute.fromJson(null)).isEqualTo(Recompute.NONE);
+        assertThat(Recompute.fromParameter(List.of("true"))).isEqualTo(Recompute.fromJson(true)).isEqualTo(Recompute.EVERY);
+        assertThat(Recompute.fromParameter(List.of("FALSE"))).isEqualTo(Recompute.fromJson(false)).isEqualTo(Recompute.NONE);
+        assertThat(Recompute.fromParameter(List.of("user.a,user.b", "user.c"))).isEqualTo(Recompute.fromJson(List.of("user.a", "user.b", "user.c")))
+                .isEqualTo(new Recompute.Listed(List.of("user.a", "user.b", "user.c")));
     }
 
-    private static void assertBadRequest(OfflineQueryService service, OfflineQueryRequest request, String... messages) {
-        assertThatThrownBy(() -> service.submit(ENV, request)).isInstanceOfSatisfying(SlateException.class, e -> {
-            assertThat(e.status()).isEqualTo(400);
+    private static void assertBadRequest(OfflineQueryService service, Supplier<OfflineQueryRequest> request, String... messages) {
+        assertThatThrownBy(() -> service.submit(ENV, request.get())).isInstanceOfSatisfying(SlateException.class, e -> {
             assertThat(e.code()).isIn(ErrorCode.INVALID_QUERY, ErrorCode.RESOLVER_NOT_FOUND);
             String all = e.getMessage() + " " + e.errors();
             for (String m : messages) {

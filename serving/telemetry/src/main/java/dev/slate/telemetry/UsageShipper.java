@@ -89,7 +89,9 @@ public final class UsageShipper implements AutoCloseable {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(delivery));
         // send() blocks at most this long for metadata while the broker is away (on the shipper's thread only)
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(Math.min(delivery, 5_000)));
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "500");
         p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "5000");
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "500");
         p.putAll(extra);
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }

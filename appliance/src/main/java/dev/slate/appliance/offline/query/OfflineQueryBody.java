@@ -3,12 +3,13 @@ package dev.slate.appliance.offline.query;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.slate.offline.OfflineQueryRequest;
+import dev.slate.offline.Recompute;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** Wire form of {@code POST /v1/query/offline} with a JSON spine (docs/api.md). Unknown fields are rejected. */
+/** Wire form of {@code POST /v1/query/offline} with a JSON spine (docs/specs/rest-contract.md). Unknown fields are rejected. */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record OfflineQueryBody(
         @Schema(description = "the spine's entity keys: one list per key feature, all as long as input_times", example = "{\"user.id\": [1, 2, 2]}")
@@ -20,11 +21,11 @@ public record OfflineQueryBody(
         @Schema(description = "false (default): read every output point-in-time from the feature log; true: recompute every output that has"
                 + " a resolver or an expression by re-running it for each spine row at its input time; or a list of output names to recompute"
                 + " (the others are read from the log)")
-        @JsonProperty("recompute") Object recompute,
+        @JsonProperty("recompute") Object recompute, // a JSON value (boolean or list), read by Recompute.fromJson
         @Schema(description = "a name for the dataset (letters, digits, '_', '.', '-'), used for the download file name")
         @JsonProperty("dataset_name") String datasetName) {
 
     OfflineQueryRequest toRequest() {
-        return new OfflineQueryRequest(inputs, inputTimes, outputs, recompute, Optional.ofNullable(datasetName));
+        return new OfflineQueryRequest(inputs, inputTimes, outputs, Recompute.fromJson(recompute), Optional.ofNullable(datasetName));
     }
 }

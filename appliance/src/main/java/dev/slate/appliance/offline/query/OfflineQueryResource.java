@@ -9,6 +9,7 @@ import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
 import dev.slate.offline.OfflineJob;
 import dev.slate.offline.OfflineQueryService;
+import dev.slate.offline.Recompute;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -93,7 +94,7 @@ public class OfflineQueryResource {
         String env = Environments.fromHeader(environment);
         List<String> names = split(outputs);
         requireCleared(env, names);
-        return accepted(service.submitParquet(env, body, names, OfflineQueryService.recomputeParameter(recompute), Optional.ofNullable(datasetName),
+        return accepted(service.submitParquet(env, body, names, Recompute.fromParameter(recompute), Optional.ofNullable(datasetName),
                 config.maxUploadBytes()));
     }
 

@@ -70,7 +70,7 @@ public class CatalogResource {
         ActiveDeployment active = active(environment);
         Map<String, Object> graph = GraphDescription.graph(active.graph());
         return new FeatureGraphBody(active.environment(), active.deploymentId(), active.version(), active.graph().project(),
-                active.graph().contentHash(), list(graph, "entities"), list(graph, "nodes"), list(graph, "edges"));
+                active.graph().contentHash(), list(graph, "entities"), list(graph, "relations"), list(graph, "nodes"), list(graph, "edges"));
     }
 
     private ActiveDeployment active(String header) {

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * The answer to {@code GET /v1/graph}: the feature graph of the environment's active deployment as a
  * DAG of feature and resolver nodes. Secret references and source URLs are never included.
  */
-@JsonPropertyOrder({"environment", "deployment_id", "deployment_version", "project", "content_hash", "entities", "nodes", "edges"})
+@JsonPropertyOrder({"environment", "deployment_id", "deployment_version", "project", "content_hash", "entities", "relations", "nodes", "edges"})
 @Schema(name = "FeatureGraph", description = "The feature graph (DAG) of the environment's active deployment.")
 public record FeatureGraphBody(
         @Schema(description = "The environment (header X-Slate-Environment, default 'default').", examples = "default")
@@ -25,6 +25,9 @@ public record FeatureGraphBody(
         String contentHash,
         @Schema(description = "Entities: {name, key, key_type, max_staleness}.")
         List<Object> entities,
+        // each {name, from, to, kind, foreign_key, limit, required, rows_resolver}: docs/api.md, "GET /v1/graph"
+        @Schema(description = "Relations between entities (docs/api.md).")
+        List<Object> relations,
         @Schema(description = "Nodes: features (id 'feature:ENTITY.NAME', kind 'feature', then the catalog entry) and resolvers "
                 + "(id 'resolver:NAME', kind 'resolver', name, entity, source, inputs, outputs, timeout, sql).")
         List<Object> nodes,

@@ -6,7 +6,7 @@ import dev.slate.engine.ingest.IngestRequest;
 import java.util.List;
 import java.util.Map;
 
-/** Wire form of {@code POST /v1/ingest} (docs/api.md). Unknown fields are rejected. */
+/** Wire form of {@code POST /v1/ingest} (docs/specs/rest-contract.md). Unknown fields are rejected. */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record IngestBody(
         @JsonProperty("rows") List<Map<String, Object>> rows,

@@ -56,7 +56,7 @@ public class MaterializeResource {
                 answer.complete(MaterializeResponseBody.of(s.materialize(env, request.toRequest())));
             } catch (MaterializeService.MaterializeFailure e) {
                 answer.completeExceptionally(new SlateException(ErrorCode.INTERNAL_SERVER_ERROR, "reverse ETL stopped: " + e.getMessage()
-                        + "; nothing of this run was marked as loaded, so the next run reads it again"));
+                        + "; nothing of this run was marked as loaded, so the next run reads it again", e));
             } catch (RuntimeException e) {
                 answer.completeExceptionally(e); // unwrapped, so that the problem mappers see the SlateException itself
             }

@@ -6,7 +6,7 @@ import dev.slate.engine.query.OnlineQueryRequest;
 import java.util.List;
 import java.util.Map;
 
-/** Wire form of {@code POST /v1/query/online} and {@code /bulk} (docs/api.md). Unknown fields are rejected. */
+/** Wire form of {@code POST /v1/query/online} and {@code /bulk} (docs/specs/rest-contract.md). Unknown fields are rejected. */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record OnlineQueryBody(
         @JsonProperty("inputs") Map<String, Object> inputs,

@@ -8,7 +8,7 @@ import dev.slate.engine.query.QueryAnswer;
 /**
  * An online query answer on its way out: written straight from the {@link QueryAnswer} by
  * {@link OnlineQueryResponseSerializer}, in the wire form documented by {@link OnlineQueryResponseBody}
- * (docs/api.md), without building an object per value.
+ * (docs/specs/rest-contract.md), without building an object per value.
  *
  * @param bulk {@code data} is a list of rows (bulk) rather than one row
  * @param includeMeta each field carries {@code meta: {resolver, cache_hit}}

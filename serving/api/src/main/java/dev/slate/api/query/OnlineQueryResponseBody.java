@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** Wire form of an online query answer (docs/api.md). {@code data} is a list of fields, or for bulk a list of such lists. */
+/** Wire form of an online query answer (docs/specs/rest-contract.md). {@code data} is a list of fields, or for bulk a list of such lists. */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record OnlineQueryResponseBody(
         @JsonProperty("data") List<?> data,
@@ -43,6 +43,18 @@ public record OnlineQueryResponseBody(
             @JsonProperty("environment") String environment,
             @JsonProperty("plan_hash") String planHash,
             @JsonProperty("query_name") String queryName,
-            @JsonProperty("explain_output") String explainOutput) {
+            @JsonProperty("explain_output") String explainOutput,
+            @JsonProperty("truncated") List<TruncationBody> truncated) {
+    }
+
+    /**
+     * A {@code has_many} listing cut at its relation's limit: it holds the {@code limit} newest related rows, and more
+     * matched. {@code row} only in bulk answers.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TruncationBody(
+            @JsonProperty("feature") String feature,
+            @JsonProperty("row") Integer row,
+            @JsonProperty("limit") int limit) {
     }
 }

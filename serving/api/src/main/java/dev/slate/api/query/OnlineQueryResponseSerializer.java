@@ -47,6 +47,8 @@ final class OnlineQueryResponseSerializer extends StdSerializer<OnlineQueryRespo
     private static final SerializableString PLAN_HASH = new SerializedString("plan_hash");
     private static final SerializableString QUERY_NAME = new SerializedString("query_name");
     private static final SerializableString EXPLAIN_OUTPUT = new SerializedString("explain_output");
+    private static final SerializableString TRUNCATED = new SerializedString("truncated");
+    private static final SerializableString LIMIT = new SerializedString("limit");
 
     OnlineQueryResponseSerializer() {
         super(OnlineQueryResponse.class);
@@ -185,6 +187,26 @@ final class OnlineQueryResponseSerializer extends StdSerializer<OnlineQueryRespo
         gen.writeString(response.queryName());
         gen.writeFieldName(EXPLAIN_OUTPUT);
         gen.writeString(a.explain());
+        gen.writeFieldName(TRUNCATED);
+        List<QueryAnswer.Truncation> truncations = a.truncations();
+        if (truncations.isEmpty()) {
+            gen.writeNull();
+        } else {
+            gen.writeStartArray();
+            for (QueryAnswer.Truncation t : truncations) {
+                gen.writeStartObject();
+                gen.writeFieldName(FEATURE);
+                gen.writeString(a.outputs().get(t.output()).name());
+                if (response.bulk()) {
+                    gen.writeFieldName(ROW);
+                    gen.writeNumber(t.row());
+                }
+                gen.writeFieldName(LIMIT);
+                gen.writeNumber(t.limit());
+                gen.writeEndObject();
+            }
+            gen.writeEndArray();
+        }
         gen.writeEndObject();
     }
 

@@ -169,8 +169,10 @@ class OnlineQueryResponseSerializerTest {
         } else {
             data = referenceRow(a.rows().get(0), includeMeta, errors, null);
         }
+        List<OnlineQueryResponseBody.TruncationBody> truncated = a.truncations().stream()
+                .map(t -> new OnlineQueryResponseBody.TruncationBody(a.outputs().get(t.output()).name(), bulk ? t.row() : null, t.limit())).toList();
         MetaBody meta = new MetaBody(a.queryId(), a.took().toNanos() / 1e9, a.deployment().deploymentId(), a.deployment().version(),
-                a.environment(), a.planHash(), queryName, a.explain());
+                a.environment(), a.planHash(), queryName, a.explain(), truncated.isEmpty() ? null : truncated);
         return new OnlineQueryResponseBody((List<?>) data, errors, meta);
     }
 

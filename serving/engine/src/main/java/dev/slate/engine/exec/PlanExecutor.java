@@ -17,6 +17,7 @@ import dev.slate.model.error.ErrorCode;
 import dev.slate.model.graph.ExpressionEvaluationException;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.Producer;
+import dev.slate.model.graph.ResolverNode;
 import dev.slate.storage.spi.EntityRef;
 import dev.slate.storage.spi.OnlineRead;
 import dev.slate.storage.spi.OnlineStore;
@@ -307,6 +308,7 @@ public final class PlanExecutor {
             case PlanStep.Resolve r -> resolve(graph, plan, r, row, rowIndex, now, trace, calls);
             case PlanStep.Follow f -> follow(graph, namespace, plan, f, row, now);
             case PlanStep.Aggregate a -> aggregate(graph, plan, a, row, now);
+            case PlanStep.ListRows l -> list(graph, l, row, now);
         };
     }
 
@@ -317,6 +319,7 @@ public final class PlanExecutor {
             case PlanStep.Compute c -> plan.features().get(c.outputSlot()).node().id().qualified();
             case PlanStep.Follow f -> f.relation().id().qualified();
             case PlanStep.Aggregate a -> a.rows().name();
+            case PlanStep.ListRows l -> l.rows().name();
         };
     }
 
@@ -392,28 +395,11 @@ public final class PlanExecutor {
      * them ({@link WindowAggregator}).
      */
     private CompletableFuture<Void> aggregate(FeatureGraph graph, Plan plan, PlanStep.Aggregate a, RowResult row, Instant now) {
-        Object[] params = new Object[a.inputSlots().length];
-        for (int i = 0; i < params.length; i++) {
-            params[i] = row.values()[a.inputSlots()[i]];
-            if (params[i] == null) {
-                for (int s : a.outputSlots()) {
-                    row.observedAt()[s] = now;
-                    row.values()[s] = null; // no parent key: no related rows
-                }
-                return CompletableFuture.completedFuture(null);
-            }
-        }
-        Map<FeatureId, String> columns = new java.util.HashMap<>();
-        for (var o : a.rows().outputs()) {
-            columns.put(o.feature(), o.column());
-        }
-        String timeColumn = columns.get(a.time());
-        String name = a.rows().name();
-        if (timeColumn == null) {
-            FeatureError e = new FeatureError(ErrorCode.RESOLVER_FAILED, name, "resolver " + name + " does not select the event time " + a.time());
+        Object[] params = parameters(row, a.inputSlots());
+        if (params == null) {
             for (int s : a.outputSlots()) {
-                row.errors()[s] = e;
                 row.observedAt()[s] = now;
+                row.values()[s] = null; // no parent key: no related rows
             }
             return CompletableFuture.completedFuture(null);
         }
@@ -421,54 +407,111 @@ public final class PlanExecutor {
         for (var w : a.windows()) {
             longest = w.window().compareTo(longest) > 0 ? w.window() : longest;
         }
+        Duration window = longest;
+        return relatedRows(graph, a.rows(), a.time(), column -> new RowsQuery(column, Optional.of(now.minus(window)), now, 0), params)
+                .thenAccept(answer -> {
+                    for (int w = 0; w < a.windows().size(); w++) {
+                        int s = a.outputSlots()[w];
+                        Producer.Aggregated aggregated = a.windows().get(w);
+                        row.observedAt()[s] = now;
+                        if (answer.error() != null) {
+                            row.errors()[s] = answer.error();
+                            continue;
+                        }
+                        try {
+                            row.values()[s] = WindowAggregator.compute(aggregated.aggregation(), List.of(aggregated.window()), answer.rows(), now)[0];
+                        } catch (AggregationException e) {
+                            row.errors()[s] = new FeatureError(ErrorCode.RESOLVER_FAILED, aggregated.aggregation().id().toString(), e.getMessage());
+                        }
+                    }
+                });
+    }
+
+    // ---- has_many listings -----------------------------------------------------------------------
+
+    /**
+     * Lists the related rows of this row in one statement: time at or before {@code now}, newest first, one more
+     * than the limit so that a cut can be told (docs/specs/aggregations.md, "Listing a has_many relation"). A null
+     * referenced feature gives null: there is no parent to list rows of.
+     */
+    private CompletableFuture<Void> list(FeatureGraph graph, PlanStep.ListRows l, RowResult row, Instant now) {
+        int out = l.outputSlot();
+        row.observedAt()[out] = now;
+        Object[] params = parameters(row, l.inputSlots());
+        if (params == null) {
+            row.values()[out] = null;
+            return CompletableFuture.completedFuture(null);
+        }
+        int limit = l.relation().limit();
+        return relatedRows(graph, l.rows(), l.time(), column -> new RowsQuery(column, Optional.empty(), now, limit + 1), params).thenAccept(answer -> {
+            if (answer.error() != null) {
+                row.errors()[out] = answer.error();
+            } else {
+                row.values()[out] = RelatedRows.listing(answer.rows(), l.fields(), limit, now);
+            }
+        });
+    }
+
+    // ---- related rows (aggregations and listings) ------------------------------------------------
+
+    /** The related rows a {@code many: true} resolver returned, or the per-feature error its run is. */
+    private record RowsAnswer(List<RelatedRow> rows, FeatureError error) {
+    }
+
+    /** The values of {@code slots} in this row, or null when one of them is null. */
+    private static Object[] parameters(RowResult row, int[] slots) {
+        Object[] params = new Object[slots.length];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = row.values()[slots[i]];
+            if (params[i] == null) {
+                return null;
+            }
+        }
+        return params;
+    }
+
+    /**
+     * Runs {@code rows} (a {@code many: true} resolver) with the query {@code query} makes for its time column, under
+     * the resolver's timeout (plus the backstop grace), and converts what it returns into related rows.
+     */
+    private CompletableFuture<RowsAnswer> relatedRows(FeatureGraph graph, ResolverNode rows, FeatureId time,
+            java.util.function.Function<String, RowsQuery> query, Object[] params) {
+        String name = rows.name();
+        String timeColumn = null;
+        for (ResolverNode.Output o : rows.outputs()) {
+            if (o.feature().equals(time)) {
+                timeColumn = o.column();
+            }
+        }
+        if (timeColumn == null) {
+            return CompletableFuture.completedFuture(new RowsAnswer(null, new FeatureError(ErrorCode.RESOLVER_FAILED, name,
+                    "resolver " + name + " does not select the event time " + time)));
+        }
         long start = System.nanoTime();
         CompletableFuture<List<Map<String, Object>>> call;
         try {
-            call = runner.runRows(graph, a.rows(), new RowsQuery(timeColumn, Optional.of(now.minus(longest)), now, 0), params).toCompletableFuture();
+            call = runner.runRows(graph, rows, query.apply(timeColumn), params).toCompletableFuture();
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        return call.orTimeout(a.rows().timeout().plus(RUNNER_TIMEOUT_GRACE).toNanos(), TimeUnit.NANOSECONDS).handle((rows, failure) -> {
+        return call.orTimeout(rows.timeout().plus(RUNNER_TIMEOUT_GRACE).toNanos(), TimeUnit.NANOSECONDS).handle((raw, failure) -> {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             if (failure != null) {
                 Throwable cause = unwrap(failure);
-                FeatureError e;
                 if (cause instanceof TimeoutException) {
                     observer.resolverRun(name, took, QueryObserver.Outcome.TIMED_OUT);
-                    e = new FeatureError(ErrorCode.RESOLVER_TIMED_OUT, name, "resolver " + name + " did not answer within " + a.rows().timeout().toMillis() + " ms");
-                } else {
-                    observer.resolverRun(name, took, QueryObserver.Outcome.FAILED);
-                    e = new FeatureError(ErrorCode.RESOLVER_FAILED, name, "resolver " + name + " failed: " + safeMessage(cause));
+                    return new RowsAnswer(null, new FeatureError(ErrorCode.RESOLVER_TIMED_OUT, name, "resolver " + name + " did not answer within "
+                            + rows.timeout().toMillis() + " ms"));
                 }
-                for (int s : a.outputSlots()) {
-                    row.errors()[s] = e;
-                    row.observedAt()[s] = now;
-                }
-                return null;
+                observer.resolverRun(name, took, QueryObserver.Outcome.FAILED);
+                return new RowsAnswer(null, new FeatureError(ErrorCode.RESOLVER_FAILED, name, "resolver " + name + " failed: " + safeMessage(cause)));
             }
             observer.resolverRun(name, took, QueryObserver.Outcome.OK);
-            List<RelatedRow> related;
             try {
-                related = RelatedRows.of(graph, a.rows(), a.time(), rows);
+                return new RowsAnswer(RelatedRows.of(graph, rows, time, raw), null);
             } catch (ValueConversionException e) {
-                FeatureError err = new FeatureError(ErrorCode.RESOLVER_FAILED, name, "resolver " + name + ": " + e.getMessage());
-                for (int s : a.outputSlots()) {
-                    row.errors()[s] = err;
-                    row.observedAt()[s] = now;
-                }
-                return null;
+                return new RowsAnswer(null, new FeatureError(ErrorCode.RESOLVER_FAILED, name, "resolver " + name + ": " + e.getMessage()));
             }
-            for (int w = 0; w < a.windows().size(); w++) {
-                int s = a.outputSlots()[w];
-                Producer.Aggregated window = a.windows().get(w);
-                row.observedAt()[s] = now;
-                try {
-                    row.values()[s] = WindowAggregator.compute(window.aggregation(), List.of(window.window()), related, now)[0];
-                } catch (AggregationException e) {
-                    row.errors()[s] = new FeatureError(ErrorCode.RESOLVER_FAILED, window.aggregation().id().toString(), e.getMessage());
-                }
-            }
-            return null;
         });
     }
 

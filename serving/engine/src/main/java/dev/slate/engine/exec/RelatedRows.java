@@ -9,7 +9,9 @@ import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.Values;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,5 +43,30 @@ final class RelatedRows {
             out.add(new RelatedRow((Instant) values.get(time), values));
         }
         return out;
+    }
+
+    /**
+     * The listing of {@code rows}: those with an event time at or before {@code now}, newest first (rows with the
+     * same time keep the order the source gave), at most {@code limit}, each as an object of {@code fields} by
+     * feature name.
+     */
+    static RelatedRowList listing(List<RelatedRow> rows, List<FeatureId> fields, int limit, Instant now) {
+        List<RelatedRow> kept = new ArrayList<>(Math.min(rows.size(), limit + 1));
+        for (RelatedRow r : rows) {
+            if (r.time() != null && !r.time().isAfter(now)) {
+                kept.add(r);
+            }
+        }
+        kept.sort(Comparator.comparing(RelatedRow::time).reversed()); // stable: equal times keep the source's order
+        boolean truncated = kept.size() > limit;
+        List<Map<String, Object>> objects = new ArrayList<>(Math.min(kept.size(), limit));
+        for (int i = 0; i < kept.size() && i < limit; i++) {
+            Map<String, Object> object = new LinkedHashMap<>(fields.size() * 2);
+            for (FeatureId f : fields) {
+                object.put(f.name(), kept.get(i).values().get(f));
+            }
+            objects.add(java.util.Collections.unmodifiableMap(object));
+        }
+        return new RelatedRowList(objects, limit, truncated);
     }
 }

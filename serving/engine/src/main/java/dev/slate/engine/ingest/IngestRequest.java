@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rows of feature values given to Slate from outside (docs/api.md {@code POST /v1/ingest}). Each row maps
+ * Rows of feature values given to Slate from outside (docs/specs/rest-contract.md {@code POST /v1/ingest}). Each row maps
  * qualified feature names ({@code user.credit_score}) to raw JSON values and holds the key of every
  * entity it has features of; {@code __ts__} is when the values were observed (default: now).
  */

@@ -7,6 +7,7 @@ import dev.slate.engine.query.ServingState;
 import dev.slate.model.FeatureId;
 import dev.slate.model.Suggestions;
 import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.ErrorDetail;
 import dev.slate.model.error.SlateException;
 import dev.slate.model.graph.EntityNode;
 import dev.slate.model.graph.FeatureGraph;
@@ -81,7 +82,7 @@ public final class IngestService {
         if (request.rows().size() > maxRows) {
             throw invalid("too many rows: " + request.rows().size() + " (at most " + maxRows + " per request)", List.of());
         }
-        List<Map<String, Object>> problems = new ArrayList<>();
+        List<ErrorDetail.Field> problems = new ArrayList<>();
         List<IngestedValue> values = validate(snapshot.deployment().graph(), request.rows(), 0, clock.instant(), problems);
         throwIfAny(problems);
         Writes writes = writes(environment, snapshot.deployment().deploymentId(), values, request.storeOnline(), request.storeOffline());
@@ -105,7 +106,7 @@ public final class IngestService {
         Instant now = clock.instant(); // rows without __ts__ are observed at the same instant in both passes
         try (ParquetRows parquet = ParquetRows.open(file)) {
             checkColumns(graph, parquet.columns());
-            List<Map<String, Object>> problems = new ArrayList<>();
+            List<ErrorDetail.Field> problems = new ArrayList<>();
             long rows = parquet.forEachBatch(PARQUET_BATCH_ROWS, (first, batch) -> {
                 if (problems.size() < MAX_PROBLEMS) {
                     validate(graph, batch, first, now, problems);
@@ -117,7 +118,7 @@ public final class IngestService {
             throwIfAny(problems);
             long[] stored = new long[4]; // rows, values, online writes, offline values
             parquet.forEachBatch(PARQUET_BATCH_ROWS, (first, batch) -> {
-                List<Map<String, Object>> late = new ArrayList<>();
+                List<ErrorDetail.Field> late = new ArrayList<>();
                 List<IngestedValue> values = validate(graph, batch, first, now, late);
                 throwIfAny(late); // the file is the job's own copy: it cannot change between the passes
                 Writes writes = writes(environment, deploymentId, values, storeOnline, storeOffline);
@@ -127,7 +128,7 @@ public final class IngestService {
                     Throwable cause = e.getCause() == null ? e : e.getCause();
                     throw new SlateException(ErrorCode.STORE_UNAVAILABLE, "a store failed after " + stored[0] + " of " + rows
                             + " rows were stored (rows " + first + " and later were not): " + describe(cause)
-                            + "; sending the same file again is safe");
+                            + "; sending the same file again is safe", cause);
                 }
                 stored[0] += batch.size();
                 stored[1] += values.size();
@@ -155,11 +156,11 @@ public final class IngestService {
 
     /** Every column of an upload must name a feature, a key, or {@code __ts__}: checked once, not per row. */
     private static void checkColumns(FeatureGraph graph, List<String> columns) {
-        List<Map<String, Object>> problems = new ArrayList<>();
+        List<ErrorDetail.Field> problems = new ArrayList<>();
         List<String> known = graph.features().keySet().stream().map(FeatureId::qualified).toList();
         for (String column : columns) {
             if (!column.equals(IngestRequest.TIMESTAMP) && FeatureId.parse(column).flatMap(graph::feature).isEmpty()) {
-                problems.add(problem("columns", column, "unknown feature '" + column + "'" + Suggestions.didYouMean(column, known)));
+                problems.add(problem("columns", column, Suggestions.unknown("feature", column, known)));
             }
         }
         throwIfAny(problems);
@@ -206,9 +207,9 @@ public final class IngestService {
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m.strip().lines().findFirst().orElse(m);
     }
 
-    private static void throwIfAny(List<Map<String, Object>> problems) {
+    private static void throwIfAny(List<ErrorDetail.Field> problems) {
         if (!problems.isEmpty()) {
-            String summary = problems.size() == 1 ? String.valueOf(problems.get(0).get("message")) : problems.size() + " problems in the rows; see errors";
+            String summary = problems.size() == 1 ? problems.get(0).message() : problems.size() + " problems in the rows; see errors";
             throw invalid(summary, problems);
         }
     }
@@ -222,7 +223,7 @@ public final class IngestService {
      * to {@code problems} (at most {@link #MAX_PROBLEMS} in all); answers the values of the valid rows.
      */
     private static List<IngestedValue> validate(FeatureGraph graph, List<Map<String, Object>> rows, long firstRow, Instant now,
-            List<Map<String, Object>> problems) {
+            List<ErrorDetail.Field> problems) {
         List<IngestedValue> out = new ArrayList<>();
         for (int r = 0; r < rows.size() && problems.size() < MAX_PROBLEMS; r++) {
             Map<String, Object> row = rows.get(r);
@@ -252,7 +253,7 @@ public final class IngestService {
                 }
                 FeatureNode node = FeatureId.parse(e.getKey()).flatMap(graph::feature).orElse(null);
                 if (node == null) {
-                    problems.add(problem(where, e.getKey(), "unknown feature '" + e.getKey() + "'" + Suggestions.didYouMean(e.getKey(),
+                    problems.add(problem(where, e.getKey(), Suggestions.unknown("feature", e.getKey(),
                             graph.features().keySet().stream().map(FeatureId::qualified).toList())));
                     continue;
                 }
@@ -298,17 +299,11 @@ public final class IngestService {
         return out;
     }
 
-    private static SlateException invalid(String message, List<Map<String, Object>> problems) {
+    private static SlateException invalid(String message, List<ErrorDetail.Field> problems) {
         return new SlateException(ErrorCode.INVALID_QUERY, message, problems);
     }
 
-    private static Map<String, Object> problem(String field, String name, String message) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("field", field);
-        if (name != null) {
-            p.put("name", name);
-        }
-        p.put("message", message);
-        return p;
+    private static ErrorDetail.Field problem(String field, String name, String message) {
+        return new ErrorDetail.Field(field, name, message);
     }
 }

@@ -63,7 +63,7 @@ final class ParquetRows implements AutoCloseable {
             if (db != null) {
                 db.close();
             }
-            throw new SlateException(ErrorCode.INVALID_QUERY, "the upload is not a readable Parquet file: " + firstLine(e.getMessage()));
+            throw new SlateException(ErrorCode.INVALID_QUERY, "the upload is not a readable Parquet file: " + firstLine(e.getMessage()), e);
         }
     }
 
@@ -101,7 +101,7 @@ final class ParquetRows implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "the Parquet upload could not be read past row " + row + ": "
-                    + firstLine(e.getMessage()));
+                    + firstLine(e.getMessage()), e);
         }
         return row;
     }

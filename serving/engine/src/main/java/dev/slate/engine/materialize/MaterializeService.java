@@ -7,6 +7,7 @@ import dev.slate.engine.query.ServingState;
 import dev.slate.model.FeatureId;
 import dev.slate.model.Suggestions;
 import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.ErrorDetail;
 import dev.slate.model.error.SlateException;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.FeatureNode;
@@ -114,12 +115,12 @@ public final class MaterializeService {
         if (names.isEmpty()) {
             return graph.features().values().stream().filter(FeatureNode::etlOfflineToOnline).toList();
         }
-        List<Map<String, Object>> problems = new ArrayList<>();
+        List<ErrorDetail.Field> problems = new ArrayList<>();
         List<FeatureNode> out = new ArrayList<>();
         for (String name : names.get()) {
             FeatureNode node = name == null ? null : FeatureId.parse(name).flatMap(graph::feature).orElse(null);
             if (node == null) {
-                problems.add(problem(name, "unknown feature '" + name + "'" + Suggestions.didYouMean(String.valueOf(name),
+                problems.add(problem(name, Suggestions.unknown("feature", String.valueOf(name),
                         graph.features().keySet().stream().map(FeatureId::qualified).toList())));
             } else if (node.producer() instanceof Producer.EntityKey) {
                 problems.add(problem(name, name + " is an entity key: queries give it, nothing is stored"));
@@ -130,20 +131,14 @@ public final class MaterializeService {
             }
         }
         if (!problems.isEmpty()) {
-            throw new SlateException(ErrorCode.INVALID_QUERY, problems.size() == 1 ? String.valueOf(problems.get(0).get("message"))
+            throw new SlateException(ErrorCode.INVALID_QUERY, problems.size() == 1 ? problems.get(0).message()
                     : problems.size() + " features cannot be materialized; see errors", problems);
         }
         return out;
     }
 
-    private static Map<String, Object> problem(String name, String message) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("field", "features");
-        if (name != null) {
-            p.put("name", name);
-        }
-        p.put("message", message);
-        return p;
+    private static ErrorDetail.Field problem(String name, String message) {
+        return new ErrorDetail.Field("features", name, message);
     }
 
     private MaterializeResult run(String environment, String deploymentId, List<FeatureNode> features, boolean full) {

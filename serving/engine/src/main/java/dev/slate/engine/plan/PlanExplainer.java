@@ -69,6 +69,12 @@ final class PlanExplainer {
                         }
                         sb.setLength(sb.length() - 1);
                     }
+                    case PlanStep.ListRows l -> sb.append("list ").append(l.relation().id()).append(" (has_many): rows of ")
+                            .append(l.rows().name()).append(" on ").append(l.rows().source()).append(" (timeout ")
+                            .append(format(Optional.of(l.rows().timeout()))).append(") with ").append(names(plan, l.inputSlots()))
+                            .append(", pushed down: ").append(l.time()).append(" <= now, newest first, at most ").append(l.relation().limit())
+                            .append(" -> ").append(plan.features().get(l.outputSlot()).node().id()).append(" {")
+                            .append(l.fields().stream().map(f -> f.name()).collect(Collectors.joining(", "))).append('}');
                     case PlanStep.Aggregate a -> {
                         Duration longest = a.windows().stream().map(w -> w.window()).max(Duration::compareTo).orElseThrow();
                         sb.append("aggregate over ").append(a.relation().id()).append(": rows of ").append(a.rows().name())

@@ -61,6 +61,30 @@ public sealed interface PlanStep {
     }
 
     /**
+     * Lists the related rows of a {@code has_many} relation as one value: the relation's {@code many: true} resolver
+     * runs once per row with the query time and the bound pushed down (rows with {@code time <= now}, newest first,
+     * at most {@code relation.limit() + 1}, the one over the limit only telling that the list was cut).
+     *
+     * @param inputSlots the referenced features' slots, in the order of {@code rows.parameters()}
+     * @param fields the related entity's features each listed object holds, in object order
+     */
+    record ListRows(RelationNode relation, ResolverNode rows, FeatureId time, List<FeatureId> fields, int[] inputSlots, int outputSlot)
+            implements PlanStep {
+        public ListRows {
+            requireNonNull(relation, "relation is null");
+            requireNonNull(rows, "rows is null");
+            requireNonNull(time, "time is null");
+            fields = List.copyOf(fields);
+            requireNonNull(inputSlots, "inputSlots is null");
+        }
+
+        @Override
+        public int[] outputSlots() {
+            return new int[] {outputSlot};
+        }
+    }
+
+    /**
      * Computes windows of aggregations over one {@code has_many} relation from the related rows that the
      * relation's {@code many: true} resolver returns for the longest window (pushdown: one statement per row).
      *

@@ -29,6 +29,7 @@ public record PlannedOutput(FeatureId feature, String name, int slot, int keySlo
             case Producer.Ingested i -> "ingested";
             case Producer.EntityKey k -> "input";
             case Producer.Related r -> "relation " + r.relation().id();
+            case Producer.Listed l -> "relation " + l.relation().id();
             case Producer.Aggregated a -> "aggregation";
         };
         return new PlannedOutput(f.node().id(), f.node().id().qualified(), f.slot(), f.keySlot(), producedBy);

@@ -42,7 +42,7 @@ public final class Planner {
         private final Map<FeatureId, Integer> slots = new LinkedHashMap<>();
         private final List<FeatureNode> nodes = new ArrayList<>();
         private final List<PlannedFeature.Origin> origins = new ArrayList<>();
-        private final List<Object> stepKeys = new ArrayList<>(); // ResolverNode, FollowKey, AggregateKey or FeatureId (compute), in topological order
+        private final List<Object> stepKeys = new ArrayList<>(); // ResolverNode, FollowKey, AggregateKey, ListKey or FeatureId (compute), in topological order
         private final Map<Object, Integer> stepIndex = new LinkedHashMap<>();
 
         Builder(QueryShape shape) {
@@ -78,6 +78,8 @@ public final class Planner {
                     step = follow(f.relation());
                 } else if (key instanceof AggregateKey a) {
                     step = aggregate(a);
+                } else if (key instanceof ListKey l) {
+                    step = list(l.listing());
                 } else {
                     FeatureId id = (FeatureId) key;
                     Producer.Computed c = (Producer.Computed) graph.features().get(id).producer();
@@ -196,6 +198,19 @@ public final class Planner {
             return new PlanStep.Aggregate(relation, rows, key.time(), in, outs.stream().mapToInt(Integer::intValue).toArray(), windows);
         }
 
+        /** The step that lists a has_many relation's rows for {@code listing}, with the referenced features as parameters. */
+        private PlanStep.ListRows list(FeatureId listing) throws PlanningException {
+            Producer.Listed l = (Producer.Listed) nodes.get(slots.get(listing)).producer();
+            RelationNode relation = l.relation();
+            ResolverNode rows = relation.rowsResolver().map(graph.resolvers()::get).orElseThrow(() -> new PlanningException(listing
+                    + " needs the rows of " + relation.id() + ", and the project declares no many: true resolver of " + relation.target()));
+            int[] in = new int[rows.parameters().size()];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = slots.get(relation.referenced().get(relation.holders().indexOf(rows.parameters().get(i))));
+            }
+            return new PlanStep.ListRows(relation, rows, l.time(), l.fields(), in, slots.get(listing));
+        }
+
         private int keySlot(String entity) {
             EntityNode e = graph.entities().get(entity);
             Integer s = e == null ? null : slots.get(e.key());
@@ -242,6 +257,13 @@ public final class Planner {
                     }
                     addStep(new FollowKey(r.relation()));
                 }
+                case Producer.Listed l -> {
+                    slot(id, PlannedFeature.Origin.STEP);
+                    for (FeatureId referenced : l.relation().referenced()) {
+                        visit(referenced, requestedFor);
+                    }
+                    addStep(new ListKey(id));
+                }
                 case Producer.Aggregated a -> {
                     slot(id, PlannedFeature.Origin.STEP);
                     for (FeatureId referenced : a.aggregation().relation().referenced()) {
@@ -274,6 +296,10 @@ public final class Planner {
 
     /** The step that follows one has_one relation (all path features through it share it). */
     private record FollowKey(RelationNode relation) {
+    }
+
+    /** The step that lists one has_many relation's rows for one listing feature (one per field selection). */
+    private record ListKey(FeatureId listing) {
     }
 
     /** The step that aggregates over one has_many relation by one event time (all windows share its rows). */

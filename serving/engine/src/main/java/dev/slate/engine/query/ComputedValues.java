@@ -117,7 +117,9 @@ public final class ComputedValues {
 
     private static boolean logged(PlannedFeature f) {
         // a feature read through a relation is not logged: offline reads it through the relation (docs/specs/aggregations.md)
-        return f.origin() == PlannedFeature.Origin.STEP && f.keySlot() >= 0 && !(f.node().producer() instanceof Producer.Related);
+        // nor is a has_many listing: offline lists no related rows (docs/specs/aggregations.md)
+        return f.origin() == PlannedFeature.Origin.STEP && f.keySlot() >= 0 && !(f.node().producer() instanceof Producer.Related)
+                && !(f.node().producer() instanceof Producer.Listed);
     }
 
     private static boolean computed(PlannedFeature f, RowResult r) {
@@ -132,6 +134,7 @@ public final class ComputedValues {
             case Producer.Ingested i -> "ingested";
             case Producer.EntityKey k -> "key";
             case Producer.Related r -> "relation";
+            case Producer.Listed l -> "relation";
             case Producer.Aggregated a -> "aggregation";
         };
     }

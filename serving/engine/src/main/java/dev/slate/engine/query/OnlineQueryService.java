@@ -18,10 +18,12 @@ import dev.slate.model.Durations;
 import dev.slate.model.FeatureId;
 import dev.slate.model.Suggestions;
 import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.ErrorDetail;
 import dev.slate.model.error.SlateException;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.FeatureNode;
 import dev.slate.model.graph.Producer;
+import dev.slate.model.graph.RelationListings;
 import dev.slate.storage.spi.ValueConversionException;
 import dev.slate.storage.spi.Values;
 import java.time.Clock;
@@ -100,7 +102,7 @@ public final class OnlineQueryService {
         try {
             plan = named != null ? checkNamedInputs(named, bound) : snapshot.plan(QueryShape.of(bound.inputs.keySet(), bound.outputs, bound.staleness));
         } catch (PlanningException e) {
-            throw new SlateException(ErrorCode.INVALID_QUERY, e.getMessage());
+            throw new SlateException(ErrorCode.INVALID_QUERY, e.getMessage(), e);
         }
         String queryName = named == null ? null : named.query().name();
         List<Object[]> rows = bound.rows(plan);
@@ -159,6 +161,7 @@ public final class OnlineQueryService {
                         case PlanStep.Compute c -> "compute " + plan.features().get(c.outputSlot()).node().id();
                         case PlanStep.Follow f -> "follow " + f.relation().id();
                         case PlanStep.Aggregate a -> "aggregate over " + a.relation().id();
+                        case PlanStep.ListRows l -> "list " + l.relation().id();
                     });
                 }
             }
@@ -194,7 +197,7 @@ public final class OnlineQueryService {
             try {
                 version = Integer.valueOf(request.queryNameVersion().strip());
             } catch (NumberFormatException e) {
-                throw new SlateException(ErrorCode.INVALID_QUERY, "'query_name_version' must be a whole number, not '" + shorten(request.queryNameVersion()) + "'");
+                throw new SlateException(ErrorCode.INVALID_QUERY, "'query_name_version' must be a whole number, not '" + shorten(request.queryNameVersion()) + "'", e);
             }
         }
         String name = request.queryName();
@@ -204,7 +207,7 @@ public final class OnlineQueryService {
                 return new SlateException(ErrorCode.INVALID_QUERY, "named query '" + name + "' has no version " + v + "; its latest is "
                         + snapshot.namedQuery(name, null).get().query().version());
             }
-            return new SlateException(ErrorCode.INVALID_QUERY, "unknown named query '" + shorten(name) + "'" + Suggestions.didYouMean(name, snapshot.namedQueryNames())
+            return new SlateException(ErrorCode.INVALID_QUERY, Suggestions.unknown("named query", name, snapshot.namedQueryNames())
                     + (snapshot.namedQueryNames().isEmpty() ? "; the deployment declares none" : "; declared: " + String.join(", ", snapshot.namedQueryNames())));
         });
         if (named.plan() == null) {
@@ -248,12 +251,16 @@ public final class OnlineQueryService {
         if (request.inputs().size() > limits.maxInputs()) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "too many inputs: " + request.inputs().size() + " (at most " + limits.maxInputs() + ")");
         }
-        List<Map<String, Object>> problems = new ArrayList<>();
+        List<ErrorDetail.Field> problems = new ArrayList<>();
         Map<FeatureId, List<Object>> inputs = new TreeMap<>();
         int rowCount = bulk ? -1 : 1;
         for (Map.Entry<String, Object> e : request.inputs().entrySet()) {
             FeatureNode node = resolveName(snapshot, e.getKey(), "inputs", problems);
             if (node == null) {
+                continue;
+            }
+            if (node.producer() instanceof Producer.Listed) {
+                problems.add(problem("inputs", e.getKey(), e.getKey() + " lists related rows; it is an output only"));
                 continue;
             }
             List<Object> column;
@@ -313,14 +320,14 @@ public final class OnlineQueryService {
             }
         }
         if (!problems.isEmpty()) {
-            boolean unknownOutput = problems.stream().allMatch(p -> "outputs".equals(p.get("field")) && String.valueOf(p.get("message")).startsWith("unknown feature"));
-            String summary = problems.size() == 1 ? problems.get(0).get("message").toString() : problems.size() + " problems in the query; see errors";
+            boolean unknownOutput = problems.stream().allMatch(p -> "outputs".equals(p.field()) && p.message().startsWith("unknown feature"));
+            String summary = problems.size() == 1 ? problems.get(0).message() : problems.size() + " problems in the query; see errors";
             throw new SlateException(unknownOutput ? ErrorCode.RESOLVER_NOT_FOUND : ErrorCode.INVALID_QUERY, summary, problems);
         }
         return new BoundRequest(inputs, outputs, staleness, now, Math.max(rowCount, 0));
     }
 
-    private static Object coerceInput(FeatureNode node, Object raw, String field, String name, List<Map<String, Object>> problems) {
+    private static Object coerceInput(FeatureNode node, Object raw, String field, String name, List<ErrorDetail.Field> problems) {
         if (raw == null) {
             if (node.producer() instanceof Producer.EntityKey) {
                 problems.add(problem(field, name, "key " + node.id() + " must not be null"));
@@ -335,7 +342,7 @@ public final class OnlineQueryService {
         }
     }
 
-    private static FeatureNode resolveName(ServingSnapshot snapshot, String name, String field, List<Map<String, Object>> problems) {
+    private static FeatureNode resolveName(ServingSnapshot snapshot, String name, String field, List<ErrorDetail.Field> problems) {
         FeatureNode node = snapshot.feature(name);
         if (node != null) {
             return node;
@@ -346,21 +353,23 @@ public final class OnlineQueryService {
             problems.add(problem(field, name, window.get()));
             return null;
         }
+        java.util.Optional<String> listing = name.length() > 300 ? java.util.Optional.empty()
+                : FeatureId.parse(name.indexOf('{') > 0 ? name.substring(0, name.indexOf('{')) : name)
+                        .flatMap(base -> RelationListings.problem(graph, new FeatureId(base.entity(), base.name() + name.substring(base.qualified().length()))));
+        if (listing.isPresent()) {
+            problems.add(problem(field, name, listing.get()));
+            return null;
+        }
         List<String> all = new ArrayList<>(graph.features().size());
         for (FeatureId id : graph.features().keySet()) {
             all.add(id.qualified());
         }
-        String shown = name.length() > 80 ? name.substring(0, 77) + "..." : name;
-        problems.add(problem(field, shown, "unknown feature '" + shown + "'" + Suggestions.didYouMean(name, all)));
+        problems.add(problem(field, Suggestions.shown(name), Suggestions.unknown("feature", name, all)));
         return null;
     }
 
-    private static Map<String, Object> problem(String field, String name, String message) {
-        Map<String, Object> p = new java.util.LinkedHashMap<>();
-        p.put("field", field);
-        p.put("name", name);
-        p.put("message", message);
-        return p;
+    private static ErrorDetail.Field problem(String field, String name, String message) {
+        return new ErrorDetail.Field(field, name, message);
     }
 
     private record BoundRequest(Map<FeatureId, List<Object>> inputs, List<FeatureId> outputs, Map<FeatureId, Duration> staleness, Instant now, int rowCount) {

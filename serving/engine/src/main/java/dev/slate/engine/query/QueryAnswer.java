@@ -3,6 +3,7 @@ package dev.slate.engine.query;
 import static java.util.Objects.requireNonNull;
 
 import dev.slate.engine.exec.FeatureError;
+import dev.slate.engine.exec.RelatedRowList;
 import dev.slate.engine.exec.RowResult;
 import dev.slate.engine.plan.PlannedOutput;
 import dev.slate.model.deploy.ActiveDeployment;
@@ -111,6 +112,32 @@ public final class QueryAnswer {
     /** Why there is no value, or null. */
     public FeatureError error(int row, int output) {
         return results.get(row).errors()[outputs.get(output).slot()];
+    }
+
+    /**
+     * A {@code has_many} listing that was cut at its relation's limit.
+     *
+     * @param row the row (0 unless bulk)
+     * @param output the output position
+     * @param limit the relation's limit: how many rows the listing holds
+     */
+    public record Truncation(int row, int output, int limit) {
+    }
+
+    /** The listings of this answer that were cut at their limit, by row then output; empty when none was. */
+    public List<Truncation> truncations() {
+        List<Truncation> out = List.of();
+        for (int r = 0; r < results.size(); r++) {
+            for (int o = 0; o < outputs.size(); o++) {
+                if (value(r, o) instanceof RelatedRowList listing && listing.truncated()) {
+                    if (out.isEmpty()) {
+                        out = new ArrayList<>();
+                    }
+                    out.add(new Truncation(r, o, listing.limit()));
+                }
+            }
+        }
+        return out;
     }
 
     /** Every value as an object: one list per row, in output order. */

@@ -172,7 +172,7 @@ class MaterializeServiceTest {
                 .isInstanceOfSatisfying(SlateException.class, e -> {
                     assertThat(e.code().name()).isEqualTo("INVALID_QUERY");
                     assertThat(e.errors()).hasSize(3);
-                    assertThat(e.errors().get(0).get("message").toString()).contains("did you mean 'user.score'");
+                    assertThat(e.errors().get(0).message()).contains("did you mean 'user.score'");
                 });
         assertThatThrownBy(() -> service.materialize("t-nothing-here", MaterializeRequest.marked()))
                 .isInstanceOfSatisfying(SlateException.class, e -> assertThat(e.code().name()).isEqualTo("NO_ACTIVE_DEPLOYMENT"));

@@ -112,7 +112,9 @@ class FraudPlanGoldenTest {
                 new Case("transaction-user-relation", List.of("transaction.id"),
                         List.of("transaction.user.email_domain", "transaction.unverified_large"), Map.of()),
                 // windows of two aggregations over user.transactions: one pushed-down statement for the longest window
-                new Case("user-aggregations", List.of("user.id"), List.of("user.txn_count[1h]", "user.txn_count[7d]", "user.spend[30d]"), Map.of()))
+                new Case("user-aggregations", List.of("user.id"), List.of("user.txn_count[1h]", "user.txn_count[7d]", "user.spend[30d]"), Map.of()),
+                // the has_many listing, whole and with two fields: one list step each, never cached
+                new Case("user-transactions-listing", List.of("user.id"), List.of("user.transactions", "user.transactions{amount,ts}"), Map.of()))
                 .map(Arguments::of);
     }
 

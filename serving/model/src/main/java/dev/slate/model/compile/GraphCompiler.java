@@ -2,7 +2,7 @@ package dev.slate.model.compile;
 
 import dev.slate.model.FeatureId;
 import dev.slate.model.FeatureTypes;
-import dev.slate.model.ProblemCode;
+import dev.slate.model.error.ErrorCode;
 import dev.slate.model.Problems;
 import dev.slate.model.SourceLocation;
 import dev.slate.model.Suggestions;
@@ -88,7 +88,7 @@ public final class GraphCompiler {
             FeatureId first = cycle.getFirst();
             boolean throughRelation = cycle.stream().anyMatch(id -> producers.get(id) == null && id.name().contains("."));
             FeatureId located = cycle.stream().filter(id -> featureSpecOrNull(id) != null).findFirst().orElse(first);
-            problems.add(featureSpec(located).location(), ProblemCode.CYCLE, (throughRelation ? "relationship cycle: features depend on each other"
+            problems.add(featureSpec(located).location(), ErrorCode.CYCLE, (throughRelation ? "relationship cycle: features depend on each other"
                     + " through relations in a circle: " : "features depend on each other in a circle: ")
                     + String.join(" -> ", cycle.stream().map(FeatureId::qualified).toList()));
         }
@@ -136,7 +136,7 @@ public final class GraphCompiler {
         for (SourceSpec s : spec.sources()) {
             SourceSpec first = sources.putIfAbsent(s.name(), s);
             if (first != null) {
-                problems.add(s.location(), ProblemCode.DUPLICATE_NAME, "source '" + s.name() + "' is declared twice (first at " + first.location() + ")");
+                problems.add(s.location(), ErrorCode.DUPLICATE_NAME, "source '" + s.name() + "' is declared twice (first at " + first.location() + ")");
             }
         }
     }
@@ -144,7 +144,7 @@ public final class GraphCompiler {
     private void bindEntities() {
         for (EntitySpec e : spec.entities()) {
             if (entities.containsKey(e.name())) {
-                problems.add(e.location(), ProblemCode.DUPLICATE_NAME, "entity '" + e.name() + "' is declared twice (first at "
+                problems.add(e.location(), ErrorCode.DUPLICATE_NAME, "entity '" + e.name() + "' is declared twice (first at "
                         + entities.get(e.name()).spec().location() + "); declare each entity once, with all its features");
                 continue;
             }
@@ -156,12 +156,12 @@ public final class GraphCompiler {
             String key = e.key().get();
             FeatureSpec keyFeature = scope.features().get(key);
             if (keyFeature == null) {
-                problems.add(e.keyLocation(), ProblemCode.INVALID_KEY, "key '" + key + "' of entity " + e.name() + " is not one of its features"
+                problems.add(e.keyLocation(), ErrorCode.INVALID_KEY, "key '" + key + "' of entity " + e.name() + " is not one of its features"
                         + Suggestions.didYouMean(key, scope.features().keySet()) + "; declare it under features, e.g. " + key + ": int");
                 continue;
             }
             if (keyFeature.unsupported().isPresent() || keyFeature.expression().isPresent() || keyFeature.ingested()) {
-                problems.add(keyFeature.location(), ProblemCode.INVALID_KEY, "key feature " + e.name() + "." + key
+                problems.add(keyFeature.location(), ErrorCode.INVALID_KEY, "key feature " + e.name() + "." + key
                         + " is given by every query; it cannot have an expression, be ingested or be a relation");
                 continue;
             }
@@ -170,11 +170,14 @@ public final class GraphCompiler {
             }
             FeatureType type = keyFeature.type().get();
             if (type != FeatureType.Scalar.INT && type != FeatureType.Scalar.STRING) {
-                problems.add(keyFeature.location(), ProblemCode.INVALID_KEY, "key feature " + e.name() + "." + key + " has type "
+                problems.add(keyFeature.location(), ErrorCode.INVALID_KEY, "key feature " + e.name() + "." + key + " has type "
                         + FeatureTypes.spelling(type) + "; an entity key must be int or string");
                 continue;
             }
-            entityNodes.put(e.name(), new EntityNode(e.name(), new FeatureId(e.name(), key), type, e.maxStaleness(), e.location()));
+            // the event time, when it names a datetime feature (aggregations report a bad one where they use it)
+            Optional<FeatureId> time = e.time().filter(t -> scope.features().get(t) != null
+                    && scope.features().get(t).type().filter(FeatureType.Scalar.DATETIME::equals).isPresent()).map(t -> new FeatureId(e.name(), t));
+            entityNodes.put(e.name(), new EntityNode(e.name(), new FeatureId(e.name(), key), type, e.maxStaleness(), time, e.location()));
         }
     }
 
@@ -185,7 +188,7 @@ public final class GraphCompiler {
         resolversComplete = allResolversRead;
         for (ResolverSpec r : spec.resolvers()) {
             if (!resolverNames.add(r.name())) {
-                problems.add(r.location(), ProblemCode.DUPLICATE_NAME, "resolver '" + r.name() + "' is declared twice; resolver names must be unique");
+                problems.add(r.location(), ErrorCode.DUPLICATE_NAME, "resolver '" + r.name() + "' is declared twice; resolver names must be unique");
                 resolversComplete = false; // its outputs would otherwise be reported as having no resolver
                 continue;
             }
@@ -242,11 +245,11 @@ public final class GraphCompiler {
                 }
                 claims.addAll(resolved.getOrDefault(id, List.of()));
                 if (claims.size() > 1) {
-                    problems.add(claims.get(1).location(), ProblemCode.AMBIGUOUS_RESOLVER, "feature " + id + " has more than one producer ("
+                    problems.add(claims.get(1).location(), ErrorCode.AMBIGUOUS_RESOLVER, "feature " + id + " has more than one producer ("
                             + String.join(", ", claims.stream().map(Claim::what).toList()) + "); a feature is produced exactly one way");
                 } else if (claims.isEmpty()) {
                     if (resolversComplete && !coveredByUnsupported.contains(id) && entityNodes.containsKey(entity.name())) {
-                        problems.add(f.location(), ProblemCode.NO_RESOLVER, "feature " + id + " has no resolver: select it in a resolver's SQL,"
+                        problems.add(f.location(), ErrorCode.NO_RESOLVER, "feature " + id + " has no resolver: select it in a resolver's SQL,"
                                 + " give it an expression, or declare it {type: " + f.type().map(FeatureTypes::spelling).orElse("...") + ", ingested: true}");
                     }
                 } else if (claims.getFirst().producer() != null) {
@@ -274,7 +277,7 @@ public final class GraphCompiler {
                 var text = f.expression().get();
                 CelEnvironment.Result result = environment.compile(id, text.text(), f.type(), this::pathType);
                 for (CelEnvironment.Issue issue : result.issues()) {
-                    ProblemCode code = issue.kind() == CelEnvironment.Issue.Kind.UNKNOWN_FEATURE ? ProblemCode.UNKNOWN_FEATURE : ProblemCode.BAD_EXPRESSION;
+                    ErrorCode code = issue.kind() == CelEnvironment.Issue.Kind.UNKNOWN_FEATURE ? ErrorCode.UNKNOWN_FEATURE : ErrorCode.BAD_EXPRESSION;
                     problems.add(text.locate(issue.line() - 1, issue.column()), code, "expression of " + id + ": " + issue.message());
                 }
                 result.expression().ifPresent(e -> {
@@ -296,13 +299,13 @@ public final class GraphCompiler {
                 }
                 String id = entity.name() + "." + f.name();
                 if (entity.key().filter(f.name()::equals).isPresent()) {
-                    problems.add(f.location(), ProblemCode.INVALID_VALUE, "feature " + id
+                    problems.add(f.location(), ErrorCode.INVALID_VALUE, "feature " + id
                             + " is the entity key, given by every query; etl_offline_to_online cannot load it");
                     continue;
                 }
                 Optional<Duration> staleness = f.maxStaleness().or(() -> entity.spec().maxStaleness());
                 if (staleness.isPresent() && staleness.get().isZero()) {
-                    problems.add(f.location(), ProblemCode.INVALID_VALUE, "feature " + id + " has max_staleness 0s (never served from the"
+                    problems.add(f.location(), ErrorCode.INVALID_VALUE, "feature " + id + " has max_staleness 0s (never served from the"
                             + " online store); etl_offline_to_online would load values nobody reads: remove one of the two");
                 }
             }
@@ -398,6 +401,7 @@ public final class GraphCompiler {
             case Producer.Ingested i -> List.of("ingested", type);
             case Producer.Computed c -> List.of("expression", type, c.expression().text());
             case Producer.Related r -> List.of("related", type);
+            case Producer.Listed l -> List.of("listed", type);
             case Producer.Aggregated a -> List.of("aggregate", type);
             case Producer.Resolved r -> {
                 List<String> parts = new ArrayList<>(List.of("resolver", type));

@@ -1,7 +1,7 @@
 package dev.slate.model.compile;
 
 import dev.slate.model.FeatureId;
-import dev.slate.model.ProblemCode;
+import dev.slate.model.error.ErrorCode;
 import dev.slate.model.Problems;
 import dev.slate.model.SourceLocation;
 import dev.slate.model.Suggestions;
@@ -92,12 +92,12 @@ final class HttpResolverBinder {
                 continue;
             }
             if (!seen.add(feature.get())) {
-                problems.add(o.feature().location(), ProblemCode.DUPLICATE_NAME, where + " is listed twice");
+                problems.add(o.feature().location(), ErrorCode.DUPLICATE_NAME, where + " is listed twice");
                 ok = false;
                 continue;
             }
             if (scope.key().filter(feature.get()::equals).isPresent() || parameterIndex.containsKey(feature.get())) {
-                problems.add(o.feature().location(), ProblemCode.INVALID_VALUE, where + " is an input of the request (the key or a placeholder);"
+                problems.add(o.feature().location(), ErrorCode.INVALID_VALUE, where + " is an input of the request (the key or a placeholder);"
                         + " a resolver cannot fill what it reads");
                 ok = false;
                 continue;
@@ -159,13 +159,13 @@ final class HttpResolverBinder {
     private Optional<String> featureOf(String name, EntityScope scope, SourceLocation at, String where) {
         Optional<FeatureId> qualified = FeatureId.parse(name);
         if (qualified.isPresent() && !qualified.get().entity().equals(scope.name())) {
-            problems.add(at, ProblemCode.UNKNOWN_FEATURE, where + " names a feature of entity " + qualified.get().entity()
+            problems.add(at, ErrorCode.UNKNOWN_FEATURE, where + " names a feature of entity " + qualified.get().entity()
                     + "; an HTTP resolver reads and fills features of its own entity (" + scope.name() + ")");
             return Optional.empty();
         }
         String feature = qualified.map(FeatureId::name).orElse(name);
         if (!scope.hasUsable(feature)) {
-            problems.add(at, ProblemCode.UNKNOWN_FEATURE, where + ": '" + feature + "' is not a feature of entity " + scope.name()
+            problems.add(at, ErrorCode.UNKNOWN_FEATURE, where + ": '" + feature + "' is not a feature of entity " + scope.name()
                     + Suggestions.didYouMean(feature, scope.usableNames()));
             return Optional.empty();
         }
@@ -177,7 +177,7 @@ final class HttpResolverBinder {
             String name = spec.resolves().get();
             EntityScope scope = entities.get(name);
             if (scope == null) {
-                problems.add(spec.resolvesLocation(), ProblemCode.UNKNOWN_ENTITY, what + " resolves entity '" + name
+                problems.add(spec.resolvesLocation(), ErrorCode.UNKNOWN_ENTITY, what + " resolves entity '" + name
                         + "', which the project does not declare" + Suggestions.didYouMean(name, entities.keySet())
                         + "; declared entities: " + String.join(", ", entities.keySet()));
             }
@@ -190,7 +190,7 @@ final class HttpResolverBinder {
         if (first != null && entities.containsKey(first)) {
             return Optional.of(entities.get(first)); // names of other entities are reported as unknown features
         }
-        problems.add(first == null ? spec.location() : spec.outputs().getFirst().feature().location(), ProblemCode.UNKNOWN_ENTITY,
+        problems.add(first == null ? spec.location() : spec.outputs().getFirst().feature().location(), ErrorCode.UNKNOWN_ENTITY,
                 what + (first == null ? " does not say which entity it fills" : " names entity '" + first + "', which the project does not declare"
                         + Suggestions.didYouMean(first, entities.keySet())) + "; add 'resolves: <entity>' or write outputs and placeholders as entity.feature");
         return Optional.empty();
@@ -207,12 +207,12 @@ final class HttpResolverBinder {
             if (s.startsWith("{{", i)) {
                 int end = s.indexOf("}}", i + 2);
                 if (end < 0) {
-                    problems.add(text.locate(i), ProblemCode.INVALID_VALUE, what + ": '{{' without a closing '}}'");
+                    problems.add(text.locate(i), ErrorCode.INVALID_VALUE, what + ": '{{' without a closing '}}'");
                     return null;
                 }
                 String name = s.substring(i + 2, end).strip();
                 if (name.isEmpty()) {
-                    problems.add(text.locate(i), ProblemCode.INVALID_VALUE, what + ": empty placeholder {{}}; write {{entity.feature}}");
+                    problems.add(text.locate(i), ErrorCode.INVALID_VALUE, what + ": empty placeholder {{}}; write {{entity.feature}}");
                     ok = false;
                 } else {
                     flush(literal, out);
@@ -224,7 +224,7 @@ final class HttpResolverBinder {
             if (s.startsWith("${", i)) {
                 Matcher m = SecretReference.REFERENCE.matcher(s).region(i, s.length());
                 if (!m.lookingAt()) {
-                    problems.add(text.locate(i), ProblemCode.INVALID_VALUE, what
+                    problems.add(text.locate(i), ErrorCode.INVALID_VALUE, what
                             + ": '${' starts no valid reference; write ${secret:NAME} or ${env:NAME} (NAME: letters, digits, _ . -)");
                     return null;
                 }

@@ -1,7 +1,7 @@
 package dev.slate.model.compile;
 
 import dev.slate.model.FeatureId;
-import dev.slate.model.ProblemCode;
+import dev.slate.model.error.ErrorCode;
 import dev.slate.model.Problems;
 import dev.slate.model.Suggestions;
 import dev.slate.model.graph.EntityNode;
@@ -47,7 +47,7 @@ final class NamedQueryBinder {
             String what = "named query '" + spec.name() + "' version " + spec.version();
             NamedQuerySpec first = declared.putIfAbsent(spec.name() + "@" + spec.version(), spec);
             if (first != null) {
-                problems.add(spec.location(), ProblemCode.DUPLICATE_NAME, what + " is declared twice (first at " + first.location()
+                problems.add(spec.location(), ErrorCode.DUPLICATE_NAME, what + " is declared twice (first at " + first.location()
                         + "); give the new one another version");
                 continue;
             }
@@ -63,7 +63,7 @@ final class NamedQueryBinder {
             for (int i = 0; i < outputs.size(); i++) {
                 Optional<String> missing = missingInput(outputs.get(i), new HashSet<>(inputs), new HashSet<>());
                 if (missing.isPresent()) {
-                    problems.add(spec.outputs().get(i).location(), ProblemCode.INVALID_VALUE, what + ": output " + outputs.get(i)
+                    problems.add(spec.outputs().get(i).location(), ErrorCode.INVALID_VALUE, what + ": output " + outputs.get(i)
                             + " cannot be computed from its inputs: it needs " + missing.get() + "; add it to inputs");
                     plannable = false;
                 }
@@ -81,7 +81,7 @@ final class NamedQueryBinder {
         for (ResolverSpec.Named n : names) {
             feature(n, what, role).ifPresent(id -> {
                 if (!out.add(id)) {
-                    problems.add(n.location(), ProblemCode.DUPLICATE_NAME, what + ": " + role + " " + id + " is listed twice");
+                    problems.add(n.location(), ErrorCode.DUPLICATE_NAME, what + ": " + role + " " + id + " is listed twice");
                 }
             });
         }
@@ -92,7 +92,7 @@ final class NamedQueryBinder {
         Optional<FeatureId> id = FeatureId.parse(name.name()).filter(producers::containsKey);
         if (id.isEmpty()) {
             List<String> all = producers.keySet().stream().map(FeatureId::qualified).toList();
-            problems.add(name.location(), ProblemCode.UNKNOWN_FEATURE, what + ": " + role + " '" + name.name() + "' is not a feature"
+            problems.add(name.location(), ErrorCode.UNKNOWN_FEATURE, what + ": " + role + " '" + name.name() + "' is not a feature"
                     + (FeatureId.parse(name.name()).isEmpty() ? " (write entity.feature)" : "") + Suggestions.didYouMean(name.name(), all));
         }
         return id;
@@ -115,6 +115,7 @@ final class NamedQueryBinder {
             case Producer.Computed c -> c.dependencies();
             case Producer.Resolved r -> resolverParameters.apply(r.resolver());
             case Producer.Related r -> r.relation().holders();
+            case Producer.Listed l -> l.relation().referenced();
             case Producer.Aggregated a -> a.aggregation().relation().referenced();
             case null -> List.of();
         };

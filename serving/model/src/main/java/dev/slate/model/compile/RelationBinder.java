@@ -2,7 +2,7 @@ package dev.slate.model.compile;
 
 import dev.slate.model.FeatureId;
 import dev.slate.model.FeatureTypes;
-import dev.slate.model.ProblemCode;
+import dev.slate.model.error.ErrorCode;
 import dev.slate.model.Problems;
 import dev.slate.model.SourceLocation;
 import dev.slate.model.Suggestions;
@@ -62,7 +62,7 @@ final class RelationBinder {
         String what = r.kind().spelling() + " relation " + r.entity() + "." + r.name();
         EntityScope target = entities.get(r.target());
         if (target == null) {
-            problems.add(r.targetLocation(), ProblemCode.UNKNOWN_ENTITY, what + " names entity '" + r.target() + "', which the project does not declare"
+            problems.add(r.targetLocation(), ErrorCode.UNKNOWN_ENTITY, what + " names entity '" + r.target() + "', which the project does not declare"
                     + Suggestions.didYouMean(r.target(), entities.keySet()) + "; declared entities: " + String.join(", ", entities.keySet()));
             return Optional.empty();
         }
@@ -74,7 +74,7 @@ final class RelationBinder {
         for (RelationSpec.ForeignKey fk : r.foreignKey()) {
             Optional<String> ref = fk.referenced().or(referencedScope::key);
             if (ref.isEmpty()) {
-                problems.add(r.foreignKeyLocation(), ProblemCode.INVALID_KEY, what + ": entity " + referencedScope.name()
+                problems.add(r.foreignKeyLocation(), ErrorCode.INVALID_KEY, what + ": entity " + referencedScope.name()
                         + " has no key; write foreign_key as a mapping {holder: referenced feature}");
                 ok = false;
                 continue;
@@ -86,7 +86,7 @@ final class RelationBinder {
                 continue;
             }
             if (holder.type().isPresent() && referencedFeature.type().isPresent() && !holder.type().equals(referencedFeature.type())) {
-                problems.add(r.foreignKeyLocation(), ProblemCode.INVALID_VALUE, what + ": foreign key " + holderScope.name() + "." + fk.holder()
+                problems.add(r.foreignKeyLocation(), ErrorCode.INVALID_VALUE, what + ": foreign key " + holderScope.name() + "." + fk.holder()
                         + " is " + FeatureTypes.spelling(holder.type().get()) + " but " + referencedScope.name() + "." + ref.get() + " is "
                         + FeatureTypes.spelling(referencedFeature.type().get()) + "; the two must have the same type");
                 ok = false;
@@ -99,7 +99,7 @@ final class RelationBinder {
             return Optional.empty();
         }
         if (r.required() && r.kind() == RelationSpec.Kind.HAS_MANY) {
-            problems.add(r.location(), ProblemCode.INVALID_VALUE, what + ": required applies to has_one relations only (an empty has_many is no error)");
+            problems.add(r.location(), ErrorCode.INVALID_VALUE, what + ": required applies to has_one relations only (an empty has_many is no error)");
             return Optional.empty();
         }
         Optional<String> rows = Optional.empty();
@@ -115,7 +115,7 @@ final class RelationBinder {
     private FeatureSpec usable(EntityScope scope, String name, SourceLocation at, String what, String role) {
         FeatureSpec f = scope.features().get(name);
         if (f == null || f.unsupported().isPresent()) {
-            problems.add(at, ProblemCode.UNKNOWN_FEATURE, what + ": " + role + " '" + name + "' is no feature of entity " + scope.name()
+            problems.add(at, ErrorCode.UNKNOWN_FEATURE, what + ": " + role + " '" + name + "' is no feature of entity " + scope.name()
                     + Suggestions.didYouMean(name, scope.usableNames()));
             return null;
         }
@@ -139,7 +139,7 @@ final class RelationBinder {
         String what = "aggregation " + a.entity() + "." + a.name();
         Optional<AggregateFunction> function = AggregateFunction.parse(a.function());
         if (function.isEmpty()) {
-            problems.add(a.functionLocation(), ProblemCode.UNKNOWN_TYPE, "unknown aggregate function '" + a.function() + "' of " + what
+            problems.add(a.functionLocation(), ErrorCode.UNKNOWN_TYPE, "unknown aggregate function '" + a.function() + "' of " + what
                     + Suggestions.didYouMean(a.function(), AggregateFunction.spellings()) + "; known: " + String.join(", ", AggregateFunction.spellings()));
             return Optional.empty();
         }
@@ -148,7 +148,7 @@ final class RelationBinder {
         RelationNode relation = relations.get(new FeatureId(a.entity(), a.over()));
         if (overSpec == null || !FeatureSpec.RELATION.equals(overSpec.unsupported().orElse(""))) {
             List<String> manyNames = scope.spec().relations().stream().filter(r -> r.kind() == RelationSpec.Kind.HAS_MANY).map(RelationSpec::name).toList();
-            problems.add(a.overLocation(), ProblemCode.UNKNOWN_FEATURE, what + ": over names '" + a.over() + "', which is no relation of entity "
+            problems.add(a.overLocation(), ErrorCode.UNKNOWN_FEATURE, what + ": over names '" + a.over() + "', which is no relation of entity "
                     + a.entity() + Suggestions.didYouMean(a.over(), manyNames) + (manyNames.isEmpty() ? "; declare one, e.g. transactions: {has_many: transaction, foreign_key: user_id}"
                     : "; has_many relations of " + a.entity() + ": " + String.join(", ", manyNames)));
             return Optional.empty();
@@ -157,7 +157,7 @@ final class RelationBinder {
             return Optional.empty(); // the relation's own problem is reported
         }
         if (!relation.hasMany()) {
-            problems.add(a.overLocation(), ProblemCode.INVALID_VALUE, what + ": over names " + relation.id() + ", a has_one relation; aggregations run over has_many relations");
+            problems.add(a.overLocation(), ErrorCode.INVALID_VALUE, what + ": over names " + relation.id() + ", a has_one relation; aggregations run over has_many relations");
             return Optional.empty();
         }
         EntityScope target = entities.get(relation.target());
@@ -172,7 +172,7 @@ final class RelationBinder {
             }
             FeatureSpec f = target.features().get(name);
             if (f == null || f.unsupported().isPresent()) {
-                problems.add(a.ofLocation(), ProblemCode.UNKNOWN_FEATURE, what + ": of names '" + a.of().get() + "', which is no feature of the related entity "
+                problems.add(a.ofLocation(), ErrorCode.UNKNOWN_FEATURE, what + ": of names '" + a.of().get() + "', which is no feature of the related entity "
                         + target.name() + Suggestions.didYouMean(name, target.usableNames()));
                 ok = false;
             } else {
@@ -180,38 +180,38 @@ final class RelationBinder {
                 inputType = f.type().orElse(null);
                 if (fn.input() == AggregateFunction.Input.NUMBER && inputType != null
                         && inputType != FeatureType.Scalar.INT && inputType != FeatureType.Scalar.FLOAT) {
-                    problems.add(a.ofLocation(), ProblemCode.INVALID_VALUE, what + ": " + fn.spelling() + " needs a number, but " + of.get() + " is "
+                    problems.add(a.ofLocation(), ErrorCode.INVALID_VALUE, what + ": " + fn.spelling() + " needs a number, but " + of.get() + " is "
                             + FeatureTypes.spelling(inputType) + "; aggregate an int or float feature");
                     ok = false;
                 } else if (inputType instanceof FeatureType.ListOf) {
-                    problems.add(a.ofLocation(), ProblemCode.INVALID_VALUE, what + ": " + of.get() + " is a list; aggregations read scalar features");
+                    problems.add(a.ofLocation(), ErrorCode.INVALID_VALUE, what + ": " + of.get() + " is a list; aggregations read scalar features");
                     ok = false;
                 }
             }
         } else if (fn.input() != AggregateFunction.Input.NONE) {
-            problems.add(a.functionLocation(), ProblemCode.MISSING_FIELD, what + ": " + fn.spelling() + " needs 'of' (the related feature to aggregate, e.g. of: amount)");
+            problems.add(a.functionLocation(), ErrorCode.MISSING_FIELD, what + ": " + fn.spelling() + " needs 'of' (the related feature to aggregate, e.g. of: amount)");
             ok = false;
         }
         if (fn == AggregateFunction.COUNT && a.of().isPresent()) {
-            problems.add(a.ofLocation(), ProblemCode.INVALID_VALUE, what + ": count counts rows and takes no 'of'; use count_distinct to count values");
+            problems.add(a.ofLocation(), ErrorCode.INVALID_VALUE, what + ": count counts rows and takes no 'of'; use count_distinct to count values");
             ok = false;
         }
         // time
         Optional<String> timeName = a.time().or(() -> target.spec().time());
         FeatureId time = null;
         if (timeName.isEmpty()) {
-            problems.add(a.location(), ProblemCode.MISSING_FIELD, what + ": the related entity " + target.name()
+            problems.add(a.location(), ErrorCode.MISSING_FIELD, what + ": the related entity " + target.name()
                     + " names no event time; set time: on entity " + target.name() + " (e.g. time: ts) or on the aggregation");
             ok = false;
         } else {
             SourceLocation at = a.time().isPresent() ? a.timeLocation() : target.spec().timeLocation();
             FeatureSpec t = target.features().get(timeName.get());
             if (t == null || t.unsupported().isPresent()) {
-                problems.add(at, ProblemCode.UNKNOWN_FEATURE, what + ": event time '" + timeName.get() + "' is no feature of entity " + target.name()
+                problems.add(at, ErrorCode.UNKNOWN_FEATURE, what + ": event time '" + timeName.get() + "' is no feature of entity " + target.name()
                         + Suggestions.didYouMean(timeName.get(), target.usableNames()));
                 ok = false;
             } else if (t.type().isPresent() && t.type().get() != FeatureType.Scalar.DATETIME) {
-                problems.add(at, ProblemCode.INVALID_VALUE, what + ": event time " + target.name() + "." + timeName.get() + " is "
+                problems.add(at, ErrorCode.INVALID_VALUE, what + ": event time " + target.name() + "." + timeName.get() + " is "
                         + FeatureTypes.spelling(t.type().get()) + "; it must be a datetime");
                 ok = false;
             } else {
@@ -223,13 +223,13 @@ final class RelationBinder {
             Duration bucket = a.bucket().get();
             List<String> undivided = a.windows().stream().filter(w -> w.toMillis() % bucket.toMillis() != 0).map(dev.slate.model.Durations::format).toList();
             if (!undivided.isEmpty()) {
-                problems.add(a.bucketLocation(), ProblemCode.INVALID_VALUE, what + ": bucket " + dev.slate.model.Durations.format(bucket)
+                problems.add(a.bucketLocation(), ErrorCode.INVALID_VALUE, what + ": bucket " + dev.slate.model.Durations.format(bucket)
                         + " does not divide window " + String.join(", ", undivided) + "; a materialized window is a whole number of buckets");
                 ok = false;
             }
         }
         if (a.percentile().isPresent() && fn != AggregateFunction.APPROX_PERCENTILE) {
-            problems.add(a.location(), ProblemCode.INVALID_VALUE, what + ": percentile applies to approx_percentile only");
+            problems.add(a.location(), ErrorCode.INVALID_VALUE, what + ": percentile applies to approx_percentile only");
             ok = false;
         }
         // where
@@ -248,7 +248,7 @@ final class RelationBinder {
                             + target.name() + ")";
                 }
                 problems.add(text.locate(issue.line() - 1, issue.column()), issue.kind() == CelEnvironment.Issue.Kind.UNKNOWN_FEATURE
-                        ? ProblemCode.UNKNOWN_FEATURE : ProblemCode.BAD_EXPRESSION, "where of " + what + ": " + message);
+                        ? ErrorCode.UNKNOWN_FEATURE : ErrorCode.BAD_EXPRESSION, "where of " + what + ": " + message);
                 ok = false;
             }
             where = result.expression().map(e -> e);
@@ -258,7 +258,7 @@ final class RelationBinder {
         }
         FeatureType type = resultType(fn, inputType);
         if (a.type().isPresent() && !a.type().get().equals(type)) {
-            problems.add(a.location(), ProblemCode.INVALID_VALUE, what + " is declared " + FeatureTypes.spelling(a.type().get()) + " but "
+            problems.add(a.location(), ErrorCode.INVALID_VALUE, what + " is declared " + FeatureTypes.spelling(a.type().get()) + " but "
                     + fn.spelling() + (of.isPresent() ? " of " + of.get() : "") + " gives " + FeatureTypes.spelling(type));
             return Optional.empty();
         }

@@ -1,7 +1,7 @@
 package dev.slate.model.compile;
 
 import dev.slate.model.FeatureId;
-import dev.slate.model.ProblemCode;
+import dev.slate.model.error.ErrorCode;
 import dev.slate.model.Problems;
 import dev.slate.model.SourceLocation;
 import dev.slate.model.Suggestions;
@@ -43,7 +43,7 @@ final class ResolverBinder {
         EmbeddedText sql = spec.sql();
         SqlStatement statement = SqlStatement.analyze(sql.text());
         for (SqlIssue issue : statement.issues()) {
-            problems.add(sql.locate(issue.offset()), ProblemCode.BAD_SQL, what + ": " + issue.message());
+            problems.add(sql.locate(issue.offset()), ErrorCode.BAD_SQL, what + ": " + issue.message());
         }
         if (!statement.issues().isEmpty()) {
             return Optional.empty();
@@ -71,7 +71,7 @@ final class ResolverBinder {
             if (scope.hasUsable(p.getKey())) {
                 boundParameters.add(new FeatureId(scope.name(), p.getKey()));
             } else {
-                problems.add(p.getValue(), ProblemCode.UNBOUND_PARAMETER, what + ": parameter :" + p.getKey()
+                problems.add(p.getValue(), ErrorCode.UNBOUND_PARAMETER, what + ": parameter :" + p.getKey()
                         + " names no feature of entity " + scope.name() + Suggestions.didYouMean(p.getKey(), scope.usableNames())
                         + "; a parameter :name takes the value of feature " + scope.name() + ".name" + hint);
                 ok = false;
@@ -83,11 +83,12 @@ final class ResolverBinder {
         String key = scope.key().orElse(null);
         for (Map.Entry<String, SourceLocation> c : columns.entrySet()) {
             String column = c.getKey();
-            if (parameters.containsKey(column) || column.equals(key)) {
+            if ((parameters.containsKey(column) || column.equals(key)) && !spec.many()) {
                 continue; // an echo of an input (e.g. SELECT id ... WHERE id = :id), not an output
             }
+            // many: true lists related rows: their key and foreign key are columns of each row like any other
             if (!scope.hasUsable(column)) {
-                problems.add(c.getValue(), ProblemCode.UNKNOWN_FEATURE, what + ": column '" + column + "' is not a feature of entity "
+                problems.add(c.getValue(), ErrorCode.UNKNOWN_FEATURE, what + ": column '" + column + "' is not a feature of entity "
                         + scope.name() + Suggestions.didYouMean(column, scope.usableNames())
                         + "; every selected column must be a feature (rename it with AS <feature>)" + hint);
                 ok = false;
@@ -98,7 +99,7 @@ final class ResolverBinder {
             outputLocations.put(id, c.getValue());
         }
         if (ok && outputs.isEmpty()) {
-            problems.add(spec.location(), ProblemCode.BAD_SQL, what + " produces no feature: every selected column is the key or a parameter");
+            problems.add(spec.location(), ErrorCode.BAD_SQL, what + " produces no feature: every selected column is the key or a parameter");
             ok = false;
         }
         if (!ok) {
@@ -111,7 +112,7 @@ final class ResolverBinder {
     private boolean checkSource(ResolverSpec.Sql spec, String what) {
         SourceSpec source = sources.get(spec.source());
         if (source == null) {
-            problems.add(spec.sourceLocation(), ProblemCode.UNKNOWN_SOURCE, what + " reads source '" + spec.source()
+            problems.add(spec.sourceLocation(), ErrorCode.UNKNOWN_SOURCE, what + " reads source '" + spec.source()
                     + "', which the project does not declare" + Suggestions.didYouMean(spec.source(), sources.keySet())
                     + (sources.isEmpty() ? "; declare it under 'sources:' in slate.yaml" : "; declared sources: " + String.join(", ", sources.keySet())));
             return false;
@@ -133,11 +134,11 @@ final class ResolverBinder {
             boolean ok = true;
             for (ResolverSpec.Named output : spec.outputs().get()) {
                 if (columns.containsKey(output.name())) {
-                    problems.add(output.location(), ProblemCode.DUPLICATE_NAME, what + ": output '" + output.name() + "' is listed twice");
+                    problems.add(output.location(), ErrorCode.DUPLICATE_NAME, what + ": output '" + output.name() + "' is listed twice");
                     continue;
                 }
                 if (checkable && !selected.contains(output.name())) {
-                    problems.add(output.location(), ProblemCode.BAD_SQL, what + ": output '" + output.name()
+                    problems.add(output.location(), ErrorCode.BAD_SQL, what + ": output '" + output.name()
                             + "' is not in the SELECT list" + Suggestions.didYouMean(output.name(), selected));
                     ok = false;
                     continue;
@@ -147,14 +148,14 @@ final class ResolverBinder {
             return ok ? columns : null;
         }
         if (statement.selectsStar()) {
-            problems.add(sql.start(), ProblemCode.BAD_SQL, what + ": SELECT * cannot be mapped to features; list the columns"
+            problems.add(sql.start(), ErrorCode.BAD_SQL, what + ": SELECT * cannot be mapped to features; list the columns"
                     + " (SELECT email, age ...) or give 'outputs:'");
             return null;
         }
         boolean ok = true;
         for (SqlStatement.Column c : statement.columns()) {
             if (columns.containsKey(c.name())) {
-                problems.add(sql.locate(c.offset()), ProblemCode.BAD_SQL, what + ": column '" + c.name() + "' is selected twice");
+                problems.add(sql.locate(c.offset()), ErrorCode.BAD_SQL, what + ": column '" + c.name() + "' is selected twice");
                 ok = false;
                 continue;
             }
@@ -168,7 +169,7 @@ final class ResolverBinder {
             String name = spec.resolves().get();
             EntityScope scope = entities.get(name);
             if (scope == null) {
-                problems.add(spec.resolvesLocation(), ProblemCode.UNKNOWN_ENTITY, what + " resolves entity '" + name
+                problems.add(spec.resolvesLocation(), ErrorCode.UNKNOWN_ENTITY, what + " resolves entity '" + name
                         + "', which the project does not declare" + Suggestions.didYouMean(name, entities.keySet())
                         + "; declared entities: " + String.join(", ", entities.keySet()));
             }
@@ -196,7 +197,7 @@ final class ResolverBinder {
             return Optional.of(complete.getFirst());
         }
         if (complete.size() > 1) {
-            problems.add(spec.location(), ProblemCode.AMBIGUOUS_ENTITY, what + ": entities "
+            problems.add(spec.location(), ErrorCode.AMBIGUOUS_ENTITY, what + ": entities "
                     + String.join(", ", complete.stream().map(EntityScope::name).toList())
                     + " all have features named " + String.join(", ", names) + "; add 'resolves: <entity>' to say which one it resolves");
             return Optional.empty();
@@ -204,7 +205,7 @@ final class ResolverBinder {
         if (best.size() == 1) {
             return Optional.of(best.getFirst()); // the missing names are reported as unknown features
         }
-        problems.add(spec.location(), ProblemCode.UNKNOWN_ENTITY, what + ": no entity has features named "
+        problems.add(spec.location(), ErrorCode.UNKNOWN_ENTITY, what + ": no entity has features named "
                 + String.join(", ", names) + "; add 'resolves: <entity>' and make every selected column and :parameter a feature of it");
         return Optional.empty();
     }

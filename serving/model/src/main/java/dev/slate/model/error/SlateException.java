@@ -3,30 +3,59 @@ package dev.slate.model.error;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
-import java.util.Map;
 
 /**
- * A request-level failure with a stable code. The appliance maps it to {@code application/problem+json}:
- * {@code {"type","title","status","code","detail","errors":[...]}}. Messages must be safe to show
- * (no secrets, no stack traces).
+ * A request-level failure with a stable {@link ErrorCode} of {@link ErrorCode.Scope#REQUEST} scope. The web layer renders
+ * it as {@code application/problem+json} (docs/specs/rest-contract.md#errors) and chooses the HTTP status from the code
+ * and the {@link Condition}. Messages must be safe to show (no secrets, no stack traces); the cause, when there is one,
+ * is kept for the server log.
  */
 public class SlateException extends RuntimeException {
+
+    /**
+     * What kind of refusal it is, where one code covers several (the code on the wire stays the same). {@link #NONE}
+     * for all others.
+     */
+    public enum Condition {
+        /** Nothing beyond the code. */
+        NONE,
+        /** What was asked for existed and is gone for good (e.g. the result of a cancelled job). */
+        GONE,
+        /** The service is busy with other work: the same request may succeed later. */
+        BUSY
+    }
+
     private final ErrorCode code;
-    private final int status;
-    private final List<Map<String, Object>> errors;
+    private final Condition condition;
+    private final List<ErrorDetail> errors;
 
     public SlateException(ErrorCode code, String message) {
-        this(code, code.httpStatus(), message, List.of());
+        this(code, Condition.NONE, message, List.of(), null);
     }
 
-    public SlateException(ErrorCode code, String message, List<Map<String, Object>> errors) {
-        this(code, code.httpStatus(), message, errors);
+    public SlateException(ErrorCode code, String message, Throwable cause) {
+        this(code, Condition.NONE, message, List.of(), cause);
     }
 
-    public SlateException(ErrorCode code, int status, String message, List<Map<String, Object>> errors) {
-        super(requireNonNull(message, "message is null"), null, false, false);
+    public SlateException(ErrorCode code, String message, List<? extends ErrorDetail> errors) {
+        this(code, Condition.NONE, message, errors, null);
+    }
+
+    public SlateException(ErrorCode code, Condition condition, String message) {
+        this(code, condition, message, List.of(), null);
+    }
+
+    /**
+     * @param errors details, e.g. one entry per invalid project problem
+     * @param cause the failure behind this one, or null
+     */
+    public SlateException(ErrorCode code, Condition condition, String message, List<? extends ErrorDetail> errors, Throwable cause) {
+        super(requireNonNull(message, "message is null"), cause, false, false);
         this.code = requireNonNull(code, "code is null");
-        this.status = status;
+        if (code.scope() != ErrorCode.Scope.REQUEST) {
+            throw new IllegalArgumentException(code + " is not a request error code");
+        }
+        this.condition = requireNonNull(condition, "condition is null");
         this.errors = List.copyOf(errors);
     }
 
@@ -34,12 +63,12 @@ public class SlateException extends RuntimeException {
         return code;
     }
 
-    public int status() {
-        return status;
+    public Condition condition() {
+        return condition;
     }
 
-    /** Structured details, e.g. one entry per invalid project problem: {@code {file,line,column,code,message}}. */
-    public List<Map<String, Object>> errors() {
+    /** Structured details, in the order found. */
+    public List<ErrorDetail> errors() {
         return errors;
     }
 }

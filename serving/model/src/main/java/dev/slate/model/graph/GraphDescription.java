@@ -18,7 +18,7 @@ public final class GraphDescription {
     }
 
     /**
-     * The DAG: {@code {project, content_hash, entities[], nodes[], edges[]}}. Nodes are features
+     * The DAG: {@code {project, content_hash, entities[], relations[], nodes[], edges[]}} ({@link #relation} for each relation). Nodes are features
      * ({@code id: "feature:user.email"}) and resolvers ({@code id: "resolver:user_profile"}); an edge
      * {@code {from, to}} means "to" needs "from" (a resolver needs its parameters, a resolver fills its
      * outputs, an expression needs its inputs).
@@ -55,6 +55,8 @@ public final class GraphDescription {
             Map<String, Object> node = new LinkedHashMap<>();
             node.put("id", relationNodeId(r.id()));
             node.putAll(relation(r));
+            node.put("entity", r.id().entity()); // the node's own spelling of from and to, kept as first published
+            node.put("target", r.target());
             node.put("relation_kind", r.kind().spelling());
             node.put("kind", "relation"); // the node's kind, as for features and resolvers
             nodes.add(node);
@@ -98,15 +100,16 @@ public final class GraphDescription {
     }
 
     /**
-     * One relation: {@code {name, entity, kind, target, foreign_key: [{holder, referenced}], limit?, required,
-     * rows_resolver?}}.
+     * One relation as {@code GET /v1/graph} lists it in {@code relations}: {@code {name, from, to, kind,
+     * foreign_key: [{holder, referenced}], limit, required, rows_resolver}}: {@code from} is the entity that declares
+     * it, {@code to} the related entity; {@code limit} and {@code rows_resolver} are null for {@code has_one}.
      */
     public static Map<String, Object> relation(RelationNode r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", r.id().qualified());
-        m.put("entity", r.id().entity());
+        m.put("from", r.id().entity());
+        m.put("to", r.target());
         m.put("kind", r.kind().spelling());
-        m.put("target", r.target());
         List<Object> fk = new ArrayList<>();
         for (int i = 0; i < r.holders().size(); i++) {
             Map<String, Object> col = new LinkedHashMap<>();
@@ -115,11 +118,9 @@ public final class GraphDescription {
             fk.add(col);
         }
         m.put("foreign_key", fk);
-        if (r.hasMany()) {
-            m.put("limit", r.limit());
-            m.put("rows_resolver", r.rowsResolver().orElse(null));
-        }
+        m.put("limit", r.hasMany() ? r.limit() : null);
         m.put("required", r.required());
+        m.put("rows_resolver", r.hasMany() ? r.rowsResolver().orElse(null) : null);
         return m;
     }
 
@@ -162,6 +163,13 @@ public final class GraphDescription {
                 m.put("relation", r.relation().id().qualified());
                 m.put("target", r.target().qualified());
             }
+            case Producer.Listed l -> {
+                m.put("producer", "listing");
+                m.put("relation", l.relation().id().qualified());
+                m.put("fields", l.fields().stream().map(FeatureId::qualified).toList());
+                m.put("time", l.time().qualified());
+                m.put("limit", l.relation().limit());
+            }
             case Producer.Aggregated a -> {
                 AggregationNode agg = a.aggregation();
                 m.put("producer", "aggregation");
@@ -173,7 +181,7 @@ public final class GraphDescription {
                 m.put("window", Durations.format(a.window()));
                 m.put("windows", agg.windows().stream().map(Durations::format).toList());
                 m.put("where", agg.where().map(Expression::text).orElse(null));
-                m.put("mode", "pushdown"); // materialized buckets are declared (bucket) but not kept yet: docs/project-format.md
+                m.put("mode", "pushdown"); // materialized buckets are declared (bucket) but not kept yet: docs/specs/project-format.md
                 m.put("bucket", agg.bucket().map(Durations::format).orElse(null));
             }
         }

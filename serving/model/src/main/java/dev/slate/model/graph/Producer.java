@@ -47,6 +47,21 @@ public sealed interface Producer {
         }
     }
 
+    /**
+     * The related rows of a {@code has_many} relation as one value ({@code user.transactions}): a list of objects,
+     * newest first by the related entity's event time, at most the relation's limit (see {@link RelationListings}).
+     *
+     * @param time the related entity's event-time feature, which orders the rows
+     * @param fields the related entity's features each object holds, in object order
+     */
+    record Listed(RelationNode relation, FeatureId time, List<FeatureId> fields) implements Producer {
+        public Listed {
+            requireNonNull(relation, "relation is null");
+            requireNonNull(time, "time is null");
+            fields = List.copyOf(fields);
+        }
+    }
+
     /** One window of a windowed aggregation ({@code user.txn_count[1h]}). */
     record Aggregated(AggregationNode aggregation, java.time.Duration window) implements Producer {
         public Aggregated {

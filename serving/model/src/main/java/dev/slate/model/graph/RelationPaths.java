@@ -32,6 +32,10 @@ public final class RelationPaths {
         if (declared != null) {
             return Optional.of(declared);
         }
+        Optional<FeatureNode> listing = RelationListings.resolve(graph, id);
+        if (listing.isPresent()) {
+            return listing;
+        }
         int dot = id.name().indexOf('.');
         if (dot <= 0 || dot == id.name().length() - 1 || depth >= MAX_DEPTH) {
             return Optional.empty();

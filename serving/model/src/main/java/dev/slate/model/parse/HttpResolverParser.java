@@ -1,7 +1,7 @@
 package dev.slate.model.parse;
 
 import dev.slate.model.Durations;
-import dev.slate.model.ProblemCode;
+import dev.slate.model.error.ErrorCode;
 import dev.slate.model.Problems;
 import dev.slate.model.SourceLocation;
 import dev.slate.model.Suggestions;
@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * Reads a {@code kind: http} resolver entry (docs/project-format.md, "HTTP resolvers"). Feature names in
+ * Reads a {@code kind: http} resolver entry (docs/specs/project-format.md, "HTTP resolvers"). Feature names in
  * templates are bound later, by the compiler; here only the shape, the policy values and plain-text
  * credentials are checked.
  */
@@ -52,7 +52,7 @@ final class HttpResolverParser {
         m.rejectUnknown(KEYS, what);
         String method = m.scalar("method", "method of " + what).map(s -> s.strip().toUpperCase(Locale.ROOT)).orElse("GET");
         if (!METHODS.contains(method)) {
-            problems.add(m.valueLocation("method"), ProblemCode.INVALID_VALUE, "method of " + what + " must be one of "
+            problems.add(m.valueLocation("method"), ErrorCode.INVALID_VALUE, "method of " + what + " must be one of "
                     + String.join(", ", METHODS) + ", not '" + method + "'" + Suggestions.didYouMean(method, METHODS));
         }
         Optional<EmbeddedText> url = text(m, "url", what, true);
@@ -60,7 +60,7 @@ final class HttpResolverParser {
         List<ResolverSpec.Http.Header> headers = headers(m, what);
         Optional<EmbeddedText> body = text(m, "body", what, false);
         if (body.isPresent() && !BODY_METHODS.contains(method) && METHODS.contains(method)) {
-            problems.add(m.keyLocation("body"), ProblemCode.INVALID_VALUE, what + " sends a body with " + method
+            problems.add(m.keyLocation("body"), ErrorCode.INVALID_VALUE, what + " sends a body with " + method
                     + "; only POST, PUT and PATCH carry one");
         }
         int before = problems.size();
@@ -77,7 +77,7 @@ final class HttpResolverParser {
     private Optional<EmbeddedText> text(YamlMap m, String key, String what, boolean required) {
         if (!m.has(key)) {
             if (required) {
-                problems.add(m.location(), ProblemCode.MISSING_FIELD, what + " has no '" + key + "'");
+                problems.add(m.location(), ErrorCode.MISSING_FIELD, what + " has no '" + key + "'");
             }
             return Optional.empty();
         }
@@ -86,9 +86,9 @@ final class HttpResolverParser {
             return Optional.of(YamlText.embedded(file, rawLines, s));
         }
         if (n instanceof ScalarNode) {
-            problems.add(m.keyLocation(key), ProblemCode.MISSING_FIELD, "'" + key + "' of " + what + " is empty");
+            problems.add(m.keyLocation(key), ErrorCode.MISSING_FIELD, "'" + key + "' of " + what + " is empty");
         } else {
-            problems.add(m.valueLocation(key), ProblemCode.INVALID_VALUE, "'" + key + "' of " + what + " must be text, not " + YamlMap.describe(n));
+            problems.add(m.valueLocation(key), ErrorCode.INVALID_VALUE, "'" + key + "' of " + what + " must be text, not " + YamlMap.describe(n));
         }
         return Optional.empty();
     }
@@ -96,11 +96,11 @@ final class HttpResolverParser {
     private void checkUrl(String url, SourceLocation at, String what) {
         String u = url.strip();
         if (!(u.startsWith("http://") || u.startsWith("https://") || u.startsWith("${"))) {
-            problems.add(at, ProblemCode.INVALID_VALUE, "url of " + what + " must start with http:// or https:// (or a ${secret:NAME} / ${env:NAME} reference)");
+            problems.add(at, ErrorCode.INVALID_VALUE, "url of " + what + " must start with http:// or https:// (or a ${secret:NAME} / ${env:NAME} reference)");
             return;
         }
         if (USERINFO_PASSWORD.matcher(u).matches()) {
-            problems.add(at, ProblemCode.PLAINTEXT_SECRET, "url of " + what
+            problems.add(at, ErrorCode.PLAINTEXT_SECRET, "url of " + what
                     + " holds a password in plain text; send credentials in a header whose value is a ${secret:NAME} reference");
             return;
         }
@@ -108,7 +108,7 @@ final class HttpResolverParser {
         while (q.find()) {
             String value = q.group(3);
             if (!value.isEmpty() && !value.contains("${") && !value.contains("{{")) {
-                problems.add(at, ProblemCode.PLAINTEXT_SECRET, "url of " + what + " holds query parameter '" + q.group(1)
+                problems.add(at, ErrorCode.PLAINTEXT_SECRET, "url of " + what + " holds query parameter '" + q.group(1)
                         + "' in plain text; write its value as a reference such as ${secret:NAME}");
             }
         }
@@ -120,22 +120,22 @@ final class HttpResolverParser {
             for (String header : h.keys()) {
                 String where = "header '" + header + "' of " + what;
                 if (!header.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-                    problems.add(h.keyLocation(header), ProblemCode.INVALID_NAME, where + " is not a valid HTTP header name");
+                    problems.add(h.keyLocation(header), ErrorCode.INVALID_NAME, where + " is not a valid HTTP header name");
                     continue;
                 }
                 Node v = h.node(header).orElseThrow();
                 if (!(v instanceof ScalarNode s) || YamlMap.isNull(s)) {
-                    problems.add(h.valueLocation(header), ProblemCode.INVALID_VALUE, where + " must be text, not " + YamlMap.describe(v));
+                    problems.add(h.valueLocation(header), ErrorCode.INVALID_VALUE, where + " must be text, not " + YamlMap.describe(v));
                     continue;
                 }
                 String value = s.getValue();
                 if (brokenReference(value)) {
-                    problems.add(h.valueLocation(header), ProblemCode.INVALID_VALUE, where
+                    problems.add(h.valueLocation(header), ErrorCode.INVALID_VALUE, where
                             + " is not a valid reference; write ${secret:NAME} or ${env:NAME} (NAME: letters, digits, _ . -)");
                     continue;
                 }
                 if (SENSITIVE_HEADER.matcher(header).matches() && !SecretReference.REFERENCE.matcher(value).find()) {
-                    problems.add(h.valueLocation(header), ProblemCode.PLAINTEXT_SECRET, where
+                    problems.add(h.valueLocation(header), ErrorCode.PLAINTEXT_SECRET, where
                             + " is a credential written in plain text; write it with a reference, e.g. \"Bearer ${secret:NAME}\"");
                     continue;
                 }
@@ -158,12 +158,12 @@ final class HttpResolverParser {
     private List<ResolverSpec.Http.PointerOutput> outputs(YamlMap m, String what, SourceLocation at) {
         List<ResolverSpec.Http.PointerOutput> outputs = new ArrayList<>();
         if (!m.has("outputs")) {
-            problems.add(at, ProblemCode.MISSING_FIELD, what + " has no 'outputs' (feature: /json/pointer lines)");
+            problems.add(at, ErrorCode.MISSING_FIELD, what + " has no 'outputs' (feature: /json/pointer lines)");
             return outputs;
         }
         Node n = m.node("outputs").orElseThrow();
         if (!(n instanceof MappingNode)) {
-            problems.add(m.valueLocation("outputs"), ProblemCode.INVALID_VALUE, "outputs of " + what
+            problems.add(m.valueLocation("outputs"), ErrorCode.INVALID_VALUE, "outputs of " + what
                     + " must map features to JSON pointers (e.g. credit_score: /score), not " + YamlMap.describe(n));
             return outputs;
         }
@@ -171,24 +171,24 @@ final class HttpResolverParser {
         for (String feature : o.keys()) {
             Optional<String> pointer = o.scalar(feature, "JSON pointer of output '" + feature + "' of " + what);
             if (pointer.isEmpty()) {
-                problems.add(o.keyLocation(feature), ProblemCode.MISSING_FIELD, "output '" + feature + "' of " + what + " has no JSON pointer (e.g. /score)");
+                problems.add(o.keyLocation(feature), ErrorCode.MISSING_FIELD, "output '" + feature + "' of " + what + " has no JSON pointer (e.g. /score)");
                 continue;
             }
             String p = pointer.get().strip();
             if (!p.isEmpty() && !p.startsWith("/")) {
-                problems.add(o.valueLocation(feature), ProblemCode.INVALID_VALUE, "output '" + feature + "' of " + what + ": '" + p
+                problems.add(o.valueLocation(feature), ErrorCode.INVALID_VALUE, "output '" + feature + "' of " + what + ": '" + p
                         + "' is not a JSON pointer; write /a/b/0 for answer.a.b[0] (RFC 6901: ~1 for /, ~0 for ~)");
                 continue;
             }
             if (p.matches(".*~[^01].*|.*~$")) {
-                problems.add(o.valueLocation(feature), ProblemCode.INVALID_VALUE, "output '" + feature + "' of " + what + ": '" + p
+                problems.add(o.valueLocation(feature), ErrorCode.INVALID_VALUE, "output '" + feature + "' of " + what + ": '" + p
                         + "' has a ~ that is not ~0 or ~1");
                 continue;
             }
             outputs.add(new ResolverSpec.Http.PointerOutput(new ResolverSpec.Named(feature, o.keyLocation(feature)), p));
         }
         if (outputs.isEmpty() && o.keys().isEmpty()) {
-            problems.add(m.keyLocation("outputs"), ProblemCode.MISSING_FIELD, "outputs of " + what + " is empty");
+            problems.add(m.keyLocation("outputs"), ErrorCode.MISSING_FIELD, "outputs of " + what + " is empty");
         }
         return outputs;
     }
@@ -200,7 +200,7 @@ final class HttpResolverParser {
         boolean retryable = HttpCall.IDEMPOTENT_METHODS.contains(method) || idempotent.orElse(false);
         Optional<Integer> retries = integer(m, "retries", "retries of " + what, 0, 10);
         if (retries.isPresent() && retries.get() > 0 && !retryable) {
-            problems.add(m.valueLocation("retries"), ProblemCode.INVALID_VALUE, what + " retries a " + method
+            problems.add(m.valueLocation("retries"), ErrorCode.INVALID_VALUE, what + " retries a " + method
                     + ", which may not be sent twice; declare idempotent: true if the endpoint allows it, or remove retries");
         }
         int failures = d.breakerFailures();
@@ -226,12 +226,12 @@ final class HttpResolverParser {
             try {
                 Duration d = Durations.parse(text);
                 if (d.isZero()) {
-                    problems.add(m.valueLocation(key), ProblemCode.BAD_DURATION, what + " must be more than 0s");
+                    problems.add(m.valueLocation(key), ErrorCode.BAD_DURATION, what + " must be more than 0s");
                     return Optional.empty();
                 }
                 return Optional.of(d);
             } catch (IllegalArgumentException e) {
-                problems.add(m.valueLocation(key), ProblemCode.BAD_DURATION, what + ": " + e.getMessage());
+                problems.add(m.valueLocation(key), ErrorCode.BAD_DURATION, what + ": " + e.getMessage());
                 return Optional.empty();
             }
         });
@@ -247,7 +247,7 @@ final class HttpResolverParser {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            problems.add(m.valueLocation(key), ProblemCode.INVALID_VALUE, what + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
+            problems.add(m.valueLocation(key), ErrorCode.INVALID_VALUE, what + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
             return Optional.empty();
         });
     }

@@ -1,7 +1,7 @@
 package dev.slate.model.parse;
 
 import dev.slate.model.Durations;
-import dev.slate.model.ProblemCode;
+import dev.slate.model.error.ErrorCode;
 import dev.slate.model.Problems;
 import dev.slate.model.SourceLocation;
 import dev.slate.model.spec.NamedQuerySpec;
@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Reads {@code named_queries:} (docs/project-format.md, "Named queries"): a list of entries with a name, a
+ * Reads {@code named_queries:} (docs/specs/project-format.md, "Named queries"): a list of entries with a name, a
  * version, inputs, outputs and optional staleness, owner, tags and description. Feature names are bound
  * later, by the compiler.
  */
@@ -41,7 +41,7 @@ final class NamedQueryParser {
             return out;
         }
         if (!(node instanceof SequenceNode seq)) {
-            problems.add(YamlMap.locate(file, node), ProblemCode.INVALID_VALUE,
+            problems.add(YamlMap.locate(file, node), ErrorCode.INVALID_VALUE,
                     "named_queries must be a list (each entry starting with '- name: ...'), not " + YamlMap.describe(node));
             return out;
         }
@@ -55,7 +55,7 @@ final class NamedQueryParser {
         Optional<String> name = m.required("name", "a named query");
         String what = "named query '" + name.orElse("?") + "'";
         m.rejectUnknown(KEYS, what);
-        name.ifPresent(n -> Names.checkResourceName(n, "named query").ifPresent(msg -> problems.add(m.valueLocation("name"), ProblemCode.INVALID_NAME, msg)));
+        name.ifPresent(n -> Names.checkResourceName(n, "named query").ifPresent(msg -> problems.add(m.valueLocation("name"), ErrorCode.INVALID_NAME, msg)));
         int version = 1;
         Optional<String> v = m.scalar("version", "version of " + what);
         if (v.isPresent()) {
@@ -65,7 +65,7 @@ final class NamedQueryParser {
                 version = 0;
             }
             if (version < 1) {
-                problems.add(m.valueLocation("version"), ProblemCode.INVALID_VALUE, "version of " + what + " must be a whole number from 1, not '" + v.get() + "'");
+                problems.add(m.valueLocation("version"), ErrorCode.INVALID_VALUE, "version of " + what + " must be a whole number from 1, not '" + v.get() + "'");
                 version = 1;
             }
         }
@@ -85,12 +85,12 @@ final class NamedQueryParser {
     private List<ResolverSpec.Named> names(YamlMap m, String key, String what) {
         List<ResolverSpec.Named> out = new ArrayList<>();
         if (!m.has(key)) {
-            problems.add(m.location(), ProblemCode.MISSING_FIELD, what + " has no '" + key + "' (a list of features such as user.id)");
+            problems.add(m.location(), ErrorCode.MISSING_FIELD, what + " has no '" + key + "' (a list of features such as user.id)");
             return out;
         }
         m.scalarList(key, key + " of " + what).ifPresent(list -> list.forEach(s -> out.add(new ResolverSpec.Named(s.getValue().strip(), YamlMap.locate(file, s)))));
         if (out.isEmpty()) {
-            problems.add(m.keyLocation(key), ProblemCode.MISSING_FIELD, "'" + key + "' of " + what + " is empty");
+            problems.add(m.keyLocation(key), ErrorCode.MISSING_FIELD, "'" + key + "' of " + what + " is empty");
         }
         return out;
     }
@@ -107,7 +107,7 @@ final class NamedQueryParser {
             return out;
         }
         if (!(node.get() instanceof MappingNode)) {
-            problems.add(m.valueLocation("staleness"), ProblemCode.INVALID_VALUE, "staleness of " + what
+            problems.add(m.valueLocation("staleness"), ErrorCode.INVALID_VALUE, "staleness of " + what
                     + " must be a duration (every output) or a mapping of features to durations, not " + YamlMap.describe(node.get()));
             return out;
         }
@@ -124,7 +124,7 @@ final class NamedQueryParser {
         try {
             return Optional.of(Durations.parse(text));
         } catch (IllegalArgumentException e) {
-            problems.add(at, ProblemCode.BAD_DURATION, what + ": " + e.getMessage());
+            problems.add(at, ErrorCode.BAD_DURATION, what + ": " + e.getMessage());
             return Optional.empty();
         }
     }

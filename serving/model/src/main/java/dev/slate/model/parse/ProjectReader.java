@@ -1,6 +1,6 @@
 package dev.slate.model.parse;
 
-import dev.slate.model.ProblemCode;
+import dev.slate.model.error.ErrorCode;
 import dev.slate.model.Problems;
 import dev.slate.model.SourceLocation;
 import dev.slate.model.spec.ProjectSpec;
@@ -36,16 +36,16 @@ public final class ProjectReader {
         for (Map.Entry<String, String> e : files.entrySet()) {
             String path = e.getKey();
             if (path == null) {
-                problems.add(SourceLocation.of("?"), ProblemCode.BAD_FILE, "a file has no name");
+                problems.add(SourceLocation.of("?"), ErrorCode.BAD_FILE, "a file has no name");
                 continue;
             }
             Optional<String> bad = checkPath(path);
             if (bad.isPresent()) {
-                problems.add(SourceLocation.of(path), ProblemCode.BAD_FILE, bad.get());
+                problems.add(SourceLocation.of(path), ErrorCode.BAD_FILE, bad.get());
                 continue;
             }
             if (e.getValue() == null) {
-                problems.add(SourceLocation.of(path), ProblemCode.BAD_FILE, "file " + path + " has no content");
+                problems.add(SourceLocation.of(path), ErrorCode.BAD_FILE, "file " + path + " has no content");
                 continue;
             }
             paths.add(path);
@@ -53,7 +53,7 @@ public final class ProjectReader {
         paths.sort((a, b) -> a.equals(PROJECT_FILE) ? -1 : b.equals(PROJECT_FILE) ? 1 : a.compareTo(b));
         if (!paths.contains(PROJECT_FILE)) {
             String hint = paths.contains("slate.yml") ? "; found slate.yml, but the project file must be named slate.yaml" : "";
-            problems.add(SourceLocation.of(PROJECT_FILE), ProblemCode.MISSING_FILE,
+            problems.add(SourceLocation.of(PROJECT_FILE), ErrorCode.MISSING_FILE,
                     "the project has no slate.yaml at its top (it names the project)" + hint);
         }
         ProjectSpecBuilder builder = new ProjectSpecBuilder();

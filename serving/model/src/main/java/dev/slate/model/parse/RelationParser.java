@@ -1,7 +1,7 @@
 package dev.slate.model.parse;
 
 import dev.slate.model.Durations;
-import dev.slate.model.ProblemCode;
+import dev.slate.model.error.ErrorCode;
 import dev.slate.model.Problems;
 import dev.slate.model.SourceLocation;
 import dev.slate.model.spec.AggregateSpec;
@@ -46,7 +46,7 @@ final class RelationParser {
         String what = "relation '" + entity + "." + name + "'";
         m.rejectUnknown(RELATION_KEYS, what);
         if (m.has("has_one") && m.has("has_many")) {
-            problems.add(m.keyLocation("has_many"), ProblemCode.INVALID_VALUE, what + " is both has_one and has_many; choose one");
+            problems.add(m.keyLocation("has_many"), ErrorCode.INVALID_VALUE, what + " is both has_one and has_many; choose one");
             return Optional.empty();
         }
         RelationSpec.Kind kind = m.has("has_one") ? RelationSpec.Kind.HAS_ONE : RelationSpec.Kind.HAS_MANY;
@@ -54,7 +54,7 @@ final class RelationParser {
         List<RelationSpec.ForeignKey> fk = new ArrayList<>();
         Node fkNode = m.node("foreign_key").orElse(null);
         if (fkNode == null) {
-            problems.add(at, ProblemCode.MISSING_FIELD, what + " has no 'foreign_key' (the feature that holds the reference, e.g. foreign_key: user_id)");
+            problems.add(at, ErrorCode.MISSING_FIELD, what + " has no 'foreign_key' (the feature that holds the reference, e.g. foreign_key: user_id)");
         } else if (fkNode instanceof ScalarNode s && !YamlMap.isNull(s) && !s.getValue().isBlank()) {
             fk.add(new RelationSpec.ForeignKey(s.getValue().strip(), Optional.empty()));
         } else if (fkNode instanceof MappingNode) {
@@ -65,16 +65,16 @@ final class RelationParser {
                 }
             });
             if (fk.isEmpty()) {
-                problems.add(m.valueLocation("foreign_key"), ProblemCode.MISSING_FIELD, "foreign_key of " + what + " is empty");
+                problems.add(m.valueLocation("foreign_key"), ErrorCode.MISSING_FIELD, "foreign_key of " + what + " is empty");
             }
         } else {
-            problems.add(m.valueLocation("foreign_key"), ProblemCode.INVALID_VALUE, "foreign_key of " + what
+            problems.add(m.valueLocation("foreign_key"), ErrorCode.INVALID_VALUE, "foreign_key of " + what
                     + " must be a feature name or a mapping {holder: referenced, ...}, not " + YamlMap.describe(fkNode));
         }
         int limit = RelationSpec.DEFAULT_LIMIT;
         if (m.has("limit")) {
             if (kind == RelationSpec.Kind.HAS_ONE) {
-                problems.add(m.keyLocation("limit"), ProblemCode.INVALID_VALUE, "limit of " + what + " applies to has_many relations only");
+                problems.add(m.keyLocation("limit"), ErrorCode.INVALID_VALUE, "limit of " + what + " applies to has_many relations only");
             }
             limit = m.scalar("limit", "limit of " + what).flatMap(v -> wholeNumber(v, m.valueLocation("limit"), "limit of " + what, MAX_LIMIT))
                     .orElse(RelationSpec.DEFAULT_LIMIT);
@@ -98,13 +98,13 @@ final class RelationParser {
         Optional<FeatureType> type = m.scalar("type", "type of " + what).flatMap(t -> {
             Optional<FeatureType> parsed = FeatureType.parse(t);
             if (parsed.isEmpty()) {
-                problems.add(m.valueLocation("type"), ProblemCode.UNKNOWN_TYPE, "unknown type '" + t + "' of " + what + "; known types: " + FeatureType.knownTypes());
+                problems.add(m.valueLocation("type"), ErrorCode.UNKNOWN_TYPE, "unknown type '" + t + "' of " + what + "; known types: " + FeatureType.knownTypes());
             }
             return parsed;
         });
         List<Duration> windows = new ArrayList<>();
         if (!m.has("windows")) {
-            problems.add(at, ProblemCode.MISSING_FIELD, what + " has no 'windows' (e.g. windows: [1h, 1d])");
+            problems.add(at, ErrorCode.MISSING_FIELD, what + " has no 'windows' (e.g. windows: [1h, 1d])");
         } else {
             m.scalarList("windows", "windows of " + what).ifPresent(list -> {
                 Set<Duration> seen = new LinkedHashSet<>();
@@ -113,18 +113,18 @@ final class RelationParser {
                     try {
                         Duration d = Durations.parse(s.getValue());
                         if (d.isZero()) {
-                            problems.add(wAt, ProblemCode.BAD_DURATION, "window of " + what + " must be more than 0s");
+                            problems.add(wAt, ErrorCode.BAD_DURATION, "window of " + what + " must be more than 0s");
                         } else if (!seen.add(d)) {
-                            problems.add(wAt, ProblemCode.DUPLICATE_NAME, "window " + s.getValue() + " of " + what + " is listed twice");
+                            problems.add(wAt, ErrorCode.DUPLICATE_NAME, "window " + s.getValue() + " of " + what + " is listed twice");
                         } else {
                             windows.add(d);
                         }
                     } catch (IllegalArgumentException e) {
-                        problems.add(wAt, ProblemCode.BAD_DURATION, "window of " + what + ": " + e.getMessage());
+                        problems.add(wAt, ErrorCode.BAD_DURATION, "window of " + what + ": " + e.getMessage());
                     }
                 }
                 if (list.isEmpty()) {
-                    problems.add(m.valueLocation("windows"), ProblemCode.MISSING_FIELD, "windows of " + what + " is empty");
+                    problems.add(m.valueLocation("windows"), ErrorCode.MISSING_FIELD, "windows of " + what + " is empty");
                 }
             });
         }
@@ -134,7 +134,7 @@ final class RelationParser {
             if (w instanceof ScalarNode s && !YamlMap.isNull(s) && !s.getValue().isBlank()) {
                 where = Optional.of(YamlText.embedded(file, rawLines, s));
             } else {
-                problems.add(m.valueLocation("where"), ProblemCode.BAD_EXPRESSION, "where of " + what + " is empty");
+                problems.add(m.valueLocation("where"), ErrorCode.BAD_EXPRESSION, "where of " + what + " is empty");
             }
         }
         Optional<Duration> bucket = Optional.empty();
@@ -149,12 +149,12 @@ final class RelationParser {
                     try {
                         Duration d = Durations.parse(text);
                         if (d.isZero()) {
-                            problems.add(b, ProblemCode.BAD_DURATION, "bucket of " + what + " must be more than 0s");
+                            problems.add(b, ErrorCode.BAD_DURATION, "bucket of " + what + " must be more than 0s");
                             return Optional.empty();
                         }
                         return Optional.of(d);
                     } catch (IllegalArgumentException e) {
-                        problems.add(b, ProblemCode.BAD_DURATION, "bucket of " + what + ": " + e.getMessage());
+                        problems.add(b, ErrorCode.BAD_DURATION, "bucket of " + what + ": " + e.getMessage());
                         return Optional.empty();
                     }
                 });
@@ -169,14 +169,14 @@ final class RelationParser {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            problems.add(m.valueLocation("percentile"), ProblemCode.INVALID_VALUE, "percentile of " + what + " must be a number from 0 to 1, not '" + p + "'");
+            problems.add(m.valueLocation("percentile"), ErrorCode.INVALID_VALUE, "percentile of " + what + " must be a number from 0 to 1, not '" + p + "'");
             return Optional.empty();
         });
         Optional<Duration> maxStaleness = m.scalar("max_staleness", "max_staleness of " + what).flatMap(text -> {
             try {
                 return Optional.of(Durations.parse(text));
             } catch (IllegalArgumentException e) {
-                problems.add(m.valueLocation("max_staleness"), ProblemCode.BAD_DURATION, "max_staleness of " + what + ": " + e.getMessage());
+                problems.add(m.valueLocation("max_staleness"), ErrorCode.BAD_DURATION, "max_staleness of " + what + ": " + e.getMessage());
                 return Optional.empty();
             }
         });
@@ -198,7 +198,7 @@ final class RelationParser {
         } catch (NumberFormatException e) {
             // reported below
         }
-        problems.add(at, ProblemCode.INVALID_VALUE, what + " must be a whole number from 1 to " + max + ", not '" + value + "'");
+        problems.add(at, ErrorCode.INVALID_VALUE, what + " must be a whole number from 1 to " + max + ", not '" + value + "'");
         return Optional.empty();
     }
 }

@@ -1,7 +1,7 @@
 package dev.slate.model.parse;
 
 import dev.slate.model.Durations;
-import dev.slate.model.ProblemCode;
+import dev.slate.model.error.ErrorCode;
 import dev.slate.model.Problems;
 import dev.slate.model.SourceLocation;
 import dev.slate.model.Suggestions;
@@ -63,12 +63,12 @@ final class SqlFileParser {
             String key = m.group(1).toLowerCase(Locale.ROOT);
             SourceLocation location = new SourceLocation(file, i + 1, m.start(1) + 1);
             if (!HEADER_KEYS.contains(key)) {
-                Suggestions.closest(key, HEADER_KEYS).ifPresent(s -> problems.add(location, ProblemCode.UNKNOWN_FIELD,
+                Suggestions.closest(key, HEADER_KEYS).ifPresent(s -> problems.add(location, ErrorCode.UNKNOWN_FIELD,
                         "unknown header '" + key + "'; did you mean '" + s + "'? (headers: " + String.join(", ", HEADER_KEYS.stream().sorted().toList()) + ")"));
                 continue;
             }
             if (headers.containsKey(key)) {
-                problems.add(location, ProblemCode.DUPLICATE_NAME, "header '" + key + "' appears twice (first at line " + at.get(key).line() + ")");
+                problems.add(location, ErrorCode.DUPLICATE_NAME, "header '" + key + "' appears twice (first at line " + at.get(key).line() + ")");
                 continue;
             }
             headers.put(key, m.group(2).strip());
@@ -78,23 +78,23 @@ final class SqlFileParser {
         String what = "resolver file " + file;
         String source = headers.get("source");
         if (source == null || source.isEmpty()) {
-            problems.add(at.getOrDefault("source", start), ProblemCode.MISSING_FIELD,
+            problems.add(at.getOrDefault("source", start), ErrorCode.MISSING_FIELD,
                     what + " has no '-- source: <name>' header; start the file with e.g. '-- source: appdb'");
         }
         String name = Optional.ofNullable(headers.get("name")).filter(n -> !n.isEmpty()).orElse(defaultName(file));
-        Names.checkResourceName(name, "resolver").ifPresent(msg -> problems.add(at.getOrDefault("name", start), ProblemCode.INVALID_NAME,
+        Names.checkResourceName(name, "resolver").ifPresent(msg -> problems.add(at.getOrDefault("name", start), ErrorCode.INVALID_NAME,
                 msg + (headers.containsKey("name") ? "" : " (the name comes from the file name; set '-- name: ...' to choose another)")));
         Optional<Duration> timeout = Optional.empty();
         if (headers.containsKey("timeout")) {
             try {
                 Duration d = Durations.parse(headers.get("timeout"));
                 if (d.isZero()) {
-                    problems.add(at.get("timeout"), ProblemCode.BAD_DURATION, "timeout of " + what + " must be more than 0s");
+                    problems.add(at.get("timeout"), ErrorCode.BAD_DURATION, "timeout of " + what + " must be more than 0s");
                 } else {
                     timeout = Optional.of(d);
                 }
             } catch (IllegalArgumentException e) {
-                problems.add(at.get("timeout"), ProblemCode.BAD_DURATION, "timeout of " + what + ": " + e.getMessage());
+                problems.add(at.get("timeout"), ErrorCode.BAD_DURATION, "timeout of " + what + ": " + e.getMessage());
             }
         }
         Optional<List<ResolverSpec.Named>> outputs = Optional.ofNullable(headers.get("outputs")).map(text -> {
@@ -109,7 +109,7 @@ final class SqlFileParser {
         });
         Optional<String> resolves = Optional.ofNullable(headers.get("resolves")).filter(r -> !r.isEmpty());
         if (content.isBlank() || !sawSql) {
-            problems.add(start, ProblemCode.BAD_SQL, what + " holds no SQL after its headers");
+            problems.add(start, ErrorCode.BAD_SQL, what + " holds no SQL after its headers");
             out.resolverUnreadable();
             return;
         }

@@ -1,6 +1,6 @@
 package dev.slate.model.parse;
 
-import dev.slate.model.ProblemCode;
+import dev.slate.model.error.ErrorCode;
 import dev.slate.model.Problems;
 import dev.slate.model.SourceLocation;
 import dev.slate.model.Suggestions;
@@ -36,12 +36,12 @@ final class YamlMap {
         this.location = location;
         for (NodeTuple tuple : node.getValue()) {
             if (!(tuple.getKeyNode() instanceof ScalarNode key) || key.getTag().equals(Tag.NULL)) {
-                problems.add(locate(file, tuple.getKeyNode()), ProblemCode.INVALID_VALUE, "a key in " + what + " must be a plain name");
+                problems.add(locate(file, tuple.getKeyNode()), ErrorCode.INVALID_VALUE, "a key in " + what + " must be a plain name");
                 continue;
             }
             String name = key.getValue();
             if (values.containsKey(name)) {
-                problems.add(locate(file, key), ProblemCode.DUPLICATE_NAME,
+                problems.add(locate(file, key), ErrorCode.DUPLICATE_NAME,
                         "'" + name + "' appears twice in " + what + " (first at line " + (keys.get(name).getStartMark().getLine() + 1) + ")");
                 continue;
             }
@@ -59,7 +59,7 @@ final class YamlMap {
             MappingNode empty = new MappingNode(Tag.MAP, List.of(), org.yaml.snakeyaml.DumperOptions.FlowStyle.AUTO);
             return Optional.of(new YamlMap(file, empty, locate(file, node), problems, what));
         }
-        problems.add(locate(file, node), ProblemCode.INVALID_VALUE, what + " must be a mapping (key: value lines), not " + describe(node));
+        problems.add(locate(file, node), ErrorCode.INVALID_VALUE, what + " must be a mapping (key: value lines), not " + describe(node));
         return Optional.empty();
     }
 
@@ -130,7 +130,7 @@ final class YamlMap {
     void rejectUnknown(Set<String> allowed, String what) {
         for (String key : values.keySet()) {
             if (!allowed.contains(key)) {
-                problems.add(keyLocation(key), ProblemCode.UNKNOWN_FIELD, "unknown key '" + key + "' in " + what
+                problems.add(keyLocation(key), ErrorCode.UNKNOWN_FIELD, "unknown key '" + key + "' in " + what
                         + Suggestions.didYouMean(key, allowed) + " (known keys: " + String.join(", ", sorted(allowed)) + ")");
             }
         }
@@ -149,7 +149,7 @@ final class YamlMap {
         if (v instanceof ScalarNode s) {
             return Optional.of(s.getValue());
         }
-        problems.add(locate(file, v), ProblemCode.INVALID_VALUE, what + " must be a single value, not " + describe(v));
+        problems.add(locate(file, v), ErrorCode.INVALID_VALUE, what + " must be a single value, not " + describe(v));
         return Optional.empty();
     }
 
@@ -157,16 +157,16 @@ final class YamlMap {
     Optional<String> required(String key, String what) {
         Node v = values.get(key);
         if (v == null) {
-            problems.add(location, ProblemCode.MISSING_FIELD, what + " has no '" + key + "'");
+            problems.add(location, ErrorCode.MISSING_FIELD, what + " has no '" + key + "'");
             return Optional.empty();
         }
         if (isNull(v)) {
-            problems.add(keyLocation(key), ProblemCode.MISSING_FIELD, "'" + key + "' of " + what + " is empty");
+            problems.add(keyLocation(key), ErrorCode.MISSING_FIELD, "'" + key + "' of " + what + " is empty");
             return Optional.empty();
         }
         Optional<String> s = scalar(key, "'" + key + "' of " + what);
         if (s.isPresent() && s.get().isBlank()) {
-            problems.add(valueLocation(key), ProblemCode.MISSING_FIELD, "'" + key + "' of " + what + " is empty");
+            problems.add(valueLocation(key), ErrorCode.MISSING_FIELD, "'" + key + "' of " + what + " is empty");
             return Optional.empty();
         }
         return s;
@@ -181,7 +181,7 @@ final class YamlMap {
         if (v instanceof ScalarNode s && (s.getValue().equals("true") || s.getValue().equals("false"))) {
             return Optional.of(Boolean.parseBoolean(s.getValue()));
         }
-        problems.add(locate(file, v), ProblemCode.INVALID_VALUE, what + " must be true or false, not " + describe(v));
+        problems.add(locate(file, v), ErrorCode.INVALID_VALUE, what + " must be true or false, not " + describe(v));
         return Optional.empty();
     }
 
@@ -195,7 +195,7 @@ final class YamlMap {
             return Optional.of(List.of(s));
         }
         if (!(v instanceof SequenceNode seq)) {
-            problems.add(locate(file, v), ProblemCode.INVALID_VALUE, what + " must be a list of names, not " + describe(v));
+            problems.add(locate(file, v), ErrorCode.INVALID_VALUE, what + " must be a list of names, not " + describe(v));
             return Optional.empty();
         }
         List<ScalarNode> out = new ArrayList<>();
@@ -203,7 +203,7 @@ final class YamlMap {
             if (item instanceof ScalarNode s && !isNull(s)) {
                 out.add(s);
             } else {
-                problems.add(locate(file, item), ProblemCode.INVALID_VALUE, "each entry of " + what + " must be a single name, not " + describe(item));
+                problems.add(locate(file, item), ErrorCode.INVALID_VALUE, "each entry of " + what + " must be a single name, not " + describe(item));
             }
         }
         return Optional.of(out);

@@ -1,7 +1,7 @@
 package dev.slate.model.parse;
 
 import dev.slate.model.Durations;
-import dev.slate.model.ProblemCode;
+import dev.slate.model.error.ErrorCode;
 import dev.slate.model.Problems;
 import dev.slate.model.SourceLocation;
 import dev.slate.model.Suggestions;
@@ -70,11 +70,11 @@ final class YamlProjectParser {
             options.setNestingDepthLimit(50);
             document = new Yaml(options).compose(new StringReader(content));
         } catch (MarkedYAMLException e) {
-            problems.add(YamlMap.locate(file, e.getProblemMark()), ProblemCode.YAML_SYNTAX, syntaxMessage(e));
+            problems.add(YamlMap.locate(file, e.getProblemMark()), ErrorCode.YAML_SYNTAX, syntaxMessage(e));
             out.resolverUnreadable();
             return;
         } catch (YAMLException e) {
-            problems.add(SourceLocation.of(file), ProblemCode.YAML_SYNTAX, "not valid YAML: " + firstLine(e.getMessage()));
+            problems.add(SourceLocation.of(file), ErrorCode.YAML_SYNTAX, "not valid YAML: " + firstLine(e.getMessage()));
             out.resolverUnreadable();
             return;
         }
@@ -89,12 +89,12 @@ final class YamlProjectParser {
         if (root) {
             map.rejectUnknown(ROOT_KEYS, file);
             map.required("project", file).ifPresent(name -> {
-                Names.checkProjectName(name).ifPresent(m -> problems.add(map.valueLocation("project"), ProblemCode.INVALID_NAME, m));
+                Names.checkProjectName(name).ifPresent(m -> problems.add(map.valueLocation("project"), ErrorCode.INVALID_NAME, m));
                 out.project(name, map.valueLocation("project"));
             });
         } else {
             if (map.has("project")) {
-                problems.add(map.keyLocation("project"), ProblemCode.UNKNOWN_FIELD,
+                problems.add(map.keyLocation("project"), ErrorCode.UNKNOWN_FIELD,
                         "'project' may only be set in slate.yaml; other YAML files hold sources, entities and resolvers");
             }
             Set<String> allowed = new LinkedHashSet<>(OTHER_KEYS);
@@ -133,7 +133,7 @@ final class YamlProjectParser {
     private void sources(YamlMap sources) {
         for (String name : sources.keys()) {
             SourceLocation at = sources.keyLocation(name);
-            Names.checkResourceName(name, "source").ifPresent(m -> problems.add(at, ProblemCode.INVALID_NAME, m));
+            Names.checkResourceName(name, "source").ifPresent(m -> problems.add(at, ErrorCode.INVALID_NAME, m));
             YamlMap.of(file, sources.node(name).orElseThrow(), problems, "source '" + name + "'")
                     .flatMap(m -> source(name, at, m))
                     .ifPresent(out::source);
@@ -168,11 +168,11 @@ final class YamlProjectParser {
                 }
                 // a bad path is reported, and the source still declared (its resolvers are not reported as reading an unknown source)
                 ParquetPaths.check(path.get()).ifPresent(bad ->
-                        problems.add(m.valueLocation("path"), ProblemCode.INVALID_VALUE, "path of " + what + " " + bad));
+                        problems.add(m.valueLocation("path"), ErrorCode.INVALID_VALUE, "path of " + what + " " + bad));
                 return Optional.of(new SourceSpec.Parquet(name, path.get(), at));
             }
             default -> {
-                problems.add(m.valueLocation("kind"), ProblemCode.UNKNOWN_TYPE, "unknown source kind '" + kind.get() + "' of " + what
+                problems.add(m.valueLocation("kind"), ErrorCode.UNKNOWN_TYPE, "unknown source kind '" + kind.get() + "' of " + what
                         + Suggestions.didYouMean(kind.get(), List.of("postgres", "parquet")) + "; known kinds: postgres, parquet");
                 return Optional.empty();
             }
@@ -184,23 +184,23 @@ final class YamlProjectParser {
             return;
         }
         if (SecretReference.looksLikeBrokenReference(url)) {
-            problems.add(at, ProblemCode.INVALID_VALUE, "url of " + what + " is not a valid reference; write ${env:NAME} or ${secret:NAME}");
+            problems.add(at, ErrorCode.INVALID_VALUE, "url of " + what + " is not a valid reference; write ${env:NAME} or ${secret:NAME}");
             return;
         }
         String u = url.startsWith("jdbc:") ? url.substring(5) : url;
         if (!(u.startsWith("postgresql://") || u.startsWith("postgres://"))) {
-            problems.add(at, ProblemCode.INVALID_VALUE, "url of " + what + " must look like postgresql://host:port/database (or be ${env:NAME} / ${secret:NAME})");
+            problems.add(at, ErrorCode.INVALID_VALUE, "url of " + what + " must look like postgresql://host:port/database (or be ${env:NAME} / ${secret:NAME})");
             return;
         }
         if (URL_WITH_PASSWORD.matcher(u).matches()) {
-            problems.add(at, ProblemCode.PLAINTEXT_SECRET, "url of " + what
+            problems.add(at, ErrorCode.PLAINTEXT_SECRET, "url of " + what
                     + " holds a password in plain text; remove it from the url and set password: \"${secret:NAME}\"");
         }
     }
 
     private void checkReference(String value, SourceLocation at, String what) {
         if (SecretReference.looksLikeBrokenReference(value)) {
-            problems.add(at, ProblemCode.INVALID_VALUE, what + " is not a valid reference; write ${env:NAME} or ${secret:NAME}");
+            problems.add(at, ErrorCode.INVALID_VALUE, what + " is not a valid reference; write ${env:NAME} or ${secret:NAME}");
         }
     }
 
@@ -209,11 +209,11 @@ final class YamlProjectParser {
             return;
         }
         if (SecretReference.looksLikeBrokenReference(password)) {
-            problems.add(at, ProblemCode.INVALID_VALUE, "password of " + what
+            problems.add(at, ErrorCode.INVALID_VALUE, "password of " + what
                     + " is not a valid reference; write \"${secret:NAME}\" or \"${env:NAME}\" (NAME: letters, digits, _ . -)");
             return;
         }
-        problems.add(at, ProblemCode.PLAINTEXT_SECRET, "password of " + what
+        problems.add(at, ErrorCode.PLAINTEXT_SECRET, "password of " + what
                 + " is written in plain text; use a reference such as \"${secret:NAME}\" or \"${env:NAME}\"");
     }
 
@@ -226,7 +226,7 @@ final class YamlProjectParser {
         } catch (NumberFormatException e) {
             // reported below
         }
-        problems.add(at, ProblemCode.INVALID_VALUE, what + " must be a whole number from 1 to " + max + ", not '" + value + "'");
+        problems.add(at, ErrorCode.INVALID_VALUE, what + " must be a whole number from 1 to " + max + ", not '" + value + "'");
         return Optional.empty();
     }
 
@@ -235,7 +235,7 @@ final class YamlProjectParser {
     private void entities(YamlMap entities) {
         for (String name : entities.keys()) {
             SourceLocation at = entities.keyLocation(name);
-            Names.checkIdentifier(name, "entity").ifPresent(m -> problems.add(at, ProblemCode.INVALID_NAME, m));
+            Names.checkIdentifier(name, "entity").ifPresent(m -> problems.add(at, ErrorCode.INVALID_NAME, m));
             YamlMap.of(file, entities.node(name).orElseThrow(), problems, "entity '" + name + "'")
                     .map(m -> entity(name, at, m))
                     .ifPresent(out::entity);
@@ -253,7 +253,7 @@ final class YamlProjectParser {
         List<RelationSpec> relations = new ArrayList<>();
         List<AggregateSpec> aggregates = new ArrayList<>();
         if (!m.has("features")) {
-            problems.add(at, ProblemCode.MISSING_FIELD, what + " has no 'features'");
+            problems.add(at, ErrorCode.MISSING_FIELD, what + " has no 'features'");
         } else {
             YamlMap.of(file, m.node("features").orElseThrow(), problems, "features of " + what).ifPresent(fs -> {
                 for (String feature : fs.keys()) {
@@ -269,18 +269,18 @@ final class YamlProjectParser {
             List<AggregateSpec> aggregates) {
         SourceLocation at = features.keyLocation(name);
         String what = "feature '" + entity + "." + name + "'";
-        Names.checkIdentifier(name, "feature").ifPresent(m -> problems.add(at, ProblemCode.INVALID_NAME, m));
+        Names.checkIdentifier(name, "feature").ifPresent(m -> problems.add(at, ErrorCode.INVALID_NAME, m));
         Node node = features.node(name).orElseThrow();
         if (node instanceof ScalarNode s) {
             if (YamlMap.isNull(s)) {
-                problems.add(at, ProblemCode.MISSING_FIELD, what + " has no type (e.g. " + name + ": string)");
+                problems.add(at, ErrorCode.MISSING_FIELD, what + " has no type (e.g. " + name + ": string)");
                 return Optional.of(plain(entity, name, Optional.empty(), at));
             }
             Optional<FeatureType> type = type(s.getValue(), YamlMap.locate(file, s), what);
             return Optional.of(plain(entity, name, type, at));
         }
         if (!(node instanceof MappingNode)) {
-            problems.add(YamlMap.locate(file, node), ProblemCode.INVALID_VALUE,
+            problems.add(YamlMap.locate(file, node), ErrorCode.INVALID_VALUE,
                     what + " must be a type (e.g. " + name + ": string) or a mapping such as {type: string, expression: \"...\"}, not " + YamlMap.describe(node));
             return Optional.empty();
         }
@@ -306,7 +306,7 @@ final class YamlProjectParser {
             if (e instanceof ScalarNode s && !YamlMap.isNull(s) && !s.getValue().isBlank()) {
                 expression = Optional.of(YamlText.embedded(file, rawLines, s));
             } else {
-                problems.add(m.valueLocation("expression"), ProblemCode.BAD_EXPRESSION, "expression of " + what + " is empty");
+                problems.add(m.valueLocation("expression"), ErrorCode.BAD_EXPRESSION, "expression of " + what + " is empty");
             }
         }
         Optional<Duration> maxStaleness = duration(m, "max_staleness", "max_staleness of " + what);
@@ -329,7 +329,7 @@ final class YamlProjectParser {
     private Optional<FeatureType> type(String text, SourceLocation at, String what) {
         Optional<FeatureType> type = FeatureType.parse(text);
         if (type.isEmpty()) {
-            problems.add(at, ProblemCode.UNKNOWN_TYPE, "unknown type '" + text + "' of " + what
+            problems.add(at, ErrorCode.UNKNOWN_TYPE, "unknown type '" + text + "' of " + what
                     + Suggestions.didYouMean(text.strip(), List.of("int", "float", "string", "bool", "datetime", "date"))
                     + "; known types: " + FeatureType.knownTypes());
         }
@@ -341,7 +341,7 @@ final class YamlProjectParser {
             try {
                 return Optional.of(Durations.parse(text));
             } catch (IllegalArgumentException e) {
-                problems.add(m.valueLocation(key), ProblemCode.BAD_DURATION, what + ": " + e.getMessage());
+                problems.add(m.valueLocation(key), ErrorCode.BAD_DURATION, what + ": " + e.getMessage());
                 return Optional.empty();
             }
         });
@@ -355,7 +355,7 @@ final class YamlProjectParser {
         }
         if (!(node instanceof SequenceNode seq)) {
             out.resolverUnreadable();
-            problems.add(YamlMap.locate(file, node), ProblemCode.INVALID_VALUE,
+            problems.add(YamlMap.locate(file, node), ErrorCode.INVALID_VALUE,
                     "resolvers must be a list (each entry starting with '- name: ...'), not " + YamlMap.describe(node));
             return;
         }
@@ -367,7 +367,7 @@ final class YamlProjectParser {
     private Optional<ResolverSpec> resolver(YamlMap m) {
         Optional<String> name = m.required("name", "a resolver");
         String what = "resolver '" + name.orElse("?") + "'";
-        name.ifPresent(n -> Names.checkResourceName(n, "resolver").ifPresent(msg -> problems.add(m.valueLocation("name"), ProblemCode.INVALID_NAME, msg)));
+        name.ifPresent(n -> Names.checkResourceName(n, "resolver").ifPresent(msg -> problems.add(m.valueLocation("name"), ErrorCode.INVALID_NAME, msg)));
         String kind = m.scalar("kind", "kind of " + what).orElse("sql");
         SourceLocation at = m.location();
         switch (kind) {
@@ -376,13 +376,13 @@ final class YamlProjectParser {
                 Optional<String> source = m.required("source", what);
                 Optional<EmbeddedText> sql = Optional.empty();
                 if (!m.has("sql")) {
-                    problems.add(at, ProblemCode.MISSING_FIELD, what + " has no 'sql'");
+                    problems.add(at, ErrorCode.MISSING_FIELD, what + " has no 'sql'");
                 } else if (m.node("sql").orElseThrow() instanceof ScalarNode s && !YamlMap.isNull(s) && !s.getValue().isBlank()) {
                     sql = Optional.of(YamlText.embedded(file, rawLines, s));
                 } else if (m.node("sql").orElseThrow() instanceof ScalarNode) {
-                    problems.add(m.keyLocation("sql"), ProblemCode.MISSING_FIELD, "'sql' of " + what + " is empty");
+                    problems.add(m.keyLocation("sql"), ErrorCode.MISSING_FIELD, "'sql' of " + what + " is empty");
                 } else {
-                    problems.add(m.valueLocation("sql"), ProblemCode.INVALID_VALUE, "'sql' of " + what + " must be text, not " + YamlMap.describe(m.node("sql").orElseThrow()));
+                    problems.add(m.valueLocation("sql"), ErrorCode.INVALID_VALUE, "'sql' of " + what + " must be text, not " + YamlMap.describe(m.node("sql").orElseThrow()));
                 }
                 Optional<String> resolves = m.scalar("resolves", "resolves of " + what);
                 Optional<List<ResolverSpec.Named>> outputs = m.scalarList("outputs", "outputs of " + what)
@@ -399,7 +399,7 @@ final class YamlProjectParser {
                 return new HttpResolverParser(file, rawLines, problems).parse(m, name, what, at);
             }
             default -> {
-                problems.add(m.valueLocation("kind"), ProblemCode.UNKNOWN_TYPE, "unknown resolver kind '" + kind + "' of " + what
+                problems.add(m.valueLocation("kind"), ErrorCode.UNKNOWN_TYPE, "unknown resolver kind '" + kind + "' of " + what
                         + Suggestions.didYouMean(kind, List.of("sql", "http")) + "; known kinds: sql, http");
                 return Optional.empty();
             }
@@ -409,7 +409,7 @@ final class YamlProjectParser {
     private Optional<Duration> timeout(YamlMap m, String what) {
         Optional<Duration> timeout = duration(m, "timeout", "timeout of " + what);
         if (timeout.isPresent() && timeout.get().isZero()) {
-            problems.add(m.valueLocation("timeout"), ProblemCode.BAD_DURATION, "timeout of " + what + " must be more than 0s");
+            problems.add(m.valueLocation("timeout"), ErrorCode.BAD_DURATION, "timeout of " + what + " must be more than 0s");
             return Optional.empty();
         }
         return timeout;

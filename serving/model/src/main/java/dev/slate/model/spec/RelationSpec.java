@@ -13,7 +13,7 @@ import java.util.Optional;
  * <p>{@code foreign_key} names the features that hold the reference: for {@code has_one} features of
  * this entity, for {@code has_many} features of the related entity. Written as a name, the one feature
  * refers to the other side's key; written as a mapping ({@code {user_id: id, region: region}}, holder to
- * referenced feature), it is a composite key (see docs/project-format.md, "Relationships").
+ * referenced feature), it is a composite key (see docs/specs/project-format.md, "Relationships").
  *
  * @param limit for {@code has_many}: the most rows an output returns
  * @param required a missing related row is an error for the features read through it, not null

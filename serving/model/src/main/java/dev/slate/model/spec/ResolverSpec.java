@@ -57,7 +57,7 @@ public sealed interface ResolverSpec {
     /**
      * An HTTP resolver ({@code kind: http}): one request per entity row, its URL, headers and body
      * templates over features ({@code {{user.id}}}) and secret references ({@code ${secret:NAME}}),
-     * its outputs JSON pointers into the answer. See docs/project-format.md, "HTTP resolvers".
+     * its outputs JSON pointers into the answer. See docs/specs/project-format.md, "HTTP resolvers".
      *
      * @param url the URL template as written
      * @param headers header name to value template, in declaration order

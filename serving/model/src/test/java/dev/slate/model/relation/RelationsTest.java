@@ -127,8 +127,10 @@ class RelationsTest {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> relations = (List<Map<String, Object>>) graph.get("relations");
         assertThat(relations).extracting(r -> r.get("name")).containsExactly("user.transactions", "transaction.user");
-        assertThat(relations.get(0)).containsEntry("kind", "has_many").containsEntry("target", "transaction").containsEntry("limit", 50)
-                .containsEntry("rows_resolver", "txns_of_user");
+        assertThat(relations.get(0)).containsEntry("kind", "has_many").containsEntry("from", "user").containsEntry("to", "transaction")
+                .containsEntry("limit", 50).containsEntry("rows_resolver", "txns_of_user");
+        assertThat(relations.get(1)).containsEntry("kind", "has_one").containsEntry("from", "transaction").containsEntry("to", "user")
+                .containsEntry("limit", null).containsEntry("rows_resolver", null);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> nodes = (List<Map<String, Object>>) graph.get("nodes");
         assertThat(nodes).extracting(n -> n.get("id")).contains("relation:transaction.user", "feature:user.spend[30d]");

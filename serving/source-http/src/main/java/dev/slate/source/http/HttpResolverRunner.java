@@ -29,7 +29,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /**
- * Runs {@code kind: http} resolvers with the non-blocking Vert.x HTTP client (docs/project-format.md,
+ * Runs {@code kind: http} resolvers with the non-blocking Vert.x HTTP client (docs/specs/project-format.md,
  * "HTTP resolvers"). One request per run, rendered from the resolver's templates ({@link RequestRenderer});
  * outputs are read from the JSON answer by their pointers ({@link AnswerReader}).
  *

@@ -13,8 +13,8 @@ import dev.slate.model.FeatureId;
 import dev.slate.model.graph.FeatureNode;
 import dev.slate.model.spec.SourceSpec;
 import dev.slate.model.sql.SqlStatement;
+import dev.slate.storage.duckdb.SqlQuoting;
 import dev.slate.storage.spi.FeatureType;
-import dev.slate.model.sql.SqlIdentifiers;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -257,7 +257,7 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         for (Object p : parameters) {
             tuple.addValue(toBind(p));
         }
-        String time = "slate_rows." + SqlIdentifiers.quote(query.timeColumn());
+        String time = "slate_rows." + SqlQuoting.identifier(query.timeColumn());
         StringBuilder sql = new StringBuilder("SELECT * FROM (").append(resolver.positionalSql()).append(") AS slate_rows WHERE ");
         if (query.after().isPresent()) {
             tuple.addValue(toBind(query.after().get()));

@@ -3,9 +3,10 @@ package dev.slate.storage.duckdb;
 import java.nio.file.Path;
 
 /**
- * The one place that turns a name or a text into SQL text for DuckDB, for the few spots where a bind
- * parameter is impossible: identifiers (column and table names taken from projects and spine files) and the
- * targets of {@code COPY … TO} and {@code read_parquet(…)}. Values that a statement can bind never pass
+ * The one place that turns a name or a text into SQL text, for the few spots where a bind parameter is
+ * impossible: identifiers (column and table names taken from projects and spine files, in DuckDB and in the
+ * PostgreSQL statements resolvers run, which quote identifiers alike) and the targets of {@code COPY … TO} and
+ * {@code read_parquet(…)}. Values that a statement can bind never pass
  * through here. This is a security boundary: what it returns is always exactly one identifier or one string
  * literal, whatever the input holds; inputs that cannot be represented faithfully are refused.
  */

@@ -53,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * The behaviour every {@link OfflineStore} must show: the point-in-time rules of docs/offline.md and the
+ * The behaviour every {@link OfflineStore} must show: the point-in-time rules of docs/specs/point-in-time.md and the
  * {@link OfflineStore} class comment. A store's test extends this class and supplies {@link #createStore()};
  * each test gets a new store and a fresh namespace, and every namespace a test touched is dropped afterwards.
  * Tests of optional behaviour are skipped (JUnit assumptions) unless the store declares the

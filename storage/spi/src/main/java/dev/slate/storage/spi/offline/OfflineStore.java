@@ -7,7 +7,7 @@ import java.util.Set;
  * The offline store: every observed feature value, kept with its observation time and provenance (the
  * feature log), and point-in-time lookups over it for training sets.
  *
- * <p>Point-in-time semantics (docs/offline.md): for each spine row (key, t) and feature, the chosen observation
+ * <p>Point-in-time semantics (docs/specs/point-in-time.md): for each spine row (key, t) and feature, the chosen observation
  * is the one of that key and feature slot with the greatest {@code observedAt <= t}; when the feature has a
  * {@code maxStaleness}, it must also satisfy {@code t - observedAt <= maxStaleness}. Of several
  * observations with the same {@code observedAt}, the one appended later wins (within one

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * A point-in-time query whose spine is a Parquet file and whose answer is written to a Parquet file: the
- * bulk form of {@link OfflineStore#lookup}, with the same semantics (docs/offline.md), for spines of millions of rows.
+ * bulk form of {@link OfflineStore#lookup}, with the same semantics (docs/specs/point-in-time.md), for spines of millions of rows.
  *
  * <p><b>Spine file.</b> One Parquet file; its rows in file order are the spine rows in order. It holds the
  * key columns {@code keyColumns} (the parts of the entity key, in order: each an integer column, read as a
