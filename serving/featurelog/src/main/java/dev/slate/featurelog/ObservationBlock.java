@@ -61,7 +61,9 @@ final class ObservationBlock {
         private byte[] buf = new byte[8 * 1024];
         private int size;
         private int headerEnd;
-        private final List<byte[]> featureEntries = new ArrayList<>();
+        /** Where each feature entry of the current record lies in {@link #buf}: {@code [featureStart[i], featureEnd[i])}. */
+        private int[] featureStart = new int[16];
+        private int[] featureEnd = new int[16];
         private final List<FeatureType> featureTypes = new ArrayList<>();
         private int values;
         private int recordValues;
@@ -77,7 +79,6 @@ final class ObservationBlock {
             values = 0;
             recordValues = 0;
             anyDropped = false;
-            featureEntries.clear();
             featureTypes.clear();
             u8(MAGIC);
             str(namespace);
@@ -95,12 +96,18 @@ final class ObservationBlock {
             str(slot.version());
             str(slot.type().spelling());
             str(resolver);
-            featureEntries.add(Arrays.copyOfRange(buf, before, size));
-            featureTypes.add(slot.type());
-            if (featureTypes.size() > 0xFFFF) {
+            int index = featureTypes.size();
+            if (index >= 0xFFFF) {
                 throw new IllegalStateException("a block holds at most 65535 features");
             }
-            return featureTypes.size() - 1;
+            if (index == featureStart.length) {
+                featureStart = Arrays.copyOf(featureStart, index * 2);
+                featureEnd = Arrays.copyOf(featureEnd, index * 2);
+            }
+            featureStart[index] = before;
+            featureEnd[index] = size;
+            featureTypes.add(slot.type());
+            return index;
         }
 
         @Override
@@ -161,12 +168,25 @@ final class ObservationBlock {
 
         /** A new record: the same header and every feature declared so far. */
         private void restart() {
-            size = headerEnd;
-            for (byte[] entry : featureEntries) {
-                ensure(entry.length);
-                System.arraycopy(entry, 0, buf, size, entry.length);
-                size += entry.length;
+            // the entries are copied out before the new record overwrites them (only when a block is split)
+            int n = featureTypes.size();
+            int total = 0;
+            for (int i = 0; i < n; i++) {
+                total += featureEnd[i] - featureStart[i];
             }
+            byte[] entries = new byte[total];
+            int at = 0;
+            for (int i = 0; i < n; i++) {
+                int length = featureEnd[i] - featureStart[i];
+                System.arraycopy(buf, featureStart[i], entries, at, length);
+                featureStart[i] = headerEnd + at;
+                featureEnd[i] = headerEnd + at + length;
+                at += length;
+            }
+            size = headerEnd;
+            ensure(total);
+            System.arraycopy(entries, 0, buf, size, total);
+            size += total;
             recordValues = 0;
         }
 
