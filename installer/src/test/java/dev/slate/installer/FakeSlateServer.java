@@ -21,7 +21,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * with a scripted status and body, and every request is recorded for assertions.
  */
 final class FakeSlateServer implements AutoCloseable, AfterEachCallback {
-    record Answer(int status, String contentType, String body) {
+    record Answer(int status, String contentType, String body, Map<String, String> headers) {
+        Answer(int status, String contentType, String body) {
+            this(status, contentType, body, Map.of());
+        }
     }
 
     record Recorded(String method, String path, Map<String, List<String>> headers, String body, String query) {
@@ -116,6 +119,7 @@ final class FakeSlateServer implements AutoCloseable, AfterEachCallback {
                         "{\"code\":\"NOT_FOUND\",\"status\":404,\"detail\":\"no route " + path + "\"}"));
         byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+        answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
         exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

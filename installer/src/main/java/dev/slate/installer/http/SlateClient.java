@@ -54,6 +54,11 @@ public final class SlateClient {
         return send(request(path).GET().build());
     }
 
+    /** A GET that accepts {@code mediaType} (and problem+json for errors), e.g. {@code application/x-ndjson}. */
+    public ApiResponse get(String path, String mediaType) {
+        return send(request(path).setHeader("Accept", mediaType + ", application/problem+json").GET().build());
+    }
+
     public ApiResponse post(String path, JsonNode body) {
         String json;
         try {
@@ -166,7 +171,7 @@ public final class SlateClient {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
         }
-        return new ApiResponse(response.statusCode(), response.body(), parse(response.body()));
+        return new ApiResponse(response.statusCode(), response.body(), parse(response.body()), response.headers().map());
     }
 
     private Optional<JsonNode> parse(String body) {
