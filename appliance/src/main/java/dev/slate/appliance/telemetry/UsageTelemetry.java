@@ -1,6 +1,7 @@
 package dev.slate.appliance.telemetry;
 
 import dev.slate.engine.query.ServingState;
+import dev.slate.offline.JobSuccessHook;
 import dev.slate.telemetry.UsageMeter;
 import dev.slate.telemetry.UsageOutbox;
 import dev.slate.telemetry.UsageRecord;
@@ -109,6 +110,19 @@ public class UsageTelemetry {
         if (m != null) {
             m.queryCompleted(environment, queryName, featuresComputed);
         }
+    }
+
+    /**
+     * What runs when an offline query job succeeds: with telemetry on, its {@code offline_rows} record is written to
+     * the outbox in the same transaction that marks the job SUCCEEDED (docs/specs/usage-records.md).
+     */
+    public JobSuccessHook offlineJobAccounting() {
+        if (meter == null) {
+            return JobSuccessHook.NONE;
+        }
+        String node = meter.node();
+        return (transaction, jobId, environment, rows, at) -> UsageOutbox.append(transaction,
+                List.of(UsageRecord.offlineRows(environment, jobId, rows, at, config.period(), node)));
     }
 
     /** The outbox, when telemetry is on. */

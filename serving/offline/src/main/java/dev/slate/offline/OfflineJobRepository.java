@@ -30,9 +30,16 @@ public final class OfflineJobRepository {
             + " error, notes::text, attempts, runner, created_at, started_at, finished_at, feature_errors::text";
 
     private final DataSource dataSource;
+    private final JobSuccessHook onSuccess;
 
     public OfflineJobRepository(DataSource dataSource) {
+        this(dataSource, JobSuccessHook.NONE);
+    }
+
+    /** @param onSuccess runs in the transaction that marks a job SUCCEEDED */
+    public OfflineJobRepository(DataSource dataSource, JobSuccessHook onSuccess) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
+        this.onSuccess = requireNonNull(onSuccess, "onSuccess is null");
     }
 
     void insert(OfflineJob job) {
@@ -81,9 +88,35 @@ public final class OfflineJobRepository {
      * no longer RUNNING (cancelled meanwhile).
      */
     boolean markSucceeded(String id, long rows, long bytes, FeatureErrors featureErrors, Instant at) {
-        return update("UPDATE offline_query_jobs SET status = 'SUCCEEDED', result_rows = ?, result_bytes = ?, stage = 'done', fraction = 1,"
-                + " feature_errors = ?::jsonb, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'RUNNING'", rows, bytes,
-                featureErrors == null ? null : json(featureErrors), ts(at), ts(at), id) == 1;
+        String sql = "UPDATE offline_query_jobs SET status = 'SUCCEEDED', result_rows = ?, result_bytes = ?, stage = 'done', fraction = 1,"
+                + " feature_errors = ?::jsonb, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'RUNNING' RETURNING environment";
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, rows, bytes, featureErrors == null ? null : json(featureErrors), ts(at), ts(at), id);
+                String environment = null;
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        environment = rs.getString(1);
+                    }
+                }
+                if (environment == null) {
+                    c.rollback();
+                    return false;
+                }
+                onSuccess.succeeded(c, id, environment, rows, at);
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write offline query jobs: " + e.getMessage(), e);
+        }
     }
 
     /** QUEUED or RUNNING → FAILED with a reason; false when the job had already finished. */

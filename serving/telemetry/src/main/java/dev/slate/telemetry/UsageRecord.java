@@ -3,6 +3,7 @@ package dev.slate.telemetry;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,6 +45,19 @@ public record UsageRecord(UUID recordId, String environment, Optional<String> qu
             Instant periodEnd, String node) {
         return new UsageRecord(idOf(node, environment, queryName, metric, periodStart), environment, queryName, metric, quantity, periodStart,
                 periodEnd, node);
+    }
+
+    /**
+     * The {@code offline_rows} record of one offline query job that succeeded, in the period holding its finish time.
+     * Its id derives from the job id (not from the period), so two jobs finishing in one period are two records and
+     * one job is never billed twice.
+     */
+    public static UsageRecord offlineRows(String environment, String jobId, long rows, Instant finishedAt, Duration period, String node) {
+        long p = period.toMillis();
+        Instant start = Instant.ofEpochMilli(Math.floorDiv(finishedAt.toEpochMilli(), p) * p);
+        String name = "slate.usage.v" + SCHEMA_VERSION + '\0' + "offline_job" + '\0' + jobId + '\0' + UsageMetric.OFFLINE_ROWS.wireName();
+        return new UsageRecord(UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)), environment, Optional.empty(),
+                UsageMetric.OFFLINE_ROWS, rows, start, start.plus(period), node);
     }
 
     /**
