@@ -123,7 +123,7 @@ public final class GraphCompiler {
         }
         Map<String, ResolverNode> resolverNodes = new LinkedHashMap<>();
         resolvers.forEach((name, r) -> resolverNodes.put(name, r.toNode()));
-        return Optional.of(new FeatureGraph(spec.project(), contentHash, entityNodes, features, resolverNodes, sources, namedQueries, relations, aggregations));
+        return Optional.of(new FeatureGraph(spec.project(), contentHash, entityNodes, features, resolverNodes, sources, namedQueries, relations, aggregations, spec.alerts()));
     }
 
     private List<NamedQuery> bindNamedQueries() {

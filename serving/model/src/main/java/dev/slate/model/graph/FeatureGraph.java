@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param sources sources by name (secret references unresolved)
  * @param namedQueries the named queries, in declaration order
  * @param relations {@code has_one} / {@code has_many} relations by id ({@code transaction.user}), in declaration order
+ * @param alerts the alert rules the project declares (checked against the environment by the control plane)
  * @param aggregations windowed aggregations by id ({@code user.txn_count}), in declaration order; each window is
  *     in {@code features} as {@code user.txn_count[1h]}
  */
@@ -31,7 +32,8 @@ public record FeatureGraph(
         Map<String, SourceSpec> sources,
         java.util.List<NamedQuery> namedQueries,
         Map<FeatureId, RelationNode> relations,
-        Map<FeatureId, AggregationNode> aggregations) {
+        Map<FeatureId, AggregationNode> aggregations,
+        java.util.List<dev.slate.model.spec.AlertSpec> alerts) {
 
     public FeatureGraph {
         requireNonNull(project, "project is null");
@@ -43,6 +45,14 @@ public record FeatureGraph(
         namedQueries = java.util.List.copyOf(namedQueries);
         relations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(relations));
         aggregations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(aggregations));
+        alerts = java.util.List.copyOf(alerts);
+    }
+
+    /** A graph without alerts. */
+    public FeatureGraph(String project, String contentHash, Map<String, EntityNode> entities, Map<FeatureId, FeatureNode> features,
+            Map<String, ResolverNode> resolvers, Map<String, SourceSpec> sources, java.util.List<NamedQuery> namedQueries,
+            Map<FeatureId, RelationNode> relations, Map<FeatureId, AggregationNode> aggregations) {
+        this(project, contentHash, entities, features, resolvers, sources, namedQueries, relations, aggregations, java.util.List.of());
     }
 
     /** A graph without relations or aggregations. */

@@ -1,6 +1,7 @@
 package dev.slate.model.parse;
 
 import dev.slate.model.SourceLocation;
+import dev.slate.model.spec.AlertSpec;
 import dev.slate.model.spec.EntitySpec;
 import dev.slate.model.spec.NamedQuerySpec;
 import dev.slate.model.spec.ProjectSpec;
@@ -18,6 +19,7 @@ final class ProjectSpecBuilder {
     private final List<EntitySpec> entities = new ArrayList<>();
     private final List<ResolverSpec> resolvers = new ArrayList<>();
     private final List<NamedQuerySpec> namedQueries = new ArrayList<>();
+    private final List<AlertSpec> alerts = new ArrayList<>();
     private boolean resolverUnreadable;
 
     void project(String name, SourceLocation location) {
@@ -41,6 +43,10 @@ final class ProjectSpecBuilder {
         namedQueries.add(query);
     }
 
+    void alert(AlertSpec alert) {
+        alerts.add(alert);
+    }
+
     /** A resolver entry could not be read (its problem is reported). */
     void resolverUnreadable() {
         resolverUnreadable = true;
@@ -55,6 +61,6 @@ final class ProjectSpecBuilder {
         if (project == null) {
             return Optional.empty();
         }
-        return Optional.of(new ProjectSpec(project, projectLocation, sources, entities, resolvers, namedQueries));
+        return Optional.of(new ProjectSpec(project, projectLocation, sources, entities, resolvers, namedQueries, alerts));
     }
 }

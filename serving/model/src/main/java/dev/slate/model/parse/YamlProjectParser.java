@@ -33,8 +33,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Reads one YAML file of a project into declared specs, reporting every problem with its position. */
 final class YamlProjectParser {
-    static final Set<String> ROOT_KEYS = Set.of("project", "sources", "entities", "resolvers", "named_queries");
-    static final Set<String> OTHER_KEYS = Set.of("sources", "entities", "resolvers", "named_queries");
+    static final Set<String> ROOT_KEYS = Set.of("project", "sources", "entities", "resolvers", "named_queries", "alerts");
+    static final Set<String> OTHER_KEYS = Set.of("sources", "entities", "resolvers", "named_queries", "alerts");
     static final Set<String> POSTGRES_KEYS = Set.of("kind", "url", "username", "password", "max_connections", "description");
     static final Set<String> PARQUET_KEYS = Set.of("kind", "path", "description");
     static final Set<String> ENTITY_KEYS = Set.of("key", "time", "max_staleness", "features", "description");
@@ -105,6 +105,7 @@ final class YamlProjectParser {
         map.node("entities").ifPresent(n -> YamlMap.of(file, n, problems, "entities").ifPresent(this::entities));
         map.node("resolvers").ifPresent(this::resolvers);
         map.node("named_queries").ifPresent(n -> new NamedQueryParser(file, problems).parse(n).forEach(out::namedQuery));
+        map.node("alerts").ifPresent(n -> new AlertParser(file, problems).parse(n).forEach(out::alert));
     }
 
     private static String syntaxMessage(MarkedYAMLException e) {

@@ -10,7 +10,7 @@ import java.util.List;
  * Only {@link dev.slate.model.ProjectCompiler} turns it into a {@link dev.slate.model.graph.FeatureGraph}.
  */
 public record ProjectSpec(String project, SourceLocation location, List<SourceSpec> sources, List<EntitySpec> entities, List<ResolverSpec> resolvers,
-        List<NamedQuerySpec> namedQueries) {
+        List<NamedQuerySpec> namedQueries, List<AlertSpec> alerts) {
     public ProjectSpec {
         requireNonNull(project, "project is null");
         requireNonNull(location, "location is null");
@@ -18,10 +18,17 @@ public record ProjectSpec(String project, SourceLocation location, List<SourceSp
         entities = List.copyOf(entities);
         resolvers = List.copyOf(resolvers);
         namedQueries = List.copyOf(namedQueries);
+        alerts = List.copyOf(alerts);
+    }
+
+    /** A project without alerts. */
+    public ProjectSpec(String project, SourceLocation location, List<SourceSpec> sources, List<EntitySpec> entities, List<ResolverSpec> resolvers,
+            List<NamedQuerySpec> namedQueries) {
+        this(project, location, sources, entities, resolvers, namedQueries, List.of());
     }
 
     /** A project without named queries. */
     public ProjectSpec(String project, SourceLocation location, List<SourceSpec> sources, List<EntitySpec> entities, List<ResolverSpec> resolvers) {
-        this(project, location, sources, entities, resolvers, List.of());
+        this(project, location, sources, entities, resolvers, List.of(), List.of());
     }
 }
