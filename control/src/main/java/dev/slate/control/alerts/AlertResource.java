@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -59,7 +60,8 @@ public class AlertResource {
     public record RuleJson(@JsonProperty("environment") String environment, @JsonProperty("name") String name, @JsonProperty("formula") String formula,
             @JsonProperty("comparator") String comparator, @JsonProperty("threshold") double threshold, @JsonProperty("window") String window,
             @JsonProperty("severity") String severity, @JsonProperty("owner") String owner, @JsonProperty("channels") List<String> channels,
-            @JsonProperty("description") String description, @JsonProperty("state") StateJson state) {
+            @JsonProperty("description") String description, @JsonProperty("state") StateJson state, @JsonProperty("origin") String origin,
+            @JsonProperty("declared_at") String declaredAt) {
     }
 
     public record StateJson(@JsonProperty("status") String status, @JsonProperty("since") String since, @JsonProperty("value") Double value) {
@@ -90,7 +92,8 @@ public class AlertResource {
     @GET
     public List<RuleJson> rules(@HeaderParam(ENVIRONMENT_HEADER) String header) {
         String env = environment(header);
-        return store.rules(env).stream().map(r -> json(r, store.state(env, r.name()))).toList();
+        Map<String, String> declared = store.declared(env);
+        return store.rules(env).stream().map(r -> json(r, store.state(env, r.name()), Optional.ofNullable(declared.get(r.name())))).toList();
     }
 
     @PUT
@@ -100,17 +103,19 @@ public class AlertResource {
         if (body == null) {
             throw new SlateException(ErrorCode.PARSE_FAILED, "request body is empty; expected a JSON object with formula, threshold and owner");
         }
+        refuseDeclared(env, name);
         Set<String> channels = store.channels(env).stream().map(AlertChannel::name).collect(Collectors.toSet());
         AlertRule rule = AlertRules.rule(env, name, new AlertRules.RuleRequest(body.formula(), body.comparator(), body.threshold(), body.window(),
                 body.severity(), body.owner(), body.channels(), body.description()), knownMetrics(), channels);
         store.putRule(rule);
-        return json(rule, store.state(env, name));
+        return json(rule, store.state(env, name), Optional.empty());
     }
 
     @DELETE
     @Path("/{name}")
     public Response deleteRule(@HeaderParam(ENVIRONMENT_HEADER) String header, @PathParam("name") String name) {
         String env = environment(header);
+        refuseDeclared(env, name);
         if (!store.deleteRule(env, name)) {
             throw new SlateException(ErrorCode.NOT_FOUND, "no alert rule '" + name + "' in environment " + env);
         }
@@ -191,24 +196,27 @@ public class AlertResource {
                 .toList();
     }
 
+    /** A rule declared in the project is changed in the project (docs/alerts.md, "Rules in the project"). */
+    private void refuseDeclared(String env, String name) {
+        store.declaredAt(env, name).ifPresent(at -> {
+            throw new SlateException(ErrorCode.CONFLICT, "alert rule '" + name + "' is declared in the active deployment's project (" + at
+                    + "); change or remove it there and deploy");
+        });
+    }
+
     private Set<String> knownMetrics() {
-        Set<String> known = new HashSet<>();
-        if (metrics.isResolvable()) {
-            MetricSource source = metrics.get();
-            known.addAll(source.documented());
-            known.addAll(source.scrape().names());
-        }
-        return known;
+        return metrics.isResolvable() ? metrics.get().known() : Set.of();
     }
 
     private static String environment(String header) {
         return header == null || header.isEmpty() ? EnvironmentName.DEFAULT : EnvironmentName.require(header);
     }
 
-    private static RuleJson json(AlertRule r, Optional<AlertStore.State> state) {
+    private static RuleJson json(AlertRule r, Optional<AlertStore.State> state, Optional<String> declaredAt) {
         return new RuleJson(r.environment(), r.name(), r.formula().text(), r.comparator().symbol(), r.threshold(), Durations.format(r.window()),
                 r.severity().name().toLowerCase(java.util.Locale.ROOT), r.owner(), r.channels(), r.description().orElse(null),
-                state.map(s -> new StateJson(s.status(), s.since().toString(), s.lastValue())).orElse(new StateJson(AlertEvaluator.OK, null, null)));
+                state.map(s -> new StateJson(s.status(), s.since().toString(), s.lastValue())).orElse(new StateJson(AlertEvaluator.OK, null, null)),
+                declaredAt.isPresent() ? "project" : "api", declaredAt.orElse(null));
     }
 
     private static ChannelJson json(AlertChannel c) {

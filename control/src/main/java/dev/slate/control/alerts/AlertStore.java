@@ -46,25 +46,92 @@ public class AlertStore {
 
     // ---- rules ----------------------------------------------------------------------------------
 
+    /** Creates or replaces a rule made through the API. */
     public void putRule(AlertRule r) {
-        run("insert into alert_rules (environment, name, formula, comparator, threshold, window_seconds, severity, owner, channels, description,"
-                + " updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) on conflict (environment, name) do update set formula = excluded.formula,"
-                + " comparator = excluded.comparator, threshold = excluded.threshold, window_seconds = excluded.window_seconds,"
-                + " severity = excluded.severity, owner = excluded.owner, channels = excluded.channels, description = excluded.description,"
-                + " updated_at = now()", (c, s) -> {
-                    s.setString(1, r.environment());
-                    s.setString(2, r.name());
-                    s.setString(3, r.formula().text());
-                    s.setString(4, r.comparator().symbol());
-                    s.setDouble(5, r.threshold());
-                    s.setLong(6, r.window().toSeconds());
-                    s.setString(7, r.severity().name());
-                    s.setString(8, r.owner());
-                    s.setArray(9, c.createArrayOf("text", r.channels().toArray()));
-                    s.setString(10, r.description().orElse(null));
+        try (Connection c = dataSource.getConnection()) {
+            upsert(c, r, "api", null);
+        } catch (SQLException e) {
+            throw new SlateException(ErrorCode.STORE_UNAVAILABLE, "the metadata database failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void upsert(Connection c, AlertRule r, String origin, String declaredAt) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into alert_rules (environment, name, formula, comparator, threshold, window_seconds,"
+                + " severity, owner, channels, description, origin, declared_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+                + " on conflict (environment, name) do update set formula = excluded.formula, comparator = excluded.comparator,"
+                + " threshold = excluded.threshold, window_seconds = excluded.window_seconds, severity = excluded.severity, owner = excluded.owner,"
+                + " channels = excluded.channels, description = excluded.description, origin = excluded.origin, declared_at = excluded.declared_at,"
+                + " updated_at = now()")) {
+            s.setString(1, r.environment());
+            s.setString(2, r.name());
+            s.setString(3, r.formula().text());
+            s.setString(4, r.comparator().symbol());
+            s.setDouble(5, r.threshold());
+            s.setLong(6, r.window().toSeconds());
+            s.setString(7, r.severity().name());
+            s.setString(8, r.owner());
+            s.setArray(9, c.createArrayOf("text", r.channels().toArray()));
+            s.setString(10, r.description().orElse(null));
+            s.setString(11, origin);
+            s.setString(12, declaredAt);
+            s.executeUpdate();
+        }
+    }
+
+    /** The environment's declared rules: name to where the project declares it. */
+    public java.util.Map<String, String> declared(String environment) {
+        return run("select name, coalesce(declared_at, 'the project') from alert_rules where environment = ? and origin = 'project'", (c, s) -> {
+            s.setString(1, environment);
+            java.util.Map<String, String> out = new java.util.HashMap<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Where a project declared the rule ({@code slate.yaml:12}), when it is a declared rule. */
+    public Optional<String> declaredAt(String environment, String name) {
+        return run("select declared_at from alert_rules where environment = ? and name = ? and origin = 'project'", (c, s) -> {
+            s.setString(1, environment);
+            s.setString(2, name);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)).or(() -> Optional.of("the project")) : Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * Makes the environment's declared rules exactly {@code declared} (with where each is declared), in one transaction:
+     * declared rules no longer in the project are removed, a declared rule replaces an API-made rule of the same name,
+     * and API-made rules of other names are left alone. Evaluation state of kept rules is kept.
+     */
+    public void replaceDeclared(String environment, List<AlertRule> declared, java.util.Map<String, String> declaredAt) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement s = c.prepareStatement(
+                        "delete from alert_rules where environment = ? and origin = 'project' and not (name = any(?))")) {
+                    s.setString(1, environment);
+                    s.setArray(2, c.createArrayOf("text", declared.stream().map(AlertRule::name).toArray()));
                     s.executeUpdate();
-                    return null;
-                });
+                }
+                for (AlertRule r : declared) {
+                    upsert(c, r, "project", declaredAt.get(r.name()));
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new SlateException(ErrorCode.STORE_UNAVAILABLE, "the metadata database failed: " + e.getMessage(), e);
+        }
     }
 
     public boolean deleteRule(String environment, String name) {

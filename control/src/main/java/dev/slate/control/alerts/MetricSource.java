@@ -12,4 +12,11 @@ public interface MetricSource {
      * appear on first use, e.g. a resolver's first error).
      */
     Set<String> documented();
+
+    /** Every series name a formula may read: the documented ones and those of a scrape now. */
+    default Set<String> known() {
+        Set<String> known = new java.util.HashSet<>(documented());
+        known.addAll(scrape().names());
+        return known;
+    }
 }

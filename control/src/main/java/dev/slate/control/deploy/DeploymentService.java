@@ -2,12 +2,14 @@ package dev.slate.control.deploy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.control.alerts.DeclaredAlerts;
 import dev.slate.control.deploy.store.DeploymentRepository;
 import dev.slate.control.diff.DeploymentDiff;
 import dev.slate.control.deploy.store.EnvironmentMissingException;
 import dev.slate.control.env.EnvironmentsConfig;
 import dev.slate.control.deploy.store.NewDeployment;
 import dev.slate.control.deploy.store.StoreOutcome;
+import dev.slate.model.ProjectProblem;
 import dev.slate.model.ProjectValidationException;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
@@ -38,13 +40,15 @@ public class DeploymentService {
     private final CompiledProjects compiled;
     private final ActiveDeploymentPublisher publisher;
     private final EnvironmentsConfig environments;
+    private final DeclaredAlerts alerts;
 
     DeploymentService(DeploymentRepository repository, CompiledProjects compiled, ActiveDeploymentPublisher publisher,
-            EnvironmentsConfig environments) {
+            EnvironmentsConfig environments, DeclaredAlerts alerts) {
         this.repository = repository;
         this.compiled = compiled;
         this.publisher = publisher;
         this.environments = environments;
+        this.alerts = alerts;
     }
 
     /**
@@ -67,7 +71,7 @@ public class DeploymentService {
             ProjectLimits.check(files);
             ProjectText.check(files);
             Map<String, String> project = Map.copyOf(files);
-            return VertxContextSupport.executeBlocking(() -> compile(project))
+            return VertxContextSupport.executeBlocking(() -> checkAlerts(env, compile(project)))
                     .chain(graph -> repository
                             .save(new NewDeployment(env, graph.project(), graph.contentHash(), project, Optional.ofNullable(actor)), activate,
                                     environments.createOnDeploy())
@@ -150,8 +154,26 @@ public class DeploymentService {
         if (!outcome.activated()) {
             return Uni.createFrom().item(false);
         }
-        return VertxContextSupport.executeBlocking(
-                () -> publisher.publish(ActiveDeploymentPublisher.toActive(outcome.deployment(), graph), outcome.revision()));
+        return VertxContextSupport.executeBlocking(() -> {
+            boolean published = publisher.publish(ActiveDeploymentPublisher.toActive(outcome.deployment(), graph), outcome.revision());
+            String env = outcome.deployment().environment();
+            try {
+                alerts.apply(env, graph);
+            } catch (SlateException e) {
+                // the activation committed; the declared rules follow at the next activation (docs/alerts.md)
+                LOG.errorf(e, "environment '%s': the alert rules of deployment %s could not be stored", env, outcome.deployment().id());
+            }
+            return published;
+        });
+    }
+
+    /** The project's alerts, checked against the environment's metrics and channels (docs/alerts.md, "Rules in the project"). */
+    private FeatureGraph checkAlerts(String environment, FeatureGraph graph) {
+        List<ProjectProblem> problems = alerts.problems(environment, graph);
+        if (!problems.isEmpty()) {
+            throw ProjectProblems.validationFailed("the project", new ProjectValidationException(problems));
+        }
+        return graph;
     }
 
     private FeatureGraph compile(Map<String, String> files) {

@@ -1,0 +1,107 @@
+package dev.slate.control.alerts;
+
+import dev.slate.model.ProjectProblem;
+import dev.slate.model.SourceLocation;
+import dev.slate.model.error.ErrorCode;
+import dev.slate.model.error.ErrorDetail;
+import dev.slate.model.error.SlateException;
+import dev.slate.model.graph.FeatureGraph;
+import dev.slate.model.spec.AlertSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * The alert rules a project declares under {@code alerts:} (docs/alerts.md, "Rules in the project"): checked against
+ * the environment when the project is deployed, and made the environment's declared rules when a deployment becomes
+ * active. Blocking JDBC: call from worker threads.
+ */
+@ApplicationScoped
+public class DeclaredAlerts {
+    private static final Logger LOG = Logger.getLogger(DeclaredAlerts.class);
+
+    private final AlertStore store;
+    private final Instance<MetricSource> metrics;
+
+    DeclaredAlerts(AlertStore store, Instance<MetricSource> metrics) {
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    /**
+     * What is wrong with the project's alerts in {@code environment}, each at the line of the declaration (or of its
+     * formula): a formula that is malformed or names an unknown metric, a channel the environment does not have.
+     */
+    public List<ProjectProblem> problems(String environment, FeatureGraph graph) {
+        if (graph.alerts().isEmpty()) {
+            return List.of();
+        }
+        Set<String> known = metrics.isResolvable() ? metrics.get().known() : Set.of();
+        Set<String> channels = store.channels(environment).stream().map(AlertChannel::name).collect(Collectors.toSet());
+        List<ProjectProblem> problems = new ArrayList<>();
+        for (AlertSpec a : graph.alerts()) {
+            try {
+                AlertRules.rule(environment, a.name(), request(a), known, channels);
+            } catch (SlateException e) {
+                for (ErrorDetail d : e.errors()) {
+                    if (d instanceof ErrorDetail.Field f) {
+                        SourceLocation at = f.field().equals("formula") ? a.formulaLocation() : a.location();
+                        problems.add(new ProjectProblem(at, ErrorCode.INVALID_VALUE.name(), "alert '" + a.name() + "': " + f.field() + ": " + f.message()));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Makes the environment's declared rules those of {@code graph}: rules it no longer declares are removed, API-made
+     * rules of other names stay. Channels and metrics were checked when the project was deployed; a rule that no longer
+     * reads (a rollback to an old deployment after its channel was deleted) is still kept, and its notices to a missing
+     * channel fail as recorded deliveries.
+     */
+    public void apply(String environment, FeatureGraph graph) {
+        List<AlertRule> rules = new ArrayList<>();
+        Map<String, String> declaredAt = new LinkedHashMap<>();
+        for (AlertSpec a : graph.alerts()) {
+            Set<String> channels = new HashSet<>(a.channels());
+            try {
+                rules.add(AlertRules.rule(environment, a.name(), request(a), new AnyMetric(), channels));
+                declaredAt.put(a.name(), a.location().file() + ":" + a.location().line());
+            } catch (SlateException e) {
+                LOG.warnf("environment '%s': alert '%s' declared at %s cannot be kept: %s", environment, a.name(), a.location(), e.getMessage());
+            }
+        }
+        store.replaceDeclared(environment, rules, declaredAt);
+    }
+
+    private static AlertRules.RuleRequest request(AlertSpec a) {
+        return new AlertRules.RuleRequest(a.formula(), a.comparator(), a.threshold(), dev.slate.model.Durations.format(a.window()), a.severity(),
+                a.owner(), a.channels(), a.description().orElse(null));
+    }
+
+    /** Every metric name: at activation the formula was already checked against the metrics. */
+    private static final class AnyMetric extends java.util.AbstractSet<String> {
+        @Override
+        public boolean contains(Object o) {
+            return true;
+        }
+
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Collections.emptyIterator();
+        }
+
+        @Override
+        public int size() {
+            return 0;
+        }
+    }
+}
