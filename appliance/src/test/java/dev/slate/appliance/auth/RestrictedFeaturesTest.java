@@ -54,11 +54,11 @@ class RestrictedFeaturesTest {
         }
         Logger.getLogger("").addHandler(LOG);
         AuthFraudData.seed();
-        password = AuthFraudData.storeSecrets();
         Response r = given().header(HEADER, ENV).contentType(ContentType.JSON)
                 .body(Map.of("files", AuthFraudData.project(), "activate", true)).post("/v1/deployments");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
         RESPONSES.add(r);
+        password = AuthFraudData.storeSecrets(ENV); // the environment's own secrets: it exists now
     }
 
     @AfterAll

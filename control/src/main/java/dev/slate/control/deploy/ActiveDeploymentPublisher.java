@@ -137,6 +137,7 @@ public class ActiveDeploymentPublisher {
      */
     synchronized boolean publish(ActiveDeployment active, long revision) {
         String environment = active.environment();
+        namespaces.ensure(environment); // serving must know where the environment's values live before it serves it
         EnvironmentSnapshot before = snapshots.get(environment);
         if (before != null && before.revision() >= revision) {
             return false;
