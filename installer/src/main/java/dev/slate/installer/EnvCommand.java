@@ -48,7 +48,9 @@ final class EnvCommand implements Callable<Integer> {
         line(text, "replicas", e.path("mode").asText() + " " + replicas(e));
         line(text, "online namespace", e.path("online_namespace").asText()
                 + (e.path("online_database").isNull() || e.path("online_database").isMissingNode() ? "" : " (Redis database " + e.path("online_database").asText() + ")"));
-        line(text, "offline namespace", e.path("offline_namespace").asText());
+        line(text, "offline namespace", e.path("offline_namespace").asText()
+                + (e.path("offline_table_namespace").isNull() || e.path("offline_table_namespace").isMissingNode() ? ""
+                        : " (Iceberg namespace " + e.path("offline_table_namespace").asText() + ")"));
         line(text, "active deployment", e.path("active_deployment_id").isNull() ? "none" : e.path("active_deployment_id").asText());
         line(text, "generation", e.path("generation").asText());
         line(text, "created", e.path("created_at").asText() + (e.path("created_by").isNull() ? "" : " by " + e.path("created_by").asText()));
@@ -135,6 +137,10 @@ final class EnvCommand implements Callable<Integer> {
         @Option(names = "--offline-namespace", paramLabel = "NS", description = "Namespace of its feature-log rows (default: the name); fixed once created.")
         String offlineNamespace;
 
+        @Option(names = "--offline-table-namespace", paramLabel = "NS",
+                description = "An Iceberg namespace of its own for its feature-log table (default: the configured one); fixed once created.")
+        String offlineTableNamespace;
+
         @Override
         public Integer call() {
             SlateCli root = parent.root;
@@ -148,6 +154,9 @@ final class EnvCommand implements Callable<Integer> {
             }
             if (offlineNamespace != null) {
                 body.put("offline_namespace", offlineNamespace);
+            }
+            if (offlineTableNamespace != null) {
+                body.put("offline_table_namespace", offlineTableNamespace);
             }
             return print(root, spec, root.client().post("/v1/environments", body), e -> "Created " + describe(e));
         }

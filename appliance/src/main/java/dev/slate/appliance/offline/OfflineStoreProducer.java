@@ -49,7 +49,11 @@ class OfflineStoreProducer {
                 config.catalogName(), config.tableNamespace());
         IcebergOfflineStore store = new IcebergOfflineStore(storeConfig);
         LOG.infof("offline store: Iceberg table %s, data under %s", store.tableName(), warehouse);
-        return new EnvironmentOfflineStore(store, directory);
+        return new EnvironmentOfflineStore(store, namespace -> {
+            IcebergOfflineStore own = new IcebergOfflineStore(storeConfig.withTableNamespace(namespace));
+            LOG.infof("offline store: Iceberg table %s for the environments that chose namespace %s", own.tableName(), namespace);
+            return own;
+        }, directory);
     }
 
     void closeStore(@Disposes OfflineStore store) {

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.nullValue;
 import dev.slate.appliance.offline.EnvironmentOfflineStore;
 import dev.slate.appliance.testing.TestTokens;
 import dev.slate.control.audit.AuditLog;
+import dev.slate.storage.offline.IcebergOfflineStore;
 import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.offline.EntityKey;
@@ -274,15 +275,18 @@ class EnvironmentIsolationTest {
         String b = TestProjects.environment("ns-b");
         String onlineA = "values_a_" + suffix;
         String offlineA = "log_a_" + suffix;
+        String tableA = "tbl_a_" + suffix;
         int databaseB = 5;
         EnvironmentCleaner cleanup = new EnvironmentCleaner(dataSource);
         cleanup.track(a);
         cleanup.track(b);
         String c = cleanup.track(TestProjects.environment("ns-c"));
         try {
-            given().contentType(ContentType.JSON).body(Map.of("name", a, "online_namespace", onlineA, "offline_namespace", offlineA))
+            given().contentType(ContentType.JSON).body(Map.of("name", a, "online_namespace", onlineA, "offline_namespace", offlineA,
+                            "offline_table_namespace", tableA))
                     .post("/v1/environments").then().statusCode(201)
-                    .body("online_namespace", equalTo(onlineA)).body("online_database", nullValue()).body("offline_namespace", equalTo(offlineA));
+                    .body("online_namespace", equalTo(onlineA)).body("online_database", nullValue()).body("offline_namespace", equalTo(offlineA))
+                    .body("offline_table_namespace", equalTo(tableA));
             given().contentType(ContentType.JSON).body(Map.of("name", b, "online_database", databaseB)).post("/v1/environments").then().statusCode(201)
                     .body("online_namespace", equalTo(b)).body("online_database", equalTo(databaseB)).body("offline_namespace", equalTo(b));
             given().get("/v1/environments/" + a).then().statusCode(200).body("online_namespace", equalTo(onlineA)).body("offline_namespace", equalTo(offlineA));
@@ -304,6 +308,13 @@ class EnvironmentIsolationTest {
             given().contentType(ContentType.JSON).body(Map.of("online_namespace", "elsewhere")).patch("/v1/environments/" + a).then().statusCode(400)
                     .body("code", equalTo("INVALID_QUERY"));
             given().get("/v1/environments/" + c).then().statusCode(404);
+            // a first deployment may not create an environment whose name is a namespace another environment chose
+            String chosenAsName = cleanup.track(TestProjects.environment("ns-d"));
+            given().contentType(ContentType.JSON).body(Map.of("name", c, "offline_namespace", chosenAsName)).post("/v1/environments").then()
+                    .statusCode(201);
+            given().header(ENV, chosenAsName).contentType(ContentType.JSON).body(Map.of("files", Map.of("slate.yaml", PROJECT)))
+                    .post("/v1/deployments").then().statusCode(409).contentType("application/problem+json").body("code", equalTo("CONFLICT"));
+            given().get("/v1/environments/" + chosenAsName).then().statusCode(404);
 
             for (String env : List.of(a, b)) {
                 given().header(ENV, env).contentType(ContentType.JSON).body(Map.of("files", Map.of("slate.yaml", PROJECT)))
@@ -322,9 +333,15 @@ class EnvironmentIsolationTest {
             assertThat(redisKeyExists(databaseB, b, 1)).isTrue();
             assertThat(redisKeyExists(0, b, 1)).isFalse();
 
-            // offline: a's history under its chosen namespace of the feature log, none under its name
+            // offline: a's history in the feature-log table of its own Iceberg namespace, under its chosen partition namespace;
+            // none in the configured table, none under its name; b's in the configured table
             OfflineStore raw = ((EnvironmentOfflineStore) offline).delegate();
-            assertThat(history(raw, offlineA, 1)).contains(720.5);
+            OfflineStore own = ((EnvironmentOfflineStore) offline).storeOf(a);
+            assertThat(own).isNotSameAs(raw);
+            assertThat(((IcebergOfflineStore) own).tableName()).contains(tableA + ".feature_log");
+            assertThat(history(own, offlineA, 1)).contains(720.5);
+            assertThat(history(own, a, 1)).isEmpty();
+            assertThat(history(raw, offlineA, 1)).isEmpty();
             assertThat(history(raw, a, 1)).isEmpty();
             assertThat(history(offline, a, 1)).as("callers name the environment").contains(720.5);
             assertThat(history(raw, b, 1)).contains(100.0);
@@ -332,7 +349,7 @@ class EnvironmentIsolationTest {
             // deleting drops the data where it is
             given().queryParam("confirm", a).queryParam("force", "true").delete("/v1/environments/" + a).then().statusCode(200);
             assertThat(redisKeyExists(0, onlineA, 1)).isFalse();
-            assertThat(history(raw, offlineA, 1)).isEmpty();
+            assertThat(history(own, offlineA, 1)).isEmpty();
             assertThat(redisKeyExists(databaseB, b, 1)).isTrue();
             given().queryParam("confirm", b).queryParam("force", "true").delete("/v1/environments/" + b).then().statusCode(200);
             assertThat(redisKeyExists(databaseB, b, 1)).isFalse();

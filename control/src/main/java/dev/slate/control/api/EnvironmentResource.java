@@ -37,7 +37,7 @@ public class EnvironmentResource {
     /** {@code POST} body. */
     public record CreateBody(String name, String description, Integer replicas, String mode, @JsonProperty("max_replicas") Integer maxReplicas,
             @JsonProperty("online_namespace") String onlineNamespace, @JsonProperty("online_database") Integer onlineDatabase,
-            @JsonProperty("offline_namespace") String offlineNamespace) {
+            @JsonProperty("offline_namespace") String offlineNamespace, @JsonProperty("offline_table_namespace") String offlineTableNamespace) {
     }
 
     /**
@@ -46,7 +46,7 @@ public class EnvironmentResource {
      */
     public record PatchBody(String description, Integer replicas, String mode, @JsonProperty("max_replicas") Integer maxReplicas,
             @JsonProperty("online_namespace") String onlineNamespace, @JsonProperty("online_database") Integer onlineDatabase,
-            @JsonProperty("offline_namespace") String offlineNamespace) {
+            @JsonProperty("offline_namespace") String offlineNamespace, @JsonProperty("offline_table_namespace") String offlineTableNamespace) {
     }
 
     private final EnvironmentService environments;
@@ -76,7 +76,8 @@ public class EnvironmentResource {
         }
         Environment created = environments.create(body.name(), Optional.ofNullable(body.description()), Optional.ofNullable(body.replicas()),
                 mode(body.mode()), Optional.ofNullable(body.maxReplicas()), Optional.ofNullable(body.onlineNamespace()),
-                Optional.ofNullable(body.onlineDatabase()), Optional.ofNullable(body.offlineNamespace()), actor(security));
+                Optional.ofNullable(body.onlineDatabase()), Optional.ofNullable(body.offlineNamespace()),
+                Optional.ofNullable(body.offlineTableNamespace()), actor(security));
         return Response.created(URI.create("/v1/environments/" + created.name())).entity(EnvironmentJson.of(created, cluster)).build();
     }
 
@@ -87,8 +88,8 @@ public class EnvironmentResource {
         if (body == null) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "the body must be a JSON object: {\"replicas\": 3}");
         }
-        if (body.onlineNamespace() != null || body.onlineDatabase() != null || body.offlineNamespace() != null) {
-            throw new SlateException(ErrorCode.INVALID_QUERY, "online_namespace, online_database and offline_namespace are chosen when an "
+        if (body.onlineNamespace() != null || body.onlineDatabase() != null || body.offlineNamespace() != null || body.offlineTableNamespace() != null) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "online_namespace, online_database, offline_namespace and offline_table_namespace are chosen when an "
                     + "environment is created and never change: its values live there; create another environment to use other namespaces");
         }
         return EnvironmentJson.of(environments.patch(name, new EnvironmentPatch(Optional.ofNullable(body.description()),

@@ -7,13 +7,14 @@ import java.util.regex.Pattern;
 
 /**
  * Where an environment's values live (docs/environments.md, "Namespaces"): the namespace part of its Redis keys
- * ({@code {prefix}:{online}:{entity}:…}), optionally a Redis logical database of its own, and the namespace partition
- * of the feature log. Chosen when the environment is created and never changed; by default all are its name in
- * the configured database.
+ * ({@code {prefix}:{online}:{entity}:…}), optionally a Redis logical database of its own, the namespace partition
+ * of the feature log, and optionally an Iceberg namespace of its own for its feature-log table. Chosen when the
+ * environment is created and never changed; by default all are its name in the configured database and table.
  *
  * @param onlineDatabase the Redis logical database; empty: the one the online store is configured with
+ * @param offlineTableNamespace the Iceberg namespace of its feature-log table; empty: the configured one
  */
-public record EnvironmentNamespaces(String online, Optional<Integer> onlineDatabase, String offline) {
+public record EnvironmentNamespaces(String online, Optional<Integer> onlineDatabase, String offline, Optional<String> offlineTableNamespace) {
 
     /** The one rule for a chosen namespace (the database's check constraints repeat it): a superset of environment names. */
     public static final String REGEX = "[a-z][a-z0-9_-]{0,62}";
@@ -25,7 +26,9 @@ public record EnvironmentNamespaces(String online, Optional<Integer> onlineDatab
         requireNonNull(online, "online is null");
         requireNonNull(onlineDatabase, "onlineDatabase is null");
         requireNonNull(offline, "offline is null");
-        if (!NAME.matcher(online).matches() || !NAME.matcher(offline).matches()) {
+        requireNonNull(offlineTableNamespace, "offlineTableNamespace is null");
+        if (!NAME.matcher(online).matches() || !NAME.matcher(offline).matches()
+                || offlineTableNamespace.isPresent() && !NAME.matcher(offlineTableNamespace.get()).matches()) {
             throw new IllegalArgumentException("a namespace must match " + REGEX);
         }
         if (onlineDatabase.isPresent() && (onlineDatabase.get() < 0 || onlineDatabase.get() > MAX_DATABASE)) {
@@ -33,7 +36,12 @@ public record EnvironmentNamespaces(String online, Optional<Integer> onlineDatab
         }
     }
 
-    /** The defaults: the environment's name, in the configured database. */
+    /** Namespaces in the configured feature-log table. */
+    public EnvironmentNamespaces(String online, Optional<Integer> onlineDatabase, String offline) {
+        this(online, onlineDatabase, offline, Optional.empty());
+    }
+
+    /** The defaults: the environment's name, in the configured database and table. */
     public static EnvironmentNamespaces of(String environment) {
         return new EnvironmentNamespaces(environment, Optional.empty(), environment);
     }

@@ -48,7 +48,7 @@ public class NamespaceDirectory {
         if (known.containsKey(environment) || dataSource.isEmpty()) {
             return;
         }
-        String sql = "select online_namespace, online_database, offline_namespace from environments where name = ?";
+        String sql = "select online_namespace, online_database, offline_namespace, offline_table_namespace from environments where name = ?";
         try (Connection c = dataSource.get().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, environment);
             try (ResultSet rs = s.executeQuery()) {
@@ -58,7 +58,7 @@ public class NamespaceDirectory {
                     Optional<Integer> onlineDatabase = rs.wasNull() ? Optional.empty() : Optional.of(database);
                     String offline = rs.getString(3);
                     known.putIfAbsent(environment, new EnvironmentNamespaces(online == null ? environment : online, onlineDatabase,
-                            offline == null ? environment : offline));
+                            offline == null ? environment : offline, Optional.ofNullable(rs.getString(4))));
                 }
             }
         } catch (SQLException e) {

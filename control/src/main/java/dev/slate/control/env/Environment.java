@@ -52,6 +52,11 @@ public record Environment(String name, EnvironmentSpec spec, long generation, Op
         return namespaces.offline();
     }
 
+    /** The Iceberg namespace of the environment's own feature-log table; empty: the configured table. */
+    public Optional<String> offlineTableNamespace() {
+        return namespaces.offlineTableNamespace();
+    }
+
     /** True while the environment serves traffic: it has an active deployment. */
     public boolean serves() {
         return activeDeploymentId.isPresent();

@@ -71,15 +71,16 @@ public class EnvironmentService {
      * @param onlineNamespace the namespace of its Redis keys; default its name
      * @param onlineDatabase a Redis logical database of its own; default the configured one
      * @param offlineNamespace the namespace of its feature-log rows; default its name
+     * @param offlineTableNamespace an Iceberg namespace of its own for its feature-log table; default the configured one
      * @throws SlateException INVALID_QUERY for a bad name, description, replica count, namespace or database; CONFLICT when it
      *     exists or another environment has one of its namespaces
      */
     public Environment create(String name, Optional<String> description, Optional<Integer> replicas, Optional<ReplicaMode> mode,
             Optional<Integer> maxReplicas, Optional<String> onlineNamespace, Optional<Integer> onlineDatabase, Optional<String> offlineNamespace,
-            Optional<String> actor) {
+            Optional<String> offlineTableNamespace, Optional<String> actor) {
         String env = EnvironmentName.require(name);
         EnvironmentSpec spec = spec(description.orElse(""), replicas.orElse(1), mode, maxReplicas, Optional.empty());
-        EnvironmentNamespaces chosen = namespaces(env, onlineNamespace, onlineDatabase, offlineNamespace);
+        EnvironmentNamespaces chosen = namespaces(env, onlineNamespace, onlineDatabase, offlineNamespace, offlineTableNamespace);
         Environment created;
         try {
             created = store.create(env, spec, chosen, actor)
@@ -177,8 +178,9 @@ public class EnvironmentService {
         }
     }
 
-    private EnvironmentNamespaces namespaces(String env, Optional<String> online, Optional<Integer> database, Optional<String> offline) {
-        for (Optional<String> ns : List.of(online, offline)) {
+    private EnvironmentNamespaces namespaces(String env, Optional<String> online, Optional<Integer> database, Optional<String> offline,
+            Optional<String> offlineTable) {
+        for (Optional<String> ns : List.of(online, offline, offlineTable)) {
             if (ns.isPresent() && !EnvironmentNamespaces.NAME.matcher(ns.get()).matches()) {
                 throw new SlateException(ErrorCode.INVALID_QUERY, "a namespace must match " + EnvironmentNamespaces.REGEX
                         + " (lower-case letters, digits, '_' and '-', starting with a letter)");
@@ -195,7 +197,7 @@ public class EnvironmentService {
                 throw new SlateException(ErrorCode.INVALID_QUERY, "online_database must be between 0 and " + limit + ", got " + database.get());
             }
         }
-        return new EnvironmentNamespaces(online.orElse(env), database, offline.orElse(env));
+        return new EnvironmentNamespaces(online.orElse(env), database, offline.orElse(env), offlineTable);
     }
 
     private EnvironmentSpec spec(String description, int replicas, Optional<ReplicaMode> mode, Optional<Integer> maxReplicas,

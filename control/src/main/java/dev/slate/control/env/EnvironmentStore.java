@@ -33,7 +33,7 @@ public class EnvironmentStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "name, description, replicas, max_replicas, generation, active_deployment_id, revision,"
             + " created_at, created_by, updated_at, observed_generation, ready_replicas, conditions::text, status_updated_at,"
-            + " online_namespace, online_database, offline_namespace";
+            + " online_namespace, online_database, offline_namespace, offline_table_namespace";
 
     /** How a delete ended. */
     public sealed interface Deletion {
@@ -101,8 +101,8 @@ public class EnvironmentStore {
     public Optional<Environment> create(String name, EnvironmentSpec spec, EnvironmentNamespaces namespaces, Optional<String> createdBy) {
         Instant now = now();
         String sql = "insert into environments (name, description, replicas, max_replicas, created_at, created_by, updated_at,"
-                + " online_namespace, online_database, offline_namespace)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (name) do nothing";
+                + " online_namespace, online_database, offline_namespace, offline_table_namespace)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (name) do nothing";
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, name);
             s.setString(2, spec.description());
@@ -114,6 +114,7 @@ public class EnvironmentStore {
             s.setString(8, namespaces.online().equals(name) ? null : namespaces.online());
             setInteger(s, 9, namespaces.onlineDatabase());
             s.setString(10, namespaces.offline().equals(name) ? null : namespaces.offline());
+            s.setString(11, namespaces.offlineTableNamespace().orElse(null));
             if (s.executeUpdate() == 0) {
                 return Optional.empty();
             }
@@ -260,14 +261,15 @@ public class EnvironmentStore {
                 namespaces(rs));
     }
 
-    /** Columns 15–17; null namespaces are the default, the name (column 1). */
+    /** Columns 15–18; null namespaces are the default, the name (column 1), and the configured table (18). */
     private static EnvironmentNamespaces namespaces(ResultSet rs) throws SQLException {
         String name = rs.getString(1);
         String online = rs.getString(15);
         int database = rs.getInt(16);
         Optional<Integer> onlineDatabase = rs.wasNull() ? Optional.empty() : Optional.of(database);
         String offline = rs.getString(17);
-        return new EnvironmentNamespaces(online == null ? name : online, onlineDatabase, offline == null ? name : offline);
+        return new EnvironmentNamespaces(online == null ? name : online, onlineDatabase, offline == null ? name : offline,
+                Optional.ofNullable(rs.getString(18)));
     }
 
     static String conditionsJson(List<EnvironmentCondition> conditions) {

@@ -102,7 +102,8 @@ public class DeploymentRepository {
                 .map(rows -> rows.stream()
                         .map(e -> new EnvironmentState(e.name, Optional.ofNullable(e.activeDeploymentId), e.revision,
                                 new EnvironmentNamespaces(e.onlineNamespace != null ? e.onlineNamespace : e.name,
-                                        Optional.ofNullable(e.onlineDatabase), e.offlineNamespace != null ? e.offlineNamespace : e.name)))
+                                        Optional.ofNullable(e.onlineDatabase), e.offlineNamespace != null ? e.offlineNamespace : e.name,
+                                        Optional.ofNullable(e.offlineTableNamespace))))
                         .toList()));
     }
 

@@ -33,6 +33,9 @@ public class EnvironmentEntity {
     @Column(name = "offline_namespace")
     String offlineNamespace;
 
+    @Column(name = "offline_table_namespace")
+    String offlineTableNamespace;
+
     protected EnvironmentEntity() {
     }
 }
