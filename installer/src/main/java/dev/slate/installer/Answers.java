@@ -1,10 +1,13 @@
 package dev.slate.installer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slate.installer.http.ApiResponse;
 import dev.slate.installer.render.ProblemView;
 import java.io.PrintWriter;
+import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** How every command shows an answer it does not render itself: raw JSON or a problem report. */
 final class Answers {
@@ -36,6 +39,23 @@ final class Answers {
         }
         err.flush();
         return 1;
+    }
+
+    /**
+     * The usual way to show an answer: raw with {@code --json}, a problem report when it failed, else {@code view} of
+     * its JSON on stdout. Returns the exit code.
+     */
+    static int print(SlateCli root, CommandSpec spec, ApiResponse response, Function<JsonNode, String> view) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (root.json()) {
+            return printJson(response, root.mapper(), out);
+        }
+        if (!response.isSuccess()) {
+            return printProblem(response, spec.commandLine().getErr());
+        }
+        out.print(view.apply(response.json().orElseThrow(() -> notJson(response))));
+        out.flush();
+        return 0;
     }
 
     /** An answer that should be a JSON document but is not. */

@@ -6,6 +6,8 @@ import dev.slate.installer.http.ApiResponse;
 import dev.slate.installer.project.ProjectFiles;
 import dev.slate.installer.render.DeploymentView;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,6 +34,14 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--no-activate", description = "Validate and store the deployment, but keep the active one.")
     boolean noActivate;
 
+    @Option(names = "--branch", paramLabel = "NAME",
+            description = "Deploy to this branch of the environment: it serves only requests naming the branch (X-Slate-Branch); "
+                    + "the environment's active deployment stays.")
+    String branch;
+
+    @Option(names = "--role", paramLabel = "ROLE", description = "With --branch: only callers holding ROLE in the environment may name the branch.")
+    String role;
+
     @Override
     public Integer call() {
         Map<String, String> files = ProjectFiles.read(directory);
@@ -40,7 +50,15 @@ final class ApplyCommand implements Callable<Integer> {
         files.forEach(filesNode::put);
         body.put("activate", !noActivate);
 
-        ApiResponse response = root.client().post("/v1/deployments", body);
+        if (role != null && branch == null) {
+            throw new CliException("--role limits a branch: give it with --branch NAME");
+        }
+        String path = "/v1/deployments";
+        if (branch != null) {
+            path += "?branch=" + URLEncoder.encode(branch.strip(), StandardCharsets.UTF_8)
+                    + (role == null ? "" : "&role=" + URLEncoder.encode(role.strip(), StandardCharsets.UTF_8));
+        }
+        ApiResponse response = root.client().post(path, body);
         PrintWriter out = spec.commandLine().getOut();
         if (root.json()) {
             return Answers.printJson(response, root.mapper(), out);
@@ -49,7 +67,10 @@ final class ApplyCommand implements Callable<Integer> {
             return Answers.printProblem(response, spec.commandLine().getErr());
         }
         JsonNode deployment = response.json().orElseThrow(() -> Answers.notJson(response));
-        out.print(DeploymentView.summary("Deployed", deployment));
+        out.print(branch == null ? DeploymentView.summary("Deployed", deployment)
+                : "Deployed " + deployment.path("project").asText("project") + " v" + deployment.path("version").asText() + " (id "
+                        + deployment.path("id").asText() + ") to branch " + branch.strip() + (role == null ? "" : ", limited to role " + role.strip())
+                        + " \u2014 serves requests with X-Slate-Branch: " + branch.strip() + "; the environment's active deployment is unchanged\n");
         out.flush();
         return 0;
     }

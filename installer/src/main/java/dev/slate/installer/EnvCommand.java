@@ -3,7 +3,6 @@ package dev.slate.installer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slate.installer.http.ApiResponse;
-import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -47,8 +46,11 @@ final class EnvCommand implements Callable<Integer> {
         text.append("Environment ").append(e.path("name").asText()).append('\n');
         line(text, "description", e.path("description").asText());
         line(text, "replicas", e.path("mode").asText() + " " + replicas(e));
-        line(text, "online namespace", e.path("online_namespace").asText());
-        line(text, "offline namespace", e.path("offline_namespace").asText());
+        line(text, "online namespace", e.path("online_namespace").asText()
+                + (e.path("online_database").isNull() || e.path("online_database").isMissingNode() ? "" : " (Redis database " + e.path("online_database").asText() + ")"));
+        line(text, "offline namespace", e.path("offline_namespace").asText()
+                + (e.path("offline_table_namespace").isNull() || e.path("offline_table_namespace").isMissingNode() ? ""
+                        : " (Iceberg namespace " + e.path("offline_table_namespace").asText() + ")"));
         line(text, "active deployment", e.path("active_deployment_id").isNull() ? "none" : e.path("active_deployment_id").asText());
         line(text, "generation", e.path("generation").asText());
         line(text, "created", e.path("created_at").asText() + (e.path("created_by").isNull() ? "" : " by " + e.path("created_by").asText()));
@@ -75,16 +77,7 @@ final class EnvCommand implements Callable<Integer> {
     }
 
     private static int print(SlateCli root, CommandSpec spec, ApiResponse response, java.util.function.Function<JsonNode, String> view) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (root.json()) {
-            return Answers.printJson(response, root.mapper(), out);
-        }
-        if (!response.isSuccess()) {
-            return Answers.printProblem(response, spec.commandLine().getErr());
-        }
-        out.print(view.apply(response.json().orElseThrow(() -> Answers.notJson(response))));
-        out.flush();
-        return 0;
+        return Answers.print(root, spec, response, view);
     }
 
     private static String path(String name) {
@@ -135,11 +128,36 @@ final class EnvCommand implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         SpecOptions options = new SpecOptions();
 
+        @Option(names = "--online-namespace", paramLabel = "NS", description = "Namespace of its Redis keys (default: the name); fixed once created.")
+        String onlineNamespace;
+
+        @Option(names = "--online-database", paramLabel = "N", description = "A Redis logical database of its own (standalone Redis only); fixed once created.")
+        Integer onlineDatabase;
+
+        @Option(names = "--offline-namespace", paramLabel = "NS", description = "Namespace of its feature-log rows (default: the name); fixed once created.")
+        String offlineNamespace;
+
+        @Option(names = "--offline-table-namespace", paramLabel = "NS",
+                description = "An Iceberg namespace of its own for its feature-log table (default: the configured one); fixed once created.")
+        String offlineTableNamespace;
+
         @Override
         public Integer call() {
             SlateCli root = parent.root;
             ObjectNode body = root.mapper().createObjectNode().put("name", name);
             options.addTo(body);
+            if (onlineNamespace != null) {
+                body.put("online_namespace", onlineNamespace);
+            }
+            if (onlineDatabase != null) {
+                body.put("online_database", onlineDatabase);
+            }
+            if (offlineNamespace != null) {
+                body.put("offline_namespace", offlineNamespace);
+            }
+            if (offlineTableNamespace != null) {
+                body.put("offline_table_namespace", offlineTableNamespace);
+            }
             return print(root, spec, root.client().post("/v1/environments", body), e -> "Created " + describe(e));
         }
     }

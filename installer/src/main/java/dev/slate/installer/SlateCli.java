@@ -34,7 +34,7 @@ import picocli.CommandLine.ScopeType;
                 DeploymentsCommand.class, LoginCommand.class, LogoutCommand.class, TokenCommand.class, MaterializeCommand.class,
                 dev.slate.installer.cluster.ClusterCommand.class, BundleCommand.class, HostInstallCommand.class,
                 HostPreflightCommand.class, ServiceCommands.Start.class, ServiceCommands.Stop.class, ServiceCommands.Status.class,
-                EnvCommand.class, DiffCommand.class, UsageCommand.class,
+                EnvCommand.class, DiffCommand.class, UsageCommand.class, SecretsCommand.class, BranchesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SlateCli {
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";

@@ -36,6 +36,19 @@ class EnvCommandTest {
     }
 
     @Test
+    void createSendsTheChosenNamespacesAndDescribeShowsThem() throws Exception {
+        server.answer("POST", "/v1/environments", 201, QA.replace("\"online_namespace\": \"qa\",", "\"online_namespace\": \"qa_values\", \"online_database\": 3,"));
+
+        CliRun run = server.cli("env", "create", "qa", "--online-namespace", "qa_values", "--online-database", "3", "--offline-namespace", "qa_log",
+                "--offline-table-namespace", "qa");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(MAPPER.readTree(server.last().body()).toString()).isEqualTo("{\"name\":\"qa\",\"online_namespace\":\"qa_values\","
+                + "\"online_database\":3,\"offline_namespace\":\"qa_log\",\"offline_table_namespace\":\"qa\"}");
+        assertThat(run.out()).contains("qa_values (Redis database 3)");
+    }
+
+    @Test
     void listIsTheDefaultAndPrintsATable() {
         server.answer("GET", "/v1/environments", 200, "{\"environments\": [" + QA + "]}");
 

@@ -71,6 +71,23 @@ class AccessDecisions {
         return access;
     }
 
+    /**
+     * Whether the caller holds {@code role} in {@code environment}: as a realm role, or by a role binding there. What a
+     * branch limited to a role asks of a caller naming it (docs/environments.md, "Branches").
+     */
+    boolean holdsRole(Caller caller, String environment, String role) {
+        Identity identity = caller.identity();
+        if (identity.realmRoles().contains(role)) {
+            return true;
+        }
+        for (RoleBinding b : bindings.bindings()) {
+            if (b.role().equals(role) && b.appliesTo(identity.subject(), environment)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     Decision decide(Access access, Permission permission) {
         if (!RoleBinding.ENVIRONMENT.matcher(access.effective().environment()).matches()) {
             return new Decision.Deny(permission, access.effective().environment(), "not a valid environment name");

@@ -7,6 +7,7 @@ import dev.slate.auth.access.Decision;
 import dev.slate.auth.access.Identity;
 import dev.slate.auth.access.RoleBinding;
 import dev.slate.auth.access.Withheld;
+import dev.slate.engine.query.ServingState;
 import dev.slate.model.FeatureId;
 import dev.slate.model.error.ErrorCode;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
@@ -54,10 +55,12 @@ class AccessFilter {
     private final WithheldFeatures withheldFeatures;
     private final AuditRecorder audit;
     private final Instance<AuditNote> notes;
+    private final ServingState serving;
     private final boolean enabled;
 
     AccessFilter(Instance<CurrentIdentityAssociation> identities, VerifiedTokens verifiedTokens, AccessDecisions decisions,
-            WithheldFeatures withheldFeatures, AuditRecorder audit, Instance<AuditNote> notes, AuthConfig config) {
+            WithheldFeatures withheldFeatures, AuditRecorder audit, Instance<AuditNote> notes, AuthConfig config, ServingState serving) {
+        this.serving = serving;
         this.identities = identities;
         this.verifiedTokens = verifiedTokens;
         this.decisions = decisions;
@@ -130,11 +133,31 @@ class AccessFilter {
             String where = route.global() ? "" : " in environment '" + environment.get() + "'";
             return AuthProblems.unauthorized("missing permission '" + route.permission().code() + "'" + where, id);
         }
+        Optional<String> branchRole = branchRole(ctx, route, environment.get());
+        if (branchRole.isPresent() && !decisions.holdsRole(caller.get(), environment.get(), branchRole.get())) {
+            String id = requestId != null ? requestId : AuditRecorder.newRequestId();
+            String branch = ctx.getHeaderString(Environments.BRANCH_HEADER).strip();
+            String reason = "branch '" + branch + "' of environment '" + environment.get() + "' is limited to role '" + branchRole.get() + "'";
+            audit.denied(identity.subject().ref(), route.action(), method, path, environment.get(), 403, remote(http), id, reason);
+            return AuthProblems.unauthorized(reason, id);
+        }
         ApiCall call = new ApiCall(route, method, path, environment.get(), identity, access, remote(http), requestId);
         ctx.setProperty(ApiCall.PROPERTY, call);
         rc.put(ApiCall.PROPERTY, call); // for FeatureClearance
         rc.put(AUTHORIZED, Boolean.TRUE);
         return null;
+    }
+
+    /**
+     * The role an online query's branch ({@code X-Slate-Branch}) is limited to, if any (docs/environments.md, "Branches").
+     * An unknown or malformed branch is left to the query, which answers it.
+     */
+    private Optional<String> branchRole(ContainerRequestContext ctx, ApiRoute route, String environment) {
+        String branch = ctx.getHeaderString(Environments.BRANCH_HEADER);
+        if (branch == null || branch.isBlank() || !route.action().startsWith("query.online")) {
+            return Optional.empty();
+        }
+        return serving.branch(environment, branch.strip()).flatMap(ServingState.Branch::role);
     }
 
     @ServerResponseFilter

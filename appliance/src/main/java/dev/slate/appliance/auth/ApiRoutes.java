@@ -44,6 +44,8 @@ public final class ApiRoutes {
             rule("POST", "/v1/materialize/?", new ApiRoute(INGEST, "materialize", false, true)),
             rule("GET", "/v1/alerts(/.*)?", new ApiRoute(READ_CATALOG, "alert.read", false, false)),
             rule("", "/v1/alerts(/.*)?", new ApiRoute(DEPLOY, "alert.write", false, true)),
+            rule("GET", "/v1/branches(/[^/]+)?/?", new ApiRoute(READ_CATALOG, "branch.read", false, false)),
+            rule("DELETE", "/v1/branches/[^/]+/?", new ApiRoute(DEPLOY, "branch.delete", false, true)),
             rule("GET", "/v1/environments(/[^/]+)?/?", new ApiRoute(READ_CATALOG, "environment.read", true, false)),
             rule("POST", "/v1/environments/?", new ApiRoute(ADMIN, "environment.create", true, true)),
             rule("PATCH", "/v1/environments/[^/]+/?", new ApiRoute(ADMIN, "environment.update", true, true)),

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -24,6 +25,8 @@ class AuditRecorder {
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final Pattern DEPLOYMENT_PATH = Pattern.compile("/v1/deployments/([^/]+)/activate/?");
     private static final Pattern SECRET_PATH = Pattern.compile("/v1/secrets/([^/]+)/?");
+    private static final Set<String> ENVIRONMENT_SCOPED_GLOBAL_ACTIONS = Set.of("secret.list", "secret.put", "secret.delete");
+    private static final Pattern BRANCH_PATH = Pattern.compile("/v1/branches/([^/]+)/?");
     private static final Pattern ENVIRONMENT_PATH = Pattern.compile("/v1/environments/([^/]+)/?");
     private static final Pattern OFFLINE_JOB_PATH = Pattern.compile("/v1/query/offline/([^/]+)/?");
 
@@ -60,7 +63,7 @@ class AuditRecorder {
         Outcome outcome = refused ? Outcome.DENIED : status >= 200 && status < 300 ? Outcome.OK : Outcome.FAILED;
         String detail = reason != null ? reason : entity instanceof Problem p ? p.code() + ": " + p.detail() : null;
         log.record(AuditEntry.of(Instant.now(), call.identity().subject().ref(), call.route().action(), call.method(), call.path(),
-                call.route().global() ? null : call.environment(), outcome, status, call.remoteAddress(), requestId, null,
+                recordsEnvironment(call) ? call.environment() : null, outcome, status, call.remoteAddress(), requestId, null,
                 target(call, entity, noted), detail));
     }
 
@@ -70,6 +73,15 @@ class AuditRecorder {
         String detail = withheld.stream().map(Withheld::reason).collect(Collectors.joining("; "));
         log.record(AuditEntry.of(Instant.now(), call.identity().subject().ref(), call.route().action(), call.method(), call.path(),
                 call.environment(), Outcome.WITHHELD, 200, call.remoteAddress(), call.requestId(), queryId, target, detail));
+    }
+
+    /**
+     * Whether the entry names the request's environment: every call checked against the environment's bindings, and
+     * the secret calls, which are checked against realm roles but act on the secrets of one environment
+     * (docs/environments.md, "Secrets").
+     */
+    private static boolean recordsEnvironment(ApiCall call) {
+        return !call.route().global() || ENVIRONMENT_SCOPED_GLOBAL_ACTIONS.contains(call.route().action());
     }
 
     private static String target(ApiCall call, Object entity, String noted) {
@@ -93,6 +105,10 @@ class AuditRecorder {
         var job = OFFLINE_JOB_PATH.matcher(call.path());
         if (job.matches()) {
             return "offline job " + job.group(1);
+        }
+        var branch = BRANCH_PATH.matcher(call.path());
+        if (branch.matches()) {
+            return "branch " + branch.group(1);
         }
         var secret = SECRET_PATH.matcher(call.path());
         if (secret.matches() && !"re-encrypt".equals(secret.group(1))) {

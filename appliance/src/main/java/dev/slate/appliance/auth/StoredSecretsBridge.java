@@ -10,7 +10,7 @@ import jakarta.enterprise.inject.Instance;
 import java.util.Optional;
 
 /**
- * Lets the data plane's secret resolver read the metadata plane's encrypted secrets, and makes a
+ * Lets the data plane's secret resolver read the metadata plane's encrypted secrets (per environment), and makes a
  * changed secret take effect: resolved connection settings are forgotten, so the next pool uses it.
  */
 @ApplicationScoped
@@ -25,8 +25,8 @@ class StoredSecretsBridge implements StoredSecrets {
     }
 
     @Override
-    public Optional<String> lookup(String name) {
-        return store.lookup(name);
+    public Optional<String> lookup(String environment, String name) {
+        return store.lookup(environment, name);
     }
 
     void onChanged(@Observes SecretsChanged changed) {

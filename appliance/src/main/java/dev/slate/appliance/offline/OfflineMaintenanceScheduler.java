@@ -61,7 +61,7 @@ class OfflineMaintenanceScheduler {
 
     @Inject
     OfflineMaintenanceScheduler(OfflineStore store, OfflineConfig config, MaterializationMarks marks, MeterRegistry registry) {
-        this(store instanceof OfflineTableMaintenance m ? Optional.of(m) : Optional.empty(), Settings.of(config.compaction()), marks::all, registry);
+        this((store instanceof EnvironmentOfflineStore e ? e.delegate() : store) instanceof OfflineTableMaintenance m ? Optional.of(m) : Optional.empty(), Settings.of(config.compaction()), marks::all, registry);
     }
 
     OfflineMaintenanceScheduler(Optional<OfflineTableMaintenance> maintenance, Settings settings, Supplier<Set<String>> readerMarkers,

@@ -2,6 +2,7 @@ package dev.slate.appliance.offline;
 
 import dev.slate.appliance.config.DatabaseConfig;
 import dev.slate.appliance.config.SlateHome;
+import dev.slate.control.deploy.NamespaceDirectory;
 import dev.slate.featurelog.FeatureLog;
 import dev.slate.featurelog.FeatureLogConfig;
 import dev.slate.storage.offline.IcebergOfflineStore;
@@ -42,13 +43,17 @@ class OfflineStoreProducer {
 
     @Produces
     @Singleton
-    OfflineStore offlineStore() {
+    OfflineStore offlineStore(NamespaceDirectory directory) {
         Path warehouse = config.warehouse().orElse(home.resolve("offline").resolve("warehouse")).toAbsolutePath();
         IcebergOfflineStoreConfig storeConfig = new IcebergOfflineStoreConfig(jdbcUrl, user, password, warehouse.toString(),
                 config.catalogName(), config.tableNamespace());
         IcebergOfflineStore store = new IcebergOfflineStore(storeConfig);
         LOG.infof("offline store: Iceberg table %s, data under %s", store.tableName(), warehouse);
-        return store;
+        return new EnvironmentOfflineStore(store, namespace -> {
+            IcebergOfflineStore own = new IcebergOfflineStore(storeConfig.withTableNamespace(namespace));
+            LOG.infof("offline store: Iceberg table %s for the environments that chose namespace %s", own.tableName(), namespace);
+            return own;
+        }, directory);
     }
 
     void closeStore(@Disposes OfflineStore store) {

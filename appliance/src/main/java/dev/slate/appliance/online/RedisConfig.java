@@ -20,4 +20,12 @@ public interface RedisConfig {
 
     @WithDefault("slate")
     String keyPrefix();
+
+    /**
+     * The highest logical database an environment may choose for its online values (docs/environments.md,
+     * "Namespaces"): the server's {@code databases} setting minus one (16 databases by default). Ignored in cluster
+     * mode, where Redis has database 0 only and no environment may choose one.
+     */
+    @WithDefault("15")
+    int maxDatabase();
 }

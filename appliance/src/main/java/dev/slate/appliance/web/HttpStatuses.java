@@ -26,7 +26,7 @@ public final class HttpStatuses {
             case PARSE_FAILED, INVALID_QUERY, RESOLVER_NOT_FOUND -> 400;
             case UNAUTHENTICATED -> 401;
             case UNAUTHORIZED -> 403;
-            case NOT_FOUND, NO_ACTIVE_DEPLOYMENT -> 404;
+            case NOT_FOUND, NO_ACTIVE_DEPLOYMENT, UNKNOWN_BRANCH -> 404;
             case CONFLICT -> 409;
             case PAYLOAD_TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;

@@ -78,6 +78,7 @@ public record Problem(
             case PAYLOAD_TOO_LARGE -> "Request too large";
             case UNSUPPORTED_MEDIA_TYPE -> "Unsupported media type";
             case NO_ACTIVE_DEPLOYMENT -> "No active deployment";
+            case UNKNOWN_BRANCH -> "Unknown branch";
             case STORE_UNAVAILABLE -> "A store is unavailable";
             case INTERNAL_SERVER_ERROR -> "Internal server error";
             default -> code.name(); // project problem codes never fail a request on their own

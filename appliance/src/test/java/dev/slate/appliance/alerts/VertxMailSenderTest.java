@@ -38,7 +38,7 @@ class VertxMailSenderTest {
     @Test
     void anAlertArrivesAsEmail() throws Exception {
         int port = SMTP.getSmtp().getPort();
-        AlertNotifier notifier = new AlertNotifier(2, Duration.ofMillis(20), Duration.ofSeconds(5), ref -> Optional.empty(),
+        AlertNotifier notifier = new AlertNotifier(2, Duration.ofMillis(20), Duration.ofSeconds(5), (env, ref) -> Optional.empty(),
                 new VertxMailSender(vertx), "slate-alerts@example.internal", o -> { });
         AlertRule rule = new AlertRule("prod", "store_down", AlertFormula.parse("slate_dependency_up{dependency=\"online-store\"}"),
                 AlertRule.Comparator.LT, 1, Duration.ZERO, AlertRule.Severity.CRITICAL, "team-platform", List.of("mail"), Optional.empty());

@@ -52,6 +52,18 @@ class ApiRoutesTest {
                 assertThat(r.audited()).isTrue();
             });
         }
+        // branches: read with read.catalog, delete with deploy, in the environment (docs/environments.md, "Branches")
+        assertThat(ApiRoutes.route("GET", "/v1/branches")).satisfies(r -> {
+            assertThat(r.permission()).isEqualTo(READ_CATALOG);
+            assertThat(r.global()).isFalse();
+        });
+        assertThat(ApiRoutes.permission("GET", "/v1/branches/exp")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.route("DELETE", "/v1/branches/exp")).satisfies(r -> {
+            assertThat(r.permission()).isEqualTo(DEPLOY);
+            assertThat(r.global()).isFalse();
+            assertThat(r.audited()).isTrue();
+            assertThat(r.action()).isEqualTo("branch.delete");
+        });
     }
 
     @Test

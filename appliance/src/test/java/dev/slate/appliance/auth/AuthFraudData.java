@@ -47,19 +47,21 @@ final class AuthFraudData {
     }
 
     /**
-     * Stores the source's secrets; the password is random (the test database trusts local connections,
+     * Stores the source's secrets in the environment; the password is random (the test database trusts local connections,
      * so any value works) and returned, so a test can look for it where it must never appear.
      */
-    static String storeSecrets() {
+    static String storeSecrets(String environment) {
         String password = "pw-" + UUID.randomUUID();
-        put(URL_SECRET, "postgresql://127.0.0.1:5432/test?search_path=" + SCHEMA);
-        put(USER_SECRET, "postgres");
-        put(PASSWORD_SECRET, password);
+        put(environment, URL_SECRET, "postgresql://127.0.0.1:5432/test?search_path=" + SCHEMA);
+        put(environment, USER_SECRET, "postgres");
+        put(environment, PASSWORD_SECRET, password);
         return password;
     }
 
-    static Response put(String name, String value) {
-        Response r = given().contentType(ContentType.JSON).body(Map.of("value", value)).put("/v1/secrets/" + name);
+    /** Stores a secret of {@code environment} (secrets are per environment: docs/environments.md, "Secrets"). */
+    static Response put(String environment, String name, String value) {
+        Response r = given().header("X-Slate-Environment", environment).contentType(ContentType.JSON).body(Map.of("value", value))
+                .put("/v1/secrets/" + name);
         assertThat(r.statusCode()).as(r.asString()).isIn(200, 201);
         return r;
     }

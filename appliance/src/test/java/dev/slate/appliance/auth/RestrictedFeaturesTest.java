@@ -54,11 +54,11 @@ class RestrictedFeaturesTest {
         }
         Logger.getLogger("").addHandler(LOG);
         AuthFraudData.seed();
-        password = AuthFraudData.storeSecrets();
         Response r = given().header(HEADER, ENV).contentType(ContentType.JSON)
                 .body(Map.of("files", AuthFraudData.project(), "activate", true)).post("/v1/deployments");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
         RESPONSES.add(r);
+        password = AuthFraudData.storeSecrets(ENV); // the environment's own secrets: it exists now
     }
 
     @AfterAll
@@ -142,12 +142,12 @@ class RestrictedFeaturesTest {
 
     @Test
     void theStoredPasswordNeverAppearsInAnswersOrLogs() {
-        RESPONSES.add(given().get("/v1/secrets"));
+        RESPONSES.add(given().header(HEADER, ENV).get("/v1/secrets"));
         RESPONSES.add(given().header(HEADER, ENV).get("/v1/deployments"));
         RESPONSES.add(given().header(HEADER, ENV).get("/v1/graph"));
         RESPONSES.add(given().queryParam("limit", "1000").get("/v1/audit"));
         RESPONSES.add(query(TestTokens.user(TestTokens.PII_READER), "/v1/query/online", Map.of("user.id", 5), null));
-        Response list = given().get("/v1/secrets");
+        Response list = given().header(HEADER, ENV).get("/v1/secrets"); // the environment's own secrets
         list.then().statusCode(200);
         assertThat(list.jsonPath().getList("secrets.name")).contains(AuthFraudData.PASSWORD_SECRET);
         assertThat(list.jsonPath().getString("secrets.find { it.name == '" + AuthFraudData.PASSWORD_SECRET + "' }.key_id")).startsWith("k-");

@@ -79,7 +79,7 @@ class ActiveDeploymentPublisherTest {
 
         // a fresh publisher has nothing in memory, like a replica that just started
         RecordingEvent fired = new RecordingEvent();
-        ActiveDeploymentPublisher restarted = new ActiveDeploymentPublisher(repository, new CompiledProjects(), fired, retiredEvents, config, vertx);
+        ActiveDeploymentPublisher restarted = new ActiveDeploymentPublisher(repository, new CompiledProjects(), fired, retiredEvents, config, vertx, new dev.slate.control.deploy.NamespaceDirectory());
         assertThat(restarted.current(env)).isEmpty();
 
         restarted.load();

@@ -101,7 +101,7 @@ class AlertsTest {
 
     @Test
     void aRuleFiresOnceResolvesWithTheSameDedupKeyAndIsSilenced() throws Exception {
-        given().contentType(ContentType.JSON).body(Map.of("value", "k3y")).put("/v1/secrets/" + HOOK_SECRET).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201)); // 201 new, 200 replaced
+        given().header(QueryEnvironment.HEADER, ENV.name()).contentType(ContentType.JSON).body(Map.of("value", "k3y")).put("/v1/secrets/" + HOOK_SECRET).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201)); // 201 new, 200 replaced
         putChannel("hook", Map.of("kind", "webhook", "url", url("/hook"), "secret", "${secret:" + HOOK_SECRET + "}")).then().statusCode(200);
         putChannel("pd", Map.of("kind", "pagerduty", "url", url("/pagerduty"))).then().statusCode(200);
         Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", 1), "outputs", List.of("user.email"))));

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jboss.logging.Logger;
@@ -51,15 +51,15 @@ public final class AlertNotifier implements AutoCloseable {
     private final int attempts;
     private final Duration backoff;
     private final Duration timeout;
-    private final Function<String, Optional<String>> secrets;
+    private final BiFunction<String, String, Optional<String>> secrets;
     private final MailSender mail;
     private final String emailFrom;
     private final Outcomes outcomes;
 
     /**
-     * @param secrets resolves a reference ({@code ${secret:NAME}}) to its value
+     * @param secrets resolves a reference ({@code ${secret:NAME}}) of a channel's environment to its value (that environment's secrets only)
      */
-    public AlertNotifier(int attempts, Duration backoff, Duration timeout, Function<String, Optional<String>> secrets, MailSender mail, String emailFrom,
+    public AlertNotifier(int attempts, Duration backoff, Duration timeout, BiFunction<String, String, Optional<String>> secrets, MailSender mail, String emailFrom,
             Outcomes outcomes) {
         this.attempts = Math.max(1, attempts);
         this.backoff = backoff;
@@ -126,7 +126,7 @@ public final class AlertNotifier implements AutoCloseable {
             case PAGERDUTY -> post(channel.url(), pagerDuty(event, channel), Optional.empty());
             case WEBHOOK -> {
                 String body = webhook(event);
-                Optional<String> key = channel.secret().map(ref -> secrets.apply(ref)
+                Optional<String> key = channel.secret().map(ref -> secrets.apply(channel.environment(), ref)
                         .orElseThrow(() -> new IllegalStateException("the channel's secret " + ref + " is not configured")));
                 yield post(channel.url(), body, key.map(k -> "sha256=" + hmac(k, body)));
             }
@@ -160,7 +160,7 @@ public final class AlertNotifier implements AutoCloseable {
 
     private String pagerDuty(AlertEvent e, AlertChannel channel) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("routing_key", channel.secret().flatMap(secrets).orElse(""));
+        o.put("routing_key", channel.secret().flatMap(ref -> secrets.apply(channel.environment(), ref)).orElse(""));
         o.put("event_action", e.type() == AlertEvent.Type.FIRING ? "trigger" : "resolve");
         o.put("dedup_key", e.dedupKey());
         ObjectNode payload = o.putObject("payload");

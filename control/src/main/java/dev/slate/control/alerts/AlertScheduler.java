@@ -74,14 +74,14 @@ public class AlertScheduler {
         }
     }
 
-    /** The value of {@code ${secret:NAME}}: Slate's secret store, then {@code slate.secret.NAME}. */
-    private Optional<String> secret(String reference) {
+    /** The value of {@code ${secret:NAME}}: the environment's secrets in Slate's secret store, then {@code slate.secret.NAME}. */
+    private Optional<String> secret(String environment, String reference) {
         Matcher m = SECRET_REF.matcher(reference);
         if (!m.matches()) {
             return Optional.empty();
         }
         String name = m.group(1);
-        Optional<String> stored = secrets.isResolvable() ? secrets.get().lookup(name) : Optional.empty();
+        Optional<String> stored = secrets.isResolvable() ? secrets.get().lookup(environment, name) : Optional.empty();
         return stored.isPresent() ? stored : ConfigProvider.getConfig().getOptionalValue("slate.secret." + name, String.class);
     }
 

@@ -1,6 +1,7 @@
 package dev.slate.control.api;
 
 import dev.slate.control.archive.ArchiveFormat;
+import dev.slate.control.branch.BranchService;
 import dev.slate.control.archive.ProjectArchive;
 import dev.slate.control.deploy.Deployment;
 import dev.slate.control.deploy.DeploymentResult;
@@ -26,6 +27,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.net.URI;
 import java.security.Principal;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -42,23 +44,36 @@ public class DeploymentResource {
     private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final DeploymentService deployments;
+    private final BranchService branches;
 
-    DeploymentResource(DeploymentService deployments) {
+    DeploymentResource(DeploymentService deployments, BranchService branches) {
         this.deployments = deployments;
+        this.branches = branches;
     }
 
-    /** Deploys the project in a JSON body; 201 with the new deployment, 200 when the content is unchanged. */
+    /**
+     * Deploys the project in a JSON body; 201 with the new deployment, 200 when the content is unchanged. With
+     * {@code ?branch=NAME} the deployment serves only that branch (docs/environments.md, "Branches"): the
+     * environment's main active deployment is never changed, whatever {@code activate} says; {@code role=ROLE}
+     * limits the branch to callers holding that role in the environment.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> deployJson(
             byte[] body,
             @QueryParam("activate") String activateParam,
+            @QueryParam("branch") String branch,
+            @QueryParam("role") String role,
             @HeaderParam(ENVIRONMENT_HEADER) String environmentHeader,
             @Context SecurityContext security) {
         String environment = environment(environmentHeader);
         boolean activateByDefault = activateParam(activateParam);
+        Optional<String> toBranch = branch(branch, role);
         return VertxContextSupport.executeBlocking(() -> DeployRequestParser.parse(body))
-                .chain(request -> deployments.deploy(environment, request.files(), request.activate().orElse(activateByDefault), actor(security)))
+                .chain(request -> deployments.deploy(environment, request.files(),
+                        toBranch.isEmpty() && request.activate().orElse(activateByDefault), actor(security)))
+                .call(result -> toBranch.isEmpty() ? Uni.createFrom().voidItem() : VertxContextSupport.executeBlocking(() ->
+                        branches.set(environment, toBranch.get(), result.deployment().id(), Optional.ofNullable(role), Optional.ofNullable(actor(security)))))
                 .map(DeploymentResource::created);
     }
 
@@ -69,13 +84,18 @@ public class DeploymentResource {
             byte[] body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @QueryParam("activate") String activateParam,
+            @QueryParam("branch") String branch,
+            @QueryParam("role") String role,
             @HeaderParam(ENVIRONMENT_HEADER) String environmentHeader,
             @Context SecurityContext security) {
         String environment = environment(environmentHeader);
         boolean activate = activateParam(activateParam);
+        Optional<String> toBranch = branch(branch, role);
         ArchiveFormat format = ArchiveFormat.forMediaType(contentType).orElseThrow(() -> unsupported(contentType));
         return VertxContextSupport.executeBlocking(() -> ProjectArchive.read(format, body))
-                .chain(files -> deployments.deploy(environment, files, activate, actor(security)))
+                .chain(files -> deployments.deploy(environment, files, toBranch.isEmpty() && activate, actor(security)))
+                .call(result -> toBranch.isEmpty() ? Uni.createFrom().voidItem() : VertxContextSupport.executeBlocking(() ->
+                        branches.set(environment, toBranch.get(), result.deployment().id(), Optional.ofNullable(role), Optional.ofNullable(actor(security)))))
                 .map(DeploymentResource::created);
     }
 
@@ -137,6 +157,18 @@ public class DeploymentResource {
 
     private static String environment(String header) {
         return EnvironmentName.require(header == null || header.isBlank() ? EnvironmentName.DEFAULT : header.strip());
+    }
+
+    /** The branch a deployment goes to (empty: main); {@code role} only with a branch. */
+    private static Optional<String> branch(String branch, String role) {
+        if (branch == null || branch.isBlank()) {
+            if (role != null) {
+                throw new SlateException(ErrorCode.INVALID_QUERY, "query parameter 'role' limits a branch: give it with 'branch'");
+            }
+            return Optional.empty();
+        }
+        BranchService.requireRole(Optional.ofNullable(role));
+        return Optional.of(BranchService.requireName(branch.strip()));
     }
 
     private static boolean activateParam(String value) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** An environment on the wire (docs/specs/rest-contract.md, "Environments"). */
-@JsonPropertyOrder({"name", "description", "mode", "replicas", "max_replicas", "online_namespace", "offline_namespace",
+@JsonPropertyOrder({"name", "description", "mode", "replicas", "max_replicas", "online_namespace", "online_database", "offline_namespace", "offline_table_namespace",
         "active_deployment_id", "generation", "created_at", "created_by", "updated_at", "status"})
 public record EnvironmentJson(
         String name,
@@ -19,7 +19,9 @@ public record EnvironmentJson(
         int replicas,
         @JsonProperty("max_replicas") Integer maxReplicas,
         @JsonProperty("online_namespace") String onlineNamespace,
+        @JsonProperty("online_database") Integer onlineDatabase,
         @JsonProperty("offline_namespace") String offlineNamespace,
+        @JsonProperty("offline_table_namespace") String offlineTableNamespace,
         @JsonProperty("active_deployment_id") String activeDeploymentId,
         long generation,
         @JsonProperty("created_at") String createdAt,
@@ -54,7 +56,8 @@ public record EnvironmentJson(
 
     static EnvironmentJson of(Environment e, boolean cluster) {
         return new EnvironmentJson(e.name(), e.spec().description(), e.spec().mode().code(), e.spec().replicas(),
-                e.spec().maxReplicas().orElse(null), e.onlineNamespace(), e.offlineNamespace(),
+                e.spec().maxReplicas().orElse(null), e.onlineNamespace(), e.onlineDatabase().orElse(null), e.offlineNamespace(),
+                e.offlineTableNamespace().orElse(null),
                 e.activeDeploymentId().map(UUID::toString).orElse(null), e.generation(), e.createdAt().toString(),
                 e.createdBy().orElse(null), e.updatedAt().toString(), status(e, cluster));
     }

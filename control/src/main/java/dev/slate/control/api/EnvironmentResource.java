@@ -35,11 +35,18 @@ import java.util.Optional;
 public class EnvironmentResource {
 
     /** {@code POST} body. */
-    public record CreateBody(String name, String description, Integer replicas, String mode, @JsonProperty("max_replicas") Integer maxReplicas) {
+    public record CreateBody(String name, String description, Integer replicas, String mode, @JsonProperty("max_replicas") Integer maxReplicas,
+            @JsonProperty("online_namespace") String onlineNamespace, @JsonProperty("online_database") Integer onlineDatabase,
+            @JsonProperty("offline_namespace") String offlineNamespace, @JsonProperty("offline_table_namespace") String offlineTableNamespace) {
     }
 
-    /** {@code PATCH} body: absent fields stay as they are. */
-    public record PatchBody(String description, Integer replicas, String mode, @JsonProperty("max_replicas") Integer maxReplicas) {
+    /**
+     * {@code PATCH} body: absent fields stay as they are. The namespaces are accepted only to refuse them with a clear
+     * answer: they are chosen at create and never change (docs/environments.md, "Namespaces").
+     */
+    public record PatchBody(String description, Integer replicas, String mode, @JsonProperty("max_replicas") Integer maxReplicas,
+            @JsonProperty("online_namespace") String onlineNamespace, @JsonProperty("online_database") Integer onlineDatabase,
+            @JsonProperty("offline_namespace") String offlineNamespace, @JsonProperty("offline_table_namespace") String offlineTableNamespace) {
     }
 
     private final EnvironmentService environments;
@@ -68,7 +75,9 @@ public class EnvironmentResource {
             throw new SlateException(ErrorCode.INVALID_QUERY, "the body needs a name: {\"name\": \"qa\"}");
         }
         Environment created = environments.create(body.name(), Optional.ofNullable(body.description()), Optional.ofNullable(body.replicas()),
-                mode(body.mode()), Optional.ofNullable(body.maxReplicas()), actor(security));
+                mode(body.mode()), Optional.ofNullable(body.maxReplicas()), Optional.ofNullable(body.onlineNamespace()),
+                Optional.ofNullable(body.onlineDatabase()), Optional.ofNullable(body.offlineNamespace()),
+                Optional.ofNullable(body.offlineTableNamespace()), actor(security));
         return Response.created(URI.create("/v1/environments/" + created.name())).entity(EnvironmentJson.of(created, cluster)).build();
     }
 
@@ -78,6 +87,10 @@ public class EnvironmentResource {
     public EnvironmentJson patch(@PathParam("name") String name, PatchBody body) {
         if (body == null) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "the body must be a JSON object: {\"replicas\": 3}");
+        }
+        if (body.onlineNamespace() != null || body.onlineDatabase() != null || body.offlineNamespace() != null || body.offlineTableNamespace() != null) {
+            throw new SlateException(ErrorCode.INVALID_QUERY, "online_namespace, online_database, offline_namespace and offline_table_namespace are chosen when an "
+                    + "environment is created and never change: its values live there; create another environment to use other namespaces");
         }
         return EnvironmentJson.of(environments.patch(name, new EnvironmentPatch(Optional.ofNullable(body.description()),
                 Optional.ofNullable(body.replicas()), mode(body.mode()), Optional.ofNullable(body.maxReplicas()))), cluster);

@@ -50,6 +50,7 @@ public class ActiveDeploymentPublisher {
     private final Event<EnvironmentRetired> retired;
     private final ControlConfig config;
     private final Vertx vertx;
+    private final NamespaceDirectory namespaces;
 
     private final Map<String, EnvironmentSnapshot> snapshots = new ConcurrentHashMap<>();
     private final AtomicBoolean refreshing = new AtomicBoolean();
@@ -59,8 +60,9 @@ public class ActiveDeploymentPublisher {
 
     public ActiveDeploymentPublisher(
             DeploymentRepository repository, CompiledProjects compiled, Event<ActiveDeployment> event, Event<EnvironmentRetired> retired,
-            ControlConfig config, Vertx vertx) {
+            ControlConfig config, Vertx vertx, NamespaceDirectory namespaces) {
         this.repository = repository;
+        this.namespaces = namespaces;
         this.compiled = compiled;
         this.event = event;
         this.retired = retired;
@@ -102,6 +104,7 @@ public class ActiveDeploymentPublisher {
     public Uni<Void> refresh() {
         return repository.environments()
                 .invoke(this::retireMissing)
+                .invoke(states -> states.forEach(s -> namespaces.record(s.name(), s.namespaces())))
                 .onItem().transformToMulti(states -> Multi.createFrom().iterable(states))
                 .filter(this::isNewer)
                 .onItem().transformToUniAndConcatenate(this::load)
@@ -134,6 +137,7 @@ public class ActiveDeploymentPublisher {
      */
     synchronized boolean publish(ActiveDeployment active, long revision) {
         String environment = active.environment();
+        namespaces.ensure(environment); // serving must know where the environment's values live before it serves it
         EnvironmentSnapshot before = snapshots.get(environment);
         if (before != null && before.revision() >= revision) {
             return false;

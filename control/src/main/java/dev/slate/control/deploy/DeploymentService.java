@@ -78,6 +78,9 @@ public class DeploymentService {
                             .onFailure(EnvironmentMissingException.class).transform(e -> new SlateException(ErrorCode.NOT_FOUND,
                                     "there is no environment '" + env + "'; create it first (POST /v1/environments, slate env create " + env
                                             + "): deployments do not create environments here (slate.environments.create-on-deploy=false)"))
+                            .onFailure(DeploymentService::namespaceTaken).transform(e -> new SlateException(ErrorCode.CONFLICT,
+                                    "environment '" + env + "' cannot be created by this deployment: its name is a namespace another "
+                                            + "environment chose (docs/environments.md, \"Namespaces\"); create it with other namespaces first"))
                             .call(outcome -> publishIfActivated(outcome, graph))
                             .map(outcome -> new DeploymentResult(outcome.deployment(), outcome.unchanged())));
         });
@@ -150,6 +153,17 @@ public class DeploymentService {
     }
 
     /** After the commit: serving's observers run on a worker thread, so they may block briefly. */
+    /** A new environment row collided with a namespace another environment chose (the unique indexes of V15_32). */
+    private static boolean namespaceTaken(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("environments_online_namespace_unique") || m.contains("environments_offline_namespace_unique"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Uni<Boolean> publishIfActivated(StoreOutcome outcome, FeatureGraph graph) {
         if (!outcome.activated()) {
             return Uni.createFrom().item(false);

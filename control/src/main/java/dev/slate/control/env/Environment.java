@@ -2,6 +2,7 @@ package dev.slate.control.env;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.control.deploy.EnvironmentNamespaces;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,8 +15,9 @@ import java.util.UUID;
  * @param revision bumped on every activation of a deployment
  */
 public record Environment(String name, EnvironmentSpec spec, long generation, Optional<UUID> activeDeploymentId, long revision,
-        Instant createdAt, Optional<String> createdBy, Instant updatedAt, EnvironmentStatus status) {
+        Instant createdAt, Optional<String> createdBy, Instant updatedAt, EnvironmentStatus status, EnvironmentNamespaces namespaces) {
     public Environment {
+        requireNonNull(namespaces, "namespaces is null");
         requireNonNull(name, "name is null");
         requireNonNull(spec, "spec is null");
         requireNonNull(activeDeploymentId, "activeDeploymentId is null");
@@ -25,18 +27,34 @@ public record Environment(String name, EnvironmentSpec spec, long generation, Op
         requireNonNull(status, "status is null");
     }
 
+    /** An environment with the default namespaces (its name, in the configured Redis database). */
+    public Environment(String name, EnvironmentSpec spec, long generation, Optional<UUID> activeDeploymentId, long revision,
+            Instant createdAt, Optional<String> createdBy, Instant updatedAt, EnvironmentStatus status) {
+        this(name, spec, generation, activeDeploymentId, revision, createdAt, createdBy, updatedAt, status, EnvironmentNamespaces.of(name));
+    }
+
     /**
      * The environment's namespace in the online store: the {@code namespace} part of every Redis key
-     * ({@code {prefix}:{namespace}:{entity}:…}, docs/specs/online-store-redis.md). It is the name: two
-     * environments never share one, and serving, ingest and reverse ETL all use it.
+     * ({@code {prefix}:{namespace}:{entity}:…}, docs/specs/online-store-redis.md), chosen at create (default: the
+     * name); two environments never share one (docs/environments.md, "Namespaces").
      */
     public String onlineNamespace() {
-        return name;
+        return namespaces.online();
+    }
+
+    /** The Redis logical database of the environment's online values; empty: the configured one. */
+    public Optional<Integer> onlineDatabase() {
+        return namespaces.onlineDatabase();
     }
 
     /** The environment's namespace in the offline store: the {@code namespace} column of the feature log (docs/specs/offline-store-iceberg.md). */
     public String offlineNamespace() {
-        return name;
+        return namespaces.offline();
+    }
+
+    /** The Iceberg namespace of the environment's own feature-log table; empty: the configured table. */
+    public Optional<String> offlineTableNamespace() {
+        return namespaces.offlineTableNamespace();
     }
 
     /** True while the environment serves traffic: it has an active deployment. */

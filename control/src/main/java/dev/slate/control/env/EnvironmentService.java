@@ -2,6 +2,9 @@ package dev.slate.control.env;
 
 import dev.slate.control.deploy.ActiveDeploymentPublisher;
 import dev.slate.control.deploy.EnvironmentName;
+import dev.slate.control.deploy.EnvironmentNamespaces;
+import dev.slate.control.deploy.NamespaceDirectory;
+import dev.slate.control.deploy.OnlineDatabases;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
 import dev.slate.storage.spi.OnlineStore;
@@ -36,9 +39,13 @@ public class EnvironmentService {
     private final Instance<OnlineStore> onlineStore;
     private final Instance<OfflineStore> offlineStore;
     private final Event<EnvironmentChanged> changed;
+    private final NamespaceDirectory namespaces;
+    private final Instance<OnlineDatabases> databases;
 
     EnvironmentService(EnvironmentStore store, EnvironmentsConfig config, ActiveDeploymentPublisher publisher, Instance<OnlineStore> onlineStore,
-            Instance<OfflineStore> offlineStore, Event<EnvironmentChanged> changed) {
+            Instance<OfflineStore> offlineStore, Event<EnvironmentChanged> changed, NamespaceDirectory namespaces, Instance<OnlineDatabases> databases) {
+        this.namespaces = namespaces;
+        this.databases = databases;
         this.store = store;
         this.config = config;
         this.publisher = publisher;
@@ -61,14 +68,29 @@ public class EnvironmentService {
      * Creates an environment.
      *
      * @param mode the replica mode; {@code AUTOSCALED} needs {@code maxReplicas}
-     * @throws SlateException INVALID_QUERY for a bad name, description or replica count, CONFLICT when it exists
+     * @param onlineNamespace the namespace of its Redis keys; default its name
+     * @param onlineDatabase a Redis logical database of its own; default the configured one
+     * @param offlineNamespace the namespace of its feature-log rows; default its name
+     * @param offlineTableNamespace an Iceberg namespace of its own for its feature-log table; default the configured one
+     * @throws SlateException INVALID_QUERY for a bad name, description, replica count, namespace or database; CONFLICT when it
+     *     exists or another environment has one of its namespaces
      */
     public Environment create(String name, Optional<String> description, Optional<Integer> replicas, Optional<ReplicaMode> mode,
-            Optional<Integer> maxReplicas, Optional<String> actor) {
+            Optional<Integer> maxReplicas, Optional<String> onlineNamespace, Optional<Integer> onlineDatabase, Optional<String> offlineNamespace,
+            Optional<String> offlineTableNamespace, Optional<String> actor) {
         String env = EnvironmentName.require(name);
         EnvironmentSpec spec = spec(description.orElse(""), replicas.orElse(1), mode, maxReplicas, Optional.empty());
-        Environment created = store.create(env, spec, actor)
-                .orElseThrow(() -> new SlateException(ErrorCode.CONFLICT, "environment '" + env + "' exists already"));
+        EnvironmentNamespaces chosen = namespaces(env, onlineNamespace, onlineDatabase, offlineNamespace, offlineTableNamespace);
+        Environment created;
+        try {
+            created = store.create(env, spec, chosen, actor)
+                    .orElseThrow(() -> new SlateException(ErrorCode.CONFLICT, "environment '" + env + "' exists already"));
+        } catch (EnvironmentStore.NamespaceTaken taken) {
+            String ns = taken.which().equals("online") ? chosen.online() : chosen.offline();
+            throw new SlateException(ErrorCode.CONFLICT, "another environment has the " + taken.which() + " namespace '" + ns
+                    + "'; choose another " + taken.which() + "_namespace");
+        }
+        namespaces.record(env, created.namespaces());
         LOG.infof("environment '%s' created by %s", env, actor.orElse("an anonymous caller"));
         changed.fire(new EnvironmentChanged(env, false));
         return created;
@@ -117,6 +139,7 @@ public class EnvironmentService {
         };
         publisher.retire(env);
         dropData(deleted);
+        namespaces.forget(env);
         LOG.infof("environment '%s' deleted by %s%s", env, actor.orElse("an anonymous caller"), deleted.serves() ? " (it was serving: forced)" : "");
         changed.fire(new EnvironmentChanged(env, true));
         return deleted;
@@ -127,10 +150,14 @@ public class EnvironmentService {
         return config.createOnDeploy();
     }
 
+    /**
+     * The stores are given the environment's name: the appliance's store adapters turn it into the environment's
+     * namespaces (and Redis database) through the {@link NamespaceDirectory}, which still knows them here.
+     */
     private void dropData(Environment environment) {
         if (onlineStore.isResolvable()) {
             try {
-                onlineStore.get().dropNamespace(environment.onlineNamespace()).toCompletableFuture()
+                onlineStore.get().dropNamespace(environment.name()).toCompletableFuture()
                         .get(DROP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
@@ -143,12 +170,34 @@ public class EnvironmentService {
         }
         if (offlineStore.isResolvable()) {
             try {
-                offlineStore.get().dropNamespace(environment.offlineNamespace());
+                offlineStore.get().dropNamespace(environment.name());
             } catch (RuntimeException e) {
                 throw new SlateException(ErrorCode.STORE_UNAVAILABLE, "environment '" + environment.name() + "' was deleted, but its offline "
                         + "history could not be dropped (" + e.getClass().getSimpleName() + ")", e);
             }
         }
+    }
+
+    private EnvironmentNamespaces namespaces(String env, Optional<String> online, Optional<Integer> database, Optional<String> offline,
+            Optional<String> offlineTable) {
+        for (Optional<String> ns : List.of(online, offline, offlineTable)) {
+            if (ns.isPresent() && !EnvironmentNamespaces.NAME.matcher(ns.get()).matches()) {
+                throw new SlateException(ErrorCode.INVALID_QUERY, "a namespace must match " + EnvironmentNamespaces.REGEX
+                        + " (lower-case letters, digits, '_' and '-', starting with a letter)");
+            }
+        }
+        if (database.isPresent()) {
+            Optional<Integer> max = databases.isResolvable() ? databases.get().maxDatabase() : Optional.empty();
+            if (max.isEmpty()) {
+                throw new SlateException(ErrorCode.INVALID_QUERY, "online_database cannot be chosen: "
+                        + (databases.isResolvable() ? databases.get().whyNone() : "the online store offers no logical databases"));
+            }
+            int limit = Math.min(max.get(), EnvironmentNamespaces.MAX_DATABASE);
+            if (database.get() < 0 || database.get() > limit) {
+                throw new SlateException(ErrorCode.INVALID_QUERY, "online_database must be between 0 and " + limit + ", got " + database.get());
+            }
+        }
+        return new EnvironmentNamespaces(online.orElse(env), database, offline.orElse(env), offlineTable);
     }
 
     private EnvironmentSpec spec(String description, int replicas, Optional<ReplicaMode> mode, Optional<Integer> maxReplicas,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slate.control.deploy.EnvironmentNamespaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,7 +32,8 @@ public class EnvironmentStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "name, description, replicas, max_replicas, generation, active_deployment_id, revision,"
-            + " created_at, created_by, updated_at, observed_generation, ready_replicas, conditions::text, status_updated_at";
+            + " created_at, created_by, updated_at, observed_generation, ready_replicas, conditions::text, status_updated_at,"
+            + " online_namespace, online_database, offline_namespace, offline_table_namespace";
 
     /** How a delete ended. */
     public sealed interface Deletion {
@@ -75,11 +77,32 @@ public class EnvironmentStore {
         }
     }
 
-    /** Creates an environment; empty when one of that name exists (then nothing changes). */
-    public Optional<Environment> create(String name, EnvironmentSpec spec, Optional<String> createdBy) {
+    /** A namespace another environment has already (the unique indexes of {@code environments}). */
+    public static final class NamespaceTaken extends RuntimeException {
+        private final String which;
+
+        NamespaceTaken(String which) {
+            super(which + " namespace is taken", null, false, false);
+            this.which = which;
+        }
+
+        /** {@code online} or {@code offline}. */
+        public String which() {
+            return which;
+        }
+    }
+
+    /**
+     * Creates an environment; empty when one of that name exists (then nothing changes). A namespace equal to the
+     * environment's name is stored as the default (null), so it reads the same as one created by a first deployment.
+     *
+     * @throws NamespaceTaken when another environment has one of its namespaces
+     */
+    public Optional<Environment> create(String name, EnvironmentSpec spec, EnvironmentNamespaces namespaces, Optional<String> createdBy) {
         Instant now = now();
-        String sql = "insert into environments (name, description, replicas, max_replicas, created_at, created_by, updated_at)"
-                + " values (?, ?, ?, ?, ?, ?, ?) on conflict (name) do nothing";
+        String sql = "insert into environments (name, description, replicas, max_replicas, created_at, created_by, updated_at,"
+                + " online_namespace, online_database, offline_namespace, offline_table_namespace)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (name) do nothing";
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, name);
             s.setString(2, spec.description());
@@ -88,11 +111,23 @@ public class EnvironmentStore {
             s.setTimestamp(5, Timestamp.from(now));
             s.setString(6, createdBy.orElse(null));
             s.setTimestamp(7, Timestamp.from(now));
+            s.setString(8, namespaces.online().equals(name) ? null : namespaces.online());
+            setInteger(s, 9, namespaces.onlineDatabase());
+            s.setString(10, namespaces.offline().equals(name) ? null : namespaces.offline());
+            s.setString(11, namespaces.offlineTableNamespace().orElse(null));
             if (s.executeUpdate() == 0) {
                 return Optional.empty();
             }
             return find(c, name, false);
         } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState()) && e.getMessage() != null) {
+                if (e.getMessage().contains("environments_online_namespace_unique")) {
+                    throw new NamespaceTaken("online");
+                }
+                if (e.getMessage().contains("environments_offline_namespace_unique")) {
+                    throw new NamespaceTaken("offline");
+                }
+            }
             throw new EnvironmentStoreException("create environment " + name, e);
         }
     }
@@ -222,7 +257,19 @@ public class EnvironmentStore {
                 Optional.ofNullable(rs.getString(9)),
                 rs.getTimestamp(10).toInstant(),
                 new EnvironmentStatus(observedGeneration, readyReplicas, conditions(rs.getString(13)),
-                        Optional.ofNullable(rs.getTimestamp(14)).map(Timestamp::toInstant)));
+                        Optional.ofNullable(rs.getTimestamp(14)).map(Timestamp::toInstant)),
+                namespaces(rs));
+    }
+
+    /** Columns 15–18; null namespaces are the default, the name (column 1), and the configured table (18). */
+    private static EnvironmentNamespaces namespaces(ResultSet rs) throws SQLException {
+        String name = rs.getString(1);
+        String online = rs.getString(15);
+        int database = rs.getInt(16);
+        Optional<Integer> onlineDatabase = rs.wasNull() ? Optional.empty() : Optional.of(database);
+        String offline = rs.getString(17);
+        return new EnvironmentNamespaces(online == null ? name : online, onlineDatabase, offline == null ? name : offline,
+                Optional.ofNullable(rs.getString(18)));
     }
 
     static String conditionsJson(List<EnvironmentCondition> conditions) {

@@ -3,11 +3,14 @@ package dev.slate.control.secrets;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slate.control.api.DeploymentResource;
+import dev.slate.control.deploy.EnvironmentName;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -23,7 +26,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code /v1/secrets}: values for {@code ${secret:NAME}} references, stored encrypted. Write-only: a
+ * {@code /v1/secrets}: values for {@code ${secret:NAME}} references, stored encrypted, one set per environment
+ * (the {@code X-Slate-Environment} header, {@code default} when absent, as everywhere in the API; docs/environments.md).
+ * A secret of one environment is never seen by another. Write-only: a
  * value goes in with {@code PUT /v1/secrets/{name}} ({@code {"value": "..."}}) and never comes out of the
  * API; {@code GET} lists names, key ids and times. {@code POST /v1/secrets/re-encrypt} moves every secret
  * to the current key after a rotation. Admin only (the access filter checks it). Blocking: worker threads.
@@ -45,7 +50,8 @@ public class SecretResource {
             @JsonProperty("current_key") boolean currentKey) {
     }
 
-    public record SecretListJson(@JsonProperty("key_id") String keyId, @JsonProperty("secrets") List<SecretJson> secrets) {
+    public record SecretListJson(@JsonProperty("environment") String environment, @JsonProperty("key_id") String keyId,
+            @JsonProperty("secrets") List<SecretJson> secrets) {
     }
 
     public record ReEncryptJson(@JsonProperty("key_id") String keyId, @JsonProperty("re_encrypted") int reEncrypted,
@@ -53,27 +59,31 @@ public class SecretResource {
     }
 
     @GET
-    public SecretListJson list() {
+    public SecretListJson list(@HeaderParam(DeploymentResource.ENVIRONMENT_HEADER) String environmentHeader) {
+        String environment = environment(environmentHeader);
         String current = store.currentKeyId().orElse(null);
-        return new SecretListJson(current, store.list().stream().map(s -> json(s, current)).toList());
+        return new SecretListJson(environment, current, store.list(environment).stream().map(s -> json(s, current)).toList());
     }
 
     @PUT
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response put(@PathParam("name") String name, byte[] body, @Context SecurityContext security) {
+    public Response put(@PathParam("name") String name, byte[] body, @HeaderParam(DeploymentResource.ENVIRONMENT_HEADER) String environmentHeader,
+            @Context SecurityContext security) {
+        String environment = environment(environmentHeader);
         String value = value(body);
-        boolean created = store.put(name, value, actor(security));
-        SecretInfo info = store.list().stream().filter(s -> s.name().equals(name)).findFirst()
+        boolean created = store.put(environment, name, value, actor(security));
+        SecretInfo info = store.list(environment).stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new SlateException(ErrorCode.INTERNAL_SERVER_ERROR, "secret '" + name + "' vanished after it was stored"));
         return Response.status(created ? 201 : 200).entity(json(info, store.currentKeyId().orElse(null))).build();
     }
 
     @DELETE
     @Path("{name}")
-    public Response delete(@PathParam("name") String name) {
-        if (!store.delete(name)) {
-            throw new SlateException(ErrorCode.NOT_FOUND, "no stored secret '" + name + "'");
+    public Response delete(@PathParam("name") String name, @HeaderParam(DeploymentResource.ENVIRONMENT_HEADER) String environmentHeader) {
+        String environment = environment(environmentHeader);
+        if (!store.delete(environment, name)) {
+            throw new SlateException(ErrorCode.NOT_FOUND, "environment '" + environment + "' has no stored secret '" + name + "'");
         }
         return Response.noContent().build();
     }
@@ -83,6 +93,10 @@ public class SecretResource {
     public ReEncryptJson reEncrypt() {
         SecretStore.ReEncryption r = store.reEncrypt();
         return new ReEncryptJson(r.keyId(), r.reEncrypted(), r.unchanged(), r.failed());
+    }
+
+    private static String environment(String header) {
+        return EnvironmentName.require(header == null || header.isBlank() ? EnvironmentName.DEFAULT : header.strip());
     }
 
     /** {@code {"value": "..."}}; parse errors never echo the body (it holds the secret). */

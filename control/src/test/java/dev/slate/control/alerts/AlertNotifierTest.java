@@ -54,7 +54,7 @@ class AlertNotifierTest {
         });
         server.start();
         notifier = new AlertNotifier(3, Duration.ofMillis(20), Duration.ofSeconds(5),
-                ref -> ref.equals("${secret:hook_key}") ? Optional.of("k3y") : ref.equals("${secret:pd_key}") ? Optional.of("routing-1") : Optional.empty(),
+                (env, ref) -> ref.equals("${secret:hook_key}") ? Optional.of("k3y") : ref.equals("${secret:pd_key}") ? Optional.of("routing-1") : Optional.empty(),
                 (smtp, from, to, subject, body) -> {
                     throw new IllegalStateException("no mail in this test");
                 }, "slate@localhost", recorded::add);

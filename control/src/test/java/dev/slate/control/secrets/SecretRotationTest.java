@@ -47,6 +47,7 @@ class SecretRotationTest {
 
     private static final String KEY_A = SecretKeyRing.generateKey();
     private static final String KEY_B = SecretKeyRing.generateKey();
+    private static final String LEGACY_VALUE = "legacy-" + UUID.randomUUID();
 
     private final String schema = "t_secret_rotation_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final LogCapture log = new LogCapture();
@@ -62,6 +63,19 @@ class SecretRotationTest {
             s.execute("create schema " + schema);
             s.execute("set search_path = " + schema);
             s.execute(secretsTableDdl());
+            s.execute("create table environments (name text primary key)");
+            s.execute("insert into environments (name) values ('default'), ('qa'), ('prod')");
+            // a secret stored before secrets belonged to environments (the upgrade copies it into every environment)
+            SecretKeyRing.Sealed legacy = SecretKeyRing.from(config(KEY_A, List.of())).seal("legacy_token", LEGACY_VALUE);
+            try (PreparedStatement p = c.prepareStatement("insert into secrets (name, key_id, nonce, ciphertext, updated_at) values (?, ?, ?, ?, now())")) {
+                p.setString(1, "legacy_token");
+                p.setString(2, legacy.keyId());
+                p.setBytes(3, legacy.nonce());
+                p.setBytes(4, legacy.ciphertext());
+                p.executeUpdate();
+            }
+            s.execute(migration("/db/migration/V15_31__environment_secrets.sql"));
+            s.execute("delete from secrets where name = 'legacy_token' and environment = 'default'");
         }
         Logger.getLogger("").addHandler(log);
     }
@@ -85,25 +99,25 @@ class SecretRotationTest {
         // 1. key A: the secrets are written, encrypted with A
         SecretStore underA = store(KEY_A, List.of(), events);
         String idA = underA.currentKeyId().orElseThrow();
-        values.forEach((name, value) -> assertThat(underA.put(name, value, Optional.of("user:alice"))).isTrue());
+        values.forEach((name, value) -> assertThat(underA.put("default", name, value, Optional.of("user:alice"))).isTrue());
         assertThat(rows()).allSatisfy((name, row) -> assertThat(row.keyId()).isEqualTo(idA));
 
         // 2. restart with key B, A kept as a decrypt-only previous key: everything still resolves, nothing re-encrypted yet
         SecretStore rotating = store(KEY_B, List.of(KEY_A), events);
         String idB = rotating.currentKeyId().orElseThrow();
         assertThat(idB).isNotEqualTo(idA);
-        values.forEach((name, value) -> assertThat(rotating.lookup(name)).contains(value));
-        assertThat(rotating.list()).extracting(SecretInfo::keyId).containsOnly(idA);
+        values.forEach((name, value) -> assertThat(rotating.lookup("default", name)).contains(value));
+        assertThat(rotating.list("default")).extracting(SecretInfo::keyId).containsOnly(idA);
         // a secret written during the rotation already uses B
         String fresh = "v-" + UUID.randomUUID();
-        rotating.put("written_during_rotation", fresh, Optional.empty());
+        rotating.put("default", "written_during_rotation", fresh, Optional.empty());
         values.put("written_during_rotation", fresh);
 
         // 3. re-encrypt: every row under A moves to B, with a fresh nonce; the values are unchanged
         Map<String, Row> before = rows();
         SecretStore.ReEncryption done = rotating.reEncrypt();
         assertThat(done.keyId()).isEqualTo(idB);
-        assertThat(done.reEncrypted()).isEqualTo(3);
+        assertThat(done.reEncrypted()).as("three of default, the copies of legacy_token in qa and prod").isEqualTo(5);
         assertThat(done.unchanged()).isEqualTo(1);
         assertThat(done.failed()).isEmpty();
         Map<String, Row> after = rows();
@@ -118,11 +132,11 @@ class SecretRotationTest {
 
         // 4. restart with B only: the old key is gone and every secret still resolves
         SecretStore underB = store(KEY_B, List.of(), events);
-        values.forEach((name, value) -> assertThat(underB.lookup(name)).contains(value));
+        values.forEach((name, value) -> assertThat(underB.lookup("default", name)).contains(value));
 
         // ... while a replica that only knows A can no longer read any of them (the rows really are under B)
         SecretStore stale = store(KEY_A, List.of(), events);
-        values.keySet().forEach(name -> assertThat(stale.lookup(name)).isEmpty());
+        values.keySet().forEach(name -> assertThat(stale.lookup("default", name)).isEmpty());
 
         // nothing logged any value, and the rotation was logged (so the capture works)
         assertThat(log.text()).contains("secrets re-encrypted with key " + idB).contains("stored secret cannot be used");
@@ -132,19 +146,56 @@ class SecretRotationTest {
     }
 
     @Test
+    void eachEnvironmentHasItsOwnSecretsAndNeverSeesAnother() {
+        RecordedEvents events = new RecordedEvents();
+        SecretStore store = store(KEY_A, List.of(), events);
+        String qa = "qa-" + UUID.randomUUID();
+        String prod = "prod-" + UUID.randomUUID();
+        assertThat(store.put("qa", "db_password", qa, Optional.of("user:alice"))).isTrue();
+        assertThat(store.put("prod", "db_password", prod, Optional.empty())).isTrue();
+        assertThat(store.lookup("qa", "db_password")).contains(qa);
+        assertThat(store.lookup("prod", "db_password")).contains(prod);
+        assertThat(store.lookup("default", "db_password")).as("no installation-wide fallback").isEmpty();
+        assertThat(store.list("qa")).extracting(SecretInfo::name).contains("db_password");
+        assertThat(store.list("default")).extracting(SecretInfo::name).doesNotContain("db_password");
+        assertThat(events.fired).contains(new SecretsChanged("qa", java.util.Set.of("db_password")));
+
+        // deleting qa's secret leaves prod's
+        assertThat(store.delete("qa", "db_password")).isTrue();
+        assertThat(store.delete("qa", "db_password")).isFalse();
+        assertThat(store.lookup("qa", "db_password")).isEmpty();
+        assertThat(store.lookup("prod", "db_password")).contains(prod);
+
+        // an environment that does not exist has no secrets to write
+        assertThatThrownBy(() -> store.put("nowhere", "db_password", qa, Optional.empty())).isInstanceOf(SlateException.class)
+                .extracting(e -> ((SlateException) e).code()).isEqualTo(dev.slate.model.error.ErrorCode.NOT_FOUND);
+        assertThat(log.text()).doesNotContain(qa).doesNotContain(prod);
+    }
+
+    @Test
+    void theUpgradeCopiesEarlierSecretsIntoEveryEnvironmentAsIndependentCopies() {
+        SecretStore store = store(KEY_A, List.of(), new RecordedEvents());
+        assertThat(store.lookup("qa", "legacy_token")).contains(LEGACY_VALUE);
+        assertThat(store.lookup("prod", "legacy_token")).contains(LEGACY_VALUE);
+        store.put("qa", "legacy_token", "changed-in-qa", Optional.empty());
+        assertThat(store.lookup("qa", "legacy_token")).contains("changed-in-qa");
+        assertThat(store.lookup("prod", "legacy_token")).contains(LEGACY_VALUE);
+    }
+
+    @Test
     void droppingTheOldKeyTooEarlyLosesNothingAndReportsWhatCannotBeReEncrypted() throws Exception {
         String value = "v-" + UUID.randomUUID();
-        store(KEY_A, List.of(), new RecordedEvents()).put("db_password", value, Optional.empty());
+        store(KEY_A, List.of(), new RecordedEvents()).put("default", "db_password", value, Optional.empty());
         SecretStore withoutA = store(KEY_B, List.of(), new RecordedEvents());
-        assertThat(withoutA.lookup("db_password")).isEmpty();
+        assertThat(withoutA.lookup("default", "db_password")).isEmpty();
         SecretStore.ReEncryption r = withoutA.reEncrypt();
-        assertThat(r.failed()).containsExactly("db_password");
+        assertThat(r.failed()).containsExactlyInAnyOrder("default/db_password", "qa/legacy_token", "prod/legacy_token");
         assertThat(r.reEncrypted()).isZero();
         // the row is untouched: putting A back as a previous key recovers it
         SecretStore recovered = store(KEY_B, List.of(KEY_A), new RecordedEvents());
-        assertThat(recovered.lookup("db_password")).contains(value);
-        assertThat(recovered.reEncrypt().reEncrypted()).isEqualTo(1);
-        assertThat(store(KEY_B, List.of(), new RecordedEvents()).lookup("db_password")).contains(value);
+        assertThat(recovered.lookup("default", "db_password")).contains(value);
+        assertThat(recovered.reEncrypt().reEncrypted()).isEqualTo(3);
+        assertThat(store(KEY_B, List.of(), new RecordedEvents()).lookup("default", "db_password")).contains(value);
         assertThat(log.text()).contains("db_password").doesNotContain(value);
     }
 
@@ -152,7 +203,7 @@ class SecretRotationTest {
     void withoutAnyKeyNothingIsStoredAndRotationIsRefused() {
         SecretStore none = store(null, List.of(), new RecordedEvents());
         String value = "v-" + UUID.randomUUID();
-        assertThatThrownBy(() -> none.put("db_password", value, Optional.empty())).isInstanceOf(SlateException.class)
+        assertThatThrownBy(() -> none.put("default", "db_password", value, Optional.empty())).isInstanceOf(SlateException.class)
                 .hasMessageContaining("slate.secrets.key").hasMessageNotContaining(value);
         assertThatThrownBy(none::reEncrypt).isInstanceOf(SlateException.class);
     }
@@ -167,13 +218,20 @@ class SecretRotationTest {
     private Map<String, Row> rows() throws SQLException {
         Map<String, Row> out = new HashMap<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("select name, key_id, nonce, ciphertext from secrets");
+             PreparedStatement s = c.prepareStatement("select name, key_id, nonce, ciphertext from secrets where environment = 'default'");
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 out.put(rs.getString(1), new Row(rs.getString(2), rs.getBytes(3), rs.getBytes(4)));
             }
         }
         return out;
+    }
+
+    private static String migration(String resource) throws IOException {
+        try (InputStream in = SecretRotationTest.class.getResourceAsStream(resource)) {
+            assertThat(in).as(resource + " is on the class path").isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** The {@code create table secrets} statement of the migration, so the test runs against the real table definition. */

@@ -60,16 +60,7 @@ public final class SlateClient {
     }
 
     public ApiResponse post(String path, JsonNode body) {
-        String json;
-        try {
-            json = mapper.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new CliException("cannot encode the request: " + e.getOriginalMessage());
-        }
-        return send(request(path)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-                .build());
+        return sendJson("POST", path, body);
     }
 
     /** Posts a file as the raw body with {@code contentType} (e.g. a Parquet spine); the file is streamed, not read into memory. */
@@ -85,6 +76,14 @@ public final class SlateClient {
     }
 
     public ApiResponse patch(String path, JsonNode body) {
+        return sendJson("PATCH", path, body);
+    }
+
+    public ApiResponse put(String path, JsonNode body) {
+        return sendJson("PUT", path, body);
+    }
+
+    private ApiResponse sendJson(String method, String path, JsonNode body) {
         String json;
         try {
             json = mapper.writeValueAsString(body);
@@ -93,7 +92,7 @@ public final class SlateClient {
         }
         return send(request(path)
                 .header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
                 .build());
     }
 

@@ -3,6 +3,7 @@ package dev.slate.control.deploy.store;
 import dev.slate.control.deploy.Deployment;
 import dev.slate.control.deploy.DeploymentContent;
 import dev.slate.control.deploy.DeploymentStatus;
+import dev.slate.control.deploy.EnvironmentNamespaces;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Timestamp;
@@ -99,7 +100,10 @@ public class DeploymentRepository {
                 .createSelectionQuery("from EnvironmentEntity e order by e.name", EnvironmentEntity.class)
                 .getResultList()
                 .map(rows -> rows.stream()
-                        .map(e -> new EnvironmentState(e.name, Optional.ofNullable(e.activeDeploymentId), e.revision))
+                        .map(e -> new EnvironmentState(e.name, Optional.ofNullable(e.activeDeploymentId), e.revision,
+                                new EnvironmentNamespaces(e.onlineNamespace != null ? e.onlineNamespace : e.name,
+                                        Optional.ofNullable(e.onlineDatabase), e.offlineNamespace != null ? e.offlineNamespace : e.name,
+                                        Optional.ofNullable(e.offlineTableNamespace))))
                         .toList()));
     }
 

@@ -24,6 +24,18 @@ public class EnvironmentEntity {
     @Column(name = "updated_at", nullable = false)
     Instant updatedAt;
 
+    @Column(name = "online_namespace")
+    String onlineNamespace;
+
+    @Column(name = "online_database")
+    Integer onlineDatabase;
+
+    @Column(name = "offline_namespace")
+    String offlineNamespace;
+
+    @Column(name = "offline_table_namespace")
+    String offlineTableNamespace;
+
     protected EnvironmentEntity() {
     }
 }

@@ -34,9 +34,10 @@ public class OnlineQueryResource {
     @POST
     @APIResponse(responseCode = "200", description = "OK",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OnlineQueryResponseBody.class)))
-    public CompletionStage<OnlineQueryResponse> query(@HeaderParam(Environments.HEADER) String environment, OnlineQueryBody body) {
+    public CompletionStage<OnlineQueryResponse> query(@HeaderParam(Environments.HEADER) String environment,
+            @HeaderParam(Environments.BRANCH_HEADER) String branch, OnlineQueryBody body) {
         OnlineQueryBody b = requireBody(body);
-        return service.query(Environments.fromHeader(environment), b.toRequest())
+        return service.query(Environments.fromHeader(environment), Environments.branchFromHeader(branch), b.toRequest(), false)
                 .thenApply(answer -> new OnlineQueryResponse(answer, false, Boolean.TRUE.equals(b.includeMeta()), b.queryName()));
     }
 
@@ -44,9 +45,10 @@ public class OnlineQueryResource {
     @Path("/bulk")
     @APIResponse(responseCode = "200", description = "OK",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OnlineQueryResponseBody.class)))
-    public CompletionStage<OnlineQueryResponse> bulk(@HeaderParam(Environments.HEADER) String environment, OnlineQueryBody body) {
+    public CompletionStage<OnlineQueryResponse> bulk(@HeaderParam(Environments.HEADER) String environment,
+            @HeaderParam(Environments.BRANCH_HEADER) String branch, OnlineQueryBody body) {
         OnlineQueryBody b = requireBody(body);
-        return service.queryBulk(Environments.fromHeader(environment), b.toRequest())
+        return service.query(Environments.fromHeader(environment), Environments.branchFromHeader(branch), b.toRequest(), true)
                 .thenApply(answer -> new OnlineQueryResponse(answer, true, Boolean.TRUE.equals(b.includeMeta()), b.queryName()));
     }
 

@@ -1,18 +1,21 @@
 package dev.slate.api.wiring;
 
 import dev.slate.engine.source.SecretResolver;
+import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.spec.SecretReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
  * Resolves {@code ${secret:NAME}} from, in order: a file {@code NAME} in the secrets directory (how
  * Kubernetes mounts Secrets), then the encrypted store of the metadata plane ({@link StoredSecrets},
- * {@code PUT /v1/secrets/NAME}), then the configuration key {@code slate.secret.NAME} (which includes
+ * {@code PUT /v1/secrets/NAME}), looked up in the environment the resolver's graph serves and in no other
+ * (docs/environments.md, "Secrets"), then the configuration key {@code slate.secret.NAME} (which includes
  * the environment variable {@code SLATE_SECRET_NAME}); and {@code ${env:NAME}} from the process
  * environment. Values are never logged; errors name only the missing reference.
  */
@@ -21,22 +24,38 @@ final class ConfigSecretResolver implements SecretResolver {
     private final Optional<Path> secretsDir;
     private final Function<String, Optional<String>> config;
     private final Function<String, String> env;
-    private final Function<String, Optional<String>> stored;
+    private final BiFunction<String, String, Optional<String>> stored;
+    private final Function<FeatureGraph, Optional<String>> environments;
 
     ConfigSecretResolver(Optional<Path> secretsDir, Function<String, Optional<String>> config, Function<String, String> env) {
-        this(secretsDir, name -> Optional.empty(), config, env);
+        this(secretsDir, (environment, name) -> Optional.empty(), graph -> Optional.empty(), config, env);
     }
 
-    ConfigSecretResolver(Optional<Path> secretsDir, Function<String, Optional<String>> stored, Function<String, Optional<String>> config,
-            Function<String, String> env) {
+    /**
+     * @param stored the stored secret of (environment, name)
+     * @param environments the environment a graph serves
+     */
+    ConfigSecretResolver(Optional<Path> secretsDir, BiFunction<String, String, Optional<String>> stored,
+            Function<FeatureGraph, Optional<String>> environments, Function<String, Optional<String>> config, Function<String, String> env) {
         this.secretsDir = secretsDir;
         this.stored = stored;
+        this.environments = environments;
         this.config = config;
         this.env = env;
     }
 
     @Override
+    public Optional<String> environmentOf(FeatureGraph graph) {
+        return environments.apply(graph);
+    }
+
+    @Override
     public String resolve(String text) {
+        return resolve(Optional.empty(), text);
+    }
+
+    @Override
+    public String resolve(Optional<String> environment, String text) {
         return switch (SecretReference.parse(text)) {
             case SecretReference.Plain p -> p.value();
             case SecretReference.Env e -> {
@@ -46,9 +65,12 @@ final class ConfigSecretResolver implements SecretResolver {
                 }
                 yield v;
             }
-            case SecretReference.Secret s -> fromDir(s.name()).or(() -> stored.apply(s.name())).or(() -> config.apply("slate.secret." + s.name()))
+            case SecretReference.Secret s -> fromDir(s.name())
+                    .or(() -> environment.flatMap(e -> stored.apply(e, s.name())))
+                    .or(() -> config.apply("slate.secret." + s.name()))
                     .orElseThrow(() -> new IllegalArgumentException("secret '" + s.name() + "' is not configured (referenced as " + s.text()
                             + "); provide it as file " + s.name() + " in slate.serving.secrets-dir, with PUT /v1/secrets/" + s.name()
+                            + environment.map(e -> " in environment " + e + " (header X-Slate-Environment: " + e + ")").orElse("")
                             + " or as config slate.secret." + s.name()));
         };
     }

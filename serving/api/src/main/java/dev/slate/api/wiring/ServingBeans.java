@@ -32,9 +32,9 @@ class ServingBeans {
 
     @Produces
     @Singleton
-    SecretResolver secretResolver(ServingConfig config, Instance<StoredSecrets> stored) {
+    SecretResolver secretResolver(ServingConfig config, Instance<StoredSecrets> stored, ServingState state) {
         return new ConfigSecretResolver(config.secretsDir().map(p -> p.toAbsolutePath().normalize()),
-                stored.isResolvable() ? stored.get()::lookup : name -> Optional.empty(),
+                stored.isResolvable() ? stored.get()::lookup : (environment, name) -> Optional.empty(), state::environmentOf,
                 key -> ConfigProvider.getConfig().getOptionalValue(key, String.class), System::getenv);
     }
 

@@ -78,6 +78,16 @@ public final class PlanExecutor {
     /** As {@link #execute(FeatureGraph, String, Plan, List, Instant)}, recording spans into {@code trace}. */
     public CompletionStage<List<RowResult>> execute(FeatureGraph graph, String namespace, Plan plan, List<Object[]> inputRows, Instant now,
             QueryTrace trace) {
+        return execute(graph, namespace, plan, inputRows, now, trace, true);
+    }
+
+    /**
+     * As {@link #execute(FeatureGraph, String, Plan, List, Instant, QueryTrace)}; with {@code writeBack} false, values
+     * computed are never written to the online store (a branch query reads its environment's store but does not
+     * change it: docs/environments.md, "Branches").
+     */
+    public CompletionStage<List<RowResult>> execute(FeatureGraph graph, String namespace, Plan plan, List<Object[]> inputRows, Instant now,
+            QueryTrace trace, boolean writeBack) {
         int slots = plan.features().size();
         List<RowResult> rows = new ArrayList<>(inputRows.size());
         for (Object[] in : inputRows) {
@@ -97,7 +107,7 @@ public final class PlanExecutor {
                 .thenApply(v -> {
                     // when the read failed or timed out the store is unwell: writing back everything just computed
                     // (every row's every feature) would load it further and keep it failing
-                    if (!storeFailed[0]) {
+                    if (writeBack && !storeFailed[0]) {
                         writeBack(namespace, plan, rows);
                     }
                     return rows;

@@ -35,6 +35,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -84,17 +85,33 @@ public final class OnlineQueryService {
     }
 
     public CompletionStage<QueryAnswer> query(String environment, OnlineQueryRequest request) {
-        return run(environment, request, false);
+        return run(environment, Optional.empty(), request, false);
     }
 
     public CompletionStage<QueryAnswer> queryBulk(String environment, OnlineQueryRequest request) {
-        return run(environment, request, true);
+        return run(environment, Optional.empty(), request, true);
     }
 
-    private CompletionStage<QueryAnswer> run(String environment, OnlineQueryRequest request, boolean bulk) {
+    /**
+     * A query of the environment's main deployment, or (with {@code branch}) of that branch's deployment only
+     * (docs/environments.md, "Branches"): a branch query reads the environment's online store but never writes
+     * computed values back to it, and is not recorded in the feature log.
+     *
+     * @throws SlateException UNKNOWN_BRANCH when the environment has no such branch
+     */
+    public CompletionStage<QueryAnswer> query(String environment, Optional<String> branch, OnlineQueryRequest request, boolean bulk) {
+        return run(environment, branch, request, bulk);
+    }
+
+    private CompletionStage<QueryAnswer> run(String environment, Optional<String> branch, OnlineQueryRequest request, boolean bulk) {
         long start = System.nanoTime();
-        ServingSnapshot snapshot = state.snapshot(environment).orElseThrow(() -> new SlateException(ErrorCode.NO_ACTIVE_DEPLOYMENT,
-                "environment '" + environment + "' has no active deployment; deploy a project first (POST /v1/deployments)"));
+        ServingSnapshot snapshot = branch.isPresent()
+                ? state.branch(environment, branch.get()).map(ServingState.Branch::snapshot).orElseThrow(() -> new SlateException(
+                        ErrorCode.UNKNOWN_BRANCH, "environment '" + environment + "' has no branch '" + branch.get()
+                                + "'; deploy one with slate apply --branch " + branch.get() + " (POST /v1/deployments?branch=" + branch.get() + ")"))
+                : state.snapshot(environment).orElseThrow(() -> new SlateException(ErrorCode.NO_ACTIVE_DEPLOYMENT,
+                        "environment '" + environment + "' has no active deployment; deploy a project first (POST /v1/deployments)"));
+        boolean main = branch.isEmpty();
         FeatureGraph graph = snapshot.deployment().graph();
         ServingSnapshot.NamedPlan named = namedQuery(snapshot, request);
         BoundRequest bound = bind(snapshot, named == null ? request : asNamed(request, named), bulk);
@@ -110,7 +127,7 @@ public final class OnlineQueryService {
         Instant startedAt = traces == null ? null : clock.instant();
         QueryTrace trace = traces == null ? QueryTrace.OFF
                 : new QueryTrace((int) Math.min(maxSpansPerTrace, 1L + (long) rows.size() * plan.steps().size()));
-        return executor.execute(graph, environment, plan, rows, bound.now, trace).thenApply(results -> {
+        return executor.execute(graph, environment, plan, rows, bound.now, trace, main).thenApply(results -> {
             int[] outs = plan.outputSlots();
             int failed = 0;
             for (RowResult r : results) {
@@ -128,7 +145,7 @@ public final class OnlineQueryService {
                         snapshot.deployment().version(), plan.hash(), bulk, startedAt, took, results.size(), outs.length, failed, trace));
             }
             String explain = request.explain() ? plan.explain() + executed(plan, results) : null;
-            if (computedValues != ComputedValuesListener.NONE) {
+            if (main && computedValues != ComputedValuesListener.NONE) {
                 try {
                     computedValues.computed(new ComputedValues(environment, snapshot.deployment().deploymentId(), queryId, plan, results));
                 } catch (RuntimeException e) {

@@ -30,6 +30,8 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(Scope.REQUEST),
     UNSUPPORTED_MEDIA_TYPE(Scope.REQUEST),
     NO_ACTIVE_DEPLOYMENT(Scope.REQUEST),
+    /** A request names a branch the environment does not have (docs/environments.md, "Branches"). */
+    UNKNOWN_BRANCH(Scope.REQUEST),
     STORE_UNAVAILABLE(Scope.REQUEST),
     INTERNAL_SERVER_ERROR(Scope.REQUEST),
 

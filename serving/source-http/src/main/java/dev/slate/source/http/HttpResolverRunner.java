@@ -105,7 +105,8 @@ public final class HttpResolverRunner implements ResolverRunner, AutoCloseable {
                 new ConcurrencyLimit(call.policy().maxConcurrency(), call.policy().maxQueue())));
         RequestRenderer.Rendered request;
         try {
-            request = RequestRenderer.render(call, parameters, secrets);
+            java.util.Optional<String> environment = secrets.environmentOf(graph);
+            request = RequestRenderer.render(call, parameters, text -> secrets.resolve(environment, text));
         } catch (ResolverFailure e) {
             return CompletableFuture.failedFuture(e);
         }

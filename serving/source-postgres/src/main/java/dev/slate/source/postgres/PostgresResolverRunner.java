@@ -73,7 +73,7 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
     private final SecretResolver secrets;
     private final Duration acquireTimeout;
     private final Map<ConnectionKey, Pool> pools = new ConcurrentHashMap<>();
-    private final Map<SourceSpec.Postgres, ConnectionKey> resolved = new ConcurrentHashMap<>();
+    private final Map<Scoped, ConnectionKey> resolved = new ConcurrentHashMap<>();
     private final AtomicInteger poolSequence = new AtomicInteger();
 
     public PostgresResolverRunner(Vertx vertx, SecretResolver secrets) {
@@ -97,7 +97,7 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         }
         Pool pool;
         try {
-            pool = pool(pg);
+            pool = pool(graph, pg);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new ResolverFailure("source " + pg.name() + ": " + e.getMessage()));
         }
@@ -131,7 +131,7 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         }
         Pool pool;
         try {
-            pool = pool((SourceSpec.Postgres) source);
+            pool = pool(graph, (SourceSpec.Postgres) source);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new ResolverFailure("source " + resolver.source() + ": " + e.getMessage()));
         }
@@ -249,7 +249,7 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         }
         Pool pool;
         try {
-            pool = pool(pg);
+            pool = pool(graph, pg);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new ResolverFailure("source " + pg.name() + ": " + e.getMessage()));
         }
@@ -404,8 +404,8 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         }
     }
 
-    private Pool pool(SourceSpec.Postgres pg) {
-        ConnectionKey key = resolved.computeIfAbsent(pg, this::connectionKey);
+    private Pool pool(FeatureGraph graph, SourceSpec.Postgres pg) {
+        ConnectionKey key = resolved.computeIfAbsent(new Scoped(secrets.environmentOf(graph), pg), this::connectionKey);
         return pools.computeIfAbsent(key, k -> {
             PgConnectOptions options = PgConnectOptions.fromUri(k.uri())
                     .setCachePreparedStatements(true)
@@ -437,8 +437,10 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         });
     }
 
-    private ConnectionKey connectionKey(SourceSpec.Postgres pg) {
-        String url = secrets.resolve(pg.url()).strip();
+    private ConnectionKey connectionKey(Scoped scoped) {
+        SourceSpec.Postgres pg = scoped.source();
+        Optional<String> environment = scoped.environment();
+        String url = secrets.resolve(environment, pg.url()).strip();
         if (url.startsWith("jdbc:")) {
             url = url.substring(5);
         }
@@ -448,7 +450,8 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         if (!url.startsWith("postgresql://")) {
             throw new IllegalArgumentException("url must start with postgresql://");
         }
-        return new ConnectionKey(url, pg.username().map(secrets::resolve).orElse(null), pg.password().map(secrets::resolve).orElse(null));
+        return new ConnectionKey(url, pg.username().map(u -> secrets.resolve(environment, u)).orElse(null),
+                pg.password().map(p -> secrets.resolve(environment, p)).orElse(null));
     }
 
     private static Object toBind(Object value) {
@@ -488,6 +491,10 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
     public void close() {
         pools.values().forEach(Pool::close);
         pools.clear();
+    }
+
+    /** A source as resolved for one environment: the same source may name other secrets' values in another. */
+    private record Scoped(Optional<String> environment, SourceSpec.Postgres source) {
     }
 
     private record ConnectionKey(String uri, String username, String password) {
