@@ -15,6 +15,7 @@ import dev.slate.storage.spi.offline.OfflineStore;
 import dev.slate.storage.spi.offline.PointInTimeQuery;
 import dev.slate.storage.spi.offline.PointInTimeResult;
 import dev.slate.storage.spi.offline.SpineRow;
+import dev.slate.storage.testservers.TestServers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -29,8 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two environments with the same project share nothing: online values and cache, offline history, role
@@ -39,6 +40,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class EnvironmentIsolationTest {
+    @RegisterExtension
+    final EnvironmentCleaner cleanup = new EnvironmentCleaner();
+
     private static final String ENV = "X-Slate-Environment";
     private static final String PROJECT = """
             project: iso
@@ -52,9 +56,6 @@ class EnvironmentIsolationTest {
                   tier: {type: string, expression: "credit_score > 700.0 ? 'gold' : 'basic'"}
             """;
     private static final Instant AT = Instant.parse("2026-11-01T10:00:00Z");
-
-    @Inject
-    DataSource dataSource;
 
     @Inject
     OfflineStore offline;
@@ -71,7 +72,6 @@ class EnvironmentIsolationTest {
     void nothingLeaksAcrossEnvironmentsAndDeletingOneDropsOnlyItsData() throws Exception {
         String a = TestProjects.environment("iso-a");
         String b = TestProjects.environment("iso-b");
-        EnvironmentCleaner cleanup = new EnvironmentCleaner(dataSource);
         cleanup.track(a);
         cleanup.track(b);
         Instant start = Instant.now().minusSeconds(1);
@@ -139,7 +139,6 @@ class EnvironmentIsolationTest {
             for (String env : List.of(a, b)) {
                 given().queryParam("confirm", env).queryParam("force", "true").delete("/v1/environments/" + env);
             }
-            cleanup.clean();
         }
     }
 
@@ -166,7 +165,7 @@ class EnvironmentIsolationTest {
 
     /** Whether the user's hash exists under the environment's namespace (docs/specs/online-store-redis.md). */
     private boolean redisKeyExists(String env, long id) throws Exception {
-        Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:6379/0");
+        Redis redis = Redis.createClient(vertx, TestServers.redisUrl());
         try {
             return redis.send(Request.cmd(Command.EXISTS).arg("slate:" + env + ":user:i" + id)).toCompletionStage().toCompletableFuture()
                     .get(5, TimeUnit.SECONDS).toInteger() == 1;
