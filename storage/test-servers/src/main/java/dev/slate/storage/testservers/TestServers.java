@@ -5,7 +5,7 @@ import dev.slate.storage.embedded.EmbeddedRedisServer;
 import dev.slate.storage.embedded.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
+import java.text.MessageFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -47,7 +47,6 @@ public final class TestServers {
     private static final String JDBC_USER_PROPERTY = "slate.test.servers.jdbc-user";
     private static final String REDIS_URL_PROPERTY = "slate.test.servers.redis-url";
     private static final String START_LOCK = "dev.slate.storage.testservers.TestServers#start";
-    private static final System.Logger LOG = System.getLogger(TestServers.class.getName());
 
     private TestServers() {
     }
@@ -70,7 +69,7 @@ public final class TestServers {
                 if (env.containsKey(JDBC_URL_VARIABLE) || local(env)) {
                     url = env.getOrDefault(JDBC_URL_VARIABLE, LOCAL_JDBC_URL);
                     user = env.getOrDefault(JDBC_USER_VARIABLE, SUPERUSER);
-                    LOG.log(Level.INFO, "Test servers: PostgreSQL {0} (user {1}), as asked for by the environment", url, user);
+                    announce("PostgreSQL {0} (user {1}), as asked for by the environment", url, user);
                 } else {
                     url = startPostgres();
                     user = SUPERUSER;
@@ -88,7 +87,7 @@ public final class TestServers {
             if (url == null) {
                 if (env.containsKey(REDIS_URL_VARIABLE) || local(env)) {
                     url = env.getOrDefault(REDIS_URL_VARIABLE, LOCAL_REDIS_URL);
-                    LOG.log(Level.INFO, "Test servers: Redis {0}, as asked for by the environment", url);
+                    announce("Redis {0}, as asked for by the environment", url);
                 } else {
                     url = startRedis();
                 }
@@ -96,6 +95,14 @@ public final class TestServers {
             }
             return url;
         }
+    }
+
+    /**
+     * One line on standard error (not a logger: some modules' tests configure none), so every test report says
+     * which servers the run used.
+     */
+    private static void announce(String pattern, Object... arguments) {
+        System.err.println("[test-servers] " + MessageFormat.format(pattern, arguments));
     }
 
     static boolean local(Map<String, String> env) {
@@ -114,7 +121,7 @@ public final class TestServers {
             deleteTree(dir.resolve("postgres"));
         });
         String url = server.jdbcUrl(DATABASE);
-        LOG.log(Level.INFO, "Test servers: embedded PostgreSQL on 127.0.0.1:{0} (database {1}, data {2}), started in {3} ms",
+        announce("embedded PostgreSQL on 127.0.0.1:{0} (database {1}, data {2}), started in {3} ms",
                 String.valueOf(server.port()), DATABASE, dir.resolve("postgres"), String.valueOf((System.nanoTime() - started) / 1_000_000));
         return url;
     }
@@ -126,7 +133,7 @@ public final class TestServers {
             server.close();
             deleteTree(dir.resolve("redis"));
         });
-        LOG.log(Level.INFO, "Test servers: embedded Redis on 127.0.0.1:{0}", String.valueOf(server.port()));
+        announce("embedded Redis on 127.0.0.1:{0}", String.valueOf(server.port()));
         return server.url();
     }
 
