@@ -4,10 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slate.model.ExampleProjects;
+import dev.slate.storage.testservers.TestServers;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
@@ -33,7 +33,7 @@ final class AuthFraudData {
         if (seeded) {
             return;
         }
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")) {
+        try (Connection c = TestServers.postgres().connect()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(hashtext('" + SCHEMA + "'))");
@@ -52,8 +52,8 @@ final class AuthFraudData {
      */
     static String storeSecrets(String environment) {
         String password = "pw-" + UUID.randomUUID();
-        put(environment, URL_SECRET, "postgresql://127.0.0.1:5432/test?search_path=" + SCHEMA);
-        put(environment, USER_SECRET, "postgres");
+        put(environment, URL_SECRET, TestServers.postgres().url() + "?search_path=" + SCHEMA);
+        put(environment, USER_SECRET, TestServers.postgres().user());
         put(environment, PASSWORD_SECRET, password);
         return password;
     }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.slate.appliance.testing.TestTokens;
+import dev.slate.storage.testservers.TestServers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -43,7 +44,7 @@ class AuthorizationTest {
 
     @AfterAll
     static void clean() throws Exception {
-        try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")) {
+        try (Connection c = TestServers.postgres().connect()) {
             List<String> envs = List.of(QA, PROD, STAGING);
             for (String sql : List.of("update environments set active_deployment_id = null where name = ?", "delete from deployments where environment = ?",
                     "delete from environments where name = ?", "delete from role_bindings where environment = ?")) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slate.appliance.testing.TestTokens;
 import dev.slate.installer.SlateCli;
+import dev.slate.storage.testservers.TestServers;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -18,11 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +47,7 @@ class CliLoginTest {
 
     @AfterAll
     static void clean() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")) {
+        try (Connection c = TestServers.postgres().connect()) {
             for (String sql : List.of("update environments set active_deployment_id = null where name = ?", "delete from deployments where environment = ?",
                     "delete from environments where name = ?")) {
                 try (PreparedStatement s = c.prepareStatement(sql)) {
@@ -141,12 +143,10 @@ class CliLoginTest {
                 new String[] {"login", "--device", "--issuer", TestTokens.issuer().toString()}, env, new PrintWriter(out, true), new PrintWriter(err, true)));
 
         java.util.regex.Matcher open = java.util.regex.Pattern.compile("Open (\\S+)").matcher("");
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!open.reset(out.toString()).find()) {
+        Awaitility.await("the CLI prints the verification URL").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
             assertThat(login).as("the CLI stopped early: %s %s", out, err).isNotDone();
-            assertThat(System.nanoTime()).as("the CLI printed no URL: %s", out).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+            return open.reset(out.toString()).find();
+        });
         URI verification = URI.create(open.group(1));
         assertThat(verification.toString()).startsWith(TestTokens.issuer() + "/device").contains("user_code=");
         assertThat(out.toString()).containsPattern("confirm the code [A-Z]{4}-[A-Z]{4}");

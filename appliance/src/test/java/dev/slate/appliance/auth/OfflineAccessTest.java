@@ -6,18 +6,18 @@ import static dev.slate.appliance.auth.Responses.as;
 import static dev.slate.appliance.auth.Responses.assertClean;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.slate.appliance.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -167,15 +167,9 @@ class OfflineAccessTest {
         return r.jsonPath().getString("job_id");
     }
 
-    private String awaitFinished(String token, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + 90_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            JsonPath s = as(token).header(HEADER, env).get(PATH + "/" + id).then().statusCode(200).extract().jsonPath();
-            if (Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(s.getString("status"))) {
-                return s.getString("status");
-            }
-            Thread.sleep(50);
-        }
-        return fail("job " + id + " did not finish");
+    private String awaitFinished(String token, String id) {
+        return Awaitility.await("job " + id + " finishes").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                .until(() -> as(token).header(HEADER, env).get(PATH + "/" + id).then().statusCode(200).extract().jsonPath().getString("status"),
+                        status -> Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status));
     }
 }

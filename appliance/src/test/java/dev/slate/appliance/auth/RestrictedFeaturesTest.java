@@ -9,12 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slate.appliance.testing.TestTokens;
+import dev.slate.storage.testservers.TestServers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +64,7 @@ class RestrictedFeaturesTest {
     @AfterAll
     static void clean() throws Exception {
         Logger.getLogger("").removeHandler(LOG);
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")) {
+        try (Connection c = TestServers.postgres().connect()) {
             for (String sql : List.of("update environments set active_deployment_id = null where name = ?", "delete from deployments where environment = ?",
                     "delete from environments where name = ?")) {
                 try (PreparedStatement s = c.prepareStatement(sql)) {

@@ -31,9 +31,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @QuarkusTest
 class ActiveDeploymentPublisherTest {
@@ -58,17 +57,8 @@ class ActiveDeploymentPublisherTest {
     @Inject
     DataSource dataSource;
 
-    private EnvironmentCleaner cleaner;
-
-    @BeforeEach
-    void setUp() {
-        cleaner = new EnvironmentCleaner(dataSource);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        cleaner.clean();
-    }
+    @RegisterExtension
+    final EnvironmentCleaner cleaner = new EnvironmentCleaner();
 
     @Test
     void aRestartedReplicaLoadsTheActiveDeploymentFromTheDatabase() {

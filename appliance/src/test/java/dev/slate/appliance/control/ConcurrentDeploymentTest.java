@@ -19,10 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @QuarkusTest
 class ConcurrentDeploymentTest {
@@ -31,20 +29,8 @@ class ConcurrentDeploymentTest {
     @Inject
     ActiveDeploymentPublisher publisher;
 
-    @Inject
-    DataSource dataSource;
-
-    private EnvironmentCleaner cleaner;
-
-    @BeforeEach
-    void setUp() {
-        cleaner = new EnvironmentCleaner(dataSource);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        cleaner.clean();
-    }
+    @RegisterExtension
+    final EnvironmentCleaner cleaner = new EnvironmentCleaner();
 
     @Test
     void concurrentDeploysGetDistinctVersionsAndServingEndsOnTheActiveOne() throws Exception {

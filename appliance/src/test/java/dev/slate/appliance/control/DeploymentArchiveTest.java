@@ -5,34 +5,19 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @QuarkusTest
 class DeploymentArchiveTest {
     private static final String ENV = "X-Slate-Environment";
     private static final String PROBLEM = "application/problem+json";
 
-    @Inject
-    DataSource dataSource;
-
-    private EnvironmentCleaner cleaner;
-
-    @BeforeEach
-    void setUp() {
-        cleaner = new EnvironmentCleaner(dataSource);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        cleaner.clean();
-    }
+    @RegisterExtension
+    final EnvironmentCleaner cleaner = new EnvironmentCleaner();
 
     @Test
     void deploysATarGzArchive() {

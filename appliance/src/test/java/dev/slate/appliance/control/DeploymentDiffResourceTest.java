@@ -7,31 +7,21 @@ import static org.hamcrest.Matchers.hasSize;
 import dev.slate.appliance.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.UUID;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code GET /v1/deployments/{from}/diff/{to}} (docs/deployments.md, "Diff"). */
 @QuarkusTest
 class DeploymentDiffResourceTest {
     private static final String ENV = "X-Slate-Environment";
 
-    @Inject
-    DataSource dataSource;
-
-    private EnvironmentCleaner cleaner;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        cleaner.clean();
-    }
+    @RegisterExtension
+    final EnvironmentCleaner cleaner = new EnvironmentCleaner();
 
     @Test
     void showsWhatChangedBetweenTwoDeploymentsOfTheEnvironment() {
-        cleaner = new EnvironmentCleaner(dataSource);
         String env = cleaner.track(TestProjects.environment("diff"));
         String v1 = deploy(env, TestProjects.valid("shop", 2));
         String v2 = deploy(env, TestProjects.valid("shop", 3));

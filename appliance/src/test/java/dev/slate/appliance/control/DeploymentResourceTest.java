@@ -17,10 +17,8 @@ import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @QuarkusTest
 class DeploymentResourceTest {
@@ -33,20 +31,8 @@ class DeploymentResourceTest {
     @Inject
     RecordedActiveDeployments events;
 
-    @Inject
-    DataSource dataSource;
-
-    private EnvironmentCleaner cleaner;
-
-    @BeforeEach
-    void setUp() {
-        cleaner = new EnvironmentCleaner(dataSource);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        cleaner.clean();
-    }
+    @RegisterExtension
+    final EnvironmentCleaner cleaner = new EnvironmentCleaner();
 
     @Test
     void deploysAValidProjectAndListsIt() {

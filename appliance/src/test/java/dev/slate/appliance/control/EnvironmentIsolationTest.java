@@ -18,6 +18,7 @@ import dev.slate.storage.spi.offline.PointInTimeQuery;
 import dev.slate.storage.spi.offline.PointInTimeResult;
 import dev.slate.storage.spi.offline.SpineRow;
 import com.sun.net.httpserver.HttpServer;
+import dev.slate.storage.testservers.TestServers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -40,6 +41,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two environments with the same project share nothing: online values and cache, offline history, role
@@ -48,6 +50,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class EnvironmentIsolationTest {
+    @RegisterExtension
+    final EnvironmentCleaner cleanup = new EnvironmentCleaner();
+
     private static final String ENV = "X-Slate-Environment";
     private static final String PROJECT = """
             project: iso
@@ -63,9 +68,6 @@ class EnvironmentIsolationTest {
     private static final Instant AT = Instant.parse("2026-11-01T10:00:00Z");
 
     @Inject
-    DataSource dataSource;
-
-    @Inject
     OfflineStore offline;
 
     @Inject
@@ -74,13 +76,15 @@ class EnvironmentIsolationTest {
     @Inject
     Vertx vertx;
 
+    @Inject
+    DataSource dataSource;
+
     private String version;
 
     @Test
     void nothingLeaksAcrossEnvironmentsAndDeletingOneDropsOnlyItsData() throws Exception {
         String a = TestProjects.environment("iso-a");
         String b = TestProjects.environment("iso-b");
-        EnvironmentCleaner cleanup = new EnvironmentCleaner(dataSource);
         cleanup.track(a);
         cleanup.track(b);
         Instant start = Instant.now().minusSeconds(1);
@@ -148,7 +152,6 @@ class EnvironmentIsolationTest {
             for (String env : List.of(a, b)) {
                 given().queryParam("confirm", env).queryParam("force", "true").delete("/v1/environments/" + env);
             }
-            cleanup.clean();
         }
     }
 
@@ -193,7 +196,6 @@ class EnvironmentIsolationTest {
         String qa = TestProjects.environment("iso-qa");
         String prod = TestProjects.environment("iso-prod");
         String stage = TestProjects.environment("iso-stage");
-        EnvironmentCleaner cleanup = new EnvironmentCleaner(dataSource);
         List.of(qa, prod, stage).forEach(cleanup::track);
         Instant start = Instant.now().minusSeconds(1);
         try {
@@ -259,7 +261,6 @@ class EnvironmentIsolationTest {
             for (String env : List.of(qa, prod, stage)) {
                 given().queryParam("confirm", env).queryParam("force", "true").delete("/v1/environments/" + env);
             }
-            cleanup.clean();
         }
     }
 
@@ -277,7 +278,6 @@ class EnvironmentIsolationTest {
         String offlineA = "log_a_" + suffix;
         String tableA = "tbl_a_" + suffix;
         int databaseB = 5;
-        EnvironmentCleaner cleanup = new EnvironmentCleaner(dataSource);
         cleanup.track(a);
         cleanup.track(b);
         String c = cleanup.track(TestProjects.environment("ns-c"));
@@ -357,7 +357,6 @@ class EnvironmentIsolationTest {
             for (String env : List.of(a, b, c)) {
                 given().queryParam("confirm", env).queryParam("force", "true").delete("/v1/environments/" + env);
             }
-            cleanup.clean();
         }
     }
 
@@ -398,7 +397,7 @@ class EnvironmentIsolationTest {
 
     /** Whether the user's hash exists under {@code namespace} in Redis database {@code database}. */
     private boolean redisKeyExists(int database, String namespace, long id) throws Exception {
-        Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:6379/" + database);
+        Redis redis = Redis.createClient(vertx, TestServers.redisUrl() + "/" + database);
         try {
             return redis.send(Request.cmd(Command.EXISTS).arg("slate:" + namespace + ":user:i" + id)).toCompletionStage().toCompletableFuture()
                     .get(5, TimeUnit.SECONDS).toInteger() == 1;

@@ -22,10 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /v1/environments}: environments as objects, their bad input, deletion rules and audit (docs/environments.md). */
 @QuarkusTest
@@ -34,22 +32,10 @@ class EnvironmentResourceTest {
     private static final String PROBLEM = "application/problem+json";
 
     @Inject
-    DataSource dataSource;
-
-    @Inject
     AuditLog auditLog;
 
-    private EnvironmentCleaner cleaner;
-
-    @BeforeEach
-    void setUp() {
-        cleaner = new EnvironmentCleaner(dataSource);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        cleaner.clean();
-    }
+    @RegisterExtension
+    final EnvironmentCleaner cleaner = new EnvironmentCleaner();
 
     private static ValidatableResponse create(Map<String, Object> body) {
         return given().contentType(ContentType.JSON).body(body).post("/v1/environments").then();

@@ -19,11 +19,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Serving swaps graphs atomically: while clients query continuously, deployments are activated and
@@ -36,20 +33,8 @@ class HotSwapUnderLoadTest {
     private static final int CLIENTS = 4;
     private static final int SWAPS = 12;
 
-    @Inject
-    DataSource dataSource;
-
-    private EnvironmentCleaner cleaner;
-
-    @BeforeEach
-    void setUp() {
-        cleaner = new EnvironmentCleaner(dataSource);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        cleaner.clean();
-    }
+    @RegisterExtension
+    final EnvironmentCleaner cleaner = new EnvironmentCleaner();
 
     @Test
     void noRequestFailsWhileDeploymentsSwap() throws Exception {

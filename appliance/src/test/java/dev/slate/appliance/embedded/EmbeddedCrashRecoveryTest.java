@@ -3,6 +3,7 @@ package dev.slate.appliance.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slate.storage.embedded.EmbeddedPostgresServer;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,14 +67,8 @@ class EmbeddedCrashRecoveryTest {
         return new EmbeddedSettings(true, false, home, freePort(), freePort());
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(100);
-        }
+    private static void await(String what, Duration timeout, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
     }
 
     private static boolean alive(long pid) {
@@ -165,9 +161,8 @@ class EmbeddedCrashRecoveryTest {
         ProcessHandle.of(pids.get("watchdog")).orElseThrow().destroyForcibly();
         await("the watchdog is gone", Duration.ofSeconds(10), () -> !alive(pids.get("watchdog")));
         child.destroyForcibly().waitFor();
-        Thread.sleep(1500);
-        assertThat(alive(pids.get("postmaster"))).as("PostgreSQL outlived its JVM").isTrue();
-        assertThat(alive(pids.get("redis"))).as("Redis outlived its JVM").isTrue();
+        Awaitility.await("PostgreSQL and Redis outlive their JVM").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                .until(() -> alive(pids.get("postmaster")) && alive(pids.get("redis")));
 
         try (EmbeddedServices services = EmbeddedServices.start(settings())) {
             assertThat(alive(pids.get("postmaster"))).isFalse();

@@ -15,6 +15,7 @@ import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.PointInTimeQuery;
 import dev.slate.storage.spi.offline.Provenance;
 import dev.slate.storage.spi.offline.SpineRow;
+import dev.slate.storage.testservers.TestServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +33,8 @@ import org.junit.jupiter.api.Test;
 /** One round of the offline table upkeep against a real Iceberg table (PostgreSQL catalog, Parquet on disk). */
 class OfflineMaintenanceSchedulerTest {
 
-    private static final String JDBC_URL = System.getenv().getOrDefault("SLATE_TEST_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    private static final String JDBC_USER = System.getenv().getOrDefault("SLATE_TEST_JDBC_USER", "postgres");
+    private static final String JDBC_URL = TestServers.postgres().jdbcUrl();
+    private static final String JDBC_USER = TestServers.postgres().user();
 
     @Test
     void aRoundCompactsExpiresAndCountsAndAFailedRoundIsCounted() throws Exception {

@@ -1,11 +1,11 @@
 package dev.slate.appliance.offline;
 
+import dev.slate.storage.testservers.TestServers;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Comparator;
@@ -42,7 +42,7 @@ public class OfflineTestStorage implements QuarkusTestResourceLifecycleManager {
         if (catalog == null) {
             return;
         }
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")) {
+        try (Connection c = TestServers.postgres().connect()) {
             c.setAutoCommit(true);
             deleteRows(c, "delete from iceberg_tables where catalog_name = ?", catalog);
             deleteRows(c, "delete from iceberg_namespace_properties where catalog_name = ?", catalog);

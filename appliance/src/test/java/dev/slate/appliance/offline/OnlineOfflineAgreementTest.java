@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,16 +110,9 @@ class OnlineOfflineAgreementTest {
         }).toList();
 
         // the feature log ships computed values in the background: wait until every one is there
-        PointInTimeResult offlineAnswer = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            offlineAnswer = offline.lookup(new PointInTimeQuery(env, "user", spine, lookups));
-            if (complete(offlineAnswer)) {
-                break;
-            }
-            Thread.sleep(200);
-        }
-        assertThat(complete(offlineAnswer)).as("every computed value reached the offline store").isTrue();
+        PointInTimeResult offlineAnswer = Awaitility.await("every computed value reached the offline store").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> offline.lookup(new PointInTimeQuery(env, "user", spine, lookups)), OnlineOfflineAgreementTest::complete);
 
         for (int row = 0; row < spine.size(); row++) {
             long id = row + 1;

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.slate.control.alerts.AlertNotifier;
-import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code /v1/alerts} end to end (docs/alerts.md): rules over this replica's metrics evaluated by the
@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FraudTestProfile.class)
 class AlertsTest {
-    private static final QueryEnvironment ENV = new QueryEnvironment("alerts");
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.deploying("alerts", FraudProjects::fraud);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String HOOK_SECRET = "t_alert_hook_" + UUID.randomUUID().toString().substring(0, 8);
@@ -58,9 +59,6 @@ class AlertsTest {
 
     @Inject
     DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
 
     @BeforeAll
     static void startReceiver() throws Exception {
@@ -86,8 +84,6 @@ class AlertsTest {
     @BeforeEach
     void setUp() throws Exception {
         metadata = dataSource;
-        new FraudData(dataSource).seed();
-        ENV.deployOnce(dataSource, store, FraudProjects.fraud());
     }
 
     @AfterAll
@@ -96,7 +92,6 @@ class AlertsTest {
         if (metadata != null) {
             deleteRows(metadata, ENV.name());
         }
-        ENV.clean();
     }
 
     @Test

@@ -10,14 +10,12 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.slate.appliance.testing.TestTokens;
-import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
-import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,11 +27,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad requests get a 4xx {@code application/problem+json} with a stable code and a message that says
@@ -42,36 +38,18 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FraudTestProfile.class)
 class BadInputTest {
-    private static final QueryEnvironment ENV = new QueryEnvironment("bad-input");
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.deploying("bad-input", FraudProjects::fraud);
     private static final String PROBLEM = QueryEnvironment.PROBLEM;
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
 
     @TestHTTPResource("/")
     URI base;
-
-    private FraudData data;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        data = new FraudData(dataSource).seed();
-        ENV.deployOnce(dataSource, store, FraudProjects.fraud());
-    }
 
     @AfterEach
     void stillServes() throws Exception {
         // whatever the test sent, a good query right after it is answered correctly
         Answer a = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", 4), "outputs", List.of("user.email"))));
-        assertThat(a.value("user.email").asText()).isEqualTo(data.user(4).email());
-    }
-
-    @AfterAll
-    static void clean() throws Exception {
-        ENV.clean();
+        assertThat(a.value("user.email").asText()).isEqualTo(ENV.data().user(4).email());
     }
 
     private static ValidatableResponse raw(String path, String body) {
@@ -241,8 +219,8 @@ class BadInputTest {
 
     @Test
     void sqlInInputsIsOnlyEverABindParameter() throws Exception {
-        long users = data.count("users");
-        long limits = data.count("credit_limits");
+        long users = ENV.data().count("users");
+        long limits = ENV.data().count("credit_limits");
         for (String attack : List.of("1; DROP TABLE users", "' OR '1'='1", "1 OR 1=1", "1); DELETE FROM users; --")) {
             // an int key: not a number, so a clean type error before anything runs
             problem(ENV.query(Map.of("inputs", Map.of("user.id", attack), "outputs", List.of("user.email"))).then(), 400, "INVALID_QUERY")
@@ -261,10 +239,10 @@ class BadInputTest {
         assertThat(bulk.field(0, "user.credit_limit").get("value").isNull()).isTrue();
         assertThat(bulk.field(1, "user.credit_limit").get("value").asDouble()).isEqualTo(4000.0);
 
-        assertThat(data.tableExists("users")).isTrue();
-        assertThat(data.tableExists("credit_limits")).isTrue();
-        assertThat(data.count("users")).isEqualTo(users);
-        assertThat(data.count("credit_limits")).isEqualTo(limits);
+        assertThat(ENV.data().tableExists("users")).isTrue();
+        assertThat(ENV.data().tableExists("credit_limits")).isTrue();
+        assertThat(ENV.data().count("users")).isEqualTo(users);
+        assertThat(ENV.data().count("credit_limits")).isEqualTo(limits);
     }
 
     @Test

@@ -5,41 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
-import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code GET /v1/features} and {@code GET /v1/graph} of the fraud example deployed through the API. */
 @QuarkusTest
 @TestProfile(FraudTestProfile.class)
 class CatalogResourceTest {
-    private static final QueryEnvironment ENV = new QueryEnvironment("catalog");
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
-
-    private String deploymentId;
-
-    @BeforeEach
-    void setUp() {
-        deploymentId = ENV.deployOnce(dataSource, store, FraudProjects.fraud());
-    }
-
-    @AfterAll
-    static void clean() throws Exception {
-        ENV.clean();
-    }
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.deploying("catalog", FraudProjects::fraud);
 
     @Test
     void featuresListsTheCatalogOfTheActiveDeployment() {
@@ -47,7 +26,7 @@ class CatalogResourceTest {
                 .statusCode(200)
                 .contentType(startsWith("application/json"))
                 .body("environment", equalTo(ENV.name()))
-                .body("deployment_id", equalTo(deploymentId))
+                .body("deployment_id", equalTo(ENV.deploymentId()))
                 .body("deployment_version", equalTo(1))
                 .body("project", equalTo("fraud"))
                 .extract().jsonPath();
@@ -83,7 +62,7 @@ class CatalogResourceTest {
         String body = given().header(QueryEnvironment.HEADER, ENV.name()).get("/v1/graph").then()
                 .statusCode(200)
                 .body("environment", equalTo(ENV.name()))
-                .body("deployment_id", equalTo(deploymentId))
+                .body("deployment_id", equalTo(ENV.deploymentId()))
                 .body("project", equalTo("fraud"))
                 .extract().asString();
         JsonPath json = JsonPath.from(body);
@@ -122,9 +101,9 @@ class CatalogResourceTest {
 
     @Test
     void theCatalogFollowsTheActiveDeployment() {
-        QueryEnvironment other = new QueryEnvironment("catalog-swap");
+        QueryEnvironment other = QueryEnvironment.of("catalog-swap");
         try {
-            other.deployOnce(dataSource, store, Map.of("slate.yaml", """
+            other.deployOnce(Map.of("slate.yaml", """
                     project: tiny
                     entities:
                       user:

@@ -4,22 +4,18 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import javax.sql.DataSource;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Health tells the truth quickly (docs/operations.md, "Health"): the metadata database and Redis are
@@ -30,20 +26,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(DependencyOutageProfile.class)
 class DependencyOutageHealthTest {
-    private static final QueryEnvironment ENV = new QueryEnvironment("outage");
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.deploying("outage", FraudProjects::fraud);
     private static final Duration GUARD = Duration.ofSeconds(10);
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        new FraudData(dataSource).seed();
-        ENV.deployOnce(dataSource, store, FraudProjects.fraud());
-    }
 
     @AfterEach
     void restore() {
@@ -51,11 +36,6 @@ class DependencyOutageHealthTest {
         DependencyOutageProfile.control("redis FORWARD");
         awaitHealth("/q/health/ready", j -> "UP".equals(j.getString("status")));
         awaitHealth("/q/health/well", j -> "UP".equals(j.getString("status")));
-    }
-
-    @AfterAll
-    static void clean() throws Exception {
-        ENV.clean();
     }
 
     @Test

@@ -1,8 +1,11 @@
 package dev.slate.appliance.query;
 
 import dev.slate.appliance.testing.SwitchableTcpProxy;
+import dev.slate.appliance.testing.TestServersResource;
+import dev.slate.storage.testservers.TestServers;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +51,8 @@ public class DependencyOutageProfile implements QuarkusTestProfile {
         @Override
         public Map<String, String> start() {
             try {
-                pg = new SwitchableTcpProxy(5432);
-                redis = new SwitchableTcpProxy(6379);
+                pg = new SwitchableTcpProxy(TestServers.postgres().port());
+                redis = new SwitchableTcpProxy(URI.create(TestServers.redisUrl()).getPort());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -57,6 +60,12 @@ public class DependencyOutageProfile implements QuarkusTestProfile {
             System.setProperty(CONTROL + "redis", String.valueOf(redis.controlPort()));
             return Map.of("slate.db.port", String.valueOf(pg.port()),
                     "slate.redis.url", "redis://127.0.0.1:" + redis.port() + "/0");
+        }
+
+        /** After {@link TestServersResource}: these ports win over the servers' own. */
+        @Override
+        public int order() {
+            return TestServersResource.ORDER + 1;
         }
 
         @Override

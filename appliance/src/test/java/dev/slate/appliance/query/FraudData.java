@@ -1,6 +1,7 @@
 package dev.slate.appliance.query;
 
 import dev.slate.model.ExampleProjects;
+import dev.slate.storage.testservers.TestServers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +21,7 @@ import javax.sql.DataSource;
  */
 final class FraudData {
     static final String SCHEMA = "slate_fraud_it";
-    static final String SOURCE_URL = "postgresql://127.0.0.1:5432/test?search_path=" + SCHEMA;
+    static final String SOURCE_URL = TestServers.postgres().url() + "?search_path=" + SCHEMA;
 
     private static volatile boolean seeded;
 

@@ -4,45 +4,23 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Readiness covers PostgreSQL, Redis and the active deployments; Prometheus shows what queries did. */
 @QuarkusTest
 @TestProfile(FraudTestProfile.class)
 class HealthAndMetricsTest {
-    private static final QueryEnvironment ENV = new QueryEnvironment("health");
-    private static final QueryEnvironment BROKEN = new QueryEnvironment("metrics-broken");
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
-
-    private String deploymentId;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        new FraudData(dataSource).seed();
-        deploymentId = ENV.deployOnce(dataSource, store, withNamedQuery());
-    }
-
-    @AfterAll
-    static void clean() throws Exception {
-        ENV.clean();
-        BROKEN.clean();
-    }
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.deploying("health", HealthAndMetricsTest::withNamedQuery);
+    @RegisterExtension
+    static final QueryEnvironment BROKEN = QueryEnvironment.of("metrics-broken");
 
     @Test
     void readinessReportsPostgresRedisAndTheActiveDeployment() {
@@ -55,7 +33,7 @@ class HealthAndMetricsTest {
                 .body("checks.find { it.name == 'online-store' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'online-store' }.data.kind", equalTo("redis"))
                 .body(deployments + ".status", equalTo("UP"))
-                .body(deployments + ".data.'" + ENV.name() + ".deployment_id'", equalTo(deploymentId))
+                .body(deployments + ".data.'" + ENV.name() + ".deployment_id'", equalTo(ENV.deploymentId()))
                 .body(deployments + ".data.'" + ENV.name() + ".project'", equalTo("fraud"));
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
@@ -97,7 +75,7 @@ class HealthAndMetricsTest {
 
     @Test
     void metricsCountResolverErrors() {
-        BROKEN.deployOnce(dataSource, store, FraudProjects.missingCreditTable());
+        BROKEN.deployOnce(FraudProjects.missingCreditTable());
         double before = value(metrics(), "slate_resolver_errors_total", "resolver=\"user_credit\",outcome=\"failed\"");
         double featureErrorsBefore = value(metrics(), "slate_feature_errors_total", "code=\"RESOLVER_FAILED\"");
         Answer.of(BROKEN.query(Map.of("inputs", Map.of("user.id", 5), "outputs", List.of("user.credit_limit"))));

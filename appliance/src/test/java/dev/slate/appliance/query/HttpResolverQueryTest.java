@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -19,11 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * End to end: a project whose features come from {@code kind: http} resolvers, served by a real HTTP server
@@ -36,15 +34,10 @@ class HttpResolverQueryTest {
     static final String TOKEN_SECRET = "http_test_token";
     static final String TOKEN = "e2e-T0ken-never-shown";
 
-    private static final QueryEnvironment ENV = new QueryEnvironment("http-resolvers");
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.of("http-resolvers");
     private static HttpServer server;
     private static final AtomicInteger unauthorized = new AtomicInteger();
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
 
     @BeforeAll
     static void startServer() throws IOException {
@@ -58,7 +51,6 @@ class HttpResolverQueryTest {
         if (server != null) {
             server.stop(0);
         }
-        ENV.clean();
     }
 
     private static void handle(HttpExchange x) throws IOException {
@@ -120,7 +112,7 @@ class HttpResolverQueryTest {
                     owner: risk@example.com
                     tags: [fraud]
                 """.formatted(base, TOKEN_SECRET, base, TOKEN_SECRET);
-        ENV.deployOnce(dataSource, store, Map.of("slate.yaml", yaml));
+        ENV.deployOnce(Map.of("slate.yaml", yaml));
     }
 
     @Test

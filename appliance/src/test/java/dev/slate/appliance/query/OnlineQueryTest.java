@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Online queries against the fraud example deployed through the API, with its data in PostgreSQL. */
 @QuarkusTest
@@ -27,33 +23,14 @@ class OnlineQueryTest {
             "user.is_verified", "user.created_at", "user.credit_limit", "user.email_domain", "user.name_upper", "user.is_adult",
             "user.account_age_days", "user.risk_score");
 
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
-
-    private static final QueryEnvironment ENV = new QueryEnvironment("query");
-
-    private FraudData data;
-    private String deploymentId;
-
-    @BeforeEach
-    void deploy() throws Exception {
-        data = new FraudData(dataSource).seed();
-        deploymentId = ENV.deployOnce(dataSource, store, FraudProjects.fraud());
-    }
-
-    @AfterAll
-    static void clean() throws Exception {
-        ENV.clean();
-    }
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.deploying("query", FraudProjects::fraud);
 
     @Test
     void answersResolvedAndExpressionFeaturesWithTheSeededValues() throws Exception {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         for (long id : List.of(1L, 7L, 500L)) {
-            FraudData.User u = data.user(id);
+            FraudData.User u = ENV.data().user(id);
             Answer a = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", id), "outputs", USER_FEATURES, "now", now.toString(),
                     "include_meta", true)));
 
@@ -80,7 +57,7 @@ class OnlineQueryTest {
             assertThat(email.get("meta").get("resolver").asText()).isEqualTo("user_profile");
             assertThat(a.field("user.credit_limit").get("meta").get("resolver").asText()).isEqualTo("user_credit");
             assertThat(a.field("user.risk_score").get("meta").get("resolver").asText()).isEqualTo("expression");
-            assertThat(a.meta().get("deployment_id").asText()).isEqualTo(deploymentId);
+            assertThat(a.meta().get("deployment_id").asText()).isEqualTo(ENV.deploymentId());
             assertThat(a.meta().get("environment").asText()).isEqualTo(ENV.name());
             assertThat(a.meta().get("query_id").asText()).startsWith("q_");
             assertThat(a.meta().get("plan_hash").asText()).isNotBlank();
@@ -95,7 +72,7 @@ class OnlineQueryTest {
 
     @Test
     void chainsResolversAndShortCutsAGivenIntermediateInput() throws Exception {
-        FraudData.User u = data.user(42);
+        FraudData.User u = ENV.data().user(42);
         // user_credit needs user.country, which only user_profile produces
         Answer chained = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", 42), "outputs", List.of("user.credit_limit"),
                 "include_meta", true, "explain", true)));
@@ -111,7 +88,7 @@ class OnlineQueryTest {
         assertThat(given.meta().get("explain_output").asText()).contains("resolve user_credit").doesNotContain("resolve user_profile");
 
         // transactions: a resolver declared in its own .sql file, and an expression over its output
-        Map<String, Object> t = data.transaction(97);
+        Map<String, Object> t = ENV.data().transaction(97);
         Answer txn = Answer.of(ENV.query(Map.of("inputs", Map.of("transaction.id", 97), "outputs",
                 List.of("transaction.amount", "transaction.merchant", "transaction.user_id", "transaction.is_large", "transaction.ts"))));
         assertThat(txn.value("transaction.amount").asDouble()).isEqualTo((Double) t.get("amount"));
@@ -128,7 +105,7 @@ class OnlineQueryTest {
                 "include_meta", true)));
         assertThat(a.json().get("data")).hasSize(ids.size());
         for (int row = 0; row < ids.size(); row++) {
-            FraudData.User u = data.user(ids.get(row));
+            FraudData.User u = ENV.data().user(ids.get(row));
             assertThat(a.field(row, "user.email_domain").get("value").asText()).as("row %d", row).isEqualTo(u.emailDomain());
             assertThat(a.field(row, "user.credit_limit").get("value").asDouble()).isEqualTo(u.creditLimit());
             assertThat(a.field(row, "user.age").get("value").asLong()).isEqualTo(u.age());
@@ -138,7 +115,7 @@ class OnlineQueryTest {
 
         // an unknown user: resolved features are null without error; an expression over a null input reports an error for that row only
         Answer missing = Answer.of(ENV.bulk(Map.of("inputs", Map.of("user.id", List.of(2, 123456789)), "outputs", List.of("user.email", "user.age"))));
-        assertThat(missing.field(0, "user.email").get("value").asText()).isEqualTo(data.user(2).email());
+        assertThat(missing.field(0, "user.email").get("value").asText()).isEqualTo(ENV.data().user(2).email());
         assertThat(missing.field(1, "user.email").get("value").isNull()).isTrue();
         assertThat(missing.field(1, "user.email").get("error").isNull()).isTrue();
         assertThat(missing.field(1, "user.age").get("value").isNull()).isTrue();
@@ -186,7 +163,7 @@ class OnlineQueryTest {
     @Test
     void numericStringKeysAreAcceptedAsInts() throws Exception {
         Answer a = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", "8"), "outputs", List.of("user.email"))));
-        assertThat(a.value("user.email").asText()).isEqualTo(data.user(8).email());
+        assertThat(a.value("user.email").asText()).isEqualTo(ENV.data().user(8).email());
     }
 
     @Test
@@ -203,7 +180,7 @@ class OnlineQueryTest {
         assertThat(a.json().get("data")).hasSize(ids.size());
         assertThat(a.errors()).isEmpty();
         for (int row : new int[] {0, 17, 49}) {
-            FraudData.User u = data.user(ids.get(row));
+            FraudData.User u = ENV.data().user(ids.get(row));
             assertThat(a.field(row, "user.email").get("value").asText()).isEqualTo(u.email());
             assertThat(a.field(row, "user.credit_limit").get("value").asDouble()).isEqualTo(u.creditLimit());
         }

@@ -3,7 +3,6 @@ package dev.slate.appliance.query;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
@@ -17,12 +16,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The online store in the query path: computed values are written back to Redis, fresh ones are
@@ -33,14 +31,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FraudTestProfile.class)
 class OnlineStoreCachingTest {
-    private static final QueryEnvironment ENV = new QueryEnvironment("cache");
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.deploying("cache", FraudProjects::fraud);
     private static final Duration WRITE_BACK = Duration.ofSeconds(10);
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
 
     @Inject
     Vertx vertx;
@@ -48,14 +41,11 @@ class OnlineStoreCachingTest {
     @ConfigProperty(name = "slate.redis.url")
     String redisUrl;
 
-    private FraudData data;
     private RedisValues redis;
     private Map<String, String> versions;
 
     @BeforeEach
     void setUp() throws Exception {
-        data = new FraudData(dataSource).seed();
-        ENV.deployOnce(dataSource, store, FraudProjects.fraud());
         redis = new RedisValues(vertx, redisUrl);
         versions = new HashMap<>();
         List<Map<String, Object>> features = given().header(QueryEnvironment.HEADER, ENV.name()).get("/v1/features").then().statusCode(200)
@@ -66,17 +56,12 @@ class OnlineStoreCachingTest {
     @AfterEach
     void tearDown() throws Exception {
         redis.close();
-        data.update("DELETE FROM {schema}.users WHERE id >= 900000");
-    }
-
-    @AfterAll
-    static void clean() throws Exception {
-        ENV.clean();
+        ENV.data().update("DELETE FROM {schema}.users WHERE id >= 900000");
     }
 
     private void insertUser(long id, String email, boolean verified, Instant createdAt) throws Exception {
-        data.update("DELETE FROM {schema}.users WHERE id = ?", id);
-        data.update("INSERT INTO {schema}.users (id, email, name, age, signup_date, country, is_verified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ENV.data().update("DELETE FROM {schema}.users WHERE id = ?", id);
+        ENV.data().update("INSERT INTO {schema}.users (id, email, name, age, signup_date, country, is_verified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 id, email, "Test User", 30, LocalDate.of(2024, 1, 1), "US", verified, createdAt.atOffset(ZoneOffset.UTC));
     }
 
@@ -116,7 +101,7 @@ class OnlineStoreCachingTest {
         assertThat(redis.get(key, field("user.is_verified"))).isEmpty();
 
         // PostgreSQL changes behind Slate's back: the second query is answered from Redis, so it still sees the old email
-        data.update("UPDATE {schema}.users SET email = 'second@beta.test' WHERE id = ?", id);
+        ENV.data().update("UPDATE {schema}.users SET email = 'second@beta.test' WHERE id = ?", id);
         Answer second = Answer.of(ENV.query(query(id, outputs)));
         for (String f : outputs) {
             assertThat(second.cacheHit(f)).as("%s on the second query", f).isTrue();
@@ -137,7 +122,7 @@ class OnlineStoreCachingTest {
 
         Answer.of(ENV.query(query(id, List.of("user.email"))));
         redis.await(key, field("user.email"), v -> v.endsWith("|vold@alpha.test"), WRITE_BACK);
-        data.update("UPDATE {schema}.users SET email = 'new@beta.test' WHERE id = ?", id);
+        ENV.data().update("UPDATE {schema}.users SET email = 'new@beta.test' WHERE id = ?", id);
 
         Answer cached = Answer.of(ENV.query(query(id, List.of("user.email"))));
         assertThat(cached.cacheHit("user.email")).isTrue();
@@ -165,7 +150,7 @@ class OnlineStoreCachingTest {
         assertThat(first.value("user.is_verified").asBoolean()).isFalse();
         redis.await(RedisValues.key(ENV.name(), "user", id), field("user.email"), v -> true, WRITE_BACK);
 
-        data.update("UPDATE {schema}.users SET is_verified = true WHERE id = ?", id);
+        ENV.data().update("UPDATE {schema}.users SET is_verified = true WHERE id = ?", id);
         Answer second = Answer.of(ENV.query(query(id, List.of("user.is_verified"))));
         assertThat(second.cacheHit("user.is_verified")).isFalse();
         assertThat(second.value("user.is_verified").asBoolean()).isTrue();
@@ -178,7 +163,7 @@ class OnlineStoreCachingTest {
         String key = RedisValues.key(ENV.name(), "user", id);
         Answer.of(ENV.query(query(id, List.of("user.email"))));
         redis.await(key, field("user.email"), v -> v.endsWith("|vone@alpha.test"), WRITE_BACK);
-        data.update("UPDATE {schema}.users SET email = 'two@beta.test' WHERE id = ?", id);
+        ENV.data().update("UPDATE {schema}.users SET email = 'two@beta.test' WHERE id = ?", id);
 
         // is_verified is never cached, so user_profile runs again: its fresh email replaces the cached one, and the
         // answer says so (computed, observed now), and the new value is written back

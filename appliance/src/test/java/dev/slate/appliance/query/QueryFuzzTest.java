@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slate.model.error.ErrorCode;
-import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,10 +19,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Randomized requests against {@code /v1/query/online}, {@code /v1/query/online/bulk} and
@@ -36,8 +32,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FraudTestProfile.class)
 class QueryFuzzTest {
-    private static final QueryEnvironment ENV = new QueryEnvironment("fuzz");
-    private static final QueryEnvironment DEPLOY_ENV = new QueryEnvironment("fuzz-deploy");
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.deploying("fuzz", FraudProjects::fraud);
+    @RegisterExtension
+    static final QueryEnvironment DEPLOY_ENV = QueryEnvironment.deploying("fuzz-deploy", FraudProjects::fraud);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> CODES = Arrays.stream(ErrorCode.values()).map(Enum::name).collect(Collectors.toSet());
     private static final int QUERY_CASES = 200;
@@ -54,32 +52,11 @@ class QueryFuzzTest {
             "9223372036854775808", "-9223372036854775809", "😀.😀", "user.email\n", "%00", "{{7*7}}", "<script>", "../../etc/passwd",
             "2026-13-45T99:99:99Z", "P1D", "-1s", "1000000000000h", "0s", "1ms");
 
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
-
-    private FraudData data;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        data = new FraudData(dataSource).seed();
-        ENV.deployOnce(dataSource, store, FraudProjects.fraud());
-        DEPLOY_ENV.deployOnce(dataSource, store, FraudProjects.fraud());
-    }
-
-    @AfterAll
-    static void clean() throws Exception {
-        ENV.clean();
-        DEPLOY_ENV.clean();
-    }
-
     @Test
     void randomRequestsNeverBreakTheServer() throws Exception {
         long seed = Long.getLong("slate.fuzz.seed", System.nanoTime());
         Random random = new Random(seed);
-        FraudData.User probe = data.user(6);
+        FraudData.User probe = ENV.data().user(6);
         int total = QUERY_CASES + BULK_CASES + DEPLOY_CASES;
         List<Integer> kinds = new ArrayList<>();
         for (int i = 0; i < total; i++) {

@@ -4,45 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code GET /v1/queries/{query_id}}: the waterfall of one online query (docs/specs/query-trace.md). */
 @QuarkusTest
 @TestProfile(FraudTestProfile.class)
 class QueryTraceTest {
-    private static final QueryEnvironment ENV = new QueryEnvironment("trace");
-    private static final QueryEnvironment BROKEN = new QueryEnvironment("trace-broken");
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.deploying("trace", FraudProjects::fraud);
+    @RegisterExtension
+    static final QueryEnvironment BROKEN = QueryEnvironment.deploying("trace-broken", FraudProjects::missingCreditTable);
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        new FraudData(dataSource).seed();
-        ENV.deployOnce(dataSource, store, FraudProjects.fraud());
-        BROKEN.deployOnce(dataSource, store, FraudProjects.missingCreditTable());
-    }
-
-    @AfterAll
-    static void clean() throws Exception {
-        ENV.clean();
-        BROKEN.clean();
-    }
 
     @Test
     void theTraceShowsTheStoreReadEveryResolverAndEveryExpression() throws Exception {

@@ -3,7 +3,6 @@ package dev.slate.appliance.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -17,9 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code user.transactions} (a has_many relation) as an output over REST, against the fraud example's transactions in
@@ -30,25 +28,12 @@ import org.junit.jupiter.api.Test;
 @TestProfile(FraudTestProfile.class)
 class RelationListingQueryTest {
 
-    private static final QueryEnvironment ENV = new QueryEnvironment("listing");
     private static final int LIMIT = 5;
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.deploying("listing", () -> FraudProjects.transactionsLimit(LIMIT));
 
     @Inject
     DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
-
-    @BeforeEach
-    void deploy() throws Exception {
-        new FraudData(dataSource).seed();
-        ENV.deployOnce(dataSource, store, FraudProjects.transactionsLimit(LIMIT));
-    }
-
-    @AfterAll
-    static void clean() throws Exception {
-        ENV.clean();
-    }
 
     /** One transaction as PostgreSQL has it. */
     private record Row(long id, double amount, Instant ts) {

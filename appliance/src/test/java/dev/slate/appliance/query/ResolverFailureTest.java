@@ -3,16 +3,15 @@ package dev.slate.appliance.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A failing resolver fails only its own features (and what depends on them): the answer is 200, the
@@ -22,16 +21,17 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FraudTestProfile.class)
 class ResolverFailureTest {
-    private static final QueryEnvironment MISSING_TABLE = new QueryEnvironment("missing-table");
-    private static final QueryEnvironment UNREACHABLE = new QueryEnvironment("unreachable");
-    private static final QueryEnvironment NO_SECRET = new QueryEnvironment("no-secret");
-    private static final QueryEnvironment SLOW = new QueryEnvironment("slow");
+    @RegisterExtension
+    static final QueryEnvironment MISSING_TABLE = QueryEnvironment.of("missing-table");
+    @RegisterExtension
+    static final QueryEnvironment UNREACHABLE = QueryEnvironment.of("unreachable");
+    @RegisterExtension
+    static final QueryEnvironment NO_SECRET = QueryEnvironment.of("no-secret");
+    @RegisterExtension
+    static final QueryEnvironment SLOW = QueryEnvironment.of("slow");
 
     @Inject
     DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
 
     private FraudData data;
 
@@ -40,16 +40,9 @@ class ResolverFailureTest {
         data = new FraudData(dataSource).seed();
     }
 
-    @AfterAll
-    static void clean() throws Exception {
-        for (QueryEnvironment env : List.of(MISSING_TABLE, UNREACHABLE, NO_SECRET, SLOW)) {
-            env.clean();
-        }
-    }
-
     @Test
     void aResolverOnAMissingTableFailsItsFeaturesAndTheirDependentsOnly() throws Exception {
-        MISSING_TABLE.deployOnce(dataSource, store, FraudProjects.missingCreditTable());
+        MISSING_TABLE.deployOnce(FraudProjects.missingCreditTable());
         FraudData.User u = data.user(21);
         Answer a = Answer.of(MISSING_TABLE.query(Map.of("inputs", Map.of("user.id", 21),
                 "outputs", List.of("user.email", "user.credit_limit", "user.risk_score", "user.email_domain"), "include_meta", true)));
@@ -87,7 +80,7 @@ class ResolverFailureTest {
 
     @Test
     void anUnreachableSourceFailsEveryResolvedFeatureButTheAnswerIsStill200() {
-        UNREACHABLE.deployOnce(dataSource, store, FraudProjects.unreachableSource());
+        UNREACHABLE.deployOnce(FraudProjects.unreachableSource());
         Answer a = Answer.of(UNREACHABLE.query(Map.of("inputs", Map.of("user.id", 3, "user.email", "given@input.test"),
                 "outputs", List.of("user.id", "user.email_domain", "user.name", "user.credit_limit"))));
 
@@ -104,7 +97,7 @@ class ResolverFailureTest {
 
     @Test
     void aMissingSecretIsAFieldErrorNamingTheSecretButNeverAValue() {
-        NO_SECRET.deployOnce(dataSource, store, FraudProjects.unconfiguredSecret());
+        NO_SECRET.deployOnce(FraudProjects.unconfiguredSecret());
         Answer a = Answer.of(NO_SECRET.query(Map.of("inputs", Map.of("user.id", 3), "outputs", List.of("user.email"))));
         JsonNode error = a.field("user.email").get("error");
         assertThat(error.get("code").asText()).isEqualTo("RESOLVER_FAILED");
@@ -113,7 +106,7 @@ class ResolverFailureTest {
 
     @Test
     void aSlowResolverTimesOutWithoutHoldingUpTheRest() throws Exception {
-        SLOW.deployOnce(dataSource, store, FraudProjects.slowTransactions());
+        SLOW.deployOnce(FraudProjects.slowTransactions());
         long start = System.nanoTime();
         Answer a = Answer.of(SLOW.query(Map.of("inputs", Map.of("transaction.id", 5, "user.id", 9),
                 "outputs", List.of("transaction.amount", "transaction.is_large", "user.email"))));

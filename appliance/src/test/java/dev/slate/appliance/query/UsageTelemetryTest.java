@@ -3,7 +3,6 @@ package dev.slate.appliance.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.slate.storage.spi.OnlineStore;
 import dev.slate.telemetry.UsageJson;
 import dev.slate.telemetry.UsageMetric;
 import dev.slate.telemetry.UsageRecord;
@@ -33,9 +32,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Billing telemetry is never needed to serve (docs/operations.md, "Billing telemetry"): with the Kafka broker down,
@@ -49,24 +48,15 @@ class UsageTelemetryTest {
 
     /** The port {@link FraudTestProfile} points the shipper at; nothing listens there until this test starts the broker. */
     static final int KAFKA_PORT = freePort();
-    private static final QueryEnvironment ENV = new QueryEnvironment("usage");
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.deploying("usage", FraudProjects::fraud);
     private static LocalKafkaBroker broker;
 
     @Inject
     DataSource dataSource;
 
-    @Inject
-    OnlineStore store;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        new FraudData(dataSource).seed();
-        ENV.deployOnce(dataSource, store, FraudProjects.fraud());
-    }
-
     @AfterAll
     static void clean() throws Exception {
-        ENV.clean();
         if (broker != null) {
             broker.close();
         }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,14 +68,8 @@ class KeycloakLeftoverTest {
         return server;
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(100);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
     }
 
     private static boolean groupAlive(long id) {
@@ -117,8 +112,8 @@ class KeycloakLeftoverTest {
         started.add(supervisor);
         KeycloakServer server = launch(options().withWatchParent(supervisor.pid()));
         await("the stand-in runs", () -> groupAlive(server.processGroup()));
-        Thread.sleep(1500);
-        assertThat(groupAlive(server.processGroup())).as("alive while its supervisor is").isTrue();
+        Awaitility.await("alive while its supervisor is").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                .until(() -> groupAlive(server.processGroup()));
 
         supervisor.destroyForcibly().waitFor(); // SIGKILL, as a killed slate up
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,14 +38,8 @@ class ParentWatchdogTest {
         return p;
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(100);
-        }
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
     }
 
     private static boolean groupAlive(long id) {
@@ -66,9 +61,9 @@ class ParentWatchdogTest {
         Path log = dir.resolve("watchdog.log");
         try (ParentWatchdog watchdog = ParentWatchdog.start(parent.pid(), Duration.ofSeconds(5),
                 List.of(new ParentWatchdog.Target.Process(service.pid(), "sleep")), Optional.of(log))) {
-            Thread.sleep(1500); // the watchdog polls while the parent lives
-            assertThat(service.isAlive()).isTrue();
-            assertThat(watchdog.isAlive()).isTrue();
+            // the watchdog polls while the parent lives, and stops nothing
+            Awaitility.await("the service and the watchdog keep running").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                    .until(() -> service.isAlive() && watchdog.isAlive());
 
             parent.destroyForcibly().waitFor();
 
@@ -138,8 +133,7 @@ class ParentWatchdogTest {
             assertThat(closed.isAlive()).isFalse();
         }
         parent.destroyForcibly().waitFor();
-        Thread.sleep(2000);
-        assertThat(second.isAlive()).as("a closed watchdog stops nothing").isTrue();
+        Awaitility.await("a closed watchdog stops nothing").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(second::isAlive);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slate.model.error.SlateException;
+import dev.slate.storage.testservers.TestServers;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.NotificationOptions;
 import jakarta.enterprise.util.TypeLiteral;
@@ -37,8 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Key rotation of the encrypted secret store against the real PostgreSQL (127.0.0.1:5432, database
- * {@code test}), in a schema of its own holding the {@code secrets} table exactly as the migration
+ * Key rotation of the encrypted secret store against the test PostgreSQL ({@link TestServers}), in a schema of its own holding the {@code secrets} table exactly as the migration
  * creates it. Each "start" of a replica is a new {@link SecretStore} over the same table with other keys,
  * as after a restart with changed {@code slate.secrets.*}. Every log record is captured and searched
  * for the secret values.
@@ -56,8 +56,8 @@ class SecretRotationTest {
     @BeforeEach
     void createTable() throws Exception {
         dataSource = new PGSimpleDataSource();
-        dataSource.setURL("jdbc:postgresql://127.0.0.1:5432/test");
-        dataSource.setUser("postgres");
+        dataSource.setURL(TestServers.postgres().jdbcUrl());
+        dataSource.setUser(TestServers.postgres().user());
         dataSource.setCurrentSchema(schema);
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("create schema " + schema);

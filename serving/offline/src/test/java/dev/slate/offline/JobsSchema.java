@@ -1,20 +1,24 @@
 package dev.slate.offline;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.slate.storage.testservers.TestServers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A schema of its own in the machine's PostgreSQL (database {@code test}) with the offline job tables made by the real
+ * A schema of its own in the test PostgreSQL ({@link TestServers}) with the offline job tables made by this module's
  * migrations, for one test: {@link #dataSource()} works in it, {@link #drop()} removes it.
  */
 final class JobsSchema {
-    private static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+    /** This module's migrations (src/main/resources/db/migration), in version order. */
+    static final List<String> MIGRATIONS = List.of("V10__offline_query_jobs.sql", "V12__offline_query_feature_errors.sql");
 
     private final String name;
     private final PGSimpleDataSource dataSource;
@@ -32,20 +36,29 @@ final class JobsSchema {
     static JobsSchema create(String prefix, String... extraSql) throws Exception {
         String name = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(URL);
-        dataSource.setUser("postgres");
+        dataSource.setUrl(TestServers.postgres().jdbcUrl());
+        dataSource.setUser(TestServers.postgres().user());
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + name);
             st.execute("SET search_path TO " + name);
-            Path migrations = Path.of("../../control/src/main/resources/db/migration");
-            st.execute(Files.readString(migrations.resolve("V10__offline_query_jobs.sql")));
-            st.execute(Files.readString(migrations.resolve("V12__offline_query_feature_errors.sql")));
+            for (String migration : MIGRATIONS) {
+                st.execute(migration(migration));
+            }
             for (String sql : extraSql) {
                 st.execute(sql);
             }
         }
         dataSource.setCurrentSchema(name);
         return new JobsSchema(name, dataSource);
+    }
+
+    static String migration(String file) throws IOException {
+        try (InputStream in = JobsSchema.class.getClassLoader().getResourceAsStream("db/migration/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("no migration db/migration/" + file + " on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     String name() {
@@ -57,7 +70,7 @@ final class JobsSchema {
     }
 
     void drop() throws SQLException {
-        try (Connection c = DriverManager.getConnection(URL, "postgres", null); Statement st = c.createStatement()) {
+        try (Connection c = TestServers.postgres().connect(); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA " + name + " CASCADE");
         }
     }

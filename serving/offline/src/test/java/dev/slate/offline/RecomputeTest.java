@@ -26,6 +26,7 @@ import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.Provenance;
 import dev.slate.storage.testing.InMemoryOfflineStore;
+import dev.slate.storage.testservers.TestServers;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -54,14 +55,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Offline queries that recompute features, against the machine's real PostgreSQL (database {@code test}:
+ * Offline queries that recompute features, against the test PostgreSQL ({@link TestServers}:
  * the job records, with the real migrations, and the resolvers' source table, each in a schema of its
  * own), a real Parquet source read by DuckDB, and the serving engine's own resolver runners.
  */
 class RecomputeTest {
 
     private static final String ENV = "default";
-    private static final String PG_URL = "postgresql://127.0.0.1:5432/test";
+    private static final String PG_URL = TestServers.postgres().url();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -81,14 +82,14 @@ class RecomputeTest {
     @BeforeEach
     void setUp() throws Exception {
         dataSource = new PGSimpleDataSource();
-        dataSource.setUrl("jdbc:postgresql://127.0.0.1:5432/test");
-        dataSource.setUser("postgres");
+        dataSource.setUrl(TestServers.postgres().jdbcUrl());
+        dataSource.setUser(TestServers.postgres().user());
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + schema);
             st.execute("SET search_path TO " + schema);
-            Path migrations = Path.of("../../control/src/main/resources/db/migration");
-            st.execute(Files.readString(migrations.resolve("V10__offline_query_jobs.sql")));
-            st.execute(Files.readString(migrations.resolve("V12__offline_query_feature_errors.sql")));
+            for (String migration : JobsSchema.MIGRATIONS) {
+                st.execute(JobsSchema.migration(migration));
+            }
             st.execute("CREATE TABLE users (id bigint PRIMARY KEY, email text, age int, signed_up timestamptz)");
             st.execute("INSERT INTO users VALUES (1, 'ann@example.com', 34, '2025-12-01T00:00:00Z'), (2, 'bob@test.org', 17, '2025-12-25T12:00:00Z'),"
                     + " (3, 'cy@example.com', 50, '2025-06-01T00:00:00Z')");
@@ -116,7 +117,7 @@ class RecomputeTest {
         postgres.close();
         duckdb.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", null); Statement st = c.createStatement()) {
+        try (Connection c = TestServers.postgres().connect(); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA " + schema + " CASCADE");
         }
     }

@@ -1,5 +1,6 @@
 package dev.slate.telemetry;
 
+import dev.slate.storage.testservers.TestServers;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -8,7 +9,7 @@ import java.util.UUID;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The real PostgreSQL of the tests (127.0.0.1:5432, database {@code test}) with a schema of its own holding {@code
+ * The test PostgreSQL ({@link TestServers}) with a schema of its own holding {@code
  * usage_outbox} exactly as the module's migration creates it; dropped on {@link #close}.
  */
 final class OutboxSchema implements AutoCloseable {
@@ -17,8 +18,8 @@ final class OutboxSchema implements AutoCloseable {
     final PGSimpleDataSource dataSource = new PGSimpleDataSource();
 
     OutboxSchema() throws Exception {
-        dataSource.setURL("jdbc:postgresql://127.0.0.1:5432/test");
-        dataSource.setUser("postgres");
+        dataSource.setURL(TestServers.postgres().jdbcUrl());
+        dataSource.setUser(TestServers.postgres().user());
         dataSource.setCurrentSchema(schema);
         String ddl;
         try (InputStream in = OutboxSchema.class.getClassLoader().getResourceAsStream("db/migration/V14_11__usage_outbox.sql")) {

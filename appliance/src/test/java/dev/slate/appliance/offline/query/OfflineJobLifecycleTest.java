@@ -9,13 +9,13 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.slate.appliance.offline.OfflineConfig;
 import dev.slate.offline.OfflineQueryService;
+import dev.slate.storage.testservers.TestServers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -170,7 +170,7 @@ class OfflineJobLifecycleTest {
     /** A job record as an earlier run of the appliance left it (RUNNING: it had started once). */
     private void insertJob(String id, String status, String deploymentId, String plan) throws Exception {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+        try (Connection c = TestServers.postgres().connect();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO offline_query_jobs (id, environment, status, deployment_id, plan, spine_rows, stage,"
                         + " runner, attempts, created_at, started_at, updated_at) VALUES (?, ?, ?, ?, ?::jsonb, 3, 'joining', ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.slate.storage.testservers.TestServers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -29,7 +30,7 @@ class OfflineRecomputeTest {
     private static final String PROJECT = """
             project: recompute
             sources:
-              appdb: {kind: postgres, url: "postgresql://127.0.0.1:5432/test", username: postgres}
+              appdb: {kind: postgres, url: "%s", username: postgres}
             entities:
               user:
                 key: id
@@ -47,7 +48,7 @@ class OfflineRecomputeTest {
               - name: inverse
                 source: appdb
                 sql: "SELECT 100 / (CAST(:id AS bigint) - 2) AS inverse"
-            """;
+            """.formatted(TestServers.postgres().url());
 
     @TempDir
     Path dir;

@@ -21,6 +21,7 @@ import dev.slate.storage.spi.offline.EntityKey;
 import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.Provenance;
 import dev.slate.storage.testing.InMemoryOfflineStore;
+import dev.slate.storage.testservers.TestServers;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,7 +65,7 @@ class MaterializeServiceTest {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        online = new RedisOnlineStore(vertx, RedisOnlineStoreConfig.standalone("redis://127.0.0.1:6379/0"));
+        online = new RedisOnlineStore(vertx, RedisOnlineStoreConfig.standalone(TestServers.redisUrl()));
         offline = new InMemoryOfflineStore();
         marks = MaterializationMarks.inMemory();
         state = new ServingState();
@@ -185,7 +186,7 @@ class MaterializeServiceTest {
         assertThatThrownBy(() -> service.materialize(env, MaterializeRequest.marked())).isInstanceOf(MaterializeService.MaterializeFailure.class);
         assertThat(marks.load(env)).isEmpty();
 
-        online = new RedisOnlineStore(vertx, RedisOnlineStoreConfig.standalone("redis://127.0.0.1:6379/0"));
+        online = new RedisOnlineStore(vertx, RedisOnlineStoreConfig.standalone(TestServers.redisUrl()));
         service = new MaterializeService(state, online, offline, marks, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10));
         assertThat(service.materialize(env, MaterializeRequest.marked()).values()).as("read again").isEqualTo(1);
         assertThat(online(1, "score")).isEqualTo(new StoredValue(1.0, NOW.minusSeconds(60)));

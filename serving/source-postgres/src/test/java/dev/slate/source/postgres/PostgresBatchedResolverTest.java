@@ -13,6 +13,7 @@ import dev.slate.model.graph.ResolverNode;
 import dev.slate.model.spec.SourceSpec;
 import dev.slate.model.sql.SqlStatement;
 import dev.slate.storage.spi.FeatureType;
+import dev.slate.storage.testservers.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresBatchedResolverTest {
 
-    private static final String URL = "postgresql://127.0.0.1:5432/test";
+    private static final String URL = TestServers.postgres().url();
 
     private final String source = "b_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final String table = "slate_batch_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -55,7 +56,7 @@ class PostgresBatchedResolverTest {
         vertx = Vertx.vertx();
         runner = new PostgresResolverRunner(vertx, text -> text);
         admin = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
-                .connectingTo(PgConnectOptions.fromUri(URL).setUser("postgres")).using(vertx).build();
+                .connectingTo(PgConnectOptions.fromUri(URL).setUser(TestServers.postgres().user())).using(vertx).build();
         sql("CREATE TABLE " + table + " (id bigint, region text, score float8, seen timestamptz, day date, vip bool)");
         sql("INSERT INTO " + table + " SELECT i, 'r' || (i % 7), i * 0.5, timestamptz '2026-01-01 00:00:00+00' + i * interval '1 minute',"
                 + " date '2026-01-01' + (i % 30), i % 2 = 0 FROM generate_series(1, 200) AS i");
@@ -82,7 +83,7 @@ class PostgresBatchedResolverTest {
             features.put(id, new FeatureNode(id, type, Optional.empty(), new Producer.EntityKey(), "k", Set.of(), SourceLocation.of("slate.yaml")));
         });
         return new FeatureGraph("p", "h", Map.of(), features, Map.of(resolver.name(), resolver),
-                Map.of(source, new SourceSpec.Postgres(source, URL, Optional.of("postgres"), Optional.empty(), 2, SourceLocation.of("slate.yaml"))));
+                Map.of(source, new SourceSpec.Postgres(source, URL, Optional.of(TestServers.postgres().user()), Optional.empty(), 2, SourceLocation.of("slate.yaml"))));
     }
 
     private ResolverNode resolver(String name, String sql, List<String> outputs) {

@@ -9,6 +9,7 @@ import dev.slate.model.SourceLocation;
 import dev.slate.model.graph.FeatureGraph;
 import dev.slate.model.graph.ResolverNode;
 import dev.slate.model.spec.SourceSpec;
+import dev.slate.storage.testservers.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -26,20 +27,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs resolvers against the machine's real PostgreSQL (database {@code test}, user {@code postgres}
- * on 127.0.0.1:5432). Connections are told apart from everyone else's by the source's unique name,
+ * Runs resolvers against the test PostgreSQL ({@link TestServers}). Connections are told apart from everyone else's by the source's unique name,
  * which the runner puts into {@code application_name}.
  */
 class PostgresResolverRunnerTest {
     /** Long enough for a new PostgreSQL backend on a loaded 2-core machine; short enough to wait out in one test. */
     private static final Duration ACQUIRE_TIMEOUT = Duration.ofMillis(2_000);
 
-    private static final String URL = "postgresql://127.0.0.1:5432/test";
+    private static final String URL = TestServers.postgres().url();
     private static final int MAX_CONNECTIONS = 2;
 
     private Vertx vertx;
@@ -54,7 +55,7 @@ class PostgresResolverRunnerTest {
         vertx.exceptionHandler(unhandled::add);
         runner = new PostgresResolverRunner(vertx, text -> text, ACQUIRE_TIMEOUT);
         observer = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
-                .connectingTo(PgConnectOptions.fromUri(URL).setUser("postgres")).using(vertx).build();
+                .connectingTo(PgConnectOptions.fromUri(URL).setUser(TestServers.postgres().user())).using(vertx).build();
     }
 
     @AfterEach
@@ -70,7 +71,7 @@ class PostgresResolverRunnerTest {
             byName.put(r.name(), r);
         }
         return new FeatureGraph("p", "h", Map.of(), Map.of(), byName,
-                Map.of(source, new SourceSpec.Postgres(source, url, Optional.of("postgres"), Optional.empty(), MAX_CONNECTIONS, SourceLocation.of("slate.yaml"))));
+                Map.of(source, new SourceSpec.Postgres(source, url, Optional.of(TestServers.postgres().user()), Optional.empty(), MAX_CONNECTIONS, SourceLocation.of("slate.yaml"))));
     }
 
     private ResolverNode resolver(String name, String positionalSql, Duration timeout) {
@@ -131,11 +132,8 @@ class PostgresResolverRunnerTest {
         assertThat(Duration.ofNanos(System.nanoTime() - afterTimeouts)).isLessThan(Duration.ofSeconds(5));
 
         // no backend still sleeping (cancels are asynchronous: allow them a moment), none beyond the pool's size
-        List<String> backends = backends();
-        for (int i = 0; i < 30 && backends.stream().anyMatch(b -> b.startsWith("active")); i++) {
-            Thread.sleep(100);
-            backends = backends();
-        }
+        List<String> backends = Awaitility.await("no backend still sleeping").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
+                .until(this::backends, all -> all.stream().noneMatch(b -> b.startsWith("active")));
         assertThat(backends).hasSizeLessThanOrEqualTo(MAX_CONNECTIONS).noneMatch(b -> b.startsWith("active"));
         assertThat(unhandled).isEmpty();
     }
@@ -157,15 +155,14 @@ class PostgresResolverRunnerTest {
     @Test
     void anUnreachableDatabaseFailsOnceAndLeavesNoLateError() throws Exception {
         ResolverNode r = resolver("byId", "SELECT $1::bigint AS id", Duration.ofSeconds(2));
-        FeatureGraph g = graph("postgresql://127.0.0.1:5432/slate_no_such_database", r);
+        FeatureGraph g = graph(URL.substring(0, URL.lastIndexOf('/') + 1) + "slate_no_such_database", r);
         for (int i = 0; i < 3; i++) {
             CompletableFuture<Map<String, Object>> run = runner.run(g, r, new Object[] {1L}).toCompletableFuture();
             assertThatThrownBy(() -> run.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ResolverFailure.class)
                     .hasMessageContaining("slate_no_such_database");
         }
-        // the pool's acquire timeout has passed: a timer armed by the failed acquisitions
-        // would now fail their promises a second time ("Result is already complete")
-        Thread.sleep(ACQUIRE_TIMEOUT.toMillis() + 500);
-        assertThat(unhandled).isEmpty();
+        // until the pool's acquire timeout has passed: a timer armed by the failed acquisitions
+        // would then fail their promises a second time ("Result is already complete")
+        Awaitility.await("no late error").during(ACQUIRE_TIMEOUT.plusMillis(500)).atMost(ACQUIRE_TIMEOUT.plusSeconds(10)).until(unhandled::isEmpty);
     }
 }

@@ -3,17 +3,18 @@ package dev.slate.source.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.slate.engine.exec.PlanExecutor;
+import dev.slate.engine.exec.QueryObserver;
 import dev.slate.engine.query.FeatureValue;
 import dev.slate.engine.query.OnlineQueryRequest;
 import dev.slate.engine.query.OnlineQueryService;
 import dev.slate.engine.query.QueryAnswer;
 import dev.slate.engine.query.QueryLimits;
 import dev.slate.engine.query.ServingState;
-import dev.slate.engine.exec.PlanExecutor;
-import dev.slate.engine.exec.QueryObserver;
 import dev.slate.model.ProjectCompiler;
-import dev.slate.storage.testing.InMemoryOnlineStore;
 import dev.slate.model.deploy.ActiveDeployment;
+import dev.slate.storage.testing.InMemoryOnlineStore;
+import dev.slate.storage.testservers.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -48,7 +49,7 @@ import org.junit.jupiter.api.Test;
  * written here without the engine's aggregation code.
  */
 class PushdownDifferentialTest {
-    static final String URL = "postgresql://127.0.0.1:5432/test";
+    static final String URL = TestServers.postgres().url();
     static final String SCHEMA = "diff_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     static final int USERS = 12;
     static final int ROWS = 120_000;
@@ -71,7 +72,7 @@ class PushdownDifferentialTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        admin = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(PgConnectOptions.fromUri(URL).setUser("postgres")).using(vertx).build();
+        admin = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(PgConnectOptions.fromUri(URL).setUser(TestServers.postgres().user())).using(vertx).build();
         sql("CREATE SCHEMA " + SCHEMA);
         sql("CREATE TABLE " + SCHEMA + ".transactions (id bigint PRIMARY KEY, user_id bigint, amount float8, merchant text, ts timestamptz)");
         Random r = new Random(20261206L);
@@ -128,7 +129,7 @@ class PushdownDifferentialTest {
         String project = """
                 project: diff
                 sources:
-                  db: {kind: postgres, url: "%s", username: postgres}
+                  db: {kind: postgres, url: "%s", username: %s}
                 entities:
                   user:
                     key: id
@@ -152,7 +153,7 @@ class PushdownDifferentialTest {
                     many: true
                     timeout: 10s
                     sql: SELECT id, user_id, amount, merchant, ts FROM %s.transactions WHERE user_id = :user_id
-                """.formatted(URL, aggregations.toString().stripTrailing(), SCHEMA);
+                """.formatted(URL, TestServers.postgres().user(), aggregations.toString().stripTrailing(), SCHEMA);
         state = new ServingState();
         state.install(new ActiveDeployment("prod", "d1", 1, ProjectCompiler.compile(Map.of("slate.yaml", project)), BASE));
         runner = new PostgresResolverRunner(vertx, text -> text);

@@ -3,20 +3,21 @@ package dev.slate.source.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.slate.engine.exec.PlanExecutor;
+import dev.slate.engine.exec.QueryObserver;
 import dev.slate.engine.query.FeatureValue;
 import dev.slate.engine.query.OnlineQueryRequest;
 import dev.slate.engine.query.OnlineQueryService;
 import dev.slate.engine.query.QueryAnswer;
 import dev.slate.engine.query.QueryLimits;
 import dev.slate.engine.query.ServingState;
-import dev.slate.engine.exec.PlanExecutor;
-import dev.slate.engine.exec.QueryObserver;
 import dev.slate.model.ProjectCompiler;
-import dev.slate.storage.testing.InMemoryOnlineStore;
 import dev.slate.model.deploy.ActiveDeployment;
 import dev.slate.model.error.ErrorCode;
 import dev.slate.model.error.SlateException;
 import dev.slate.model.graph.FeatureGraph;
+import dev.slate.storage.testing.InMemoryOnlineStore;
+import dev.slate.storage.testservers.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.Test;
  * {@link PostgresResolverRunner}. Tables live in a schema of their own, dropped afterwards.
  */
 class RelationsOnlineTest {
-    static final String URL = "postgresql://127.0.0.1:5432/test";
+    static final String URL = TestServers.postgres().url();
     static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
     static final String SCHEMA = "rel_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
@@ -64,7 +65,7 @@ class RelationsOnlineTest {
         return """
                 project: rel
                 sources:
-                  db: {kind: postgres, url: "%s", username: postgres}
+                  db: {kind: postgres, url: "%s", username: %3$s}
                 entities:
                   user:
                     key: id
@@ -102,13 +103,13 @@ class RelationsOnlineTest {
                     resolves: transaction
                     many: true
                     sql: SELECT id, user_id, amount, merchant, ts FROM %2$s.transactions WHERE user_id = :user_id
-                """.formatted(URL, SCHEMA);
+                """.formatted(URL, SCHEMA, TestServers.postgres().user());
     }
 
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        admin = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(PgConnectOptions.fromUri(URL).setUser("postgres")).using(vertx).build();
+        admin = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(PgConnectOptions.fromUri(URL).setUser(TestServers.postgres().user())).using(vertx).build();
         sql("CREATE SCHEMA " + SCHEMA);
         sql("CREATE TABLE " + SCHEMA + ".users (id bigint PRIMARY KEY, email text, age int)");
         sql("CREATE TABLE " + SCHEMA + ".transactions (id bigint PRIMARY KEY, user_id bigint, amount float8, merchant text, ts timestamptz)");

@@ -1,5 +1,6 @@
 package dev.slate.storage.offline;
 
+import dev.slate.storage.testservers.TestServers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,11 +9,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-/** A catalog of its own in the real PostgreSQL test database, with a temporary warehouse; removed by {@link #drop()}. */
+/** A catalog of its own in the test PostgreSQL ({@link TestServers}), with a temporary warehouse; removed by {@link #drop()}. */
 final class TestCatalog {
 
-    static final String JDBC_URL = System.getenv().getOrDefault("SLATE_TEST_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String JDBC_USER = System.getenv().getOrDefault("SLATE_TEST_JDBC_USER", "postgres");
+    static final String JDBC_URL = TestServers.postgres().jdbcUrl();
+    static final String JDBC_USER = TestServers.postgres().user();
 
     final Path warehouse;
     final IcebergOfflineStoreConfig config;

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 
 /**
  * A throwaway three-primary Redis Cluster on loopback, started from the {@code redis-server} and
@@ -152,28 +154,20 @@ final class LocalRedisCluster implements AutoCloseable {
         }
     }
 
-    private static void waitForPort(int port) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("redis-server on port " + port + " did not start", e);
-                }
-                Thread.sleep(20);
-            }
-        }
+    private static void waitForPort(int port) {
+        Awaitility.await("redis-server on port " + port + " starts").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                        return true;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
     }
 
-    private static void waitForClusterOk(Path cli, int port) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!run(List.of(cli.toString(), "-p", Integer.toString(port), "cluster", "info")).contains("cluster_state:ok")) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("local Redis cluster did not reach cluster_state:ok");
-            }
-            Thread.sleep(50);
-        }
+    private static void waitForClusterOk(Path cli, int port) {
+        Awaitility.await("the local Redis cluster reaches cluster_state:ok").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> run(List.of(cli.toString(), "-p", Integer.toString(port), "cluster", "info")).contains("cluster_state:ok"));
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {

@@ -11,6 +11,7 @@ import dev.slate.storage.spi.OnlineStore;
 import dev.slate.storage.spi.OnlineWrite;
 import dev.slate.storage.spi.StoredValue;
 import dev.slate.storage.testing.OnlineStoreContract;
+import dev.slate.storage.testservers.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /** The online-store contract against the real Redis, plus what is specific to the Redis layout. */
 class RedisOnlineStoreContractTest extends OnlineStoreContract {
 
-    static final String REDIS_URL = System.getenv().getOrDefault("SLATE_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+    static final String REDIS_URL = TestServers.redisUrl();
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 

@@ -1,4 +1,4 @@
-package dev.slate.appliance.embedded;
+package dev.slate.storage.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.slate.appliance.embedded;
+package dev.slate.storage.embedded;
 
 import static java.util.Objects.requireNonNull;
 
@@ -117,6 +117,23 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     statement.execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
                 }
             }
+        }
+    }
+
+    /** Creates the database {@code name} (lower-case letters, digits, {@code _}; owned by the superuser) unless it exists. */
+    public void ensureDatabase(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("not a plain database name: " + name);
+        }
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            connection.setAutoCommit(true);
+            if (!exists(connection, "SELECT 1 FROM pg_database WHERE datname = ?", name)) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("CREATE DATABASE " + name);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the database '" + name + "': " + e.getMessage(), e);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.slate.appliance.embedded;
+package dev.slate.storage.embedded;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -6,15 +6,15 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Chooses the port of an embedded service: the preferred one when it is free, else any free port. */
-final class Ports {
+public final class Ports {
     private Ports() {
     }
 
-    static int preferredOrFree(int preferred) {
+    public static int preferredOrFree(int preferred) {
         return isFree(preferred) ? preferred : anyFree();
     }
 
-    static boolean isFree(int port) {
+    public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             // as PostgreSQL and Redis do: connections of a previous run in TIME_WAIT do not make the port taken
             socket.setReuseAddress(true);
@@ -25,7 +25,7 @@ final class Ports {
         }
     }
 
-    static int anyFree() {
+    public static int anyFree() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
