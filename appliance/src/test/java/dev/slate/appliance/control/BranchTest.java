@@ -17,8 +17,8 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Branches end to end (docs/environments.md, "Branches"): {@code POST /v1/deployments?branch=NAME[&role=ROLE]} makes a
@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class BranchTest {
+    @RegisterExtension
+    final EnvironmentCleaner cleanup = new EnvironmentCleaner();
     private static final String ENV = "X-Slate-Environment";
     private static final String BRANCH = "X-Slate-Branch";
     private static final String MAIN = """
@@ -45,14 +47,10 @@ class BranchTest {
     private static final String EXPERIMENT = MAIN.replace("credit_score > 700.0", "credit_score > 500.0");
 
     @Inject
-    DataSource dataSource;
-
-    @Inject
     Vertx vertx;
 
     @Test
     void aBranchServesOnlyRequestsNamingItAndNeverTouchesMain() throws Exception {
-        EnvironmentCleaner cleanup = new EnvironmentCleaner(dataSource);
         String env = cleanup.track(TestProjects.environment("branch"));
         try {
             given().contentType(ContentType.JSON).body(Map.of("name", env)).post("/v1/environments").then().statusCode(201);
@@ -113,7 +111,6 @@ class BranchTest {
             given().header(ENV, env).get("/v1/deployments").then().statusCode(200).body("active_deployment_id", equalTo(main));
         } finally {
             given().queryParam("confirm", env).queryParam("force", "true").delete("/v1/environments/" + env);
-            cleanup.clean();
         }
     }
 

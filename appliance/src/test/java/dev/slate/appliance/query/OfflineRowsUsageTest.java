@@ -3,23 +3,19 @@ package dev.slate.appliance.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.slate.storage.spi.OnlineStore;
 import dev.slate.telemetry.UsageJson;
 import dev.slate.telemetry.UsageMetric;
 import dev.slate.telemetry.UsageRecord;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An offline query job that succeeds is billed once, with its result rows, as an {@code offline_rows} usage record
@@ -30,24 +26,8 @@ import org.junit.jupiter.api.Test;
 @TestProfile(FraudTestProfile.class)
 class OfflineRowsUsageTest {
 
-    private static final QueryEnvironment ENV = new QueryEnvironment("offrows");
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        new FraudData(dataSource).seed();
-        ENV.deployOnce(dataSource, store, FraudProjects.fraud());
-    }
-
-    @AfterAll
-    static void clean() throws Exception {
-        ENV.clean();
-    }
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.deploying("offrows", FraudProjects::fraud);
 
     @Test
     void aSucceededOfflineJobIsBilledOnceWithItsRows() {

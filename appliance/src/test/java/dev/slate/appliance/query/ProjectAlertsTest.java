@@ -3,20 +3,17 @@ package dev.slate.appliance.query;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Alert rules declared in the project ({@code alerts:}, docs/alerts.md "Rules in the project"): checked against the
@@ -26,7 +23,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FraudTestProfile.class)
 class ProjectAlertsTest {
-    private static final QueryEnvironment ENV = new QueryEnvironment("projalerts");
+    @RegisterExtension
+    static final QueryEnvironment ENV = QueryEnvironment.deploying("projalerts", FraudProjects::fraud);
 
     /** Line 2 declares the first rule, line 3 its formula. */
     private static final String ALERTS = """
@@ -40,22 +38,9 @@ class ProjectAlertsTest {
                 channels: [ops]
             """;
 
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    OnlineStore store;
-
     @BeforeEach
     void setUp() throws Exception {
-        new FraudData(dataSource).seed();
-        ENV.deployOnce(dataSource, store, FraudProjects.fraud());
         ENV.request().body(Map.of("kind", "webhook", "url", "http://127.0.0.1:9/hook")).put("/v1/alerts/channels/ops").then().statusCode(200);
-    }
-
-    @AfterAll
-    static void clean() throws Exception {
-        ENV.clean();
     }
 
     private static Response deploy(String alertsYaml) {
