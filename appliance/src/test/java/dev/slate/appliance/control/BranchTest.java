@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import dev.slate.appliance.testing.TestTokens;
+import dev.slate.storage.testservers.TestServers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -143,7 +144,7 @@ class BranchTest {
 
     /** How many fields the user's hash has in the environment's namespace (docs/specs/online-store-redis.md). */
     private long fields(String env, long id) throws Exception {
-        Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:6379/0");
+        Redis redis = Redis.createClient(vertx, TestServers.redisUrl() + "/0");
         try {
             return redis.send(Request.cmd(Command.HLEN).arg("slate:" + env + ":user:i" + id)).toCompletionStage().toCompletableFuture()
                     .get(5, TimeUnit.SECONDS).toLong();
