@@ -62,6 +62,14 @@ public final class AggregateState {
 
     /** Adds one related row (already inside the window and passing {@code where}); {@code value} is the {@code of} value. */
     public void add(Instant time, Object value) {
+        add(time, value, null);
+    }
+
+    /**
+     * {@link #add(Instant, Object)} with {@code exact}, when not null, the value as a decimal already ({@link #decimal}),
+     * for a caller that adds the same value to several states.
+     */
+    void add(Instant time, Object value, BigDecimal exact) {
         if (function == AggregateFunction.COUNT) {
             count++;
             return;
@@ -72,9 +80,9 @@ public final class AggregateState {
         count++;
         switch (function) {
             case COUNT -> throw new IllegalStateException();
-            case SUM, MEAN -> sum = sum.add(decimal(value));
+            case SUM, MEAN -> sum = sum.add(exact != null ? exact : decimal(value));
             case STDDEV -> {
-                BigDecimal v = decimal(value);
+                BigDecimal v = exact != null ? exact : decimal(value);
                 sum = sum.add(v);
                 sumOfSquares = sumOfSquares.add(v.multiply(v));
             }
@@ -132,6 +140,11 @@ public final class AggregateState {
      * @throws UnsupportedOperationException for the other functions
      */
     public void remove(Instant time, Object value) {
+        remove(time, value, null);
+    }
+
+    /** {@link #remove(Instant, Object)} with the value as a decimal already, when not null. */
+    void remove(Instant time, Object value, BigDecimal exact) {
         if (function == AggregateFunction.COUNT) {
             count--;
             return;
@@ -140,9 +153,9 @@ public final class AggregateState {
             return;
         }
         switch (function) {
-            case SUM, MEAN -> sum = sum.subtract(decimal(value));
+            case SUM, MEAN -> sum = sum.subtract(exact != null ? exact : decimal(value));
             case STDDEV -> {
-                BigDecimal v = decimal(value);
+                BigDecimal v = exact != null ? exact : decimal(value);
                 sum = sum.subtract(v);
                 sumOfSquares = sumOfSquares.subtract(v.multiply(v));
             }
@@ -267,7 +280,8 @@ public final class AggregateState {
         return count;
     }
 
-    private static BigDecimal decimal(Object value) {
+    /** The exact decimal of a number that sums, means and standard deviations add. */
+    static BigDecimal decimal(Object value) {
         return switch (value) {
             case Long l -> BigDecimal.valueOf(l);
             case Integer i -> BigDecimal.valueOf(i);

@@ -81,103 +81,195 @@ public final class PointInTimeAggregator {
             }
         }
         Object[][] out = new Object[outputs.size()][parents.length];
-        Map<AggregationNode, Map<Version, Object>> wheres = new IdentityHashMap<>();
+        Map<Duration, List<Integer>> byWindow = new java.util.LinkedHashMap<>();
         for (int o = 0; o < outputs.size(); o++) {
-            Producer.Aggregated output = outputs.get(o);
-            Map<Version, Object> where = wheres.computeIfAbsent(output.aggregation(), a -> new IdentityHashMap<>());
-            for (Map.Entry<Object, List<Integer>> e : rowsByParent.entrySet()) {
-                Integer[] rows = e.getValue().toArray(Integer[]::new);
-                Arrays.sort(rows, Comparator.comparing((Integer r) -> times[r]));
-                sweep(output, o, rows, times, versionsByParent.getOrDefault(e.getKey(), List.of()), where, out[o], errors);
+            byWindow.computeIfAbsent(outputs.get(o).window(), w -> new ArrayList<>()).add(o);
+        }
+        Map<AggregationNode, Map<Version, Object>> wheres = new IdentityHashMap<>();
+        Map<dev.slate.model.FeatureId, Map<Version, java.math.BigDecimal>> decimals = new HashMap<>();
+        for (Map.Entry<Object, List<Integer>> e : rowsByParent.entrySet()) {
+            int[] rows = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+            long[] rowMicros = new long[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                rowMicros[i] = micros(times[rows[i]]);
             }
+            sortBy(rows, rowMicros);
+            List<Version> mine = versionsByParent.getOrDefault(e.getKey(), List.of());
+            for (Map.Entry<Duration, List<Integer>> w : byWindow.entrySet()) {
+                sweep(outputs, w.getValue(), w.getKey(), rows, rowMicros, times, mine, wheres, decimals, out, errors);
+            }
+        }
+        for (int o = 0; o < outputs.size(); o++) {
+            AggregationNode a = outputs.get(o).aggregation();
             for (int r = 0; r < parents.length; r++) {
                 if (parents[r] == null) {
-                    out[o][r] = new AggregateState(output.aggregation().function(), output.aggregation().type(),
-                            output.aggregation().percentile()).result(); // no parent: no related rows
+                    out[o][r] = new AggregateState(a.function(), a.type(), a.percentile()).result(); // no parent: no related rows
                 }
             }
         }
         return out;
     }
 
-    /** A version in one window: in the window at the times [start, end); {@code failure} when it cannot be aggregated. */
-    private record Item(long id, Instant start, Instant end, Version version, Object value, String failure) {
+    private static long micros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
     }
 
-    private static void sweep(Producer.Aggregated output, int o, Integer[] rows, Instant[] times, List<Version> versions,
-            Map<Version, Object> whereCache, Object[] out, Errors errors) {
-        AggregationNode aggregation = output.aggregation();
-        Duration w = output.window();
-        boolean timeDependent = aggregation.where().isPresent() && aggregation.where().get().mayReadNow();
-        List<Item> items = new ArrayList<>();
-        for (Version v : versions) {
-            Instant ts = v.row().time();
-            Instant start = v.from().isAfter(ts) ? v.from() : ts;
-            Instant end = ts.plus(w);
-            if (v.until() != null && v.until().isBefore(end)) {
-                end = v.until();
-            }
-            if (!start.isBefore(end)) {
-                continue;
-            }
-            String failure = null;
-            if (!timeDependent) {
-                Object passed = whereCache.computeIfAbsent(v, x -> {
-                    try {
-                        return WindowAggregator.passes(aggregation, x.row(), x.from());
-                    } catch (AggregationException ex) {
-                        return ex.getMessage();
-                    }
-                });
-                if (passed instanceof String message) {
-                    failure = message;
-                } else if (!(Boolean) passed) {
-                    continue;
-                }
-            }
-            Object value = aggregation.of().map(v.row().values()::get).orElse(null);
-            if (failure == null && value instanceof Double d && d.isInfinite() && summing(aggregation.function())) {
-                failure = aggregation.id() + ": an infinite value cannot be summed";
-            }
-            items.add(new Item(items.size(), start, end, v, value, failure));
+    /** Sorts {@code items} (indexes) by {@code keys} ascending, keeping both arrays aligned; stable. */
+    private static void sortBy(int[] items, long[] keys) {
+        Integer[] order = new Integer[items.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
         }
-        List<Item> adds = new ArrayList<>(items);
-        adds.sort(Comparator.comparing(Item::start));
-        List<Item> removes = new ArrayList<>(items);
-        removes.sort(Comparator.comparing(Item::end));
-        Window window = timeDependent ? null : new Window(aggregation, items);
-        LinkedHashSet<Item> active = timeDependent ? new LinkedHashSet<>() : null;
+        Arrays.sort(order, (x, y) -> Long.compare(keys[x], keys[y]));
+        int[] sortedItems = new int[items.length];
+        long[] sortedKeys = new long[keys.length];
+        for (int i = 0; i < order.length; i++) {
+            sortedItems[i] = items[order[i]];
+            sortedKeys[i] = keys[order[i]];
+        }
+        System.arraycopy(sortedItems, 0, items, 0, items.length);
+        System.arraycopy(sortedKeys, 0, keys, 0, keys.length);
+    }
+
+    /** A version in one window: in the window at the times [start, end); {@code failure} when it cannot be aggregated. */
+    private record Item(int id, Version version, Object value, java.math.BigDecimal exact, String failure) {
+    }
+
+    /**
+     * One parent's spine rows ({@code rows}, ascending by time) for the outputs {@code members} that share window {@code w}:
+     * the versions' in-window intervals are computed and ordered once, and every output's sliding state follows them.
+     */
+    private static void sweep(List<Producer.Aggregated> outputs, List<Integer> members, Duration w, int[] rows, long[] rowMicros, Instant[] times,
+            List<Version> versions, Map<AggregationNode, Map<Version, Object>> wheres,
+            Map<dev.slate.model.FeatureId, Map<Version, java.math.BigDecimal>> decimals, Object[][] out, Errors errors) {
+        long width = micros(Instant.EPOCH.plus(w));
+        int n = versions.size();
+        int[] live = new int[n];
+        long[] starts = new long[n];
+        long[] ends = new long[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            Version v = versions.get(i);
+            long ts = micros(v.row().time());
+            long start = Math.max(micros(v.from()), ts);
+            long end = ts + width;
+            if (v.until() != null) {
+                end = Math.min(end, micros(v.until()));
+            }
+            if (start < end) {
+                live[count] = i;
+                starts[count] = start;
+                ends[count] = end;
+                count++;
+            }
+        }
+        int[] adds = Arrays.copyOf(live, count);
+        long[] addKeys = Arrays.copyOf(starts, count);
+        sortBy(adds, addKeys);
+        int[] removes = Arrays.copyOf(live, count);
+        long[] removeKeys = Arrays.copyOf(ends, count);
+        sortBy(removes, removeKeys);
+
+        int m = members.size();
+        Item[][] items = new Item[m][];
+        Window[] windows = new Window[m];
+        LinkedHashSet<Item>[] active = newActiveSets(m);
+        for (int k = 0; k < m; k++) {
+            AggregationNode aggregation = outputs.get(members.get(k)).aggregation();
+            boolean timeDependent = aggregation.where().isPresent() && aggregation.where().get().mayReadNow();
+            Map<Version, Object> whereCache = wheres.computeIfAbsent(aggregation, a -> new IdentityHashMap<>());
+            items[k] = new Item[n];
+            List<Item> present = new ArrayList<>();
+            for (int c = 0; c < count; c++) {
+                int i = live[c];
+                Version v = versions.get(i);
+                String failure = null;
+                if (!timeDependent) {
+                    Object passed = whereCache.computeIfAbsent(v, x -> {
+                        try {
+                            return WindowAggregator.passes(aggregation, x.row(), x.from());
+                        } catch (AggregationException ex) {
+                            return ex.getMessage();
+                        }
+                    });
+                    if (passed instanceof String message) {
+                        failure = message;
+                    } else if (!(Boolean) passed) {
+                        continue;
+                    }
+                }
+                Object value = aggregation.of().map(v.row().values()::get).orElse(null);
+                java.math.BigDecimal exact = null;
+                if (failure == null && summing(aggregation.function()) && value != null && !(value instanceof Double d && d.isNaN())) {
+                    if (value instanceof Double d && d.isInfinite()) {
+                        failure = aggregation.id() + ": an infinite value cannot be summed";
+                    } else {
+                        // one conversion per version and aggregated feature, shared by every window and function
+                        exact = decimals.computeIfAbsent(aggregation.of().get(), f -> new IdentityHashMap<>())
+                                .computeIfAbsent(v, x -> AggregateState.decimal(value));
+                    }
+                }
+                items[k][i] = new Item(i, v, value, exact, failure);
+                present.add(items[k][i]);
+            }
+            if (timeDependent) {
+                active[k] = new LinkedHashSet<>();
+            } else {
+                windows[k] = new Window(aggregation, present);
+            }
+        }
         int a = 0;
         int r = 0;
-        for (int row : rows) {
-            Instant t = times[row];
-            for (; a < adds.size() && !adds.get(a).start().isAfter(t); a++) {
-                if (timeDependent) {
-                    active.add(adds.get(a));
-                } else {
-                    window.add(adds.get(a));
+        for (int x = 0; x < rows.length; x++) {
+            int row = rows[x];
+            long t = rowMicros[x];
+            for (; a < count && addKeys[a] <= t; a++) {
+                for (int k = 0; k < m; k++) {
+                    Item item = items[k][adds[a]];
+                    if (item == null) {
+                        continue;
+                    }
+                    if (active[k] != null) {
+                        active[k].add(item);
+                    } else {
+                        windows[k].add(item);
+                    }
                 }
             }
-            for (; r < removes.size() && !removes.get(r).end().isAfter(t); r++) {
-                if (timeDependent) {
-                    active.remove(removes.get(r));
-                } else {
-                    window.remove(removes.get(r));
+            for (; r < count && removeKeys[r] <= t; r++) {
+                for (int k = 0; k < m; k++) {
+                    Item item = items[k][removes[r]];
+                    if (item == null) {
+                        continue;
+                    }
+                    if (active[k] != null) {
+                        active[k].remove(item);
+                    } else {
+                        windows[k].remove(item);
+                    }
                 }
             }
-            try {
-                if (timeDependent) {
-                    List<RelatedRow> current = new ArrayList<>(active.size());
-                    active.forEach(i -> current.add(i.version().row()));
-                    out[row] = WindowAggregator.compute(aggregation, List.of(w), current, t)[0];
-                } else {
-                    out[row] = window.result();
+            for (int k = 0; k < m; k++) {
+                int o = members.get(k);
+                try {
+                    if (active[k] != null) {
+                        List<RelatedRow> current = new ArrayList<>(active[k].size());
+                        active[k].forEach(i -> current.add(i.version().row()));
+                        out[o][row] = WindowAggregator.compute(outputs.get(o).aggregation(), List.of(w), current, times[row])[0];
+                    } else {
+                        out[o][row] = windows[k].result();
+                    }
+                } catch (AggregationException e) {
+                    out[o][row] = null;
+                    errors.add(row, o, e.getMessage());
                 }
-            } catch (AggregationException e) {
-                out[row] = null;
-                errors.add(row, o, e.getMessage());
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static LinkedHashSet<Item>[] newActiveSets(int m) {
+        return new LinkedHashSet[m];
     }
 
     private static boolean summing(AggregateFunction f) {
@@ -194,7 +286,7 @@ public final class PointInTimeAggregator {
         private final AggregateFunction function;
         private final AggregateState exact;
         private final TreeMap<Object, int[]> multiset;
-        private final TreeMap<Long, String> failures = new TreeMap<>();
+        private final TreeMap<Integer, String> failures = new TreeMap<>();
         private final double[] ranked;
         private final long[] tree;
         private long values;
@@ -246,9 +338,9 @@ public final class PointInTimeAggregator {
             }
             if (exact != null) {
                 if (delta > 0) {
-                    exact.add(i.version().row().time(), i.value());
+                    exact.add(i.version().row().time(), i.value(), i.exact());
                 } else {
-                    exact.remove(i.version().row().time(), i.value());
+                    exact.remove(i.version().row().time(), i.value(), i.exact());
                 }
                 return;
             }
