@@ -20,7 +20,8 @@ import javax.sql.DataSource;
  */
 final class FraudData {
     static final String SCHEMA = "slate_fraud_it";
-    static final String SOURCE_URL = "postgresql://127.0.0.1:5432/test?search_path=" + SCHEMA;
+    /** The database the appliance's own datasource uses in tests ({@code %test.slate.db.name}, overridable by the environment). */
+    static final String SOURCE_URL = "postgresql://127.0.0.1:5432/" + System.getenv().getOrDefault("_TEST_SLATE_DB_NAME", "test") + "?search_path=" + SCHEMA;
 
     private static volatile boolean seeded;
 

@@ -260,6 +260,12 @@ final class OfflineQueryBinder {
         if (node != null) {
             return node;
         }
+        java.util.Optional<String> window = name.length() > 300 ? java.util.Optional.empty()
+                : dev.slate.engine.query.FeatureNames.windowProblem(graph, name);
+        if (window.isPresent()) {
+            problems.add(problem(field, Suggestions.shown(name), window.get()));
+            return null;
+        }
         List<String> all = new ArrayList<>(graph.features().size());
         for (FeatureId id : graph.features().keySet()) {
             all.add(id.qualified());
