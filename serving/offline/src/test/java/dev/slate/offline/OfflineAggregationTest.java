@@ -159,8 +159,8 @@ class OfflineAggregationTest {
 
     @Test
     void anAggregationCannotBeRecomputedAndNeedsTheParentsKey() {
-        assertThatThrownBy(() -> service.submit(ENV, new OfflineQueryRequest(Map.of("user.id", List.of(1L)), new ArrayList<>(List.of(T0.toString())),
-                List.of("user.n[1h]"), Recompute.fromJson(List.of("user.n[1h]")), Optional.empty())))
+        assertThatThrownBy(() -> OfflineQueryBinder.bind(state.snapshot(ENV).orElseThrow(), List.of("user.id"), List.of("user.n[1h]"),
+                Recompute.fromJson(List.of("user.n[1h]"))))
                 .isInstanceOf(SlateException.class).hasMessageContaining("windowed aggregation");
         assertThatThrownBy(() -> service.submit(ENV, new OfflineQueryRequest(Map.of("transaction.id", List.of(1L)), new ArrayList<>(List.of(T0.toString())),
                 List.of("user.n[1h]"), null, Optional.empty())))

@@ -85,7 +85,6 @@ public final class PointInTimeAggregator {
         for (int o = 0; o < outputs.size(); o++) {
             byWindow.computeIfAbsent(outputs.get(o).window(), w -> new ArrayList<>()).add(o);
         }
-        Map<AggregationNode, Map<Version, Object>> wheres = new IdentityHashMap<>();
         Map<dev.slate.model.FeatureId, Map<Version, java.math.BigDecimal>> decimals = new HashMap<>();
         for (Map.Entry<Object, List<Integer>> e : rowsByParent.entrySet()) {
             int[] rows = e.getValue().stream().mapToInt(Integer::intValue).toArray();
@@ -95,8 +94,9 @@ public final class PointInTimeAggregator {
             }
             sortBy(rows, rowMicros);
             List<Version> mine = versionsByParent.getOrDefault(e.getKey(), List.of());
+            Map<AggregationNode, Item[]> prepared = new IdentityHashMap<>();
             for (Map.Entry<Duration, List<Integer>> w : byWindow.entrySet()) {
-                sweep(outputs, w.getValue(), w.getKey(), rows, rowMicros, times, mine, wheres, decimals, out, errors);
+                sweep(outputs, w.getValue(), w.getKey(), rows, rowMicros, times, mine, decimals, prepared, out, errors);
             }
         }
         for (int o = 0; o < outputs.size(); o++) {
@@ -140,8 +140,8 @@ public final class PointInTimeAggregator {
      * the versions' in-window intervals are computed and ordered once, and every output's sliding state follows them.
      */
     private static void sweep(List<Producer.Aggregated> outputs, List<Integer> members, Duration w, int[] rows, long[] rowMicros, Instant[] times,
-            List<Version> versions, Map<AggregationNode, Map<Version, Object>> wheres,
-            Map<dev.slate.model.FeatureId, Map<Version, java.math.BigDecimal>> decimals, Object[][] out, Errors errors) {
+            List<Version> versions, Map<dev.slate.model.FeatureId, Map<Version, java.math.BigDecimal>> decimals, Map<AggregationNode, Item[]> prepared, Object[][] out,
+            Errors errors) {
         long width = micros(Instant.EPOCH.plus(w));
         int n = versions.size();
         int[] live = new int[n];
@@ -176,45 +176,16 @@ public final class PointInTimeAggregator {
         LinkedHashSet<Item>[] active = newActiveSets(m);
         for (int k = 0; k < m; k++) {
             AggregationNode aggregation = outputs.get(members.get(k)).aggregation();
-            boolean timeDependent = aggregation.where().isPresent() && aggregation.where().get().mayReadNow();
-            Map<Version, Object> whereCache = wheres.computeIfAbsent(aggregation, a -> new IdentityHashMap<>());
-            items[k] = new Item[n];
-            List<Item> present = new ArrayList<>();
-            for (int c = 0; c < count; c++) {
-                int i = live[c];
-                Version v = versions.get(i);
-                String failure = null;
-                if (!timeDependent) {
-                    Object passed = whereCache.computeIfAbsent(v, x -> {
-                        try {
-                            return WindowAggregator.passes(aggregation, x.row(), x.from());
-                        } catch (AggregationException ex) {
-                            return ex.getMessage();
-                        }
-                    });
-                    if (passed instanceof String message) {
-                        failure = message;
-                    } else if (!(Boolean) passed) {
-                        continue;
-                    }
-                }
-                Object value = aggregation.of().map(v.row().values()::get).orElse(null);
-                java.math.BigDecimal exact = null;
-                if (failure == null && summing(aggregation.function()) && value != null && !(value instanceof Double d && d.isNaN())) {
-                    if (value instanceof Double d && d.isInfinite()) {
-                        failure = aggregation.id() + ": an infinite value cannot be summed";
-                    } else {
-                        // one conversion per version and aggregated feature, shared by every window and function
-                        exact = decimals.computeIfAbsent(aggregation.of().get(), f -> new IdentityHashMap<>())
-                                .computeIfAbsent(v, x -> AggregateState.decimal(value));
-                    }
-                }
-                items[k][i] = new Item(i, v, value, exact, failure);
-                present.add(items[k][i]);
-            }
-            if (timeDependent) {
+            items[k] = prepared.computeIfAbsent(aggregation, x -> prepare(x, versions, decimals));
+            if (aggregation.where().isPresent() && aggregation.where().get().mayReadNow()) {
                 active[k] = new LinkedHashSet<>();
             } else {
+                List<Item> present = new ArrayList<>();
+                for (Item item : items[k]) {
+                    if (item != null) {
+                        present.add(item);
+                    }
+                }
                 windows[k] = new Window(aggregation, present);
             }
         }
@@ -265,6 +236,42 @@ public final class PointInTimeAggregator {
                 }
             }
         }
+    }
+
+    /**
+     * One parent's versions as items of {@code aggregation}, by version index, whatever the window: null for a version
+     * its {@code where} leaves out, a failure for one that cannot be aggregated.
+     */
+    private static Item[] prepare(AggregationNode aggregation, List<Version> versions,
+            Map<dev.slate.model.FeatureId, Map<Version, java.math.BigDecimal>> decimals) {
+        boolean timeDependent = aggregation.where().isPresent() && aggregation.where().get().mayReadNow();
+        Item[] items = new Item[versions.size()];
+        for (int i = 0; i < items.length; i++) {
+            Version v = versions.get(i);
+            String failure = null;
+            if (!timeDependent) {
+                try {
+                    if (!WindowAggregator.passes(aggregation, v.row(), v.from())) {
+                        continue;
+                    }
+                } catch (AggregationException ex) {
+                    failure = ex.getMessage();
+                }
+            }
+            Object value = aggregation.of().map(v.row().values()::get).orElse(null);
+            java.math.BigDecimal exact = null;
+            if (failure == null && summing(aggregation.function()) && value != null && !(value instanceof Double d && d.isNaN())) {
+                if (value instanceof Double d && d.isInfinite()) {
+                    failure = aggregation.id() + ": an infinite value cannot be summed";
+                } else {
+                    // one conversion per version and aggregated feature, shared by every window and function
+                    exact = decimals.computeIfAbsent(aggregation.of().get(), f -> new IdentityHashMap<>())
+                            .computeIfAbsent(v, x -> AggregateState.decimal(value));
+                }
+            }
+            items[i] = new Item(i, v, value, exact, failure);
+        }
+        return items;
     }
 
     @SuppressWarnings("unchecked")
