@@ -44,6 +44,12 @@ final class RecordingOfflineStore implements OfflineStore {
     }
 
     @Override
+    public long history(dev.slate.storage.spi.offline.HistoryQuery query,
+            java.util.function.Consumer<dev.slate.storage.spi.offline.HistoryObservation> sink) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public dev.slate.storage.spi.offline.ExportResult export(dev.slate.storage.spi.offline.PointInTimeExport request,
             dev.slate.storage.spi.offline.ExportControl control) {
         throw new UnsupportedOperationException();

@@ -161,7 +161,7 @@ final class JobExecution {
         Path spine = dir.resolve(OfflineQueryService.SPINE_FILE);
         List<OfflineQueryPlan.Output> logged = plan.loggedOutputs();
         List<String> entities = logged.stream().map(OfflineQueryPlan.Output::entity).distinct().toList();
-        boolean computes = plan.recomputes() || plan.derives() || !plan.pathOutputs().isEmpty();
+        boolean computes = plan.recomputes() || plan.derives() || !plan.pathOutputs().isEmpty() || !plan.aggregateOutputs().isEmpty();
         if (!computes && entities.size() == 1 && plan.keys().size() == 1) {
             return exportEntity(entities.get(0), features(logged, entities.get(0)), spine, result, 0, 1);
         }
@@ -186,7 +186,11 @@ final class JobExecution {
             List<String> computed = new ArrayList<>();
             plan.recomputedOutputs().forEach(o -> computed.add(o.name()));
             plan.derivedOutputs().forEach(o -> computed.add(o.name()));
+            plan.aggregateOutputs().forEach(o -> computed.add(o.name()));
             FeatureErrors.Collector errors = new FeatureErrors.Collector(computed);
+            if (!plan.aggregateOutputs().isEmpty()) {
+                parts.add(aggregate(spine, files, logShare + 0.05, errors));
+            }
             if (plan.recomputes()) {
                 parts.add(recompute(spine, files, logShare, false, errors));
             }
@@ -258,6 +262,24 @@ final class JobExecution {
                 () -> cancelled, f -> report(stage, start + (0.95 - start) * f));
         run.run(spine, loggedParts, output, errors);
         return new Part(output, plan.outputs().stream().map(OfflineQueryPlan.Output::name).toList());
+    }
+
+    /**
+     * Computes the windows of aggregations from the history of the related rows (docs/specs/aggregations.md, "Offline")
+     * into one part file. Needs the deployment the job was bound against, as its relations and functions are read there.
+     */
+    private Part aggregate(Path spine, List<Path> files, double from, FeatureErrors.Collector errors) {
+        ServingSnapshot snapshot = this.snapshot;
+        if (snapshot == null) {
+            throw new IllegalStateException("the job computes windowed aggregations with deployment " + job.plan().deploymentId()
+                    + ", which is no longer active in environment " + job.environment() + "; submit the query again");
+        }
+        Path output = dir.resolve("aggregates.parquet");
+        files.add(output);
+        report("aggregating", from);
+        new OfflineAggregation(job.environment(), job.plan(), snapshot, store, parquet, () -> cancelled, f -> report("aggregating", from + 0.2 * f))
+                .run(spine, output, errors);
+        return new Part(output, job.plan().aggregateOutputs().stream().map(OfflineQueryPlan.Output::name).toList());
     }
 
     /**

@@ -87,13 +87,24 @@ final class OfflineQueryBinder {
                         + "do: ask for windowed aggregations over it instead"));
                 continue;
             }
-            if (node.producer() instanceof Producer.Aggregated) {
-                // docs/specs/aggregations.md: offline aggregations are not computed yet; refuse rather than read
-                // online-logged values that do not follow the point-in-time rules
-                problems.add(problem("outputs", name, "'" + name + "' is a windowed aggregation, which offline queries do not compute yet"));
+            String entity = node.id().entity();
+            if (node.producer() instanceof Producer.Aggregated a) {
+                // docs/specs/aggregations.md, "Offline": computed from the related rows' history, never read from the log
+                if (!keyedEntities.contains(entity)) {
+                    EntityNode e = graph.entity(entity).orElseThrow();
+                    problems.add(problem("outputs", name, "'" + name + "' needs the key of entity " + entity + " in the spine: add "
+                            + e.key().qualified() + " to inputs"));
+                    continue;
+                }
+                EntityNode parent = graph.entity(entity).orElseThrow();
+                if (a.aggregation().relation().referenced().size() != 1 || !a.aggregation().relation().referenced().getFirst().equals(parent.key())) {
+                    problems.add(problem("outputs", name, "'" + name + "' aggregates relation " + a.aggregation().relation().id() + ", whose foreign key"
+                            + " does not refer to the key of " + entity + "; offline queries aggregate relations by the parent's key only"));
+                    continue;
+                }
+                bound.add(OfflineQueryPlan.Output.aggregation(name, entity, node.id().name(), node.version(), node.type().spelling()));
                 continue;
             }
-            String entity = node.id().entity();
             if (node.producer() instanceof Producer.Related) {
                 if (!keyedEntities.contains(entity)) {
                     EntityNode e = graph.entity(entity).orElseThrow();
@@ -172,6 +183,11 @@ final class OfflineQueryBinder {
                         continue;
                     }
                     FeatureNode node = snapshot.feature(name);
+                    if (node != null && node.producer() instanceof Producer.Aggregated) {
+                        problems.add(problem("recompute", name, "'" + name + "' is a windowed aggregation: offline queries always compute it from the"
+                                + " related rows' history (docs/specs/aggregations.md, Offline); remove it from recompute"));
+                        continue;
+                    }
                     if (node != null && node.producer() instanceof Producer.Related) {
                         problems.add(problem("recompute", name, "'" + name + "' is read through a relation: it is read point-in-time along its"
                                 + " path (docs/offline.md, Relationships) and cannot be recomputed; remove it from recompute"));
@@ -243,6 +259,12 @@ final class OfflineQueryBinder {
         FeatureNode node = snapshot.feature(name);
         if (node != null) {
             return node;
+        }
+        java.util.Optional<String> window = name.length() > 300 ? java.util.Optional.empty()
+                : dev.slate.engine.query.FeatureNames.windowProblem(graph, name);
+        if (window.isPresent()) {
+            problems.add(problem(field, Suggestions.shown(name), window.get()));
+            return null;
         }
         List<String> all = new ArrayList<>(graph.features().size());
         for (FeatureId id : graph.features().keySet()) {

@@ -56,7 +56,8 @@ public record OfflineQueryPlan(
             @JsonProperty("max_staleness_us") Long maxStalenessMicros,
             @JsonProperty("recompute") boolean recompute,
             @JsonProperty("derive") boolean derive,
-            @JsonProperty("path") List<Hop> path) {
+            @JsonProperty("path") List<Hop> path,
+            @JsonProperty("aggregate") boolean aggregate) {
 
         public Output {
             requireNonNull(name, "name is null");
@@ -65,6 +66,20 @@ public record OfflineQueryPlan(
             requireNonNull(version, "version is null");
             requireNonNull(type, "type is null");
             path = path == null ? List.of() : List.copyOf(path); // plans stored before paths existed have none
+        }
+
+        /** An output that is not a windowed aggregation. */
+        public Output(String name, String entity, String feature, String version, String type, Long maxStalenessMicros, boolean recompute,
+                boolean derive, List<Hop> path) {
+            this(name, entity, feature, version, type, maxStalenessMicros, recompute, derive, path, false);
+        }
+
+        /**
+         * A window of an aggregation ({@code user.txn_count[1h]}): computed for every spine row from the history of the
+         * related rows (docs/specs/aggregations.md, "Offline"), never read from the feature log.
+         */
+        public static Output aggregation(String name, String entity, String feature, String version, String type) {
+            return new Output(name, entity, feature, version, type, null, false, false, List.of(), true);
         }
 
         /** An output read through no relation. */
@@ -124,9 +139,14 @@ public record OfflineQueryPlan(
         return outputs.stream().map(Output::entity).distinct().toList();
     }
 
-    /** The outputs read from the feature log (neither recomputed nor derived nor read through relations), in request order. */
+    /** The outputs read from the feature log (neither recomputed nor derived nor read through relations nor aggregations), in request order. */
     public List<Output> loggedOutputs() {
-        return outputs.stream().filter(o -> !o.recompute() && !o.derive() && !o.followsPath()).toList();
+        return outputs.stream().filter(o -> !o.recompute() && !o.derive() && !o.followsPath() && !o.aggregate()).toList();
+    }
+
+    /** The windows of aggregations, in request order. */
+    public List<Output> aggregateOutputs() {
+        return outputs.stream().filter(Output::aggregate).toList();
     }
 
     /** The outputs read through relations, in request order. */

@@ -11,7 +11,6 @@ import java.util.HashSet;
 import java.util.Set;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.Union;
-import org.apache.datasketches.kll.KllDoublesSketch;
 
 /**
  * The partial state of one windowed aggregation: rows are added one by one, states of disjoint row sets merge,
@@ -25,13 +24,19 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  *       deviation (null below two values);</li>
  *   <li>{@code first}/{@code last} take the value of the oldest/newest row by event time; rows with the same
  *       time are ordered by value (smallest first);</li>
- *   <li>{@code approx_count_distinct} is an HLL sketch (lgK 12), {@code approx_percentile} a KLL sketch (k 200).</li>
+ *   <li>{@code approx_count_distinct} is an HLL sketch (lgK 12) read with its composite estimator, which depends on
+ *       the set of values only, never on their order; {@code approx_percentile} is the value at rank
+ *       ⌈p·n⌉ of the window's n values (the inclusive rule of a KLL sketch that holds every value), so both
+ *       give the same answer whatever order rows arrive in.</li>
  * </ul>
+ * {@code count}, {@code sum}, {@code mean} and {@code stddev} states can also {@link #remove} a row, exactly (the
+ * sums are decimal), for the sliding windows of offline queries.
  * Not thread-safe.
  */
 public final class AggregateState {
     static final int HLL_LG_K = 12;
     static final int KLL_K = 200;
+    private static final double[] NO_VALUES = new double[0];
 
     private final AggregateFunction function;
     private final FeatureType type;
@@ -43,7 +48,7 @@ public final class AggregateState {
     private Instant extremeTime;
     private Set<Object> distinct;
     private HllSketch hll;
-    private KllDoublesSketch kll;
+    private double[] values = NO_VALUES;
 
     public AggregateState(AggregateFunction function, FeatureType type, double percentile) {
         this.function = requireNonNull(function, "function is null");
@@ -57,6 +62,14 @@ public final class AggregateState {
 
     /** Adds one related row (already inside the window and passing {@code where}); {@code value} is the {@code of} value. */
     public void add(Instant time, Object value) {
+        add(time, value, null);
+    }
+
+    /**
+     * {@link #add(Instant, Object)} with {@code exact}, when not null, the value as a decimal already ({@link #decimal}),
+     * for a caller that adds the same value to several states.
+     */
+    void add(Instant time, Object value, BigDecimal exact) {
         if (function == AggregateFunction.COUNT) {
             count++;
             return;
@@ -67,9 +80,9 @@ public final class AggregateState {
         count++;
         switch (function) {
             case COUNT -> throw new IllegalStateException();
-            case SUM, MEAN -> sum = sum.add(decimal(value));
+            case SUM, MEAN -> sum = sum.add(exact != null ? exact : decimal(value));
             case STDDEV -> {
-                BigDecimal v = decimal(value);
+                BigDecimal v = exact != null ? exact : decimal(value);
                 sum = sum.add(v);
                 sumOfSquares = sumOfSquares.add(v.multiply(v));
             }
@@ -112,12 +125,51 @@ public final class AggregateState {
                 }
             }
             case APPROX_PERCENTILE -> {
-                if (kll == null) {
-                    kll = KllDoublesSketch.newHeapInstance(KLL_K);
+                if (count > values.length) {
+                    values = java.util.Arrays.copyOf(values, Math.max(16, values.length * 2));
                 }
-                kll.update(((Number) value).doubleValue());
+                values[(int) count - 1] = ((Number) value).doubleValue();
             }
         }
+    }
+
+    /**
+     * Takes back one row added earlier with the same time and value (only {@code count}, {@code sum}, {@code mean}
+     * and {@code stddev}: their state is a count and exact sums).
+     *
+     * @throws UnsupportedOperationException for the other functions
+     */
+    public void remove(Instant time, Object value) {
+        remove(time, value, null);
+    }
+
+    /** {@link #remove(Instant, Object)} with the value as a decimal already, when not null. */
+    void remove(Instant time, Object value, BigDecimal exact) {
+        if (function == AggregateFunction.COUNT) {
+            count--;
+            return;
+        }
+        if (value == null || value instanceof Double d && d.isNaN()) {
+            return;
+        }
+        switch (function) {
+            case SUM, MEAN -> sum = sum.subtract(exact != null ? exact : decimal(value));
+            case STDDEV -> {
+                BigDecimal v = exact != null ? exact : decimal(value);
+                sum = sum.subtract(v);
+                sumOfSquares = sumOfSquares.subtract(v.multiply(v));
+            }
+            default -> throw new UnsupportedOperationException(function + " cannot remove a row");
+        }
+        count--;
+    }
+
+    /** True when {@link #remove} works for {@code function}. */
+    public static boolean removable(AggregateFunction function) {
+        return switch (function) {
+            case COUNT, SUM, MEAN, STDDEV -> true;
+            default -> false;
+        };
     }
 
     /** Adds the rows of {@code other} (a state of the same aggregation over rows disjoint from this one's). */
@@ -170,10 +222,9 @@ public final class AggregateState {
                 hll = union.getResult();
             }
             case APPROX_PERCENTILE -> {
-                if (kll == null) {
-                    kll = KllDoublesSketch.newHeapInstance(KLL_K);
-                }
-                kll.merge(other.kll);
+                double[] merged = java.util.Arrays.copyOf(values, (int) (count + other.count));
+                System.arraycopy(other.values, 0, merged, (int) count, (int) other.count);
+                values = merged;
             }
         }
         count += other.count;
@@ -202,9 +253,26 @@ public final class AggregateState {
             }
             case MIN, MAX, FIRST, LAST -> extreme;
             case COUNT_DISTINCT -> (long) distinct.size();
-            case APPROX_COUNT_DISTINCT -> Math.round(hll.getEstimate());
-            case APPROX_PERCENTILE -> kll.getQuantile(percentile);
+            case APPROX_COUNT_DISTINCT -> Math.round(hll.getCompositeEstimate());
+            case APPROX_PERCENTILE -> quantile();
         };
+    }
+
+    /**
+     * The value at rank ⌈p·n⌉ (at least 1) of the n values in ascending order: what a KLL sketch answers for the
+     * inclusive rank p while it holds every value. p is taken as the decimal it is written as (0.9, not the binary
+     * fraction just above it), so 0.9 of 10 values is the 9th.
+     */
+    private double quantile() {
+        double[] sorted = java.util.Arrays.copyOf(values, (int) count);
+        java.util.Arrays.sort(sorted);
+        return sorted[(int) rank(percentile, count) - 1];
+    }
+
+    /** The rank (1..n) {@code approx_percentile} takes of n values: ⌈p·n⌉, at least 1, p read as the decimal it is written as. */
+    static long rank(double percentile, long n) {
+        long rank = BigDecimal.valueOf(percentile).multiply(BigDecimal.valueOf(n)).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        return Math.max(1, Math.min(n, rank));
     }
 
     /** How many rows (count) or non-null values (other functions) were added. */
@@ -212,7 +280,8 @@ public final class AggregateState {
         return count;
     }
 
-    private static BigDecimal decimal(Object value) {
+    /** The exact decimal of a number that sums, means and standard deviations add. */
+    static BigDecimal decimal(Object value) {
         return switch (value) {
             case Long l -> BigDecimal.valueOf(l);
             case Integer i -> BigDecimal.valueOf(i);
@@ -227,8 +296,9 @@ public final class AggregateState {
         };
     }
 
+    /** The order {@code min}, {@code max}, {@code first} and {@code last} use for values of one feature. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static int compare(Object a, Object b) {
+    static int compare(Object a, Object b) {
         if (a instanceof Number x && b instanceof Number y && a.getClass() != b.getClass()) {
             return Double.compare(x.doubleValue(), y.doubleValue());
         }

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** Names of windowed features as callers write them: {@code user.txn_count[1h]}. */
-final class FeatureNames {
+public final class FeatureNames {
     private FeatureNames() {
     }
 
@@ -26,7 +26,7 @@ final class FeatureNames {
      * Why a name that is no feature names no window, when it names an aggregation: {@code user.txn_count} (no window)
      * or {@code user.txn_count[2h]} (a window not declared); the message lists the declared windows.
      */
-    static Optional<String> windowProblem(FeatureGraph graph, String name) {
+    public static Optional<String> windowProblem(FeatureGraph graph, String name) {
         Optional<FeatureId> id = FeatureId.parse(name.indexOf('[') > 0 ? name.substring(0, name.indexOf('[')) : name)
                 .map(base -> name.indexOf('[') > 0 ? new FeatureId(base.entity(), base.name() + name.substring(name.indexOf('['))) : base);
         if (id.isEmpty()) {

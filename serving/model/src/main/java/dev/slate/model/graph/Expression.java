@@ -24,4 +24,12 @@ public interface Expression {
      * @throws ExpressionEvaluationException when evaluation fails (e.g. index out of range, null input)
      */
     Object evaluate(Function<FeatureId, Object> values, Instant now) throws ExpressionEvaluationException;
+
+    /**
+     * False when the value cannot depend on {@code now}: the text never names it. Conservative: a text that merely
+     * mentions the word (in a string, say) counts as reading it.
+     */
+    default boolean mayReadNow() {
+        return java.util.regex.Pattern.compile("\\bnow\\b").matcher(text()).find();
+    }
 }

@@ -151,7 +151,7 @@ class PushdownDifferentialTest {
                     source: db
                     resolves: transaction
                     many: true
-                    timeout: 10s
+                    timeout: 60s
                     sql: SELECT id, user_id, amount, merchant, ts FROM %s.transactions WHERE user_id = :user_id
                 """.formatted(URL, TestServers.postgres().user(), aggregations.toString().stripTrailing(), SCHEMA);
         state = new ServingState();

@@ -7,6 +7,8 @@ import dev.slate.storage.spi.ValueCodec;
 import dev.slate.storage.spi.offline.ExportControl;
 import dev.slate.storage.spi.offline.ExportResult;
 import dev.slate.storage.spi.offline.FeatureLookup;
+import dev.slate.storage.spi.offline.HistoryObservation;
+import dev.slate.storage.spi.offline.HistoryQuery;
 import dev.slate.storage.spi.offline.LatestValue;
 import dev.slate.storage.spi.offline.LatestValuesQuery;
 import dev.slate.storage.spi.offline.LatestValuesResult;
@@ -349,6 +351,22 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
                 return LatestValuesScan.run(c, query, plan, sink);
             } catch (SQLException e) {
                 throw new OfflineStoreException("latest-values read failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public long history(HistoryQuery query, Consumer<HistoryObservation> sink) {
+        requireNonNull(query, "query is null");
+        requireNonNull(sink, "sink is null");
+        List<FeatureLookup> lookups = query.features().stream().map(FeatureLookup::latest).toList();
+        long until = ValueCodec.toEpochMicros(query.until());
+        return pinned(() -> {
+            List<PointInTimeJoin.FeatureFiles> files = planFiles(query.namespace(), query.entity(), lookups, until, until);
+            try (DuckDBConnection c = duckDb.connect()) {
+                return HistoryScan.run(c, query, files, sink);
+            } catch (SQLException e) {
+                throw new OfflineStoreException("history read failed: " + e.getMessage(), e);
             }
         });
     }

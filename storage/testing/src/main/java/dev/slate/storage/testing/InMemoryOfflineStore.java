@@ -16,6 +16,8 @@ import dev.slate.storage.spi.offline.ExportProgress;
 import dev.slate.storage.spi.offline.ExportResult;
 import dev.slate.storage.spi.offline.ExportedFeature;
 import dev.slate.storage.spi.offline.FeatureLookup;
+import dev.slate.storage.spi.offline.HistoryObservation;
+import dev.slate.storage.spi.offline.HistoryQuery;
 import dev.slate.storage.spi.offline.LatestValue;
 import dev.slate.storage.spi.offline.LatestValuesQuery;
 import dev.slate.storage.spi.offline.LatestValuesResult;
@@ -218,6 +220,42 @@ public final class InMemoryOfflineStore implements OfflineStore {
             }
         }
         return new LatestValuesResult(delivered, nextSequence == 0 ? java.util.Optional.empty() : java.util.Optional.of("mem:" + nextSequence));
+    }
+
+    /** Every observation of the requested slots up to {@code until}, per key in (observedAt, append order). */
+    @Override
+    public synchronized long history(HistoryQuery query, Consumer<HistoryObservation> sink) {
+        requireNonNull(query, "query is null");
+        requireNonNull(sink, "sink is null");
+        record Found(int feature, Entry entry) {
+        }
+        Map<EntityKey, List<Found>> byKey = new java.util.LinkedHashMap<>();
+        for (Map.Entry<Series, List<Entry>> e : series.entrySet()) {
+            Series s = e.getKey();
+            if (!s.namespace().equals(query.namespace()) || !s.entity().equals(query.entity())) {
+                continue;
+            }
+            for (int f = 0; f < query.features().size(); f++) {
+                if (!query.features().get(f).equals(s.slot())) {
+                    continue;
+                }
+                for (Entry entry : e.getValue()) {
+                    if (!entry.observedAt().isAfter(query.until())) {
+                        byKey.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(new Found(f, entry));
+                    }
+                }
+            }
+        }
+        long delivered = 0;
+        for (Map.Entry<EntityKey, List<Found>> e : byKey.entrySet()) {
+            List<Found> found = e.getValue();
+            found.sort(java.util.Comparator.comparing((Found x) -> x.entry().observedAt()).thenComparingLong(x -> x.entry().sequence()));
+            for (Found x : found) {
+                sink.accept(new HistoryObservation(e.getKey(), x.feature(), x.entry().value(), x.entry().observedAt()));
+                delivered++;
+            }
+        }
+        return delivered;
     }
 
     private static boolean withinStaleness(FeatureLookup lookup, Instant observedAt, Instant inputTime) {

@@ -18,6 +18,8 @@ import dev.slate.storage.spi.offline.ExportProgress;
 import dev.slate.storage.spi.offline.ExportResult;
 import dev.slate.storage.spi.offline.ExportedFeature;
 import dev.slate.storage.spi.offline.FeatureLookup;
+import dev.slate.storage.spi.offline.HistoryObservation;
+import dev.slate.storage.spi.offline.HistoryQuery;
 import dev.slate.storage.spi.offline.LatestValue;
 import dev.slate.storage.spi.offline.LatestValuesQuery;
 import dev.slate.storage.spi.offline.LatestValuesResult;
@@ -811,6 +813,104 @@ public abstract class OfflineStoreContract {
         append(observe("u1", score, 2L, T.plusSeconds(1)));
         assertThat(latestValues(List.of(latest(score)), before.marker(), T.plusSeconds(1)).values())
                 .containsExactly(latestValue("u1", 0, 2L, T.plusSeconds(1)));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // history: every observation up to a time, per key in point-in-time order (windowed aggregations offline)
+
+    private List<HistoryObservation> history(List<FeatureSlot> features, Instant until) {
+        List<HistoryObservation> out = new ArrayList<>();
+        long delivered = store.history(new HistoryQuery(namespace, "user", features, until), out::add);
+        assertThat(delivered).as("the count returned").isEqualTo(out.size());
+        return out;
+    }
+
+    @Test
+    public void historyDeliversEveryObservationUpToTheTimeInPointInTimeOrderPerKey() {
+        FeatureSlot amount = slot("amount", FLOAT);
+        FeatureSlot owner = slot("owner", INT);
+        // appended out of time order; a correction at the same time as the value it corrects; one after until
+        append(observe("t1", amount, 2.0, T.minusSeconds(10)), observe("t1", owner, 7L, T.minusSeconds(30)),
+                observe("t2", amount, 5.0, T), observe("t1", amount, 1.0, T.minusSeconds(30)));
+        append(observe("t1", amount, 3.0, T.minusSeconds(10)), observe("t1", owner, null, T), observe("t2", amount, 6.0, T.plus(MICRO)));
+
+        List<HistoryObservation> all = history(List.of(amount, owner), T);
+
+        List<HistoryObservation> t1 = all.stream().filter(o -> o.key().equals(EntityKey.of("t1"))).toList();
+        List<HistoryObservation> t2 = all.stream().filter(o -> o.key().equals(EntityKey.of("t2"))).toList();
+        assertThat(all).hasSize(6);
+        assertThat(t1).as("by time, then append order").containsExactly(
+                new HistoryObservation(EntityKey.of("t1"), 1, 7L, T.minusSeconds(30)),
+                new HistoryObservation(EntityKey.of("t1"), 0, 1.0, T.minusSeconds(30)),
+                new HistoryObservation(EntityKey.of("t1"), 0, 2.0, T.minusSeconds(10)),
+                new HistoryObservation(EntityKey.of("t1"), 0, 3.0, T.minusSeconds(10)),
+                new HistoryObservation(EntityKey.of("t1"), 1, null, T));
+        assertThat(t2).containsExactly(new HistoryObservation(EntityKey.of("t2"), 0, 5.0, T));
+        int firstT2 = all.indexOf(t2.getFirst());
+        assertThat(all.subList(firstT2, firstT2 + t2.size())).as("a key's observations come together").isEqualTo(t2);
+    }
+
+    @Test
+    public void historyOfTheSameTimeKeepsAppendOrderAcrossFeatures() {
+        FeatureSlot a = slot("a", INT);
+        FeatureSlot b = slot("b", STRING);
+        append(observe("k", b, "first", T), observe("k", a, 1L, T));
+        append(observe("k", a, 2L, T));
+        append(observe("k", b, "last", T));
+
+        assertThat(history(List.of(a, b), T)).containsExactly(
+                new HistoryObservation(EntityKey.of("k"), 1, "first", T),
+                new HistoryObservation(EntityKey.of("k"), 0, 1L, T),
+                new HistoryObservation(EntityKey.of("k"), 0, 2L, T),
+                new HistoryObservation(EntityKey.of("k"), 1, "last", T));
+    }
+
+    @Test
+    public void historyKeepsFeaturesVersionsTypesEntitiesAndNamespacesApart() {
+        FeatureSlot a = slot("a", STRING);
+        String other = newNamespace();
+        append(observe("u1", a, "a1", T),
+                observe("u1", new FeatureSlot("a", "v2", STRING), "other version", T),
+                observe("u1", new FeatureSlot("a", "v1", INT), 5L, T),
+                observe("u1", slot("b", STRING), "other feature", T),
+                new ObservedValue(namespace, "account", EntityKey.of("u1"), a, "other entity", T, Provenance.ingested()),
+                new ObservedValue(other, "user", EntityKey.of("u1"), a, "other namespace", T, Provenance.ingested()));
+
+        assertThat(history(List.of(a), T.plusSeconds(1))).containsExactly(new HistoryObservation(EntityKey.of("u1"), 0, "a1", T));
+        assertThat(history(List.of(slot("none", INT)), T)).isEmpty();
+    }
+
+    @Test
+    public void historyKeepsCompositeKeysAndEveryTypeIntact() {
+        FeatureSlot seen = slot("seen", ContractValues.DATETIME);
+        FeatureSlot day = slot("day", ContractValues.DATE);
+        FeatureSlot ratio = slot("ratio", FLOAT);
+        FeatureSlot tags = slot("tags", ContractValues.LIST_LIST_INT);
+        FeatureSlot flag = slot("flag", ContractValues.BOOL);
+        Instant when = Instant.parse("1969-12-31T23:59:59.999999Z");
+        List<List<Long>> nested = Arrays.asList(List.of(1L, -2L), List.of(), Arrays.asList(3L, null));
+        EntityKey key = EntityKey.of(7L, "日本");
+        append(new ObservedValue(namespace, "user", key, seen, when, T, Provenance.ingested()),
+                new ObservedValue(namespace, "user", key, day, java.time.LocalDate.parse("0001-01-01"), T, Provenance.ingested()),
+                new ObservedValue(namespace, "user", key, ratio, Double.NaN, T, Provenance.ingested()),
+                new ObservedValue(namespace, "user", key, tags, nested, T, Provenance.ingested()),
+                new ObservedValue(namespace, "user", key, flag, false, T, Provenance.ingested()));
+
+        assertThat(history(List.of(seen, day, ratio, tags, flag), T)).containsExactly(
+                new HistoryObservation(key, 0, when, T),
+                new HistoryObservation(key, 1, java.time.LocalDate.parse("0001-01-01"), T),
+                new HistoryObservation(key, 2, Double.NaN, T),
+                new HistoryObservation(key, 3, nested, T),
+                new HistoryObservation(key, 4, false, T));
+    }
+
+    @Test
+    public void historyOfADroppedNamespaceIsEmpty() {
+        FeatureSlot score = slot("score", INT);
+        append(observe("u1", score, 1L, T));
+        store.dropNamespace(namespace);
+
+        assertThat(history(List.of(score), T)).isEmpty();
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -51,6 +51,19 @@ public interface OfflineStore extends AutoCloseable {
      */
     LatestValuesResult latestValues(LatestValuesQuery query, java.util.function.Consumer<LatestValue> sink);
 
+    /**
+     * Streams to {@code sink} every observation of the requested features of the instances of
+     * {@link HistoryQuery#entity()} observed at or before {@link HistoryQuery#until()}, all of them (no
+     * point-in-time choice, no staleness bound). Order: all observations of one entity key are delivered
+     * together (keys in no particular order); within a key, by {@code observedAt} ascending, and of two
+     * observations with the same {@code observedAt} (of any of the features) the one appended earlier first,
+     * so that replaying them in order leaves each feature at the value the point-in-time rules choose. An
+     * exception thrown by {@code sink} ends the call and is thrown by it.
+     *
+     * @return how many observations were delivered
+     */
+    long history(HistoryQuery query, java.util.function.Consumer<HistoryObservation> sink);
+
     /** Removes every observation of one namespace. */
     void dropNamespace(String namespace);
 
