@@ -21,6 +21,7 @@ import dev.slate.storage.spi.EntityRef;
 import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.offline.ObservedValue;
 import dev.slate.storage.spi.offline.Provenance;
+import dev.slate.storage.testservers.TestServers;
 import dev.slate.storage.testing.InMemoryOfflineStore;
 import dev.slate.storage.testing.InMemoryOnlineStore;
 import io.vertx.core.Vertx;
@@ -71,8 +72,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The oracle is written here without the engine's aggregation code. Seeded: every run generates the same history.
  */
 class AggregationDifferentialTest {
-    static final String DB = Optional.ofNullable(System.getenv("_TEST_SLATE_DB_NAME")).orElse("test");
-    static final String URL = "postgresql://127.0.0.1:5432/" + DB;
+    static final String URL = TestServers.postgres().url();
     static final String SCHEMA = "aggdiff_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     static final String ENV = "prod";
     static final int USERS = 12;
@@ -103,7 +103,7 @@ class AggregationDifferentialTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        admin = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(PgConnectOptions.fromUri(URL).setUser("postgres")).using(vertx).build();
+        admin = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(PgConnectOptions.fromUri(URL).setUser(TestServers.postgres().user())).using(vertx).build();
         Random r = new Random(20261207L);
         List<Instant> edges = new ArrayList<>();
         edges.add(T);
