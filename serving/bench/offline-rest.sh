@@ -4,7 +4,7 @@
 #   serving/bench/offline-rest.sh [entities=100000] [spine_rows=1000000]
 #
 # Starts the packaged appliance on a free loopback port with authentication off, its own Iceberg catalog
-# and directories under serving/bench/target/offline-rest, runs dev.slate.bench.OfflineQueryRestBenchmark
+# and directories under serving/bench/target/offline-rest, runs dev.slate.serving.bench.OfflineQueryRestBenchmark
 # (ingest via POST /v1/ingest, then a Parquet spine uploaded to POST /v1/query/offline, followed to
 # SUCCEEDED and downloaded), stops the appliance and removes its catalog. Needs PostgreSQL on
 # 127.0.0.1:5432 (database test, user postgres) and Redis on 127.0.0.1:6379.
@@ -43,4 +43,4 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx4g -cp "serving/bench/target/classes:$(cat serving/bench/target/cp.txt)" \
-  dev.slate.bench.OfflineQueryRestBenchmark "http://127.0.0.1:$PORT" "${1:-100000}" "${2:-1000000}" "$WORK"
+  dev.slate.serving.bench.OfflineQueryRestBenchmark "http://127.0.0.1:$PORT" "${1:-100000}" "${2:-1000000}" "$WORK"

@@ -5,7 +5,7 @@
 #
 # Picks a JDK (Temurin 25 when present, else JAVA_HOME, else java on the PATH; 21 or newer),
 # builds what is missing, starts the packaged appliance on a free loopback port against the local
-# PostgreSQL and Redis, runs dev.slate.bench.ServingBenchmark, stops the appliance and leaves
+# PostgreSQL and Redis, runs dev.slate.serving.bench.ServingBenchmark, stops the appliance and leaves
 #   serving/bench/target/bench-results.json   the results
 #   serving/bench/target/appliance.log        the appliance's log
 #   serving/bench/target/floor.log            the floor server's output
@@ -16,7 +16,7 @@
 # the appliance verifies a bearer token of the demo administrator on every request.
 # With --url URL the script uses an appliance that is already running and starts none; with
 # --baseline-only it measures only the raw Redis/PostgreSQL baselines.
-# The script also starts the floor server (dev.slate.bench.FloorServer, a minimal Vert.x HTTP feature
+# The script also starts the floor server (dev.slate.serving.bench.FloorServer, a minimal Vert.x HTTP feature
 # server over the same Redis hashes; docs/benchmarks.md, "The floor") as a separate JVM with the
 # appliance's JVM options, on a free loopback port, measured in scenarios a and b next to Slate;
 # --no-floor leaves it out (log: serving/bench/target/floor.log).
@@ -244,7 +244,7 @@ if $start_floor; then
   FLOOR_PORT="$(free_port)"
   log "starting the floor server on 127.0.0.1:$FLOOR_PORT (log: $FLOOR_LOG)"
   # shellcheck disable=SC2086
-  "$JAVA" --enable-native-access=ALL-UNNAMED ${SLATE_BENCH_APPLIANCE_OPTS:-} -cp "$BENCH_JAR" dev.slate.bench.FloorServer \
+  "$JAVA" --enable-native-access=ALL-UNNAMED ${SLATE_BENCH_APPLIANCE_OPTS:-} -cp "$BENCH_JAR" dev.slate.serving.bench.FloorServer \
     --port "$FLOOR_PORT" --redis "$REDIS_URL" >"$FLOOR_LOG" 2>&1 &
   FLOOR_PID=$!
   wait_ready "the floor server" "$FLOOR_PID" "$FLOOR_PORT" /health "$FLOOR_LOG" 80

@@ -8,7 +8,7 @@
 #
 # Defaults: directory serving/telemetry/target/kafka, port 19092, controller port 19093. The broker runs from the
 # org.apache.kafka:kafka_2.13 jars Maven resolves (no download of its own, no container) under setsid; the work is
-# done by dev.slate.telemetry.kafka.KafkaBrokerCommand, the same launcher the tests use.
+# done by dev.slate.serving.telemetry.kafka.KafkaBrokerCommand, the same launcher the tests use.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,7 +31,7 @@ fi
 
 classes="$here/target/classes"
 classpath_file="$here/target/kafka-broker.classpath"
-if [ ! -f "$classes/dev/slate/telemetry/kafka/KafkaBrokerCommand.class" ] || [ ! -f "$classpath_file" ]; then
+if [ ! -f "$classes/dev/slate/serving/telemetry/kafka/KafkaBrokerCommand.class" ] || [ ! -f "$classpath_file" ]; then
   echo "kafka.sh: building slate-serving-telemetry (resolves the Kafka jars once, about 45 MB)..." >&2
   (cd "$root" && JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v "$java_bin")")")")}" \
      ./mvnw -B -q -pl serving/telemetry -am process-test-resources -DskipTests)
@@ -46,5 +46,5 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-exec "$java_bin" -cp "$classes:$(cat "$classpath_file")" dev.slate.telemetry.kafka.KafkaBrokerCommand \
+exec "$java_bin" -cp "$classes:$(cat "$classpath_file")" dev.slate.serving.telemetry.kafka.KafkaBrokerCommand \
   "$action" --dir "$dir" --classpath-file "$classpath_file" "${args[@]}"

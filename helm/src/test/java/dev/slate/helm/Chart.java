@@ -20,7 +20,9 @@ import java.util.stream.Stream;
 
 /** helm/slate rendered and linted with Helm as a library (helm-java), per values profile (ci/NAME-values.yaml). */
 final class Chart {
-    static final Path DIR = Path.of(System.getProperty("slate.chart.dir", "slate")).toAbsolutePath().normalize();
+    static final Path DIR = Path.of(System.getProperty("slate.chart.dir", "slate"))
+            .toAbsolutePath()
+            .normalize();
     static final List<String> PROFILES = List.of("minimal", "external-databases", "ha");
     static final String RELEASE = "slate";
     static final String NAMESPACE = "slate";
@@ -38,8 +40,12 @@ final class Chart {
 
     /** The rendered stream of a profile, with extra --set values. */
     static String render(String profile, Map<String, Object> sets) {
-        TemplateCommand template = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE)
-                .withKubeVersion(KUBE_VERSION).withValuesFile(profile(profile));
+        TemplateCommand template = new Helm(DIR)
+                .template()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION)
+                .withValuesFile(profile(profile));
         for (Map.Entry<String, Object> set : sets.entrySet()) {
             template = template.set(set.getKey(), set.getValue());
         }
@@ -82,7 +88,8 @@ final class Chart {
 
     static ObjectNode mergedValues(String profile) {
         try {
-            ObjectNode values = (ObjectNode) YAML.readTree(DIR.resolve("values.yaml").toFile());
+            ObjectNode values =
+                    (ObjectNode) YAML.readTree(DIR.resolve("values.yaml").toFile());
             JsonNode overrides = YAML.readTree(profile(profile).toFile());
             merge(values, overrides);
             return values;
@@ -117,7 +124,8 @@ final class Chart {
 
     private static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -44,11 +44,22 @@ class ChartMetadataTest {
     @Test
     void theControlPlaneRoleGrantsOnlyTheReconcilersObjectsAndVerbs() {
         List<HasMetadata> objects = Chart.objects("minimal");
-        Role role = objects.stream().filter(Role.class::isInstance).map(Role.class::cast).findFirst().orElseThrow();
+        Role role = objects.stream()
+                .filter(Role.class::isInstance)
+                .map(Role.class::cast)
+                .findFirst()
+                .orElseThrow();
 
         assertThat(role.getRules()).allSatisfy(ChartMetadataTest::isReconcilerRule);
-        assertThat(role.getRules()).flatExtracting(PolicyRule::getResources).containsExactlyInAnyOrder(
-                "deployments", "services", "configmaps", "horizontalpodautoscalers", "poddisruptionbudgets", "networkpolicies");
+        assertThat(role.getRules())
+                .flatExtracting(PolicyRule::getResources)
+                .containsExactlyInAnyOrder(
+                        "deployments",
+                        "services",
+                        "configmaps",
+                        "horizontalpodautoscalers",
+                        "poddisruptionbudgets",
+                        "networkpolicies");
         assertThat(objects).noneMatch(o -> o.getKind().startsWith("Cluster"));
     }
 
@@ -56,7 +67,11 @@ class ChartMetadataTest {
     void managingNamespacesAddsOnlyNamespaceVerbsClusterWide() {
         List<HasMetadata> objects = Chart.objects("minimal", Map.of("controlPlane.manageNamespaces", true));
 
-        ClusterRole role = objects.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast).findFirst().orElseThrow();
+        ClusterRole role = objects.stream()
+                .filter(ClusterRole.class::isInstance)
+                .map(ClusterRole.class::cast)
+                .findFirst()
+                .orElseThrow();
         assertThat(role.getRules()).allSatisfy(ChartMetadataTest::isReconcilerRule);
         assertThat(role.getRules()).flatExtracting(PolicyRule::getResources).contains("namespaces");
         assertThat(objects).noneMatch(Role.class::isInstance);
@@ -66,8 +81,11 @@ class ChartMetadataTest {
     void noControlPlaneMeansNoRoleAndNoServiceAccountToken() {
         List<HasMetadata> objects = Chart.objects("minimal", Map.of("controlPlane.enabled", false));
 
-        assertThat(objects).noneMatch(o -> o.getKind().endsWith("Role") || o.getKind().endsWith("RoleBinding"));
-        assertThat(Pods.of(objects)).allSatisfy(p -> assertThat(p.template().getSpec().getAutomountServiceAccountToken()).isFalse());
+        assertThat(objects)
+                .noneMatch(o -> o.getKind().endsWith("Role") || o.getKind().endsWith("RoleBinding"));
+        assertThat(Pods.of(objects))
+                .allSatisfy(p -> assertThat(p.template().getSpec().getAutomountServiceAccountToken())
+                        .isFalse());
     }
 
     private static void isReconcilerRule(PolicyRule rule) {

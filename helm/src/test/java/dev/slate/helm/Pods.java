@@ -18,7 +18,7 @@ record Pods(HasMetadata owner, PodTemplateSpec template) {
             switch (object) {
                 case Deployment d -> pods.add(new Pods(d, d.getSpec().getTemplate()));
                 case StatefulSet s -> pods.add(new Pods(s, s.getSpec().getTemplate()));
-                default -> { }
+                default -> {}
             }
         }
         return pods;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.LintResult;
+import dev.slate.installer.cluster.ManifestException;
+import dev.slate.installer.cluster.Manifests;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,11 +25,18 @@ class ValuesSchemaTest {
                 Arguments.of("minimal", Map.of("replicaCount", 2), "additional properties"),
                 Arguments.of("minimal", Map.of("appliance.replica", 2), "additional properties"),
                 // there is no inline password field anywhere: an attempt to add one is an unknown key
-                Arguments.of("external-databases", Map.of("postgresql.external.password", "hunter2"), "additional properties"),
-                Arguments.of("minimal", Map.of("redis.external.url", "redis://:pw@redis:6379"), "additional properties"),
+                Arguments.of(
+                        "external-databases",
+                        Map.of("postgresql.external.password", "hunter2"),
+                        "additional properties"),
+                Arguments.of(
+                        "minimal", Map.of("redis.external.url", "redis://:pw@redis:6379"), "additional properties"),
                 Arguments.of("minimal", Map.of("appliance.config.slate\\.db\\.password", "hunter2"), "not"),
                 Arguments.of("minimal", Map.of("appliance.image.digest", "sha256:xyz"), "sha256"),
-                Arguments.of("minimal", Map.of("appliance.offlineStorage.accessMode", "ReadWriteSometimes"), "ReadWriteOnce"),
+                Arguments.of(
+                        "minimal",
+                        Map.of("appliance.offlineStorage.accessMode", "ReadWriteSometimes"),
+                        "ReadWriteOnce"),
                 Arguments.of("minimal", Map.of("image.pullPolicy", "Sometimes"), "IfNotPresent"),
                 Arguments.of("minimal", Map.of("keycloak.hostname", "https://user:pw@auth.example"), "pattern"),
                 Arguments.of("minimal", Map.of("postgresql.bundled", false), "minLength"),
@@ -53,7 +62,10 @@ class ValuesSchemaTest {
         LintResult lint = Chart.lintWith(values);
 
         assertThat(lint.isFailed()).isTrue();
-        assertThat(String.join("\n", lint.getMessages())).contains("schema").contains("replicas").contains("bogus");
+        assertThat(String.join("\n", lint.getMessages()))
+                .contains("schema")
+                .contains("replicas")
+                .contains("bogus");
     }
 
     @Test
@@ -62,8 +74,8 @@ class ValuesSchemaTest {
         // is what refuses a misspelt field before anything reaches a cluster
         String rendered = Chart.render("minimal", Map.of("appliance.affinity.podAntiAfinity.x", "y"));
 
-        assertThatThrownBy(() -> new dev.slate.installer.cluster.Manifests().parse(rendered))
-                .isInstanceOf(dev.slate.installer.cluster.ManifestException.class)
+        assertThatThrownBy(() -> new Manifests().parse(rendered))
+                .isInstanceOf(ManifestException.class)
                 .hasMessageContaining("slate/templates/appliance-deployment.yaml")
                 .hasMessageContaining("unknown field 'podAntiAfinity' at spec.template.spec.affinity.podAntiAfinity");
     }
@@ -73,8 +85,10 @@ class ValuesSchemaTest {
         assertThatThrownBy(() -> Chart.render("minimal", Map.of("appliance.replicas", 2)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("ReadWriteMany");
-        assertThat(Chart.render("minimal", Map.of("appliance.replicas", 2,
-                "appliance.offlineStorage.accessMode", "ReadWriteMany"))).contains("kind: PodDisruptionBudget");
+        assertThat(Chart.render(
+                        "minimal",
+                        Map.of("appliance.replicas", 2, "appliance.offlineStorage.accessMode", "ReadWriteMany")))
+                .contains("kind: PodDisruptionBudget");
     }
 
     @Test

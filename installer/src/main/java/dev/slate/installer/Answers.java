@@ -11,8 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** How every command shows an answer it does not render itself: raw JSON or a problem report. */
 final class Answers {
-    private Answers() {
-    }
+    private Answers() {}
 
     /** Prints the answer pretty-printed ({@code --json}); returns the exit code. */
     static int printJson(ApiResponse response, ObjectMapper mapper, PrintWriter out) {
@@ -35,7 +34,8 @@ final class Answers {
         if (response.status() == 401) {
             err.println("hint: log in with `slate login` (or set SLATE_TOKEN to an access token)");
         } else if (response.status() == 403) {
-            err.println("hint: your login lacks this permission in this environment; an admin can add a role binding (docs/security.md)");
+            err.println(
+                    "hint: your login lacks this permission in this environment; an admin can add a role binding (docs/security.md)");
         }
         err.flush();
         return 1;

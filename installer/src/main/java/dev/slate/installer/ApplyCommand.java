@@ -18,9 +18,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "apply", mixinStandardHelpOptions = true, description = {
-        "Validate and deploy a feature project: every *.yaml, *.yml and *.sql file under DIR.",
-        "The new deployment becomes active unless --no-activate is given."})
+@Command(
+        name = "apply",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Validate and deploy a feature project: every *.yaml, *.yml and *.sql file under DIR.",
+            "The new deployment becomes active unless --no-activate is given."
+        })
 final class ApplyCommand implements Callable<Integer> {
     @ParentCommand
     SlateCli root;
@@ -34,12 +38,18 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--no-activate", description = "Validate and store the deployment, but keep the active one.")
     boolean noActivate;
 
-    @Option(names = "--branch", paramLabel = "NAME",
-            description = "Deploy to this branch of the environment: it serves only requests naming the branch (X-Slate-Branch); "
-                    + "the environment's active deployment stays.")
+    @Option(
+            names = "--branch",
+            paramLabel = "NAME",
+            description =
+                    "Deploy to this branch of the environment: it serves only requests naming the branch (X-Slate-Branch); "
+                            + "the environment's active deployment stays.")
     String branch;
 
-    @Option(names = "--role", paramLabel = "ROLE", description = "With --branch: only callers holding ROLE in the environment may name the branch.")
+    @Option(
+            names = "--role",
+            paramLabel = "ROLE",
+            description = "With --branch: only callers holding ROLE in the environment may name the branch.")
     String role;
 
     @Override
@@ -67,10 +77,15 @@ final class ApplyCommand implements Callable<Integer> {
             return Answers.printProblem(response, spec.commandLine().getErr());
         }
         JsonNode deployment = response.json().orElseThrow(() -> Answers.notJson(response));
-        out.print(branch == null ? DeploymentView.summary("Deployed", deployment)
-                : "Deployed " + deployment.path("project").asText("project") + " v" + deployment.path("version").asText() + " (id "
-                        + deployment.path("id").asText() + ") to branch " + branch.strip() + (role == null ? "" : ", limited to role " + role.strip())
-                        + " \u2014 serves requests with X-Slate-Branch: " + branch.strip() + "; the environment's active deployment is unchanged\n");
+        out.print(
+                branch == null
+                        ? DeploymentView.summary("Deployed", deployment)
+                        : "Deployed " + deployment.path("project").asText("project") + " v"
+                                + deployment.path("version").asText() + " (id "
+                                + deployment.path("id").asText() + ") to branch " + branch.strip()
+                                + (role == null ? "" : ", limited to role " + role.strip())
+                                + " \u2014 serves requests with X-Slate-Branch: " + branch.strip()
+                                + "; the environment's active deployment is unchanged\n");
         out.flush();
         return 0;
     }

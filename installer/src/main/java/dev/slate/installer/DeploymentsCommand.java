@@ -13,7 +13,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "deployments", mixinStandardHelpOptions = true, description = "List deployments (the default) or activate one (rollback).",
+@Command(
+        name = "deployments",
+        mixinStandardHelpOptions = true,
+        description = "List deployments (the default) or activate one (rollback).",
         subcommands = {DeploymentsCommand.ListDeployments.class, DeploymentsCommand.Activate.class})
 final class DeploymentsCommand implements Callable<Integer> {
     @ParentCommand
@@ -42,7 +45,10 @@ final class DeploymentsCommand implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the deployments of the environment; * marks the active one.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List the deployments of the environment; * marks the active one.")
     static final class ListDeployments implements Callable<Integer> {
         @ParentCommand
         DeploymentsCommand parent;
@@ -56,7 +62,10 @@ final class DeploymentsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "activate", mixinStandardHelpOptions = true, description = "Make an earlier deployment active again (rollback).")
+    @Command(
+            name = "activate",
+            mixinStandardHelpOptions = true,
+            description = "Make an earlier deployment active again (rollback).")
     static final class Activate implements Callable<Integer> {
         @ParentCommand
         DeploymentsCommand parent;

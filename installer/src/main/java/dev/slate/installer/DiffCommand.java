@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
  * {@code slate diff FROM TO}: what changed between two deployments of the environment ({@code GET /v1/deployments/{from}/diff/{to}});
  * {@code slate diff --branch NAME}: from the environment's main active deployment to the branch's (docs/environments.md, "Branches").
  */
-@Command(name = "diff", mixinStandardHelpOptions = true,
+@Command(
+        name = "diff",
+        mixinStandardHelpOptions = true,
         description = "Show added (+), removed (-) and changed (~) features and resolvers between two deployments.")
 final class DiffCommand implements Callable<Integer> {
     @ParentCommand
@@ -26,13 +28,20 @@ final class DiffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FROM", arity = "0..1", description = "The older deployment id (see `slate deployments`).")
+    @Parameters(
+            index = "0",
+            paramLabel = "FROM",
+            arity = "0..1",
+            description = "The older deployment id (see `slate deployments`).")
     String from;
 
     @Parameters(index = "1", paramLabel = "TO", arity = "0..1", description = "The newer deployment id.")
     String to;
 
-    @Option(names = "--branch", paramLabel = "NAME", description = "Compare the environment's main active deployment (FROM) with the branch's (TO).")
+    @Option(
+            names = "--branch",
+            paramLabel = "NAME",
+            description = "Compare the environment's main active deployment (FROM) with the branch's (TO).")
     String branch;
 
     @Override
@@ -41,20 +50,30 @@ final class DiffCommand implements Callable<Integer> {
             if (from != null || to != null) {
                 throw new CliException("give either FROM TO or --branch NAME");
             }
-            ApiResponse b = root.client().get("/v1/branches/" + URLEncoder.encode(branch.strip(), StandardCharsets.UTF_8));
+            ApiResponse b =
+                    root.client().get("/v1/branches/" + URLEncoder.encode(branch.strip(), StandardCharsets.UTF_8));
             if (!b.isSuccess()) {
-                return root.json() ? Answers.printJson(b, root.mapper(), spec.commandLine().getOut()) : Answers.printProblem(b, spec.commandLine().getErr());
+                return root.json()
+                        ? Answers.printJson(b, root.mapper(), spec.commandLine().getOut())
+                        : Answers.printProblem(b, spec.commandLine().getErr());
             }
             ApiResponse list = root.client().get("/v1/deployments");
             if (!list.isSuccess()) {
-                return root.json() ? Answers.printJson(list, root.mapper(), spec.commandLine().getOut()) : Answers.printProblem(list, spec.commandLine().getErr());
+                return root.json()
+                        ? Answers.printJson(
+                                list, root.mapper(), spec.commandLine().getOut())
+                        : Answers.printProblem(list, spec.commandLine().getErr());
             }
-            JsonNode active = list.json().orElseThrow(() -> Answers.notJson(list)).path("active_deployment_id");
+            JsonNode active =
+                    list.json().orElseThrow(() -> Answers.notJson(list)).path("active_deployment_id");
             if (active.isNull() || active.isMissingNode()) {
                 throw new CliException("the environment has no active deployment to compare the branch with");
             }
             from = active.asText();
-            to = b.json().orElseThrow(() -> Answers.notJson(b)).path("deployment_id").asText();
+            to = b.json()
+                    .orElseThrow(() -> Answers.notJson(b))
+                    .path("deployment_id")
+                    .asText();
         } else if (from == null || to == null) {
             throw new CliException("give FROM and TO (deployment ids), or --branch NAME");
         }
@@ -94,7 +113,11 @@ final class DiffCommand implements Callable<Integer> {
                 case "removed" -> "-";
                 default -> "~";
             };
-            text.append("  ").append(mark).append(' ').append(c.path("name").asText()).append('\n');
+            text.append("  ")
+                    .append(mark)
+                    .append(' ')
+                    .append(c.path("name").asText())
+                    .append('\n');
             for (JsonNode d : c.path("details")) {
                 text.append("      ").append(d.asText()).append('\n');
             }

@@ -11,6 +11,7 @@ import dev.slate.installer.install.PreflightCheck;
 import dev.slate.installer.install.StandaloneInstaller;
 import dev.slate.installer.install.SystemHostProbe;
 import dev.slate.installer.install.SystemdControl;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -23,10 +24,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "install", mixinStandardHelpOptions = true, description = {
-        "Install Slate on this host (--standalone): files under --prefix, systemd unit files (enabled and started",
-        "where systemd runs), the embedded PostgreSQL and Redis. Every step is recorded in PREFIX/var/install-state.json;",
-        "re-running the same command after a failure continues at the step that failed. See docs/install.md."})
+@Command(
+        name = "install",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Install Slate on this host (--standalone): files under --prefix, systemd unit files (enabled and started",
+            "where systemd runs), the embedded PostgreSQL and Redis. Every step is recorded in PREFIX/var/install-state.json;",
+            "re-running the same command after a failure continues at the step that failed. See docs/install.md."
+        })
 final class HostInstallCommand implements Callable<Integer> {
     @ParentCommand
     SlateCli root;
@@ -34,34 +39,62 @@ final class HostInstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--standalone", required = true, description = "Install on this host (the cluster mode is not part of this command yet).")
+    @Option(
+            names = "--standalone",
+            required = true,
+            description = "Install on this host (the cluster mode is not part of this command yet).")
     boolean standalone;
 
-    @Option(names = "--prefix", required = true, paramLabel = "DIR", description = "Where to install (e.g. /opt/slate).")
+    @Option(
+            names = "--prefix",
+            required = true,
+            paramLabel = "DIR",
+            description = "Where to install (e.g. /opt/slate).")
     Path prefix;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     From from;
 
     static final class From {
-        @Option(names = "--from-bundle", paramLabel = "FILE", description = "The offline bundle (slate-bundle-VERSION.tar).")
+        @Option(
+                names = "--from-bundle",
+                paramLabel = "FILE",
+                description = "The offline bundle (slate-bundle-VERSION.tar).")
         Path bundle;
 
-        @Option(names = "--from-source", paramLabel = "DIR", description = "A built Slate checkout (development and tests).")
+        @Option(
+                names = "--from-source",
+                paramLabel = "DIR",
+                description = "A built Slate checkout (development and tests).")
         Path source;
     }
 
-    @Option(names = "--public-key", paramLabel = "FILE|PEM", description = {"The key the bundle's signature must verify with.",
-            "Default: $" + PinnedPublicKey.ENVIRONMENT + ", else the key built into this CLI."})
+    @Option(
+            names = "--public-key",
+            paramLabel = "FILE|PEM",
+            description = {
+                "The key the bundle's signature must verify with.",
+                "Default: $" + PinnedPublicKey.ENVIRONMENT + ", else the key built into this CLI."
+            })
     String publicKey;
 
-    @Option(names = "--unverified", description = "Install a bundle without checking its signature and checksums (not recommended).")
+    @Option(
+            names = "--unverified",
+            description = "Install a bundle without checking its signature and checksums (not recommended).")
     boolean unverified;
 
-    @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            paramLabel = "N",
+            description = "HTTP port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--auth-port", defaultValue = "18080", paramLabel = "N", description = "Keycloak port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--auth-port",
+            defaultValue = "18080",
+            paramLabel = "N",
+            description = "Keycloak port (default: ${DEFAULT-VALUE}).")
     int authPort;
 
     @Option(names = "--demo", description = "Seed the example project and Keycloak's demo users (trials, tests).")
@@ -80,7 +113,8 @@ final class HostInstallCommand implements Callable<Integer> {
             source = new InstallSource.SourceTree(from.source.toAbsolutePath().normalize());
         } else {
             try {
-                source = BundleIntake.of(unverified, Optional.ofNullable(publicKey), root.env(PinnedPublicKey.ENVIRONMENT))
+                source = BundleIntake.of(
+                                unverified, Optional.ofNullable(publicKey), root.env(PinnedPublicKey.ENVIRONMENT))
                         .unpack(from.bundle.toAbsolutePath().normalize(), layout, out::println);
             } catch (InstallException e) {
                 throw new CliException(e.getMessage());
@@ -88,16 +122,23 @@ final class HostInstallCommand implements Callable<Integer> {
         }
         InstallSettings settings;
         try {
-            settings = new InstallSettings(port, authPort, Path.of(System.getProperty("java.home"), "bin", "java"), demo);
+            settings =
+                    new InstallSettings(port, authPort, Path.of(System.getProperty("java.home"), "bin", "java"), demo);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        StandaloneInstaller installer = new StandaloneInstaller(layout, source, settings, probe,
-                HostRequirements.defaults().withPorts(port, authPort), noSystemd ? SystemdControl.none() : SystemdControl.system(probe),
+        StandaloneInstaller installer = new StandaloneInstaller(
+                layout,
+                source,
+                settings,
+                probe,
+                HostRequirements.defaults().withPorts(port, authPort),
+                noSystemd ? SystemdControl.none() : SystemdControl.system(probe),
                 line -> {
                     out.println(line);
                     out.flush();
-                }, step -> {
+                },
+                step -> {
                     out.println("· " + step);
                     out.flush();
                 });
@@ -112,8 +153,9 @@ final class HostInstallCommand implements Callable<Integer> {
             // the unpacked bundle was only the source of the copies: a re-run unpacks (and verifies) it again
             try {
                 StandaloneInstaller.deleteTree(layout.var().resolve("bundle"));
-            } catch (java.io.IOException e) {
-                out.println("Could not remove the unpacked bundle " + layout.var().resolve("bundle") + ": " + e.getMessage());
+            } catch (IOException e) {
+                out.println("Could not remove the unpacked bundle "
+                        + layout.var().resolve("bundle") + ": " + e.getMessage());
             }
         }
         for (PreflightCheck check : outcome.preflight()) {
@@ -124,8 +166,10 @@ final class HostInstallCommand implements Callable<Integer> {
         if (!outcome.skipped().isEmpty()) {
             out.println("Already done before: " + String.join(", ", outcome.skipped()));
         }
-        out.println("Slate is installed in " + layout.prefix() + (outcome.systemdStarted() ? " and running (systemd)."
-                : ". Start it with: " + layout.launcher() + " start"));
+        out.println("Slate is installed in " + layout.prefix()
+                + (outcome.systemdStarted()
+                        ? " and running (systemd)."
+                        : ". Start it with: " + layout.launcher() + " start"));
         return 0;
     }
 }

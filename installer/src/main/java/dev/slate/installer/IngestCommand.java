@@ -20,12 +20,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "ingest", mixinStandardHelpOptions = true, description = {
-        "Ingest feature values from a JSON or Parquet file (POST /v1/ingest).",
-        "A JSON FILE is a list of rows [{\"user.id\": 1, \"user.credit_score\": 720.5, \"__ts__\": \"2026-01-01T00:00:00Z\"}, ...],",
-        "an object {\"rows\": [...]}, or one row per line (.jsonl / .ndjson); it is sent in batches.",
-        "A .parquet FILE has one column per feature or key name and optionally __ts__; it is uploaded whole, and the server",
-        "validates every row before it stores any. __ts__ is when the values were true (default: now)."})
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Ingest feature values from a JSON or Parquet file (POST /v1/ingest).",
+            "A JSON FILE is a list of rows [{\"user.id\": 1, \"user.credit_score\": 720.5, \"__ts__\": \"2026-01-01T00:00:00Z\"}, ...],",
+            "an object {\"rows\": [...]}, or one row per line (.jsonl / .ndjson); it is sent in batches.",
+            "A .parquet FILE has one column per feature or key name and optionally __ts__; it is uploaded whole, and the server",
+            "validates every row before it stores any. __ts__ is when the values were true (default: now)."
+        })
 final class IngestCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -40,10 +44,16 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--online-only", description = "Write only to the online store.")
     boolean onlineOnly;
 
-    @Option(names = "--offline-only", description = "Write only to the offline store (history; what is served does not change).")
+    @Option(
+            names = "--offline-only",
+            description = "Write only to the offline store (history; what is served does not change).")
     boolean offlineOnly;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "10000", description = "Rows per request (default: ${DEFAULT-VALUE}; the server takes at most 50,000).")
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "10000",
+            description = "Rows per request (default: ${DEFAULT-VALUE}; the server takes at most 50,000).")
     int batchSize;
 
     @Override
@@ -79,7 +89,8 @@ final class IngestCommand implements Callable<Integer> {
             body.put("store_offline", !onlineOnly);
             ApiResponse r = root.client().post("/v1/ingest", body);
             if (!r.isSuccess()) {
-                err.println("rows " + from + ".." + (to - 1) + " were refused; " + from + " rows before them were ingested");
+                err.println("rows " + from + ".." + (to - 1) + " were refused; " + from
+                        + " rows before them were ingested");
                 if (r.json().isPresent()) {
                     shiftRowNumbers(r.json().get(), from);
                 }
@@ -90,7 +101,13 @@ final class IngestCommand implements Callable<Integer> {
             online += answer.path("online_writes").asLong();
             offline += answer.path("offline_values").asLong();
         }
-        out.printf(Locale.ROOT, "ingested %,d rows: %,d values (%,d online, %,d offline)%n", rows.size(), values, online, offline);
+        out.printf(
+                Locale.ROOT,
+                "ingested %,d rows: %,d values (%,d online, %,d offline)%n",
+                rows.size(),
+                values,
+                online,
+                offline);
         out.flush();
         return 0;
     }
@@ -106,8 +123,13 @@ final class IngestCommand implements Callable<Integer> {
         if (root.json()) {
             return Answers.printJson(r, root.mapper(), out);
         }
-        out.printf(Locale.ROOT, "ingested %,d rows: %,d values (%,d online, %,d offline)%n", answer.path("rows").asLong(),
-                answer.path("values").asLong(), answer.path("online_writes").asLong(), answer.path("offline_values").asLong());
+        out.printf(
+                Locale.ROOT,
+                "ingested %,d rows: %,d values (%,d online, %,d offline)%n",
+                answer.path("rows").asLong(),
+                answer.path("values").asLong(),
+                answer.path("online_writes").asLong(),
+                answer.path("offline_values").asLong());
         out.flush();
         return 0;
     }
@@ -115,7 +137,8 @@ final class IngestCommand implements Callable<Integer> {
     private List<JsonNode> read(String name) throws IOException {
         List<JsonNode> rows = new ArrayList<>();
         if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) {
-            try (MappingIterator<JsonNode> it = root.mapper().readerFor(JsonNode.class).readValues(file.toFile())) {
+            try (MappingIterator<JsonNode> it =
+                    root.mapper().readerFor(JsonNode.class).readValues(file.toFile())) {
                 while (it.hasNext()) {
                     rows.add(it.next());
                 }

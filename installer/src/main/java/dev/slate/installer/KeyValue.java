@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
  * ({@code 1}, {@code 2.5}, {@code true}, {@code "007"}, {@code [1,2]}), otherwise the plain string.
  */
 public record KeyValue(String key, JsonNode value) {
-    private static final ObjectMapper STRICT = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper STRICT =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public KeyValue {
         requireNonNull(key, "key is null");

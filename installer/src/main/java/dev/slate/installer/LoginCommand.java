@@ -23,10 +23,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "login", mixinStandardHelpOptions = true, description = {
-        "Log in to the Slate realm of Keycloak and keep the token in ~/.slate/token (mode 0600;",
-        "$SLATE_TOKEN_FILE elsewhere). Later commands send it and refresh it when it expires.",
-        "Password grant by default (asks for what is not given); --device for the device flow (a browser elsewhere)."})
+@Command(
+        name = "login",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Log in to the Slate realm of Keycloak and keep the token in ~/.slate/token (mode 0600;",
+            "$SLATE_TOKEN_FILE elsewhere). Later commands send it and refresh it when it expires.",
+            "Password grant by default (asks for what is not given); --device for the device flow (a browser elsewhere)."
+        })
 final class LoginCommand implements Callable<Integer> {
     static final String DEFAULT_ISSUER = "http://127.0.0.1:18080/realms/slate";
 
@@ -36,24 +40,37 @@ final class LoginCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--issuer", paramLabel = "URL",
+    @Option(
+            names = "--issuer",
+            paramLabel = "URL",
             description = "Realm URL (default: $SLATE_AUTH_ISSUER, else " + DEFAULT_ISSUER + ").")
     String issuer;
 
-    @Option(names = "--client", paramLabel = "ID", defaultValue = OidcClient.DEFAULT_CLIENT,
+    @Option(
+            names = "--client",
+            paramLabel = "ID",
+            defaultValue = OidcClient.DEFAULT_CLIENT,
             description = "Public client of the realm (default: ${DEFAULT-VALUE}).")
     String clientId;
 
-    @Option(names = {"-u", "--username"}, paramLabel = "NAME", description = "User name (asked for when missing).")
+    @Option(
+            names = {"-u", "--username"},
+            paramLabel = "NAME",
+            description = "User name (asked for when missing).")
     String username;
 
-    @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from the first line of FILE.")
+    @Option(
+            names = "--password-file",
+            paramLabel = "FILE",
+            description = "Read the password from the first line of FILE.")
     Path passwordFile;
 
     @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
     boolean passwordStdin;
 
-    @Option(names = "--device", description = "Device authorization: open the printed URL anywhere and approve the code.")
+    @Option(
+            names = "--device",
+            description = "Device authorization: open the printed URL anywhere and approve the code.")
     boolean device;
 
     @Override
@@ -64,9 +81,12 @@ final class LoginCommand implements Callable<Integer> {
         StoredToken token;
         if (device) {
             OidcClient.DeviceAuthorization authorization = oidc.startDevice();
-            out.println("Open " + (authorization.verificationUriComplete().isEmpty() ? authorization.verificationUri()
-                    : authorization.verificationUriComplete()));
-            out.println("and confirm the code " + authorization.userCode() + " (valid for " + authorization.expiresIn().toMinutes() + " min)...");
+            out.println("Open "
+                    + (authorization.verificationUriComplete().isEmpty()
+                            ? authorization.verificationUri()
+                            : authorization.verificationUriComplete()));
+            out.println("and confirm the code " + authorization.userCode() + " (valid for "
+                    + authorization.expiresIn().toMinutes() + " min)...");
             out.flush();
             token = oidc.awaitDevice(authorization);
         } else {
@@ -75,8 +95,12 @@ final class LoginCommand implements Callable<Integer> {
         }
         TokenFile file = root.tokenFile();
         file.write(token);
-        long minutes = Math.max(0, Duration.between(Instant.now(), Instant.ofEpochSecond(token.expiresAt())).toMinutes());
-        out.println("Logged in to " + realm + " as " + (token.username() == null ? "(unknown)" : token.username()) + ".");
+        long minutes = Math.max(
+                0,
+                Duration.between(Instant.now(), Instant.ofEpochSecond(token.expiresAt()))
+                        .toMinutes());
+        out.println(
+                "Logged in to " + realm + " as " + (token.username() == null ? "(unknown)" : token.username()) + ".");
         out.println("Token saved in " + file.path() + " (access token valid for " + minutes + " min"
                 + (token.refreshToken() != null ? ", renewed automatically" : "") + ").");
         out.flush();
@@ -84,15 +108,20 @@ final class LoginCommand implements Callable<Integer> {
     }
 
     private URI issuer() {
-        String chosen = issuer != null && !issuer.isBlank() ? issuer : root.env("SLATE_AUTH_ISSUER").orElse(DEFAULT_ISSUER);
+        String chosen = issuer != null && !issuer.isBlank()
+                ? issuer
+                : root.env("SLATE_AUTH_ISSUER").orElse(DEFAULT_ISSUER);
         try {
             URI uri = URI.create(chosen.strip());
-            if (uri.getScheme() == null || uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+            if (uri.getScheme() == null
+                    || uri.getHost() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
                 throw new IllegalArgumentException();
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "invalid issuer '" + chosen + "': expected http(s)://HOST:PORT/realms/REALM");
+            throw new ParameterException(
+                    spec.commandLine(), "invalid issuer '" + chosen + "': expected http(s)://HOST:PORT/realms/REALM");
         }
     }
 
@@ -102,7 +131,8 @@ final class LoginCommand implements Callable<Integer> {
         }
         try {
             if (passwordFile != null) {
-                return Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst()
+                return Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream()
+                        .findFirst()
                         .orElseThrow(() -> new CliException(passwordFile + " is empty"));
             }
             if (passwordStdin) {
@@ -117,7 +147,8 @@ final class LoginCommand implements Callable<Integer> {
         }
         Console console = System.console();
         if (console == null) {
-            throw new CliException("no terminal to ask for the password: use --password-file, --password-stdin or --device");
+            throw new CliException(
+                    "no terminal to ask for the password: use --password-file, --password-stdin or --device");
         }
         char[] password = console.readPassword("Password: ");
         if (password == null) {

@@ -16,10 +16,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "materialize", mixinStandardHelpOptions = true, description = {
-        "Reverse ETL (POST /v1/materialize): load the latest offline value of features into the online store.",
-        "Without --feature: every feature marked etl_offline_to_online. Only offline data added since the previous run is read,",
-        "unless --full is given."})
+@Command(
+        name = "materialize",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Reverse ETL (POST /v1/materialize): load the latest offline value of features into the online store.",
+            "Without --feature: every feature marked etl_offline_to_online. Only offline data added since the previous run is read,",
+            "unless --full is given."
+        })
 final class MaterializeCommand implements Callable<Integer> {
     @ParentCommand
     SlateCli root;
@@ -27,10 +31,15 @@ final class MaterializeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--feature", paramLabel = "FEATURE", description = "A feature to load, e.g. user.credit_score (repeatable).")
+    @Option(
+            names = "--feature",
+            paramLabel = "FEATURE",
+            description = "A feature to load, e.g. user.credit_score (repeatable).")
     List<String> features = new ArrayList<>();
 
-    @Option(names = "--full", description = "Read the whole offline store, not only what was added since the previous run.")
+    @Option(
+            names = "--full",
+            description = "Read the whole offline store, not only what was added since the previous run.")
     boolean full;
 
     @Override
@@ -70,19 +79,28 @@ final class MaterializeCommand implements Callable<Integer> {
         JsonNode features = answer.path("features");
         StringBuilder sb = new StringBuilder();
         if (features.isEmpty()) {
-            sb.append("No feature of environment ").append(answer.path("environment").asText())
+            sb.append("No feature of environment ")
+                    .append(answer.path("environment").asText())
                     .append(" is marked etl_offline_to_online; name features with --feature.\n");
             return sb.toString();
         }
         Table table = Table.piped("feature", "version", "read", "values");
         for (JsonNode f : features) {
-            table.row(f.path("feature").asText(), f.path("version").asText(), f.path("incremental").asBoolean() ? "new data" : "all data",
+            table.row(
+                    f.path("feature").asText(),
+                    f.path("version").asText(),
+                    f.path("incremental").asBoolean() ? "new data" : "all data",
                     Long.toString(f.path("values").asLong()));
         }
         sb.append(table.render());
-        sb.append(answer.path("values").asLong()).append(" values loaded into the online store of environment ")
-                .append(answer.path("environment").asText()).append(" (latest as of ").append(answer.path("as_of").asText())
-                .append(", ").append(answer.path("took_ms").asLong()).append(" ms).\n");
+        sb.append(answer.path("values").asLong())
+                .append(" values loaded into the online store of environment ")
+                .append(answer.path("environment").asText())
+                .append(" (latest as of ")
+                .append(answer.path("as_of").asText())
+                .append(", ")
+                .append(answer.path("took_ms").asLong())
+                .append(" ms).\n");
         return sb.toString();
     }
 }

@@ -24,12 +24,16 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "offline-query", mixinStandardHelpOptions = true, description = {
-        "Build a point-in-time training set (POST /v1/query/offline): submit the spine, follow the job with a",
-        "progress bar on stderr, download the dataset. Ctrl-C cancels the job.",
-        "The spine is a Parquet file (columns named by entity key, e.g. user.id, and a timestamp column",
-        "input_time) or a JSON file: {\"inputs\": {\"user.id\": [...]}, \"input_times\": [...]} or a list of rows",
-        "[{\"user.id\": 1, \"input_time\": \"2026-01-01T00:00:00Z\"}, ...]."})
+@Command(
+        name = "offline-query",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Build a point-in-time training set (POST /v1/query/offline): submit the spine, follow the job with a",
+            "progress bar on stderr, download the dataset. Ctrl-C cancels the job.",
+            "The spine is a Parquet file (columns named by entity key, e.g. user.id, and a timestamp column",
+            "input_time) or a JSON file: {\"inputs\": {\"user.id\": [...]}, \"input_times\": [...]} or a list of rows",
+            "[{\"user.id\": 1, \"input_time\": \"2026-01-01T00:00:00Z\"}, ...]."
+        })
 final class OfflineQueryCommand implements Callable<Integer> {
     static final String PATH = "/v1/query/offline";
     static final String PARQUET = "application/vnd.apache.parquet";
@@ -40,28 +44,52 @@ final class OfflineQueryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--spine", required = true, paramLabel = "FILE", description = "The spine: a .parquet or a .json file.")
+    @Option(
+            names = "--spine",
+            required = true,
+            paramLabel = "FILE",
+            description = "The spine: a .parquet or a .json file.")
     Path spine;
 
-    @Option(names = "--out", required = true, paramLabel = "FEATURE", description = "An output feature, e.g. user.credit_score (repeatable).")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "FEATURE",
+            description = "An output feature, e.g. user.credit_score (repeatable).")
     List<String> outputs = new ArrayList<>();
 
-    @Option(names = "--output", paramLabel = "FILE",
-            description = "Where the dataset goes (default: <dataset name or job id>.parquet); a .json name downloads JSON.")
+    @Option(
+            names = "--output",
+            paramLabel = "FILE",
+            description =
+                    "Where the dataset goes (default: <dataset name or job id>.parquet); a .json name downloads JSON.")
     Path output;
 
-    @Option(names = "--dataset-name", paramLabel = "NAME", description = "A name for the dataset (letters, digits, '_', '.', '-').")
+    @Option(
+            names = "--dataset-name",
+            paramLabel = "NAME",
+            description = "A name for the dataset (letters, digits, '_', '.', '-').")
     String datasetName;
 
-    @Option(names = "--poll", paramLabel = "DURATION", defaultValue = "500ms", description = "How often to ask for progress (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--poll",
+            paramLabel = "DURATION",
+            defaultValue = "500ms",
+            description = "How often to ask for progress (default: ${DEFAULT-VALUE}).")
     String poll;
 
     @Option(names = "--no-wait", description = "Submit and print the job id without waiting.")
     boolean noWait;
 
-    @Option(names = "--recompute", arity = "0..1", fallbackValue = "all", paramLabel = "all|FEATURE[,FEATURE...]",
-            description = {"Re-run resolvers and expressions per spine row instead of reading the feature log: 'all' (also the value when",
-                    "none is given) for every output that has one, or a comma list of outputs (the others are read from the log)."})
+    @Option(
+            names = "--recompute",
+            arity = "0..1",
+            fallbackValue = "all",
+            paramLabel = "all|FEATURE[,FEATURE...]",
+            description = {
+                "Re-run resolvers and expressions per spine row instead of reading the feature log: 'all' (also the value when",
+                "none is given) for every output that has one, or a comma list of outputs (the others are read from the log)."
+            })
     String recompute;
 
     /** Exit status of a dataset that was written but has recomputed values that failed (null in the dataset). */
@@ -90,7 +118,8 @@ final class OfflineQueryCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        err.println("job " + id + " submitted (" + job.path("progress").path("rows_total").asLong() + " spine rows)");
+        err.println("job " + id + " submitted ("
+                + job.path("progress").path("rows_total").asLong() + " spine rows)");
         Thread cancelOnInterrupt = new Thread(() -> cancelQuietly(id), "slate-offline-cancel");
         Runtime.getRuntime().addShutdownHook(cancelOnInterrupt);
         JsonNode finished;
@@ -105,27 +134,37 @@ final class OfflineQueryCommand implements Callable<Integer> {
         }
         String status = finished.path("status").asText();
         if (!status.equals("SUCCEEDED")) {
-            err.println("job " + id + " " + status + (finished.hasNonNull("error") ? ": " + finished.get("error").asText() : ""));
+            err.println("job " + id + " " + status
+                    + (finished.hasNonNull("error")
+                            ? ": " + finished.get("error").asText()
+                            : ""));
             err.flush();
             return 1;
         }
-        Path target = output != null ? output
-                : Path.of((finished.hasNonNull("dataset_name") ? finished.get("dataset_name").asText() : "offline-" + id) + ".parquet");
+        Path target = output != null
+                ? output
+                : Path.of(
+                        (finished.hasNonNull("dataset_name")
+                                        ? finished.get("dataset_name").asText()
+                                        : "offline-" + id) + ".parquet");
         String format = target.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? "json" : "parquet";
         ApiResponse downloaded = root.client().download(PATH + "/" + id + "/result?format=" + format, target);
         if (!downloaded.isSuccess()) {
             return Answers.printProblem(downloaded, err);
         }
-        out.println("wrote " + target + " (" + finished.path("result").path("rows").asLong() + " rows, " + Files.size(target) + " bytes)");
+        out.println("wrote " + target + " ("
+                + finished.path("result").path("rows").asLong() + " rows, " + Files.size(target) + " bytes)");
         out.flush();
         JsonNode errors = finished.path("feature_errors");
         if (errors.isObject()) {
-            err.println("warning: " + errors.path("total").asLong() + " recomputed values failed (in " + errors.path("rows").asLong()
-                    + " rows) and are null in the dataset:");
+            err.println("warning: " + errors.path("total").asLong() + " recomputed values failed (in "
+                    + errors.path("rows").asLong() + " rows) and are null in the dataset:");
             for (JsonNode f : errors.path("features")) {
                 JsonNode first = f.path("first").path(0);
-                err.println("  " + f.path("feature").asText() + ": " + f.path("count").asLong() + " rows, first at row " + first.path("row").asLong()
-                        + ": " + first.path("code").asText() + " " + first.path("message").asText());
+                err.println("  " + f.path("feature").asText() + ": "
+                        + f.path("count").asLong() + " rows, first at row "
+                        + first.path("row").asLong() + ": " + first.path("code").asText() + " "
+                        + first.path("message").asText());
             }
             err.flush();
             return EXIT_FEATURE_ERRORS;
@@ -152,7 +191,8 @@ final class OfflineQueryCommand implements Callable<Integer> {
             }
         }
         if (names.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--recompute takes 'all' or a comma list of output features");
+            throw new ParameterException(
+                    spec.commandLine(), "--recompute takes 'all' or a comma list of output features");
         }
         return names;
     }
@@ -162,15 +202,21 @@ final class OfflineQueryCommand implements Callable<Integer> {
         if (name.endsWith(".parquet") || name.endsWith(".pq")) {
             StringBuilder query = new StringBuilder();
             for (String o : outputs) {
-                query.append(query.isEmpty() ? "?" : "&").append("outputs=").append(URLEncoder.encode(o.strip(), StandardCharsets.UTF_8));
+                query.append(query.isEmpty() ? "?" : "&")
+                        .append("outputs=")
+                        .append(URLEncoder.encode(o.strip(), StandardCharsets.UTF_8));
             }
             if (datasetName != null) {
                 query.append("&dataset_name=").append(URLEncoder.encode(datasetName, StandardCharsets.UTF_8));
             }
             Object recomputed = recomputeValue();
             if (recomputed instanceof List<?> names) {
-                query.append("&recompute=").append(URLEncoder.encode(String.join(",", names.stream().map(Object::toString).toList()),
-                        StandardCharsets.UTF_8));
+                query.append("&recompute=")
+                        .append(URLEncoder.encode(
+                                String.join(
+                                        ",",
+                                        names.stream().map(Object::toString).toList()),
+                                StandardCharsets.UTF_8));
             } else if (recomputed != null) {
                 query.append("&recompute=").append(recomputed);
             }
@@ -204,7 +250,8 @@ final class OfflineQueryCommand implements Callable<Integer> {
                     } else {
                         if (!inputs.has(f.getKey())) {
                             if (row > 0) {
-                                throw new CliException("spine row " + row + " has " + f.getKey() + ", which the first row has not");
+                                throw new CliException(
+                                        "spine row " + row + " has " + f.getKey() + ", which the first row has not");
                             }
                             inputs.putArray(f.getKey());
                         }
@@ -244,7 +291,11 @@ final class OfflineQueryCommand implements Callable<Integer> {
             JsonNode job = r.json().orElseThrow(() -> Answers.notJson(r));
             String status = job.path("status").asText();
             JsonNode progress = job.path("progress");
-            bar.show(status, progress.path("stage").asText(), progress.path("fraction").asDouble(), progress.path("rows_total").asLong());
+            bar.show(
+                    status,
+                    progress.path("stage").asText(),
+                    progress.path("fraction").asDouble(),
+                    progress.path("rows_total").asLong());
             if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
                 bar.finish();
                 return job;
@@ -268,9 +319,11 @@ final class OfflineQueryCommand implements Callable<Integer> {
     private long parseMillis(String text) {
         try {
             String t = text.strip().toLowerCase(Locale.ROOT);
-            Duration d = t.endsWith("ms") ? Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)))
-                    : t.endsWith("s") ? Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)))
-                    : Duration.ofMillis(Long.parseLong(t));
+            Duration d = t.endsWith("ms")
+                    ? Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)))
+                    : t.endsWith("s")
+                            ? Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)))
+                            : Duration.ofMillis(Long.parseLong(t));
             return Math.max(50, d.toMillis());
         } catch (NumberFormatException e) {
             throw new ParameterException(spec.commandLine(), "--poll must be a duration such as 500ms or 2s");
@@ -289,8 +342,15 @@ final class OfflineQueryCommand implements Callable<Integer> {
 
         void show(String status, String stage, double fraction, long rows) {
             int filled = (int) Math.round(Math.max(0, Math.min(1, fraction)) * WIDTH);
-            String line = String.format(Locale.ROOT, "[%s%s] %3d%%  %-13s %s  (%,d rows)", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                    Math.round(fraction * 100), stage, status, rows);
+            String line = String.format(
+                    Locale.ROOT,
+                    "[%s%s] %3d%%  %-13s %s  (%,d rows)",
+                    "#".repeat(filled),
+                    ".".repeat(WIDTH - filled),
+                    Math.round(fraction * 100),
+                    stage,
+                    status,
+                    rows);
             if (!line.equals(last)) {
                 err.print("\r" + line + " ".repeat(Math.max(0, last.length() - line.length())));
                 err.flush();

@@ -16,9 +16,13 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "query", mixinStandardHelpOptions = true, description = {
-        "Run an online query (POST /v1/query/online) and print the values as a table.",
-        "Input values are JSON when they parse as JSON (1, 2.5, true, \"007\"), else strings."})
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run an online query (POST /v1/query/online) and print the values as a table.",
+            "Input values are JSON when they parse as JSON (1, 2.5, true, \"007\"), else strings."
+        })
 final class QueryCommand implements Callable<Integer> {
     @ParentCommand
     SlateCli root;
@@ -29,11 +33,16 @@ final class QueryCommand implements Callable<Integer> {
     @Option(names = "--in", paramLabel = "FEATURE=VALUE", description = "An input, e.g. user.id=1 (repeatable).")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "FEATURE",
-            description = "A feature to compute, e.g. user.email_domain (repeatable); required unless --query-name calls a named query.")
+    @Option(
+            names = "--out",
+            paramLabel = "FEATURE",
+            description =
+                    "A feature to compute, e.g. user.email_domain (repeatable); required unless --query-name calls a named query.")
     List<String> outputs = new ArrayList<>();
 
-    @Option(names = "--staleness", paramLabel = "FEATURE=DURATION",
+    @Option(
+            names = "--staleness",
+            paramLabel = "FEATURE=DURATION",
             description = "Maximum age of a cached value for this query, e.g. user.credit_score=0s (repeatable).")
     List<String> staleness = new ArrayList<>();
 
@@ -43,8 +52,11 @@ final class QueryCommand implements Callable<Integer> {
     @Option(names = "--explain", description = "Also print the query plan.")
     boolean explain;
 
-    @Option(names = "--query-name", paramLabel = "NAME",
-            description = "Without --out: the named query to call (its outputs); with --out: a name recorded with the query.")
+    @Option(
+            names = "--query-name",
+            paramLabel = "NAME",
+            description =
+                    "Without --out: the named query to call (its outputs); with --out: a name recorded with the query.")
     String queryName;
 
     @Override
@@ -75,7 +87,8 @@ final class QueryCommand implements Callable<Integer> {
             in.set(kv.key(), kv.value());
         }
         if (outputs.isEmpty() && queryName == null) {
-            throw new ParameterException(spec.commandLine(), "give --out FEATURE (repeatable) or --query-name NAME of a named query");
+            throw new ParameterException(
+                    spec.commandLine(), "give --out FEATURE (repeatable) or --query-name NAME of a named query");
         }
         ArrayNode out = outputs.isEmpty() ? root.mapper().createArrayNode() : body.putArray("outputs");
         for (String output : outputs) {

@@ -17,8 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code slate start|stop|status} of a standalone install (hosts without systemd; the Keycloak unit uses them too). */
 final class ServiceCommands {
-    private ServiceCommands() {
-    }
+    private ServiceCommands() {}
 
     /** The options every one of them has. */
     abstract static class Base implements Callable<Integer> {
@@ -28,15 +27,22 @@ final class ServiceCommands {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--prefix", paramLabel = "DIR", description = "The install (default: $SLATE_PREFIX, set by PREFIX/bin/slate).")
+        @Option(
+                names = "--prefix",
+                paramLabel = "DIR",
+                description = "The install (default: $SLATE_PREFIX, set by PREFIX/bin/slate).")
         Path prefix;
 
         @Option(names = "--only", paramLabel = "SERVICE", description = "keycloak or appliance (default: both).")
         String only;
 
         ServiceControl control() {
-            Path chosen = prefix != null ? prefix : root.env("SLATE_PREFIX").map(Path::of)
-                    .orElseThrow(() -> new CliException("which install? give --prefix DIR (or run PREFIX/bin/slate)"));
+            Path chosen = prefix != null
+                    ? prefix
+                    : root.env("SLATE_PREFIX")
+                            .map(Path::of)
+                            .orElseThrow(() ->
+                                    new CliException("which install? give --prefix DIR (or run PREFIX/bin/slate)"));
             try {
                 return new ServiceControl(new InstallLayout(chosen), lines());
             } catch (InstallException e) {
@@ -64,9 +70,16 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start Keycloak, then the appliance, of a standalone install; wait until ready.")
+    @Command(
+            name = "start",
+            mixinStandardHelpOptions = true,
+            description = "Start Keycloak, then the appliance, of a standalone install; wait until ready.")
     static final class Start extends Base {
-        @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS", description = "How long to wait (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--timeout",
+                defaultValue = "600",
+                paramLabel = "SECONDS",
+                description = "How long to wait (default: ${DEFAULT-VALUE}).")
         int timeoutSeconds;
 
         @Override
@@ -80,7 +93,10 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the appliance, then Keycloak, of a standalone install.")
+    @Command(
+            name = "stop",
+            mixinStandardHelpOptions = true,
+            description = "Stop the appliance, then Keycloak, of a standalone install.")
     static final class Stop extends Base {
         @Override
         public Integer call() {
@@ -93,16 +109,23 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = {
-            "Report a standalone install's services. Exit code 0 all ready, 2 running but not ready, 3 stopped."})
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Report a standalone install's services. Exit code 0 all ready, 2 running but not ready, 3 stopped."
+            })
     static final class Status extends Base {
         @Override
         public Integer call() {
             ServiceControl.Status status = control().status();
             Consumer<String> out = lines();
-            out.accept("keycloak   " + (status.keycloakReady() ? "ready" : status.keycloakRunning() ? "starting" : "stopped"));
-            out.accept("appliance  " + status.appliancePid().map(pid -> (status.applianceReady() ? "ready" : "starting") + " (pid " + pid + ")")
-                    .orElse("stopped"));
+            out.accept("keycloak   "
+                    + (status.keycloakReady() ? "ready" : status.keycloakRunning() ? "starting" : "stopped"));
+            out.accept("appliance  "
+                    + status.appliancePid()
+                            .map(pid -> (status.applianceReady() ? "ready" : "starting") + " (pid " + pid + ")")
+                            .orElse("stopped"));
             if (status.allReady()) {
                 return 0;
             }

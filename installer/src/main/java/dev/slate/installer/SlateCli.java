@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.slate.installer.auth.TokenFile;
 import dev.slate.installer.auth.TokenSource;
+import dev.slate.installer.cluster.ClusterCommand;
 import dev.slate.installer.http.SlateClient;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -30,20 +31,45 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = SlateCli.Version.class,
         description = "Slate feature platform: run it, deploy feature projects, query features.",
-        subcommands = {UpCommand.class, ApplyCommand.class, QueryCommand.class, OfflineQueryCommand.class, IngestCommand.class,
-                DeploymentsCommand.class, LoginCommand.class, LogoutCommand.class, TokenCommand.class, MaterializeCommand.class,
-                dev.slate.installer.cluster.ClusterCommand.class, BundleCommand.class, HostInstallCommand.class,
-                HostPreflightCommand.class, ServiceCommands.Start.class, ServiceCommands.Stop.class, ServiceCommands.Status.class,
-                EnvCommand.class, DiffCommand.class, UsageCommand.class, SecretsCommand.class, BranchesCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            UpCommand.class,
+            ApplyCommand.class,
+            QueryCommand.class,
+            OfflineQueryCommand.class,
+            IngestCommand.class,
+            DeploymentsCommand.class,
+            LoginCommand.class,
+            LogoutCommand.class,
+            TokenCommand.class,
+            MaterializeCommand.class,
+            ClusterCommand.class,
+            BundleCommand.class,
+            HostInstallCommand.class,
+            HostPreflightCommand.class,
+            ServiceCommands.Start.class,
+            ServiceCommands.Stop.class,
+            ServiceCommands.Status.class,
+            EnvCommand.class,
+            DiffCommand.class,
+            UsageCommand.class,
+            SecretsCommand.class,
+            BranchesCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class SlateCli {
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
-    @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
+    @Option(
+            names = "--url",
+            scope = ScopeType.INHERIT,
+            paramLabel = "URL",
             description = "Slate base URL (default: $SLATE_URL, else " + DEFAULT_URL + ").")
     String url;
 
-    @Option(names = "--env", scope = ScopeType.INHERIT, paramLabel = "ENV",
+    @Option(
+            names = "--env",
+            scope = ScopeType.INHERIT,
+            paramLabel = "ENV",
             description = "Environment (sent as header X-Slate-Environment).")
     String environment;
 
@@ -72,8 +98,9 @@ public final class SlateCli {
             if (exception instanceof CliException) {
                 cmd.getErr().println("error: " + exception.getMessage());
             } else {
-                cmd.getErr().println("error: " + exception.getClass().getSimpleName()
-                        + (exception.getMessage() == null ? "" : ": " + exception.getMessage()));
+                cmd.getErr()
+                        .println("error: " + exception.getClass().getSimpleName()
+                                + (exception.getMessage() == null ? "" : ": " + exception.getMessage()));
             }
             cmd.getErr().flush();
             return 1;
@@ -92,7 +119,8 @@ public final class SlateCli {
         }
         try {
             URI uri = URI.create(chosen.strip());
-            if (uri.getScheme() == null || uri.getHost() == null
+            if (uri.getScheme() == null
+                    || uri.getHost() == null
                     || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
                 throw new IllegalArgumentException("not an http(s) URL");
             }
@@ -104,12 +132,15 @@ public final class SlateCli {
 
     SlateClient client() {
         TokenSource tokens = new TokenSource(env("SLATE_TOKEN"), tokenFile(), Clock.systemUTC());
-        return new SlateClient(baseUrl(), Optional.ofNullable(environment).filter(s -> !s.isBlank()), mapper, tokens::accessToken);
+        return new SlateClient(
+                baseUrl(), Optional.ofNullable(environment).filter(s -> !s.isBlank()), mapper, tokens::accessToken);
     }
 
     /** Where {@code slate login} keeps the token: {@code $SLATE_TOKEN_FILE}, else {@code ~/.slate/token}. */
     TokenFile tokenFile() {
-        return new TokenFile(env("SLATE_TOKEN_FILE").map(Path::of).orElseGet(() -> userHome().resolve(".slate").resolve("token")));
+        return new TokenFile(env("SLATE_TOKEN_FILE")
+                .map(Path::of)
+                .orElseGet(() -> userHome().resolve(".slate").resolve("token")));
     }
 
     boolean json() {

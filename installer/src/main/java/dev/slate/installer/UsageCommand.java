@@ -60,16 +60,27 @@ final class UsageCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--since", required = true, paramLabel = "TIME", description = "ISO-8601 with offset, e.g. 2026-12-01T00:00:00Z.")
+        @Option(
+                names = "--since",
+                required = true,
+                paramLabel = "TIME",
+                description = "ISO-8601 with offset, e.g. 2026-12-01T00:00:00Z.")
         String since;
 
         @Option(names = "--until", paramLabel = "TIME", description = "Exclusive end; default: now (whole seconds).")
         String until;
 
-        @Option(names = "--signing-key", required = true, paramLabel = "FILE", description = "Ed25519 private key, PKCS#8 PEM (`slate usage keygen`).")
+        @Option(
+                names = "--signing-key",
+                required = true,
+                paramLabel = "FILE",
+                description = "Ed25519 private key, PKCS#8 PEM (`slate usage keygen`).")
         Path signingKey;
 
-        @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Default: slate-usage-SINCE-UNTIL.ndjson here.")
+        @Option(
+                names = {"-o", "--out"},
+                paramLabel = "FILE",
+                description = "Default: slate-usage-SINCE-UNTIL.ndjson here.")
         Path out;
 
         @Override
@@ -86,7 +97,8 @@ final class UsageCommand {
             PublicKey publicKey = publicKeyOf(key);
             Path target = out != null ? out : Path.of("slate-usage-" + compact(from) + "-" + compact(to) + ".ndjson");
             SlateClient client = root.client();
-            UsageExporter exporter = new UsageExporter((s, u, after) -> page(client, s, u, after), root.mapper(), Clock.systemUTC());
+            UsageExporter exporter =
+                    new UsageExporter((s, u, after) -> page(client, s, u, after), root.mapper(), Clock.systemUTC());
             UsageExportManifest manifest;
             try {
                 manifest = exporter.export(from, to, client.baseUrl(), key, publicKey, target);
@@ -95,20 +107,27 @@ final class UsageCommand {
             }
             PrintWriter o = spec.commandLine().getOut();
             o.println("wrote " + manifest.records() + " usage records of [" + from + ", " + to + ") to " + target);
-            o.println("signature: " + UsageExporter.signatureFile(target).getFileName() + " (key " + UsageExportSigner.fingerprint(publicKey) + ")");
+            o.println("signature: " + UsageExporter.signatureFile(target).getFileName() + " (key "
+                    + UsageExportSigner.fingerprint(publicKey) + ")");
             o.flush();
             return 0;
         }
 
-        private static UsageExporter.Page page(SlateClient client, Instant since, Instant until, Optional<String> after) {
-            String path = "/v1/usage/records?since=" + enc(since.toString()) + "&until=" + enc(until.toString()) + "&limit=" + PAGE
-                    + after.map(a -> "&after=" + enc(a)).orElse("");
+        private static UsageExporter.Page page(
+                SlateClient client, Instant since, Instant until, Optional<String> after) {
+            String path = "/v1/usage/records?since=" + enc(since.toString()) + "&until=" + enc(until.toString())
+                    + "&limit=" + PAGE + after.map(a -> "&after=" + enc(a)).orElse("");
             ApiResponse response = client.get(path, NDJSON);
             if (!response.isSuccess()) {
-                String detail = response.json().map(j -> j.path("detail").asText("")).filter(s -> !s.isBlank()).orElse(response.rawBody().strip());
-                throw new CliException("the usage records could not be read (HTTP " + response.status() + "): " + detail);
+                String detail = response.json()
+                        .map(j -> j.path("detail").asText(""))
+                        .filter(s -> !s.isBlank())
+                        .orElse(response.rawBody().strip());
+                throw new CliException(
+                        "the usage records could not be read (HTTP " + response.status() + "): " + detail);
             }
-            return new UsageExporter.Page(response.rawBody().getBytes(StandardCharsets.UTF_8), response.header(NEXT_AFTER));
+            return new UsageExporter.Page(
+                    response.rawBody().getBytes(StandardCharsets.UTF_8), response.header(NEXT_AFTER));
         }
 
         private static String compact(Instant t) {
@@ -133,7 +152,11 @@ final class UsageCommand {
         @Parameters(index = "0", paramLabel = "FILE", description = "The export (its manifest is FILE.sig).")
         Path file;
 
-        @Option(names = "--public-key", required = true, paramLabel = "KEY", description = "The installation's Ed25519 public key, PEM file (pinned when it was registered).")
+        @Option(
+                names = "--public-key",
+                required = true,
+                paramLabel = "KEY",
+                description = "The installation's Ed25519 public key, PEM file (pinned when it was registered).")
         Path publicKey;
 
         @Override
@@ -147,8 +170,9 @@ final class UsageCommand {
             try {
                 UsageExportVerifier.Verified v = new UsageExportVerifier(key, usage.root.mapper()).verify(file);
                 PrintWriter o = spec.commandLine().getOut();
-                o.println("verified: " + v.records() + " usage records of [" + v.manifest().since() + ", " + v.manifest().until()
-                        + "), exported " + v.manifest().exportedAt() + " from " + v.manifest().source());
+                o.println("verified: " + v.records() + " usage records of ["
+                        + v.manifest().since() + ", " + v.manifest().until() + "), exported "
+                        + v.manifest().exportedAt() + " from " + v.manifest().source());
                 if (v.duplicateIds() > 0) {
                     o.println("note: " + v.duplicateIds() + " records repeat an earlier record_id; bill each id once");
                 }
@@ -186,7 +210,8 @@ final class UsageCommand {
                 if (Files.exists(key) || Files.exists(pub)) {
                     throw new FileAlreadyExistsException(Files.exists(key) ? key.toString() : pub.toString());
                 }
-                Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(key, BundleKeys.toPem(pair.getPrivate()));
                 Files.writeString(pub, BundleKeys.toPem(pair.getPublic()));
             } catch (FileAlreadyExistsException e) {

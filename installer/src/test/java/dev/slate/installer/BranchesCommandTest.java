@@ -21,14 +21,21 @@ class BranchesCommandTest {
     @Test
     void applyToABranchSendsTheBranchAndRole(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("slate.yaml"), "project: p\n");
-        server.answer("POST", "/v1/deployments", 201, "{\"id\": \"b2\", \"project\": \"p\", \"version\": 4, \"status\": \"INACTIVE\"}");
+        server.answer(
+                "POST",
+                "/v1/deployments",
+                201,
+                "{\"id\": \"b2\", \"project\": \"p\", \"version\": 4, \"status\": \"INACTIVE\"}");
 
         CliRun run = server.cli("--env", "qa", "apply", dir.toString(), "--branch", "exp", "--role", "developer");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(server.last().query()).isEqualTo("branch=exp&role=developer");
         assertThat(server.last().header("X-Slate-Environment")).isEqualTo("qa");
-        assertThat(run.out()).contains("to branch exp").contains("limited to role developer").contains("active deployment is unchanged");
+        assertThat(run.out())
+                .contains("to branch exp")
+                .contains("limited to role developer")
+                .contains("active deployment is unchanged");
 
         CliRun refused = server.cli("apply", dir.toString(), "--role", "developer");
         assertThat(refused.exitCode()).isNotZero();
@@ -47,7 +54,11 @@ class BranchesCommandTest {
         assertThat(deleted.exitCode()).as(deleted.err()).isZero();
         assertThat(deleted.out()).contains("Deleted branch exp");
 
-        server.answer("DELETE", "/v1/branches/nope", 404, "{\"code\": \"UNKNOWN_BRANCH\", \"status\": 404, \"detail\": \"environment 'qa' has no branch 'nope'\"}");
+        server.answer(
+                "DELETE",
+                "/v1/branches/nope",
+                404,
+                "{\"code\": \"UNKNOWN_BRANCH\", \"status\": 404, \"detail\": \"environment 'qa' has no branch 'nope'\"}");
         CliRun unknown = server.cli("--env", "qa", "branches", "delete", "nope");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err()).contains("UNKNOWN_BRANCH");
@@ -56,8 +67,15 @@ class BranchesCommandTest {
     @Test
     void diffOfABranchComparesMainsActiveDeploymentWithTheBranchs() {
         server.answer("GET", "/v1/branches/exp", 200, BRANCH);
-        server.answer("GET", "/v1/deployments", 200, "{\"environment\": \"qa\", \"active_deployment_id\": \"a1\", \"deployments\": []}");
-        server.answer("GET", "/v1/deployments/a1/diff/b2", 200,
+        server.answer(
+                "GET",
+                "/v1/deployments",
+                200,
+                "{\"environment\": \"qa\", \"active_deployment_id\": \"a1\", \"deployments\": []}");
+        server.answer(
+                "GET",
+                "/v1/deployments/a1/diff/b2",
+                200,
                 "{\"features\": [{\"name\": \"user.tier\", \"change\": \"changed\", \"details\": [\"expression\"]}], \"resolvers\": []}");
 
         CliRun run = server.cli("--env", "qa", "diff", "--branch", "exp");

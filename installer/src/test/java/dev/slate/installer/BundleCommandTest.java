@@ -27,16 +27,31 @@ class BundleCommandTest {
     void packABundle() throws Exception {
         KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         publicKey = Files.writeString(temp.resolve("public.pem"), BundleKeys.toPem(keys.getPublic()));
-        otherPublicKey = Files.writeString(temp.resolve("other.pem"),
-                BundleKeys.toPem(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic()));
+        otherPublicKey = Files.writeString(
+                temp.resolve("other.pem"),
+                BundleKeys.toPem(KeyPairGenerator.getInstance("Ed25519")
+                        .generateKeyPair()
+                        .getPublic()));
         Path signingKey = Files.writeString(temp.resolve("private.pem"), BundleKeys.toPem(keys.getPrivate()));
         Path content = temp.resolve("content");
         write(content, "images/slate-appliance/index.json", "{\"schemaVersion\":2}\n");
         write(content, "docs/install.md", "# Installing Slate\n");
         bundle = temp.resolve("slate-bundle-0.4.0.tar");
 
-        CliRun pack = CliRun.of("bundle", "pack", content.toString(), "--version", "0.4.0", "--commit", "abc123",
-                "--build-time", "2026-12-06T12:00:00Z", "--signing-key", signingKey.toString(), "--out", bundle.toString());
+        CliRun pack = CliRun.of(
+                "bundle",
+                "pack",
+                content.toString(),
+                "--version",
+                "0.4.0",
+                "--commit",
+                "abc123",
+                "--build-time",
+                "2026-12-06T12:00:00Z",
+                "--signing-key",
+                signingKey.toString(),
+                "--out",
+                bundle.toString());
 
         assertThat(pack.err()).isEmpty();
         assertThat(pack.exitCode()).isZero();
@@ -50,12 +65,22 @@ class BundleCommandTest {
 
     @Test
     void verifyPrintsWhatTheBundleIs() {
-        CliRun run = CliRun.of("bundle", "verify", bundle.toString(), "--public-key", publicKey.toString(), "--expect-version", "0.4.0");
+        CliRun run = CliRun.of(
+                "bundle",
+                "verify",
+                bundle.toString(),
+                "--public-key",
+                publicKey.toString(),
+                "--expect-version",
+                "0.4.0");
 
         assertThat(run.err()).isEmpty();
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).startsWith("Bundle slate-bundle-0.4.0.tar verified: Slate 0.4.0 (commit abc123, built 2026-12-06T12:00:00Z)\n")
-                .contains("2 files, ").contains("(--public-key)");
+        assertThat(run.out())
+                .startsWith(
+                        "Bundle slate-bundle-0.4.0.tar verified: Slate 0.4.0 (commit abc123, built 2026-12-06T12:00:00Z)\n")
+                .contains("2 files, ")
+                .contains("(--public-key)");
     }
 
     @Test
@@ -80,31 +105,51 @@ class BundleCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err()).startsWith("error: bundle slate-bundle-0.4.0.tar refused: slate-bundle-0.4.0/docs/install.md: SHA-256 is ")
+        assertThat(run.err())
+                .startsWith(
+                        "error: bundle slate-bundle-0.4.0.tar refused: slate-bundle-0.4.0/docs/install.md: SHA-256 is ")
                 .contains("[DIGEST_MISMATCH]");
     }
 
     @Test
     void anotherKeyOrVersionIsRefused() {
         CliRun otherKey = CliRun.of("bundle", "verify", bundle.toString(), "--public-key", otherPublicKey.toString());
-        CliRun otherVersion = CliRun.of("bundle", "verify", bundle.toString(), "--public-key", publicKey.toString(),
-                "--expect-version", "0.5.0");
+        CliRun otherVersion = CliRun.of(
+                "bundle",
+                "verify",
+                bundle.toString(),
+                "--public-key",
+                publicKey.toString(),
+                "--expect-version",
+                "0.5.0");
 
         assertThat(otherKey.exitCode()).isEqualTo(1);
-        assertThat(otherKey.err()).contains("slate-bundle-0.4.0/manifest.json: the signature").contains("[BAD_SIGNATURE]");
+        assertThat(otherKey.err())
+                .contains("slate-bundle-0.4.0/manifest.json: the signature")
+                .contains("[BAD_SIGNATURE]");
         assertThat(otherVersion.exitCode()).isEqualTo(1);
         assertThat(otherVersion.err()).contains("the bundle is version 0.4.0, expected 0.5.0 [WRONG_VERSION]");
     }
 
     @Test
     void anUnreadableKeyOrMissingBundleIsAPlainError() {
-        CliRun badKey = CliRun.of("bundle", "verify", bundle.toString(), "--public-key", temp.resolve("nope.pem").toString());
-        CliRun notAKey = CliRun.of(Map.of("SLATE_BUNDLE_PUBLIC_KEY", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"),
-                "bundle", "verify", bundle.toString());
-        CliRun noBundle = CliRun.of("bundle", "verify", temp.resolve("missing.tar").toString(), "--public-key", publicKey.toString());
+        CliRun badKey = CliRun.of(
+                "bundle",
+                "verify",
+                bundle.toString(),
+                "--public-key",
+                temp.resolve("nope.pem").toString());
+        CliRun notAKey = CliRun.of(
+                Map.of("SLATE_BUNDLE_PUBLIC_KEY", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"),
+                "bundle",
+                "verify",
+                bundle.toString());
+        CliRun noBundle = CliRun.of(
+                "bundle", "verify", temp.resolve("missing.tar").toString(), "--public-key", publicKey.toString());
 
         assertThat(badKey.exitCode()).isEqualTo(1);
-        assertThat(badKey.err()).startsWith("error: --public-key: cannot read the public key file " + temp.resolve("nope.pem"));
+        assertThat(badKey.err())
+                .startsWith("error: --public-key: cannot read the public key file " + temp.resolve("nope.pem"));
         assertThat(notAKey.exitCode()).isEqualTo(1);
         assertThat(notAKey.err()).startsWith("error: $SLATE_BUNDLE_PUBLIC_KEY: not an Ed25519 public key");
         assertThat(noBundle.exitCode()).isEqualTo(1);

@@ -14,7 +14,8 @@ record CliRun(int exitCode, String out, String err) {
      * A token file that does not exist: unless a test names its own, a run never reads the token that
      * {@code slate login} may have stored in this machine's {@code ~/.slate/token}.
      */
-    private static final Path NO_TOKEN_FILE = Path.of(System.getProperty("java.io.tmpdir"), "slate-cli-test-" + UUID.randomUUID(), "token");
+    private static final Path NO_TOKEN_FILE =
+            Path.of(System.getProperty("java.io.tmpdir"), "slate-cli-test-" + UUID.randomUUID(), "token");
 
     static CliRun of(Map<String, String> env, String... args) {
         Map<String, String> isolated = new HashMap<>(env);

@@ -24,8 +24,13 @@ class DiffCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(server.last().header("X-Slate-Environment")).isEqualTo("qa");
-        assertThat(run.out()).contains("Features:").contains("+ user.adult").contains("~ user.domain").contains("version: 1a -> 2b")
-                .contains("- user.old").doesNotContain("Resolvers:");
+        assertThat(run.out())
+                .contains("Features:")
+                .contains("+ user.adult")
+                .contains("~ user.domain")
+                .contains("version: 1a -> 2b")
+                .contains("- user.old")
+                .doesNotContain("Resolvers:");
     }
 
     @Test

@@ -26,25 +26,48 @@ class EnvCommandTest {
     void createSendsTheSpecAndDescribesTheAnswer() throws Exception {
         server.answer("POST", "/v1/environments", 201, QA);
 
-        CliRun run = server.cli("env", "create", "qa", "--description", "quality", "--replicas", "2", "--max-replicas", "5");
+        CliRun run =
+                server.cli("env", "create", "qa", "--description", "quality", "--replicas", "2", "--max-replicas", "5");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode sent = MAPPER.readTree(server.last().body());
-        assertThat(sent.toString()).isEqualTo("{\"name\":\"qa\",\"description\":\"quality\",\"replicas\":2,\"max_replicas\":5}");
-        assertThat(run.out()).contains("Created Environment qa").contains("autoscaled 2..5").contains("READY")
-                .contains("condition Ready").contains("2 of 2 serving replicas ready");
+        assertThat(sent.toString())
+                .isEqualTo("{\"name\":\"qa\",\"description\":\"quality\",\"replicas\":2,\"max_replicas\":5}");
+        assertThat(run.out())
+                .contains("Created Environment qa")
+                .contains("autoscaled 2..5")
+                .contains("READY")
+                .contains("condition Ready")
+                .contains("2 of 2 serving replicas ready");
     }
 
     @Test
     void createSendsTheChosenNamespacesAndDescribeShowsThem() throws Exception {
-        server.answer("POST", "/v1/environments", 201, QA.replace("\"online_namespace\": \"qa\",", "\"online_namespace\": \"qa_values\", \"online_database\": 3,"));
+        server.answer(
+                "POST",
+                "/v1/environments",
+                201,
+                QA.replace(
+                        "\"online_namespace\": \"qa\",",
+                        "\"online_namespace\": \"qa_values\", \"online_database\": 3,"));
 
-        CliRun run = server.cli("env", "create", "qa", "--online-namespace", "qa_values", "--online-database", "3", "--offline-namespace", "qa_log",
-                "--offline-table-namespace", "qa");
+        CliRun run = server.cli(
+                "env",
+                "create",
+                "qa",
+                "--online-namespace",
+                "qa_values",
+                "--online-database",
+                "3",
+                "--offline-namespace",
+                "qa_log",
+                "--offline-table-namespace",
+                "qa");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(MAPPER.readTree(server.last().body()).toString()).isEqualTo("{\"name\":\"qa\",\"online_namespace\":\"qa_values\","
-                + "\"online_database\":3,\"offline_namespace\":\"qa_log\",\"offline_table_namespace\":\"qa\"}");
+        assertThat(MAPPER.readTree(server.last().body()).toString())
+                .isEqualTo("{\"name\":\"qa\",\"online_namespace\":\"qa_values\","
+                        + "\"online_database\":3,\"offline_namespace\":\"qa_log\",\"offline_table_namespace\":\"qa\"}");
         assertThat(run.out()).contains("qa_values (Redis database 3)");
     }
 
@@ -55,7 +78,12 @@ class EnvCommandTest {
         CliRun run = server.cli("env");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("NAME").contains("qa").contains("autoscaled").contains("2..5").contains("READY");
+        assertThat(run.out())
+                .contains("NAME")
+                .contains("qa")
+                .contains("autoscaled")
+                .contains("2..5")
+                .contains("READY");
     }
 
     @Test

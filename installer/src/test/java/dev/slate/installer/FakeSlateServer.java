@@ -9,9 +9,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -40,7 +42,7 @@ final class FakeSlateServer implements AutoCloseable, AfterEachCallback {
 
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
-    private final Map<String, java.util.Deque<Answer>> sequences = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Answer>> sequences = new ConcurrentHashMap<>();
     final List<Recorded> requests = new CopyOnWriteArrayList<>();
 
     FakeSlateServer() throws IOException {
@@ -89,7 +91,7 @@ final class FakeSlateServer implements AutoCloseable, AfterEachCallback {
 
     /** Answers a route with each of {@code bodies} in turn (status 200), then the last one again and again. */
     FakeSlateServer answerInTurn(String method, String path, String... bodies) {
-        java.util.Deque<Answer> queue = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        Deque<Answer> queue = new ConcurrentLinkedDeque<>();
         for (String b : bodies) {
             queue.add(new Answer(200, "application/json", b));
         }
@@ -99,7 +101,7 @@ final class FakeSlateServer implements AutoCloseable, AfterEachCallback {
 
     /** Answers a route with each of {@code answers} in turn, then the last one again and again. */
     FakeSlateServer answerInTurn(String method, String path, Answer... answers) {
-        sequences.put(method + " " + path, new java.util.concurrent.ConcurrentLinkedDeque<>(List.of(answers)));
+        sequences.put(method + " " + path, new ConcurrentLinkedDeque<>(List.of(answers)));
         return this;
     }
 
@@ -110,13 +112,22 @@ final class FakeSlateServer implements AutoCloseable, AfterEachCallback {
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String path = exchange.getRequestURI().getRawPath();
-        requests.add(new Recorded(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders()), body,
+        requests.add(new Recorded(
+                exchange.getRequestMethod(),
+                path,
+                Map.copyOf(exchange.getRequestHeaders()),
+                body,
                 exchange.getRequestURI().getRawQuery()));
-        java.util.Deque<Answer> sequence = sequences.get(exchange.getRequestMethod() + " " + path);
+        Deque<Answer> sequence = sequences.get(exchange.getRequestMethod() + " " + path);
         Answer next = sequence == null ? null : sequence.size() > 1 ? sequence.poll() : sequence.peek();
-        Answer answer = next != null ? next : answers.getOrDefault(exchange.getRequestMethod() + " " + path,
-                new Answer(404, "application/problem+json",
-                        "{\"code\":\"NOT_FOUND\",\"status\":404,\"detail\":\"no route " + path + "\"}"));
+        Answer answer = next != null
+                ? next
+                : answers.getOrDefault(
+                        exchange.getRequestMethod() + " " + path,
+                        new Answer(
+                                404,
+                                "application/problem+json",
+                                "{\"code\":\"NOT_FOUND\",\"status\":404,\"detail\":\"no route " + path + "\"}"));
         byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", answer.contentType());
         answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));

@@ -35,7 +35,8 @@ class KeyValueTest {
 
     @Test
     void anythingElseIsAPlainString() {
-        assertThat(KeyValue.parse("user.email=ann@example.com").value().asText()).isEqualTo("ann@example.com");
+        assertThat(KeyValue.parse("user.email=ann@example.com").value().asText())
+                .isEqualTo("ann@example.com");
         assertThat(KeyValue.parse("user.zip=007").value().asText()).isEqualTo("007");
         assertThat(KeyValue.parse("user.code=1abc").value().asText()).isEqualTo("1abc");
         assertThat(KeyValue.parse("user.code=1 2").value().asText()).isEqualTo("1 2");
@@ -69,7 +70,8 @@ class KeyValueTest {
 
     @Test
     void missingEqualsOrKeyIsRejected() {
-        assertThatThrownBy(() -> KeyValue.parse("user.id")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> KeyValue.parse("user.id"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("expected KEY=VALUE, got 'user.id'");
         assertThatThrownBy(() -> KeyValue.parse("=1")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> KeyValue.parse(" =1")).isInstanceOf(IllegalArgumentException.class);

@@ -27,10 +27,16 @@ class MaterializeCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode sent = MAPPER.readTree(server.last().body());
-        assertThat(sent.isEmpty()).as("empty body: every marked feature, incrementally").isTrue();
+        assertThat(sent.isEmpty())
+                .as("empty body: every marked feature, incrementally")
+                .isTrue();
         assertThat(server.last().header("X-Slate-Environment")).isEqualTo("prod");
-        assertThat(run.out()).contains("user.credit_score").contains("new data").contains("40")
-                .contains("user.segment").contains("all data")
+        assertThat(run.out())
+                .contains("user.credit_score")
+                .contains("new data")
+                .contains("40")
+                .contains("user.segment")
+                .contains("all data")
                 .contains("42 values loaded into the online store of environment prod");
     }
 

@@ -20,7 +20,10 @@ class SecretsCommandTest {
     void putReadsTheValueFromAFileAndSendsItForTheChosenEnvironment(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("value");
         Files.writeString(file, "s3cr3t-value\n");
-        server.answer("PUT", "/v1/secrets/db_password", 201,
+        server.answer(
+                "PUT",
+                "/v1/secrets/db_password",
+                201,
                 "{\"name\": \"db_password\", \"key_id\": \"k-0123456789ab\", \"updated_at\": \"2026-12-07T01:00:00Z\", \"updated_by\": \"alice\", \"current_key\": true}");
 
         CliRun run = server.cli("--env", "qa", "secrets", "put", "db_password", "--value-file", file.toString());
@@ -39,7 +42,10 @@ class SecretsCommandTest {
                 """);
         CliRun list = server.cli("--env", "prod", "secrets");
         assertThat(list.exitCode()).as(list.err()).isZero();
-        assertThat(list.out()).contains("Secrets of environment prod").contains("api_token").contains("k-0123456789ab");
+        assertThat(list.out())
+                .contains("Secrets of environment prod")
+                .contains("api_token")
+                .contains("k-0123456789ab");
         assertThat(server.last().headers().get("X-slate-environment")).containsExactly("prod");
 
         server.answer("DELETE", "/v1/secrets/api_token", 204, "");

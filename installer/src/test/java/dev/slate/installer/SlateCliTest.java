@@ -74,7 +74,8 @@ class SlateCliTest {
         CliRun run = server.cli("apply", project().toString(), "--no-activate");
 
         assertThat(run.exitCode()).isEqualTo(0);
-        assertThat(MAPPER.readTree(server.last().body()).get("activate").booleanValue()).isFalse();
+        assertThat(MAPPER.readTree(server.last().body()).get("activate").booleanValue())
+                .isFalse();
         assertThat(run.out()).isEqualTo("Deployed fraud v4 (id d-4) \u2014 validated, not active\n");
     }
 
@@ -86,7 +87,8 @@ class SlateCliTest {
         CliRun run = server.cli("apply", project().toString());
 
         assertThat(run.exitCode()).isEqualTo(0);
-        assertThat(run.out()).isEqualTo("Deployed fraud v3 (id d-3) \u2014 active (same content as before: nothing new stored)\n");
+        assertThat(run.out())
+                .isEqualTo("Deployed fraud v3 (id d-3) \u2014 active (same content as before: nothing new stored)\n");
     }
 
     @Test
@@ -123,9 +125,22 @@ class SlateCliTest {
     void querySendsTypedInputsAndPrintsTables() throws Exception {
         server.answer("POST", "/v1/query/online", 200, QUERY_ANSWER);
 
-        CliRun run = server.cli("query", "--in", "user.id=1", "--in", "user.name=ann", "--out", "user.email_domain",
-                "--out", "user.risk_score", "--out", "user.credit_score", "--staleness", "user.credit_score=0s",
-                "--now", "2026-01-01T00:00:00Z");
+        CliRun run = server.cli(
+                "query",
+                "--in",
+                "user.id=1",
+                "--in",
+                "user.name=ann",
+                "--out",
+                "user.email_domain",
+                "--out",
+                "user.risk_score",
+                "--out",
+                "user.credit_score",
+                "--staleness",
+                "user.credit_score=0s",
+                "--now",
+                "2026-01-01T00:00:00Z");
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(run.out()).isEqualTo("""
@@ -166,8 +181,17 @@ class SlateCliTest {
     void jsonOptionWorksBeforeTheSubcommandToo() throws Exception {
         server.answer("POST", "/v1/query/online", 200, QUERY_ANSWER);
 
-        CliRun run = CliRun.of("--json", "--url", server.url().toString(), "--env", "staging",
-                "query", "--in", "user.id=1", "--out", "user.email_domain");
+        CliRun run = CliRun.of(
+                "--json",
+                "--url",
+                server.url().toString(),
+                "--env",
+                "staging",
+                "query",
+                "--in",
+                "user.id=1",
+                "--out",
+                "user.email_domain");
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(MAPPER.readTree(run.out())).isEqualTo(MAPPER.readTree(QUERY_ANSWER));
@@ -200,8 +224,10 @@ class SlateCliTest {
         CliRun run = server.cli("query", "--in", "user.id=1", "--out", "user.email_domain", "--explain");
 
         assertThat(run.exitCode()).isEqualTo(0);
-        assertThat(MAPPER.readTree(server.last().body()).get("explain").booleanValue()).isTrue();
-        assertThat(run.out()).endsWith("query_id q-123 in 1.2 ms (deployment d-7)\n\nPlan\n  fetch user_profile(user.id)\n");
+        assertThat(MAPPER.readTree(server.last().body()).get("explain").booleanValue())
+                .isTrue();
+        assertThat(run.out())
+                .endsWith("query_id q-123 in 1.2 ms (deployment d-7)\n\nPlan\n  fetch user_profile(user.id)\n");
     }
 
     @Test
@@ -261,8 +287,13 @@ class SlateCliTest {
     void slateUrlFromTheEnvironmentIsUsedWhenNoOptionIsGiven() {
         server.answer("POST", "/v1/query/online", 200, QUERY_ANSWER);
 
-        CliRun run = CliRun.of(Map.of("SLATE_URL", server.url().toString()),
-                "query", "--in", "user.id=1", "--out", "user.email_domain");
+        CliRun run = CliRun.of(
+                Map.of("SLATE_URL", server.url().toString()),
+                "query",
+                "--in",
+                "user.id=1",
+                "--out",
+                "user.email_domain");
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(server.requests).hasSize(1);
@@ -272,18 +303,31 @@ class SlateCliTest {
     void urlOptionWinsOverTheEnvironment() {
         server.answer("POST", "/v1/query/online", 200, QUERY_ANSWER);
 
-        CliRun run = CliRun.of(Map.of("SLATE_URL", "http://127.0.0.1:1"),
-                "--url", server.url().toString(), "query", "--in", "user.id=1", "--out", "user.email_domain");
+        CliRun run = CliRun.of(
+                Map.of("SLATE_URL", "http://127.0.0.1:1"),
+                "--url",
+                server.url().toString(),
+                "query",
+                "--in",
+                "user.id=1",
+                "--out",
+                "user.email_domain");
 
         assertThat(run.exitCode()).isEqualTo(0);
     }
 
     @Test
     void usageErrorsExitWithTwo() {
-        assertThat(server.cli("query", "--in", "user.id=1").exitCode()).isEqualTo(2); // --out or --query-name is required
-        assertThat(server.cli("query", "--in", "user.id", "--out", "user.x").exitCode()).isEqualTo(2);
-        assertThat(server.cli("query", "--in", "user.id=1", "--in", "user.id=2", "--out", "user.x").exitCode()).isEqualTo(2);
-        assertThat(server.cli("query", "--out", "user.x", "--staleness", "user.x=").exitCode()).isEqualTo(2);
+        assertThat(server.cli("query", "--in", "user.id=1").exitCode())
+                .isEqualTo(2); // --out or --query-name is required
+        assertThat(server.cli("query", "--in", "user.id", "--out", "user.x").exitCode())
+                .isEqualTo(2);
+        assertThat(server.cli("query", "--in", "user.id=1", "--in", "user.id=2", "--out", "user.x")
+                        .exitCode())
+                .isEqualTo(2);
+        assertThat(server.cli("query", "--out", "user.x", "--staleness", "user.x=")
+                        .exitCode())
+                .isEqualTo(2);
         assertThat(server.cli("frobnicate").exitCode()).isEqualTo(2);
         assertThat(server.cli("apply").exitCode()).isEqualTo(2);
         assertThat(server.cli("up", "--port", "70000").exitCode()).isEqualTo(2);
@@ -334,15 +378,20 @@ class SlateCliTest {
 
         CliRun run = server.cli("deployments");
 
-        assertThat(run.out().lines().toList()).containsExactly(
-                "ID   PROJECT  VERSION  STATUS    CREATED  ACTIVATED  HASH",
-                "d-2  fraud    2",
-                "d-1  fraud    1        * active");
+        assertThat(run.out().lines().toList())
+                .containsExactly(
+                        "ID   PROJECT  VERSION  STATUS    CREATED  ACTIVATED  HASH",
+                        "d-2  fraud    2",
+                        "d-1  fraud    1        * active");
     }
 
     @Test
     void noDeploymentsYet() {
-        server.answer("GET", "/v1/deployments", 200, "{\"environment\": \"default\", \"active_deployment_id\": null, \"deployments\": []}");
+        server.answer(
+                "GET",
+                "/v1/deployments",
+                200,
+                "{\"environment\": \"default\", \"active_deployment_id\": null, \"deployments\": []}");
 
         CliRun run = server.cli("deployments");
 
@@ -352,7 +401,11 @@ class SlateCliTest {
 
     @Test
     void deploymentsAcceptsAPlainArray() {
-        server.answer("GET", "/v1/deployments", 200, "[{\"id\": \"d-1\", \"project\": \"fraud\", \"version\": 1, \"active\": true}]");
+        server.answer(
+                "GET",
+                "/v1/deployments",
+                200,
+                "[{\"id\": \"d-1\", \"project\": \"fraud\", \"version\": 1, \"active\": true}]");
 
         CliRun run = server.cli("deployments");
 
@@ -361,7 +414,10 @@ class SlateCliTest {
 
     @Test
     void activateRollsBack() {
-        server.answer("POST", "/v1/deployments/d-1/activate", 200,
+        server.answer(
+                "POST",
+                "/v1/deployments/d-1/activate",
+                200,
                 "{\"id\": \"d-1\", \"project\": \"fraud\", \"version\": 1, \"status\": \"ACTIVE\"}");
 
         CliRun run = server.cli("deployments", "activate", "d-1");
@@ -373,7 +429,10 @@ class SlateCliTest {
 
     @Test
     void activatingAnUnknownDeploymentFails() {
-        server.answer("POST", "/v1/deployments/nope/activate", 404,
+        server.answer(
+                "POST",
+                "/v1/deployments/nope/activate",
+                404,
                 "{\"code\": \"NOT_FOUND\", \"status\": 404, \"detail\": \"no deployment nope\"}");
 
         CliRun run = server.cli("deployments", "activate", "nope");

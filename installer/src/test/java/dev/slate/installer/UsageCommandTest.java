@@ -3,6 +3,7 @@ package dev.slate.installer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slate.installer.FakeSlateServer.Answer;
+import dev.slate.installer.bundle.BundleKeys;
 import dev.slate.installer.usage.UsageExportSigner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyPair;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,19 +40,31 @@ class UsageCommandTest {
 
     @BeforeEach
     void keysAndPages() {
-        CliRun keygen = CliRun.of("usage", "keygen", "--out-dir", dir.resolve("keys").toString());
+        CliRun keygen =
+                CliRun.of("usage", "keygen", "--out-dir", dir.resolve("keys").toString());
         assertThat(keygen.exitCode()).as(keygen.err()).isZero();
         assertThat(keygen.out()).contains("fingerprint: SHA256:");
         key = dir.resolve("keys/usage-signing.key");
         pub = dir.resolve("keys/usage-signing.pub");
-        server.answerInTurn("GET", "/v1/usage/records",
+        server.answerInTurn(
+                "GET",
+                "/v1/usage/records",
                 new Answer(200, "application/x-ndjson", PAGE1, Map.of("X-Slate-Next-After", "42")),
                 new Answer(200, "application/x-ndjson", PAGE2));
     }
 
     private CliRun export(Path out) {
-        return server.cli("usage", "export", "--since", "2026-12-01T00:00:00Z", "--until", "2026-12-02T00:00:00Z",
-                "--signing-key", key.toString(), "-o", out.toString());
+        return server.cli(
+                "usage",
+                "export",
+                "--since",
+                "2026-12-01T00:00:00Z",
+                "--until",
+                "2026-12-02T00:00:00Z",
+                "--signing-key",
+                key.toString(),
+                "-o",
+                out.toString());
     }
 
     private CliRun verify(Path out, Path publicKey) {
@@ -66,12 +80,15 @@ class UsageCommandTest {
         assertThat(run.out()).contains("wrote 3 usage records");
         assertThat(Files.readString(out)).isEqualTo(PAGE1 + PAGE2);
         assertThat(server.requests).hasSize(2);
-        assertThat(server.requests.get(0).query()).contains("since=2026-12-01T00%3A00%3A00Z").contains("until=2026-12-02T00%3A00%3A00Z")
+        assertThat(server.requests.get(0).query())
+                .contains("since=2026-12-01T00%3A00%3A00Z")
+                .contains("until=2026-12-02T00%3A00%3A00Z")
                 .doesNotContain("after=");
         assertThat(server.requests.get(1).query()).contains("after=42");
         assertThat(server.requests.get(0).header("Accept")).startsWith("application/x-ndjson");
         assertThat(Files.list(dir).map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
-        assertThat(Files.getPosixFilePermissions(key)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.getPosixFilePermissions(key))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
         CliRun checked = verify(out, pub);
         assertThat(checked.exitCode()).as(checked.err()).isZero();
@@ -94,7 +111,7 @@ class UsageCommandTest {
         Path out = dir.resolve("usage.ndjson");
         assertThat(export(out).exitCode()).isZero();
         byte[] bytes = Files.readAllBytes(out);
-        Files.write(out, java.util.Arrays.copyOf(bytes, PAGE1.getBytes(StandardCharsets.UTF_8).length));
+        Files.write(out, Arrays.copyOf(bytes, PAGE1.getBytes(StandardCharsets.UTF_8).length));
 
         CliRun checked = verify(out, pub);
         assertThat(checked.exitCode()).isEqualTo(1);
@@ -119,7 +136,7 @@ class UsageCommandTest {
         assertThat(export(out).exitCode()).isZero();
         KeyPair other = UsageExportSigner.newKeyPair();
         Path otherPub = dir.resolve("other.pub");
-        Files.writeString(otherPub, dev.slate.installer.bundle.BundleKeys.toPem(other.getPublic()));
+        Files.writeString(otherPub, BundleKeys.toPem(other.getPublic()));
 
         CliRun checked = verify(out, otherPub);
         assertThat(checked.exitCode()).isEqualTo(1);
@@ -139,8 +156,13 @@ class UsageCommandTest {
 
     @Test
     void aServerErrorWritesNothing() {
-        server.answerInTurn("GET", "/v1/usage/records", new Answer(404, "application/problem+json",
-                "{\"code\":\"NOT_FOUND\",\"status\":404,\"detail\":\"billing telemetry is off on this installation\"}"));
+        server.answerInTurn(
+                "GET",
+                "/v1/usage/records",
+                new Answer(
+                        404,
+                        "application/problem+json",
+                        "{\"code\":\"NOT_FOUND\",\"status\":404,\"detail\":\"billing telemetry is off on this installation\"}"));
         Path out = dir.resolve("usage.ndjson");
 
         CliRun run = export(out);
@@ -153,15 +175,16 @@ class UsageCommandTest {
 
     @Test
     void keygenNeverOverwritesAKey() {
-        CliRun again = CliRun.of("usage", "keygen", "--out-dir", dir.resolve("keys").toString());
+        CliRun again =
+                CliRun.of("usage", "keygen", "--out-dir", dir.resolve("keys").toString());
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.err()).contains("already exists");
     }
 
     @Test
     void theSigningKeysPublicHalfIsDerivedExactly() throws IOException {
-        var privateKey = dev.slate.installer.bundle.BundleKeys.privateKey(Files.readString(key));
-        var publicKey = dev.slate.installer.bundle.BundleKeys.publicKey(Files.readString(pub));
+        var privateKey = BundleKeys.privateKey(Files.readString(key));
+        var publicKey = BundleKeys.publicKey(Files.readString(pub));
         assertThat(UsageExportSigner.publicKeyOf(privateKey).getEncoded()).isEqualTo(publicKey.getEncoded());
     }
 }

@@ -27,12 +27,21 @@ public class VertxMailSender implements AlertNotifier.MailSender {
 
     @Override
     public void send(URI smtp, String from, String to, String subject, String body) throws Exception {
-        MailConfig config = new MailConfig().setHostname(smtp.getHost()).setPort(smtp.getPort() > 0 ? smtp.getPort() : 25)
-                .setStarttls(StartTLSOptions.OPTIONAL).setConnectTimeout(5000);
+        MailConfig config = new MailConfig()
+                .setHostname(smtp.getHost())
+                .setPort(smtp.getPort() > 0 ? smtp.getPort() : 25)
+                .setStarttls(StartTLSOptions.OPTIONAL)
+                .setConnectTimeout(5000);
         MailClient client = MailClient.create(vertx, config);
         try {
-            client.sendMail(new MailMessage().setFrom(from).setTo(List.of(to)).setSubject(subject).setText(body))
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            client.sendMail(new MailMessage()
+                            .setFrom(from)
+                            .setTo(List.of(to))
+                            .setSubject(subject)
+                            .setText(body))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
         } finally {
             client.close();
         }

@@ -6,8 +6,8 @@ import dev.slate.auth.access.RoleBinding;
 import dev.slate.auth.access.Subject;
 import dev.slate.control.access.RoleBindingStore;
 import dev.slate.control.access.StoredBinding;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -45,42 +45,54 @@ public class AccessBindingResource {
         this.note = note;
     }
 
-    public record BindingJson(@JsonProperty("subject") String subject, @JsonProperty("environment") String environment,
-            @JsonProperty("role") String role, @JsonProperty("created_at") String createdAt, @JsonProperty("created_by") String createdBy) {
-    }
+    public record BindingJson(
+            @JsonProperty("subject") String subject,
+            @JsonProperty("environment") String environment,
+            @JsonProperty("role") String role,
+            @JsonProperty("created_at") String createdAt,
+            @JsonProperty("created_by") String createdBy) {}
 
-    public record BindingListJson(@JsonProperty("bindings") List<BindingJson> bindings) {
-    }
+    public record BindingListJson(@JsonProperty("bindings") List<BindingJson> bindings) {}
 
-    public record BindingRequest(@JsonProperty("subject") String subject, @JsonProperty("environment") String environment,
-            @JsonProperty("role") String role) {
-    }
+    public record BindingRequest(
+            @JsonProperty("subject") String subject,
+            @JsonProperty("environment") String environment,
+            @JsonProperty("role") String role) {}
 
     @GET
     public BindingListJson list(@QueryParam("subject") String subject, @QueryParam("environment") String environment) {
         Optional<String> s = blankToEmpty(subject).map(text -> subject(text).ref());
         Optional<String> e = blankToEmpty(environment).map(AccessBindingResource::environment);
-        return new BindingListJson(store.find(s, e).stream().map(AccessBindingResource::json).toList());
+        return new BindingListJson(
+                store.find(s, e).stream().map(AccessBindingResource::json).toList());
     }
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public Response put(BindingRequest request, @Context SecurityContext security) {
         if (request == null) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "expected {\"subject\": \"user:NAME\", \"environment\": \"ENV\", \"role\": \"ROLE\"}");
+            throw new SlateException(
+                    ErrorCode.PARSE_FAILED,
+                    "expected {\"subject\": \"user:NAME\", \"environment\": \"ENV\", \"role\": \"ROLE\"}");
         }
         RoleBinding binding = binding(request.subject(), request.environment(), request.role());
         note.target(binding.describe());
         boolean created = store.put(binding.subject().ref(), binding.environment(), binding.role(), actor(security));
         changed();
-        StoredBinding stored = store.find(Optional.of(binding.subject().ref()), Optional.of(binding.environment())).stream()
-                .filter(b -> b.role().equals(binding.role())).findFirst()
-                .orElseThrow(() -> new SlateException(ErrorCode.CONFLICT, "the binding was removed concurrently"));
+        StoredBinding stored =
+                store.find(Optional.of(binding.subject().ref()), Optional.of(binding.environment())).stream()
+                        .filter(b -> b.role().equals(binding.role()))
+                        .findFirst()
+                        .orElseThrow(
+                                () -> new SlateException(ErrorCode.CONFLICT, "the binding was removed concurrently"));
         return Response.status(created ? 201 : 200).entity(json(stored)).build();
     }
 
     @DELETE
-    public Response delete(@QueryParam("subject") String subject, @QueryParam("environment") String environment, @QueryParam("role") String role) {
+    public Response delete(
+            @QueryParam("subject") String subject,
+            @QueryParam("environment") String environment,
+            @QueryParam("role") String role) {
         RoleBinding binding = binding(subject, environment, role);
         note.target(binding.describe());
         if (!store.delete(binding.subject().ref(), binding.environment(), binding.role())) {
@@ -97,11 +109,13 @@ public class AccessBindingResource {
 
     private static RoleBinding binding(String subject, String environment, String role) {
         if (role == null || role.isBlank()) {
-            throw invalid("'role' is required: one of " + AccessPolicy.defaults().roles().keySet());
+            throw invalid("'role' is required: one of "
+                    + AccessPolicy.defaults().roles().keySet());
         }
         String r = role.strip();
         if (AccessPolicy.defaults().grantsOf(r).isEmpty()) {
-            throw invalid("unknown role; known roles: " + AccessPolicy.defaults().roles().keySet());
+            throw invalid("unknown role; known roles: "
+                    + AccessPolicy.defaults().roles().keySet());
         }
         return new RoleBinding(subject(subject), environment(environment), r);
     }
@@ -118,8 +132,11 @@ public class AccessBindingResource {
     }
 
     private static String environment(String text) {
-        if (text == null || text.isBlank() || !RoleBinding.ENVIRONMENT.matcher(text.strip()).matches()) {
-            throw invalid("'environment' must be an environment name: lowercase letters, digits and '-', starting with a letter");
+        if (text == null
+                || text.isBlank()
+                || !RoleBinding.ENVIRONMENT.matcher(text.strip()).matches()) {
+            throw invalid(
+                    "'environment' must be an environment name: lowercase letters, digits and '-', starting with a letter");
         }
         return text.strip();
     }
@@ -129,12 +146,21 @@ public class AccessBindingResource {
     }
 
     private static BindingJson json(StoredBinding b) {
-        return new BindingJson(b.subject(), b.environment(), b.role(), b.createdAt().toString(), b.createdBy().orElse(null));
+        return new BindingJson(
+                b.subject(),
+                b.environment(),
+                b.role(),
+                b.createdAt().toString(),
+                b.createdBy().orElse(null));
     }
 
     private static Optional<String> actor(SecurityContext security) {
         Principal principal = security == null ? null : security.getUserPrincipal();
-        return principal == null || principal.getName() == null || principal.getName().isBlank() ? Optional.empty() : Optional.of(principal.getName());
+        return principal == null
+                        || principal.getName() == null
+                        || principal.getName().isBlank()
+                ? Optional.empty()
+                : Optional.of(principal.getName());
     }
 
     private static SlateException invalid(String message) {

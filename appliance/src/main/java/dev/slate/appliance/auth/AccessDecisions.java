@@ -23,11 +23,9 @@ class AccessDecisions {
     static final int MAX_CACHED = 10_000;
 
     /** What one identity holds in one environment, and whether restricted tags can be withheld from it. */
-    record Access(EffectiveAccess effective, boolean clearedForAllTags) {
-    }
+    record Access(EffectiveAccess effective, boolean clearedForAllTags) {}
 
-    private record Key(Identity identity, String environment, boolean global) {
-    }
+    private record Key(Identity identity, String environment, boolean global) {}
 
     private final Authorizer authorizer = new Authorizer(AccessPolicy.defaults());
     private final RoleBindingCache bindings;
@@ -61,7 +59,9 @@ class AccessDecisions {
         access = cache.get(key);
         if (access == null) {
             EffectiveAccess effective = authorizer.access(caller.identity(), global ? List.of() : current, environment);
-            access = new Access(effective, authorizer.featureRule().grantsAll(effective.featureTags().keySet()));
+            access = new Access(
+                    effective,
+                    authorizer.featureRule().grantsAll(effective.featureTags().keySet()));
             if (cache.size() >= MAX_CACHED) {
                 cache.clear();
             }

@@ -1,15 +1,15 @@
 package dev.slate.appliance.auth;
 
-import dev.slate.api.Environments;
-import dev.slate.api.query.OnlineQueryResponse;
 import dev.slate.appliance.web.Problem;
 import dev.slate.auth.access.Decision;
 import dev.slate.auth.access.Identity;
 import dev.slate.auth.access.RoleBinding;
 import dev.slate.auth.access.Withheld;
-import dev.slate.engine.query.ServingState;
-import dev.slate.model.FeatureId;
-import dev.slate.model.error.ErrorCode;
+import dev.slate.serving.api.Environments;
+import dev.slate.serving.api.query.OnlineQueryResponse;
+import dev.slate.serving.engine.query.ServingState;
+import dev.slate.serving.model.FeatureId;
+import dev.slate.serving.model.error.ErrorCode;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -47,6 +47,7 @@ class AccessFilter {
 
     /** Set on the routing context of a request this filter let through ({@link CallerPolicy} checks it). */
     static final String AUTHORIZED = AccessFilter.class.getName() + ".authorized";
+
     private static final String BEARER = "Bearer ";
 
     private final Instance<CurrentIdentityAssociation> identities;
@@ -58,8 +59,15 @@ class AccessFilter {
     private final ServingState serving;
     private final boolean enabled;
 
-    AccessFilter(Instance<CurrentIdentityAssociation> identities, VerifiedTokens verifiedTokens, AccessDecisions decisions,
-            WithheldFeatures withheldFeatures, AuditRecorder audit, Instance<AuditNote> notes, AuthConfig config, ServingState serving) {
+    AccessFilter(
+            Instance<CurrentIdentityAssociation> identities,
+            VerifiedTokens verifiedTokens,
+            AccessDecisions decisions,
+            WithheldFeatures withheldFeatures,
+            AuditRecorder audit,
+            Instance<AuditNote> notes,
+            AuthConfig config,
+            ServingState serving) {
         this.serving = serving;
         this.identities = identities;
         this.verifiedTokens = verifiedTokens;
@@ -80,9 +88,17 @@ class AccessFilter {
         ApiRoute route = ApiRoutes.route(method, path);
         String requestId = AuditRecorder.requestIdFrom(ctx.getHeaderString(AuthProblems.REQUEST_ID_HEADER));
         if (!enabled) {
-            String environment = environment(ctx.getHeaderString(Environments.HEADER)).orElse(Environments.DEFAULT);
-            ApiCall call = new ApiCall(route, method, path, environment, Callers.AUTH_DISABLED.identity(),
-                    decisions.access(Callers.AUTH_DISABLED, environment, route.global()), remote(http), requestId);
+            String environment =
+                    environment(ctx.getHeaderString(Environments.HEADER)).orElse(Environments.DEFAULT);
+            ApiCall call = new ApiCall(
+                    route,
+                    method,
+                    path,
+                    environment,
+                    Callers.AUTH_DISABLED.identity(),
+                    decisions.access(Callers.AUTH_DISABLED, environment, route.global()),
+                    remote(http),
+                    requestId);
             ctx.setProperty(ApiCall.PROPERTY, call);
             rc.put(ApiCall.PROPERTY, call);
             rc.put(AUTHORIZED, Boolean.TRUE);
@@ -92,53 +108,107 @@ class AccessFilter {
         if (!route.audited() && authorization != null && authorization.startsWith(BEARER)) {
             // Reads and queries of a token verified before (and still valid) skip the authentication chain. Mutating
             // requests take the full path: their resources name the caller through the security context.
-            Caller known = verifiedTokens.caller(authorization.substring(BEARER.length()).strip());
+            Caller known = verifiedTokens.caller(
+                    authorization.substring(BEARER.length()).strip());
             if (known != null) {
-                Response refusal = decide(ctx, http, rc, method, path, route, requestId, true, null, Optional.of(known));
+                Response refusal =
+                        decide(ctx, http, rc, method, path, route, requestId, true, null, Optional.of(known));
                 return refusal == null ? PROCEED : Uni.createFrom().item(refusal);
             }
         }
         boolean tokenPresented = authorization != null;
         return identities.get().getDeferredIdentity().onItemOrFailure().transform((identity, failure) -> {
             SecurityIdentity verified = failure == null ? identity : null;
-            return decide(ctx, http, rc, method, path, route, requestId, tokenPresented, verified, Callers.of(verified));
+            return decide(
+                    ctx, http, rc, method, path, route, requestId, tokenPresented, verified, Callers.of(verified));
         });
     }
 
-    private Response decide(ContainerRequestContext ctx, HttpServerRequest http, RoutingContext rc, String method, String path,
-            ApiRoute route, String requestId, boolean tokenPresented, SecurityIdentity securityIdentity, Optional<Caller> caller) {
+    private Response decide(
+            ContainerRequestContext ctx,
+            HttpServerRequest http,
+            RoutingContext rc,
+            String method,
+            String path,
+            ApiRoute route,
+            String requestId,
+            boolean tokenPresented,
+            SecurityIdentity securityIdentity,
+            Optional<Caller> caller) {
         String header = ctx.getHeaderString(Environments.HEADER);
         if (caller.isEmpty()) {
             String id = requestId != null ? requestId : AuditRecorder.newRequestId();
             boolean authenticated = securityIdentity != null && !securityIdentity.isAnonymous();
             if (authenticated) { // a verified token that names no usable subject
-                audit.denied(null, route.action(), method, path, shown(header), 403, remote(http), id, "token names no usable subject");
+                audit.denied(
+                        null,
+                        route.action(),
+                        method,
+                        path,
+                        shown(header),
+                        403,
+                        remote(http),
+                        id,
+                        "token names no usable subject");
                 return AuthProblems.unauthorized("the token does not name a usable subject", id);
             }
-            audit.denied(null, route.action(), method, path, shown(header), 401, remote(http), id,
+            audit.denied(
+                    null,
+                    route.action(),
+                    method,
+                    path,
+                    shown(header),
+                    401,
+                    remote(http),
+                    id,
                     tokenPresented ? "bearer token rejected" : "no bearer token");
             return AuthProblems.unauthenticated(tokenPresented, id);
         }
         Identity identity = caller.get().identity();
         Optional<String> environment = environment(header);
         if (environment.isEmpty()) {
-            return Problem.of(ErrorCode.INVALID_QUERY, 400, "header " + Environments.HEADER + " must be an environment name: "
-                    + "lowercase letters, digits and '-', starting with a letter, at most 63 characters", List.of()).toResponse();
+            return Problem.of(
+                            ErrorCode.INVALID_QUERY,
+                            400,
+                            "header " + Environments.HEADER + " must be an environment name: "
+                                    + "lowercase letters, digits and '-', starting with a letter, at most 63 characters",
+                            List.of())
+                    .toResponse();
         }
         AccessDecisions.Access access = decisions.access(caller.get(), environment.get(), route.global());
         Decision decision = decisions.decide(access, route.permission());
         if (decision instanceof Decision.Deny deny) {
             String id = requestId != null ? requestId : AuditRecorder.newRequestId();
-            audit.denied(identity.subject().ref(), route.action(), method, path, environment.get(), 403, remote(http), id, deny.reason());
+            audit.denied(
+                    identity.subject().ref(),
+                    route.action(),
+                    method,
+                    path,
+                    environment.get(),
+                    403,
+                    remote(http),
+                    id,
+                    deny.reason());
             String where = route.global() ? "" : " in environment '" + environment.get() + "'";
-            return AuthProblems.unauthorized("missing permission '" + route.permission().code() + "'" + where, id);
+            return AuthProblems.unauthorized(
+                    "missing permission '" + route.permission().code() + "'" + where, id);
         }
         Optional<String> branchRole = branchRole(ctx, route, environment.get());
         if (branchRole.isPresent() && !decisions.holdsRole(caller.get(), environment.get(), branchRole.get())) {
             String id = requestId != null ? requestId : AuditRecorder.newRequestId();
             String branch = ctx.getHeaderString(Environments.BRANCH_HEADER).strip();
-            String reason = "branch '" + branch + "' of environment '" + environment.get() + "' is limited to role '" + branchRole.get() + "'";
-            audit.denied(identity.subject().ref(), route.action(), method, path, environment.get(), 403, remote(http), id, reason);
+            String reason = "branch '" + branch + "' of environment '" + environment.get() + "' is limited to role '"
+                    + branchRole.get() + "'";
+            audit.denied(
+                    identity.subject().ref(),
+                    route.action(),
+                    method,
+                    path,
+                    environment.get(),
+                    403,
+                    remote(http),
+                    id,
+                    reason);
             return AuthProblems.unauthorized(reason, id);
         }
         ApiCall call = new ApiCall(route, method, path, environment.get(), identity, access, remote(http), requestId);
@@ -172,19 +242,26 @@ class AccessFilter {
             String id = call.requestId() != null ? call.requestId() : AuditRecorder.newRequestId();
             response.getHeaders().putSingle(AuthProblems.REQUEST_ID_HEADER, id);
             AuditNote note = note();
-            audit.completed(call, response.getStatus(), response.getEntity(), note == null ? null : note.target(),
-                    note == null ? null : note.reason(), id);
+            audit.completed(
+                    call,
+                    response.getStatus(),
+                    response.getEntity(),
+                    note == null ? null : note.target(),
+                    note == null ? null : note.reason(),
+                    id);
         }
     }
 
     private void withhold(ApiCall call, OnlineQueryResponse answer, ContainerResponseContext response) {
-        Map<FeatureId, Withheld> withheld = withheldFeatures.of(answer.answer().deployment().graph(),
+        Map<FeatureId, Withheld> withheld = withheldFeatures.of(
+                answer.answer().deployment().graph(),
                 call.access().effective().featureTags().keySet());
         if (withheld.isEmpty()) {
             return;
         }
         WithheldAnswers.mask(answer.answer(), withheld).ifPresent(masked -> {
-            response.setEntity(new OnlineQueryResponse(masked.answer(), answer.bulk(), answer.includeMeta(), answer.queryName()));
+            response.setEntity(
+                    new OnlineQueryResponse(masked.answer(), answer.bulk(), answer.includeMeta(), answer.queryName()));
             audit.withheld(call, masked.answer().queryId(), masked.withheld());
         });
     }

@@ -8,8 +8,15 @@ import dev.slate.auth.access.Identity;
  *
  * @param requestId the caller's {@code X-Request-Id} when it is usable, else null (one is made when needed)
  */
-record ApiCall(ApiRoute route, String method, String path, String environment, Identity identity, AccessDecisions.Access access,
-        String remoteAddress, String requestId) {
+record ApiCall(
+        ApiRoute route,
+        String method,
+        String path,
+        String environment,
+        Identity identity,
+        AccessDecisions.Access access,
+        String remoteAddress,
+        String requestId) {
 
     static final String PROPERTY = ApiCall.class.getName();
 }

@@ -20,7 +20,8 @@ public final class ApiRoutes {
 
     private record Rule(Set<String> methods, Pattern path, ApiRoute route) {
         boolean matches(String method, String p) {
-            return (methods.isEmpty() || methods.contains(method)) && path.matcher(p).matches();
+            return (methods.isEmpty() || methods.contains(method))
+                    && path.matcher(p).matches();
         }
     }
 
@@ -31,13 +32,19 @@ public final class ApiRoutes {
             rule("POST", "/v1/query/online/?", ONLINE),
             rule("POST", "/v1/query/online/bulk/?", ONLINE_BULK),
             rule("POST", "/v1/query/offline/?", new ApiRoute(QUERY_OFFLINE, "query.offline.submit", false, true)),
-            rule("DELETE", "/v1/query/offline/[^/]+/?", new ApiRoute(QUERY_OFFLINE, "query.offline.cancel", false, true)),
+            rule(
+                    "DELETE",
+                    "/v1/query/offline/[^/]+/?",
+                    new ApiRoute(QUERY_OFFLINE, "query.offline.cancel", false, true)),
             rule("GET", "/v1/query/offline(/.*)?", new ApiRoute(QUERY_OFFLINE, "query.offline", false, false)),
             rule("", "/v1/query/offline(/.*)?", new ApiRoute(QUERY_OFFLINE, "query.offline", false, true)),
             rule("GET", "/v1/queries/[^/]+/?", new ApiRoute(QUERY_ONLINE, "query.trace", false, false)),
             rule("GET", "/v1/(features|graph)/?", new ApiRoute(READ_CATALOG, "catalog.read", false, false)),
             rule("GET", "/v1/deployments(/[^/]+)?/?", new ApiRoute(READ_CATALOG, "deployment.read", false, false)),
-            rule("GET", "/v1/deployments/[^/]+/diff/[^/]+/?", new ApiRoute(READ_CATALOG, "deployment.diff", false, false)),
+            rule(
+                    "GET",
+                    "/v1/deployments/[^/]+/diff/[^/]+/?",
+                    new ApiRoute(READ_CATALOG, "deployment.diff", false, false)),
             rule("POST", "/v1/deployments/?", new ApiRoute(DEPLOY, "deployment.create", false, true)),
             rule("POST", "/v1/deployments/[^/]+/activate/?", new ApiRoute(DEPLOY, "deployment.activate", false, true)),
             rule("POST", "/v1/ingest/?", new ApiRoute(INGEST, "ingest", false, true)),
@@ -62,8 +69,7 @@ public final class ApiRoutes {
 
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
 
-    private ApiRoutes() {
-    }
+    private ApiRoutes() {}
 
     /** True for {@code /v1} and everything below it: the paths that need a token. */
     public static boolean isApi(String path) {

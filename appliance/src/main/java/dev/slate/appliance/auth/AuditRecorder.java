@@ -7,7 +7,7 @@ import dev.slate.control.api.EnvironmentJson;
 import dev.slate.control.audit.AuditEntry;
 import dev.slate.control.audit.AuditEntry.Outcome;
 import dev.slate.control.audit.AuditLog;
-import dev.slate.model.error.ErrorCode;
+import dev.slate.serving.model.error.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -25,7 +25,8 @@ class AuditRecorder {
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final Pattern DEPLOYMENT_PATH = Pattern.compile("/v1/deployments/([^/]+)/activate/?");
     private static final Pattern SECRET_PATH = Pattern.compile("/v1/secrets/([^/]+)/?");
-    private static final Set<String> ENVIRONMENT_SCOPED_GLOBAL_ACTIONS = Set.of("secret.list", "secret.put", "secret.delete");
+    private static final Set<String> ENVIRONMENT_SCOPED_GLOBAL_ACTIONS =
+            Set.of("secret.list", "secret.put", "secret.delete");
     private static final Pattern BRANCH_PATH = Pattern.compile("/v1/branches/([^/]+)/?");
     private static final Pattern ENVIRONMENT_PATH = Pattern.compile("/v1/environments/([^/]+)/?");
     private static final Pattern OFFLINE_JOB_PATH = Pattern.compile("/v1/query/offline/([^/]+)/?");
@@ -47,10 +48,30 @@ class AuditRecorder {
     }
 
     /** A refused request: 401 (no or bad token) or 403 (missing permission). */
-    void denied(String subject, String action, String method, String path, String environment, int status, String remoteAddress,
-            String requestId, String reason) {
-        log.record(AuditEntry.of(Instant.now(), subject == null ? ANONYMOUS : subject, action, method, path, environment, Outcome.DENIED,
-                status, remoteAddress, requestId, null, null, reason));
+    void denied(
+            String subject,
+            String action,
+            String method,
+            String path,
+            String environment,
+            int status,
+            String remoteAddress,
+            String requestId,
+            String reason) {
+        log.record(AuditEntry.of(
+                Instant.now(),
+                subject == null ? ANONYMOUS : subject,
+                action,
+                method,
+                path,
+                environment,
+                Outcome.DENIED,
+                status,
+                remoteAddress,
+                requestId,
+                null,
+                null,
+                reason));
     }
 
     /**
@@ -59,20 +80,45 @@ class AuditRecorder {
      * resource's reason when it gave one.
      */
     void completed(ApiCall call, int status, Object entity, String noted, String reason, String requestId) {
-        boolean refused = status == 403 && entity instanceof Problem p && ErrorCode.UNAUTHORIZED.name().equals(p.code());
+        boolean refused = status == 403
+                && entity instanceof Problem p
+                && ErrorCode.UNAUTHORIZED.name().equals(p.code());
         Outcome outcome = refused ? Outcome.DENIED : status >= 200 && status < 300 ? Outcome.OK : Outcome.FAILED;
         String detail = reason != null ? reason : entity instanceof Problem p ? p.code() + ": " + p.detail() : null;
-        log.record(AuditEntry.of(Instant.now(), call.identity().subject().ref(), call.route().action(), call.method(), call.path(),
-                recordsEnvironment(call) ? call.environment() : null, outcome, status, call.remoteAddress(), requestId, null,
-                target(call, entity, noted), detail));
+        log.record(AuditEntry.of(
+                Instant.now(),
+                call.identity().subject().ref(),
+                call.route().action(),
+                call.method(),
+                call.path(),
+                recordsEnvironment(call) ? call.environment() : null,
+                outcome,
+                status,
+                call.remoteAddress(),
+                requestId,
+                null,
+                target(call, entity, noted),
+                detail));
     }
 
     /** An online query answered with outputs withheld; the reasons (chains to the tagged inputs) go to the log only. */
     void withheld(ApiCall call, String queryId, List<Withheld> withheld) {
         String target = withheld.stream().map(Withheld::feature).collect(Collectors.joining(","));
         String detail = withheld.stream().map(Withheld::reason).collect(Collectors.joining("; "));
-        log.record(AuditEntry.of(Instant.now(), call.identity().subject().ref(), call.route().action(), call.method(), call.path(),
-                call.environment(), Outcome.WITHHELD, 200, call.remoteAddress(), call.requestId(), queryId, target, detail));
+        log.record(AuditEntry.of(
+                Instant.now(),
+                call.identity().subject().ref(),
+                call.route().action(),
+                call.method(),
+                call.path(),
+                call.environment(),
+                Outcome.WITHHELD,
+                200,
+                call.remoteAddress(),
+                call.requestId(),
+                queryId,
+                target,
+                detail));
     }
 
     /**
@@ -81,7 +127,8 @@ class AuditRecorder {
      * (docs/environments.md, "Secrets").
      */
     private static boolean recordsEnvironment(ApiCall call) {
-        return !call.route().global() || ENVIRONMENT_SCOPED_GLOBAL_ACTIONS.contains(call.route().action());
+        return !call.route().global()
+                || ENVIRONMENT_SCOPED_GLOBAL_ACTIONS.contains(call.route().action());
     }
 
     private static String target(ApiCall call, Object entity, String noted) {

@@ -41,7 +41,16 @@ class AuthProblemMappers {
     @ServerExceptionMapper
     Response forbidden(ForbiddenException e, HttpServerRequest http) {
         String id = requestId(http);
-        audit.denied(null, "api.security", method(http), path(http), null, 403, remote(http), id, "forbidden by a security check");
+        audit.denied(
+                null,
+                "api.security",
+                method(http),
+                path(http),
+                null,
+                403,
+                remote(http),
+                id,
+                "forbidden by a security check");
         return AuthProblems.unauthorized("not allowed", id);
     }
 
@@ -53,7 +62,8 @@ class AuthProblemMappers {
     }
 
     private static String requestId(HttpServerRequest http) {
-        String given = http == null ? null : AuditRecorder.requestIdFrom(http.getHeader(AuthProblems.REQUEST_ID_HEADER));
+        String given =
+                http == null ? null : AuditRecorder.requestIdFrom(http.getHeader(AuthProblems.REQUEST_ID_HEADER));
         return given != null ? given : AuditRecorder.newRequestId();
     }
 

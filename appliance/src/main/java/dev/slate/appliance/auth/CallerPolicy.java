@@ -18,7 +18,8 @@ class CallerPolicy implements HttpSecurityPolicy {
     static final String NAME = "slate-caller";
 
     @Override
-    public Uni<CheckResult> checkPermission(RoutingContext rc, Uni<SecurityIdentity> identity, AuthorizationRequestContext context) {
+    public Uni<CheckResult> checkPermission(
+            RoutingContext rc, Uni<SecurityIdentity> identity, AuthorizationRequestContext context) {
         return rc.get(AccessFilter.AUTHORIZED) != null ? CheckResult.permit() : CheckResult.deny();
     }
 

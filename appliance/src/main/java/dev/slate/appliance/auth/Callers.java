@@ -20,8 +20,7 @@ final class Callers {
     /** Who is asked when authentication is switched off ({@code slate.auth.enabled=false}). */
     static final Caller AUTH_DISABLED = new Caller(Identity.user("auth-disabled", "admin", "pii-reader"));
 
-    private Callers() {
-    }
+    private Callers() {}
 
     /**
      * The caller of a verified identity: the one attached to it when its token was verified

@@ -1,11 +1,11 @@
 package dev.slate.appliance.auth;
 
 import dev.slate.auth.access.Withheld;
-import dev.slate.model.FeatureId;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.ErrorDetail;
-import dev.slate.model.error.SlateException;
-import dev.slate.model.graph.FeatureGraph;
+import dev.slate.serving.model.FeatureId;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.ErrorDetail;
+import dev.slate.serving.model.error.SlateException;
+import dev.slate.serving.model.graph.FeatureGraph;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +33,8 @@ public class FeatureClearance {
     private final Instance<CurrentVertxRequest> request;
     private final Instance<AuditNote> notes;
 
-    FeatureClearance(WithheldFeatures withheldFeatures, Instance<CurrentVertxRequest> request, Instance<AuditNote> notes) {
+    FeatureClearance(
+            WithheldFeatures withheldFeatures, Instance<CurrentVertxRequest> request, Instance<AuditNote> notes) {
         this.withheldFeatures = withheldFeatures;
         this.request = request;
         this.notes = notes;
@@ -54,7 +55,8 @@ public class FeatureClearance {
         if (call.access().clearedForAllTags() || outputs == null || outputs.isEmpty()) {
             return;
         }
-        Map<FeatureId, Withheld> withheld = withheldFeatures.of(graph, call.access().effective().featureTags().keySet());
+        Map<FeatureId, Withheld> withheld = withheldFeatures.of(
+                graph, call.access().effective().featureTags().keySet());
         if (withheld.isEmpty()) {
             return;
         }
@@ -72,14 +74,25 @@ public class FeatureClearance {
         Set<String> tags = new LinkedHashSet<>();
         refused.values().forEach(w -> {
             tags.add(w.tag());
-            errors.add(new ErrorDetail.Feature(w.feature(), ErrorCode.UNAUTHORIZED,
+            errors.add(new ErrorDetail.Feature(
+                    w.feature(),
+                    ErrorCode.UNAUTHORIZED,
                     "feature '" + w.feature() + "' is withheld: it needs the '" + w.tag() + "' grant"));
         });
-        note(String.join(",", refused.keySet()), refused.values().stream().map(Withheld::reason).collect(Collectors.joining("; ")));
-        throw new SlateException(ErrorCode.UNAUTHORIZED, "the query names " + refused.size() + " output(s) withheld from this caller ("
-                + String.join(", ", refused.keySet()) + "): " + (tags.size() == 1 ? "the '" + tags.iterator().next() + "' grant is"
-                : "the grants " + tags.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", ")) + " are")
-                + " needed; leave them out or ask an administrator for the grant", errors);
+        note(
+                String.join(",", refused.keySet()),
+                refused.values().stream().map(Withheld::reason).collect(Collectors.joining("; ")));
+        throw new SlateException(
+                ErrorCode.UNAUTHORIZED,
+                "the query names " + refused.size() + " output(s) withheld from this caller ("
+                        + String.join(", ", refused.keySet()) + "): "
+                        + (tags.size() == 1
+                                ? "the '" + tags.iterator().next() + "' grant is"
+                                : "the grants "
+                                        + tags.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", "))
+                                        + " are")
+                        + " needed; leave them out or ask an administrator for the grant",
+                errors);
     }
 
     private ApiCall currentCall() {

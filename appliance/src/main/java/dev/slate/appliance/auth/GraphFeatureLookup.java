@@ -1,11 +1,12 @@
 package dev.slate.appliance.auth;
 
 import dev.slate.auth.access.TaggedFeatureGraph;
-import dev.slate.model.FeatureId;
-import dev.slate.model.graph.FeatureGraph;
-import dev.slate.model.graph.FeatureNode;
-import dev.slate.model.graph.Producer;
-import dev.slate.model.graph.ResolverNode;
+import dev.slate.serving.model.FeatureId;
+import dev.slate.serving.model.graph.FeatureGraph;
+import dev.slate.serving.model.graph.FeatureNode;
+import dev.slate.serving.model.graph.Producer;
+import dev.slate.serving.model.graph.ResolverNode;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -37,21 +38,25 @@ final class GraphFeatureLookup implements TaggedFeatureGraph {
         }
         List<FeatureId> inputs = switch (node.get().producer()) {
             case Producer.Computed c -> c.dependencies();
-            case Producer.Resolved r -> Optional.ofNullable(graph.resolvers().get(r.resolver())).map(ResolverNode::parameters).orElse(List.of());
+            case Producer.Resolved r ->
+                Optional.ofNullable(graph.resolvers().get(r.resolver()))
+                        .map(ResolverNode::parameters)
+                        .orElse(List.of());
             case Producer.EntityKey k -> List.of();
             case Producer.Ingested i -> List.of();
             case Producer.Related r -> {
-                List<FeatureId> through = new java.util.ArrayList<>(r.relation().holders());
+                List<FeatureId> through = new ArrayList<>(r.relation().holders());
                 through.add(r.target());
                 yield through;
             }
             case Producer.Listed l -> {
-                List<FeatureId> listed = new java.util.ArrayList<>(l.relation().referenced());
+                List<FeatureId> listed = new ArrayList<>(l.relation().referenced());
                 listed.addAll(l.fields());
                 yield listed;
             }
             case Producer.Aggregated a -> {
-                List<FeatureId> over = new java.util.ArrayList<>(a.aggregation().relation().referenced());
+                List<FeatureId> over =
+                        new ArrayList<>(a.aggregation().relation().referenced());
                 a.aggregation().of().ifPresent(over::add);
                 a.aggregation().where().ifPresent(w -> over.addAll(w.dependencies()));
                 yield over;

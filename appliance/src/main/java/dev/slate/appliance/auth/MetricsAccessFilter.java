@@ -3,7 +3,7 @@ package dev.slate.appliance.auth;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slate.appliance.web.Problem;
-import dev.slate.model.error.ErrorCode;
+import dev.slate.serving.model.error.ErrorCode;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.http.HttpHeaders;
@@ -27,6 +27,7 @@ class MetricsAccessFilter {
 
     /** Quarkus runs filters by descending priority: its authentication filter is 200, its authorization filter 100. */
     static final int PRIORITY = 150;
+
     static final String AUTHENTICATED = "authenticated";
     private static final String ACTION = "metrics.read";
     private static final Logger LOG = Logger.getLogger(MetricsAccessFilter.class);
@@ -38,7 +39,8 @@ class MetricsAccessFilter {
     MetricsAccessFilter(ObjectMapper json, AuditRecorder audit, AuthConfig config) {
         this.json = json;
         this.audit = audit;
-        this.enforced = config.enabled() && AUTHENTICATED.equals(config.metricsPolicy().strip());
+        this.enforced =
+                config.enabled() && AUTHENTICATED.equals(config.metricsPolicy().strip());
     }
 
     void register(@Observes Filters filters) {
@@ -57,15 +59,17 @@ class MetricsAccessFilter {
             return;
         }
         boolean tokenPresented = rc.request().getHeader(HttpHeaders.AUTHORIZATION) != null;
-        QuarkusHttpUser.getSecurityIdentity(rc, null).subscribe().with(
-                identity -> {
-                    if (identity == null || identity.isAnonymous()) {
-                        refuse(rc, tokenPresented);
-                    } else {
-                        rc.next();
-                    }
-                },
-                failure -> refuse(rc, true));
+        QuarkusHttpUser.getSecurityIdentity(rc, null)
+                .subscribe()
+                .with(
+                        identity -> {
+                            if (identity == null || identity.isAnonymous()) {
+                                refuse(rc, tokenPresented);
+                            } else {
+                                rc.next();
+                            }
+                        },
+                        failure -> refuse(rc, true));
     }
 
     private void refuse(RoutingContext rc, boolean tokenPresented) {
@@ -74,10 +78,24 @@ class MetricsAccessFilter {
         }
         String requestId = AuditRecorder.requestIdFrom(rc.request().getHeader(AuthProblems.REQUEST_ID_HEADER));
         String id = requestId != null ? requestId : AuditRecorder.newRequestId();
-        String remote = rc.request().remoteAddress() == null ? null : rc.request().remoteAddress().hostAddress();
-        audit.denied(null, ACTION, rc.request().method().name(), rc.normalizedPath(), null, 401, remote, id,
+        String remote = rc.request().remoteAddress() == null
+                ? null
+                : rc.request().remoteAddress().hostAddress();
+        audit.denied(
+                null,
+                ACTION,
+                rc.request().method().name(),
+                rc.normalizedPath(),
+                null,
+                401,
+                remote,
+                id,
                 tokenPresented ? "bearer token rejected" : "no bearer token");
-        Problem problem = Problem.of(ErrorCode.UNAUTHENTICATED, 401, tokenPresented ? AuthProblems.BAD_TOKEN : AuthProblems.NO_TOKEN, List.of());
+        Problem problem = Problem.of(
+                ErrorCode.UNAUTHENTICATED,
+                401,
+                tokenPresented ? AuthProblems.BAD_TOKEN : AuthProblems.NO_TOKEN,
+                List.of());
         String body;
         try {
             body = json.writeValueAsString(problem);
@@ -85,7 +103,8 @@ class MetricsAccessFilter {
             LOG.errorf("cannot write the metrics refusal: %s", e.getClass().getSimpleName());
             body = "";
         }
-        rc.response().setStatusCode(401)
+        rc.response()
+                .setStatusCode(401)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE.toString())
                 .putHeader("WWW-Authenticate", AuthProblems.challenge(tokenPresented))
                 .putHeader(AuthProblems.REQUEST_ID_HEADER, id)

@@ -27,8 +27,7 @@ class RoleBindingCache {
 
     private static final Logger LOG = Logger.getLogger(RoleBindingCache.class);
 
-    private record Snapshot(List<RoleBinding> bindings, long loadedAtNanos, long generation) {
-    }
+    private record Snapshot(List<RoleBinding> bindings, long loadedAtNanos, long generation) {}
 
     private final RoleBindingStore store;
     private final ExecutorService blocking;
@@ -91,7 +90,9 @@ class RoleBindingCache {
             try {
                 fresh.add(new RoleBinding(Subject.parse(b.subject()), b.environment(), b.role()));
             } catch (IllegalArgumentException e) {
-                LOG.warnf("ignoring a malformed role binding row (%s, %s, %s): %s", b.subject(), b.environment(), b.role(), e.getMessage());
+                LOG.warnf(
+                        "ignoring a malformed role binding row (%s, %s, %s): %s",
+                        b.subject(), b.environment(), b.role(), e.getMessage());
             }
         }
         Snapshot old = snapshot;

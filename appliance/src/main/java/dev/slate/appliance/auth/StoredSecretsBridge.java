@@ -1,9 +1,9 @@
 package dev.slate.appliance.auth;
 
-import dev.slate.api.wiring.StoredSecrets;
 import dev.slate.control.secrets.SecretStore;
 import dev.slate.control.secrets.SecretsChanged;
-import dev.slate.source.postgres.PostgresResolverRunner;
+import dev.slate.serving.api.wiring.StoredSecrets;
+import dev.slate.serving.source.postgres.PostgresResolverRunner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;

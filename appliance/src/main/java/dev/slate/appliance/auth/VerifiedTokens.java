@@ -34,8 +34,7 @@ class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
     static final int MAX_ENTRIES = 10_000;
     private static final String FROM_CACHE = VerifiedTokens.class.getName();
 
-    private record Entry(SecurityIdentity identity, long usableUntilMillis) {
-    }
+    private record Entry(SecurityIdentity identity, long usableUntilMillis) {}
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -51,7 +50,8 @@ class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(
+            TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         String token = request.getToken().getToken();
         Entry entry = token == null ? null : entries.get(token);
         if (entry == null) {
@@ -62,7 +62,8 @@ class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
             return Uni.createFrom().nullItem();
         }
         RoutingContext rc = HttpSecurityUtils.getRoutingContextAttribute(request);
-        QuarkusSecurityIdentity.Builder copy = QuarkusSecurityIdentity.builder(entry.identity()).addAttribute(FROM_CACHE, Boolean.TRUE);
+        QuarkusSecurityIdentity.Builder copy =
+                QuarkusSecurityIdentity.builder(entry.identity()).addAttribute(FROM_CACHE, Boolean.TRUE);
         if (rc != null) {
             copy.addAttribute(RoutingContext.class.getName(), rc);
             Object requestContext = rc.get(AuthenticationRequestContext.class.getName());
@@ -87,7 +88,8 @@ class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
 
     /** Records an identity OIDC has just verified (not one answered from here). */
     void remember(SecurityIdentity identity) {
-        if (identity.isAnonymous() || identity.getAttribute(FROM_CACHE) != null
+        if (identity.isAnonymous()
+                || identity.getAttribute(FROM_CACHE) != null
                 || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return;
         }
@@ -118,11 +120,15 @@ class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
 
         @Override
         public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-            if (identity.isAnonymous() || identity.getAttribute(FROM_CACHE) != null || identity.getAttribute(Caller.ATTRIBUTE) != null) {
+            if (identity.isAnonymous()
+                    || identity.getAttribute(FROM_CACHE) != null
+                    || identity.getAttribute(Caller.ATTRIBUTE) != null) {
                 return Uni.createFrom().item(identity);
             }
             SecurityIdentity withCaller = Callers.identityOf(identity)
-                    .<SecurityIdentity>map(i -> QuarkusSecurityIdentity.builder(identity).addAttribute(Caller.ATTRIBUTE, new Caller(i)).build())
+                    .<SecurityIdentity>map(i -> QuarkusSecurityIdentity.builder(identity)
+                            .addAttribute(Caller.ATTRIBUTE, new Caller(i))
+                            .build())
                     .orElse(identity);
             tokens.remember(withCaller);
             return Uni.createFrom().item(withCaller);

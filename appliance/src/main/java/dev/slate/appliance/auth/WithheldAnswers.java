@@ -1,12 +1,12 @@
 package dev.slate.appliance.auth;
 
 import dev.slate.auth.access.Withheld;
-import dev.slate.engine.exec.FeatureError;
-import dev.slate.engine.exec.RowResult;
-import dev.slate.engine.plan.PlannedOutput;
-import dev.slate.engine.query.QueryAnswer;
-import dev.slate.model.FeatureId;
-import dev.slate.model.error.ErrorCode;
+import dev.slate.serving.engine.exec.FeatureError;
+import dev.slate.serving.engine.exec.RowResult;
+import dev.slate.serving.engine.plan.PlannedOutput;
+import dev.slate.serving.engine.query.QueryAnswer;
+import dev.slate.serving.model.FeatureId;
+import dev.slate.serving.model.error.ErrorCode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +21,9 @@ import java.util.Optional;
 final class WithheldAnswers {
 
     /** The rewritten answer and the outputs it withholds (in output order). */
-    record Masked(QueryAnswer answer, List<Withheld> withheld) {
-    }
+    record Masked(QueryAnswer answer, List<Withheld> withheld) {}
 
-    private WithheldAnswers() {
-    }
+    private WithheldAnswers() {}
 
     /** Empty when no output of the answer is withheld (the common case: nothing is allocated). */
     static Optional<Masked> mask(QueryAnswer answer, Map<FeatureId, Withheld> withheldFeatures) {
@@ -51,8 +49,11 @@ final class WithheldAnswers {
         List<Withheld> withheld = new ArrayList<>();
         for (int o = 0; o < outputs.size(); o++) {
             if (hidden[o] != null) {
-                errors[o] = new FeatureError(ErrorCode.UNAUTHORIZED, null, "feature '" + outputs.get(o).name()
-                        + "' is withheld: it needs the '" + hidden[o].tag() + "' grant");
+                errors[o] = new FeatureError(
+                        ErrorCode.UNAUTHORIZED,
+                        null,
+                        "feature '" + outputs.get(o).name() + "' is withheld: it needs the '" + hidden[o].tag()
+                                + "' grant");
                 withheld.add(hidden[o]);
             }
         }
@@ -95,7 +96,17 @@ final class WithheldAnswers {
             }
             rows.add(new RowResult(values, rowErrors, cacheHit, observedAt));
         }
-        return Optional.of(new Masked(new QueryAnswer(answer.queryId(), answer.environment(), answer.deployment(), answer.planHash(), outputs,
-                rows, failed, answer.took(), answer.explain()), List.copyOf(withheld)));
+        return Optional.of(new Masked(
+                new QueryAnswer(
+                        answer.queryId(),
+                        answer.environment(),
+                        answer.deployment(),
+                        answer.planHash(),
+                        outputs,
+                        rows,
+                        failed,
+                        answer.took(),
+                        answer.explain()),
+                List.copyOf(withheld)));
     }
 }

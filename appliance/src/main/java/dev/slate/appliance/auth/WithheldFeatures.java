@@ -2,8 +2,8 @@ package dev.slate.appliance.auth;
 
 import dev.slate.auth.access.TaggedFeatureRule;
 import dev.slate.auth.access.Withheld;
-import dev.slate.model.FeatureId;
-import dev.slate.model.graph.FeatureGraph;
+import dev.slate.serving.model.FeatureId;
+import dev.slate.serving.model.graph.FeatureGraph;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +22,7 @@ class WithheldFeatures {
 
     static final int MAX_CACHED = 1_000;
 
-    private record Key(String contentHash, Set<String> clearedTags) {
-    }
+    private record Key(String contentHash, Set<String> clearedTags) {}
 
     private final Map<Key, Map<FeatureId, Withheld>> cache = new ConcurrentHashMap<>();
     private final TaggedFeatureRule rule;

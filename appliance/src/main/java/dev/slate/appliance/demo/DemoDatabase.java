@@ -39,7 +39,10 @@ final class DemoDatabase {
     }
 
     /** What {@link #seed} did. */
-    enum Outcome { SEEDED, ALREADY_SEEDED }
+    enum Outcome {
+        SEEDED,
+        ALREADY_SEEDED
+    }
 
     private final Server server;
     private final String database;
@@ -56,7 +59,8 @@ final class DemoDatabase {
     boolean createIfMissing() throws SQLException {
         try (Connection connection = connect(server.maintenanceDatabase())) {
             connection.setAutoCommit(true);
-            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            try (PreparedStatement exists =
+                    connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
                 exists.setString(1, database);
                 try (ResultSet row = exists.executeQuery()) {
                     if (row.next()) {
@@ -89,7 +93,8 @@ final class DemoDatabase {
             try (Statement statement = connection.createStatement()) {
                 statement.execute(script);
             }
-            try (PreparedStatement mark = connection.prepareStatement("INSERT INTO slate_demo_seed (seed_sha256) VALUES (?)")) {
+            try (PreparedStatement mark =
+                    connection.prepareStatement("INSERT INTO slate_demo_seed (seed_sha256) VALUES (?)")) {
                 mark.setString(1, hash);
                 mark.executeUpdate();
             }
@@ -99,7 +104,8 @@ final class DemoDatabase {
     }
 
     private static boolean applied(Connection connection, String hash) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM slate_demo_seed WHERE seed_sha256 = ?")) {
+        try (PreparedStatement query =
+                connection.prepareStatement("SELECT 1 FROM slate_demo_seed WHERE seed_sha256 = ?")) {
             query.setString(1, hash);
             try (ResultSet row = query.executeQuery()) {
                 return row.next();
@@ -121,7 +127,8 @@ final class DemoDatabase {
 
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

@@ -8,17 +8,18 @@ package dev.slate.appliance.demo;
 final class DemoQueryHint {
     static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
-    private DemoQueryHint() {
-    }
+    private DemoQueryHint() {}
 
     static String cli(String baseUrl) {
         String url = baseUrl.equals(DEFAULT_URL) ? "" : " --url " + baseUrl;
-        return "./slate" + url + " query --in user.id=1 --in transaction.id=1000 --out 'user.txn_count[1h]' --out 'user.spend[30d]'"
+        return "./slate" + url
+                + " query --in user.id=1 --in transaction.id=1000 --out 'user.txn_count[1h]' --out 'user.spend[30d]'"
                 + " --out transaction.user.email_domain --out user.risk_score";
     }
 
     static String curl(String baseUrl) {
-        return "curl -s " + baseUrl + "/v1/query/online -H \"Authorization: Bearer $(./slate token)\" -H 'Content-Type: application/json' "
+        return "curl -s " + baseUrl
+                + "/v1/query/online -H \"Authorization: Bearer $(./slate token)\" -H 'Content-Type: application/json' "
                 + "-d '{\"inputs\": {\"user.id\": 1, \"transaction.id\": 1000}, \"outputs\": [\"user.txn_count[1h]\", \"user.spend[30d]\","
                 + " \"transaction.user.email_domain\", \"user.risk_score\"]}'";
     }

@@ -6,8 +6,8 @@ import dev.slate.control.deploy.DeploymentResult;
 import dev.slate.control.deploy.DeploymentService;
 import dev.slate.control.deploy.DeploymentStatus;
 import dev.slate.control.deploy.EnvironmentName;
-import dev.slate.model.ExampleProjects;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.ExampleProjects;
+import dev.slate.serving.model.error.SlateException;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.annotation.Priority;
@@ -51,7 +51,11 @@ class DemoSeeder {
             @ConfigProperty(name = "slate.secret.fraud_db_url") Optional<String> fraudDbUrl,
             DeploymentService deployments) {
         this.enabled = enabled;
-        this.server = new DemoDatabase.Server(database.host(), database.port(), database.name(), database.username(),
+        this.server = new DemoDatabase.Server(
+                database.host(),
+                database.port(),
+                database.name(),
+                database.username(),
                 database.password().filter(p -> !p.isEmpty()));
         this.deployments = deployments;
         this.baseUrl = DemoQueryHint.baseUrl(httpHost, httpPort);
@@ -68,21 +72,32 @@ class DemoSeeder {
         if (active.isPresent()) {
             // never replace what the environment serves: the user may have deployed or rolled back since
             Deployment current = active.get();
-            LOG.infof("Demo: environment '%s' already serves project %s v%d (deployment %s); the example is not deployed again. Try:%n  %s%n  %s",
-                    current.environment(), current.project(), current.version(), current.id(),
-                    DemoQueryHint.cli(baseUrl), DemoQueryHint.curl(baseUrl));
+            LOG.infof(
+                    "Demo: environment '%s' already serves project %s v%d (deployment %s); the example is not deployed again. Try:%n  %s%n  %s",
+                    current.environment(),
+                    current.project(),
+                    current.version(),
+                    current.id(),
+                    DemoQueryHint.cli(baseUrl),
+                    DemoQueryHint.curl(baseUrl));
             return;
         }
         DeploymentResult result = deployProject();
         if (!secretConfigured) {
-            LOG.warnf("slate.secret.fraud_db_url is not set: the example's resolvers will fail. Set it (and slate.secret.fraud_db_user) "
-                    + "to the %s database, e.g. SLATE_SECRET_FRAUD_DB_URL=postgresql://HOST:PORT/%s, or run `slate up --demo`.",
+            LOG.warnf(
+                    "slate.secret.fraud_db_url is not set: the example's resolvers will fail. Set it (and slate.secret.fraud_db_user) "
+                            + "to the %s database, e.g. SLATE_SECRET_FRAUD_DB_URL=postgresql://HOST:PORT/%s, or run `slate up --demo`.",
                     DATABASE, DATABASE);
         }
-        LOG.infof("Demo ready: project %s v%d (deployment %s) is active in environment '%s'%s. Try:%n  %s%n  %s",
-                result.deployment().project(), result.deployment().version(), result.deployment().id(),
-                result.deployment().environment(), result.unchanged() ? " (unchanged since the last start)" : "",
-                DemoQueryHint.cli(baseUrl), DemoQueryHint.curl(baseUrl));
+        LOG.infof(
+                "Demo ready: project %s v%d (deployment %s) is active in environment '%s'%s. Try:%n  %s%n  %s",
+                result.deployment().project(),
+                result.deployment().version(),
+                result.deployment().id(),
+                result.deployment().environment(),
+                result.unchanged() ? " (unchanged since the last start)" : "",
+                DemoQueryHint.cli(baseUrl),
+                DemoQueryHint.curl(baseUrl));
     }
 
     private void seedDatabase() {
@@ -93,28 +108,37 @@ class DemoSeeder {
                 LOG.infof("Demo: created database %s on %s:%d", DATABASE, server.host(), server.port());
             }
             DemoDatabase.Outcome outcome = database.seed(script);
-            LOG.infof("Demo: database %s %s", DATABASE,
-                    outcome == DemoDatabase.Outcome.SEEDED ? "seeded" : "already seeded, left as it is");
+            LOG.infof(
+                    "Demo: database %s %s",
+                    DATABASE, outcome == DemoDatabase.Outcome.SEEDED ? "seeded" : "already seeded, left as it is");
         } catch (SQLException e) {
-            throw new IllegalStateException("the demo database " + DATABASE + " could not be prepared on "
-                    + server.host() + ":" + server.port() + " as user " + server.user() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the demo database " + DATABASE + " could not be prepared on " + server.host() + ":" + server.port()
+                            + " as user " + server.user() + ": " + e.getMessage(),
+                    e);
         }
     }
 
     private Optional<Deployment> activeDeployment() {
         try {
-            List<Deployment> all = VertxContextSupport.subscribeAndAwait(() -> deployments.list(EnvironmentName.DEFAULT));
-            return all.stream().filter(d -> d.status() == DeploymentStatus.ACTIVE).findFirst();
+            List<Deployment> all =
+                    VertxContextSupport.subscribeAndAwait(() -> deployments.list(EnvironmentName.DEFAULT));
+            return all.stream()
+                    .filter(d -> d.status() == DeploymentStatus.ACTIVE)
+                    .findFirst();
         } catch (Throwable e) {
-            throw new IllegalStateException("the demo could not read the deployments of environment '" + EnvironmentName.DEFAULT + "': "
-                    + describe(e), e);
+            throw new IllegalStateException(
+                    "the demo could not read the deployments of environment '" + EnvironmentName.DEFAULT + "': "
+                            + describe(e),
+                    e);
         }
     }
 
     private DeploymentResult deployProject() {
         Map<String, String> files = ExampleProjects.fraud();
         try {
-            return VertxContextSupport.subscribeAndAwait(() -> deployments.deploy(EnvironmentName.DEFAULT, files, true, ACTOR));
+            return VertxContextSupport.subscribeAndAwait(
+                    () -> deployments.deploy(EnvironmentName.DEFAULT, files, true, ACTOR));
         } catch (Throwable e) {
             throw new IllegalStateException("the example project fraud could not be deployed: " + describe(e), e);
         }
@@ -123,7 +147,9 @@ class DemoSeeder {
     private static String describe(Throwable e) {
         if (e instanceof SlateException slate) {
             StringBuilder text = new StringBuilder(slate.code() + ": " + slate.getMessage());
-            slate.errors().forEach(error -> text.append(System.lineSeparator()).append("  ").append(error));
+            slate.errors()
+                    .forEach(error ->
+                            text.append(System.lineSeparator()).append("  ").append(error));
             return text.toString();
         }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());

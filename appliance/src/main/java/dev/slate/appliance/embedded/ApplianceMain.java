@@ -20,8 +20,7 @@ public final class ApplianceMain {
     /** The pid of the {@code slate up} that runs this appliance in the foreground. */
     static final String PARENT_PID_PROPERTY = "slate.parent-pid";
 
-    private ApplianceMain() {
-    }
+    private ApplianceMain() {}
 
     public static void main(String... args) {
         EmbeddedSettings settings;
@@ -50,8 +49,10 @@ public final class ApplianceMain {
         }
         Thread stop = new Thread(services::close, "slate-embedded-stop");
         Runtime.getRuntime().addShutdownHook(stop);
-        services.onUnexpectedExit(reason -> fail(EXIT_SERVICE_LOST, "Slate stops: " + reason
-                + ". Start it again; the next start recovers (docs/cli.md, \"Crash recovery\")."));
+        services.onUnexpectedExit(reason -> fail(
+                EXIT_SERVICE_LOST,
+                "Slate stops: " + reason
+                        + ". Start it again; the next start recovers (docs/cli.md, \"Crash recovery\")."));
         watchParent();
         services.configuration().forEach(System::setProperty);
         if (settings.demo()) {

@@ -49,8 +49,13 @@ public final class EmbeddedServices implements AutoCloseable {
     private final long redisPid;
     private volatile boolean closing;
 
-    private EmbeddedServices(EmbeddedPostgresServer postgres, EmbeddedRedisServer redis, InstallationLock lock,
-            ParentWatchdog watchdog, long postmasterPid, long redisPid) {
+    private EmbeddedServices(
+            EmbeddedPostgresServer postgres,
+            EmbeddedRedisServer redis,
+            InstallationLock lock,
+            ParentWatchdog watchdog,
+            long postmasterPid,
+            long redisPid) {
         this.postgres = requireNonNull(postgres, "postgres is null");
         this.redis = requireNonNull(redis, "redis is null");
         this.lock = requireNonNull(lock, "lock is null");
@@ -83,25 +88,39 @@ public final class EmbeddedServices implements AutoCloseable {
     public static EmbeddedServices start(EmbeddedSettings settings) {
         Path home = settings.home().toAbsolutePath().normalize();
         Path lockFile = lockFile(home);
-        InstallationLock lock = InstallationLock.tryAcquire(lockFile).orElseThrow(() -> new IllegalStateException(
-                "another Slate runs with the home " + home + InstallationLock.holder(lockFile).map(pid -> " (pid " + pid + ")").orElse("")
-                        + "; stop it first, or choose another home"));
+        InstallationLock lock = InstallationLock.tryAcquire(lockFile)
+                .orElseThrow(() -> new IllegalStateException("another Slate runs with the home " + home
+                        + InstallationLock.holder(lockFile)
+                                .map(pid -> " (pid " + pid + ")")
+                                .orElse("") + "; stop it first, or choose another home"));
         EmbeddedPostgresServer postgres = null;
         EmbeddedRedisServer redis = null;
         try {
             clearLeftovers(home);
-            postgres = EmbeddedPostgresServer.start(home.resolve("pg"), home.resolve("runtime/postgres"),
-                    home.resolve("logs/postgres.log"), Ports.preferredOrFree(settings.postgresPort()));
-            LOG.infof("Embedded PostgreSQL listening on 127.0.0.1:%d (database %s, data %s)",
+            postgres = EmbeddedPostgresServer.start(
+                    home.resolve("pg"),
+                    home.resolve("runtime/postgres"),
+                    home.resolve("logs/postgres.log"),
+                    Ports.preferredOrFree(settings.postgresPort()));
+            LOG.infof(
+                    "Embedded PostgreSQL listening on 127.0.0.1:%d (database %s, data %s)",
                     postgres.port(), EmbeddedPostgresServer.DATABASE, postgres.dataDirectory());
             redis = EmbeddedRedisServer.start(home.resolve("redis"), Ports.preferredOrFree(settings.redisPort()));
             LOG.infof("Embedded Redis listening on %s", redis.url());
             long postmasterPid = postmasterPid(home.resolve("pg"));
-            long redisPid = redisProcesses(home).find().stream().mapToLong(ProcessHandle::pid).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("the embedded Redis runs but its process was not found"));
-            ParentWatchdog watchdog = ParentWatchdog.start(ProcessHandle.current().pid(), WATCHDOG_GRACE,
-                    List.of(new ParentWatchdog.Target.Process(postmasterPid, "postgres"),
-                            new ParentWatchdog.Target.Process(redisPid, ProcessSelector.commandName(redisPid).orElse("redis-server"))),
+            long redisPid = redisProcesses(home).find().stream()
+                    .mapToLong(ProcessHandle::pid)
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new IllegalStateException("the embedded Redis runs but its process was not found"));
+            ParentWatchdog watchdog = ParentWatchdog.start(
+                    ProcessHandle.current().pid(),
+                    WATCHDOG_GRACE,
+                    List.of(
+                            new ParentWatchdog.Target.Process(postmasterPid, "postgres"),
+                            new ParentWatchdog.Target.Process(
+                                    redisPid,
+                                    ProcessSelector.commandName(redisPid).orElse("redis-server"))),
                     Optional.of(home.resolve("logs/watchdog.log")));
             return new EmbeddedServices(postgres, redis, lock, watchdog, postmasterPid, redisPid);
         } catch (RuntimeException e) {
@@ -133,9 +152,12 @@ public final class EmbeddedServices implements AutoCloseable {
     private static long postmasterPid(Path dataDirectory) {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
         try {
-            return Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.US_ASCII).getFirst().strip());
+            return Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.US_ASCII)
+                    .getFirst()
+                    .strip());
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("the embedded PostgreSQL runs but " + pidFile + " is unreadable: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the embedded PostgreSQL runs but " + pidFile + " is unreadable: " + e.getMessage(), e);
         }
     }
 
@@ -205,8 +227,10 @@ public final class EmbeddedServices implements AutoCloseable {
      */
     public Map<String, String> demoSecrets() {
         return Map.of(
-                "slate.secret.fraud_db_url", "postgresql://127.0.0.1:" + postgres.port() + "/fraud_app",
-                "slate.secret.fraud_db_user", EmbeddedPostgresServer.USER);
+                "slate.secret.fraud_db_url",
+                "postgresql://127.0.0.1:" + postgres.port() + "/fraud_app",
+                "slate.secret.fraud_db_user",
+                EmbeddedPostgresServer.USER);
     }
 
     /** Stops Redis, then PostgreSQL, then the watchdog, and releases the home. Idempotent. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slate.appliance.config.SlateHome;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -37,7 +38,8 @@ public record EmbeddedSettings(boolean embedded, boolean demo, Path home, int po
      * @param environment environment variables by name ({@code SLATE_HOME})
      * @throws IllegalArgumentException when a port is not a number in 1..65535
      */
-    public static EmbeddedSettings from(Function<String, String> properties, Function<String, String> environment, Path userHome) {
+    public static EmbeddedSettings from(
+            Function<String, String> properties, Function<String, String> environment, Path userHome) {
         Function<String, String> lookup = name -> {
             String value = properties.apply(name);
             if (value == null || value.isBlank()) {
@@ -56,7 +58,7 @@ public record EmbeddedSettings(boolean embedded, boolean demo, Path home, int po
 
     /** {@code slate.embedded.pg-port} → {@code SLATE_EMBEDDED_PG_PORT} (the MicroProfile Config rule). */
     static String envName(String property) {
-        return property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
     private static int port(Function<String, String> lookup, String name, int fallback) {

@@ -37,16 +37,13 @@ public final class SecretsKeyFile {
     /** What {@link #resolve} decided. */
     public sealed interface Outcome {
         /** The operator configured a key: nothing was generated or read. */
-        record OperatorKey(String setting) implements Outcome {
-        }
+        record OperatorKey(String setting) implements Outcome {}
 
         /** The key file to use; {@code created} on the first start. */
-        record KeyFile(Path file, boolean created) implements Outcome {
-        }
+        record KeyFile(Path file, boolean created) implements Outcome {}
     }
 
-    private SecretsKeyFile() {
-    }
+    private SecretsKeyFile() {}
 
     /**
      * Finds or creates the key file under {@code home}, unless the operator configured a key.
@@ -56,7 +53,8 @@ public final class SecretsKeyFile {
      * @throws IllegalStateException when the file cannot be created or read, or does not hold a key
      *     (the message names the file, never its content)
      */
-    public static Outcome resolve(Path home, Function<String, String> properties, Function<String, String> environment) {
+    public static Outcome resolve(
+            Path home, Function<String, String> properties, Function<String, String> environment) {
         requireNonNull(home, "home is null");
         for (String setting : OPERATOR_SETTINGS) {
             if (present(properties.apply(setting))) {
@@ -76,8 +74,8 @@ public final class SecretsKeyFile {
             check(file);
             return new Outcome.KeyFile(file, created);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot prepare the secrets key file " + file + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw new IllegalStateException("cannot prepare the secrets key file " + file + ": "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
     }
 
@@ -91,8 +89,11 @@ public final class SecretsKeyFile {
             case Outcome.OperatorKey k -> LOG.infof("Secrets: using the key the operator configured (%s)", k.setting());
             case Outcome.KeyFile f -> {
                 System.setProperty(KEY_FILE_PROPERTY, f.file().toString());
-                LOG.infof(f.created() ? "Secrets: generated a new key in %s (mode 0600; back it up, the stored secrets cannot be read without it)"
-                        : "Secrets: using the key in %s", f.file());
+                LOG.infof(
+                        f.created()
+                                ? "Secrets: generated a new key in %s (mode 0600; back it up, the stored secrets cannot be read without it)"
+                                : "Secrets: using the key in %s",
+                        f.file());
             }
         }
         return outcome;
@@ -101,10 +102,16 @@ public final class SecretsKeyFile {
     /** Writes a fresh key to a private temporary file, then links it into place: no one ever sees a partial key or a readable one. */
     private static boolean create(Path file) throws IOException {
         Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), ".secrets-key-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        Path tmp = Files.createTempFile(
+                file.getParent(), ".secrets-key-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
-            Files.writeString(tmp, SecretKeyRing.generateKey() + "\n", StandardCharsets.US_ASCII, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
+            Files.writeString(
+                    tmp,
+                    SecretKeyRing.generateKey() + "\n",
+                    StandardCharsets.US_ASCII,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.SYNC);
             try {
                 // a link, unlike a rename, never replaces a file another process created meanwhile
                 Files.createLink(file, tmp);
@@ -122,15 +129,19 @@ public final class SecretsKeyFile {
     /** A regular file holding a usable key; a file others could read is narrowed to 0600 with a warning. */
     private static void check(Path file) throws IOException {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IllegalStateException(file + " is not a regular file; remove it, or give a key with SLATE_SECRETS_KEY_FILE");
+            throw new IllegalStateException(
+                    file + " is not a regular file; remove it, or give a key with SLATE_SECRETS_KEY_FILE");
         }
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
         if (!OWNER_ONLY.containsAll(mode)) {
-            LOG.warnf("Secrets: %s was readable or writable by others (%s); narrowed to rw------- (consider the key exposed and rotate it,"
-                    + " see docs/security.md)", file, PosixFilePermissions.toString(mode));
+            LOG.warnf(
+                    "Secrets: %s was readable or writable by others (%s); narrowed to rw------- (consider the key exposed and rotate it,"
+                            + " see docs/security.md)",
+                    file, PosixFilePermissions.toString(mode));
             Files.setPosixFilePermissions(file, OWNER_ONLY);
         }
-        SecretKeyRing.checkKey(Files.readString(file, StandardCharsets.US_ASCII), KEY_FILE_PROPERTY + " (" + file + ")");
+        SecretKeyRing.checkKey(
+                Files.readString(file, StandardCharsets.US_ASCII), KEY_FILE_PROPERTY + " (" + file + ")");
     }
 
     private static boolean present(String value) {

@@ -32,8 +32,7 @@ public final class BoundedProbe {
     private final AtomicReference<InFlight> inFlight = new AtomicReference<>();
     private volatile ProbeResult last;
 
-    private record InFlight(CompletableFuture<Void> result, long startedNanos) {
-    }
+    private record InFlight(CompletableFuture<Void> result, long startedNanos) {}
 
     /**
      * @param dependency the name health checks and metrics show ({@code metadata-database}, {@code online-store})
@@ -78,7 +77,9 @@ public final class BoundedProbe {
     private CompletableFuture<Void> join(long now) {
         while (true) {
             InFlight current = inFlight.get();
-            if (current != null && !current.result().isDone() && now - current.startedNanos() < timeout.toNanos() * ABANDON_AFTER_TIMEOUTS) {
+            if (current != null
+                    && !current.result().isDone()
+                    && now - current.startedNanos() < timeout.toNanos() * ABANDON_AFTER_TIMEOUTS) {
                 return current.result();
             }
             InFlight next = new InFlight(new CompletableFuture<>(), now);
@@ -112,7 +113,8 @@ public final class BoundedProbe {
         if (nl >= 0) {
             message = message.substring(0, nl);
         }
-        return t.getClass().getSimpleName() + ": " + (message.length() > 200 ? message.substring(0, 197) + "..." : message);
+        return t.getClass().getSimpleName() + ": "
+                + (message.length() > 200 ? message.substring(0, 197) + "..." : message);
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -33,13 +33,19 @@ public class DependencyProbes {
     DependencyProbes(Pool metadataPool, OnlineStore store, Vertx vertx, HealthConfig config, MeterRegistry registry) {
         this.vertx = vertx;
         this.config = config;
-        this.metadataDatabase = new BoundedProbe(METADATA_DATABASE,
-                () -> metadataPool.query("SELECT 1").execute().toCompletionStage(), config.checkTimeout());
+        this.metadataDatabase = new BoundedProbe(
+                METADATA_DATABASE,
+                () -> metadataPool.query("SELECT 1").execute().toCompletionStage(),
+                config.checkTimeout());
         this.onlineStore = new BoundedProbe(ONLINE_STORE, store::ping, config.checkTimeout());
         for (BoundedProbe p : all()) {
-            Gauge.builder("slate.dependency.up", p, x -> x.last().map(r -> r.up() ? 1.0 : 0.0).orElse(Double.NaN))
+            Gauge.builder(
+                            "slate.dependency.up",
+                            p,
+                            x -> x.last().map(r -> r.up() ? 1.0 : 0.0).orElse(Double.NaN))
                     .tag("dependency", p.dependency())
-                    .description("1 when the dependency answered its last probe within the time bound, 0 when not").register(registry);
+                    .description("1 when the dependency answered its last probe within the time bound, 0 when not")
+                    .register(registry);
         }
     }
 

@@ -23,7 +23,10 @@ class MetadataDatabaseHealthCheck implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return Uni.createFrom().completionStage(probes.metadataDatabase().probe())
-                .map(r -> ProbeResponses.of(r, probes.metadataDatabase(), r.up()).withData("kind", "postgresql").build());
+        return Uni.createFrom()
+                .completionStage(probes.metadataDatabase().probe())
+                .map(r -> ProbeResponses.of(r, probes.metadataDatabase(), r.up())
+                        .withData("kind", "postgresql")
+                        .build());
     }
 }

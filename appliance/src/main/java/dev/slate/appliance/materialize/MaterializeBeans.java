@@ -1,8 +1,8 @@
 package dev.slate.appliance.materialize;
 
-import dev.slate.engine.materialize.MaterializationMarks;
-import dev.slate.engine.materialize.MaterializeService;
-import dev.slate.engine.query.ServingState;
+import dev.slate.serving.engine.materialize.MaterializationMarks;
+import dev.slate.serving.engine.materialize.MaterializeService;
+import dev.slate.serving.engine.query.ServingState;
 import dev.slate.storage.spi.OnlineStore;
 import dev.slate.storage.spi.offline.OfflineStore;
 import jakarta.enterprise.inject.Produces;
@@ -23,7 +23,8 @@ class MaterializeBeans {
 
     @Produces
     @Singleton
-    MaterializeService materializeService(ServingState state, OnlineStore online, OfflineStore offline, MaterializationMarks marks) {
+    MaterializeService materializeService(
+            ServingState state, OnlineStore online, OfflineStore offline, MaterializationMarks marks) {
         return new MaterializeService(state, online, offline, marks, Clock.systemUTC(), Duration.ofSeconds(30));
     }
 }

@@ -1,9 +1,9 @@
 package dev.slate.appliance.materialize;
 
-import dev.slate.engine.materialize.MaterializeRequest;
-import dev.slate.engine.materialize.MaterializeResult;
-import dev.slate.engine.materialize.MaterializeService;
-import dev.slate.model.Durations;
+import dev.slate.serving.engine.materialize.MaterializeRequest;
+import dev.slate.serving.engine.materialize.MaterializeResult;
+import dev.slate.serving.engine.materialize.MaterializeService;
+import dev.slate.serving.model.Durations;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -43,14 +43,16 @@ class MaterializeScheduler {
         try {
             d = Durations.parse(t);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("slate.offline.materialize-interval must be a duration such as 5m, or off: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "slate.offline.materialize-interval must be a duration such as 5m, or off: " + e.getMessage(), e);
         }
         return d.isZero() ? Optional.empty() : Optional.of(d);
     }
 
     void start(@Observes StartupEvent event) {
         if (interval.isEmpty()) {
-            LOG.info("reverse ETL: no scheduled run (slate.offline.materialize-interval=off); POST /v1/materialize runs it");
+            LOG.info(
+                    "reverse ETL: no scheduled run (slate.offline.materialize-interval=off); POST /v1/materialize runs it");
             return;
         }
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -69,11 +71,14 @@ class MaterializeScheduler {
             try {
                 MaterializeResult r = service.materialize(environment, MaterializeRequest.marked());
                 if (r.values() > 0) {
-                    LOG.infof("reverse ETL: %d values of environment %s loaded into the online store in %d ms", r.values(), environment,
-                            r.took().toMillis());
+                    LOG.infof(
+                            "reverse ETL: %d values of environment %s loaded into the online store in %d ms",
+                            r.values(), environment, r.took().toMillis());
                 }
             } catch (RuntimeException e) {
-                LOG.warnf("reverse ETL of environment %s failed (the next run reads its features again): %s", environment, e.getMessage());
+                LOG.warnf(
+                        "reverse ETL of environment %s failed (the next run reads its features again): %s",
+                        environment, e.getMessage());
             }
         }
     }

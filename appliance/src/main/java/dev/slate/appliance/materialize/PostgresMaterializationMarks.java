@@ -2,7 +2,7 @@ package dev.slate.appliance.materialize;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.slate.engine.materialize.MaterializationMarks;
+import dev.slate.serving.engine.materialize.MaterializationMarks;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +16,8 @@ import javax.sql.DataSource;
 /** Reverse-ETL markers in the metadata database, table {@code materialization_marks} (migration V11). */
 final class PostgresMaterializationMarks implements MaterializationMarks {
 
-    private static final String LOAD = "select entity, feature, version, marker from materialization_marks where environment = ?";
+    private static final String LOAD =
+            "select entity, feature, version, marker from materialization_marks where environment = ?";
     private static final String ALL = "select distinct marker from materialization_marks";
     private static final String SAVE = """
             insert into materialization_marks (environment, entity, feature, version, marker, updated_at)
@@ -32,7 +33,8 @@ final class PostgresMaterializationMarks implements MaterializationMarks {
     @Override
     public Map<Slot, String> load(String environment) {
         Map<Slot, String> out = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LOAD)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(LOAD)) {
             ps.setString(1, environment);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -40,7 +42,8 @@ final class PostgresMaterializationMarks implements MaterializationMarks {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read reverse-ETL markers of " + environment + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read reverse-ETL markers of " + environment + ": " + e.getMessage(), e);
         }
         return out;
     }
@@ -48,7 +51,9 @@ final class PostgresMaterializationMarks implements MaterializationMarks {
     @Override
     public Set<String> all() {
         Set<String> out = new HashSet<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ALL); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(ALL);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
@@ -84,7 +89,8 @@ final class PostgresMaterializationMarks implements MaterializationMarks {
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot save reverse-ETL markers of " + environment + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot save reverse-ETL markers of " + environment + ": " + e.getMessage(), e);
         }
     }
 }

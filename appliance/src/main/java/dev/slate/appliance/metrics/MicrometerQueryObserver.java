@@ -1,22 +1,25 @@
 package dev.slate.appliance.metrics;
 
 import dev.slate.appliance.telemetry.UsageTelemetry;
-import dev.slate.engine.exec.FeatureError;
-import dev.slate.engine.exec.QueryObserver;
-import dev.slate.engine.exec.RowResult;
-import dev.slate.engine.plan.PlannedOutput;
-import dev.slate.model.error.ErrorCode;
+import dev.slate.serving.engine.exec.FeatureError;
+import dev.slate.serving.engine.exec.QueryObserver;
+import dev.slate.serving.engine.exec.RowResult;
+import dev.slate.serving.engine.plan.PlannedOutput;
+import dev.slate.serving.model.error.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.distribution.TimeWindowMax;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -43,9 +46,13 @@ class MicrometerQueryObserver implements QueryObserver {
     static final String OTHER = "other";
     private static final Pattern QUERY_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Duration[] QUERY_BUCKETS = {
-        Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
-        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+        Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
+                Duration.ofMillis(5),
+        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+                Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+                Duration.ofSeconds(10)
+    };
 
     private final MeterRegistry registry;
     private final MetricsConfig config;
@@ -59,21 +66,30 @@ class MicrometerQueryObserver implements QueryObserver {
     private volatile long lastFailureLog;
 
     /** Tag values of {@link Outcome}, by ordinal. */
-    private static final String[] OUTCOME_TAGS = java.util.Arrays.stream(Outcome.values())
-            .map(v -> v.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
+    private static final String[] OUTCOME_TAGS = Arrays.stream(Outcome.values())
+            .map(v -> v.name().toLowerCase(Locale.ROOT))
+            .toArray(String[]::new);
 
     MicrometerQueryObserver(MeterRegistry registry, MetricsConfig config, UsageTelemetry usage) {
         this.registry = registry;
         this.config = config;
         this.usage = usage;
-        this.hits = Counter.builder("slate.online.store.reads").tag("result", "hit").description("Online store slots read fresh").register(registry);
-        this.misses = Counter.builder("slate.online.store.reads").tag("result", "miss").description("Online store slots missing or stale").register(registry);
+        this.hits = Counter.builder("slate.online.store.reads")
+                .tag("result", "hit")
+                .description("Online store slots read fresh")
+                .register(registry);
+        this.misses = Counter.builder("slate.online.store.reads")
+                .tag("result", "miss")
+                .description("Online store slots missing or stale")
+                .register(registry);
         for (ErrorCode code : ErrorCode.values()) {
             if (code.scope() == ErrorCode.Scope.PROJECT) {
                 continue; // a project problem is never an answer's value error
             }
-            featureErrors[code.ordinal()] = Counter.builder("slate.feature.errors").tag("code", code.name())
-                    .description("Output values answered with an error, by error code").register(registry);
+            featureErrors[code.ordinal()] = Counter.builder("slate.feature.errors")
+                    .tag("code", code.name())
+                    .description("Output values answered with an error, by error code")
+                    .register(registry);
         }
     }
 
@@ -85,11 +101,17 @@ class MicrometerQueryObserver implements QueryObserver {
 
     @Override
     public void storeFailure(String operation, Throwable cause) {
-        counters.computeIfAbsent("store:" + operation, k -> Counter.builder("slate.online.store.failures").tag("operation", operation).register(registry)).increment();
+        counters.computeIfAbsent(
+                        "store:" + operation,
+                        k -> Counter.builder("slate.online.store.failures")
+                                .tag("operation", operation)
+                                .register(registry))
+                .increment();
         long now = System.currentTimeMillis();
         if (now - lastFailureLog > 10_000) { // at most one line per 10 s: a down store must not flood the log
             lastFailureLog = now;
-            LOG.warnf("online store %s failed: %s (queries continue by computing features)", operation, cause.toString());
+            LOG.warnf(
+                    "online store %s failed: %s (queries continue by computing features)", operation, cause.toString());
         }
     }
 
@@ -100,15 +122,23 @@ class MicrometerQueryObserver implements QueryObserver {
         int o = outcome.ordinal();
         Timer timer = meters.timers[o];
         if (timer == null) { // registered on first use per outcome; a race registers the same meter twice, harmlessly
-            timer = Timer.builder("slate.resolver.duration").tag("resolver", resolver).tag("outcome", OUTCOME_TAGS[o]).publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+            timer = Timer.builder("slate.resolver.duration")
+                    .tag("resolver", resolver)
+                    .tag("outcome", OUTCOME_TAGS[o])
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(50_000))
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry);
             meters.timers[o] = timer;
         }
         timer.record(duration);
         if (outcome != Outcome.OK) {
             Counter errors = meters.errors[o];
             if (errors == null) {
-                errors = Counter.builder("slate.resolver.errors").tag("resolver", resolver).tag("outcome", OUTCOME_TAGS[o]).register(registry);
+                errors = Counter.builder("slate.resolver.errors")
+                        .tag("resolver", resolver)
+                        .tag("outcome", OUTCOME_TAGS[o])
+                        .register(registry);
                 meters.errors[o] = errors;
             }
             errors.increment();
@@ -128,7 +158,8 @@ class MicrometerQueryObserver implements QueryObserver {
         List<PlannedOutput> outputs = c.plan().outputs();
         List<RowResult> rows = c.rows();
         long nowNanos = toNanos(c.now());
-        long computed = 0; // values not served from the online store: billed as features computed (docs/specs/usage-records.md)
+        long computed =
+                0; // values not served from the online store: billed as features computed (docs/specs/usage-records.md)
         for (PlannedOutput out : outputs) {
             FeatureMeters f = env.feature(out.name());
             int s = out.slot();
@@ -192,16 +223,24 @@ class MicrometerQueryObserver implements QueryObserver {
             String key = queryName == null || queryName.isEmpty() ? ADHOC : queryName;
             Timer[] timers = queryTimers.get(key);
             if (timers == null) {
-                String label = key == ADHOC || (QUERY_NAME.matcher(key).matches() && queryTimers.size() < config.maxQueryNames()) ? key : OTHER;
-                timers = queryTimers.computeIfAbsent(label, l -> new Timer[] {queryTimer(l, "online"), queryTimer(l, "bulk")});
+                String label = key == ADHOC
+                                || (QUERY_NAME.matcher(key).matches() && queryTimers.size() < config.maxQueryNames())
+                        ? key
+                        : OTHER;
+                timers = queryTimers.computeIfAbsent(
+                        label, l -> new Timer[] {queryTimer(l, "online"), queryTimer(l, "bulk")});
             }
             return timers[bulk ? 1 : 0];
         }
 
         private Timer queryTimer(String queryName, String kind) {
-            return Timer.builder("slate.query.duration").tag("environment", environment).tag("query_name", queryName).tag("kind", kind)
+            return Timer.builder("slate.query.duration")
+                    .tag("environment", environment)
+                    .tag("query_name", queryName)
+                    .tag("kind", kind)
                     .description("Online query latency inside Slate, from parsed request to answer")
-                    .serviceLevelObjectives(QUERY_BUCKETS).register(registry);
+                    .serviceLevelObjectives(QUERY_BUCKETS)
+                    .register(registry);
         }
 
         FeatureMeters feature(String name) {
@@ -225,18 +264,34 @@ class MicrometerQueryObserver implements QueryObserver {
         final TimeWindowMax maxAge;
 
         FeatureMeters(MeterRegistry registry, String environment, String feature) {
-            maxAge = new TimeWindowMax(registry.config().clock(), io.micrometer.core.instrument.distribution.DistributionStatisticConfig.DEFAULT);
-            FunctionCounter.builder("slate.feature.requests", requests, LongAdder::sum).tag("environment", environment).tag("feature", feature)
-                    .description("Values of the feature asked for (one per row of a query)").register(registry);
-            FunctionCounter.builder("slate.feature.cache.hits", hits, LongAdder::sum).tag("environment", environment).tag("feature", feature)
-                    .description("Values of the feature served fresh from the online store; hit ratio = hits / requests").register(registry);
-            FunctionTimer.builder("slate.feature.served.age", this, m -> m.hits.sum(), m -> m.ageNanos.sum(), TimeUnit.NANOSECONDS)
-                    .tag("environment", environment).tag("feature", feature)
-                    .description("Age of values served from the online store (query time minus observation time); mean = sum / count")
+            maxAge = new TimeWindowMax(registry.config().clock(), DistributionStatisticConfig.DEFAULT);
+            FunctionCounter.builder("slate.feature.requests", requests, LongAdder::sum)
+                    .tag("environment", environment)
+                    .tag("feature", feature)
+                    .description("Values of the feature asked for (one per row of a query)")
+                    .register(registry);
+            FunctionCounter.builder("slate.feature.cache.hits", hits, LongAdder::sum)
+                    .tag("environment", environment)
+                    .tag("feature", feature)
+                    .description(
+                            "Values of the feature served fresh from the online store; hit ratio = hits / requests")
+                    .register(registry);
+            FunctionTimer.builder(
+                            "slate.feature.served.age",
+                            this,
+                            m -> m.hits.sum(),
+                            m -> m.ageNanos.sum(),
+                            TimeUnit.NANOSECONDS)
+                    .tag("environment", environment)
+                    .tag("feature", feature)
+                    .description(
+                            "Age of values served from the online store (query time minus observation time); mean = sum / count")
                     .register(registry);
             TimeGauge.builder("slate.feature.served.age.max", maxAge, TimeUnit.SECONDS, m -> m.poll(TimeUnit.SECONDS))
-                    .tag("environment", environment).tag("feature", feature)
-                    .description("Oldest value of the feature served from the online store in the last minutes").register(registry);
+                    .tag("environment", environment)
+                    .tag("feature", feature)
+                    .description("Oldest value of the feature served from the online store in the last minutes")
+                    .register(registry);
         }
     }
 }

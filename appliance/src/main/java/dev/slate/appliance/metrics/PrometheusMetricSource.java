@@ -12,16 +12,33 @@ class PrometheusMetricSource implements MetricSource {
 
     /** The series of docs/operations.md, "Metrics", which a rule may name before they have a sample. */
     private static final Set<String> DOCUMENTED = Set.of(
-            "slate_query_duration_seconds_count", "slate_query_duration_seconds_sum", "slate_query_duration_seconds_bucket",
+            "slate_query_duration_seconds_count",
+            "slate_query_duration_seconds_sum",
+            "slate_query_duration_seconds_bucket",
             "slate_query_duration_seconds_max",
-            "slate_resolver_duration_seconds_count", "slate_resolver_duration_seconds_sum", "slate_resolver_duration_seconds_bucket",
-            "slate_resolver_duration_seconds_max", "slate_resolver_errors_total",
-            "slate_feature_requests_total", "slate_feature_cache_hits_total", "slate_feature_served_age_seconds_count",
-            "slate_feature_served_age_seconds_sum", "slate_feature_served_age_max_seconds", "slate_feature_errors_total",
-            "slate_request_errors_total", "slate_online_store_reads_total", "slate_online_store_failures_total", "slate_dependency_up",
-            "slate_feature_log_values_total", "slate_feature_log_backlog_bytes", "slate_feature_log_backlog_segments",
-            "slate_feature_log_queued_values", "slate_traces_stored", "slate_traces_evicted_early_total",
-            "slate_offline_maintenance_rounds_total", "slate_offline_maintenance_last_success_seconds");
+            "slate_resolver_duration_seconds_count",
+            "slate_resolver_duration_seconds_sum",
+            "slate_resolver_duration_seconds_bucket",
+            "slate_resolver_duration_seconds_max",
+            "slate_resolver_errors_total",
+            "slate_feature_requests_total",
+            "slate_feature_cache_hits_total",
+            "slate_feature_served_age_seconds_count",
+            "slate_feature_served_age_seconds_sum",
+            "slate_feature_served_age_max_seconds",
+            "slate_feature_errors_total",
+            "slate_request_errors_total",
+            "slate_online_store_reads_total",
+            "slate_online_store_failures_total",
+            "slate_dependency_up",
+            "slate_feature_log_values_total",
+            "slate_feature_log_backlog_bytes",
+            "slate_feature_log_backlog_segments",
+            "slate_feature_log_queued_values",
+            "slate_traces_stored",
+            "slate_traces_evicted_early_total",
+            "slate_offline_maintenance_rounds_total",
+            "slate_offline_maintenance_last_success_seconds");
 
     private final PrometheusMeterRegistry registry;
 

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.slate.control.deploy.NamespaceDirectory;
 import dev.slate.storage.spi.offline.ExportControl;
 import dev.slate.storage.spi.offline.ExportResult;
+import dev.slate.storage.spi.offline.HistoryObservation;
+import dev.slate.storage.spi.offline.HistoryQuery;
 import dev.slate.storage.spi.offline.LatestValue;
 import dev.slate.storage.spi.offline.LatestValuesQuery;
 import dev.slate.storage.spi.offline.LatestValuesResult;
@@ -37,7 +39,8 @@ public final class EnvironmentOfflineStore implements OfflineStore {
     private final Map<String, OfflineStore> tables = new ConcurrentHashMap<>();
 
     /** @param openTable opens the store of the feature-log table in another Iceberg namespace */
-    EnvironmentOfflineStore(OfflineStore delegate, Function<String, OfflineStore> openTable, NamespaceDirectory directory) {
+    EnvironmentOfflineStore(
+            OfflineStore delegate, Function<String, OfflineStore> openTable, NamespaceDirectory directory) {
         this.delegate = requireNonNull(delegate, "delegate is null");
         this.openTable = requireNonNull(openTable, "openTable is null");
         this.directory = requireNonNull(directory, "directory is null");
@@ -50,7 +53,11 @@ public final class EnvironmentOfflineStore implements OfflineStore {
 
     /** The store that holds the feature log of {@code environment}. */
     public OfflineStore storeOf(String environment) {
-        return directory.of(environment).offlineTableNamespace().map(ns -> tables.computeIfAbsent(ns, openTable)).orElse(delegate);
+        return directory
+                .of(environment)
+                .offlineTableNamespace()
+                .map(ns -> tables.computeIfAbsent(ns, openTable))
+                .orElse(delegate);
     }
 
     private String namespace(String environment) {
@@ -66,7 +73,8 @@ public final class EnvironmentOfflineStore implements OfflineStore {
     public void append(List<ObservedValue> values) {
         Map<OfflineStore, List<ObservedValue>> byStore = new IdentityHashMap<>();
         for (ObservedValue v : values) {
-            byStore.computeIfAbsent(storeOf(v.namespace()), s -> new ArrayList<>()).add(v);
+            byStore.computeIfAbsent(storeOf(v.namespace()), s -> new ArrayList<>())
+                    .add(v);
         }
         if (byStore.size() > 1) { // environments with tables of their own: one append per table (each all or nothing)
             byStore.forEach((store, part) -> store.append(renamed(part)));
@@ -84,8 +92,11 @@ public final class EnvironmentOfflineStore implements OfflineStore {
                 out = new ArrayList<>(values.subList(0, i));
             }
             if (out != null) {
-                out.add(ns.equals(v.namespace()) ? v
-                        : new ObservedValue(ns, v.entity(), v.key(), v.slot(), v.value(), v.observedAt(), v.provenance()));
+                out.add(
+                        ns.equals(v.namespace())
+                                ? v
+                                : new ObservedValue(
+                                        ns, v.entity(), v.key(), v.slot(), v.value(), v.observedAt(), v.provenance()));
             }
         }
         return out == null ? values : out;
@@ -94,20 +105,39 @@ public final class EnvironmentOfflineStore implements OfflineStore {
     @Override
     public PointInTimeResult lookup(PointInTimeQuery q) {
         String ns = namespace(q.namespace());
-        return storeOf(q.namespace()).lookup(ns.equals(q.namespace()) ? q : new PointInTimeQuery(ns, q.entity(), q.spine(), q.features()));
+        return storeOf(q.namespace())
+                .lookup(ns.equals(q.namespace()) ? q : new PointInTimeQuery(ns, q.entity(), q.spine(), q.features()));
     }
 
     @Override
     public ExportResult export(PointInTimeExport r, ExportControl control) {
         String ns = namespace(r.namespace());
-        return storeOf(r.namespace()).export(ns.equals(r.namespace()) ? r
-                : new PointInTimeExport(ns, r.entity(), r.spine(), r.keyColumns(), r.features(), r.output()), control);
+        return storeOf(r.namespace())
+                .export(
+                        ns.equals(r.namespace())
+                                ? r
+                                : new PointInTimeExport(
+                                        ns, r.entity(), r.spine(), r.keyColumns(), r.features(), r.output()),
+                        control);
     }
 
     @Override
     public LatestValuesResult latestValues(LatestValuesQuery q, Consumer<LatestValue> sink) {
         String ns = namespace(q.namespace());
-        return storeOf(q.namespace()).latestValues(ns.equals(q.namespace()) ? q : new LatestValuesQuery(ns, q.entity(), q.features(), q.since(), q.asOf()), sink);
+        return storeOf(q.namespace())
+                .latestValues(
+                        ns.equals(q.namespace())
+                                ? q
+                                : new LatestValuesQuery(ns, q.entity(), q.features(), q.since(), q.asOf()),
+                        sink);
+    }
+
+    @Override
+    public long history(HistoryQuery q, Consumer<HistoryObservation> sink) {
+        String ns = namespace(q.namespace());
+        return storeOf(q.namespace())
+                .history(
+                        ns.equals(q.namespace()) ? q : new HistoryQuery(ns, q.entity(), q.features(), q.until()), sink);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.slate.appliance.offline;
 
-import dev.slate.featurelog.FeatureLog;
-import dev.slate.featurelog.FeatureLogStats;
+import dev.slate.serving.featurelog.FeatureLog;
+import dev.slate.serving.featurelog.FeatureLogStats;
 import io.smallrye.health.api.Wellness;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;

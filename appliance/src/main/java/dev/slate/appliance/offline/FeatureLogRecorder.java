@@ -1,8 +1,8 @@
 package dev.slate.appliance.offline;
 
-import dev.slate.engine.query.ComputedValues;
-import dev.slate.engine.query.ComputedValuesListener;
-import dev.slate.featurelog.FeatureLog;
+import dev.slate.serving.engine.query.ComputedValues;
+import dev.slate.serving.engine.query.ComputedValuesListener;
+import dev.slate.serving.featurelog.FeatureLog;
 import dev.slate.storage.spi.FeatureSlot;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -20,17 +20,22 @@ class FeatureLogRecorder {
             return ComputedValuesListener.NONE;
         }
         FeatureLog featureLog = log.get();
-        // encoded here, on the request thread, into off-heap records: nothing of the query stays on the heap (docs/specs/feature-log.md)
-        return values -> featureLog.offer(values.environment(), values.deploymentId(), values.queryId(), block -> values.writeTo(new ComputedValues.Sink() {
-            @Override
-            public int feature(String entity, FeatureSlot slot, String resolver) {
-                return block.feature(entity, slot, resolver);
-            }
+        // encoded here, on the request thread, into off-heap records: nothing of the query stays on the heap
+        // (docs/specs/feature-log.md)
+        return values -> featureLog.offer(
+                values.environment(),
+                values.deploymentId(),
+                values.queryId(),
+                block -> values.writeTo(new ComputedValues.Sink() {
+                    @Override
+                    public int feature(String entity, FeatureSlot slot, String resolver) {
+                        return block.feature(entity, slot, resolver);
+                    }
 
-            @Override
-            public void value(int feature, Object key, Object value, Instant observedAt) {
-                block.value(feature, key, value, observedAt);
-            }
-        }));
+                    @Override
+                    public void value(int feature, Object key, Object value, Instant observedAt) {
+                        block.value(feature, key, value, observedAt);
+                    }
+                }));
     }
 }

@@ -1,6 +1,6 @@
 package dev.slate.appliance.offline;
 
-import dev.slate.engine.materialize.MaterializationMarks;
+import dev.slate.serving.engine.materialize.MaterializationMarks;
 import dev.slate.storage.offline.CompactionOptions;
 import dev.slate.storage.offline.CompactionResult;
 import dev.slate.storage.offline.OfflineTableMaintenance;
@@ -39,9 +39,13 @@ class OfflineMaintenanceScheduler {
     record Settings(boolean enabled, Duration interval, CompactionOptions compaction, SnapshotExpiry expiry) {
         static Settings of(OfflineConfig.Compaction c) {
             if (c.interval().isNegative() || c.interval().isZero()) {
-                throw new IllegalArgumentException("slate.offline.compaction.interval must be positive, got " + c.interval());
+                throw new IllegalArgumentException(
+                        "slate.offline.compaction.interval must be positive, got " + c.interval());
             }
-            return new Settings(c.enabled(), c.interval(), new CompactionOptions(c.minInputFiles(), c.targetFileSize(), Set.of()),
+            return new Settings(
+                    c.enabled(),
+                    c.interval(),
+                    new CompactionOptions(c.minInputFiles(), c.targetFileSize(), Set.of()),
                     new SnapshotExpiry(c.snapshotRetention(), c.retainSnapshots()));
         }
     }
@@ -57,38 +61,62 @@ class OfflineMaintenanceScheduler {
     private final AtomicLong rounds = new AtomicLong();
     /** Epoch seconds of the end of the last successful round; 0 before the first. */
     private final AtomicLong lastSuccess = new AtomicLong();
+
     private ScheduledExecutorService executor;
 
     @Inject
-    OfflineMaintenanceScheduler(OfflineStore store, OfflineConfig config, MaterializationMarks marks, MeterRegistry registry) {
-        this((store instanceof EnvironmentOfflineStore e ? e.delegate() : store) instanceof OfflineTableMaintenance m ? Optional.of(m) : Optional.empty(), Settings.of(config.compaction()), marks::all, registry);
+    OfflineMaintenanceScheduler(
+            OfflineStore store, OfflineConfig config, MaterializationMarks marks, MeterRegistry registry) {
+        this(
+                (store instanceof EnvironmentOfflineStore e ? e.delegate() : store) instanceof OfflineTableMaintenance m
+                        ? Optional.of(m)
+                        : Optional.empty(),
+                Settings.of(config.compaction()),
+                marks::all,
+                registry);
     }
 
-    OfflineMaintenanceScheduler(Optional<OfflineTableMaintenance> maintenance, Settings settings, Supplier<Set<String>> readerMarkers,
+    OfflineMaintenanceScheduler(
+            Optional<OfflineTableMaintenance> maintenance,
+            Settings settings,
+            Supplier<Set<String>> readerMarkers,
             MeterRegistry registry) {
         this.maintenance = maintenance;
         this.settings = settings;
         this.readerMarkers = readerMarkers;
-        FunctionCounter.builder("slate.offline.compaction.files", filesRemoved, AtomicLong::get).tag("change", "removed")
-                .description("Small data files replaced by compaction").register(registry);
-        FunctionCounter.builder("slate.offline.compaction.files", filesAdded, AtomicLong::get).tag("change", "added")
-                .description("Data files compaction wrote in their place").register(registry);
+        FunctionCounter.builder("slate.offline.compaction.files", filesRemoved, AtomicLong::get)
+                .tag("change", "removed")
+                .description("Small data files replaced by compaction")
+                .register(registry);
+        FunctionCounter.builder("slate.offline.compaction.files", filesAdded, AtomicLong::get)
+                .tag("change", "added")
+                .description("Data files compaction wrote in their place")
+                .register(registry);
         FunctionCounter.builder("slate.offline.snapshots.expired", snapshotsExpired, AtomicLong::get)
-                .description("Iceberg snapshots of the feature log expired").register(registry);
+                .description("Iceberg snapshots of the feature log expired")
+                .register(registry);
         FunctionCounter.builder("slate.offline.expiry.files.deleted", filesDeleted, AtomicLong::get)
-                .description("Data files deleted because no kept snapshot referenced them").register(registry);
-        FunctionCounter.builder("slate.offline.maintenance.rounds", rounds, AtomicLong::get).tag("outcome", "ok")
-                .description("Compaction and expiry rounds").register(registry);
-        FunctionCounter.builder("slate.offline.maintenance.rounds", failures, AtomicLong::get).tag("outcome", "failed")
-                .description("Compaction and expiry rounds").register(registry);
+                .description("Data files deleted because no kept snapshot referenced them")
+                .register(registry);
+        FunctionCounter.builder("slate.offline.maintenance.rounds", rounds, AtomicLong::get)
+                .tag("outcome", "ok")
+                .description("Compaction and expiry rounds")
+                .register(registry);
+        FunctionCounter.builder("slate.offline.maintenance.rounds", failures, AtomicLong::get)
+                .tag("outcome", "failed")
+                .description("Compaction and expiry rounds")
+                .register(registry);
         Gauge.builder("slate.offline.maintenance.last.success.seconds", lastSuccess, AtomicLong::get)
-                .description("When the last successful round ended (epoch seconds; 0: none yet)").register(registry);
+                .description("When the last successful round ended (epoch seconds; 0: none yet)")
+                .register(registry);
     }
 
     void start(@Observes StartupEvent event) {
         if (maintenance.isEmpty() || !settings.enabled()) {
-            LOG.info("offline table upkeep: off" + (maintenance.isEmpty() ? " (the offline store has no files to compact)"
-                    : " (slate.offline.compaction.enabled=false)"));
+            LOG.info("offline table upkeep: off"
+                    + (maintenance.isEmpty()
+                            ? " (the offline store has no files to compact)"
+                            : " (slate.offline.compaction.enabled=false)"));
             return;
         }
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -98,8 +126,12 @@ class OfflineMaintenanceScheduler {
         });
         long millis = settings.interval().toMillis();
         executor.scheduleWithFixedDelay(this::runOnce, millis, millis, TimeUnit.MILLISECONDS);
-        LOG.infof("offline table upkeep: every %s, compacting groups of %d+ files under %d bytes, keeping snapshots for %s",
-                settings.interval(), settings.compaction().minInputFiles(), settings.compaction().smallFileThreshold(), settings.expiry().retention());
+        LOG.infof(
+                "offline table upkeep: every %s, compacting groups of %d+ files under %d bytes, keeping snapshots for %s",
+                settings.interval(),
+                settings.compaction().minInputFiles(),
+                settings.compaction().smallFileThreshold(),
+                settings.expiry().retention());
     }
 
     /** One round: compaction, then expiry. Never throws (a failure is counted and logged). */
@@ -109,7 +141,8 @@ class OfflineMaintenanceScheduler {
         }
         long start = System.nanoTime();
         try {
-            CompactionResult c = maintenance.get().compact(settings.compaction().withReaderMarkers(readerMarkers.get()));
+            CompactionResult c =
+                    maintenance.get().compact(settings.compaction().withReaderMarkers(readerMarkers.get()));
             SnapshotExpiry.Result e = maintenance.get().expireSnapshots(settings.expiry());
             filesRemoved.addAndGet(c.filesRemoved());
             filesAdded.addAndGet(c.filesAdded());
@@ -118,9 +151,16 @@ class OfflineMaintenanceScheduler {
             rounds.incrementAndGet();
             lastSuccess.set(System.currentTimeMillis() / 1000);
             if (c.filesRemoved() > 0 || e.snapshotsExpired() > 0) {
-                LOG.infof("offline table upkeep: %d files compacted into %d (%d groups, %d conflicts), %d snapshots expired, %d data files"
-                        + " deleted in %d ms", c.filesRemoved(), c.filesAdded(), c.groupsRewritten(), c.conflicts(), e.snapshotsExpired(),
-                        e.dataFilesDeleted(), Duration.ofNanos(System.nanoTime() - start).toMillis());
+                LOG.infof(
+                        "offline table upkeep: %d files compacted into %d (%d groups, %d conflicts), %d snapshots expired, %d data files"
+                                + " deleted in %d ms",
+                        c.filesRemoved(),
+                        c.filesAdded(),
+                        c.groupsRewritten(),
+                        c.conflicts(),
+                        e.snapshotsExpired(),
+                        e.dataFilesDeleted(),
+                        Duration.ofNanos(System.nanoTime() - start).toMillis());
             }
         } catch (RuntimeException ex) {
             failures.incrementAndGet();

@@ -3,8 +3,8 @@ package dev.slate.appliance.offline;
 import dev.slate.appliance.config.DatabaseConfig;
 import dev.slate.appliance.config.SlateHome;
 import dev.slate.control.deploy.NamespaceDirectory;
-import dev.slate.featurelog.FeatureLog;
-import dev.slate.featurelog.FeatureLogConfig;
+import dev.slate.serving.featurelog.FeatureLog;
+import dev.slate.serving.featurelog.FeatureLogConfig;
 import dev.slate.storage.offline.IcebergOfflineStore;
 import dev.slate.storage.offline.IcebergOfflineStoreConfig;
 import dev.slate.storage.spi.offline.OfflineStore;
@@ -44,16 +44,23 @@ class OfflineStoreProducer {
     @Produces
     @Singleton
     OfflineStore offlineStore(NamespaceDirectory directory) {
-        Path warehouse = config.warehouse().orElse(home.resolve("offline").resolve("warehouse")).toAbsolutePath();
-        IcebergOfflineStoreConfig storeConfig = new IcebergOfflineStoreConfig(jdbcUrl, user, password, warehouse.toString(),
-                config.catalogName(), config.tableNamespace());
+        Path warehouse = config.warehouse()
+                .orElse(home.resolve("offline").resolve("warehouse"))
+                .toAbsolutePath();
+        IcebergOfflineStoreConfig storeConfig = new IcebergOfflineStoreConfig(
+                jdbcUrl, user, password, warehouse.toString(), config.catalogName(), config.tableNamespace());
         IcebergOfflineStore store = new IcebergOfflineStore(storeConfig);
         LOG.infof("offline store: Iceberg table %s, data under %s", store.tableName(), warehouse);
-        return new EnvironmentOfflineStore(store, namespace -> {
-            IcebergOfflineStore own = new IcebergOfflineStore(storeConfig.withTableNamespace(namespace));
-            LOG.infof("offline store: Iceberg table %s for the environments that chose namespace %s", own.tableName(), namespace);
-            return own;
-        }, directory);
+        return new EnvironmentOfflineStore(
+                store,
+                namespace -> {
+                    IcebergOfflineStore own = new IcebergOfflineStore(storeConfig.withTableNamespace(namespace));
+                    LOG.infof(
+                            "offline store: Iceberg table %s for the environments that chose namespace %s",
+                            own.tableName(), namespace);
+                    return own;
+                },
+                directory);
     }
 
     void closeStore(@Disposes OfflineStore store) {
@@ -68,9 +75,18 @@ class OfflineStoreProducer {
             LOG.info("feature log: disabled (slate.offline.feature-log.enabled=false)");
             return Optional.empty();
         }
-        Path spool = c.spoolDir().orElse(home.resolve("offline").resolve("spool")).toAbsolutePath();
-        FeatureLogConfig logConfig = new FeatureLogConfig(spool, c.queueCapacity(), c.maxSpoolBytes(), c.segmentBytes(), c.segmentMaxAge(),
-                c.syncInterval(), c.shipBatchValues(), Duration.ofMillis(500), Duration.ofSeconds(30));
+        Path spool =
+                c.spoolDir().orElse(home.resolve("offline").resolve("spool")).toAbsolutePath();
+        FeatureLogConfig logConfig = new FeatureLogConfig(
+                spool,
+                c.queueCapacity(),
+                c.maxSpoolBytes(),
+                c.segmentBytes(),
+                c.segmentMaxAge(),
+                c.syncInterval(),
+                c.shipBatchValues(),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(30));
         LOG.infof("feature log: spooling to %s", spool);
         return Optional.of(new FeatureLog(logConfig, store));
     }

@@ -12,6 +12,7 @@ import dev.slate.storage.spi.OnlineWrite;
 import dev.slate.storage.spi.StoredValue;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +31,7 @@ import java.util.function.IntFunction;
  */
 final class EnvironmentOnlineStore implements OnlineStore {
 
-    private record Target(OnlineStore store, String namespace) {
-    }
+    private record Target(OnlineStore store, String namespace) {}
 
     private final OnlineStore configured;
     private final IntFunction<OnlineStore> openDatabase;
@@ -42,7 +42,8 @@ final class EnvironmentOnlineStore implements OnlineStore {
      * @param openDatabase opens a client of the same server on another logical database (only called for environments
      *     that chose one, which {@code OnlineDatabases} allows only where the server has databases)
      */
-    EnvironmentOnlineStore(OnlineStore configured, IntFunction<OnlineStore> openDatabase, NamespaceDirectory directory) {
+    EnvironmentOnlineStore(
+            OnlineStore configured, IntFunction<OnlineStore> openDatabase, NamespaceDirectory directory) {
         this.configured = requireNonNull(configured, "configured is null");
         this.openDatabase = requireNonNull(openDatabase, "openDatabase is null");
         this.directory = requireNonNull(directory, "directory is null");
@@ -55,7 +56,9 @@ final class EnvironmentOnlineStore implements OnlineStore {
 
     private Target target(String environment) {
         EnvironmentNamespaces ns = directory.of(environment);
-        OnlineStore store = ns.onlineDatabase().isEmpty() ? configured : databases.computeIfAbsent(ns.onlineDatabase().get(), openDatabase::apply);
+        OnlineStore store = ns.onlineDatabase().isEmpty()
+                ? configured
+                : databases.computeIfAbsent(ns.onlineDatabase().get(), openDatabase::apply);
         return new Target(store, ns.online());
     }
 
@@ -83,7 +86,11 @@ final class EnvironmentOnlineStore implements OnlineStore {
         }
         if (one) {
             Target t = target(first);
-            return t.store().read(t.store() == configured && passesThrough(t, first) ? reads : rewriteReads(reads, t.namespace()));
+            return t.store()
+                    .read(
+                            t.store() == configured && passesThrough(t, first)
+                                    ? reads
+                                    : rewriteReads(reads, t.namespace()));
         }
         // several environments in one call: one call per store, answers put back in request order
         Map<OnlineStore, List<Integer>> positions = new IdentityHashMap<>();
@@ -92,7 +99,8 @@ final class EnvironmentOnlineStore implements OnlineStore {
             OnlineRead r = reads.get(i);
             Target t = target(r.entity().namespace());
             positions.computeIfAbsent(t.store(), s -> new ArrayList<>()).add(i);
-            byStore.computeIfAbsent(t.store(), s -> new ArrayList<>()).add(new OnlineRead(rename(r.entity(), t.namespace()), r.slots()));
+            byStore.computeIfAbsent(t.store(), s -> new ArrayList<>())
+                    .add(new OnlineRead(rename(r.entity(), t.namespace()), r.slots()));
         }
         @SuppressWarnings("unchecked")
         List<StoredValue>[] out = (List<StoredValue>[]) new List<?>[reads.size()];
@@ -114,7 +122,7 @@ final class EnvironmentOnlineStore implements OnlineStore {
             return configured.write(writes);
         }
         Map<OnlineStore, List<OnlineWrite>> byStore = new IdentityHashMap<>();
-        Map<String, Target> targets = new java.util.HashMap<>(2);
+        Map<String, Target> targets = new HashMap<>(2);
         boolean untouched = true;
         for (OnlineWrite w : writes) {
             String env = w.entity().namespace();
@@ -122,7 +130,15 @@ final class EnvironmentOnlineStore implements OnlineStore {
             boolean same = t.store() == configured && passesThrough(t, env);
             untouched &= same;
             byStore.computeIfAbsent(t.store(), s -> new ArrayList<>())
-                    .add(same ? w : new OnlineWrite(rename(w.entity(), t.namespace()), w.slot(), w.value(), w.observedAt(), w.retention()));
+                    .add(
+                            same
+                                    ? w
+                                    : new OnlineWrite(
+                                            rename(w.entity(), t.namespace()),
+                                            w.slot(),
+                                            w.value(),
+                                            w.observedAt(),
+                                            w.retention()));
         }
         if (untouched) {
             return configured.write(writes);

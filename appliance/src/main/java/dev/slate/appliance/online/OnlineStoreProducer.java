@@ -25,16 +25,32 @@ class OnlineStoreProducer {
     @Singleton
     OnlineStore onlineStore(Vertx vertx, RedisConfig config, NamespaceDirectory directory) {
         RedisOnlineStoreConfig.ClientType type = type(config);
-        RedisOnlineStore configured = new RedisOnlineStore(vertx, new RedisOnlineStoreConfig(config.url(), type, config.poolSize(),
-                RedisOnlineStoreConfig.DEFAULT_MAX_POOL_WAITING, RedisOnlineStoreConfig.DEFAULT_MAX_WAITING_HANDLERS, config.keyPrefix()));
-        return new EnvironmentOnlineStore(configured, database -> {
-            if (type != RedisOnlineStoreConfig.ClientType.STANDALONE) {
-                throw new IllegalStateException("Redis Cluster has database 0 only");
-            }
-            return new RedisOnlineStore(vertx, new RedisOnlineStoreConfig(List.of(withDatabase(config.url().getFirst(), database)), type,
-                    config.poolSize(), RedisOnlineStoreConfig.DEFAULT_MAX_POOL_WAITING, RedisOnlineStoreConfig.DEFAULT_MAX_WAITING_HANDLERS,
-                    config.keyPrefix()));
-        }, directory);
+        RedisOnlineStore configured = new RedisOnlineStore(
+                vertx,
+                new RedisOnlineStoreConfig(
+                        config.url(),
+                        type,
+                        config.poolSize(),
+                        RedisOnlineStoreConfig.DEFAULT_MAX_POOL_WAITING,
+                        RedisOnlineStoreConfig.DEFAULT_MAX_WAITING_HANDLERS,
+                        config.keyPrefix()));
+        return new EnvironmentOnlineStore(
+                configured,
+                database -> {
+                    if (type != RedisOnlineStoreConfig.ClientType.STANDALONE) {
+                        throw new IllegalStateException("Redis Cluster has database 0 only");
+                    }
+                    return new RedisOnlineStore(
+                            vertx,
+                            new RedisOnlineStoreConfig(
+                                    List.of(withDatabase(config.url().getFirst(), database)),
+                                    type,
+                                    config.poolSize(),
+                                    RedisOnlineStoreConfig.DEFAULT_MAX_POOL_WAITING,
+                                    RedisOnlineStoreConfig.DEFAULT_MAX_WAITING_HANDLERS,
+                                    config.keyPrefix()));
+                },
+                directory);
     }
 
     /** Which logical databases environments may choose: any up to {@code slate.redis.max-database} standalone, none on a cluster. */
@@ -60,7 +76,9 @@ class OnlineStoreProducer {
         return switch (config.clientType().toLowerCase(Locale.ROOT)) {
             case "standalone" -> RedisOnlineStoreConfig.ClientType.STANDALONE;
             case "cluster" -> RedisOnlineStoreConfig.ClientType.CLUSTER;
-            default -> throw new IllegalArgumentException("slate.redis.client-type must be standalone or cluster, got " + config.clientType());
+            default ->
+                throw new IllegalArgumentException(
+                        "slate.redis.client-type must be standalone or cluster, got " + config.clientType());
         };
     }
 

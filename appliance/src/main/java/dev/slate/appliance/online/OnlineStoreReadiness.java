@@ -25,12 +25,13 @@ class OnlineStoreReadiness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return Uni.createFrom().completionStage(probes.onlineStore().probe())
-                .map(r -> {
-                    var b = HealthCheckResponse.named(r.dependency()).up().withData("kind", "redis")
-                            .withData("state", r.up() ? "ok" : "degraded");
-                    r.error().ifPresent(e -> b.withData("error", e + "; queries are answered by computing every feature"));
-                    return b.build();
-                });
+        return Uni.createFrom().completionStage(probes.onlineStore().probe()).map(r -> {
+            var b = HealthCheckResponse.named(r.dependency())
+                    .up()
+                    .withData("kind", "redis")
+                    .withData("state", r.up() ? "ok" : "degraded");
+            r.error().ifPresent(e -> b.withData("error", e + "; queries are answered by computing every feature"));
+            return b.build();
+        });
     }
 }

@@ -24,12 +24,14 @@ class OnlineStoreWellness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return Uni.createFrom().completionStage(probes.onlineStore().probe())
-                .map(r -> {
-                    var b = HealthCheckResponse.named(r.dependency()).status(r.up()).withData("kind", "redis")
-                            .withData("timeout_ms", probes.onlineStore().timeout().toMillis()).withData("took_ms", r.took().toMillis());
-                    r.error().ifPresent(e -> b.withData("error", e));
-                    return b.build();
-                });
+        return Uni.createFrom().completionStage(probes.onlineStore().probe()).map(r -> {
+            var b = HealthCheckResponse.named(r.dependency())
+                    .status(r.up())
+                    .withData("kind", "redis")
+                    .withData("timeout_ms", probes.onlineStore().timeout().toMillis())
+                    .withData("took_ms", r.took().toMillis());
+            r.error().ifPresent(e -> b.withData("error", e));
+            return b.build();
+        });
     }
 }

@@ -1,7 +1,7 @@
 package dev.slate.appliance.source;
 
-import dev.slate.engine.source.SecretResolver;
-import dev.slate.source.http.HttpResolverRunner;
+import dev.slate.serving.engine.source.SecretResolver;
+import dev.slate.serving.source.http.HttpResolverRunner;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;

@@ -1,12 +1,12 @@
 package dev.slate.appliance.source;
 
 import dev.slate.appliance.config.SlateHome;
-import dev.slate.engine.exec.ResolverRunner;
-import dev.slate.engine.source.SecretResolver;
-import dev.slate.engine.source.SourceKindResolverRunner;
-import dev.slate.source.duckdb.DuckDbResolverRunner;
-import dev.slate.source.http.HttpResolverRunner;
-import dev.slate.source.postgres.PostgresResolverRunner;
+import dev.slate.serving.engine.exec.ResolverRunner;
+import dev.slate.serving.engine.source.SecretResolver;
+import dev.slate.serving.engine.source.SourceKindResolverRunner;
+import dev.slate.serving.source.duckdb.DuckDbResolverRunner;
+import dev.slate.serving.source.http.HttpResolverRunner;
+import dev.slate.serving.source.postgres.PostgresResolverRunner;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -40,8 +40,12 @@ class SourceRunnersProducer {
     @Typed(DuckDbResolverRunner.class)
     DuckDbResolverRunner duckDbResolverRunner(SourcesConfig config) {
         Path root = config.parquetRoot().orElseGet(() -> SlateHome.fromConfig().resolve("sources"));
-        return new DuckDbResolverRunner(new DuckDbResolverRunner.Settings(root.toAbsolutePath().normalize(), config.parquetWorkers(),
-                config.parquetQueueCapacity(), config.parquetFileListRefresh(), config.parquetMemoryLimit()));
+        return new DuckDbResolverRunner(new DuckDbResolverRunner.Settings(
+                root.toAbsolutePath().normalize(),
+                config.parquetWorkers(),
+                config.parquetQueueCapacity(),
+                config.parquetFileListRefresh(),
+                config.parquetMemoryLimit()));
     }
 
     void closeDuckDbRunner(@Disposes DuckDbResolverRunner runner) {
@@ -50,7 +54,8 @@ class SourceRunnersProducer {
 
     @Produces
     @Singleton
-    ResolverRunner resolverRunner(PostgresResolverRunner postgres, DuckDbResolverRunner parquet, HttpResolverRunner http) {
+    ResolverRunner resolverRunner(
+            PostgresResolverRunner postgres, DuckDbResolverRunner parquet, HttpResolverRunner http) {
         return new SourceKindResolverRunner(postgres, parquet, http);
     }
 }

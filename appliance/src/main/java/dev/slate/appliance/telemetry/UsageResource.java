@@ -1,9 +1,9 @@
 package dev.slate.appliance.telemetry;
 
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
-import dev.slate.telemetry.UsageJson;
-import dev.slate.telemetry.UsageOutbox;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
+import dev.slate.serving.telemetry.UsageJson;
+import dev.slate.serving.telemetry.UsageOutbox;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -36,10 +36,17 @@ public class UsageResource {
 
     @GET
     @Produces(NDJSON)
-    public Response records(@QueryParam("since") String since, @QueryParam("until") String until, @QueryParam("after") String after,
+    public Response records(
+            @QueryParam("since") String since,
+            @QueryParam("until") String until,
+            @QueryParam("after") String after,
             @QueryParam("limit") String limit) {
-        UsageOutbox outbox = telemetry.outbox().orElseThrow(() -> new SlateException(ErrorCode.NOT_FOUND,
-                "billing telemetry is off on this installation (slate.telemetry.enabled=false): there are no usage records"));
+        UsageOutbox outbox = telemetry
+                .outbox()
+                .orElseThrow(
+                        () -> new SlateException(
+                                ErrorCode.NOT_FOUND,
+                                "billing telemetry is off on this installation (slate.telemetry.enabled=false): there are no usage records"));
         if (since == null || since.isBlank()) {
             throw invalid("'since' is required: an ISO-8601 date-time with offset, e.g. 2026-12-01T00:00:00Z");
         }

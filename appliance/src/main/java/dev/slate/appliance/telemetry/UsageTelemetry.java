@@ -1,11 +1,11 @@
 package dev.slate.appliance.telemetry;
 
-import dev.slate.engine.query.ServingState;
-import dev.slate.offline.JobSuccessHook;
-import dev.slate.telemetry.UsageMeter;
-import dev.slate.telemetry.UsageOutbox;
-import dev.slate.telemetry.UsageRecord;
-import dev.slate.telemetry.UsageShipper;
+import dev.slate.serving.engine.query.ServingState;
+import dev.slate.serving.offline.JobSuccessHook;
+import dev.slate.serving.telemetry.UsageMeter;
+import dev.slate.serving.telemetry.UsageOutbox;
+import dev.slate.serving.telemetry.UsageRecord;
+import dev.slate.serving.telemetry.UsageShipper;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,8 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -73,30 +75,47 @@ public class UsageTelemetry {
         outbox = new UsageOutbox(dataSource);
         flusher = Executors.newSingleThreadScheduledExecutor(daemon("slate-usage-outbox"));
         long periodMillis = config.period().toMillis();
-        long firstDelay = periodMillis - Math.floorMod(clock.millis(), periodMillis) + 50; // just after a period boundary
+        long firstDelay =
+                periodMillis - Math.floorMod(clock.millis(), periodMillis) + 50; // just after a period boundary
         flusher.scheduleAtFixedRate(this::flushSafely, firstDelay, periodMillis, TimeUnit.MILLISECONDS);
-        Gauge.builder("slate.usage.outbox.backlog", backlog, AtomicLong::get).description("Usage records in the outbox not yet shipped to Kafka")
+        Gauge.builder("slate.usage.outbox.backlog", backlog, AtomicLong::get)
+                .description("Usage records in the outbox not yet shipped to Kafka")
                 .register(registry);
         FunctionCounter.builder("slate.usage.records.dropped", dropped, LongAdder::sum)
-                .description("Usage records dropped because the outbox was over slate.telemetry.outbox.max-backlog").register(registry);
+                .description("Usage records dropped because the outbox was over slate.telemetry.outbox.max-backlog")
+                .register(registry);
         FunctionCounter.builder("slate.usage.outbox.write.failures", writeFailures, LongAdder::sum)
-                .description("Failed writes of closed usage periods to the outbox (retried every period)").register(registry);
+                .description("Failed writes of closed usage periods to the outbox (retried every period)")
+                .register(registry);
         if (config.kafka().bootstrapServers().isPresent()) {
             TelemetryConfig.Kafka k = config.kafka();
-            shipper = new UsageShipper(outbox, UsageShipper.producer(k.bootstrapServers().get(), "slate-usage-" + node, k.deliveryTimeout(),
-                    k.properties()), k.topic(), k.batchSize(), k.deliveryTimeout().plusSeconds(5), clock);
+            shipper = new UsageShipper(
+                    outbox,
+                    UsageShipper.producer(
+                            k.bootstrapServers().get(), "slate-usage-" + node, k.deliveryTimeout(), k.properties()),
+                    k.topic(),
+                    k.batchSize(),
+                    k.deliveryTimeout().plusSeconds(5),
+                    clock);
             shipping = Executors.newSingleThreadScheduledExecutor(daemon("slate-usage-shipper"));
             shipping.schedule(this::shipSafely, 0, TimeUnit.MILLISECONDS);
             FunctionCounter.builder("slate.usage.records.shipped", shipper, UsageShipper::shipped)
-                    .description("Usage records delivered to the Kafka topic").register(registry);
+                    .description("Usage records delivered to the Kafka topic")
+                    .register(registry);
             FunctionCounter.builder("slate.usage.records.failed", shipper, UsageShipper::failed)
-                    .description("Usage record deliveries to Kafka that failed (each is retried)").register(registry);
+                    .description("Usage record deliveries to Kafka that failed (each is retried)")
+                    .register(registry);
         } else {
             shipper = null;
             shipping = null;
         }
-        LOG.infof("billing telemetry on: node %s, periods of %s, %s", node, config.period(),
-                shipper == null ? "no Kafka export (slate usage export reads the outbox)" : "shipping to " + config.kafka().topic());
+        LOG.infof(
+                "billing telemetry on: node %s, periods of %s, %s",
+                node,
+                config.period(),
+                shipper == null
+                        ? "no Kafka export (slate usage export reads the outbox)"
+                        : "shipping to " + config.kafka().topic());
     }
 
     /** True when usage is being counted. */
@@ -121,18 +140,20 @@ public class UsageTelemetry {
             return JobSuccessHook.NONE;
         }
         String node = meter.node();
-        return (transaction, jobId, environment, rows, at) -> UsageOutbox.append(transaction,
-                List.of(UsageRecord.offlineRows(environment, jobId, rows, at, config.period(), node)));
+        return (transaction, jobId, environment, rows, at) -> UsageOutbox.append(
+                transaction, List.of(UsageRecord.offlineRows(environment, jobId, rows, at, config.period(), node)));
     }
 
     /** The outbox, when telemetry is on. */
-    public java.util.Optional<UsageOutbox> outbox() {
-        return java.util.Optional.ofNullable(outbox);
+    public Optional<UsageOutbox> outbox() {
+        return Optional.ofNullable(outbox);
     }
 
     /** Closes the period that just ended and writes what is ready to the outbox; called every period. */
     synchronized void flush(Instant now, boolean final_) {
-        List<UsageRecord> closed = final_ ? meter.drain(now, serving.all().keySet()) : meter.close(now, serving.all().keySet());
+        List<UsageRecord> closed = final_
+                ? meter.drain(now, serving.all().keySet())
+                : meter.close(now, serving.all().keySet());
         if (backlog.get() + unwritten.size() >= config.outbox().maxBacklog()) {
             dropped.add(closed.size());
             warn("the usage outbox holds " + backlog.get() + " unshipped records (slate.telemetry.outbox.max-backlog "
@@ -155,7 +176,8 @@ public class UsageTelemetry {
             }
         } catch (RuntimeException e) {
             writeFailures.increment();
-            warn("cannot write " + unwritten.size() + " usage records to the outbox (kept in memory, retried next period): " + e.getMessage());
+            warn("cannot write " + unwritten.size()
+                    + " usage records to the outbox (kept in memory, retried next period): " + e.getMessage());
         }
     }
 
@@ -173,9 +195,10 @@ public class UsageTelemetry {
             UsageShipper.Round round = shipper.shipOnce();
             if (round.failed() > 0) {
                 delay = retryMillis;
-                retryMillis = Math.min(retryMillis * 2, config.kafka().retryMax().toMillis());
-                warn("usage records could not be shipped to Kafka (" + round.failed() + " of " + round.read() + ", retried in " + delay + " ms): "
-                        + shipper.lastFailure());
+                retryMillis =
+                        Math.min(retryMillis * 2, config.kafka().retryMax().toMillis());
+                warn("usage records could not be shipped to Kafka (" + round.failed() + " of " + round.read()
+                        + ", retried in " + delay + " ms): " + shipper.lastFailure());
             } else {
                 retryMillis = 1000;
                 if (round.full(config.kafka().batchSize())) {
@@ -230,7 +253,7 @@ public class UsageTelemetry {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

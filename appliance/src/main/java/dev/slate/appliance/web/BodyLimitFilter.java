@@ -1,7 +1,7 @@
 package dev.slate.appliance.web;
 
 import dev.slate.appliance.offline.OfflineConfig;
-import dev.slate.model.error.ErrorCode;
+import dev.slate.serving.model.error.ErrorCode;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,15 +26,22 @@ class BodyLimitFilter {
     private final long maxUploadBytes;
     private final String uploadProblem;
 
-    BodyLimitFilter(@ConfigProperty(name = "slate.http.max-body-bytes", defaultValue = "8388608") long maxBytes,
+    BodyLimitFilter(
+            @ConfigProperty(name = "slate.http.max-body-bytes", defaultValue = "8388608") long maxBytes,
             OfflineConfig offline) {
         long maxUploadBytes = offline.maxUploadBytes();
         this.maxBytes = maxBytes;
-        this.problem = Json.encode(Problem.of(ErrorCode.PAYLOAD_TOO_LARGE, 413,
-                "request body too large (at most " + maxBytes + " bytes)", List.of()));
+        this.problem = Json.encode(Problem.of(
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                413,
+                "request body too large (at most " + maxBytes + " bytes)",
+                List.of()));
         this.maxUploadBytes = maxUploadBytes;
-        this.uploadProblem = Json.encode(Problem.of(ErrorCode.PAYLOAD_TOO_LARGE, 413,
-                "Parquet upload too large (at most " + maxUploadBytes + " bytes, slate.offline.max-upload-bytes)", List.of()));
+        this.uploadProblem = Json.encode(Problem.of(
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                413,
+                "Parquet upload too large (at most " + maxUploadBytes + " bytes, slate.offline.max-upload-bytes)",
+                List.of()));
     }
 
     /**
@@ -44,45 +51,54 @@ class BodyLimitFilter {
      */
     private static boolean isParquetUpload(RoutingContext ctx) {
         String type = ctx.request().getHeader("Content-Type");
-        return type != null && ctx.request().method().name().equals("POST") && (ctx.request().path().startsWith("/v1/query/offline") || ctx.request().path().equals("/v1/ingest"))
+        return type != null
+                && ctx.request().method().name().equals("POST")
+                && (ctx.request().path().startsWith("/v1/query/offline")
+                        || ctx.request().path().equals("/v1/ingest"))
                 && (type.startsWith("application/vnd.apache.parquet") || type.startsWith("application/x-parquet"));
     }
 
     void install(@Observes Router router) {
         BodyHandler chunkedBodies = BodyHandler.create(false).setBodyLimit(maxBytes);
-        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
-            String length = ctx.request().getHeader("Content-Length");
-            if (isParquetUpload(ctx)) {
-                if (length != null && tooLong(length, maxUploadBytes)) {
-                    ctx.response().setStatusCode(413).putHeader("Content-Type", "application/problem+json")
-                            .putHeader("Connection", "close").end(uploadProblem);
-                } else {
-                    ctx.next();
-                }
-                return;
-            }
-            if (length != null) {
-                try {
-                    if (Long.parseLong(length.strip()) > maxBytes) {
-                        refuse(ctx);
+        router.route()
+                .order(Integer.MIN_VALUE)
+                .handler(ctx -> {
+                    String length = ctx.request().getHeader("Content-Length");
+                    if (isParquetUpload(ctx)) {
+                        if (length != null && tooLong(length, maxUploadBytes)) {
+                            ctx.response()
+                                    .setStatusCode(413)
+                                    .putHeader("Content-Type", "application/problem+json")
+                                    .putHeader("Connection", "close")
+                                    .end(uploadProblem);
+                        } else {
+                            ctx.next();
+                        }
                         return;
                     }
-                } catch (NumberFormatException ignored) {
-                    // the HTTP layer rejects malformed lengths itself
-                }
-                ctx.next();
-            } else if (ctx.request().getHeader("Transfer-Encoding") != null) {
-                chunkedBodies.handle(ctx); // fails the request with 413 when the limit is passed
-            } else {
-                ctx.next();
-            }
-        }).failureHandler(ctx -> {
-            if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
-                refuse(ctx);
-            } else {
-                ctx.next();
-            }
-        });
+                    if (length != null) {
+                        try {
+                            if (Long.parseLong(length.strip()) > maxBytes) {
+                                refuse(ctx);
+                                return;
+                            }
+                        } catch (NumberFormatException ignored) {
+                            // the HTTP layer rejects malformed lengths itself
+                        }
+                        ctx.next();
+                    } else if (ctx.request().getHeader("Transfer-Encoding") != null) {
+                        chunkedBodies.handle(ctx); // fails the request with 413 when the limit is passed
+                    } else {
+                        ctx.next();
+                    }
+                })
+                .failureHandler(ctx -> {
+                    if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
+                        refuse(ctx);
+                    } else {
+                        ctx.next();
+                    }
+                });
     }
 
     private static boolean tooLong(String length, long limit) {
@@ -94,7 +110,10 @@ class BodyLimitFilter {
     }
 
     private void refuse(RoutingContext ctx) {
-        ctx.response().setStatusCode(413).putHeader("Content-Type", "application/problem+json")
-                .putHeader("Connection", "close").end(problem);
+        ctx.response()
+                .setStatusCode(413)
+                .putHeader("Content-Type", "application/problem+json")
+                .putHeader("Connection", "close")
+                .end(problem);
     }
 }

@@ -1,15 +1,14 @@
 package dev.slate.appliance.web;
 
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 
 /**
  * The HTTP status of each request error code: the web layer's knowledge, not the model's (docs/adr/0001; the table
  * is in docs/specs/rest-contract.md#errors).
  */
 public final class HttpStatuses {
-    private HttpStatuses() {
-    }
+    private HttpStatuses() {}
 
     /** The status of a request that failed with {@code code} under {@code condition}. */
     public static int of(ErrorCode code, SlateException.Condition condition) {

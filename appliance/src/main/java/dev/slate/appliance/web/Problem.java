@@ -2,9 +2,9 @@ package dev.slate.appliance.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.ErrorDetail;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.ErrorDetail;
+import dev.slate.serving.model.error.SlateException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -41,8 +41,19 @@ public record Problem(
         static Entry of(ErrorDetail detail) {
             return switch (detail) {
                 case ErrorDetail.Field f -> new Entry(null, null, null, null, f.field(), f.name(), null, f.message());
-                case ErrorDetail.InProject p -> new Entry(null, p.file(), p.line(), p.column(), null, null, p.code().name(), p.message());
-                case ErrorDetail.Feature w -> new Entry(w.feature(), null, null, null, null, null, w.code().name(), w.message());
+                case ErrorDetail.InProject p ->
+                    new Entry(
+                            null,
+                            p.file(),
+                            p.line(),
+                            p.column(),
+                            null,
+                            null,
+                            p.code().name(),
+                            p.message());
+                case ErrorDetail.Feature w ->
+                    new Entry(
+                            w.feature(), null, null, null, null, null, w.code().name(), w.message());
             };
         }
     }
@@ -53,8 +64,15 @@ public record Problem(
     }
 
     public static Problem of(ErrorCode code, int status, String detail, List<ErrorDetail> errors) {
-        return new Problem("urn:slate:problem:" + code.name().toLowerCase(Locale.ROOT).replace('_', '-'), title(code), status, code.name(), detail,
-                errors == null || errors.isEmpty() ? null : errors.stream().map(Entry::of).toList());
+        return new Problem(
+                "urn:slate:problem:" + code.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                title(code),
+                status,
+                code.name(),
+                detail,
+                errors == null || errors.isEmpty()
+                        ? null
+                        : errors.stream().map(Entry::of).toList());
     }
 
     public Response toResponse() {

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
@@ -36,16 +37,22 @@ class ProblemMappers {
     @ServerExceptionMapper
     Response json(JsonProcessingException e) {
         String detail = switch (e) {
-            case UnrecognizedPropertyException u -> "unknown field '" + u.getPropertyName() + "'"
-                    + (u.getKnownPropertyIds() == null || u.getKnownPropertyIds().isEmpty() ? "" : "; known fields: " + u.getKnownPropertyIds());
-            case MismatchedInputException m -> m.getPath().isEmpty()
-                    ? "the request body must be " + expected(m.getTargetType())
-                    : "field '" + path(m) + "' has the wrong type: expected " + expected(m.getTargetType());
+            case UnrecognizedPropertyException u ->
+                "unknown field '" + u.getPropertyName() + "'"
+                        + (u.getKnownPropertyIds() == null
+                                        || u.getKnownPropertyIds().isEmpty()
+                                ? ""
+                                : "; known fields: " + u.getKnownPropertyIds());
+            case MismatchedInputException m ->
+                m.getPath().isEmpty()
+                        ? "the request body must be " + expected(m.getTargetType())
+                        : "field '" + path(m) + "' has the wrong type: expected " + expected(m.getTargetType());
             case JsonParseException p -> "malformed JSON: " + firstLine(p.getOriginalMessage());
             default -> "malformed JSON: " + firstLine(e.getOriginalMessage());
         };
         if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
-            detail += " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            detail += " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
         }
         return Problem.of(ErrorCode.PARSE_FAILED, 400, detail, List.of()).toResponse();
     }
@@ -64,12 +71,23 @@ class ProblemMappers {
     Response web(WebApplicationException e) {
         int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
         return switch (e) {
-            case NotFoundException n -> Problem.of(ErrorCode.NOT_FOUND, 404, "no such resource", List.of()).toResponse();
-            case NotAllowedException n -> Problem.of(ErrorCode.INVALID_QUERY, 405, "method not allowed", List.of()).toResponse();
-            case NotSupportedException n -> Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415, "unsupported content type; send application/json", List.of()).toResponse();
+            case NotFoundException n ->
+                Problem.of(ErrorCode.NOT_FOUND, 404, "no such resource", List.of())
+                        .toResponse();
+            case NotAllowedException n ->
+                Problem.of(ErrorCode.INVALID_QUERY, 405, "method not allowed", List.of())
+                        .toResponse();
+            case NotSupportedException n ->
+                Problem.of(
+                                ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                                415,
+                                "unsupported content type; send application/json",
+                                List.of())
+                        .toResponse();
             default -> {
                 if (status == 413) {
-                    yield Problem.of(ErrorCode.PAYLOAD_TOO_LARGE, 413, "request body too large", List.of()).toResponse();
+                    yield Problem.of(ErrorCode.PAYLOAD_TOO_LARGE, 413, "request body too large", List.of())
+                            .toResponse();
                 }
                 if (status >= 500) {
                     yield unexpected(e);
@@ -77,8 +95,14 @@ class ProblemMappers {
                 if (status == 400 && e.getCause() instanceof JsonProcessingException j) {
                     yield json(j);
                 }
-                yield Problem.of(status == 401 ? ErrorCode.UNAUTHENTICATED : status == 403 ? ErrorCode.UNAUTHORIZED : ErrorCode.INVALID_QUERY,
-                        status, e.getResponse().getStatusInfo().getReasonPhrase(), List.of()).toResponse();
+                yield Problem.of(
+                                status == 401
+                                        ? ErrorCode.UNAUTHENTICATED
+                                        : status == 403 ? ErrorCode.UNAUTHORIZED : ErrorCode.INVALID_QUERY,
+                                status,
+                                e.getResponse().getStatusInfo().getReasonPhrase(),
+                                List.of())
+                        .toResponse();
             }
         };
     }
@@ -88,7 +112,12 @@ class ProblemMappers {
     Response unexpected(Throwable e) {
         String incident = Long.toHexString(ThreadLocalRandom.current().nextLong());
         LOG.errorf(e, "unexpected error, incident %s", incident);
-        return Problem.of(ErrorCode.INTERNAL_SERVER_ERROR, 500, "unexpected error; incident " + incident + " is in the server log", List.of()).toResponse();
+        return Problem.of(
+                        ErrorCode.INTERNAL_SERVER_ERROR,
+                        500,
+                        "unexpected error; incident " + incident + " is in the server log",
+                        List.of())
+                .toResponse();
     }
 
     private static String path(MismatchedInputException m) {
@@ -120,7 +149,7 @@ class ProblemMappers {
         if (Number.class.isAssignableFrom(target) || (target.isPrimitive() && target != void.class)) {
             return "a number";
         }
-        if (java.util.Collection.class.isAssignableFrom(target) || target.isArray()) {
+        if (Collection.class.isAssignableFrom(target) || target.isArray()) {
             return "a list";
         }
         return "a JSON object";

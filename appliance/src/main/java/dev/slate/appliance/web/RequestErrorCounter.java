@@ -1,6 +1,6 @@
 package dev.slate.appliance.web;
 
-import dev.slate.model.error.ErrorCode;
+import dev.slate.serving.model.error.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 
@@ -13,8 +13,7 @@ final class RequestErrorCounter {
 
     private static final Counter[] COUNTERS = new Counter[ErrorCode.values().length];
 
-    private RequestErrorCounter() {
-    }
+    private RequestErrorCounter() {}
 
     static void count(String code) {
         ErrorCode c;
@@ -25,8 +24,10 @@ final class RequestErrorCounter {
         }
         Counter counter = COUNTERS[c.ordinal()];
         if (counter == null) { // a race registers the same counter twice, harmlessly
-            counter = Counter.builder("slate.request.errors").tag("code", c.name())
-                    .description("API requests answered with a problem (application/problem+json), by error code").register(Metrics.globalRegistry);
+            counter = Counter.builder("slate.request.errors")
+                    .tag("code", c.name())
+                    .description("API requests answered with a problem (application/problem+json), by error code")
+                    .register(Metrics.globalRegistry);
             COUNTERS[c.ordinal()] = counter;
         }
         counter.increment();

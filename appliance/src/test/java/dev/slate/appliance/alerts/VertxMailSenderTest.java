@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class VertxMailSenderTest {
 
     @RegisterExtension
-    static final GreenMailExtension SMTP = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+    static final GreenMailExtension SMTP =
+            new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
 
     private final Vertx vertx = Vertx.vertx();
 
@@ -38,14 +39,36 @@ class VertxMailSenderTest {
     @Test
     void anAlertArrivesAsEmail() throws Exception {
         int port = SMTP.getSmtp().getPort();
-        AlertNotifier notifier = new AlertNotifier(2, Duration.ofMillis(20), Duration.ofSeconds(5), (env, ref) -> Optional.empty(),
-                new VertxMailSender(vertx), "slate-alerts@example.internal", o -> { });
-        AlertRule rule = new AlertRule("prod", "store_down", AlertFormula.parse("slate_dependency_up{dependency=\"online-store\"}"),
-                AlertRule.Comparator.LT, 1, Duration.ZERO, AlertRule.Severity.CRITICAL, "team-platform", List.of("mail"), Optional.empty());
-        AlertChannel mail = new AlertChannel("prod", "mail", AlertChannel.Kind.EMAIL, URI.create("smtp://127.0.0.1:" + port), Optional.empty(),
+        AlertNotifier notifier = new AlertNotifier(
+                2,
+                Duration.ofMillis(20),
+                Duration.ofSeconds(5),
+                (env, ref) -> Optional.empty(),
+                new VertxMailSender(vertx),
+                "slate-alerts@example.internal",
+                o -> {});
+        AlertRule rule = new AlertRule(
+                "prod",
+                "store_down",
+                AlertFormula.parse("slate_dependency_up{dependency=\"online-store\"}"),
+                AlertRule.Comparator.LT,
+                1,
+                Duration.ZERO,
+                AlertRule.Severity.CRITICAL,
+                "team-platform",
+                List.of("mail"),
+                Optional.empty());
+        AlertChannel mail = new AlertChannel(
+                "prod",
+                "mail",
+                AlertChannel.Kind.EMAIL,
+                URI.create("smtp://127.0.0.1:" + port),
+                Optional.empty(),
                 Optional.of("oncall@example.internal"));
 
-        AlertNotifier.Outcome o = notifier.deliver(new AlertEvent(rule, AlertEvent.Type.FIRING, 0, Instant.now(), "k-1"), mail).get(30, TimeUnit.SECONDS);
+        AlertNotifier.Outcome o = notifier.deliver(
+                        new AlertEvent(rule, AlertEvent.Type.FIRING, 0, Instant.now(), "k-1"), mail)
+                .get(30, TimeUnit.SECONDS);
         notifier.close();
 
         assertThat(o.delivered()).as("%s", o.error()).isTrue();

@@ -18,13 +18,15 @@ class ApiRoutesTest {
         assertThat(ApiRoutes.permission("POST", "/v1/query/online")).isEqualTo(QUERY_ONLINE);
         assertThat(ApiRoutes.permission("POST", "/v1/query/online/bulk")).isEqualTo(QUERY_ONLINE);
         assertThat(ApiRoutes.permission("POST", "/v1/query/offline")).isEqualTo(QUERY_OFFLINE);
-        assertThat(ApiRoutes.permission("GET", "/v1/query/offline/job-1/result")).isEqualTo(QUERY_OFFLINE);
+        assertThat(ApiRoutes.permission("GET", "/v1/query/offline/job-1/result"))
+                .isEqualTo(QUERY_OFFLINE);
         assertThat(ApiRoutes.permission("GET", "/v1/features")).isEqualTo(READ_CATALOG);
         assertThat(ApiRoutes.permission("GET", "/v1/graph")).isEqualTo(READ_CATALOG);
         assertThat(ApiRoutes.permission("GET", "/v1/deployments")).isEqualTo(READ_CATALOG);
         assertThat(ApiRoutes.permission("GET", "/v1/deployments/8d1c")).isEqualTo(READ_CATALOG);
         assertThat(ApiRoutes.permission("POST", "/v1/deployments")).isEqualTo(DEPLOY);
-        assertThat(ApiRoutes.permission("POST", "/v1/deployments/8d1c/activate")).isEqualTo(DEPLOY);
+        assertThat(ApiRoutes.permission("POST", "/v1/deployments/8d1c/activate"))
+                .isEqualTo(DEPLOY);
         assertThat(ApiRoutes.permission("POST", "/v1/ingest")).isEqualTo(INGEST);
         assertThat(ApiRoutes.permission("POST", "/v1/materialize")).isEqualTo(INGEST);
         assertThat(ApiRoutes.permission("DELETE", "/v1/query/offline/job-1")).isEqualTo(QUERY_OFFLINE);
@@ -38,14 +40,18 @@ class ApiRoutesTest {
         assertThat(ApiRoutes.permission("GET", "/v1/alerts/notifications")).isEqualTo(READ_CATALOG);
         assertThat(ApiRoutes.permission("PUT", "/v1/alerts/errors_high")).isEqualTo(DEPLOY);
         assertThat(ApiRoutes.route("POST", "/v1/alerts/silences").audited()).isTrue();
-        assertThat(ApiRoutes.route("DELETE", "/v1/alerts/channels/oncall").audited()).isTrue();
-        assertThat(ApiRoutes.permission("GET", "/v1/deployments/8d1c/diff/9e2d")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.route("DELETE", "/v1/alerts/channels/oncall").audited())
+                .isTrue();
+        assertThat(ApiRoutes.permission("GET", "/v1/deployments/8d1c/diff/9e2d"))
+                .isEqualTo(READ_CATALOG);
         assertThat(ApiRoutes.route("GET", "/v1/environments")).satisfies(r -> {
             assertThat(r.permission()).isEqualTo(READ_CATALOG);
             assertThat(r.global()).isTrue();
         });
         assertThat(ApiRoutes.permission("GET", "/v1/environments/qa")).isEqualTo(READ_CATALOG);
-        for (String[] change : new String[][] {{"POST", "/v1/environments"}, {"PATCH", "/v1/environments/qa"}, {"DELETE", "/v1/environments/qa"}}) {
+        for (String[] change : new String[][] {
+            {"POST", "/v1/environments"}, {"PATCH", "/v1/environments/qa"}, {"DELETE", "/v1/environments/qa"}
+        }) {
             assertThat(ApiRoutes.route(change[0], change[1])).satisfies(r -> {
                 assertThat(r.permission()).isEqualTo(ADMIN);
                 assertThat(r.global()).isTrue();
@@ -82,7 +88,8 @@ class ApiRoutesTest {
     @Test
     void mutatingEndpointsAreAuditedAndQueriesAreNot() {
         assertThat(ApiRoutes.route("POST", "/v1/deployments").audited()).isTrue();
-        assertThat(ApiRoutes.route("POST", "/v1/deployments/x/activate").audited()).isTrue();
+        assertThat(ApiRoutes.route("POST", "/v1/deployments/x/activate").audited())
+                .isTrue();
         assertThat(ApiRoutes.route("POST", "/v1/ingest").audited()).isTrue();
         assertThat(ApiRoutes.route("DELETE", "/v1/access/bindings").audited()).isTrue();
         assertThat(ApiRoutes.route("POST", "/v1/secrets/re-encrypt").audited()).isTrue();
@@ -97,7 +104,8 @@ class ApiRoutesTest {
         });
         assertThat(ApiRoutes.route("PUT", "/v1/query/offline/job-1").audited()).isTrue();
         assertThat(ApiRoutes.route("GET", "/v1/query/offline/job-1").audited()).isFalse();
-        assertThat(ApiRoutes.route("GET", "/v1/query/offline/job-1/result").audited()).isFalse();
+        assertThat(ApiRoutes.route("GET", "/v1/query/offline/job-1/result").audited())
+                .isFalse();
         assertThat(ApiRoutes.route("POST", "/v1/query/online").audited()).isFalse();
         assertThat(ApiRoutes.route("GET", "/v1/deployments").audited()).isFalse();
     }

@@ -3,7 +3,7 @@ package dev.slate.appliance.auth;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slate.model.ExampleProjects;
+import dev.slate.serving.model.ExampleProjects;
 import dev.slate.storage.testservers.TestServers;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -26,8 +26,7 @@ final class AuthFraudData {
 
     private static volatile boolean seeded;
 
-    private AuthFraudData() {
-    }
+    private AuthFraudData() {}
 
     static synchronized void seed() throws SQLException {
         if (seeded) {
@@ -60,7 +59,9 @@ final class AuthFraudData {
 
     /** Stores a secret of {@code environment} (secrets are per environment: docs/environments.md, "Secrets"). */
     static Response put(String environment, String name, String value) {
-        Response r = given().header("X-Slate-Environment", environment).contentType(ContentType.JSON).body(Map.of("value", value))
+        Response r = given().header("X-Slate-Environment", environment)
+                .contentType(ContentType.JSON)
+                .body(Map.of("value", value))
                 .put("/v1/secrets/" + name);
         assertThat(r.statusCode()).as(r.asString()).isIn(200, 201);
         return r;
@@ -71,10 +72,14 @@ final class AuthFraudData {
         Map<String, String> files = new LinkedHashMap<>(ExampleProjects.fraud());
         String yaml = files.get("slate.yaml");
         for (String[] r : new String[][] {
-                {"\"${secret:fraud_db_url}\"", "\"${secret:" + URL_SECRET + "}\""},
-                {"\"${secret:fraud_db_user}\"", "\"${secret:" + USER_SECRET + "}\"\n    password: \"${secret:" + PASSWORD_SECRET + "}\""},
-                {"      email: string\n", "      email: {type: string, tags: [pii]}\n"},
-                {"      country: string\n", "      country: {type: string, tags: [pii, region]}\n"}}) {
+            {"\"${secret:fraud_db_url}\"", "\"${secret:" + URL_SECRET + "}\""},
+            {
+                "\"${secret:fraud_db_user}\"",
+                "\"${secret:" + USER_SECRET + "}\"\n    password: \"${secret:" + PASSWORD_SECRET + "}\""
+            },
+            {"      email: string\n", "      email: {type: string, tags: [pii]}\n"},
+            {"      country: string\n", "      country: {type: string, tags: [pii, region]}\n"}
+        }) {
             assertThat(yaml).as("the fraud example has %s", r[0]).contains(r[0]);
             yaml = yaml.replace(r[0], r[1]);
         }

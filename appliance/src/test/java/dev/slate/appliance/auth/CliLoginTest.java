@@ -24,6 +24,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -36,19 +40,21 @@ import org.junit.jupiter.api.io.TempDir;
 @QuarkusTest
 class CliLoginTest {
 
-    private static final String ENV = "t-auth-cli-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String ENV =
+            "t-auth-cli-" + UUID.randomUUID().toString().substring(0, 8);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TestHTTPResource("/")
     URI base;
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     @AfterAll
     static void clean() throws Exception {
         try (Connection c = TestServers.postgres().connect()) {
-            for (String sql : List.of("update environments set active_deployment_id = null where name = ?", "delete from deployments where environment = ?",
+            for (String sql : List.of(
+                    "update environments set active_deployment_id = null where name = ?",
+                    "delete from deployments where environment = ?",
                     "delete from environments where name = ?")) {
                 try (PreparedStatement s = c.prepareStatement(sql)) {
                     s.setString(1, ENV);
@@ -60,7 +66,9 @@ class CliLoginTest {
 
     @Test
     void loginStoresAPrivateTokenThatCommandsUseAndRefresh(@TempDir Path home) throws Exception {
-        given().header(HEADER, ENV).contentType(ContentType.JSON).body(Map.of("files", Map.of("slate.yaml", """
+        given().header(HEADER, ENV)
+                .contentType(ContentType.JSON)
+                .body(Map.of("files", Map.of("slate.yaml", """
                 project: cli
                 entities:
                   user:
@@ -68,7 +76,10 @@ class CliLoginTest {
                     features:
                       id: int
                       scaled: {type: int, expression: "id * 5"}
-                """))).post("/v1/deployments").then().statusCode(201);
+                """)))
+                .post("/v1/deployments")
+                .then()
+                .statusCode(201);
         Path tokenFile = home.resolve(".slate/token");
         Map<String, String> env = Map.of("SLATE_TOKEN_FILE", tokenFile.toString(), "SLATE_URL", base.toString());
 
@@ -78,12 +89,21 @@ class CliLoginTest {
 
         Path password = home.resolve("password");
         Files.writeString(password, TestTokens.credentials().demoUserPassword() + "\n");
-        Run login = cli(env, "login", "--issuer", TestTokens.issuer().toString(), "--username", TestTokens.VIEWER, "--password-file",
+        Run login = cli(
+                env,
+                "login",
+                "--issuer",
+                TestTokens.issuer().toString(),
+                "--username",
+                TestTokens.VIEWER,
+                "--password-file",
                 password.toString());
         assertThat(login.exit()).as(login.err()).isEqualTo(0);
         assertThat(login.out()).contains("as " + TestTokens.VIEWER).contains(tokenFile.toString());
-        assertThat(login.out() + login.err()).doesNotContain(TestTokens.credentials().demoUserPassword());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+        assertThat(login.out() + login.err())
+                .doesNotContain(TestTokens.credentials().demoUserPassword());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
+                .isEqualTo("rw-------");
         String first = JSON.readTree(tokenFile.toFile()).path("access_token").asText();
         assertThat(login.out()).doesNotContain(first);
 
@@ -100,10 +120,13 @@ class CliLoginTest {
         Run again = cli(env, "query", "--env", ENV, "--in", "user.id=4", "--out", "user.scaled");
         assertThat(again.exit()).as(again.err()).isEqualTo(0);
         assertThat(again.out()).contains("20");
-        String refreshed = JSON.readTree(tokenFile.toFile()).path("access_token").asText();
+        String refreshed =
+                JSON.readTree(tokenFile.toFile()).path("access_token").asText();
         assertThat(refreshed).isNotEqualTo(first);
-        assertThat(JSON.readTree(tokenFile.toFile()).path("expires_at").asLong()).isGreaterThan(System.currentTimeMillis() / 1000);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+        assertThat(JSON.readTree(tokenFile.toFile()).path("expires_at").asLong())
+                .isGreaterThan(System.currentTimeMillis() / 1000);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
+                .isEqualTo("rw-------");
 
         // a token file others can read is refused
         Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-r--r--"));
@@ -117,11 +140,25 @@ class CliLoginTest {
         assertThat(tokenFile).doesNotExist();
         assertThat(cli(env, "deployments", "--env", ENV).err()).contains("UNAUTHENTICATED");
 
-        Run wrong = cli(env, "login", "--issuer", TestTokens.issuer().toString(), "--username", TestTokens.VIEWER, "--password-file",
+        Run wrong = cli(
+                env,
+                "login",
+                "--issuer",
+                TestTokens.issuer().toString(),
+                "--username",
+                TestTokens.VIEWER,
+                "--password-file",
                 home.resolve(".slate").resolve("missing").toString());
         assertThat(wrong.exit()).isNotZero();
         Files.writeString(password, "not-the-password\n");
-        Run refused = cli(env, "login", "--issuer", TestTokens.issuer().toString(), "--username", TestTokens.VIEWER, "--password-file",
+        Run refused = cli(
+                env,
+                "login",
+                "--issuer",
+                TestTokens.issuer().toString(),
+                "--username",
+                TestTokens.VIEWER,
+                "--password-file",
                 password.toString());
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.err()).contains("invalid_grant").doesNotContain("not-the-password");
@@ -139,33 +176,50 @@ class CliLoginTest {
         Map<String, String> env = Map.of("SLATE_TOKEN_FILE", tokenFile.toString(), "SLATE_URL", base.toString());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        java.util.concurrent.CompletableFuture<Integer> login = java.util.concurrent.CompletableFuture.supplyAsync(() -> SlateCli.run(
-                new String[] {"login", "--device", "--issuer", TestTokens.issuer().toString()}, env, new PrintWriter(out, true), new PrintWriter(err, true)));
+        CompletableFuture<Integer> login = CompletableFuture.supplyAsync(() -> SlateCli.run(
+                new String[] {
+                    "login", "--device", "--issuer", TestTokens.issuer().toString()
+                },
+                env,
+                new PrintWriter(out, true),
+                new PrintWriter(err, true)));
 
-        java.util.regex.Matcher open = java.util.regex.Pattern.compile("Open (\\S+)").matcher("");
-        Awaitility.await("the CLI prints the verification URL").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            assertThat(login).as("the CLI stopped early: %s %s", out, err).isNotDone();
-            return open.reset(out.toString()).find();
-        });
+        Matcher open = Pattern.compile("Open (\\S+)").matcher("");
+        Awaitility.await("the CLI prints the verification URL")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    assertThat(login)
+                            .as("the CLI stopped early: %s %s", out, err)
+                            .isNotDone();
+                    return open.reset(out.toString()).find();
+                });
         URI verification = URI.create(open.group(1));
-        assertThat(verification.toString()).startsWith(TestTokens.issuer() + "/device").contains("user_code=");
+        assertThat(verification.toString())
+                .startsWith(TestTokens.issuer() + "/device")
+                .contains("user_code=");
         assertThat(out.toString()).containsPattern("confirm the code [A-Z]{4}-[A-Z]{4}");
         assertThat(login).as("nothing is stored before the user approves").isNotDone();
         assertThat(tokenFile).doesNotExist();
 
-        String page = KeycloakBrowser.approveDevice(verification, TestTokens.VIEWER, TestTokens.credentials().demoUserPassword());
+        String page = KeycloakBrowser.approveDevice(
+                verification, TestTokens.VIEWER, TestTokens.credentials().demoUserPassword());
         assertThat(page).as("Keycloak's last page").containsIgnoringCase("device");
 
-        int exit = login.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        int exit = login.get(60, TimeUnit.SECONDS);
         assertThat(exit).as("%s %s", out, err).isZero();
         assertThat(out.toString()).contains("as " + TestTokens.VIEWER).contains(tokenFile.toString());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
+                .isEqualTo("rw-------");
         var stored = JSON.readTree(tokenFile.toFile());
         assertThat(stored.path("refresh_token").asText()).isNotBlank();
         var claims = Jwts.payload(stored.path("access_token").asText());
         assertThat(claims.path("preferred_username").asText()).isEqualTo(TestTokens.VIEWER);
         assertThat(claims.path("azp").asText()).isEqualTo("slate-cli");
-        assertThat(out.toString() + err).doesNotContain(stored.path("access_token").asText(), TestTokens.credentials().demoUserPassword());
+        assertThat(out.toString() + err)
+                .doesNotContain(
+                        stored.path("access_token").asText(),
+                        TestTokens.credentials().demoUserPassword());
 
         // the device token is vera's: it reads, and it may not do what a viewer may not
         Run deployments = cli(env, "deployments", "--env", ENV);

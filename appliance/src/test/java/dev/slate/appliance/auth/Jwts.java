@@ -18,8 +18,7 @@ final class Jwts {
     private static final Base64.Encoder ENCODE = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODE = Base64.getUrlDecoder();
 
-    private Jwts() {
-    }
+    private Jwts() {}
 
     static ObjectNode payload(String jwt) {
         return (ObjectNode) read(jwt.split("\\.")[1]);
@@ -62,7 +61,8 @@ final class Jwts {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return signingInput + "." + ENCODE.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+            return signingInput + "."
+                    + ENCODE.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

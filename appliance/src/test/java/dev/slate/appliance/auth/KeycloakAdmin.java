@@ -53,9 +53,16 @@ final class KeycloakAdmin {
         String clientId = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         String secret = UUID.randomUUID().toString();
         ObjectNode client = JSON.createObjectNode()
-                .put("clientId", clientId).put("enabled", true).put("protocol", "openid-connect").put("publicClient", false)
-                .put("clientAuthenticatorType", "client-secret").put("secret", secret).put("serviceAccountsEnabled", true)
-                .put("standardFlowEnabled", false).put("directAccessGrantsEnabled", false).put("fullScopeAllowed", true);
+                .put("clientId", clientId)
+                .put("enabled", true)
+                .put("protocol", "openid-connect")
+                .put("publicClient", false)
+                .put("clientAuthenticatorType", "client-secret")
+                .put("secret", secret)
+                .put("serviceAccountsEnabled", true)
+                .put("standardFlowEnabled", false)
+                .put("directAccessGrantsEnabled", false)
+                .put("fullScopeAllowed", true);
         ObjectNode attributes = client.putObject("attributes");
         attributes.put("use.refresh.tokens", "false");
         if (lifespanSeconds > 0) {
@@ -63,9 +70,13 @@ final class KeycloakAdmin {
         }
         if (audience) {
             ArrayNode mappers = client.putArray("protocolMappers");
-            ObjectNode m = mappers.addObject().put("name", "slate-api-audience").put("protocol", "openid-connect")
+            ObjectNode m = mappers.addObject()
+                    .put("name", "slate-api-audience")
+                    .put("protocol", "openid-connect")
                     .put("protocolMapper", "oidc-audience-mapper");
-            m.putObject("config").put("included.custom.audience", "slate-api").put("access.token.claim", "true")
+            m.putObject("config")
+                    .put("included.custom.audience", "slate-api")
+                    .put("access.token.claim", "true")
                     .put("id.token.claim", "false");
         }
         HttpResponse<String> created = send("POST", "/admin/realms/slate/clients", client.toString());
@@ -79,9 +90,18 @@ final class KeycloakAdmin {
     /** A user of realm slate with no realm role (what it may do comes from bindings only). */
     String createUser(String prefix, String password) {
         String username = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        ObjectNode user = JSON.createObjectNode().put("username", username).put("enabled", true).put("email", username + "@example.com")
-                .put("firstName", "Test").put("lastName", "User").put("emailVerified", true);
-        user.putArray("credentials").addObject().put("type", "password").put("value", password).put("temporary", false);
+        ObjectNode user = JSON.createObjectNode()
+                .put("username", username)
+                .put("enabled", true)
+                .put("email", username + "@example.com")
+                .put("firstName", "Test")
+                .put("lastName", "User")
+                .put("emailVerified", true);
+        user.putArray("credentials")
+                .addObject()
+                .put("type", "password")
+                .put("value", password)
+                .put("temporary", false);
         HttpResponse<String> created = send("POST", "/admin/realms/slate/users", user.toString());
         assertThat(created.statusCode()).as("create user: %s", created.body()).isEqualTo(201);
         return username;
@@ -108,7 +128,8 @@ final class KeycloakAdmin {
     private void grantRealmRole(String userId, String role) {
         JsonNode rep = json(send("GET", "/admin/realms/slate/roles/" + role, null));
         ArrayNode list = JSON.createArrayNode().add(rep);
-        HttpResponse<String> r = send("POST", "/admin/realms/slate/users/" + userId + "/role-mappings/realm", list.toString());
+        HttpResponse<String> r =
+                send("POST", "/admin/realms/slate/users/" + userId + "/role-mappings/realm", list.toString());
         assertThat(r.statusCode()).as("grant role: %s", r.body()).isEqualTo(204);
     }
 
@@ -127,12 +148,14 @@ final class KeycloakAdmin {
     }
 
     private HttpResponse<String> send(String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json");
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,17 +35,23 @@ final class KeycloakBrowser {
     private static final Pattern INPUT = Pattern.compile("(?is)<input[^>]*>");
     private static final Pattern ATTRIBUTE = Pattern.compile("(?is)\\b(name|value|type)=\"([^\"]*)\"");
 
-    private KeycloakBrowser() {
-    }
+    private KeycloakBrowser() {}
 
     /** Approves the device code behind {@code verificationUri} as {@code username}; answers Keycloak's last page. */
-    static String approveDevice(URI verificationUri, String username, String password) throws IOException, InterruptedException {
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new LoopbackCookies()).followRedirects(HttpClient.Redirect.ALWAYS)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(verificationUri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    static String approveDevice(URI verificationUri, String username, String password)
+            throws IOException, InterruptedException {
+        HttpClient browser = HttpClient.newBuilder()
+                .cookieHandler(new LoopbackCookies())
+                .followRedirects(HttpClient.Redirect.ALWAYS)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        HttpResponse<String> page = browser.send(
+                HttpRequest.newBuilder(verificationUri).GET().build(), HttpResponse.BodyHandlers.ofString());
         String userCode = verificationUri.getQuery().replaceFirst(".*user_code=([^&]+).*", "$1");
         for (int step = 0; step < 6; step++) {
-            assertThat(page.statusCode()).as("Keycloak answered %s", page.body()).isLessThan(400);
+            assertThat(page.statusCode())
+                    .as("Keycloak answered %s", page.body())
+                    .isLessThan(400);
             if (page.body().contains("Device Login Successful")) {
                 return page.body();
             }
@@ -64,22 +71,30 @@ final class KeycloakBrowser {
                 if (name == null || "submit".equals(a.get("type")) && !"accept".equals(name)) {
                     continue;
                 }
-                fields.put(name, switch (name) {
-                    case "username" -> username;
-                    case "password" -> password;
-                    case "device_user_code" -> userCode;
-                    case "accept" -> "Yes";
-                    default -> a.getOrDefault("value", "");
-                });
+                fields.put(
+                        name,
+                        switch (name) {
+                            case "username" -> username;
+                            case "password" -> password;
+                            case "device_user_code" -> userCode;
+                            case "accept" -> "Yes";
+                            default -> a.getOrDefault("value", "");
+                        });
             }
             if (form.group(2).contains("name=\"accept\"") && !fields.containsKey("accept")) {
                 fields.put("accept", "Yes"); // the consent page's approve button
             }
             URI action = page.uri().resolve(unescape(form.group(1)));
-            String body = fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-            page = browser.send(HttpRequest.newBuilder(action).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            String body = fields.entrySet().stream()
+                    .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                    .collect(Collectors.joining("&"));
+            page = browser.send(
+                    HttpRequest.newBuilder(action)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
         throw new AssertionError("Keycloak still asks for something after 6 forms: " + page.body());
     }
@@ -94,7 +109,11 @@ final class KeycloakBrowser {
             if (cookies.isEmpty()) {
                 return Map.of();
             }
-            return Map.of("Cookie", List.of(cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "))));
+            return Map.of(
+                    "Cookie",
+                    List.of(cookies.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining("; "))));
         }
 
         @Override
@@ -108,7 +127,7 @@ final class KeycloakBrowser {
                         if (eq <= 0) {
                             continue;
                         }
-                        boolean expired = header.toLowerCase(java.util.Locale.ROOT).matches("(?s).*;\\s*max-age=0\\s*(;.*)?");
+                        boolean expired = header.toLowerCase(Locale.ROOT).matches("(?s).*;\\s*max-age=0\\s*(;.*)?");
                         if (expired) {
                             cookies.remove(pair.substring(0, eq));
                         } else {
@@ -121,6 +140,10 @@ final class KeycloakBrowser {
     }
 
     private static String unescape(String html) {
-        return html.replace("&amp;", "&").replace("&#61;", "=").replace("&quot;", "\"").replace("&#x2F;", "/").replace("&#47;", "/");
+        return html.replace("&amp;", "&")
+                .replace("&#61;", "=")
+                .replace("&quot;", "\"")
+                .replace("&#x2F;", "/")
+                .replace("&#47;", "/");
     }
 }

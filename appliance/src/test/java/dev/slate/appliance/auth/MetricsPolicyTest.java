@@ -41,8 +41,12 @@ class MetricsPolicyTest {
         assertThat(r.getHeader("X-Request-Id")).isEqualTo(requestId);
         r.then().body("detail", equalTo(AuthProblems.NO_TOKEN));
 
-        List<Map<String, Object>> entries = given().queryParam("outcome", "DENIED").queryParam("subject", "anonymous")
-                .queryParam("limit", "1000").get("/v1/audit").jsonPath().getList("entries");
+        List<Map<String, Object>> entries = given().queryParam("outcome", "DENIED")
+                .queryParam("subject", "anonymous")
+                .queryParam("limit", "1000")
+                .get("/v1/audit")
+                .jsonPath()
+                .getList("entries");
         assertThat(entries).anySatisfy(e -> {
             assertThat(e.get("request_id")).isEqualTo(requestId);
             assertThat(e.get("action")).isEqualTo("metrics.read");
@@ -54,14 +58,16 @@ class MetricsPolicyTest {
     @Test
     void aBadTokenIsRefusedTheSameWay() {
         String vera = TestTokens.user(TestTokens.VIEWER);
-        for (String token : List.of("not-a-jwt", Jwts.tamperedSignature(vera), Jwts.unsigned(vera, p -> { }))) {
+        for (String token : List.of("not-a-jwt", Jwts.tamperedSignature(vera), Jwts.unsigned(vera, p -> {}))) {
             Response r = as(token).get("/q/metrics");
             assertRefused(r, true);
             r.then().body("detail", equalTo(AuthProblems.BAD_TOKEN));
             assertClean(r, token);
         }
         Response prefixed = as(vera).get("/q/metrics/");
-        assertThat(prefixed.statusCode()).as("the path below metrics is not a way around").isNotEqualTo(401);
+        assertThat(prefixed.statusCode())
+                .as("the path below metrics is not a way around")
+                .isNotEqualTo(401);
     }
 
     @Test
@@ -76,9 +82,15 @@ class MetricsPolicyTest {
     }
 
     private static void assertRefused(Response r, boolean tokenPresented) {
-        r.then().statusCode(401).contentType(PROBLEM).body("code", equalTo("UNAUTHENTICATED")).body("status", equalTo(401))
+        r.then()
+                .statusCode(401)
+                .contentType(PROBLEM)
+                .body("code", equalTo("UNAUTHENTICATED"))
+                .body("status", equalTo(401))
                 .body("type", equalTo("urn:slate:problem:unauthenticated"));
-        assertThat(r.getHeader("WWW-Authenticate")).isEqualTo(tokenPresented ? "Bearer realm=\"slate\", error=\"invalid_token\"" : "Bearer realm=\"slate\"");
+        assertThat(r.getHeader("WWW-Authenticate"))
+                .isEqualTo(
+                        tokenPresented ? "Bearer realm=\"slate\", error=\"invalid_token\"" : "Bearer realm=\"slate\"");
         assertThat(r.getHeader("X-Request-Id")).isNotBlank();
         assertThat(r.asString()).doesNotContain("# TYPE", "# HELP");
         assertClean(r);

@@ -49,30 +49,60 @@ class OfflineAccessTest {
     @BeforeEach
     void deploy() {
         env = "t-offline-acl-" + UUID.randomUUID().toString().substring(0, 8);
-        given().header(HEADER, env).contentType(ContentType.JSON).body(Map.of("files", Map.of("slate.yaml", PROJECT), "activate", true))
-                .post("/v1/deployments").then().statusCode(201);
-        given().header(HEADER, env).contentType(ContentType.JSON)
-                .body(Map.of("rows", List.of(Map.of("user.id", 1, "user.score", 0.5, "user.email", EMAIL, "user.segment", "a",
-                        "__ts__", "2026-05-01T11:00:00Z")), "store_online", false))
-                .post("/v1/ingest").then().statusCode(200);
+        given().header(HEADER, env)
+                .contentType(ContentType.JSON)
+                .body(Map.of("files", Map.of("slate.yaml", PROJECT), "activate", true))
+                .post("/v1/deployments")
+                .then()
+                .statusCode(201);
+        given().header(HEADER, env)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "rows",
+                        List.of(Map.of(
+                                "user.id",
+                                1,
+                                "user.score",
+                                0.5,
+                                "user.email",
+                                EMAIL,
+                                "user.segment",
+                                "a",
+                                "__ts__",
+                                "2026-05-01T11:00:00Z")),
+                        "store_online",
+                        false))
+                .post("/v1/ingest")
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void aCallerWithoutTheGrantIsRefusedQueriesNamingPiiOrWhatIsComputedFromIt() throws Exception {
         String vera = TestTokens.user(TestTokens.VIEWER);
         String requestId = "offline-pii-" + UUID.randomUUID();
-        Response refused = as(vera).header(HEADER, env).header("X-Request-Id", requestId).contentType(ContentType.JSON)
-                .body(query(List.of("user.score", "user.email_domain", "user.segment"))).post(PATH);
-        refused.then().statusCode(403).contentType(PROBLEM).body("code", equalTo("UNAUTHORIZED"))
+        Response refused = as(vera).header(HEADER, env)
+                .header("X-Request-Id", requestId)
+                .contentType(ContentType.JSON)
+                .body(query(List.of("user.score", "user.email_domain", "user.segment")))
+                .post(PATH);
+        refused.then()
+                .statusCode(403)
+                .contentType(PROBLEM)
+                .body("code", equalTo("UNAUTHORIZED"))
                 .body("errors.size()", equalTo(1))
                 .body("errors[0].feature", equalTo("user.email_domain"))
                 .body("errors[0].code", equalTo("UNAUTHORIZED"))
-                .body("errors[0].message", equalTo("feature 'user.email_domain' is withheld: it needs the 'pii' grant"));
+                .body(
+                        "errors[0].message",
+                        equalTo("feature 'user.email_domain' is withheld: it needs the 'pii' grant"));
         assertThat(refused.jsonPath().getString("detail")).contains("user.email_domain", "'pii' grant");
         assertClean(refused, EMAIL);
 
         // the tagged feature itself, through the Parquet form: refused before the upload is read
-        Response parquet = as(vera).header(HEADER, env).contentType("application/vnd.apache.parquet").body(new byte[] {'P', 'A', 'R', '1'})
+        Response parquet = as(vera).header(HEADER, env)
+                .contentType("application/vnd.apache.parquet")
+                .body(new byte[] {'P', 'A', 'R', '1'})
                 .post(PATH + "?outputs=user.score,user.email");
         parquet.then().statusCode(403).contentType(PROBLEM).body("errors.feature", equalTo(List.of("user.email")));
 
@@ -94,8 +124,12 @@ class OfflineAccessTest {
         as(vera).header(HEADER, env).get(PATH + "/" + full).then().statusCode(200);
 
         // the refusal is in the audit log, with the chain to the tagged input
-        List<Map<String, Object>> entries = given().queryParam("subject", "user:" + TestTokens.VIEWER).queryParam("action", "query.offline.submit")
-                .queryParam("limit", "1000").get("/v1/audit").jsonPath().getList("entries");
+        List<Map<String, Object>> entries = given().queryParam("subject", "user:" + TestTokens.VIEWER)
+                .queryParam("action", "query.offline.submit")
+                .queryParam("limit", "1000")
+                .get("/v1/audit")
+                .jsonPath()
+                .getList("entries");
         assertThat(entries).anySatisfy(e -> {
             assertThat(e.get("request_id")).isEqualTo(requestId);
             assertThat(e.get("outcome")).isEqualTo("DENIED");
@@ -116,16 +150,21 @@ class OfflineAccessTest {
         String dave = TestTokens.user(TestTokens.DEVELOPER);
         String id = submit(dave, List.of("user.score"));
         String requestId = "offline-cancel-" + UUID.randomUUID();
-        Response cancel = as(dave).header(HEADER, env).header("X-Request-Id", requestId).delete(PATH + "/" + id);
+        Response cancel =
+                as(dave).header(HEADER, env).header("X-Request-Id", requestId).delete(PATH + "/" + id);
         // the job may have finished already: either way the request is recorded with how it ended
         assertThat(cancel.statusCode()).as(cancel.asString()).isIn(200, 409);
         assertThat(cancel.getHeader("X-Request-Id")).isEqualTo(requestId);
         String unknownId = "offline-unknown-" + UUID.randomUUID();
-        Response unknown = as(dave).header(HEADER, env).header("X-Request-Id", unknownId).delete(PATH + "/" + UUID.randomUUID());
+        Response unknown =
+                as(dave).header(HEADER, env).header("X-Request-Id", unknownId).delete(PATH + "/" + UUID.randomUUID());
         unknown.then().statusCode(404);
 
-        List<Map<String, Object>> entries = given().queryParam("subject", "user:" + TestTokens.DEVELOPER).queryParam("limit", "1000")
-                .get("/v1/audit").jsonPath().getList("entries");
+        List<Map<String, Object>> entries = given().queryParam("subject", "user:" + TestTokens.DEVELOPER)
+                .queryParam("limit", "1000")
+                .get("/v1/audit")
+                .jsonPath()
+                .getList("entries");
         assertThat(entries).anySatisfy(e -> {
             assertThat(e.get("action")).isEqualTo("query.offline.submit");
             assertThat(e.get("outcome")).isEqualTo("OK");
@@ -152,24 +191,48 @@ class OfflineAccessTest {
         });
         // reading a job is not a mutation: not audited
         as(dave).header(HEADER, env).get(PATH + "/" + id).then().statusCode(200);
-        List<Map<String, Object>> reads = given().queryParam("subject", "user:" + TestTokens.DEVELOPER).queryParam("action", "query.offline")
-                .queryParam("limit", "1000").get("/v1/audit").jsonPath().getList("entries");
+        List<Map<String, Object>> reads = given().queryParam("subject", "user:" + TestTokens.DEVELOPER)
+                .queryParam("action", "query.offline")
+                .queryParam("limit", "1000")
+                .get("/v1/audit")
+                .jsonPath()
+                .getList("entries");
         assertThat(reads).isEmpty();
     }
 
     private static Map<String, Object> query(List<String> outputs) {
-        return Map.of("inputs", Map.of("user.id", List.of(1)), "input_times", List.of("2026-05-01T12:00:00Z"), "outputs", outputs);
+        return Map.of(
+                "inputs",
+                Map.of("user.id", List.of(1)),
+                "input_times",
+                List.of("2026-05-01T12:00:00Z"),
+                "outputs",
+                outputs);
     }
 
     private String submit(String token, List<String> outputs) {
-        Response r = as(token).header(HEADER, env).contentType(ContentType.JSON).body(query(outputs)).post(PATH);
+        Response r = as(token)
+                .header(HEADER, env)
+                .contentType(ContentType.JSON)
+                .body(query(outputs))
+                .post(PATH);
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(202);
         return r.jsonPath().getString("job_id");
     }
 
     private String awaitFinished(String token, String id) {
-        return Awaitility.await("job " + id + " finishes").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
-                .until(() -> as(token).header(HEADER, env).get(PATH + "/" + id).then().statusCode(200).extract().jsonPath().getString("status"),
+        return Awaitility.await("job " + id + " finishes")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> as(token)
+                                .header(HEADER, env)
+                                .get(PATH + "/" + id)
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath()
+                                .getString("status"),
                         status -> Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(status));
     }
 }

@@ -16,8 +16,7 @@ final class Responses {
     static final String PROBLEM = "application/problem+json";
     static final String HEADER = "X-Slate-Environment";
 
-    private Responses() {
-    }
+    private Responses() {}
 
     /** A request without any Authorization header (the default admin token is not added). */
     static RequestSpecification anonymous() {
@@ -32,7 +31,8 @@ final class Responses {
     /** No stack trace, no Java internals, no secret of the test Keycloak and none of the extra strings. */
     static void assertClean(Response response, String... alsoSecret) {
         String text = response.getHeaders().toString() + "\n" + response.asString();
-        assertThat(text).doesNotContain("Exception", "\tat ", "at dev.slate", "at io.quarkus", "Caused by", "java.lang.");
+        assertThat(text)
+                .doesNotContain("Exception", "\tat ", "at dev.slate", "at io.quarkus", "Caused by", "java.lang.");
         List<String> secrets = new ArrayList<>(TestTokens.credentials().secrets());
         secrets.addAll(List.of(alsoSecret));
         for (String secret : secrets) {

@@ -24,6 +24,8 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,10 +40,18 @@ import org.junit.jupiter.api.Test;
 class RestrictedFeaturesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String ENV = "t-auth-pii-" + UUID.randomUUID().toString().substring(0, 8);
-    private static final List<String> OUTPUTS = List.of("user.name", "user.is_adult", "user.email", "user.email_domain", "user.credit_limit",
-            "user.risk_score", "user.country");
-    private static final List<String> WITHHELD = List.of("user.email", "user.email_domain", "user.credit_limit", "user.risk_score", "user.country");
+    private static final String ENV =
+            "t-auth-pii-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final List<String> OUTPUTS = List.of(
+            "user.name",
+            "user.is_adult",
+            "user.email",
+            "user.email_domain",
+            "user.credit_limit",
+            "user.risk_score",
+            "user.country");
+    private static final List<String> WITHHELD =
+            List.of("user.email", "user.email_domain", "user.credit_limit", "user.risk_score", "user.country");
     private static final LogCapture LOG = new LogCapture();
     private static final List<Response> RESPONSES = new ArrayList<>();
     private static String password;
@@ -54,8 +64,10 @@ class RestrictedFeaturesTest {
         }
         Logger.getLogger("").addHandler(LOG);
         AuthFraudData.seed();
-        Response r = given().header(HEADER, ENV).contentType(ContentType.JSON)
-                .body(Map.of("files", AuthFraudData.project(), "activate", true)).post("/v1/deployments");
+        Response r = given().header(HEADER, ENV)
+                .contentType(ContentType.JSON)
+                .body(Map.of("files", AuthFraudData.project(), "activate", true))
+                .post("/v1/deployments");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
         RESPONSES.add(r);
         password = AuthFraudData.storeSecrets(ENV); // the environment's own secrets: it exists now
@@ -65,7 +77,9 @@ class RestrictedFeaturesTest {
     static void clean() throws Exception {
         Logger.getLogger("").removeHandler(LOG);
         try (Connection c = TestServers.postgres().connect()) {
-            for (String sql : List.of("update environments set active_deployment_id = null where name = ?", "delete from deployments where environment = ?",
+            for (String sql : List.of(
+                    "update environments set active_deployment_id = null where name = ?",
+                    "delete from deployments where environment = ?",
                     "delete from environments where name = ?")) {
                 try (PreparedStatement s = c.prepareStatement(sql)) {
                     s.setString(1, ENV);
@@ -86,53 +100,70 @@ class RestrictedFeaturesTest {
         String requestId = "pii-" + UUID.randomUUID();
         Response r = query(TestTokens.user(TestTokens.VIEWER), "/v1/query/online", Map.of("user.id", 2), requestId);
         JsonNode answer = JSON.readTree(r.asString());
-        assertThat(field(answer.path("data"), "user.name").path("value").asText()).isNotBlank();
-        assertThat(field(answer.path("data"), "user.is_adult").path("value").isBoolean()).isTrue();
+        assertThat(field(answer.path("data"), "user.name").path("value").asText())
+                .isNotBlank();
+        assertThat(field(answer.path("data"), "user.is_adult").path("value").isBoolean())
+                .isTrue();
         for (String f : WITHHELD) {
             JsonNode field = field(answer.path("data"), f);
             assertThat(field.path("value").isNull()).as("%s has no value", f).isTrue();
             assertThat(field.has("ts")).as("%s has no observation time", f).isFalse();
             assertThat(field.path("error").path("code").asText()).as(f).isEqualTo("UNAUTHORIZED");
-            assertThat(field.path("error").path("message").asText()).isEqualTo("feature '" + f + "' is withheld: it needs the 'pii' grant");
+            assertThat(field.path("error").path("message").asText())
+                    .isEqualTo("feature '" + f + "' is withheld: it needs the 'pii' grant");
         }
         List<String> errorFeatures = new ArrayList<>();
         answer.path("errors").forEach(e -> errorFeatures.add(e.path("feature").asText()));
         assertThat(errorFeatures).containsExactlyInAnyOrderElementsOf(WITHHELD);
         // the values themselves are not anywhere in the answer
-        JsonNode full = JSON.readTree(query(TestTokens.user(TestTokens.PII_READER), "/v1/query/online", Map.of("user.id", 2), null).asString());
+        JsonNode full = JSON.readTree(
+                query(TestTokens.user(TestTokens.PII_READER), "/v1/query/online", Map.of("user.id", 2), null)
+                        .asString());
         String email = field(full.path("data"), "user.email").path("value").asText();
         assertThat(r.asString()).doesNotContain(email, email.substring(email.indexOf('@') + 1));
 
         // why it was withheld is in the audit log, with the chain to the tagged input
-        List<Map<String, Object>> entries = given().queryParam("subject", "user:" + TestTokens.VIEWER).queryParam("outcome", "WITHHELD")
-                .queryParam("limit", "1000").get("/v1/audit").jsonPath().getList("entries");
+        List<Map<String, Object>> entries = given().queryParam("subject", "user:" + TestTokens.VIEWER)
+                .queryParam("outcome", "WITHHELD")
+                .queryParam("limit", "1000")
+                .get("/v1/audit")
+                .jsonPath()
+                .getList("entries");
         assertThat(entries).anySatisfy(e -> {
             assertThat(e.get("request_id")).isEqualTo(requestId);
-            assertThat((String) e.get("query_id")).isEqualTo(answer.path("meta").path("query_id").asText());
+            assertThat((String) e.get("query_id"))
+                    .isEqualTo(answer.path("meta").path("query_id").asText());
             assertThat(e.get("environment")).isEqualTo(ENV);
             assertThat((String) e.get("target")).contains("user.credit_limit", "user.email");
-            assertThat((String) e.get("detail")).contains("user.credit_limit <- user.country", "user.email_domain <- user.email");
+            assertThat((String) e.get("detail"))
+                    .contains("user.credit_limit <- user.country", "user.email_domain <- user.email");
         });
     }
 
     @Test
     void thePiiReaderGetsEverything() throws IOException {
-        JsonNode answer = JSON.readTree(query(TestTokens.user(TestTokens.PII_READER), "/v1/query/online", Map.of("user.id", 2), null).asString());
+        JsonNode answer = JSON.readTree(
+                query(TestTokens.user(TestTokens.PII_READER), "/v1/query/online", Map.of("user.id", 2), null)
+                        .asString());
         for (String f : OUTPUTS) {
             JsonNode field = field(answer.path("data"), f);
             assertThat(field.path("error").isNull()).as("%s: %s", f, field).isTrue();
             assertThat(field.path("value").isNull()).as(f).isFalse();
         }
-        assertThat(field(answer.path("data"), "user.email").path("value").asText()).contains("@");
+        assertThat(field(answer.path("data"), "user.email").path("value").asText())
+                .contains("@");
         assertThat(answer.path("errors")).isEmpty();
     }
 
     @Test
     void bulkAnswersWithholdPerRowAndOthersAreUntouched() throws IOException {
-        JsonNode answer = JSON.readTree(query(TestTokens.reporting(), "/v1/query/online/bulk", Map.of("user.id", List.of(1, 2, 3)), null).asString());
+        JsonNode answer = JSON.readTree(
+                query(TestTokens.reporting(), "/v1/query/online/bulk", Map.of("user.id", List.of(1, 2, 3)), null)
+                        .asString());
         assertThat(answer.path("data")).hasSize(3);
         for (JsonNode row : answer.path("data")) {
-            assertThat(field(row, "user.email").path("error").path("code").asText()).isEqualTo("UNAUTHORIZED");
+            assertThat(field(row, "user.email").path("error").path("code").asText())
+                    .isEqualTo("UNAUTHORIZED");
             assertThat(field(row, "user.email").path("pkey").isNumber()).isTrue();
             assertThat(field(row, "user.name").path("value").asText()).isNotBlank();
         }
@@ -150,8 +181,11 @@ class RestrictedFeaturesTest {
         Response list = given().header(HEADER, ENV).get("/v1/secrets"); // the environment's own secrets
         list.then().statusCode(200);
         assertThat(list.jsonPath().getList("secrets.name")).contains(AuthFraudData.PASSWORD_SECRET);
-        assertThat(list.jsonPath().getString("secrets.find { it.name == '" + AuthFraudData.PASSWORD_SECRET + "' }.key_id")).startsWith("k-");
-        assertThat(list.jsonPath().getMap("secrets.find { it.name == '" + AuthFraudData.PASSWORD_SECRET + "' }")).doesNotContainKey("value");
+        assertThat(list.jsonPath()
+                        .getString("secrets.find { it.name == '" + AuthFraudData.PASSWORD_SECRET + "' }.key_id"))
+                .startsWith("k-");
+        assertThat(list.jsonPath().getMap("secrets.find { it.name == '" + AuthFraudData.PASSWORD_SECRET + "' }"))
+                .doesNotContainKey("value");
         for (Response r : RESPONSES) {
             assertClean(r, password);
         }
@@ -163,7 +197,15 @@ class RestrictedFeaturesTest {
         if (requestId != null) {
             spec = spec.header("X-Request-Id", requestId);
         }
-        Response r = spec.body(Map.of("inputs", inputs, "outputs", OUTPUTS, "staleness", Map.of("user.credit_limit", "0s"), "include_meta", true))
+        Response r = spec.body(Map.of(
+                        "inputs",
+                        inputs,
+                        "outputs",
+                        OUTPUTS,
+                        "staleness",
+                        Map.of("user.credit_limit", "0s"),
+                        "include_meta",
+                        true))
                 .post(path);
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
         RESPONSES.add(r);
@@ -185,9 +227,15 @@ class RestrictedFeaturesTest {
 
         @Override
         public synchronized void publish(LogRecord record) {
-            String message = record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
-                    : new java.util.logging.SimpleFormatter().formatMessage(record);
-            text.append(record.getLevel()).append(' ').append(record.getLoggerName()).append(' ').append(message).append('\n');
+            String message = record instanceof ExtLogRecord ext
+                    ? ext.getFormattedMessage()
+                    : new SimpleFormatter().formatMessage(record);
+            text.append(record.getLevel())
+                    .append(' ')
+                    .append(record.getLoggerName())
+                    .append(' ')
+                    .append(message)
+                    .append('\n');
             for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
                 text.append("  ").append(t).append('\n');
             }
@@ -198,12 +246,10 @@ class RestrictedFeaturesTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         LogCapture() {
             setLevel(Level.ALL);

@@ -9,9 +9,10 @@ import dev.slate.control.ControlConfig;
 import dev.slate.control.deploy.ActiveDeploymentPublisher;
 import dev.slate.control.deploy.CompiledProjects;
 import dev.slate.control.deploy.EnvironmentSnapshot;
+import dev.slate.control.deploy.NamespaceDirectory;
 import dev.slate.control.deploy.store.DeploymentRepository;
-import dev.slate.model.deploy.ActiveDeployment;
-import dev.slate.model.deploy.EnvironmentRetired;
+import dev.slate.serving.model.deploy.ActiveDeployment;
+import dev.slate.serving.model.deploy.EnvironmentRetired;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.vertx.core.Vertx;
@@ -65,11 +66,15 @@ class ActiveDeploymentPublisherTest {
         String env = cleaner.track(TestProjects.environment("restart"));
         String v1 = deploy(env, TestProjects.valid("shop", 1));
         deploy(env, TestProjects.valid("shop", 2));
-        given().header(ENV, env).post("/v1/deployments/" + v1 + "/activate").then().statusCode(200);
+        given().header(ENV, env)
+                .post("/v1/deployments/" + v1 + "/activate")
+                .then()
+                .statusCode(200);
 
         // a fresh publisher has nothing in memory, like a replica that just started
         RecordingEvent fired = new RecordingEvent();
-        ActiveDeploymentPublisher restarted = new ActiveDeploymentPublisher(repository, new CompiledProjects(), fired, retiredEvents, config, vertx, new dev.slate.control.deploy.NamespaceDirectory());
+        ActiveDeploymentPublisher restarted = new ActiveDeploymentPublisher(
+                repository, new CompiledProjects(), fired, retiredEvents, config, vertx, new NamespaceDirectory());
         assertThat(restarted.current(env)).isEmpty();
 
         restarted.load();
@@ -79,8 +84,12 @@ class ActiveDeploymentPublisherTest {
         assertThat(active.deploymentId()).isEqualTo(v1);
         assertThat(active.version()).isEqualTo(1);
         assertThat(active.graph().project()).isEqualTo("shop");
-        assertThat(active.graph().contentHash()).isEqualTo(publisher.current(env).orElseThrow().graph().contentHash());
-        assertThat(fired.events).filteredOn(e -> e.environment().equals(env)).extracting(ActiveDeployment::deploymentId).containsExactly(v1);
+        assertThat(active.graph().contentHash())
+                .isEqualTo(publisher.current(env).orElseThrow().graph().contentHash());
+        assertThat(fired.events)
+                .filteredOn(e -> e.environment().equals(env))
+                .extracting(ActiveDeployment::deploymentId)
+                .containsExactly(v1);
 
         // loading again publishes nothing new
         restarted.load();
@@ -96,7 +105,8 @@ class ActiveDeploymentPublisherTest {
         // another replica rolls back to v1: only the database changes here
         activateInDatabase(env, UUID.fromString(v1), UUID.fromString(v2));
 
-        awaitTrue(() -> publisher.current(env).map(a -> a.deploymentId().equals(v1)).orElse(false));
+        awaitTrue(() ->
+                publisher.current(env).map(a -> a.deploymentId().equals(v1)).orElse(false));
         assertThat(publisher.current(env).orElseThrow().version()).isEqualTo(1);
     }
 
@@ -120,20 +130,27 @@ class ActiveDeploymentPublisherTest {
         awaitTrue(() -> failure(env) != null);
         assertThat(failure(env).failure().orElseThrow().deploymentId()).isEqualTo(broken);
         assertThat(publisher.current(env)).map(ActiveDeployment::deploymentId).contains(good);
-        given().get("/q/health/ready").then()
+        given().get("/q/health/ready")
+                .then()
                 .statusCode(503)
                 .body(CHECK + ".status", equalTo("DOWN"))
                 .body(CHECK + ".data.'" + env + ".error'", containsString(broken.toString()))
                 .body(CHECK + ".data.'" + env + ".deployment_id'", equalTo(good));
 
         // activating a good deployment again through the API repairs the environment
-        given().header(ENV, env).post("/v1/deployments/" + good + "/activate").then().statusCode(200);
+        given().header(ENV, env)
+                .post("/v1/deployments/" + good + "/activate")
+                .then()
+                .statusCode(200);
         assertThat(failure(env)).isNull();
         given().get("/q/health/ready").then().body(CHECK + ".status", equalTo("UP"));
 
         // and the broken one cannot be activated through the API: it is validated first
-        given().header(ENV, env).post("/v1/deployments/" + broken + "/activate").then()
-                .statusCode(422).body("code", equalTo("VALIDATION_FAILED"));
+        given().header(ENV, env)
+                .post("/v1/deployments/" + broken + "/activate")
+                .then()
+                .statusCode(422)
+                .body("code", equalTo("VALIDATION_FAILED"));
         assertThat(publisher.current(env)).map(ActiveDeployment::deploymentId).contains(good);
     }
 
@@ -149,7 +166,8 @@ class ActiveDeploymentPublisherTest {
             for (String sql : List.of(
                     "update deployments set status = 'SUPERSEDED' where id = '" + previous + "'",
                     "update deployments set status = 'ACTIVE', activated_at = now() where id = '" + target + "'",
-                    "update environments set active_deployment_id = '" + target + "', revision = revision + 1, updated_at = now() where name = '" + env + "'")) {
+                    "update environments set active_deployment_id = '" + target
+                            + "', revision = revision + 1, updated_at = now() where name = '" + env + "'")) {
                 try (PreparedStatement s = c.prepareStatement(sql)) {
                     s.executeUpdate();
                 }
@@ -159,13 +177,21 @@ class ActiveDeploymentPublisherTest {
     }
 
     private static String deploy(String env, Map<String, String> files) {
-        return given().header(ENV, env).contentType(ContentType.JSON).body(Map.of("files", files)).post("/v1/deployments")
-                .then().statusCode(201).extract().path("id");
+        return given().header(ENV, env)
+                .contentType(ContentType.JSON)
+                .body(Map.of("files", files))
+                .post("/v1/deployments")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     /** Waits for the poll (every slate.control.poll-interval) to have happened. */
     private void awaitTrue(BooleanSupplier condition) {
-        Awaitility.await().atMost(config.pollInterval().multipliedBy(10).plus(Duration.ofSeconds(5))).pollInterval(Duration.ofMillis(50))
+        Awaitility.await()
+                .atMost(config.pollInterval().multipliedBy(10).plus(Duration.ofSeconds(5)))
+                .pollInterval(Duration.ofMillis(50))
                 .until(condition::getAsBoolean);
     }
 

@@ -26,26 +26,53 @@ class DeploymentDiffResourceTest {
         String v1 = deploy(env, TestProjects.valid("shop", 2));
         String v2 = deploy(env, TestProjects.valid("shop", 3));
 
-        given().header(ENV, env).get("/v1/deployments/" + v1 + "/diff/" + v2).then().statusCode(200)
-                .body("from", equalTo(v1)).body("to", equalTo(v2))
+        given().header(ENV, env)
+                .get("/v1/deployments/" + v1 + "/diff/" + v2)
+                .then()
+                .statusCode(200)
+                .body("from", equalTo(v1))
+                .body("to", equalTo(v2))
                 .body("features", hasSize(1))
                 .body("features[0].name", equalTo("user.scaled"))
                 .body("features[0].change", equalTo("changed"))
                 .body("features[0].details[0]", equalTo("computed by: expression id * 2 -> expression id * 3"))
                 .body("resolvers", hasSize(0));
-        given().header(ENV, env).get("/v1/deployments/" + v1 + "/diff/" + v1).then().statusCode(200).body("features", hasSize(0));
+        given().header(ENV, env)
+                .get("/v1/deployments/" + v1 + "/diff/" + v1)
+                .then()
+                .statusCode(200)
+                .body("features", hasSize(0));
 
         // a viewer may read it; another environment's deployment is not found there
-        given().header("Authorization", "Bearer " + TestTokens.user(TestTokens.VIEWER)).header(ENV, env)
-                .get("/v1/deployments/" + v1 + "/diff/" + v2).then().statusCode(200);
-        given().header(ENV, "default").get("/v1/deployments/" + v1 + "/diff/" + v2).then().statusCode(404)
-                .contentType("application/problem+json").body("code", equalTo("NOT_FOUND"));
-        given().header(ENV, env).get("/v1/deployments/" + v1 + "/diff/" + UUID.randomUUID()).then().statusCode(404);
-        given().header(ENV, env).get("/v1/deployments/" + v1 + "/diff/not-an-id").then().statusCode(404);
+        given().header("Authorization", "Bearer " + TestTokens.user(TestTokens.VIEWER))
+                .header(ENV, env)
+                .get("/v1/deployments/" + v1 + "/diff/" + v2)
+                .then()
+                .statusCode(200);
+        given().header(ENV, "default")
+                .get("/v1/deployments/" + v1 + "/diff/" + v2)
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("code", equalTo("NOT_FOUND"));
+        given().header(ENV, env)
+                .get("/v1/deployments/" + v1 + "/diff/" + UUID.randomUUID())
+                .then()
+                .statusCode(404);
+        given().header(ENV, env)
+                .get("/v1/deployments/" + v1 + "/diff/not-an-id")
+                .then()
+                .statusCode(404);
     }
 
     private static String deploy(String env, Map<String, String> files) {
-        return given().header(ENV, env).contentType(ContentType.JSON).body(Map.of("files", files, "activate", false))
-                .post("/v1/deployments").then().statusCode(201).extract().path("id");
+        return given().header(ENV, env)
+                .contentType(ContentType.JSON)
+                .body(Map.of("files", files, "activate", false))
+                .post("/v1/deployments")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 }

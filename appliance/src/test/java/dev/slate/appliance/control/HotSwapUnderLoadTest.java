@@ -9,6 +9,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,8 +54,10 @@ class HotSwapUnderLoadTest {
             int id = 10 + c;
             loops.add(clients.submit(() -> {
                 while (running.get()) {
-                    Response r = given().header(ENV, env).contentType(ContentType.JSON)
-                            .body(Map.of("inputs", Map.of("user.id", id), "outputs", List.of("user.scaled", "user.factor")))
+                    Response r = given().header(ENV, env)
+                            .contentType(ContentType.JSON)
+                            .body(Map.of(
+                                    "inputs", Map.of("user.id", id), "outputs", List.of("user.scaled", "user.factor")))
                             .post("/v1/query/online");
                     if (r.statusCode() != 200) {
                         failures.add(r.statusCode() + " " + r.asString());
@@ -94,7 +97,7 @@ class HotSwapUnderLoadTest {
     }
 
     private static Map<String, String> project(int factor) {
-        return Map.of("slate.yaml", """
+        return Map.of("slate.yaml", String.format(Locale.ROOT, """
                 project: swap
                 entities:
                   user:
@@ -103,16 +106,24 @@ class HotSwapUnderLoadTest {
                       id: int
                       factor: {type: int, expression: "%d"}
                       scaled: {type: int, expression: "id * factor"}
-                """.formatted(factor));
+                """, factor));
     }
 
     private static String deploy(String env, Map<String, String> files, boolean activate) {
-        return given().header(ENV, env).contentType(ContentType.JSON)
+        return given().header(ENV, env)
+                .contentType(ContentType.JSON)
                 .body(Map.of("files", files, "activate", activate))
-                .post("/v1/deployments").then().statusCode(201).extract().path("id");
+                .post("/v1/deployments")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     private static void activate(String env, String id) {
-        given().header(ENV, env).post("/v1/deployments/" + id + "/activate").then().statusCode(200);
+        given().header(ENV, env)
+                .post("/v1/deployments/" + id + "/activate")
+                .then()
+                .statusCode(200);
     }
 }

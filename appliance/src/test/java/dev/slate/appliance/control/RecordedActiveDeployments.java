@@ -1,6 +1,6 @@
 package dev.slate.appliance.control;
 
-import dev.slate.model.deploy.ActiveDeployment;
+import dev.slate.serving.model.deploy.ActiveDeployment;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;

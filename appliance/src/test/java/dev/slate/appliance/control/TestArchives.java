@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
@@ -11,8 +12,7 @@ import java.util.zip.ZipOutputStream;
 
 /** Builds tar.gz and zip uploads in memory, including ones a careful tool would refuse to write. */
 final class TestArchives {
-    private TestArchives() {
-    }
+    private TestArchives() {}
 
     /** A gzip-compressed ustar archive of the files (names as given, so '..' is possible). */
     static byte[] tarGz(Map<String, byte[]> files) {
@@ -23,7 +23,7 @@ final class TestArchives {
             put(header, 100, "0000644");
             put(header, 108, "0000000");
             put(header, 116, "0000000");
-            put(header, 124, String.format("%011o", content.length));
+            put(header, 124, String.format(Locale.ROOT, "%011o", content.length));
             put(header, 136, "00000000000");
             header[156] = '0';
             put(header, 257, "ustar");
@@ -35,7 +35,7 @@ final class TestArchives {
             for (byte b : header) {
                 sum += b & 0xff;
             }
-            put(header, 148, String.format("%06o", sum));
+            put(header, 148, String.format(Locale.ROOT, "%06o", sum));
             header[154] = 0;
             tar.writeBytes(header);
             tar.writeBytes(content);

@@ -1,12 +1,12 @@
 package dev.slate.appliance.control;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
 /** Small feature projects (docs/specs/project-format.md) that need no source: an entity with an int key and expressions. */
 final class TestProjects {
-    private TestProjects() {
-    }
+    private TestProjects() {}
 
     /** A unique environment name, so tests stay independent of each other and of earlier runs. */
     static String environment(String purpose) {
@@ -15,7 +15,7 @@ final class TestProjects {
 
     /** A valid project; a different {@code factor} gives different content (and content hash). */
     static Map<String, String> valid(String project, int factor) {
-        return Map.of("slate.yaml", """
+        return Map.of("slate.yaml", String.format(Locale.ROOT, """
                 project: %s
                 entities:
                   user:
@@ -23,14 +23,12 @@ final class TestProjects {
                     features:
                       id: int
                       scaled: {type: int, expression: "id * %d"}
-                """.formatted(project, factor));
+                """, project, factor));
     }
 
     /** The same project split over two files, as an archive would hold it. */
     static Map<String, String> twoFiles(String project) {
-        return Map.of(
-                "slate.yaml", "project: " + project + "\n",
-                "model/entities.yaml", """
+        return Map.of("slate.yaml", "project: " + project + "\n", "model/entities.yaml", """
                         entities:
                           user:
                             key: id

@@ -68,7 +68,10 @@ class EmbeddedCrashRecoveryTest {
     }
 
     private static void await(String what, Duration timeout, BooleanSupplier condition) {
-        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
+        Awaitility.await(what)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
+                .until(condition::getAsBoolean);
     }
 
     private static boolean alive(long pid) {
@@ -78,16 +81,24 @@ class EmbeddedCrashRecoveryTest {
     private static Connection connect(int port) throws SQLException {
         Properties login = new Properties();
         login.setProperty("user", EmbeddedPostgresServer.USER);
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + EmbeddedPostgresServer.DATABASE, login);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port + "/" + EmbeddedPostgresServer.DATABASE, login);
     }
 
     /** Starts the services in a JVM of their own, as the appliance does; returns the pids it printed. */
     private Map<String, Long> startInChildJvm() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                EmbeddedServicesChild.class.getName(), home.toString(), String.valueOf(freePort()), String.valueOf(freePort()))
+        child = new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        EmbeddedServicesChild.class.getName(),
+                        home.toString(),
+                        String.valueOf(freePort()),
+                        String.valueOf(freePort()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         String line;
@@ -117,14 +128,16 @@ class EmbeddedCrashRecoveryTest {
     }
 
     private void writeMarker(int port) throws SQLException {
-        try (Connection c = connect(port); Statement s = c.createStatement()) {
+        try (Connection c = connect(port);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS kept (v text)");
             s.execute("INSERT INTO kept VALUES ('before the crash')");
         }
     }
 
     private static void assertMarker(EmbeddedServices services) throws SQLException {
-        try (Connection c = connect(services.postgres().port()); Statement s = c.createStatement();
+        try (Connection c = connect(services.postgres().port());
+                Statement s = c.createStatement();
                 ResultSet row = s.executeQuery("SELECT v FROM kept")) {
             assertThat(row.next()).isTrue();
             assertThat(row.getString(1)).isEqualTo("before the crash");
@@ -138,7 +151,9 @@ class EmbeddedCrashRecoveryTest {
 
         child.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs
 
-        await("the watchdog stopped PostgreSQL and Redis", Duration.ofSeconds(60),
+        await(
+                "the watchdog stopped PostgreSQL and Redis",
+                Duration.ofSeconds(60),
                 () -> !alive(pids.get("postmaster")) && !alive(pids.get("redis")) && !alive(pids.get("watchdog")));
         assertThat(Files.readString(home.resolve("logs/watchdog.log"))).contains("is gone");
         try (EmbeddedServices services = EmbeddedServices.start(settings())) {
@@ -161,7 +176,9 @@ class EmbeddedCrashRecoveryTest {
         ProcessHandle.of(pids.get("watchdog")).orElseThrow().destroyForcibly();
         await("the watchdog is gone", Duration.ofSeconds(10), () -> !alive(pids.get("watchdog")));
         child.destroyForcibly().waitFor();
-        Awaitility.await("PostgreSQL and Redis outlive their JVM").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+        Awaitility.await("PostgreSQL and Redis outlive their JVM")
+                .during(Duration.ofMillis(1500))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> alive(pids.get("postmaster")) && alive(pids.get("redis")));
 
         try (EmbeddedServices services = EmbeddedServices.start(settings())) {
@@ -181,11 +198,17 @@ class EmbeddedCrashRecoveryTest {
             services.onUnexpectedExit(lost::add);
             ProcessHandle.of(services.postmasterPid()).orElseThrow().destroyForcibly();
             await("the loss of PostgreSQL is reported", Duration.ofSeconds(30), () -> !lost.isEmpty());
-            assertThat(lost).singleElement().asString().contains("embedded PostgreSQL").contains("stopped unexpectedly");
+            assertThat(lost)
+                    .singleElement()
+                    .asString()
+                    .contains("embedded PostgreSQL")
+                    .contains("stopped unexpectedly");
         } finally {
             services.close();
         }
-        assertThat(home.resolve("pg/postmaster.pid")).as("PostgreSQL left its lock file").exists();
+        assertThat(home.resolve("pg/postmaster.pid"))
+                .as("PostgreSQL left its lock file")
+                .exists();
 
         lost.clear();
         services = EmbeddedServices.start(settings());

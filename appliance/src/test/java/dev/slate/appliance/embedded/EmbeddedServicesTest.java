@@ -19,6 +19,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +65,8 @@ class EmbeddedServicesTest {
             OutputStream out = socket.getOutputStream();
             out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
         }
     }
 
@@ -110,7 +112,7 @@ class EmbeddedServicesTest {
     }
 
     private static Map<String, String> orderedConfig(int postgresPort, int redisPort) {
-        java.util.LinkedHashMap<String, String> config = new java.util.LinkedHashMap<>();
+        LinkedHashMap<String, String> config = new LinkedHashMap<>();
         config.put("slate.db.host", "127.0.0.1");
         config.put("slate.db.port", String.valueOf(postgresPort));
         config.put("slate.db.name", "slate");
@@ -141,10 +143,13 @@ class EmbeddedServicesTest {
     void takenPortsFallBackToFreeOnes() throws Exception {
         try (ServerSocket pgBlocker = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 ServerSocket redisBlocker = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                EmbeddedServices services = EmbeddedServices.start(settings(pgBlocker.getLocalPort(), redisBlocker.getLocalPort()))) {
+                EmbeddedServices services =
+                        EmbeddedServices.start(settings(pgBlocker.getLocalPort(), redisBlocker.getLocalPort()))) {
             assertThat(services.postgres().port()).isNotEqualTo(pgBlocker.getLocalPort());
             assertThat(services.redis().port()).isNotEqualTo(redisBlocker.getLocalPort());
-            assertThat(services.configuration()).containsEntry("slate.db.port", String.valueOf(services.postgres().port()));
+            assertThat(services.configuration())
+                    .containsEntry(
+                            "slate.db.port", String.valueOf(services.postgres().port()));
             assertThat(redis(services.redis().port(), "PING")).isEqualTo("+PONG");
             try (Connection connection = connect(services.postgres().port(), "slate")) {
                 assertThat(connection.isValid(5)).isTrue();
@@ -165,8 +170,15 @@ class EmbeddedServicesTest {
     @Test
     void settingsComeFromSystemPropertiesThenTheEnvironment() {
         Map<String, String> props = Map.of("slate.embedded", "true", "slate.embedded.pg-port", "25432");
-        Map<String, String> env = Map.of("SLATE_DEMO", "true", "SLATE_HOME", "~/data/slate", "SLATE_EMBEDDED_REDIS_PORT", "26379",
-                "SLATE_EMBEDDED_PG_PORT", "1");
+        Map<String, String> env = Map.of(
+                "SLATE_DEMO",
+                "true",
+                "SLATE_HOME",
+                "~/data/slate",
+                "SLATE_EMBEDDED_REDIS_PORT",
+                "26379",
+                "SLATE_EMBEDDED_PG_PORT",
+                "1");
 
         EmbeddedSettings settings = EmbeddedSettings.from(props::get, env::get, Path.of("/home/ann"));
 
@@ -182,9 +194,13 @@ class EmbeddedServicesTest {
 
     @Test
     void badPortIsRejected() {
-        assertThatThrownBy(() -> EmbeddedSettings.from(Map.of("slate.embedded.pg-port", "x")::get, name -> null, Path.of("/h")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slate.embedded.pg-port");
-        assertThatThrownBy(() -> EmbeddedSettings.from(Map.of("slate.embedded.redis-port", "70000")::get, name -> null, Path.of("/h")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slate.embedded.redis-port");
+        assertThatThrownBy(() ->
+                        EmbeddedSettings.from(Map.of("slate.embedded.pg-port", "x")::get, name -> null, Path.of("/h")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("slate.embedded.pg-port");
+        assertThatThrownBy(() -> EmbeddedSettings.from(
+                        Map.of("slate.embedded.redis-port", "70000")::get, name -> null, Path.of("/h")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("slate.embedded.redis-port");
     }
 }

@@ -33,7 +33,8 @@ class SecretsKeyFileTest {
         Outcome.KeyFile file = (Outcome.KeyFile) first;
         assertThat(file.created()).isTrue();
         assertThat(file.file()).isEqualTo(home.toAbsolutePath().resolve("secrets.key"));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.file()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.file())))
+                .isEqualTo("rw-------");
         String key = Files.readString(file.file(), StandardCharsets.US_ASCII).strip();
         assertThat(Base64.getDecoder().decode(key)).hasSize(32);
         try (Stream<Path> files = Files.list(home)) {
@@ -42,11 +43,13 @@ class SecretsKeyFileTest {
 
         Outcome second = SecretsKeyFile.resolve(home, NONE, NONE);
         assertThat(second).isEqualTo(new Outcome.KeyFile(file.file(), false));
-        assertThat(Files.readString(file.file(), StandardCharsets.US_ASCII).strip()).isEqualTo(key);
+        assertThat(Files.readString(file.file(), StandardCharsets.US_ASCII).strip())
+                .isEqualTo(key);
 
         // the secret store reads it through slate.secrets.key-file: what one start seals, the next opens
         SecretKeyRing.Sealed sealed = SecretKeyRing.from(keyFile(file.file())).seal("db_password", "hunter2");
-        assertThat(SecretKeyRing.from(keyFile(file.file())).open("db_password", sealed)).isEqualTo("hunter2");
+        assertThat(SecretKeyRing.from(keyFile(file.file())).open("db_password", sealed))
+                .isEqualTo("hunter2");
 
         // another home gets another key
         Outcome.KeyFile other = (Outcome.KeyFile) SecretsKeyFile.resolve(dir.resolve("other"), NONE, NONE);
@@ -68,7 +71,8 @@ class SecretsKeyFileTest {
             assertThat(files).isEmpty();
         }
         // blank settings do not count as a key
-        assertThat(SecretsKeyFile.resolve(home, Map.of("slate.secrets.key", " ")::get, NONE)).isInstanceOf(Outcome.KeyFile.class);
+        assertThat(SecretsKeyFile.resolve(home, Map.of("slate.secrets.key", " ")::get, NONE))
+                .isInstanceOf(Outcome.KeyFile.class);
     }
 
     @Test
@@ -77,14 +81,19 @@ class SecretsKeyFileTest {
         String key = SecretKeyRing.generateKey();
         Files.writeString(file, key);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        assertThat(SecretsKeyFile.resolve(home, NONE, NONE)).isEqualTo(new Outcome.KeyFile(file.toAbsolutePath(), false));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(SecretsKeyFile.resolve(home, NONE, NONE))
+                .isEqualTo(new Outcome.KeyFile(file.toAbsolutePath(), false));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         assertThat(Files.readString(file)).isEqualTo(key);
 
         String broken = Base64.getEncoder().encodeToString("sixteen bytes!!!".getBytes(StandardCharsets.US_ASCII));
         Files.writeString(file, broken);
-        assertThatThrownBy(() -> SecretsKeyFile.resolve(home, NONE, NONE)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("32 bytes").hasMessageNotContaining(broken);
+        assertThatThrownBy(() -> SecretsKeyFile.resolve(home, NONE, NONE))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("32 bytes")
+                .hasMessageNotContaining(broken);
 
         Files.delete(file);
         Files.createDirectory(file);

@@ -47,11 +47,21 @@ class BoundedProbeTest {
 
     @Test
     void aSilentPostgresIsReportedDownWithinTheBound() {
-        Pool pool = Pool.pool(vertx, new PgConnectOptions().setHost("127.0.0.1").setPort(silent.port()).setDatabase("slate").setUser("slate"),
+        Pool pool = Pool.pool(
+                vertx,
+                new PgConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(silent.port())
+                        .setDatabase("slate")
+                        .setUser("slate"),
                 new PoolOptions().setMaxSize(1));
-        BoundedProbe probe = new BoundedProbe("metadata-database", () -> pool.query("SELECT 1").execute().toCompletionStage(), Duration.ofMillis(200));
+        BoundedProbe probe = new BoundedProbe(
+                "metadata-database",
+                () -> pool.query("SELECT 1").execute().toCompletionStage(),
+                Duration.ofMillis(200));
 
-        ProbeResult r = assertTimeoutPreemptively(GUARD, () -> probe.probe().toCompletableFuture().join());
+        ProbeResult r = assertTimeoutPreemptively(
+                GUARD, () -> probe.probe().toCompletableFuture().join());
 
         assertThat(r.dependency()).isEqualTo("metadata-database");
         assertThat(r.up()).isFalse();
@@ -62,12 +72,19 @@ class BoundedProbeTest {
 
     @Test
     void aSilentRedisIsReportedDownWithinTheBound() {
-        RedisOnlineStore store = new RedisOnlineStore(vertx, new RedisOnlineStoreConfig(List.of("redis://127.0.0.1:" + silent.port()),
-                RedisOnlineStoreConfig.ClientType.STANDALONE, 1, RedisOnlineStoreConfig.DEFAULT_MAX_POOL_WAITING,
-                RedisOnlineStoreConfig.DEFAULT_MAX_WAITING_HANDLERS, "slate"));
+        RedisOnlineStore store = new RedisOnlineStore(
+                vertx,
+                new RedisOnlineStoreConfig(
+                        List.of("redis://127.0.0.1:" + silent.port()),
+                        RedisOnlineStoreConfig.ClientType.STANDALONE,
+                        1,
+                        RedisOnlineStoreConfig.DEFAULT_MAX_POOL_WAITING,
+                        RedisOnlineStoreConfig.DEFAULT_MAX_WAITING_HANDLERS,
+                        "slate"));
         BoundedProbe probe = new BoundedProbe("online-store", store::ping, Duration.ofMillis(200));
 
-        ProbeResult r = assertTimeoutPreemptively(GUARD, () -> probe.probe().toCompletableFuture().join());
+        ProbeResult r = assertTimeoutPreemptively(
+                GUARD, () -> probe.probe().toCompletableFuture().join());
 
         assertThat(r.up()).isFalse();
         assertThat(r.error()).contains("no answer within 200 ms");
@@ -78,12 +95,19 @@ class BoundedProbeTest {
     void probesJoinTheOutstandingCallInsteadOfPilingUp() {
         AtomicInteger calls = new AtomicInteger();
         CompletableFuture<Void> never = new CompletableFuture<>();
-        BoundedProbe probe = new BoundedProbe("x", () -> {
-            calls.incrementAndGet();
-            return never;
-        }, Duration.ofMillis(100));
+        BoundedProbe probe = new BoundedProbe(
+                "x",
+                () -> {
+                    calls.incrementAndGet();
+                    return never;
+                },
+                Duration.ofMillis(100));
         for (int i = 0; i < 3; i++) {
-            assertThat(assertTimeoutPreemptively(GUARD, () -> probe.probe().toCompletableFuture().join()).up()).isFalse();
+            assertThat(assertTimeoutPreemptively(
+                                    GUARD,
+                                    () -> probe.probe().toCompletableFuture().join())
+                            .up())
+                    .isFalse();
         }
         assertThat(calls).hasValue(1);
 
@@ -94,7 +118,9 @@ class BoundedProbeTest {
 
     @Test
     void aFailingCallIsDownWithItsReason() {
-        BoundedProbe probe = new BoundedProbe("x", () -> CompletableFuture.failedFuture(new IllegalStateException("connection refused\nmore")),
+        BoundedProbe probe = new BoundedProbe(
+                "x",
+                () -> CompletableFuture.failedFuture(new IllegalStateException("connection refused\nmore")),
                 Duration.ofSeconds(1));
         ProbeResult r = probe.probe().toCompletableFuture().join();
         assertThat(r.up()).isFalse();

@@ -3,14 +3,14 @@ package dev.slate.appliance.materialize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.slate.engine.materialize.MaterializationMarks;
-import dev.slate.engine.materialize.MaterializeService;
-import dev.slate.engine.query.ServingState;
-import dev.slate.model.FeatureId;
-import dev.slate.model.ProjectCompiler;
-import dev.slate.model.deploy.ActiveDeployment;
-import dev.slate.model.graph.FeatureGraph;
-import dev.slate.model.graph.FeatureNode;
+import dev.slate.serving.engine.materialize.MaterializationMarks;
+import dev.slate.serving.engine.materialize.MaterializeService;
+import dev.slate.serving.engine.query.ServingState;
+import dev.slate.serving.model.FeatureId;
+import dev.slate.serving.model.ProjectCompiler;
+import dev.slate.serving.model.deploy.ActiveDeployment;
+import dev.slate.serving.model.graph.FeatureGraph;
+import dev.slate.serving.model.graph.FeatureNode;
 import dev.slate.storage.spi.EntityRef;
 import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.OnlineRead;
@@ -23,6 +23,7 @@ import dev.slate.storage.testing.InMemoryOnlineStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +39,8 @@ class MaterializeSchedulerTest {
         assertThat(MaterializeScheduler.parse(" 30s ")).contains(Duration.ofSeconds(30));
         assertThat(MaterializeScheduler.parse("off")).isEmpty();
         assertThat(MaterializeScheduler.parse("0s")).isEmpty();
-        assertThatThrownBy(() -> MaterializeScheduler.parse("often")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> MaterializeScheduler.parse("often"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("slate.offline.materialize-interval");
     }
 
@@ -73,19 +75,26 @@ class MaterializeSchedulerTest {
         FeatureSlot slot = new FeatureSlot("score", score.version(), score.type());
         InMemoryOfflineStore offline = new InMemoryOfflineStore();
         for (String env : List.of(failing, good, unmarked)) {
-            offline.append(List.of(new ObservedValue(env, "user", EntityKey.of(1L), slot, 4.5, now.minusSeconds(5), Provenance.ingested())));
+            offline.append(List.of(new ObservedValue(
+                    env, "user", EntityKey.of(1L), slot, 4.5, now.minusSeconds(5), Provenance.ingested())));
         }
-        MaterializeService service = new MaterializeService(state, online, offline, MaterializationMarks.inMemory(), Clock.systemUTC(),
-                Duration.ofSeconds(10));
+        MaterializeService service = new MaterializeService(
+                state, online, offline, MaterializationMarks.inMemory(), Clock.systemUTC(), Duration.ofSeconds(10));
         assertThat(service.environmentsWithMarkedFeatures()).containsExactly(failing, good);
 
         new MaterializeScheduler(service, () -> "off").runAll();
 
         StoredValue loaded = online.read(List.of(new OnlineRead(new EntityRef(good, "user", 1L), List.of(slot))))
-                .toCompletableFuture().get(10, TimeUnit.SECONDS).get(0).get(0);
-        assertThat(loaded).isEqualTo(new StoredValue(4.5, now.minusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .get(0)
+                .get(0);
+        assertThat(loaded).isEqualTo(new StoredValue(4.5, now.minusSeconds(5).truncatedTo(ChronoUnit.MICROS)));
         StoredValue notLoaded = online.read(List.of(new OnlineRead(new EntityRef(unmarked, "user", 1L), List.of(slot))))
-                .toCompletableFuture().get(10, TimeUnit.SECONDS).get(0).get(0);
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .get(0)
+                .get(0);
         assertThat(notLoaded).isNull();
     }
 }

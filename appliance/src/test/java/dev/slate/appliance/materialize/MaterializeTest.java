@@ -44,7 +44,8 @@ class MaterializeTest {
     @BeforeEach
     void deploy() {
         env = "t-etl-" + UUID.randomUUID().toString().substring(0, 8);
-        given().header(ENV, env).contentType(ContentType.JSON)
+        given().header(ENV, env)
+                .contentType(ContentType.JSON)
                 .body(Map.of("files", Map.of("slate.yaml", """
                         project: etl
                         entities:
@@ -57,36 +58,57 @@ class MaterializeTest {
                               segment: {type: string, ingested: true, etl_offline_to_online: true, max_staleness: 10d}
                               note: {type: string, ingested: true}
                         """), "activate", true))
-                .post("/v1/deployments").then().statusCode(201);
+                .post("/v1/deployments")
+                .then()
+                .statusCode(201);
     }
 
     @AfterEach
     void clean() throws Exception {
         online.dropNamespace(env).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        try (var c = dataSource.getConnection(); var ps = c.prepareStatement("delete from materialization_marks where environment = ?")) {
+        try (var c = dataSource.getConnection();
+                var ps = c.prepareStatement("delete from materialization_marks where environment = ?")) {
             ps.setString(1, env);
             ps.executeUpdate();
         }
     }
 
     private void ingestOffline(Map<String, Object>... rows) {
-        given().header(ENV, env).contentType(ContentType.JSON).body(Map.of("rows", List.of(rows), "store_online", false))
-                .post("/v1/ingest").then().statusCode(200).body("online_writes", equalTo(0));
+        given().header(ENV, env)
+                .contentType(ContentType.JSON)
+                .body(Map.of("rows", List.of(rows), "store_online", false))
+                .post("/v1/ingest")
+                .then()
+                .statusCode(200)
+                .body("online_writes", equalTo(0));
     }
 
     private void ingestOnline(Map<String, Object> row) {
-        given().header(ENV, env).contentType(ContentType.JSON).body(Map.of("rows", List.of(row), "store_offline", false))
-                .post("/v1/ingest").then().statusCode(200);
+        given().header(ENV, env)
+                .contentType(ContentType.JSON)
+                .body(Map.of("rows", List.of(row), "store_offline", false))
+                .post("/v1/ingest")
+                .then()
+                .statusCode(200);
     }
 
     private ValidatableResponse materialize(Object body) {
-        return given().header(ENV, env).contentType(ContentType.JSON).body(body).post("/v1/materialize").then();
+        return given().header(ENV, env)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/materialize")
+                .then();
     }
 
     private JsonPath query(long id, String... outputs) {
-        return given().header(ENV, env).contentType(ContentType.JSON)
+        return given().header(ENV, env)
+                .contentType(ContentType.JSON)
                 .body(Map.of("inputs", Map.of("user.id", id), "outputs", List.of(outputs), "include_meta", true))
-                .post("/v1/query/online").then().statusCode(200).extract().jsonPath();
+                .post("/v1/query/online")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     private static Map<String, Object> row(long id, String feature, Object value, Instant ts) {
@@ -95,10 +117,15 @@ class MaterializeTest {
 
     @Test
     void offlineOnlyValuesAreServedOnlineFromRedisAfterMaterialize() {
-        ingestOffline(row(1, "user.credit_score", 700.5, now.minusSeconds(120)), row(1, "user.credit_score", 710.5, now.minusSeconds(60)),
-                row(2, "user.credit_score", 640.0, now.minusSeconds(30)), row(1, "user.segment", "smb", now.minus(Duration.ofDays(2))),
+        ingestOffline(
+                row(1, "user.credit_score", 700.5, now.minusSeconds(120)),
+                row(1, "user.credit_score", 710.5, now.minusSeconds(60)),
+                row(2, "user.credit_score", 640.0, now.minusSeconds(30)),
+                row(1, "user.segment", "smb", now.minus(Duration.ofDays(2))),
                 row(1, "user.note", "not marked", now.minusSeconds(10)));
-        assertThat(query(1, "user.credit_score").getString("data[0].value")).as("not online yet").isNull();
+        assertThat(query(1, "user.credit_score").getString("data[0].value"))
+                .as("not online yet")
+                .isNull();
 
         JsonPath r = materialize(Map.of()).statusCode(200).extract().jsonPath();
         assertThat(r.getString("environment")).isEqualTo(env);
@@ -145,7 +172,8 @@ class MaterializeTest {
 
     @Test
     void valuesAlreadyOlderThanMaxStalenessAreNotLoaded() {
-        ingestOffline(row(7, "user.credit_score", 1.0, now.minus(Duration.ofHours(2))), // max_staleness 1h (entity)
+        ingestOffline(
+                row(7, "user.credit_score", 1.0, now.minus(Duration.ofHours(2))), // max_staleness 1h (entity)
                 row(7, "user.segment", "old", now.minus(Duration.ofDays(11))), // 10d
                 row(8, "user.credit_score", 2.0, now.minus(Duration.ofMinutes(50))));
 
@@ -158,18 +186,32 @@ class MaterializeTest {
 
     @Test
     void aListOfFeaturesIsCheckedAndMayNameAnUnmarkedFeature() {
-        ingestOffline(row(3, "user.note", "hello", now.minusSeconds(10)), row(3, "user.credit_score", 3.0, now.minusSeconds(10)));
+        ingestOffline(
+                row(3, "user.note", "hello", now.minusSeconds(10)),
+                row(3, "user.credit_score", 3.0, now.minusSeconds(10)));
 
-        materialize(Map.of("features", List.of("user.note"))).statusCode(200).body("values", equalTo(1))
+        materialize(Map.of("features", List.of("user.note")))
+                .statusCode(200)
+                .body("values", equalTo(1))
                 .body("features[0].feature", equalTo("user.note"));
         assertThat(query(3, "user.note").getString("data[0].value")).isEqualTo("hello");
-        assertThat(query(3, "user.credit_score").getString("data[0].value")).as("not asked for").isNull();
+        assertThat(query(3, "user.credit_score").getString("data[0].value"))
+                .as("not asked for")
+                .isNull();
 
-        materialize(Map.of("features", List.of("user.nte"))).statusCode(400).contentType("application/problem+json")
-                .body("code", equalTo("INVALID_QUERY")).body("detail", containsString("did you mean 'user.note'"));
+        materialize(Map.of("features", List.of("user.nte")))
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("INVALID_QUERY"))
+                .body("detail", containsString("did you mean 'user.note'"));
         materialize(Map.of("features", List.of())).statusCode(400).body("code", equalTo("INVALID_QUERY"));
         materialize(Map.of("feature", List.of("user.note"))).statusCode(400).body("code", equalTo("PARSE_FAILED"));
-        given().header(ENV, "t-etl-nothing-deployed").contentType(ContentType.JSON).body(Map.of()).post("/v1/materialize").then()
-                .statusCode(404).body("code", equalTo("NO_ACTIVE_DEPLOYMENT"));
+        given().header(ENV, "t-etl-nothing-deployed")
+                .contentType(ContentType.JSON)
+                .body(Map.of())
+                .post("/v1/materialize")
+                .then()
+                .statusCode(404)
+                .body("code", equalTo("NO_ACTIVE_DEPLOYMENT"));
     }
 }

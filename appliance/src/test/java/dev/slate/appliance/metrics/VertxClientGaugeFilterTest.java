@@ -21,7 +21,9 @@ class VertxClientGaugeFilterTest {
         Gauge.builder("postgresql.queue.size", first::get).tags(client).register(registry);
         Gauge.builder("postgresql.queue.size", second::get).tags(client).register(registry);
         Gauge.builder("postgresql.current", first::get).tags(client).register(registry);
-        Gauge.builder("pool.queue.size", first::get).tags("pool.type", "sql", "pool.name", "slate-source-appdb-1").register(registry);
+        Gauge.builder("pool.queue.size", first::get)
+                .tags("pool.type", "sql", "pool.name", "slate-source-appdb-1")
+                .register(registry);
         registry.counter("postgresql.completed", client).increment();
 
         assertThat(registry.find("postgresql.queue.size").meters()).isEmpty();
@@ -36,7 +38,9 @@ class VertxClientGaugeFilterTest {
         AtomicInteger value = new AtomicInteger(1);
         Tags client = Tags.of("clientName", "<default>", "clientType", "sql");
         Gauge.builder("postgresql.queue.size", value::get).tags(client).register(registry);
-        Gauge.builder("pool.queue.size", value::get).tags("pool.type", "sql", "pool.name", "p").register(registry);
+        Gauge.builder("pool.queue.size", value::get)
+                .tags("pool.type", "sql", "pool.name", "p")
+                .register(registry);
 
         VertxClientGaugeFilter.removeExisting(registry);
         registry.config().meterFilter(VertxClientGaugeFilter.FILTER);

@@ -41,7 +41,8 @@ class IngestTest {
     @BeforeEach
     void deploy() {
         env = "t-ingest-" + UUID.randomUUID().toString().substring(0, 8);
-        given().header(ENV, env).contentType(ContentType.JSON)
+        given().header(ENV, env)
+                .contentType(ContentType.JSON)
                 .body(Map.of("files", Map.of("slate.yaml", """
                         project: ingest
                         entities:
@@ -54,24 +55,43 @@ class IngestTest {
                               segment: {type: string, ingested: true}
                               tier: {type: string, expression: "credit_score > 700.0 ? 'gold' : 'basic'"}
                         """), "activate", true))
-                .post("/v1/deployments").then().statusCode(201);
+                .post("/v1/deployments")
+                .then()
+                .statusCode(201);
     }
 
     private ValidatableResponse ingest(Object body) {
-        return given().header(ENV, env).contentType(ContentType.JSON).body(body).post("/v1/ingest").then();
+        return given().header(ENV, env)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/ingest")
+                .then();
     }
 
     private ValidatableResponse query(long id, String... outputs) {
-        return given().header(ENV, env).contentType(ContentType.JSON)
+        return given().header(ENV, env)
+                .contentType(ContentType.JSON)
                 .body(Map.of("inputs", Map.of("user.id", id), "outputs", List.of(outputs), "include_meta", true))
-                .post("/v1/query/online").then().statusCode(200);
+                .post("/v1/query/online")
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void ingestedValuesAreServedOnlineAndKeptOffline() {
-        ingest(Map.of("rows", List.of(
-                Map.of("user.id", 1, "user.credit_score", 720.5, "user.segment", "smb", "__ts__", "2026-11-01T10:00:00Z"),
-                Map.of("user.id", 2, "user.credit_score", 640, "__ts__", "2026-11-01T12:00:00+02:00"))))
+        ingest(Map.of(
+                        "rows",
+                        List.of(
+                                Map.of(
+                                        "user.id",
+                                        1,
+                                        "user.credit_score",
+                                        720.5,
+                                        "user.segment",
+                                        "smb",
+                                        "__ts__",
+                                        "2026-11-01T10:00:00Z"),
+                                Map.of("user.id", 2, "user.credit_score", 640, "__ts__", "2026-11-01T12:00:00+02:00"))))
                 .statusCode(200)
                 .body("rows", equalTo(2))
                 .body("values", equalTo(3))
@@ -86,9 +106,13 @@ class IngestTest {
                 .body("data[2].value", equalTo("gold"));
         query(2, "user.tier").body("data[0].value", equalTo("basic"));
 
-        PointInTimeResult r = lookup(List.of(new SpineRow(EntityKey.of(1L), Instant.parse("2026-11-01T10:00:00Z")),
-                new SpineRow(EntityKey.of(1L), Instant.parse("2026-11-01T09:59:59.999999Z")),
-                new SpineRow(EntityKey.of(2L), Instant.parse("2026-11-01T10:00:00Z"))), "credit_score", FeatureType.Scalar.FLOAT);
+        PointInTimeResult r = lookup(
+                List.of(
+                        new SpineRow(EntityKey.of(1L), Instant.parse("2026-11-01T10:00:00Z")),
+                        new SpineRow(EntityKey.of(1L), Instant.parse("2026-11-01T09:59:59.999999Z")),
+                        new SpineRow(EntityKey.of(2L), Instant.parse("2026-11-01T10:00:00Z"))),
+                "credit_score",
+                FeatureType.Scalar.FLOAT);
         assertThat(r.get(0, 0).value()).isEqualTo(720.5);
         assertThat(r.get(1, 0)).isNull();
         assertThat(r.get(2, 0).value()).isEqualTo(640.0); // 12:00+02:00 is 10:00Z
@@ -96,12 +120,22 @@ class IngestTest {
 
     @Test
     void aBackdatedRowNeverReplacesANewerOnlineValueButIsKeptOffline() {
-        ingest(Map.of("rows", List.of(Map.of("user.id", 7, "user.credit_score", 800.0, "__ts__", "2026-11-10T00:00:00Z")))).statusCode(200);
-        ingest(Map.of("rows", List.of(Map.of("user.id", 7, "user.credit_score", 100.0, "__ts__", "2026-11-01T00:00:00Z")))).statusCode(200);
+        ingest(Map.of(
+                        "rows",
+                        List.of(Map.of("user.id", 7, "user.credit_score", 800.0, "__ts__", "2026-11-10T00:00:00Z"))))
+                .statusCode(200);
+        ingest(Map.of(
+                        "rows",
+                        List.of(Map.of("user.id", 7, "user.credit_score", 100.0, "__ts__", "2026-11-01T00:00:00Z"))))
+                .statusCode(200);
 
         query(7, "user.credit_score").body("data[0].value", equalTo(800.0f));
-        PointInTimeResult r = lookup(List.of(new SpineRow(EntityKey.of(7L), Instant.parse("2026-11-05T00:00:00Z")),
-                new SpineRow(EntityKey.of(7L), Instant.parse("2026-11-11T00:00:00Z"))), "credit_score", FeatureType.Scalar.FLOAT);
+        PointInTimeResult r = lookup(
+                List.of(
+                        new SpineRow(EntityKey.of(7L), Instant.parse("2026-11-05T00:00:00Z")),
+                        new SpineRow(EntityKey.of(7L), Instant.parse("2026-11-11T00:00:00Z"))),
+                "credit_score",
+                FeatureType.Scalar.FLOAT);
         assertThat(r.get(0, 0).value()).isEqualTo(100.0);
         assertThat(r.get(1, 0).value()).isEqualTo(800.0);
     }
@@ -109,34 +143,46 @@ class IngestTest {
     @Test
     void aCorrectionWithTheSameObservationTimeReachesBothStores() {
         String ts = "2026-11-02T08:00:00Z";
-        ingest(Map.of("rows", List.of(Map.of("user.id", 9, "user.credit_score", 500.0, "__ts__", ts)))).statusCode(200);
-        ingest(Map.of("rows", List.of(Map.of("user.id", 9, "user.credit_score", 555.0, "__ts__", ts)))).statusCode(200);
+        ingest(Map.of("rows", List.of(Map.of("user.id", 9, "user.credit_score", 500.0, "__ts__", ts))))
+                .statusCode(200);
+        ingest(Map.of("rows", List.of(Map.of("user.id", 9, "user.credit_score", 555.0, "__ts__", ts))))
+                .statusCode(200);
 
         query(9, "user.credit_score").body("data[0].value", equalTo(555.0f));
-        PointInTimeResult r = lookup(List.of(new SpineRow(EntityKey.of(9L), Instant.parse(ts))), "credit_score", FeatureType.Scalar.FLOAT);
+        PointInTimeResult r = lookup(
+                List.of(new SpineRow(EntityKey.of(9L), Instant.parse(ts))), "credit_score", FeatureType.Scalar.FLOAT);
         assertThat(r.get(0, 0).value()).isEqualTo(555.0);
     }
 
     @Test
     void onlyTheOfflineStoreWhenAsked() {
-        ingest(Map.of("rows", List.of(Map.of("user.id", 11, "user.segment", "ent", "__ts__", "2026-11-01T00:00:00Z")),
-                "store_online", false))
-                .statusCode(200).body("online_writes", equalTo(0)).body("offline_values", equalTo(1));
+        ingest(Map.of(
+                        "rows",
+                        List.of(Map.of("user.id", 11, "user.segment", "ent", "__ts__", "2026-11-01T00:00:00Z")),
+                        "store_online",
+                        false))
+                .statusCode(200)
+                .body("online_writes", equalTo(0))
+                .body("offline_values", equalTo(1));
         query(11, "user.segment").body("data[0].value", equalTo(null));
-        PointInTimeResult r = lookup(List.of(new SpineRow(EntityKey.of(11L), Instant.parse("2026-11-01T00:00:01Z"))), "segment",
+        PointInTimeResult r = lookup(
+                List.of(new SpineRow(EntityKey.of(11L), Instant.parse("2026-11-01T00:00:01Z"))),
+                "segment",
                 FeatureType.Scalar.STRING);
         assertThat(r.get(0, 0).value()).isEqualTo("ent");
     }
 
     @Test
     void invalidRowsRejectTheWholeRequestAndStoreNothing() {
-        ingest(Map.of("rows", List.of(
-                Map.of("user.id", 21, "user.credit_score", 1.0),
-                Map.of("user.id", 22, "user.credit_scor", 1.0),
-                Map.of("user.credit_score", 1.0),
-                Map.of("user.id", "abc", "user.credit_score", 1.0),
-                Map.of("user.id", 23, "user.credit_score", "high"),
-                Map.of("user.id", 24, "user.credit_score", 2.0, "__ts__", "yesterday"))))
+        ingest(Map.of(
+                        "rows",
+                        List.of(
+                                Map.of("user.id", 21, "user.credit_score", 1.0),
+                                Map.of("user.id", 22, "user.credit_scor", 1.0),
+                                Map.of("user.credit_score", 1.0),
+                                Map.of("user.id", "abc", "user.credit_score", 1.0),
+                                Map.of("user.id", 23, "user.credit_score", "high"),
+                                Map.of("user.id", 24, "user.credit_score", 2.0, "__ts__", "yesterday"))))
                 .statusCode(400)
                 .contentType(PROBLEM)
                 .body("code", equalTo("INVALID_QUERY"))
@@ -153,21 +199,55 @@ class IngestTest {
     @Test
     void emptyMalformedAndUnknownEnvironmentAreClearErrors() {
         ingest(Map.of("rows", List.of())).statusCode(400).contentType(PROBLEM).body("code", equalTo("INVALID_QUERY"));
-        ingest(Map.of("rows", List.of(Map.of("user.id", 1)))).statusCode(400).body("detail", containsString("no feature values"));
-        given().header(ENV, env).contentType(ContentType.JSON).body("{\"rows\": [").post("/v1/ingest").then()
-                .statusCode(400).contentType(PROBLEM).body("code", equalTo("PARSE_FAILED"));
-        given().header(ENV, env).contentType(ContentType.JSON).body("{\"rows\": [], \"extra\": 1}").post("/v1/ingest").then()
-                .statusCode(400).contentType(PROBLEM).body("code", equalTo("PARSE_FAILED"));
-        given().header(ENV, "t-nothing-here").contentType(ContentType.JSON).body(Map.of("rows", List.of(Map.of("user.id", 1))))
-                .post("/v1/ingest").then().statusCode(404).contentType(PROBLEM).body("code", equalTo("NO_ACTIVE_DEPLOYMENT"));
-        ingest(Map.of("rows", List.of(Map.of("user.id", 1, "user.segment", "x")), "store_online", false, "store_offline", false))
-                .statusCode(400).body("detail", containsString("nothing would be stored"));
+        ingest(Map.of("rows", List.of(Map.of("user.id", 1))))
+                .statusCode(400)
+                .body("detail", containsString("no feature values"));
+        given().header(ENV, env)
+                .contentType(ContentType.JSON)
+                .body("{\"rows\": [")
+                .post("/v1/ingest")
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("code", equalTo("PARSE_FAILED"));
+        given().header(ENV, env)
+                .contentType(ContentType.JSON)
+                .body("{\"rows\": [], \"extra\": 1}")
+                .post("/v1/ingest")
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("code", equalTo("PARSE_FAILED"));
+        given().header(ENV, "t-nothing-here")
+                .contentType(ContentType.JSON)
+                .body(Map.of("rows", List.of(Map.of("user.id", 1))))
+                .post("/v1/ingest")
+                .then()
+                .statusCode(404)
+                .contentType(PROBLEM)
+                .body("code", equalTo("NO_ACTIVE_DEPLOYMENT"));
+        ingest(Map.of(
+                        "rows",
+                        List.of(Map.of("user.id", 1, "user.segment", "x")),
+                        "store_online",
+                        false,
+                        "store_offline",
+                        false))
+                .statusCode(400)
+                .body("detail", containsString("nothing would be stored"));
     }
 
     private PointInTimeResult lookup(List<SpineRow> spine, String feature, FeatureType type) {
-        String version = given().header(ENV, env).get("/v1/features").then().statusCode(200)
-                .extract().path("features.find { it.name == 'user." + feature + "' }.version");
-        return offline.lookup(new PointInTimeQuery(env, "user", spine,
+        String version = given().header(ENV, env)
+                .get("/v1/features")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("features.find { it.name == 'user." + feature + "' }.version");
+        return offline.lookup(new PointInTimeQuery(
+                env,
+                "user",
+                spine,
                 List.of(new FeatureLookup(new FeatureSlot(feature, version, type), Optional.empty()))));
     }
 

@@ -4,5 +4,4 @@ import io.quarkus.test.common.QuarkusTestResource;
 
 /** Registers {@link OfflineTestStorage} for every {@code @QuarkusTest} (a global test resource). */
 @QuarkusTestResource(OfflineTestStorage.class)
-public class OfflineTestStorageActivation {
-}
+public class OfflineTestStorageActivation {}

@@ -36,11 +36,21 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class OnlineOfflineAgreementTest {
     private static final String ENV = "X-Slate-Environment";
-    private static final List<String> OUTPUTS = List.of("user.credit_score", "user.segment", "user.tier", "user.score_band",
-            "user.label", "user.tags_count");
+    private static final List<String> OUTPUTS = List.of(
+            "user.credit_score", "user.segment", "user.tier", "user.score_band", "user.label", "user.tags_count");
     private static final Map<String, FeatureType> TYPES = Map.of(
-            "credit_score", FeatureType.Scalar.FLOAT, "segment", FeatureType.Scalar.STRING, "tier", FeatureType.Scalar.STRING,
-            "score_band", FeatureType.Scalar.INT, "label", FeatureType.Scalar.STRING, "tags_count", FeatureType.Scalar.INT);
+            "credit_score",
+            FeatureType.Scalar.FLOAT,
+            "segment",
+            FeatureType.Scalar.STRING,
+            "tier",
+            FeatureType.Scalar.STRING,
+            "score_band",
+            FeatureType.Scalar.INT,
+            "label",
+            FeatureType.Scalar.STRING,
+            "tags_count",
+            FeatureType.Scalar.INT);
 
     @Inject
     OfflineStore offline;
@@ -48,7 +58,8 @@ class OnlineOfflineAgreementTest {
     @Test
     void onlineAtTMatchesOfflineAtTForEveryFeature() throws Exception {
         String env = "t-agree-" + UUID.randomUUID().toString().substring(0, 8);
-        given().header(ENV, env).contentType(ContentType.JSON)
+        given().header(ENV, env)
+                .contentType(ContentType.JSON)
                 .body(Map.of("files", Map.of("slate.yaml", """
                         project: agree
                         entities:
@@ -64,7 +75,9 @@ class OnlineOfflineAgreementTest {
                               label: {type: string, expression: "segment + '-' + tier"}
                               tags_count: {type: int, expression: "size(segment) + id % 3", max_staleness: 0s}
                         """), "activate", true))
-                .post("/v1/deployments").then().statusCode(201);
+                .post("/v1/deployments")
+                .then()
+                .statusCode(201);
 
         Random random = new Random(42);
         Instant t0 = Instant.parse("2026-10-01T00:00:00Z");
@@ -75,28 +88,50 @@ class OnlineOfflineAgreementTest {
                 row.put("user.id", id);
                 row.put("user.credit_score", 300 + random.nextInt(550) + random.nextInt(100) / 100.0);
                 row.put("user.segment", List.of("smb", "ent", "consumer").get(random.nextInt(3)));
-                row.put("__ts__", t0.plus(Duration.ofHours(random.nextInt(24 * 20))).toString());
+                row.put(
+                        "__ts__",
+                        t0.plus(Duration.ofHours(random.nextInt(24 * 20))).toString());
                 rows.add(row);
             }
         }
-        given().header(ENV, env).contentType(ContentType.JSON).body(Map.of("rows", rows, "store_online", false)).post("/v1/ingest")
-                .then().statusCode(200);
+        given().header(ENV, env)
+                .contentType(ContentType.JSON)
+                .body(Map.of("rows", rows, "store_online", false))
+                .post("/v1/ingest")
+                .then()
+                .statusCode(200);
 
         // T for each user: after some of its observations; online queries see only what was observed <= T
         // (the online store is filled from the offline values by the same rows: ingest online as well)
-        given().header(ENV, env).contentType(ContentType.JSON).body(Map.of("rows", rows, "store_online", true, "store_offline", false))
-                .post("/v1/ingest").then().statusCode(200);
+        given().header(ENV, env)
+                .contentType(ContentType.JSON)
+                .body(Map.of("rows", rows, "store_online", true, "store_offline", false))
+                .post("/v1/ingest")
+                .then()
+                .statusCode(200);
         Instant t = t0.plus(Duration.ofDays(25));
         Map<Long, JsonPath> online = new HashMap<>();
         for (long id = 1; id <= 40; id++) {
-            online.put(id, given().header(ENV, env).contentType(ContentType.JSON)
-                    .body(Map.of("inputs", Map.of("user.id", id), "outputs", OUTPUTS, "now", t.toString()))
-                    .post("/v1/query/online").then().statusCode(200).extract().jsonPath());
+            online.put(
+                    id,
+                    given().header(ENV, env)
+                            .contentType(ContentType.JSON)
+                            .body(Map.of("inputs", Map.of("user.id", id), "outputs", OUTPUTS, "now", t.toString()))
+                            .post("/v1/query/online")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath());
             assertThat(online.get(id).getList("errors")).isEmpty();
         }
 
         Map<String, String> versions = new HashMap<>();
-        JsonPath catalog = given().header(ENV, env).get("/v1/features").then().statusCode(200).extract().jsonPath();
+        JsonPath catalog = given().header(ENV, env)
+                .get("/v1/features")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         for (String output : OUTPUTS) {
             versions.put(output, catalog.getString("features.find { it.name == '" + output + "' }.version"));
         }
@@ -104,22 +139,29 @@ class OnlineOfflineAgreementTest {
         for (long id = 1; id <= 40; id++) {
             spine.add(new SpineRow(EntityKey.of(id), t));
         }
-        List<FeatureLookup> lookups = OUTPUTS.stream().map(o -> {
-            String name = o.substring("user.".length());
-            return new FeatureLookup(new FeatureSlot(name, versions.get(o), TYPES.get(name)), Optional.empty());
-        }).toList();
+        List<FeatureLookup> lookups = OUTPUTS.stream()
+                .map(o -> {
+                    String name = o.substring("user.".length());
+                    return new FeatureLookup(new FeatureSlot(name, versions.get(o), TYPES.get(name)), Optional.empty());
+                })
+                .toList();
 
         // the feature log ships computed values in the background: wait until every one is there
-        PointInTimeResult offlineAnswer = Awaitility.await("every computed value reached the offline store").atMost(Duration.ofSeconds(30))
+        PointInTimeResult offlineAnswer = Awaitility.await("every computed value reached the offline store")
+                .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> offline.lookup(new PointInTimeQuery(env, "user", spine, lookups)), OnlineOfflineAgreementTest::complete);
+                .until(
+                        () -> offline.lookup(new PointInTimeQuery(env, "user", spine, lookups)),
+                        OnlineOfflineAgreementTest::complete);
 
         for (int row = 0; row < spine.size(); row++) {
             long id = row + 1;
             for (int f = 0; f < OUTPUTS.size(); f++) {
                 Object onlineValue = online.get(id).get("data[" + f + "].value");
                 StoredValue offlineValue = offlineAnswer.get(row, f);
-                assertThat(normalize(offlineValue.value())).as("user %d %s", id, OUTPUTS.get(f)).isEqualTo(normalize(onlineValue));
+                assertThat(normalize(offlineValue.value()))
+                        .as("user %d %s", id, OUTPUTS.get(f))
+                        .isEqualTo(normalize(onlineValue));
             }
         }
     }

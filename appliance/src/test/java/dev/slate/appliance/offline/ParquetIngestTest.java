@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +51,8 @@ class ParquetIngestTest {
     @BeforeEach
     void deploy() {
         env = "t-pqingest-" + UUID.randomUUID().toString().substring(0, 8);
-        given().header(ENV, env).contentType(ContentType.JSON)
+        given().header(ENV, env)
+                .contentType(ContentType.JSON)
                 .body(Map.of("files", Map.of("slate.yaml", """
                         project: pqingest
                         entities:
@@ -63,13 +65,16 @@ class ParquetIngestTest {
                               segment: {type: string, ingested: true}
                               seen_at: {type: datetime, ingested: true}
                         """), "activate", true))
-                .post("/v1/deployments").then().statusCode(201);
+                .post("/v1/deployments")
+                .then()
+                .statusCode(201);
     }
 
     /** Writes the rows of a DuckDB SELECT to a Parquet file. */
     private Path parquet(String select) throws Exception {
         Path file = temp.resolve(UUID.randomUUID() + ".parquet");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement()) {
             st.execute("SET TimeZone = 'UTC'");
             st.execute("COPY (" + select + ") TO '" + file + "' (FORMAT parquet)");
         }
@@ -77,14 +82,20 @@ class ParquetIngestTest {
     }
 
     private ValidatableResponse upload(Path file, String query) throws Exception {
-        return given().header(ENV, env).contentType(PARQUET).body(Files.readAllBytes(file))
-                .post("/v1/ingest" + query).then();
+        return given().header(ENV, env)
+                .contentType(PARQUET)
+                .body(Files.readAllBytes(file))
+                .post("/v1/ingest" + query)
+                .then();
     }
 
     private ValidatableResponse query(long id, String... outputs) {
-        return given().header(ENV, env).contentType(ContentType.JSON)
+        return given().header(ENV, env)
+                .contentType(ContentType.JSON)
                 .body(Map.of("inputs", Map.of("user.id", id), "outputs", List.of(outputs)))
-                .post("/v1/query/online").then().statusCode(200);
+                .post("/v1/query/online")
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -97,7 +108,8 @@ class ParquetIngestTest {
                        TIMESTAMP '2026-11-01 00:00:00' + to_seconds(i) AS "__ts__"
                 FROM range(25000) t(i)""");
 
-        upload(file, "").statusCode(200)
+        upload(file, "")
+                .statusCode(200)
                 .body("rows", equalTo(25000))
                 .body("values", equalTo(25000 * 3 - 8334))
                 .body("online_writes", equalTo(25000 * 3 - 8334))
@@ -105,14 +117,30 @@ class ParquetIngestTest {
 
         query(24998, "user.credit_score", "user.segment", "user.seen_at")
                 .body("data[0].value", equalTo(2499.8f))
-                .body("data[0].ts", equalTo(Instant.parse("2026-11-01T00:00:00Z").plusSeconds(24998).toString()))
+                .body(
+                        "data[0].ts",
+                        equalTo(Instant.parse("2026-11-01T00:00:00Z")
+                                .plusSeconds(24998)
+                                .toString()))
                 .body("data[1].value", equalTo("seg-" + (24998 % 7)))
-                .body("data[2].value", equalTo(Instant.parse("2026-11-01T10:00:00Z").plusSeconds(24998).toString()));
+                .body(
+                        "data[2].value",
+                        equalTo(Instant.parse("2026-11-01T10:00:00Z")
+                                .plusSeconds(24998)
+                                .toString()));
         query(24999, "user.segment").body("data[0].value", equalTo(null)); // 24999 % 3 == 0: no segment
 
-        PointInTimeResult r = lookup(List.of(new SpineRow(EntityKey.of(12345L), Instant.parse("2026-11-01T00:00:00Z").plusSeconds(12345)),
-                new SpineRow(EntityKey.of(12345L), Instant.parse("2026-11-01T00:00:00Z").plusSeconds(12344)),
-                new SpineRow(EntityKey.of(7L), Instant.parse("2026-12-01T00:00:00Z"))), "credit_score", FeatureType.Scalar.FLOAT);
+        PointInTimeResult r = lookup(
+                List.of(
+                        new SpineRow(
+                                EntityKey.of(12345L),
+                                Instant.parse("2026-11-01T00:00:00Z").plusSeconds(12345)),
+                        new SpineRow(
+                                EntityKey.of(12345L),
+                                Instant.parse("2026-11-01T00:00:00Z").plusSeconds(12344)),
+                        new SpineRow(EntityKey.of(7L), Instant.parse("2026-12-01T00:00:00Z"))),
+                "credit_score",
+                FeatureType.Scalar.FLOAT);
         assertThat(r.get(0, 0).value()).isEqualTo(1234.5);
         assertThat(r.get(1, 0)).isNull(); // observed one second later than asked
         assertThat(r.get(2, 0).value()).isEqualTo(0.7);
@@ -123,11 +151,18 @@ class ParquetIngestTest {
         Path file = parquet("""
                 SELECT 5 AS "user.id", 'ent' AS "user.segment", TIMESTAMPTZ '2026-11-01 12:00:00+02:00' AS "__ts__\"""");
 
-        upload(file, "?store_online=false").statusCode(200).body("online_writes", equalTo(0)).body("offline_values", equalTo(1));
+        upload(file, "?store_online=false")
+                .statusCode(200)
+                .body("online_writes", equalTo(0))
+                .body("offline_values", equalTo(1));
 
         query(5, "user.segment").body("data[0].value", equalTo(null));
-        PointInTimeResult r = lookup(List.of(new SpineRow(EntityKey.of(5L), Instant.parse("2026-11-01T10:00:00Z")),
-                new SpineRow(EntityKey.of(5L), Instant.parse("2026-11-01T09:59:59Z"))), "segment", FeatureType.Scalar.STRING);
+        PointInTimeResult r = lookup(
+                List.of(
+                        new SpineRow(EntityKey.of(5L), Instant.parse("2026-11-01T10:00:00Z")),
+                        new SpineRow(EntityKey.of(5L), Instant.parse("2026-11-01T09:59:59Z"))),
+                "segment",
+                FeatureType.Scalar.STRING);
         assertThat(r.get(0, 0).value()).isEqualTo("ent");
         assertThat(r.get(1, 0)).isNull();
     }
@@ -140,7 +175,9 @@ class ParquetIngestTest {
                        CASE WHEN i = 20001 THEN 'high' ELSE CAST(i AS VARCHAR) END AS "user.credit_score"
                 FROM range(25000) t(i)""");
 
-        upload(file, "").statusCode(400).contentType(PROBLEM)
+        upload(file, "")
+                .statusCode(400)
+                .contentType(PROBLEM)
                 .body("code", equalTo("INVALID_QUERY"))
                 .body("errors", hasSize(2))
                 .body("errors[0].field", equalTo("rows[15000]"))
@@ -149,40 +186,65 @@ class ParquetIngestTest {
                 .body("errors[1].name", equalTo("user.credit_score"));
 
         query(100000, "user.credit_score").body("data[0].value", equalTo(null));
-        PointInTimeResult r = lookup(List.of(new SpineRow(EntityKey.of(100000L), Instant.parse("2100-01-01T00:00:00Z"))), "credit_score",
+        PointInTimeResult r = lookup(
+                List.of(new SpineRow(EntityKey.of(100000L), Instant.parse("2100-01-01T00:00:00Z"))),
+                "credit_score",
                 FeatureType.Scalar.FLOAT);
         assertThat(r.get(0, 0)).isNull();
     }
 
     @Test
     void unknownColumnsEmptyCorruptAndZeroRowFilesAreClearErrors() throws Exception {
-        upload(parquet("SELECT 1 AS \"user.id\", 2.0 AS \"user.credit_scor\", 3 AS \"user.nope\""), "").statusCode(400).contentType(PROBLEM)
+        upload(parquet("SELECT 1 AS \"user.id\", 2.0 AS \"user.credit_scor\", 3 AS \"user.nope\""), "")
+                .statusCode(400)
+                .contentType(PROBLEM)
                 .body("code", equalTo("INVALID_QUERY"))
                 .body("errors", hasSize(2))
                 .body("errors[0].field", equalTo("columns"))
                 .body("errors[0].message", containsString("did you mean 'user.credit_score'"))
                 .body("errors[1].name", equalTo("user.nope"));
-        upload(parquet("SELECT 1 AS \"user.id\", 2.0 AS \"user.credit_score\" WHERE false"), "").statusCode(400).contentType(PROBLEM)
+        upload(parquet("SELECT 1 AS \"user.id\", 2.0 AS \"user.credit_score\" WHERE false"), "")
+                .statusCode(400)
+                .contentType(PROBLEM)
                 .body("detail", containsString("no rows"));
 
         Path corrupt = temp.resolve("corrupt.parquet");
-        byte[] good = Files.readAllBytes(parquet("SELECT i AS \"user.id\", i * 1.5 AS \"user.credit_score\" FROM range(1000) t(i)"));
-        byte[] bad = java.util.Arrays.copyOf(good, good.length / 2);
+        byte[] good = Files.readAllBytes(
+                parquet("SELECT i AS \"user.id\", i * 1.5 AS \"user.credit_score\" FROM range(1000) t(i)"));
+        byte[] bad = Arrays.copyOf(good, good.length / 2);
         Files.write(corrupt, bad);
-        upload(corrupt, "").statusCode(400).contentType(PROBLEM).body("code", equalTo("INVALID_QUERY"))
+        upload(corrupt, "")
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("code", equalTo("INVALID_QUERY"))
                 .body("detail", containsString("not a readable Parquet file"));
 
-        given().header(ENV, env).contentType(PARQUET).body(new byte[0]).post("/v1/ingest").then()
-                .statusCode(400).contentType(PROBLEM).body("code", equalTo("PARSE_FAILED"));
-        upload(parquet("SELECT 1 AS \"user.id\", 'x' AS \"user.segment\""), "?store_online=false&store_offline=false").statusCode(400)
-                .contentType(PROBLEM).body("detail", containsString("nothing would be stored"));
+        given().header(ENV, env)
+                .contentType(PARQUET)
+                .body(new byte[0])
+                .post("/v1/ingest")
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("code", equalTo("PARSE_FAILED"));
+        upload(parquet("SELECT 1 AS \"user.id\", 'x' AS \"user.segment\""), "?store_online=false&store_offline=false")
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("detail", containsString("nothing would be stored"));
         query(1, "user.segment").body("data[0].value", equalTo(null));
     }
 
     private PointInTimeResult lookup(List<SpineRow> spine, String feature, FeatureType type) {
-        String version = given().header(ENV, env).get("/v1/features").then().statusCode(200)
-                .extract().path("features.find { it.name == 'user." + feature + "' }.version");
-        return offline.lookup(new PointInTimeQuery(env, "user", spine,
+        String version = given().header(ENV, env)
+                .get("/v1/features")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("features.find { it.name == 'user." + feature + "' }.version");
+        return offline.lookup(new PointInTimeQuery(
+                env,
+                "user",
+                spine,
                 List.of(new FeatureLookup(new FeatureSlot(feature, version, type), Optional.empty()))));
     }
 }

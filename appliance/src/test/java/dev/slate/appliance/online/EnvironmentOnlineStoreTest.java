@@ -33,8 +33,8 @@ class EnvironmentOnlineStoreTest {
     private final InMemoryOnlineStore configured = new InMemoryOnlineStore();
     private final Map<Integer, InMemoryOnlineStore> databases = new HashMap<>();
     private final NamespaceDirectory directory = new NamespaceDirectory();
-    private final EnvironmentOnlineStore store = new EnvironmentOnlineStore(configured,
-            db -> databases.computeIfAbsent(db, d -> new InMemoryOnlineStore()), directory);
+    private final EnvironmentOnlineStore store = new EnvironmentOnlineStore(
+            configured, db -> databases.computeIfAbsent(db, d -> new InMemoryOnlineStore()), directory);
 
     @Test
     void valuesLandWhereEachEnvironmentChoseAndMixedReadsKeepTheirOrder() throws Exception {
@@ -46,13 +46,18 @@ class EnvironmentOnlineStoreTest {
 
         assertThat(read(configured, "qa_values", 1)).isEqualTo(1.0);
         assertThat(read(configured, "qa", 1)).as("nothing under qa's name").isNull();
-        assertThat(read(configured, "prod", 1)).as("prod's values are in its own database").isNull();
+        assertThat(read(configured, "prod", 1))
+                .as("prod's values are in its own database")
+                .isNull();
         assertThat(read(databases.get(3), "prod", 1)).isEqualTo(2.0);
         assertThat(read(configured, "dev", 1)).isEqualTo(3.0);
 
-        List<List<StoredValue>> mixed = store.read(List.of(new OnlineRead(new EntityRef("prod", "user", 1L), List.of(SCORE)),
-                new OnlineRead(new EntityRef("qa", "user", 1L), List.of(SCORE)),
-                new OnlineRead(new EntityRef("dev", "user", 1L), List.of(SCORE)))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        List<List<StoredValue>> mixed = store.read(List.of(
+                        new OnlineRead(new EntityRef("prod", "user", 1L), List.of(SCORE)),
+                        new OnlineRead(new EntityRef("qa", "user", 1L), List.of(SCORE)),
+                        new OnlineRead(new EntityRef("dev", "user", 1L), List.of(SCORE))))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         assertThat(mixed).extracting(row -> row.getFirst().value()).containsExactly(2.0, 1.0, 3.0);
 
         store.dropNamespace("prod").toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -62,19 +67,26 @@ class EnvironmentOnlineStoreTest {
 
     @Test
     void aDatabaseReplacesThePathOfTheConfiguredUrl() {
-        assertThat(OnlineStoreProducer.withDatabase("redis://127.0.0.1:6379", 5)).isEqualTo("redis://127.0.0.1:6379/5");
-        assertThat(OnlineStoreProducer.withDatabase("redis://u:p@host:6379/0?timeout=5", 7)).isEqualTo("redis://u:p@host:6379/7?timeout=5");
+        assertThat(OnlineStoreProducer.withDatabase("redis://127.0.0.1:6379", 5))
+                .isEqualTo("redis://127.0.0.1:6379/5");
+        assertThat(OnlineStoreProducer.withDatabase("redis://u:p@host:6379/0?timeout=5", 7))
+                .isEqualTo("redis://u:p@host:6379/7?timeout=5");
         assertThat(OnlineStoreProducer.withDatabase("rediss://host", 1)).isEqualTo("rediss://host/1");
     }
 
     private void write(String environment, long key, double value) throws Exception {
-        store.write(List.of(new OnlineWrite(new EntityRef(environment, "user", key), SCORE, value, AT, Optional.empty())))
-                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        store.write(List.of(
+                        new OnlineWrite(new EntityRef(environment, "user", key), SCORE, value, AT, Optional.empty())))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
     }
 
     private static Object read(OnlineStore s, String namespace, long key) throws Exception {
-        StoredValue v = s.read(List.of(new OnlineRead(new EntityRef(namespace, "user", key), List.of(SCORE)))).toCompletableFuture()
-                .get(5, TimeUnit.SECONDS).getFirst().getFirst();
+        StoredValue v = s.read(List.of(new OnlineRead(new EntityRef(namespace, "user", key), List.of(SCORE))))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS)
+                .getFirst()
+                .getFirst();
         return v == null ? null : v.value();
     }
 }

@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,16 +45,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AlertsTest {
     @RegisterExtension
     static final QueryEnvironment ENV = QueryEnvironment.deploying("alerts", FraudProjects::fraud);
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String HOOK_SECRET = "t_alert_hook_" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String HOOK_SECRET =
+            "t_alert_hook_" + UUID.randomUUID().toString().substring(0, 8);
 
     private static HttpServer receiver;
     private static final List<Received> RECEIVED = new CopyOnWriteArrayList<>();
     private static final AtomicInteger FAILED_CALLS = new AtomicInteger();
 
-    record Received(String path, JsonNode body, String raw, Optional<String> signature) {
-    }
+    record Received(String path, JsonNode body, String raw, Optional<String> signature) {}
 
     private static volatile DataSource metadata;
 
@@ -66,7 +68,10 @@ class AlertsTest {
         for (String path : List.of("/hook", "/pagerduty", "/slack")) {
             receiver.createContext(path, exchange -> {
                 String raw = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                RECEIVED.add(new Received(path, JSON.readTree(raw), raw,
+                RECEIVED.add(new Received(
+                        path,
+                        JSON.readTree(raw),
+                        raw,
                         Optional.ofNullable(exchange.getRequestHeaders().getFirst(AlertNotifier.SIGNATURE_HEADER))));
                 exchange.sendResponseHeaders(200, -1);
                 exchange.close();
@@ -96,9 +101,18 @@ class AlertsTest {
 
     @Test
     void aRuleFiresOnceResolvesWithTheSameDedupKeyAndIsSilenced() throws Exception {
-        given().header(QueryEnvironment.HEADER, ENV.name()).contentType(ContentType.JSON).body(Map.of("value", "k3y")).put("/v1/secrets/" + HOOK_SECRET).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201)); // 201 new, 200 replaced
-        putChannel("hook", Map.of("kind", "webhook", "url", url("/hook"), "secret", "${secret:" + HOOK_SECRET + "}")).then().statusCode(200);
-        putChannel("pd", Map.of("kind", "pagerduty", "url", url("/pagerduty"))).then().statusCode(200);
+        given().header(QueryEnvironment.HEADER, ENV.name())
+                .contentType(ContentType.JSON)
+                .body(Map.of("value", "k3y"))
+                .put("/v1/secrets/" + HOOK_SECRET)
+                .then()
+                .statusCode(Matchers.oneOf(200, 201)); // 201 new, 200 replaced
+        putChannel("hook", Map.of("kind", "webhook", "url", url("/hook"), "secret", "${secret:" + HOOK_SECRET + "}"))
+                .then()
+                .statusCode(200);
+        putChannel("pd", Map.of("kind", "pagerduty", "url", url("/pagerduty")))
+                .then()
+                .statusCode(200);
         Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", 1), "outputs", List.of("user.email"))));
 
         String formula = "slate_feature_requests_total{environment=\"" + ENV.name() + "\",feature=\"user.email\"}";
@@ -114,32 +128,56 @@ class AlertsTest {
         assertThat(ruleState("email_asked")).isEqualTo("firing");
 
         // a few more rounds while it keeps firing: no second notice
-        Awaitility.await().atMost(WAIT).until(() -> notifications().stream()
-                .filter(n -> n.get("rule").asText().equals("email_asked") && n.get("status").asText().equals("delivered")).count() >= 2);
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> notifications().stream()
+                                .filter(n -> n.get("rule").asText().equals("email_asked")
+                                        && n.get("status").asText().equals("delivered"))
+                                .count()
+                        >= 2);
         Awaitility.await().pollDelay(Duration.ofMillis(800)).atMost(WAIT).until(() -> true);
         assertThat(count("/hook", "firing")).isEqualTo(1);
 
-        putRule("email_asked", rule(formula, 1e12, List.of("hook", "pd"))).then().statusCode(200); // no longer breached
+        putRule("email_asked", rule(formula, 1e12, List.of("hook", "pd")))
+                .then()
+                .statusCode(200); // no longer breached
         Received resolve = await("/pagerduty", "resolve");
         assertThat(resolve.body().get("dedup_key").asText()).isEqualTo(dedup);
         assertThat(await("/hook", "resolved").body().get("dedup_key").asText()).isEqualTo(dedup);
 
         // silenced: the rule fires again, the notices are recorded as silenced and not sent
-        given().header(QueryEnvironment.HEADER, ENV.name()).contentType(ContentType.JSON)
-                .body(Map.of("rule", "email_asked", "duration", "1h", "reason", "maintenance")).post("/v1/alerts/silences").then().statusCode(201);
+        given().header(QueryEnvironment.HEADER, ENV.name())
+                .contentType(ContentType.JSON)
+                .body(Map.of("rule", "email_asked", "duration", "1h", "reason", "maintenance"))
+                .post("/v1/alerts/silences")
+                .then()
+                .statusCode(201);
         putRule("email_asked", rule(formula, 0.0, List.of("hook", "pd"))).then().statusCode(200);
-        Awaitility.await().atMost(WAIT).until(() -> notifications().stream().anyMatch(n -> n.get("status").asText().equals("silenced")));
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> notifications().stream()
+                        .anyMatch(n -> n.get("status").asText().equals("silenced")));
         assertThat(count("/hook", "firing")).isEqualTo(1);
         ENV.request().delete("/v1/alerts/email_asked").then().statusCode(204);
     }
 
     @Test
     void aReceiverAnswering500IsRetriedThenRecordedFailed() {
-        putChannel("broken", Map.of("kind", "slack", "url", url("/broken"))).then().statusCode(200);
-        putRule("always", rule("slate_dependency_up{dependency=\"metadata-database\"}", 0.5, List.of("broken"))).then().statusCode(200);
-        JsonNode failed = Awaitility.await().atMost(WAIT).until(
-                () -> notifications().stream().filter(n -> n.get("rule").asText().equals("always") && n.get("status").asText().equals("failed"))
-                        .findFirst().orElse(null), n -> n != null);
+        putChannel("broken", Map.of("kind", "slack", "url", url("/broken")))
+                .then()
+                .statusCode(200);
+        putRule("always", rule("slate_dependency_up{dependency=\"metadata-database\"}", 0.5, List.of("broken")))
+                .then()
+                .statusCode(200);
+        JsonNode failed = Awaitility.await()
+                .atMost(WAIT)
+                .until(
+                        () -> notifications().stream()
+                                .filter(n -> n.get("rule").asText().equals("always")
+                                        && n.get("status").asText().equals("failed"))
+                                .findFirst()
+                                .orElse(null),
+                        n -> n != null);
         assertThat(failed.get("attempts").asInt()).isEqualTo(4);
         assertThat(failed.get("error").asText()).contains("HTTP 500");
         assertThat(FAILED_CALLS.get()).isGreaterThanOrEqualTo(4);
@@ -152,15 +190,25 @@ class AlertsTest {
         assertProblem(unknown, "unknown metric 'slate_no_such_metric_total'");
         Response typo = putRule("typo", rule("slate_feature_request_total", 1.0, List.of()));
         assertProblem(typo, "did you mean 'slate_feature_requests_total'");
-        assertProblem(putRule("bad_formula", rule("slate_dependency_up{dependency=\"online-store\" / 2", 1.0, List.of())), "malformed formula");
-        assertProblem(putRule("no_channel", rule("slate_dependency_up", 1.0, List.of("nowhere"))), "no channel 'nowhere'");
+        assertProblem(
+                putRule("bad_formula", rule("slate_dependency_up{dependency=\"online-store\" / 2", 1.0, List.of())),
+                "malformed formula");
+        assertProblem(
+                putRule("no_channel", rule("slate_dependency_up", 1.0, List.of("nowhere"))), "no channel 'nowhere'");
         Map<String, Object> noOwner = rule("slate_dependency_up", 1.0, List.of());
         noOwner.remove("owner");
         assertProblem(putRule("no_owner", noOwner), "owner");
-        assertProblem(putChannel("ftp", Map.of("kind", "webhook", "url", "ftp://files.internal/x")), "must be an http:// or https:// URL");
-        assertProblem(putChannel("file", Map.of("kind", "slack", "url", "file:///etc/passwd")), "must be an http:// or https:// URL");
-        assertProblem(putChannel("plain", Map.of("kind", "webhook", "url", url("/hook"), "secret", "k3y")), "must be a reference ${secret:NAME}");
-        assertThat(ENV.request().get("/v1/alerts").jsonPath().getList("name")).doesNotContain("bad_metric", "typo", "bad_formula", "no_channel");
+        assertProblem(
+                putChannel("ftp", Map.of("kind", "webhook", "url", "ftp://files.internal/x")),
+                "must be an http:// or https:// URL");
+        assertProblem(
+                putChannel("file", Map.of("kind", "slack", "url", "file:///etc/passwd")),
+                "must be an http:// or https:// URL");
+        assertProblem(
+                putChannel("plain", Map.of("kind", "webhook", "url", url("/hook"), "secret", "k3y")),
+                "must be a reference ${secret:NAME}");
+        assertThat(ENV.request().get("/v1/alerts").jsonPath().getList("name"))
+                .doesNotContain("bad_metric", "typo", "bad_formula", "no_channel");
     }
 
     private static void assertProblem(Response r, String detail) {
@@ -199,7 +247,8 @@ class AlertsTest {
     }
 
     private static List<JsonNode> notifications() throws Exception {
-        JsonNode list = JSON.readTree(ENV.request().get("/v1/alerts/notifications").asString());
+        JsonNode list =
+                JSON.readTree(ENV.request().get("/v1/alerts/notifications").asString());
         List<JsonNode> out = new ArrayList<>();
         list.forEach(out::add);
         return out;
@@ -207,23 +256,35 @@ class AlertsTest {
 
     /** The first notice at {@code path} whose event (webhook) or event_action (PagerDuty) is {@code event}. */
     private static Received await(String path, String event) {
-        return Awaitility.await().atMost(WAIT).until(() -> RECEIVED.stream().filter(r -> r.path().equals(path) && event.equals(eventOf(r)))
-                .filter(r -> !r.body().has("environment") || r.body().get("environment").asText().equals(ENV.name())).findFirst().orElse(null),
-                r -> r != null);
+        return Awaitility.await()
+                .atMost(WAIT)
+                .until(
+                        () -> RECEIVED.stream()
+                                .filter(r -> r.path().equals(path) && event.equals(eventOf(r)))
+                                .filter(r -> !r.body().has("environment")
+                                        || r.body().get("environment").asText().equals(ENV.name()))
+                                .findFirst()
+                                .orElse(null),
+                        r -> r != null);
     }
 
     private static long count(String path, String event) {
-        return RECEIVED.stream().filter(r -> r.path().equals(path) && event.equals(eventOf(r))).count();
+        return RECEIVED.stream()
+                .filter(r -> r.path().equals(path) && event.equals(eventOf(r)))
+                .count();
     }
 
     private static String eventOf(Received r) {
-        JsonNode e = r.body().has("event_action") ? r.body().get("event_action") : r.body().get("event");
+        JsonNode e = r.body().has("event_action")
+                ? r.body().get("event_action")
+                : r.body().get("event");
         return e == null ? null : e.asText();
     }
 
     static void deleteRows(DataSource ds, String environment) throws Exception {
         try (Connection c = ds.getConnection()) {
-            for (String table : List.of("alert_rules", "alert_channels", "alert_silences", "alert_state", "alert_notifications")) {
+            for (String table :
+                    List.of("alert_rules", "alert_channels", "alert_silences", "alert_state", "alert_notifications")) {
                 try (PreparedStatement s = c.prepareStatement("delete from " + table + " where environment = ?")) {
                     s.setString(1, environment);
                     s.executeUpdate();

@@ -13,7 +13,9 @@ record Answer(JsonNode json) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Answer of(Response response) {
-        assertThat(response.statusCode()).as("query answered %s", response.asString()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("query answered %s", response.asString())
+                .isEqualTo(200);
         assertThat(response.contentType()).startsWith("application/json");
         try {
             return new Answer(JSON.readTree(response.asString()));

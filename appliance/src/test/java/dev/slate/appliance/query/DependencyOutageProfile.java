@@ -5,6 +5,8 @@ import dev.slate.appliance.testing.TestServersResource;
 import dev.slate.storage.testservers.TestServers;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
@@ -52,14 +54,18 @@ public class DependencyOutageProfile implements QuarkusTestProfile {
         public Map<String, String> start() {
             try {
                 pg = new SwitchableTcpProxy(TestServers.postgres().port());
-                redis = new SwitchableTcpProxy(URI.create(TestServers.redisUrl()).getPort());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                redis = new SwitchableTcpProxy(
+                        URI.create(TestServers.redisUrl()).getPort());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             System.setProperty(CONTROL + "pg", String.valueOf(pg.controlPort()));
             System.setProperty(CONTROL + "redis", String.valueOf(redis.controlPort()));
-            return Map.of("slate.db.port", String.valueOf(pg.port()),
-                    "slate.redis.url", "redis://127.0.0.1:" + redis.port() + "/0");
+            return Map.of(
+                    "slate.db.port",
+                    String.valueOf(pg.port()),
+                    "slate.redis.url",
+                    "redis://127.0.0.1:" + redis.port() + "/0");
         }
 
         /** After {@link TestServersResource}: these ports win over the servers' own. */
@@ -75,7 +81,7 @@ public class DependencyOutageProfile implements QuarkusTestProfile {
             try {
                 pg.close();
                 redis.close();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // closing
             }
         }

@@ -1,6 +1,6 @@
 package dev.slate.appliance.query;
 
-import dev.slate.model.ExampleProjects;
+import dev.slate.serving.model.ExampleProjects;
 import dev.slate.storage.testservers.TestServers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,8 +56,16 @@ final class FraudData {
     }
 
     /** One row of {@code users} with its credit limit, as PostgreSQL has it. */
-    record User(long id, String email, String name, int age, LocalDate signupDate, String country, boolean verified,
-            Instant createdAt, Double creditLimit) {
+    record User(
+            long id,
+            String email,
+            String name,
+            int age,
+            LocalDate signupDate,
+            String country,
+            boolean verified,
+            Instant createdAt,
+            Double creditLimit) {
         String emailDomain() {
             return email.substring(email.indexOf('@') + 1);
         }
@@ -65,16 +73,26 @@ final class FraudData {
 
     User user(long id) throws SQLException {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT u.id, u.email, u.name, u.age, u.signup_date, u.country, u.is_verified, u.created_at, "
-                        + "l.limit_amount FROM " + SCHEMA + ".users u LEFT JOIN " + SCHEMA + ".credit_limits l ON l.country = u.country WHERE u.id = ?")) {
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT u.id, u.email, u.name, u.age, u.signup_date, u.country, u.is_verified, u.created_at, "
+                                + "l.limit_amount FROM " + SCHEMA + ".users u LEFT JOIN " + SCHEMA
+                                + ".credit_limits l ON l.country = u.country WHERE u.id = ?")) {
             s.setLong(1, id);
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
                     throw new IllegalArgumentException("no user " + id + " in " + SCHEMA);
                 }
                 double limit = r.getDouble(9);
-                return new User(r.getLong(1), r.getString(2), r.getString(3), r.getInt(4), r.getObject(5, LocalDate.class), r.getString(6),
-                        r.getBoolean(7), r.getObject(8, OffsetDateTime.class).toInstant(), r.wasNull() ? null : limit);
+                return new User(
+                        r.getLong(1),
+                        r.getString(2),
+                        r.getString(3),
+                        r.getInt(4),
+                        r.getObject(5, LocalDate.class),
+                        r.getString(6),
+                        r.getBoolean(7),
+                        r.getObject(8, OffsetDateTime.class).toInstant(),
+                        r.wasNull() ? null : limit);
             }
         }
     }
@@ -82,7 +100,8 @@ final class FraudData {
     /** One row of {@code transactions}: amount (as float8) and merchant. */
     Map<String, Object> transaction(long id) throws SQLException {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT user_id, amount::float8, merchant, ts FROM " + SCHEMA + ".transactions WHERE id = ?")) {
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT user_id, amount::float8, merchant, ts FROM " + SCHEMA + ".transactions WHERE id = ?")) {
             s.setLong(1, id);
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
@@ -100,7 +119,8 @@ final class FraudData {
 
     /** Runs one statement with bind parameters against the schema (test fixtures only). */
     int update(String sql, Object... parameters) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.replace("{schema}", SCHEMA))) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql.replace("{schema}", SCHEMA))) {
             for (int i = 0; i < parameters.length; i++) {
                 s.setObject(i + 1, parameters[i]);
             }
@@ -109,7 +129,8 @@ final class FraudData {
     }
 
     long count(String table) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("SELECT count(*) FROM " + SCHEMA + "." + table)) {
             r.next();
             return r.getLong(1);
@@ -117,7 +138,8 @@ final class FraudData {
     }
 
     boolean tableExists(String table) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
             s.setString(1, SCHEMA + "." + table);
             try (ResultSet r = s.executeQuery()) {
                 r.next();

@@ -2,14 +2,13 @@ package dev.slate.appliance.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slate.model.ExampleProjects;
+import dev.slate.serving.model.ExampleProjects;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The {@code fraud} example project and variants of it with one thing broken. */
 final class FraudProjects {
-    private FraudProjects() {
-    }
+    private FraudProjects() {}
 
     static Map<String, String> fraud() {
         return ExampleProjects.fraud();
@@ -38,7 +37,8 @@ final class FraudProjects {
 
     /** {@code user.transactions} lists at most {@code limit} rows (the example declares 100). */
     static Map<String, String> transactionsLimit(int limit) {
-        return replace("slate.yaml", "foreign_key: user_id, limit: 100}", "foreign_key: user_id, limit: " + limit + "}");
+        return replace(
+                "slate.yaml", "foreign_key: user_id, limit: 100}", "foreign_key: user_id, limit: " + limit + "}");
     }
 
     private static Map<String, String> replace(String file, String from, String to) {

@@ -36,6 +36,7 @@ class HttpResolverQueryTest {
 
     @RegisterExtension
     static final QueryEnvironment ENV = QueryEnvironment.of("http-resolvers");
+
     private static HttpServer server;
     private static final AtomicInteger unauthorized = new AtomicInteger();
 
@@ -117,7 +118,11 @@ class HttpResolverQueryTest {
 
     @Test
     void featuresOfHttpResolversAreServedAndAFailingOneIsAFieldErrorWithItsStatus() {
-        Response r = ENV.query(Map.of("inputs", Map.of("user.id", 70), "outputs", List.of("user.score", "user.segment", "user.band", "user.broken")));
+        Response r = ENV.query(Map.of(
+                "inputs",
+                Map.of("user.id", 70),
+                "outputs",
+                List.of("user.score", "user.segment", "user.band", "user.broken")));
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
         Answer a = Answer.of(r);
         assertThat(a.value("user.score").asDouble()).isEqualTo(0.7);
@@ -126,14 +131,17 @@ class HttpResolverQueryTest {
         JsonNode broken = a.field("user.broken");
         assertThat(broken.get("value").isNull()).isTrue();
         assertThat(broken.get("error").get("code").asText()).isEqualTo("RESOLVER_FAILED");
-        assertThat(broken.get("error").get("message").asText()).contains("HTTP 500").contains("(2 attempts)");
+        assertThat(broken.get("error").get("message").asText())
+                .contains("HTTP 500")
+                .contains("(2 attempts)");
         assertThat(r.asString()).doesNotContain(TOKEN);
         assertThat(unauthorized).hasValue(0);
     }
 
     @Test
     void aNamedQueryIsCalledByNameListedInTheCatalogAndLabelledInMetrics() {
-        Response r = ENV.query(Map.of("inputs", Map.of("user.id", 20), "query_name", "scoring_check", "include_meta", true));
+        Response r =
+                ENV.query(Map.of("inputs", Map.of("user.id", 20), "query_name", "scoring_check", "include_meta", true));
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
         Answer a = Answer.of(r);
         assertThat(a.value("user.band").asText()).isEqualTo("low");
@@ -145,13 +153,20 @@ class HttpResolverQueryTest {
         assertThat(unknown.contentType()).startsWith(QueryEnvironment.PROBLEM);
         assertThat(unknown.asString()).contains("did you mean 'scoring_check'");
 
-        JsonPath catalog = given().header(QueryEnvironment.HEADER, ENV.name()).get("/v1/features").then().statusCode(200).extract().jsonPath();
+        JsonPath catalog = given().header(QueryEnvironment.HEADER, ENV.name())
+                .get("/v1/features")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(catalog.getList("named_queries.name")).containsExactly("scoring_check");
         assertThat(catalog.getInt("named_queries[0].version")).isEqualTo(3);
         assertThat(catalog.getList("named_queries[0].outputs")).containsExactly("user.band", "user.segment");
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).containsPattern("slate_query_duration_seconds_count\\{[^}]*query_name=\"scoring_check\"[^}]*} [1-9]");
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .containsPattern("slate_query_duration_seconds_count\\{[^}]*query_name=\"scoring_check\"[^}]*} [1-9]");
         assertThat(metrics).doesNotContain("scoring_chek");
     }
 }

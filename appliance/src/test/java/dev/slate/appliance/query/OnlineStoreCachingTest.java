@@ -33,6 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OnlineStoreCachingTest {
     @RegisterExtension
     static final QueryEnvironment ENV = QueryEnvironment.deploying("cache", FraudProjects::fraud);
+
     private static final Duration WRITE_BACK = Duration.ofSeconds(10);
 
     @Inject
@@ -48,8 +49,12 @@ class OnlineStoreCachingTest {
     void setUp() throws Exception {
         redis = new RedisValues(vertx, redisUrl);
         versions = new HashMap<>();
-        List<Map<String, Object>> features = given().header(QueryEnvironment.HEADER, ENV.name()).get("/v1/features").then().statusCode(200)
-                .extract().path("features");
+        List<Map<String, Object>> features = given().header(QueryEnvironment.HEADER, ENV.name())
+                .get("/v1/features")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("features");
         features.forEach(f -> versions.put((String) f.get("name"), (String) f.get("version")));
     }
 
@@ -61,8 +66,17 @@ class OnlineStoreCachingTest {
 
     private void insertUser(long id, String email, boolean verified, Instant createdAt) throws Exception {
         ENV.data().update("DELETE FROM {schema}.users WHERE id = ?", id);
-        ENV.data().update("INSERT INTO {schema}.users (id, email, name, age, signup_date, country, is_verified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                id, email, "Test User", 30, LocalDate.of(2024, 1, 1), "US", verified, createdAt.atOffset(ZoneOffset.UTC));
+        ENV.data()
+                .update(
+                        "INSERT INTO {schema}.users (id, email, name, age, signup_date, country, is_verified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        id,
+                        email,
+                        "Test User",
+                        30,
+                        LocalDate.of(2024, 1, 1),
+                        "US",
+                        verified,
+                        createdAt.atOffset(ZoneOffset.UTC));
     }
 
     private String field(String feature) {
@@ -93,14 +107,19 @@ class OnlineStoreCachingTest {
         // written back asynchronously, in the specified layout, under the feature's version from the catalog
         String key = RedisValues.key(ENV.name(), "user", id);
         long micros = ChronoUnit.MICROS.between(Instant.EPOCH, observed);
-        assertThat(redis.await(key, field("user.email"), v -> true, WRITE_BACK)).isEqualTo(micros + "|vfirst@alpha.test");
-        assertThat(redis.await(key, field("user.email_domain"), v -> true, WRITE_BACK)).isEqualTo(micros + "|valpha.test");
-        assertThat(redis.await(key, field("user.credit_limit"), v -> true, WRITE_BACK)).endsWith("|v5000.0");
+        assertThat(redis.await(key, field("user.email"), v -> true, WRITE_BACK))
+                .isEqualTo(micros + "|vfirst@alpha.test");
+        assertThat(redis.await(key, field("user.email_domain"), v -> true, WRITE_BACK))
+                .isEqualTo(micros + "|valpha.test");
+        assertThat(redis.await(key, field("user.credit_limit"), v -> true, WRITE_BACK))
+                .endsWith("|v5000.0");
         // an output nobody asked for, computed on the way (same resolver), is cached too; a 0s feature never is
-        assertThat(redis.await(key, field("user.country"), v -> true, WRITE_BACK)).endsWith("|vUS");
+        assertThat(redis.await(key, field("user.country"), v -> true, WRITE_BACK))
+                .endsWith("|vUS");
         assertThat(redis.get(key, field("user.is_verified"))).isEmpty();
 
-        // PostgreSQL changes behind Slate's back: the second query is answered from Redis, so it still sees the old email
+        // PostgreSQL changes behind Slate's back: the second query is answered from Redis, so it still sees the old
+        // email
         ENV.data().update("UPDATE {schema}.users SET email = 'second@beta.test' WHERE id = ?", id);
         Answer second = Answer.of(ENV.query(query(id, outputs)));
         for (String f : outputs) {
@@ -108,9 +127,13 @@ class OnlineStoreCachingTest {
         }
         assertThat(second.value("user.email").asText()).isEqualTo("first@alpha.test");
         assertThat(second.value("user.email_domain").asText()).isEqualTo("alpha.test");
-        assertThat(Instant.parse(second.field("user.email").get("ts").asText())).isEqualTo(observed.truncatedTo(ChronoUnit.MICROS));
-        String explain = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", id), "outputs", outputs, "explain", true)))
-                .meta().get("explain_output").asText();
+        assertThat(Instant.parse(second.field("user.email").get("ts").asText()))
+                .isEqualTo(observed.truncatedTo(ChronoUnit.MICROS));
+        String explain = Answer.of(
+                        ENV.query(Map.of("inputs", Map.of("user.id", id), "outputs", outputs, "explain", true)))
+                .meta()
+                .get("explain_output")
+                .asText();
         assertThat(explain).containsPattern("this request: (\\d+) of \\1 store reads fresh; ran no steps");
     }
 
@@ -128,8 +151,15 @@ class OnlineStoreCachingTest {
         assertThat(cached.cacheHit("user.email")).isTrue();
         assertThat(cached.value("user.email").asText()).isEqualTo("old@alpha.test");
 
-        Map<String, Object> bypass = Map.of("inputs", Map.of("user.id", id), "outputs", List.of("user.email", "user.email_domain"),
-                "staleness", Map.of("user.email", "0s", "user.email_domain", "0s"), "include_meta", true);
+        Map<String, Object> bypass = Map.of(
+                "inputs",
+                Map.of("user.id", id),
+                "outputs",
+                List.of("user.email", "user.email_domain"),
+                "staleness",
+                Map.of("user.email", "0s", "user.email_domain", "0s"),
+                "include_meta",
+                true);
         Answer fresh = Answer.of(ENV.query(bypass));
         assertThat(fresh.cacheHit("user.email")).isFalse();
         assertThat(fresh.value("user.email").asText()).isEqualTo("new@beta.test");
@@ -171,8 +201,11 @@ class OnlineStoreCachingTest {
         assertThat(a.cacheHit("user.is_verified")).isFalse();
         assertThat(a.value("user.is_verified").asBoolean()).isTrue();
         assertThat(a.value("user.email").asText()).isEqualTo("two@beta.test");
-        assertThat(a.cacheHit("user.email")).as("a value from the resolver is no cache hit").isFalse();
-        assertThat(a.field("user.email").get("ts").asText()).isEqualTo(a.field("user.is_verified").get("ts").asText());
+        assertThat(a.cacheHit("user.email"))
+                .as("a value from the resolver is no cache hit")
+                .isFalse();
+        assertThat(a.field("user.email").get("ts").asText())
+                .isEqualTo(a.field("user.is_verified").get("ts").asText());
         redis.await(key, field("user.email"), v -> v.endsWith("|vtwo@beta.test"), WRITE_BACK);
     }
 
@@ -184,33 +217,66 @@ class OnlineStoreCachingTest {
         String key = RedisValues.key(ENV.name(), "user", id);
 
         // account_age_days and risk_score are computed at `now`
-        Answer early = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", id), "outputs", List.of("user.account_age_days", "user.risk_score"),
-                "now", "2026-03-11T07:00:00Z")));
+        Answer early = Answer.of(ENV.query(Map.of(
+                "inputs",
+                Map.of("user.id", id),
+                "outputs",
+                List.of("user.account_age_days", "user.risk_score"),
+                "now",
+                "2026-03-11T07:00:00Z")));
         assertThat(early.value("user.account_age_days").asLong()).isEqualTo(10);
-        assertThat(early.value("user.risk_score").asDouble()).isEqualTo(0.3); // verified, 30 years, limit 5000: only the young account
+        assertThat(early.value("user.risk_score").asDouble())
+                .isEqualTo(0.3); // verified, 30 years, limit 5000: only the young account
         assertThat(early.field("user.account_age_days").get("ts").asText()).isEqualTo("2026-03-11T07:00:00Z");
-        Answer late = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", id), "outputs", List.of("user.account_age_days", "user.risk_score"),
-                "now", "2026-09-01T06:00:00+00:00")));
+        Answer late = Answer.of(ENV.query(Map.of(
+                "inputs",
+                Map.of("user.id", id),
+                "outputs",
+                List.of("user.account_age_days", "user.risk_score"),
+                "now",
+                "2026-09-01T06:00:00+00:00")));
         assertThat(late.value("user.account_age_days").asLong()).isEqualTo(184);
         assertThat(late.value("user.risk_score").asDouble()).isEqualTo(0.0);
 
         // cache a value at the real time, then ask as of before it was observed: not known then, so computed
         Answer.of(ENV.query(query(id, List.of("user.email", "user.credit_limit"))));
-        redis.await(key, field("user.credit_limit"), v -> v.endsWith("|v5000.0") && !v.startsWith(String.valueOf(ChronoUnit.MICROS.between(
-                Instant.EPOCH, Instant.parse("2026-09-01T06:00:00Z")))), WRITE_BACK);
+        redis.await(
+                key,
+                field("user.credit_limit"),
+                v -> v.endsWith("|v5000.0")
+                        && !v.startsWith(String.valueOf(
+                                ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse("2026-09-01T06:00:00Z")))),
+                WRITE_BACK);
         String cachedValue = redis.await(key, field("user.email"), v -> v.endsWith("|vtime@alpha.test"), WRITE_BACK);
-        Instant observed = Instant.EPOCH.plus(Long.parseLong(cachedValue.substring(0, cachedValue.indexOf('|'))), ChronoUnit.MICROS);
+        Instant observed = Instant.EPOCH.plus(
+                Long.parseLong(cachedValue.substring(0, cachedValue.indexOf('|'))), ChronoUnit.MICROS);
         Answer now = Answer.of(ENV.query(query(id, List.of("user.email"))));
         assertThat(now.cacheHit("user.email")).isTrue();
 
-        Answer before = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", id), "outputs", List.of("user.email"), "include_meta", true,
-                "now", observed.minusSeconds(60).toString())));
+        Answer before = Answer.of(ENV.query(Map.of(
+                "inputs",
+                Map.of("user.id", id),
+                "outputs",
+                List.of("user.email"),
+                "include_meta",
+                true,
+                "now",
+                observed.minusSeconds(60).toString())));
         assertThat(before.cacheHit("user.email")).isFalse();
-        assertThat(before.field("user.email").get("ts").asText()).isEqualTo(observed.minusSeconds(60).toString());
+        assertThat(before.field("user.email").get("ts").asText())
+                .isEqualTo(observed.minusSeconds(60).toString());
 
         // and 11 minutes after it was observed, the 10-minute bound of user features has passed
-        Answer after = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", id), "outputs", List.of("user.email", "user.credit_limit"),
-                "include_meta", true, "now", OffsetDateTime.ofInstant(observed.plus(Duration.ofMinutes(11)), ZoneOffset.ofHours(2)).toString())));
+        Answer after = Answer.of(ENV.query(Map.of(
+                "inputs",
+                Map.of("user.id", id),
+                "outputs",
+                List.of("user.email", "user.credit_limit"),
+                "include_meta",
+                true,
+                "now",
+                OffsetDateTime.ofInstant(observed.plus(Duration.ofMinutes(11)), ZoneOffset.ofHours(2))
+                        .toString())));
         assertThat(after.cacheHit("user.email")).isFalse();
         // credit_limit has its own bound of one hour: still fresh 11 minutes later
         assertThat(after.cacheHit("user.credit_limit")).isTrue();

@@ -126,7 +126,8 @@ final class QueryEnvironment implements BeforeEachCallback, AfterAllCallback {
 
     /** Deploys and activates a project; returns the deployment id. */
     String deploy(Map<String, String> files) {
-        Response r = given().header(HEADER, name).contentType(ContentType.JSON)
+        Response r = given().header(HEADER, name)
+                .contentType(ContentType.JSON)
                 .body(Map.of("files", files, "activate", true))
                 .post("/v1/deployments");
         assertThat(r.statusCode()).as("deploy answered %s", r.asString()).isIn(200, 201);

@@ -5,14 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.slate.model.error.ErrorCode;
+import dev.slate.serving.model.error.ErrorCode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,23 +36,72 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class QueryFuzzTest {
     @RegisterExtension
     static final QueryEnvironment ENV = QueryEnvironment.deploying("fuzz", FraudProjects::fraud);
+
     @RegisterExtension
     static final QueryEnvironment DEPLOY_ENV = QueryEnvironment.deploying("fuzz-deploy", FraudProjects::fraud);
+
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> CODES = Arrays.stream(ErrorCode.values()).map(Enum::name).collect(Collectors.toSet());
+    private static final Set<String> CODES =
+            Arrays.stream(ErrorCode.values()).map(Enum::name).collect(Collectors.toSet());
     private static final int QUERY_CASES = 200;
     private static final int BULK_CASES = 120;
     private static final int DEPLOY_CASES = 100;
     private static final int CHECK_EVERY = 15;
 
-    private static final List<String> FEATURES = List.of("user.id", "user.email", "user.name", "user.age", "user.signup_date", "user.country",
-            "user.credit_limit", "user.is_verified", "user.created_at", "user.email_domain", "user.name_upper", "user.is_adult",
-            "user.account_age_days", "user.risk_score", "transaction.id", "transaction.user_id", "transaction.amount", "transaction.merchant",
-            "transaction.ts", "transaction.is_large");
-    private static final List<String> NASTY_STRINGS = List.of("", " ", ".", "user.", ".email", "a.b.c", "user..email", "USER.EMAIL",
-            "1; DROP TABLE users", "' OR '1'='1", "\"; --", "${secret:fraud_db_url}", "\u0000", "\\u0000", "null", "NaN", "-0", "1e309",
-            "9223372036854775808", "-9223372036854775809", "😀.😀", "user.email\n", "%00", "{{7*7}}", "<script>", "../../etc/passwd",
-            "2026-13-45T99:99:99Z", "P1D", "-1s", "1000000000000h", "0s", "1ms");
+    private static final List<String> FEATURES = List.of(
+            "user.id",
+            "user.email",
+            "user.name",
+            "user.age",
+            "user.signup_date",
+            "user.country",
+            "user.credit_limit",
+            "user.is_verified",
+            "user.created_at",
+            "user.email_domain",
+            "user.name_upper",
+            "user.is_adult",
+            "user.account_age_days",
+            "user.risk_score",
+            "transaction.id",
+            "transaction.user_id",
+            "transaction.amount",
+            "transaction.merchant",
+            "transaction.ts",
+            "transaction.is_large");
+    private static final List<String> NASTY_STRINGS = List.of(
+            "",
+            " ",
+            ".",
+            "user.",
+            ".email",
+            "a.b.c",
+            "user..email",
+            "USER.EMAIL",
+            "1; DROP TABLE users",
+            "' OR '1'='1",
+            "\"; --",
+            "${secret:fraud_db_url}",
+            "\u0000",
+            "\\u0000",
+            "null",
+            "NaN",
+            "-0",
+            "1e309",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "😀.😀",
+            "user.email\n",
+            "%00",
+            "{{7*7}}",
+            "<script>",
+            "../../etc/passwd",
+            "2026-13-45T99:99:99Z",
+            "P1D",
+            "-1s",
+            "1000000000000h",
+            "0s",
+            "1ms");
 
     @Test
     void randomRequestsNeverBreakTheServer() throws Exception {
@@ -62,7 +113,7 @@ class QueryFuzzTest {
         for (int i = 0; i < total; i++) {
             kinds.add(i < QUERY_CASES ? 0 : i < QUERY_CASES + BULK_CASES ? 1 : 2);
         }
-        java.util.Collections.shuffle(kinds, random);
+        Collections.shuffle(kinds, random);
         int[] statuses = new int[6];
         long[] nanosByKind = new long[3];
         String current = "(none)";
@@ -82,19 +133,27 @@ class QueryFuzzTest {
                 statuses[r.statusCode() / 100]++;
                 if (i % CHECK_EVERY == 0) {
                     current = "valid query after case " + i;
-                    Answer a = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", 6), "outputs", List.of("user.email", "user.credit_limit", "user.risk_score"))));
+                    Answer a = Answer.of(ENV.query(Map.of(
+                            "inputs",
+                            Map.of("user.id", 6),
+                            "outputs",
+                            List.of("user.email", "user.credit_limit", "user.risk_score"))));
                     assertThat(a.value("user.email").asText()).isEqualTo(probe.email());
                     assertThat(a.value("user.credit_limit").asDouble()).isEqualTo(probe.creditLimit());
                     assertThat(a.errors()).isEmpty();
                 }
             }
         } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("fuzz failed with seed " + seed + " (rerun: -Dslate.fuzz.seed=" + seed + ") at " + abbreviate(current, 2000), e);
+            throw new AssertionError(
+                    "fuzz failed with seed " + seed + " (rerun: -Dslate.fuzz.seed=" + seed + ") at "
+                            + abbreviate(current, 2000),
+                    e);
         }
         // the generator must exercise both sides: answered requests and refused ones
         String spread = "2xx: " + statuses[2] + ", 4xx: " + statuses[4] + " (seed " + seed + ")";
-        System.out.printf("fuzz: %s; ms in query/bulk/deploy cases: %d/%d/%d%n", spread,
-                nanosByKind[0] / 1_000_000, nanosByKind[1] / 1_000_000, nanosByKind[2] / 1_000_000);
+        System.out.printf(
+                "fuzz: %s; ms in query/bulk/deploy cases: %d/%d/%d%n",
+                spread, nanosByKind[0] / 1_000_000, nanosByKind[1] / 1_000_000, nanosByKind[2] / 1_000_000);
         assertThat(statuses[2]).as(spread).isGreaterThan(60);
         assertThat(statuses[4]).as(spread).isGreaterThan(150);
     }
@@ -102,18 +161,27 @@ class QueryFuzzTest {
     private static void check(FuzzCase c, Response r) throws Exception {
         int status = r.statusCode();
         String body = r.asString();
-        assertThat(status).as("status for %s: %s", c.path, abbreviate(body, 500)).isBetween(200, 499);
+        assertThat(status)
+                .as("status for %s: %s", c.path, abbreviate(body, 500))
+                .isBetween(200, 499);
         if (status >= 400) {
             assertThat(r.contentType()).as("content type of a %d", status).isEqualTo(QueryEnvironment.PROBLEM);
             JsonNode problem = JSON.readTree(body);
-            assertThat(problem.path("code").asText()).as("problem code in %s", abbreviate(body, 500)).isIn(CODES);
+            assertThat(problem.path("code").asText())
+                    .as("problem code in %s", abbreviate(body, 500))
+                    .isIn(CODES);
             assertThat(problem.path("status").asInt()).isEqualTo(status);
-            assertThat(problem.path("detail").asText()).isNotBlank().doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(problem.path("detail").asText())
+                    .isNotBlank()
+                    .doesNotContain("Exception")
+                    .doesNotContain("\tat ");
         } else {
             assertThat(r.contentType()).startsWith("application/json");
             JsonNode answer = JSON.readTree(body);
             if (c.path.startsWith("/v1/query")) {
-                assertThat(answer.has("data") && answer.has("errors") && answer.has("meta")).as("answer shape %s", abbreviate(body, 500)).isTrue();
+                assertThat(answer.has("data") && answer.has("errors") && answer.has("meta"))
+                        .as("answer shape %s", abbreviate(body, 500))
+                        .isTrue();
             } else {
                 assertThat(answer.path("id").asText()).isNotBlank();
             }
@@ -124,7 +192,8 @@ class QueryFuzzTest {
 
     private record FuzzCase(String path, String environment, String contentType, byte[] body, String description) {
         Response send() {
-            RequestSpecification request = given().header(QueryEnvironment.HEADER, environment).body(body);
+            RequestSpecification request =
+                    given().header(QueryEnvironment.HEADER, environment).body(body);
             if (contentType != null) {
                 request = request.contentType(contentType);
             }
@@ -145,7 +214,9 @@ class QueryFuzzTest {
         Map<String, Object> body = new LinkedHashMap<>();
         int rows = 1 + random.nextInt(5);
         Map<String, Object> inputs = new LinkedHashMap<>();
-        inputs.put(random.nextInt(4) == 0 ? "transaction.id" : "user.id", bulk ? randomIds(random, rows) : 1 + random.nextInt(1000));
+        inputs.put(
+                random.nextInt(4) == 0 ? "transaction.id" : "user.id",
+                bulk ? randomIds(random, rows) : 1 + random.nextInt(1000));
         int extra = random.nextInt(3);
         for (int i = 0; i < extra; i++) {
             inputs.put(featureName(random), bulk ? randomList(random, rows) : value(random, 2));
@@ -158,11 +229,18 @@ class QueryFuzzTest {
         }
         body.put("outputs", outputs);
         if (random.nextInt(3) == 0) {
-            body.put("staleness", Map.of(random.nextBoolean() ? pick(random, FEATURES) : featureName(random),
-                    random.nextBoolean() ? pick(random, List.of("0s", "1s", "10m", "1h", "100ms")) : pick(random, NASTY_STRINGS)));
+            body.put(
+                    "staleness",
+                    Map.of(
+                            random.nextBoolean() ? pick(random, FEATURES) : featureName(random),
+                            random.nextBoolean()
+                                    ? pick(random, List.of("0s", "1s", "10m", "1h", "100ms"))
+                                    : pick(random, NASTY_STRINGS)));
         }
         if (random.nextInt(4) == 0) {
-            body.put("now", random.nextBoolean() ? "2026-0" + (1 + random.nextInt(9)) + "-01T00:00:00Z" : value(random, 1));
+            body.put(
+                    "now",
+                    random.nextBoolean() ? "2026-0" + (1 + random.nextInt(9)) + "-01T00:00:00Z" : value(random, 1));
         }
         if (random.nextInt(4) == 0) {
             body.put("explain", random.nextInt(4) == 0 ? value(random, 1) : random.nextBoolean());
@@ -183,12 +261,18 @@ class QueryFuzzTest {
             bytes = mutateBytes(random, bytes);
             description += ", bytes mutated";
         }
-        return new FuzzCase(bulk ? "/v1/query/online/bulk" : "/v1/query/online", environment(random, ENV), contentType(random), bytes, description);
+        return new FuzzCase(
+                bulk ? "/v1/query/online/bulk" : "/v1/query/online",
+                environment(random, ENV),
+                contentType(random),
+                bytes,
+                description);
     }
 
     /** A valid query with random ids, outputs and options, so that answers are exercised as much as refusals. */
     private FuzzCase cleanQueryCase(Random random, boolean bulk) throws Exception {
-        List<String> userFeatures = FEATURES.stream().filter(f -> f.startsWith("user.")).toList();
+        List<String> userFeatures =
+                FEATURES.stream().filter(f -> f.startsWith("user.")).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         List<Integer> ids = new ArrayList<>();
         for (int i = bulk ? 1 + random.nextInt(8) : 1; i > 0; i--) {
@@ -201,14 +285,21 @@ class QueryFuzzTest {
         }
         body.put("outputs", outputs);
         if (random.nextBoolean()) {
-            body.put("staleness", Map.of(pick(random, userFeatures), pick(random, List.of("0s", "1s", "10m", "1h", "100ms"))));
+            body.put(
+                    "staleness",
+                    Map.of(pick(random, userFeatures), pick(random, List.of("0s", "1s", "10m", "1h", "100ms"))));
         }
         if (random.nextInt(4) == 0) {
             body.put("now", "2026-0" + (1 + random.nextInt(9)) + "-0" + (1 + random.nextInt(9)) + "T12:00:00Z");
         }
         body.put("include_meta", random.nextBoolean());
         body.put("explain", random.nextInt(5) == 0);
-        return new FuzzCase(bulk ? "/v1/query/online/bulk" : "/v1/query/online", ENV.name(), "application/json", JSON.writeValueAsBytes(body), "clean");
+        return new FuzzCase(
+                bulk ? "/v1/query/online/bulk" : "/v1/query/online",
+                ENV.name(),
+                "application/json",
+                JSON.writeValueAsBytes(body),
+                "clean");
     }
 
     private FuzzCase deployCase(Random random) throws Exception {
@@ -224,14 +315,27 @@ class QueryFuzzTest {
                 description = "transactions.sql lines mutated";
             }
             case 2 -> {
-                String name = pick(random, List.of("extra.yaml", "../escape.yaml", "/abs.yaml", "dir/x.sql", "x.txt", "", "a\u0000.yaml", "slate.yml"));
-                files.put(name, random.nextBoolean() ? "" : pick(random, NASTY_STRINGS) + "\n" + randomText(random, 200));
+                String name = pick(
+                        random,
+                        List.of(
+                                "extra.yaml",
+                                "../escape.yaml",
+                                "/abs.yaml",
+                                "dir/x.sql",
+                                "x.txt",
+                                "",
+                                "a\u0000.yaml",
+                                "slate.yml"));
+                files.put(
+                        name, random.nextBoolean() ? "" : pick(random, NASTY_STRINGS) + "\n" + randomText(random, 200));
                 description = "extra file";
             }
             case 3 -> {
                 String yaml = files.get("slate.yaml");
                 int at = random.nextInt(yaml.length());
-                files.put("slate.yaml", yaml.substring(0, at) + randomText(random, 1 + random.nextInt(20)) + yaml.substring(at));
+                files.put(
+                        "slate.yaml",
+                        yaml.substring(0, at) + randomText(random, 1 + random.nextInt(20)) + yaml.substring(at));
                 description = "characters inserted";
             }
             default -> {
@@ -249,9 +353,12 @@ class QueryFuzzTest {
             bytes = mutateBytes(random, bytes);
             description += ", bytes mutated";
         }
-        String type = random.nextInt(10) == 0 ? pick(random, List.of("application/zip", "application/gzip", "application/x-tar", "text/plain")) : "application/json";
+        String type = random.nextInt(10) == 0
+                ? pick(random, List.of("application/zip", "application/gzip", "application/x-tar", "text/plain"))
+                : "application/json";
         // never a valid name other than DEPLOY_ENV's: a valid project would create an environment nobody cleans up
-        String environment = random.nextInt(25) == 0 ? pick(random, List.of("UPPER", "with space", "-lead")) : DEPLOY_ENV.name();
+        String environment =
+                random.nextInt(25) == 0 ? pick(random, List.of("UPPER", "with space", "-lead")) : DEPLOY_ENV.name();
         return new FuzzCase("/v1/deployments", environment, type, bytes, description);
     }
 
@@ -306,9 +413,9 @@ class QueryFuzzTest {
             case 5 -> pick(random, NASTY_STRINGS);
             case 6 -> randomText(random, random.nextInt(40));
             case 7 -> String.valueOf(random.nextInt(1000));
-            case 8 -> new java.math.BigInteger(100, random);
+            case 8 -> new BigInteger(100, random);
             case 9 -> randomList(random, random.nextInt(4), depth - 1);
-            default -> java.util.Collections.singletonMap(randomText(random, 5), value(random, depth - 1));
+            default -> Collections.singletonMap(randomText(random, 5), value(random, depth - 1));
         };
     }
 
@@ -343,7 +450,10 @@ class QueryFuzzTest {
                 sb.append(punctuation.charAt(random.nextInt(punctuation.length())));
             } else {
                 int cp = 0x80 + random.nextInt(0x2FF80);
-                sb.appendCodePoint(cp >= 0xD800 && cp <= 0xDFFF ? cp + 0x800 : cp); // lone surrogates cannot be written as JSON text
+                sb.appendCodePoint(
+                        cp >= 0xD800 && cp <= 0xDFFF
+                                ? cp + 0x800
+                                : cp); // lone surrogates cannot be written as JSON text
             }
         }
         return sb.toString();
@@ -403,9 +513,20 @@ class QueryFuzzTest {
             switch (random.nextInt(6)) {
                 case 0 -> lines.remove(at);
                 case 1 -> lines.add(at, lines.get(random.nextInt(lines.size())));
-                case 2 -> lines.set(at, "  ".repeat(random.nextInt(4)) + lines.get(at).strip());
-                case 3 -> lines.set(at, lines.get(at).replaceAll("\\b(int|float|string|bool|date|datetime)\\b", pick(random, List.of("integer", "list<int>", "float", "x"))));
-                case 4 -> lines.set(at, lines.get(at) + pick(random, List.of(":", " :id", " #", " [", " {", "'", " ${secret:x}", " 5m")));
+                case 2 ->
+                    lines.set(at, "  ".repeat(random.nextInt(4)) + lines.get(at).strip());
+                case 3 ->
+                    lines.set(
+                            at,
+                            lines.get(at)
+                                    .replaceAll(
+                                            "\\b(int|float|string|bool|date|datetime)\\b",
+                                            pick(random, List.of("integer", "list<int>", "float", "x"))));
+                case 4 ->
+                    lines.set(
+                            at,
+                            lines.get(at)
+                                    + pick(random, List.of(":", " :id", " #", " [", " {", "'", " ${secret:x}", " 5m")));
                 default -> {
                     int other = random.nextInt(lines.size());
                     String tmp = lines.get(at);

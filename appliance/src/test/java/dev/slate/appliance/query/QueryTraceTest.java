@@ -19,22 +19,30 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class QueryTraceTest {
     @RegisterExtension
     static final QueryEnvironment ENV = QueryEnvironment.deploying("trace", FraudProjects::fraud);
+
     @RegisterExtension
-    static final QueryEnvironment BROKEN = QueryEnvironment.deploying("trace-broken", FraudProjects::missingCreditTable);
+    static final QueryEnvironment BROKEN =
+            QueryEnvironment.deploying("trace-broken", FraudProjects::missingCreditTable);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void theTraceShowsTheStoreReadEveryResolverAndEveryExpression() throws Exception {
-        Answer answer = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", 2), "outputs", List.of("user.risk_score", "user.email_domain"))));
+        Answer answer = Answer.of(ENV.query(
+                Map.of("inputs", Map.of("user.id", 2), "outputs", List.of("user.risk_score", "user.email_domain"))));
         String queryId = answer.meta().get("query_id").asText();
 
         JsonNode trace = trace(ENV, queryId, 200);
         assertThat(trace.get("query_id").asText()).isEqualTo(queryId);
         assertThat(trace.get("environment").asText()).isEqualTo(ENV.name());
-        assertThat(trace.get("query_name").isNull()).as("an ad-hoc query has no name").isTrue();
+        assertThat(trace.get("query_name").isNull())
+                .as("an ad-hoc query has no name")
+                .isTrue();
         assertThat(trace.get("kind").asText()).isEqualTo("online");
-        assertThat(trace.get("deployment_id").asText()).isEqualTo(answer.meta().get("deployment_id").asText());
-        assertThat(trace.get("plan_hash").asText()).isEqualTo(answer.meta().get("plan_hash").asText());
+        assertThat(trace.get("deployment_id").asText())
+                .isEqualTo(answer.meta().get("deployment_id").asText());
+        assertThat(trace.get("plan_hash").asText())
+                .isEqualTo(answer.meta().get("plan_hash").asText());
         assertThat(trace.get("rows").asInt()).isEqualTo(1);
         assertThat(trace.get("outputs").asInt()).isEqualTo(2);
         assertThat(trace.get("feature_errors").asInt()).isZero();
@@ -43,8 +51,13 @@ class QueryTraceTest {
 
         List<JsonNode> spans = new ArrayList<>();
         trace.get("spans").forEach(spans::add);
-        assertThat(spans).extracting(s -> s.get("kind").asText() + " " + s.get("name").asText())
-                .contains("store_read online-store", "resolver user_profile", "expression user.risk_score", "expression user.email_domain",
+        assertThat(spans)
+                .extracting(s -> s.get("kind").asText() + " " + s.get("name").asText())
+                .contains(
+                        "store_read online-store",
+                        "resolver user_profile",
+                        "expression user.risk_score",
+                        "expression user.email_domain",
                         "expression user.account_age_days");
         double previousStart = 0;
         for (JsonNode s : spans) {
@@ -60,12 +73,16 @@ class QueryTraceTest {
         JsonNode risk = span(spans, "expression", "user.risk_score");
         assertThat(profile.get("row").asInt()).isZero();
         // risk_score reads is_verified, which only user_profile gives: it cannot start before the resolver ended
-        assertThat(risk.get("start_us").asDouble()).isGreaterThanOrEqualTo(profile.get("start_us").asDouble() + profile.get("duration_us").asDouble() - 0.2);
+        assertThat(risk.get("start_us").asDouble())
+                .isGreaterThanOrEqualTo(profile.get("start_us").asDouble()
+                        + profile.get("duration_us").asDouble()
+                        - 0.2);
     }
 
     @Test
     void aFailingResolverIsInTheTraceAndTheTraceIsKeptAsAnError() throws Exception {
-        Answer answer = Answer.of(BROKEN.query(Map.of("inputs", Map.of("user.id", 4), "outputs", List.of("user.credit_limit"))));
+        Answer answer = Answer.of(
+                BROKEN.query(Map.of("inputs", Map.of("user.id", 4), "outputs", List.of("user.credit_limit"))));
         JsonNode trace = trace(BROKEN, answer.meta().get("query_id").asText(), 200);
         assertThat(trace.get("feature_errors").asInt()).isEqualTo(1);
         assertThat(trace.get("retention").asText()).isEqualTo("error");
@@ -78,14 +95,20 @@ class QueryTraceTest {
 
     @Test
     void aTraceIsOnlyShownInItsEnvironmentAndUnknownIdsAreNotFound() throws Exception {
-        String queryId = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", 3), "outputs", List.of("user.email")))).meta().get("query_id").asText();
+        String queryId = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", 3), "outputs", List.of("user.email"))))
+                .meta()
+                .get("query_id")
+                .asText();
         JsonNode other = trace(BROKEN, queryId, 404);
         assertThat(other.get("code").asText()).isEqualTo("NOT_FOUND");
         assertThat(trace(ENV, "q_does_not_exist", 404).get("detail").asText()).contains("q_does_not_exist");
     }
 
     private static JsonNode span(List<JsonNode> spans, String kind, String name) {
-        return spans.stream().filter(s -> s.get("kind").asText().equals(kind) && s.get("name").asText().equals(name)).findFirst()
+        return spans.stream()
+                .filter(s -> s.get("kind").asText().equals(kind)
+                        && s.get("name").asText().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " span " + name + " in " + spans));
     }
 

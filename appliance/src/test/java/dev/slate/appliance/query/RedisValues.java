@@ -29,18 +29,27 @@ final class RedisValues implements AutoCloseable {
 
     /** The raw hash value, if the field exists. */
     Optional<String> get(String key, String field) throws Exception {
-        Response r = redis.send(Request.cmd(Command.HGET).arg(key).arg(field)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Response r = redis.send(Request.cmd(Command.HGET).arg(key).arg(field))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         return r == null ? Optional.empty() : Optional.of(r.toString());
     }
 
     /** Waits (write-back is asynchronous) until the field's value satisfies {@code until}; returns it. */
     String await(String key, String field, Predicate<String> until, Duration timeout) throws Exception {
-        return Awaitility.await("Redis " + key + " " + field).atMost(timeout).pollInterval(Duration.ofMillis(20))
-                .until(() -> get(key, field), v -> v.isPresent() && until.test(v.get())).orElseThrow();
+        return Awaitility.await("Redis " + key + " " + field)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> get(key, field), v -> v.isPresent() && until.test(v.get()))
+                .orElseThrow();
     }
 
     long fieldCount(String key) throws Exception {
-        Response r = redis.send(Request.cmd(Command.HLEN).arg(key)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Response r = redis.send(Request.cmd(Command.HLEN).arg(key))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         return r.toLong();
     }
 

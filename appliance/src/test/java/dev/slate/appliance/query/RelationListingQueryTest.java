@@ -29,15 +29,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RelationListingQueryTest {
 
     private static final int LIMIT = 5;
+
     @RegisterExtension
-    static final QueryEnvironment ENV = QueryEnvironment.deploying("listing", () -> FraudProjects.transactionsLimit(LIMIT));
+    static final QueryEnvironment ENV =
+            QueryEnvironment.deploying("listing", () -> FraudProjects.transactionsLimit(LIMIT));
 
     @Inject
     DataSource dataSource;
 
     /** One transaction as PostgreSQL has it. */
-    private record Row(long id, double amount, Instant ts) {
-    }
+    private record Row(long id, double amount, Instant ts) {}
 
     /** The user's transactions at or before {@code now}, newest first, straight from PostgreSQL. */
     private List<Row> transactions(long user, Instant now) throws Exception {
@@ -49,7 +50,10 @@ class RelationListingQueryTest {
             s.setTimestamp(2, Timestamp.from(now));
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    out.add(new Row(r.getLong(1), r.getDouble(2), r.getObject(3, OffsetDateTime.class).toInstant()));
+                    out.add(new Row(
+                            r.getLong(1),
+                            r.getDouble(2),
+                            r.getObject(3, OffsetDateTime.class).toInstant()));
                 }
             }
         }
@@ -62,22 +66,34 @@ class RelationListingQueryTest {
         List<Row> expected = transactions(1, now);
         assertThat(expected).as("user 1 has more transactions than the limit").hasSizeGreaterThan(LIMIT);
 
-        Answer a = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", 1), "outputs", List.of("user.transactions", "user.email"),
-                "now", now.toString(), "include_meta", true)));
+        Answer a = Answer.of(ENV.query(Map.of(
+                "inputs",
+                Map.of("user.id", 1),
+                "outputs",
+                List.of("user.transactions", "user.email"),
+                "now",
+                now.toString(),
+                "include_meta",
+                true)));
         assertThat(a.errors()).isEmpty();
         JsonNode list = a.value("user.transactions");
         assertThat(list.isArray()).isTrue();
         assertThat(list).hasSize(LIMIT);
         for (int i = 0; i < LIMIT; i++) {
             JsonNode row = list.get(i);
-            assertThat(row.get("id").asLong()).as("row %d", i).isEqualTo(expected.get(i).id());
+            assertThat(row.get("id").asLong())
+                    .as("row %d", i)
+                    .isEqualTo(expected.get(i).id());
             assertThat(row.get("user_id").asLong()).isEqualTo(1L);
             assertThat(row.get("amount").asDouble()).isEqualTo(expected.get(i).amount());
-            assertThat(Instant.parse(row.get("ts").asText())).isEqualTo(expected.get(i).ts());
+            assertThat(Instant.parse(row.get("ts").asText()))
+                    .isEqualTo(expected.get(i).ts());
             assertThat(row.has("merchant")).isTrue();
         }
-        assertThat(a.field("user.transactions").get("meta").get("resolver").asText()).isEqualTo("relation user.transactions");
-        assertThat(a.field("user.transactions").get("meta").get("cache_hit").asBoolean()).isFalse();
+        assertThat(a.field("user.transactions").get("meta").get("resolver").asText())
+                .isEqualTo("relation user.transactions");
+        assertThat(a.field("user.transactions").get("meta").get("cache_hit").asBoolean())
+                .isFalse();
         JsonNode truncated = a.meta().get("truncated");
         assertThat(truncated.isArray()).as("meta %s", a.meta()).isTrue();
         assertThat(truncated).hasSize(1);
@@ -92,18 +108,29 @@ class RelationListingQueryTest {
         List<Row> expected = transactions(1, now);
         assertThat(expected).hasSizeBetween(1, LIMIT);
 
-        Answer a = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", 1), "outputs", List.of("user.transactions{amount,ts}"),
-                "now", now.toString())));
+        Answer a = Answer.of(ENV.query(Map.of(
+                "inputs",
+                Map.of("user.id", 1),
+                "outputs",
+                List.of("user.transactions{amount,ts}"),
+                "now",
+                now.toString())));
         JsonNode list = a.value("user.transactions{amount,ts}");
         assertThat(list).hasSize(expected.size());
         List<String> keys = new ArrayList<>();
         list.get(0).fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("amount", "ts");
-        assertThat(Instant.parse(list.get(0).get("ts").asText())).isEqualTo(expected.get(0).ts());
+        assertThat(Instant.parse(list.get(0).get("ts").asText()))
+                .isEqualTo(expected.get(0).ts());
         assertThat(a.meta().get("truncated").isNull()).isTrue();
 
-        Answer empty = Answer.of(ENV.query(Map.of("inputs", Map.of("user.id", 1), "outputs", List.of("user.transactions"),
-                "now", "2024-01-01T00:00:00Z")));
+        Answer empty = Answer.of(ENV.query(Map.of(
+                "inputs",
+                Map.of("user.id", 1),
+                "outputs",
+                List.of("user.transactions"),
+                "now",
+                "2024-01-01T00:00:00Z")));
         assertThat(empty.value("user.transactions").isArray()).isTrue();
         assertThat(empty.value("user.transactions")).isEmpty();
     }
@@ -111,13 +138,19 @@ class RelationListingQueryTest {
     @Test
     void aBulkAnswerReportsEachCutRow() throws Exception {
         Instant now = Instant.now().plusSeconds(86_400);
-        Answer a = Answer.of(ENV.bulk(Map.of("inputs", Map.of("user.id", List.of(1, 2)), "outputs", List.of("user.transactions"),
-                "now", now.toString())));
+        Answer a = Answer.of(ENV.bulk(Map.of(
+                "inputs",
+                Map.of("user.id", List.of(1, 2)),
+                "outputs",
+                List.of("user.transactions"),
+                "now",
+                now.toString())));
         JsonNode truncated = a.meta().get("truncated");
         assertThat(truncated).hasSize(2);
         assertThat(truncated.get(0).get("row").asInt()).isEqualTo(0);
         assertThat(truncated.get(1).get("row").asInt()).isEqualTo(1);
-        assertThat(a.field(1, "user.transactions").get("value").get(0).get("id").asLong()).isEqualTo(transactions(2, now).getFirst().id());
+        assertThat(a.field(1, "user.transactions").get("value").get(0).get("id").asLong())
+                .isEqualTo(transactions(2, now).getFirst().id());
     }
 
     @Test
@@ -127,8 +160,15 @@ class RelationListingQueryTest {
         assertThat(r.contentType()).startsWith(QueryEnvironment.PROBLEM);
         assertThat(r.asString()).contains("id, user_id, amount, merchant, ts");
 
-        var offline = ENV.request().body(Map.of("inputs", Map.of("user.id", List.of(1)), "input_times", List.of("2026-01-01T00:00:00Z"),
-                "outputs", List.of("user.transactions"))).post("/v1/query/offline");
+        var offline = ENV.request()
+                .body(Map.of(
+                        "inputs",
+                        Map.of("user.id", List.of(1)),
+                        "input_times",
+                        List.of("2026-01-01T00:00:00Z"),
+                        "outputs",
+                        List.of("user.transactions")))
+                .post("/v1/query/offline");
         assertThat(offline.statusCode()).as(offline.asString()).isEqualTo(400);
         assertThat(offline.asString()).contains("has_many");
     }

@@ -6,7 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import dev.slate.source.duckdb.DuckDbResolverRunner;
+import dev.slate.serving.source.duckdb.DuckDbResolverRunner;
 import dev.slate.storage.spi.OnlineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -49,13 +49,14 @@ class ParquetSourceQueryTest {
         dir = parquet.parquetRoot().resolve(env);
         Files.createDirectories(dir.resolve("events"));
         Class.forName("org.duckdb.DuckDBDriver"); // after a Quarkus restart DriverManager may not see it
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement()) {
             st.execute("COPY (SELECT i::BIGINT AS id, 'user' || i || '@example.com' AS email, (18 + i)::INTEGER AS age"
                     + " FROM range(50) t(i)) TO '" + dir.resolve("users.parquet") + "' (FORMAT PARQUET)");
-            st.execute("COPY (SELECT (i % 5)::BIGINT AS user_id, 1 AS n FROM range(20) t(i)) TO '" + dir.resolve("events/a.parquet")
-                    + "' (FORMAT PARQUET)");
-            st.execute("COPY (SELECT (i % 5)::BIGINT AS user_id, 1 AS n FROM range(10) t(i)) TO '" + dir.resolve("events/b.parquet")
-                    + "' (FORMAT PARQUET)");
+            st.execute("COPY (SELECT (i % 5)::BIGINT AS user_id, 1 AS n FROM range(20) t(i)) TO '"
+                    + dir.resolve("events/a.parquet") + "' (FORMAT PARQUET)");
+            st.execute("COPY (SELECT (i % 5)::BIGINT AS user_id, 1 AS n FROM range(10) t(i)) TO '"
+                    + dir.resolve("events/b.parquet") + "' (FORMAT PARQUET)");
         }
         Files.writeString(dir.resolve("broken.parquet"), "PAR1 this is not a parquet file");
         deploy(project(env)).statusCode(201);
@@ -103,49 +104,84 @@ class ParquetSourceQueryTest {
     }
 
     private ValidatableResponse deploy(String slateYaml) {
-        return given().header(ENV, env).contentType(ContentType.JSON)
+        return given().header(ENV, env)
+                .contentType(ContentType.JSON)
                 .body(Map.of("files", Map.of("slate.yaml", slateYaml), "activate", true))
-                .post("/v1/deployments").then();
+                .post("/v1/deployments")
+                .then();
     }
 
     private JsonPath query(Object body) {
-        return given().header(ENV, env).contentType(ContentType.JSON).body(body).post("/v1/query/online")
-                .then().statusCode(200).extract().jsonPath();
+        return given().header(ENV, env)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/query/online")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     @Test
     void onlineQueriesAreAnsweredFromParquetFiles() {
-        JsonPath a = query(Map.of("inputs", Map.of("user.id", 3), "outputs", List.of("user.email", "user.age", "user.email_domain",
-                "user.event_count"), "include_meta", true));
+        JsonPath a = query(Map.of(
+                "inputs",
+                Map.of("user.id", 3),
+                "outputs",
+                List.of("user.email", "user.age", "user.email_domain", "user.event_count"),
+                "include_meta",
+                true));
         assertThat(a.getString("data.find { it.field == 'user.email' }.value")).isEqualTo("user3@example.com");
         assertThat(a.getInt("data.find { it.field == 'user.age' }.value")).isEqualTo(21);
-        assertThat(a.getString("data.find { it.field == 'user.email_domain' }.value")).isEqualTo("example.com");
-        assertThat(a.getInt("data.find { it.field == 'user.event_count' }.value")).as("4 rows in a.parquet, 2 in b.parquet").isEqualTo(6);
-        assertThat(a.getBoolean("data.find { it.field == 'user.email' }.meta.cache_hit")).isFalse();
+        assertThat(a.getString("data.find { it.field == 'user.email_domain' }.value"))
+                .isEqualTo("example.com");
+        assertThat(a.getInt("data.find { it.field == 'user.event_count' }.value"))
+                .as("4 rows in a.parquet, 2 in b.parquet")
+                .isEqualTo(6);
+        assertThat(a.getBoolean("data.find { it.field == 'user.email' }.meta.cache_hit"))
+                .isFalse();
         assertThat(a.getList("errors")).isEmpty();
 
         JsonPath unknown = query(Map.of("inputs", Map.of("user.id", 1000), "outputs", List.of("user.email")));
-        assertThat(unknown.getString("data.find { it.field == 'user.email' }.value")).isNull();
+        assertThat(unknown.getString("data.find { it.field == 'user.email' }.value"))
+                .isNull();
     }
 
     @Test
     void aMissingOrCorruptFileFailsOnlyItsOwnFeatures() {
-        JsonPath a = query(Map.of("inputs", Map.of("user.id", 3), "outputs", List.of("user.email", "user.from_broken", "user.from_gone"),
-                "include_meta", true));
+        JsonPath a = query(Map.of(
+                "inputs",
+                Map.of("user.id", 3),
+                "outputs",
+                List.of("user.email", "user.from_broken", "user.from_gone"),
+                "include_meta",
+                true));
         assertThat(a.getString("data.find { it.field == 'user.email' }.value")).isEqualTo("user3@example.com");
-        assertThat(a.getString("data.find { it.field == 'user.from_broken' }.error.code")).isEqualTo("RESOLVER_FAILED");
-        assertThat(a.getString("data.find { it.field == 'user.from_broken' }.error.resolver")).isEqualTo("broken_file");
-        assertThat(a.getString("data.find { it.field == 'user.from_gone' }.error.code")).isEqualTo("RESOLVER_FAILED");
-        assertThat(a.getString("data.find { it.field == 'user.from_gone' }.error.message")).contains("source gone").contains("no such file");
-        assertThat(a.getList("errors.feature", String.class)).containsExactlyInAnyOrder("user.from_broken", "user.from_gone");
+        assertThat(a.getString("data.find { it.field == 'user.from_broken' }.error.code"))
+                .isEqualTo("RESOLVER_FAILED");
+        assertThat(a.getString("data.find { it.field == 'user.from_broken' }.error.resolver"))
+                .isEqualTo("broken_file");
+        assertThat(a.getString("data.find { it.field == 'user.from_gone' }.error.code"))
+                .isEqualTo("RESOLVER_FAILED");
+        assertThat(a.getString("data.find { it.field == 'user.from_gone' }.error.message"))
+                .contains("source gone")
+                .contains("no such file");
+        assertThat(a.getList("errors.feature", String.class))
+                .containsExactlyInAnyOrder("user.from_broken", "user.from_gone");
     }
 
     @Test
     void aBulkQueryRunsTheParquetResolverPerRow() {
-        JsonPath a = given().header(ENV, env).contentType(ContentType.JSON)
+        JsonPath a = given().header(ENV, env)
+                .contentType(ContentType.JSON)
                 .body(Map.of("inputs", Map.of("user.id", List.of(1, 2, 3)), "outputs", List.of("user.age")))
-                .post("/v1/query/online/bulk").then().statusCode(200).extract().jsonPath();
-        assertThat(a.getList("data.flatten().findAll { it.field == 'user.age' }.value", Integer.class)).containsExactly(19, 20, 21);
+                .post("/v1/query/online/bulk")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(a.getList("data.flatten().findAll { it.field == 'user.age' }.value", Integer.class))
+                .containsExactly(19, 20, 21);
     }
 
     @Test

@@ -33,7 +33,9 @@ public class DefaultTokenExtension implements BeforeAllCallback, BeforeEachCallb
                 continue;
             }
             try {
-                Class.forName(DefaultTokenFilter.class.getName(), true, loader).getMethod("install").invoke(null);
+                Class.forName(DefaultTokenFilter.class.getName(), true, loader)
+                        .getMethod("install")
+                        .invoke(null);
             } catch (ReflectiveOperationException | LinkageError e) {
                 // this loader has no RestAssured: nothing to install
             }

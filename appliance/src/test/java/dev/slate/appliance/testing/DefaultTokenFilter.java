@@ -16,7 +16,8 @@ import io.restassured.specification.FilterableResponseSpecification;
 public final class DefaultTokenFilter implements Filter {
 
     @Override
-    public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification response, FilterContext ctx) {
+    public Response filter(
+            FilterableRequestSpecification request, FilterableResponseSpecification response, FilterContext ctx) {
         if (!request.getHeaders().hasHeaderWithName("Authorization")) {
             TestTokens.defaultAuthorization().ifPresent(value -> request.header("Authorization", value));
         }

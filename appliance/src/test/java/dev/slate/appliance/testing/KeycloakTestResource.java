@@ -51,12 +51,15 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
                         + ": build the auth module first (./mvnw -B -q install -DskipTests -pl auth)");
             }
             server = KeycloakServer.start(KeycloakServer.Options.of(KeycloakDistribution.locate(dist), data)
-                    .withPort(0).withDemoUsers(true).withStartTimeout(Duration.ofMinutes(5)));
+                    .withPort(0)
+                    .withDemoUsers(true)
+                    .withStartTimeout(Duration.ofMinutes(5)));
         }
         if (System.getProperty(HOOK_PROPERTY) == null) {
             System.setProperty(HOOK_PROPERTY, "registered");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> KeycloakServer.attach(data).ifPresent(KeycloakServer::stop),
-                    "keycloak-test-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> KeycloakServer.attach(data).ifPresent(KeycloakServer::stop), "keycloak-test-stop"));
         }
         System.setProperty(ISSUER_PROPERTY, server.issuer().toString());
         System.setProperty(DATA_PROPERTY, data.toString());
@@ -64,6 +67,8 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
     }
 
     static Path dataDir() {
-        return Path.of(System.getProperty("slate.test.keycloak.dir", "target/keycloak-test")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("slate.test.keycloak.dir", "target/keycloak-test"))
+                .toAbsolutePath()
+                .normalize();
     }
 }

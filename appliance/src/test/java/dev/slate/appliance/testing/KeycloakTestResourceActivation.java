@@ -4,5 +4,4 @@ import io.quarkus.test.common.QuarkusTestResource;
 
 /** Registers {@link KeycloakTestResource} for every {@code @QuarkusTest} (a global test resource). */
 @QuarkusTestResource(KeycloakTestResource.class)
-public class KeycloakTestResourceActivation {
-}
+public class KeycloakTestResourceActivation {}

@@ -1,11 +1,15 @@
 package dev.slate.appliance.testing;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,7 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SwitchableTcpProxy implements AutoCloseable {
 
-    public enum Mode { FORWARD, FROZEN, REFUSE }
+    public enum Mode {
+        FORWARD,
+        FROZEN,
+        REFUSE
+    }
 
     private final int upstreamPort;
     private final ServerSocket server;
@@ -31,8 +39,14 @@ public final class SwitchableTcpProxy implements AutoCloseable {
         this.upstreamPort = upstreamPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.control = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofPlatform().daemon().name("proxy-accept-" + server.getLocalPort()).start(this::acceptLoop);
-        Thread.ofPlatform().daemon().name("proxy-control-" + control.getLocalPort()).start(this::controlLoop);
+        Thread.ofPlatform()
+                .daemon()
+                .name("proxy-accept-" + server.getLocalPort())
+                .start(this::acceptLoop);
+        Thread.ofPlatform()
+                .daemon()
+                .name("proxy-control-" + control.getLocalPort())
+                .start(this::controlLoop);
     }
 
     /**
@@ -47,25 +61,25 @@ public final class SwitchableTcpProxy implements AutoCloseable {
     /** Switches the proxy listening for commands on {@code controlPort} (see {@link #controlPort()}). */
     public static void send(int controlPort, Mode next) {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), controlPort)) {
-            s.getOutputStream().write((next.name() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().write((next.name() + "\n").getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
-            String reply = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
-                    .readLine();
+            String reply =
+                    new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
             if (!"ok".equals(reply)) {
                 throw new IllegalStateException("proxy control answered " + reply);
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
     private void controlLoop() {
         while (!control.isClosed()) {
             try (Socket s = control.accept()) {
-                String line = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
                         .readLine();
                 mode(Mode.valueOf(line.strip()));
-                s.getOutputStream().write("ok\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().write("ok\n".getBytes(StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();
             } catch (IOException | RuntimeException e) {
                 if (control.isClosed()) {
@@ -116,7 +130,8 @@ public final class SwitchableTcpProxy implements AutoCloseable {
     private void pump(Socket from, Socket to) {
         Thread.ofPlatform().daemon().name("proxy-pump-" + from.getPort()).start(() -> {
             byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     synchronized (lock) {

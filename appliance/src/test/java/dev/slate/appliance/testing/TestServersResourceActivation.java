@@ -4,5 +4,4 @@ import io.quarkus.test.common.QuarkusTestResource;
 
 /** Registers {@link TestServersResource} for every {@code @QuarkusTest} (a global test resource). */
 @QuarkusTestResource(TestServersResource.class)
-public class TestServersResourceActivation {
-}
+public class TestServersResourceActivation {}

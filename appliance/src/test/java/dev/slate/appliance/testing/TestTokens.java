@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Access tokens of the test Keycloak ({@link KeycloakTestResource}): demo users through the password
@@ -19,17 +20,16 @@ public final class TestTokens {
 
     /** Demo users of the realm overlay (slate-realm-demo.json). */
     public static final String ADMIN = "alice";
+
     public static final String DEVELOPER = "dave";
     public static final String VIEWER = "vera";
     public static final String PII_READER = "priya";
 
-    private record Cached(String accessToken, long expiresAtMillis) {
-    }
+    private record Cached(String accessToken, long expiresAtMillis) {}
 
     private static final Map<String, Cached> CACHE = new ConcurrentHashMap<>();
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** Whether a test Keycloak runs in this JVM (a {@code @QuarkusTest} started it). */
     public static boolean available() {
@@ -61,20 +61,28 @@ public final class TestTokens {
 
     /** An access token of a demo user. */
     public static String user(String username) {
-        return cached("user:" + username, () -> endpoint().password("slate-cli", username, credentials().demoUserPassword()));
+        return cached(
+                "user:" + username,
+                () -> endpoint().password("slate-cli", username, credentials().demoUserPassword()));
     }
 
     /** An access token of the {@code slate-service} client (realm role service). */
     public static String service() {
-        return cached("client:slate-service", () -> endpoint().clientCredentials("slate-service", credentials().serviceClientSecret()));
+        return cached(
+                "client:slate-service",
+                () -> endpoint()
+                        .clientCredentials("slate-service", credentials().serviceClientSecret()));
     }
 
     /** An access token of the {@code slate-reporting} client (realm role viewer). */
     public static String reporting() {
-        return cached("client:slate-reporting", () -> endpoint().clientCredentials("slate-reporting", credentials().reportingClientSecret()));
+        return cached(
+                "client:slate-reporting",
+                () -> endpoint()
+                        .clientCredentials("slate-reporting", credentials().reportingClientSecret()));
     }
 
-    private static String cached(String key, java.util.function.Supplier<TokenResponse> fetch) {
+    private static String cached(String key, Supplier<TokenResponse> fetch) {
         String scope = issuer() + " " + key; // a new Keycloak (another port) has other keys
         Cached c = CACHE.get(scope);
         if (c == null || System.currentTimeMillis() > c.expiresAtMillis() - 30_000) {

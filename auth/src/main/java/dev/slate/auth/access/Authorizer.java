@@ -53,7 +53,8 @@ public final class Authorizer {
         return new EffectiveAccess(identity, environment, permissions, tags);
     }
 
-    public Decision decide(Identity identity, Collection<RoleBinding> bindings, String environment, Permission permission) {
+    public Decision decide(
+            Identity identity, Collection<RoleBinding> bindings, String environment, Permission permission) {
         Objects.requireNonNull(permission, "permission is null");
         Objects.requireNonNull(environment, "environment is null");
         if (!RoleBinding.ENVIRONMENT.matcher(environment).matches()) {
@@ -72,7 +73,8 @@ public final class Authorizer {
         return featureRule;
     }
 
-    private static void add(RoleGrants grants, String source, Map<Permission, String> permissions, Map<String, String> tags) {
+    private static void add(
+            RoleGrants grants, String source, Map<Permission, String> permissions, Map<String, String> tags) {
         for (Permission p : new TreeSet<>(grants.permissions())) {
             permissions.putIfAbsent(p, source);
         }

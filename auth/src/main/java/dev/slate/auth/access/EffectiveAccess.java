@@ -8,10 +8,7 @@ import java.util.Objects;
  * binding), in a stable order: realm roles first, then bindings, each sorted by role name.
  */
 public record EffectiveAccess(
-        Identity identity,
-        String environment,
-        Map<Permission, String> permissions,
-        Map<String, String> featureTags) {
+        Identity identity, String environment, Map<Permission, String> permissions, Map<String, String> featureTags) {
 
     public EffectiveAccess {
         Objects.requireNonNull(identity, "identity is null");
@@ -29,7 +26,10 @@ public record EffectiveAccess(
         if (grantedBy != null) {
             return new Decision.Allow(permission, environment, grantedBy);
         }
-        return new Decision.Deny(permission, environment, identity.subject().ref() + " has no grant for "
-                + permission.code() + " in environment '" + environment + "'");
+        return new Decision.Deny(
+                permission,
+                environment,
+                identity.subject().ref() + " has no grant for " + permission.code() + " in environment '" + environment
+                        + "'");
     }
 }

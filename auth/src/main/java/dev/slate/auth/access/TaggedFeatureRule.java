@@ -39,7 +39,8 @@ public final class TaggedFeatureRule {
     }
 
     /** The requested features that must be withheld, in request order. */
-    public Map<String, Withheld> withheld(Collection<String> features, Set<String> grantedTags, TaggedFeatureGraph lookup) {
+    public Map<String, Withheld> withheld(
+            Collection<String> features, Set<String> grantedTags, TaggedFeatureGraph lookup) {
         Objects.requireNonNull(features, "features is null");
         Objects.requireNonNull(grantedTags, "grantedTags is null");
         Objects.requireNonNull(lookup, "lookup is null");
@@ -82,10 +83,11 @@ public final class TaggedFeatureRule {
     }
 
     private Optional<String> deniedTag(Set<String> tags, Set<String> grantedTags) {
-        return new TreeSet<>(tags).stream()
-                .filter(restrictedTags::contains)
-                .filter(t -> !grantedTags.contains(t))
-                .findFirst();
+        return new TreeSet<>(tags)
+                .stream()
+                        .filter(restrictedTags::contains)
+                        .filter(t -> !grantedTags.contains(t))
+                        .findFirst();
     }
 
     private static List<String> pathTo(String end, Map<String, String> reachedFrom) {

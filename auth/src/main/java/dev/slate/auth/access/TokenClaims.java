@@ -20,8 +20,7 @@ public final class TokenClaims {
 
     static final String SERVICE_ACCOUNT_PREFIX = "service-account-";
 
-    private TokenClaims() {
-    }
+    private TokenClaims() {}
 
     public static Identity identity(Map<String, ?> claims) {
         Objects.requireNonNull(claims, "claims is null");

@@ -26,7 +26,7 @@ public record Withheld(String feature, String tag, List<String> path) {
         if (path.size() == 1) {
             return "feature '" + feature + "' is tagged '" + tag + "'";
         }
-        return "feature '" + feature + "' is computed from '" + taggedFeature() + "', tagged '" + tag
-                + "' (" + String.join(" <- ", path) + ")";
+        return "feature '" + feature + "' is computed from '" + taggedFeature() + "', tagged '" + tag + "' ("
+                + String.join(" <- ", path) + ")";
     }
 }

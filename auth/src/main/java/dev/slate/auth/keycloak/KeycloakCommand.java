@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 public final class KeycloakCommand {
 
-    static final String USAGE = """
+    static final String USAGE = String.format(Locale.ROOT, """
             usage: keycloak.sh start|stop|status [options]
               --port N           HTTP port on 127.0.0.1 (default %d; 0 picks a free one)
               --data DIR         instance directory (database, secrets, log)
@@ -25,10 +25,9 @@ public final class KeycloakCommand {
               --timeout SECONDS  how long start waits for readiness (default 240)
               --watch-pid PID    stop Keycloak when process PID is gone (slate up passes its own pid)
               --replace          stop an instance an earlier run left running from DIR instead of refusing
-            """.formatted(KeycloakServer.DEFAULT_PORT);
+            """, KeycloakServer.DEFAULT_PORT);
 
-    private KeycloakCommand() {
-    }
+    private KeycloakCommand() {}
 
     public static void main(String[] args) {
         System.exit(run(List.of(args), System.out, System.err));
@@ -72,9 +71,16 @@ public final class KeycloakCommand {
         Path dataDir = data.toAbsolutePath().normalize();
         try {
             return switch (action) {
-                case "start" -> start(KeycloakServer.Options.of(KeycloakDistribution.locate(dist), dataDir)
-                        .withPort(port).withDemoUsers(demoUsers).withUiUrl(uiUrl).withStartTimeout(timeout)
-                        .withWatchParent(watchPid).withReplaceLeftover(replace), out);
+                case "start" ->
+                    start(
+                            KeycloakServer.Options.of(KeycloakDistribution.locate(dist), dataDir)
+                                    .withPort(port)
+                                    .withDemoUsers(demoUsers)
+                                    .withUiUrl(uiUrl)
+                                    .withStartTimeout(timeout)
+                                    .withWatchParent(watchPid)
+                                    .withReplaceLeftover(replace),
+                            out);
                 case "stop" -> stop(dataDir, out);
                 case "status" -> status(dataDir, out);
                 default -> {
@@ -91,14 +97,17 @@ public final class KeycloakCommand {
 
     private static int start(KeycloakServer.Options options, PrintStream out) {
         out.println("Starting Keycloak " + KeycloakDistribution.VERSION + " on 127.0.0.1:"
-                + (options.port() == 0 ? "<free port>" : options.port()) + " (first start of a data directory takes 30-60 s)...");
+                + (options.port() == 0 ? "<free port>" : options.port())
+                + " (first start of a data directory takes 30-60 s)...");
         KeycloakServer server = KeycloakServer.start(options);
         Path credentials = server.dataDir().resolve(KeycloakCredentials.FILE_NAME);
-        String seconds = server.startupTime().map(d -> String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0)).orElse("?");
+        String seconds = server.startupTime()
+                .map(d -> String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0))
+                .orElse("?");
         out.println("Keycloak is ready in " + seconds + " s (process group " + server.processGroup() + ")");
         out.println("  issuer         " + server.issuer());
-        out.println("  admin console  " + server.baseUrl() + "/admin/  user " + server.credentials().adminUsername()
-                + ", password: admin.password in " + credentials);
+        out.println("  admin console  " + server.baseUrl() + "/admin/  user "
+                + server.credentials().adminUsername() + ", password: admin.password in " + credentials);
         out.println("  secrets        " + credentials + " (mode 0600; never printed)");
         if (server.demoUsers()) {
             out.println("  demo users     alice (admin), dave (developer), vera (viewer), priya (viewer, pii-reader);");

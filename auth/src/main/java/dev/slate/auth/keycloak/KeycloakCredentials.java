@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,8 +58,8 @@ public record KeycloakCredentials(
     }
 
     /** Every secret value, e.g. to prove that none of them reached a log. */
-    public java.util.List<String> secrets() {
-        return java.util.List.of(adminPassword, serviceClientSecret, reportingClientSecret, demoUserPassword);
+    public List<String> secrets() {
+        return List.of(adminPassword, serviceClientSecret, reportingClientSecret, demoUserPassword);
     }
 
     /** Writes a new file readable by its owner only; refuses to overwrite. */
@@ -71,7 +72,8 @@ public record KeycloakCredentials(
         p.setProperty("demo.user.password", demoUserPassword);
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (Writer out =
+                    Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
                 p.store(out, "Slate Keycloak instance secrets: generated at initialization; do not share");
             }
         } catch (IOException e) {

@@ -43,9 +43,11 @@ public record KeycloakDistribution(Path root) {
     }
 
     private static String loadVersion() {
-        try (InputStream in = KeycloakDistribution.class.getResourceAsStream("/slate/keycloak/distribution.properties")) {
+        try (InputStream in =
+                KeycloakDistribution.class.getResourceAsStream("/slate/keycloak/distribution.properties")) {
             if (in == null) {
-                throw new IllegalStateException("slate/keycloak/distribution.properties is missing from the class path");
+                throw new IllegalStateException(
+                        "slate/keycloak/distribution.properties is missing from the class path");
             }
             Properties p = new Properties();
             p.load(in);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slate.auth.process.LeftoverProcesses;
 import dev.slate.auth.process.ParentWatchdog;
 import dev.slate.auth.process.ProcessSelector;
+import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,7 +77,9 @@ public final class KeycloakServer implements AutoCloseable {
 
         public Options {
             Objects.requireNonNull(distribution, "distribution is null");
-            dataDir = Objects.requireNonNull(dataDir, "dataDir is null").toAbsolutePath().normalize();
+            dataDir = Objects.requireNonNull(dataDir, "dataDir is null")
+                    .toAbsolutePath()
+                    .normalize();
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("invalid port " + port);
             }
@@ -87,11 +91,20 @@ public final class KeycloakServer implements AutoCloseable {
         }
 
         public static Options of(KeycloakDistribution distribution, Path dataDir) {
-            return new Options(distribution, dataDir, DEFAULT_PORT, false, "http://127.0.0.1:8080", Duration.ofMinutes(4), 0, false);
+            return new Options(
+                    distribution,
+                    dataDir,
+                    DEFAULT_PORT,
+                    false,
+                    "http://127.0.0.1:8080",
+                    Duration.ofMinutes(4),
+                    0,
+                    false);
         }
 
         public Options withPort(int newPort) {
-            return new Options(distribution, dataDir, newPort, demoUsers, uiUrl, startTimeout, watchParent, replaceLeftover);
+            return new Options(
+                    distribution, dataDir, newPort, demoUsers, uiUrl, startTimeout, watchParent, replaceLeftover);
         }
 
         public Options withDemoUsers(boolean demo) {
@@ -116,8 +129,7 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /** What {@code keycloak.sh status} reports. */
-    public record Status(boolean running, boolean ready, long processGroup, int port, URI issuer) {
-    }
+    public record Status(boolean running, boolean ready, long processGroup, int port, URI issuer) {}
 
     private final Path dataDir;
     private final ProcessGroup group;
@@ -128,15 +140,21 @@ public final class KeycloakServer implements AutoCloseable {
     private final HttpClient http;
     private volatile Duration startupTime;
 
-    private KeycloakServer(Path dataDir, ProcessGroup group, int port, KeycloakCredentials credentials,
-                           boolean demoUsers, Instant launchedAt) {
+    private KeycloakServer(
+            Path dataDir,
+            ProcessGroup group,
+            int port,
+            KeycloakCredentials credentials,
+            boolean demoUsers,
+            Instant launchedAt) {
         this.dataDir = dataDir;
         this.group = group;
         this.port = port;
         this.credentials = credentials;
         this.demoUsers = demoUsers;
         this.launchedAt = launchedAt;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
 
     /** {@link #launch} then {@link #awaitReady}; stops the process again if it does not get ready. */
@@ -173,7 +191,10 @@ public final class KeycloakServer implements AutoCloseable {
         }
         if (options.replaceLeftover()) {
             // started but never recorded (its launcher was killed between start and state file)
-            LeftoverProcesses.stop(List.of(selector(dataDir)), Duration.ofSeconds(30), line -> System.out.println("Keycloak: " + line));
+            LeftoverProcesses.stop(
+                    List.of(selector(dataDir)),
+                    Duration.ofSeconds(30),
+                    line -> System.out.println("Keycloak: " + line));
         }
         KeycloakCredentials credentials = initializeCredentials(dataDir);
         boolean demoUsers = initializeInstance(dataDir, options.demoUsers());
@@ -181,7 +202,7 @@ public final class KeycloakServer implements AutoCloseable {
         RealmTemplate realm = RealmTemplate.load(demoUsers);
         realm.writeTo(home.resolve("data/import/" + RealmTemplate.REALM + "-realm.json"));
 
-        Map<String, String> placeholders = new java.util.LinkedHashMap<>(credentials.environment());
+        Map<String, String> placeholders = new LinkedHashMap<>(credentials.environment());
         placeholders.put("SLATE_UI_URL", stripTrailingSlash(options.uiUrl()));
         Set<String> missing = new TreeSet<>(realm.placeholders());
         missing.removeAll(placeholders.keySet());
@@ -193,7 +214,9 @@ public final class KeycloakServer implements AutoCloseable {
         requirePortFree(port);
         String base = "http://127.0.0.1:" + port;
         List<String> command = List.of(
-                "setsid", "sh", options.distribution().script().toString(),
+                "setsid",
+                "sh",
+                options.distribution().script().toString(),
                 "-Dkc.home.dir=" + home,
                 "start-dev",
                 "--http-host=127.0.0.1",
@@ -202,12 +225,16 @@ public final class KeycloakServer implements AutoCloseable {
                 "--import-realm");
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(dataDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve(LOG_FILE).toFile());
         Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("KC_") || k.startsWith("KEYCLOAK_") || k.startsWith("SLATE_")
-                || k.equals("JAVA_OPTS") || k.equals("JAVA_OPTS_APPEND"));
+        env.keySet()
+                .removeIf(k -> k.startsWith("KC_")
+                        || k.startsWith("KEYCLOAK_")
+                        || k.startsWith("SLATE_")
+                        || k.equals("JAVA_OPTS")
+                        || k.equals("JAVA_OPTS_APPEND"));
         env.put("JAVA_HOME", System.getProperty("java.home"));
         // Keycloak serves loopback only and keeps its data in H2: it never needs a name server. Java resolves
         // from this file alone, so nothing in Keycloak (e.g. a lookup of the host's own name) queries DNS
@@ -221,19 +248,22 @@ public final class KeycloakServer implements AutoCloseable {
         } catch (IOException e) {
             throw new KeycloakException("cannot start " + options.distribution().script() + ": " + e.getMessage(), e);
         }
-        KeycloakServer server = new KeycloakServer(dataDir, new ProcessGroup(process.pid()), port, credentials,
-                demoUsers, launchedAt);
+        KeycloakServer server =
+                new KeycloakServer(dataDir, new ProcessGroup(process.pid()), port, credentials, demoUsers, launchedAt);
         server.writeState();
         if (options.watchParent() > 0) {
-            ParentWatchdog.start(options.watchParent(), Duration.ofSeconds(20),
-                    List.of(new ParentWatchdog.Target.Group(process.pid())), Optional.of(dataDir.resolve(LOG_FILE)));
+            ParentWatchdog.start(
+                    options.watchParent(),
+                    Duration.ofSeconds(20),
+                    List.of(new ParentWatchdog.Target.Group(process.pid())),
+                    Optional.of(dataDir.resolve(LOG_FILE)));
         }
         return server;
     }
 
     /** Keycloak's processes ({@code kc.sh} and its JVM) run in the instance directory. */
     static ProcessSelector selector(Path dataDir) {
-        return new ProcessSelector("Keycloak", dataDir, java.util.Set.of("java", "sh", "bash", "kc.sh"));
+        return new ProcessSelector("Keycloak", dataDir, Set.of("java", "sh", "bash", "kc.sh"));
     }
 
     /** The instance running from {@code dataDir}, if its recorded process group is alive. */
@@ -250,8 +280,11 @@ public final class KeycloakServer implements AutoCloseable {
         }
         KeycloakCredentials credentials = KeycloakCredentials.load(dataDir.resolve(KeycloakCredentials.FILE_NAME))
                 .orElseThrow(() -> new KeycloakException("no " + KeycloakCredentials.FILE_NAME + " in " + dataDir));
-        return Optional.of(new KeycloakServer(dataDir.toAbsolutePath().normalize(), group,
-                Integer.parseInt(state.getProperty("port")), credentials,
+        return Optional.of(new KeycloakServer(
+                dataDir.toAbsolutePath().normalize(),
+                group,
+                Integer.parseInt(state.getProperty("port")),
+                credentials,
                 Boolean.parseBoolean(state.getProperty("demo-users")),
                 Instant.parse(state.getProperty("launched-at"))));
     }
@@ -286,7 +319,9 @@ public final class KeycloakServer implements AutoCloseable {
         try {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(URI.create(issuer() + "/.well-known/openid-configuration"))
-                            .timeout(Duration.ofSeconds(5)).GET().build(),
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return false;
@@ -441,13 +476,16 @@ public final class KeycloakServer implements AutoCloseable {
     static Path writeHostsFile(Path dataDir) {
         String hostname = "localhost";
         try {
-            hostname = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
+            hostname = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII)
+                    .strip();
         } catch (IOException e) {
             // not Linux: loopback names only
         }
         Path file = dataDir.resolve("hosts");
         try {
-            Files.writeString(file, "127.0.0.1 localhost " + hostname + "\n::1 localhost ip6-localhost " + hostname + "\n",
+            Files.writeString(
+                    file,
+                    "127.0.0.1 localhost " + hostname + "\n::1 localhost ip6-localhost " + hostname + "\n",
                     StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);

@@ -31,7 +31,8 @@ public final class KeycloakTokens {
     /** {@code issuer} is the realm URL, e.g. {@code http://127.0.0.1:18080/realms/slate}. */
     public KeycloakTokens(URI issuer) {
         this.issuer = Objects.requireNonNull(issuer, "issuer is null");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     public URI issuer() {
@@ -106,16 +107,22 @@ public final class KeycloakTokens {
         }
         JsonNode json = parse(response.body());
         if (response.statusCode() != 200) {
-            throw new TokenRequestException(clientId, response.statusCode(),
-                    json.path("error").asText("unknown_error"), json.path("error_description").asText(""));
+            throw new TokenRequestException(
+                    clientId,
+                    response.statusCode(),
+                    json.path("error").asText("unknown_error"),
+                    json.path("error_description").asText(""));
         }
         String accessToken = json.path("access_token").asText("");
         if (accessToken.isEmpty()) {
             throw new KeycloakException("token endpoint answered 200 without an access_token");
         }
         String refresh = json.path("refresh_token").asText("");
-        return new TokenResponse(accessToken, json.path("token_type").asText("Bearer"),
-                json.path("expires_in").asLong(0), refresh.isEmpty() ? Optional.empty() : Optional.of(refresh),
+        return new TokenResponse(
+                accessToken,
+                json.path("token_type").asText("Bearer"),
+                json.path("expires_in").asLong(0),
+                refresh.isEmpty() ? Optional.empty() : Optional.of(refresh),
                 json.path("scope").asText(""));
     }
 

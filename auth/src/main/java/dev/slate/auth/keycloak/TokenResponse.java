@@ -5,11 +5,7 @@ import java.util.Optional;
 
 /** A successful token endpoint answer. {@link #toString()} shows no token. */
 public record TokenResponse(
-        String accessToken,
-        String tokenType,
-        long expiresInSeconds,
-        Optional<String> refreshToken,
-        String scope) {
+        String accessToken, String tokenType, long expiresInSeconds, Optional<String> refreshToken, String scope) {
 
     public TokenResponse {
         Objects.requireNonNull(accessToken, "accessToken is null");

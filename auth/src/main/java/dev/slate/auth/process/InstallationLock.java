@@ -33,7 +33,8 @@ public final class InstallationLock implements AutoCloseable {
     public static Optional<InstallationLock> tryAcquire(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -45,7 +46,8 @@ public final class InstallationLock implements AutoCloseable {
                 return Optional.empty();
             }
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            channel.write(
+                    ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             channel.force(false);
             return Optional.of(new InstallationLock(file, channel, lock));
         } catch (IOException e) {
@@ -56,7 +58,8 @@ public final class InstallationLock implements AutoCloseable {
     /** The pid written by the holder of {@code file}, if readable. */
     public static Optional<Long> holder(Path file) {
         try {
-            return Optional.of(Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip()));
+            return Optional.of(Long.parseLong(
+                    Files.readString(file, StandardCharsets.US_ASCII).strip()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

@@ -12,12 +12,10 @@ import java.util.function.Consumer;
  * installation's lock ({@link InstallationLock}): then no live owner of those processes exists.
  */
 public final class LeftoverProcesses {
-    private LeftoverProcesses() {
-    }
+    private LeftoverProcesses() {}
 
     /** A process that was stopped, for the log. */
-    public record Stopped(String service, long pid, boolean killed) {
-    }
+    public record Stopped(String service, long pid, boolean killed) {}
 
     /**
      * @return the processes stopped (empty when nothing was left over)
@@ -37,7 +35,8 @@ public final class LeftoverProcesses {
             survivors.forEach(ProcessHandle::destroyForcibly);
             List<ProcessHandle> stubborn = awaitExit(survivors, Duration.ofSeconds(10));
             if (!stubborn.isEmpty()) {
-                throw new IllegalStateException("cannot stop the leftover " + selector.service() + " " + pids(stubborn));
+                throw new IllegalStateException(
+                        "cannot stop the leftover " + selector.service() + " " + pids(stubborn));
             }
             for (ProcessHandle p : found) {
                 stopped.add(new Stopped(selector.service(), p.pid(), survivors.contains(p)));

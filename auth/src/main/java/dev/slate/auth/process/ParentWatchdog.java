@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Makes services die with the process that started them, however that process dies (SIGKILL, OOM):
@@ -101,9 +102,9 @@ public final class ParentWatchdog implements AutoCloseable {
             exit 0
             """;
 
-    private final java.lang.Process process;
+    private final Process process;
 
-    private ParentWatchdog(java.lang.Process process) {
+    private ParentWatchdog(Process process) {
         this.process = process;
     }
 
@@ -117,13 +118,20 @@ public final class ParentWatchdog implements AutoCloseable {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("no targets");
         }
-        List<String> command = new ArrayList<>(List.of("setsid", "sh", "-c", SCRIPT, "slate-watchdog",
-                Long.toString(parentPid), Long.toString(Math.max(1, grace.toSeconds()))));
+        List<String> command = new ArrayList<>(List.of(
+                "setsid",
+                "sh",
+                "-c",
+                SCRIPT,
+                "slate-watchdog",
+                Long.toString(parentPid),
+                Long.toString(Math.max(1, grace.toSeconds()))));
         targets.forEach(t -> command.add(t.argument()));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
-                .redirectOutput(log.map(f -> ProcessBuilder.Redirect.appendTo(f.toFile())).orElse(ProcessBuilder.Redirect.DISCARD));
+                .redirectOutput(log.map(f -> ProcessBuilder.Redirect.appendTo(f.toFile()))
+                        .orElse(ProcessBuilder.Redirect.DISCARD));
         try {
             return new ParentWatchdog(pb.start());
         } catch (IOException e) {
@@ -144,7 +152,7 @@ public final class ParentWatchdog implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

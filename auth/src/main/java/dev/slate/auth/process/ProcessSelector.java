@@ -26,7 +26,8 @@ public record ProcessSelector(String service, Path directory, Set<String> comman
 
     public ProcessSelector {
         requireNonNull(service, "service is null");
-        directory = requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
+        directory =
+                requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
         commands = Set.copyOf(commands);
         if (commands.isEmpty()) {
             throw new IllegalArgumentException("commands is empty");
@@ -41,7 +42,8 @@ public record ProcessSelector(String service, Path directory, Set<String> comman
         }
         long self = ProcessHandle.current().pid();
         List<ProcessHandle> found = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
+        try (DirectoryStream<Path> entries =
+                Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
             for (Path entry : entries) {
                 long pid = Long.parseLong(entry.getFileName().toString());
                 if (pid != self && matches(pid, real.get())) {
@@ -66,7 +68,8 @@ public record ProcessSelector(String service, Path directory, Set<String> comman
             if (!cwd.equals(realDirectory)) {
                 return false;
             }
-            String comm = Files.readString(proc.resolve("comm"), StandardCharsets.UTF_8).strip();
+            String comm = Files.readString(proc.resolve("comm"), StandardCharsets.UTF_8)
+                    .strip();
             return commands.stream().anyMatch(comm::startsWith);
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return false; // gone meanwhile, or another user's
@@ -96,7 +99,9 @@ public record ProcessSelector(String service, Path directory, Set<String> comman
     /** The command name of a live process ({@code /proc/PID/comm}). */
     public static Optional<String> commandName(long pid) {
         try {
-            return Optional.of(Files.readString(PROC.resolve(Long.toString(pid)).resolve("comm"), StandardCharsets.UTF_8).strip());
+            return Optional.of(
+                    Files.readString(PROC.resolve(Long.toString(pid)).resolve("comm"), StandardCharsets.UTF_8)
+                            .strip());
         } catch (IOException e) {
             return Optional.empty();
         }

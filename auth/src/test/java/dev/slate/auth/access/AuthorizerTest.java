@@ -22,7 +22,8 @@ class AuthorizerTest {
 
     private Set<Permission> granted(Identity identity, List<RoleBinding> bindings, String environment) {
         return Arrays.stream(Permission.values())
-                .filter(p -> authorizer.decide(identity, bindings, environment, p).allowed())
+                .filter(p ->
+                        authorizer.decide(identity, bindings, environment, p).allowed())
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(Permission.class)));
     }
 
@@ -35,9 +36,11 @@ class AuthorizerTest {
                 "service", EnumSet.of(QUERY_ONLINE, QUERY_OFFLINE, INGEST, READ_CATALOG),
                 "pii-reader", EnumSet.noneOf(Permission.class));
         assertThat(AccessPolicy.defaults().roles().keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-        expected.forEach((role, permissions) ->
-                assertThat(granted(Identity.user("someone", role), List.of(), "prod")).as(role).isEqualTo(permissions));
-        assertThat(AccessPolicy.defaults().grantsOf("pii-reader").orElseThrow().featureTags()).containsExactly("pii");
+        expected.forEach((role, permissions) -> assertThat(granted(Identity.user("someone", role), List.of(), "prod"))
+                .as(role)
+                .isEqualTo(permissions));
+        assertThat(AccessPolicy.defaults().grantsOf("pii-reader").orElseThrow().featureTags())
+                .containsExactly("pii");
         assertThat(AccessPolicy.defaults().restrictedTags()).containsExactly("pii");
     }
 
@@ -55,10 +58,10 @@ class AuthorizerTest {
     void bindingsGrantOnlyInTheirEnvironment() {
         Identity dave = Identity.user("dave");
         List<RoleBinding> bindings = List.of(
-                new RoleBinding(dave.subject(), "qa", "developer"),
-                new RoleBinding(dave.subject(), "prod", "viewer"));
+                new RoleBinding(dave.subject(), "qa", "developer"), new RoleBinding(dave.subject(), "prod", "viewer"));
 
-        assertThat(granted(dave, bindings, "qa")).isEqualTo(EnumSet.of(QUERY_ONLINE, QUERY_OFFLINE, INGEST, DEPLOY, READ_CATALOG));
+        assertThat(granted(dave, bindings, "qa"))
+                .isEqualTo(EnumSet.of(QUERY_ONLINE, QUERY_OFFLINE, INGEST, DEPLOY, READ_CATALOG));
         assertThat(granted(dave, bindings, "prod")).isEqualTo(EnumSet.of(QUERY_ONLINE, QUERY_OFFLINE, READ_CATALOG));
         assertThat(granted(dave, bindings, "staging")).isEmpty();
 
@@ -85,13 +88,16 @@ class AuthorizerTest {
         assertThat(granted(vera, bindings, "dev")).contains(DEPLOY, INGEST, QUERY_ONLINE);
         assertThat(granted(vera, bindings, "prod")).doesNotContain(DEPLOY, INGEST, ADMIN);
         // the realm role is reported as the source when both grant
-        assertThat(authorizer.decide(vera, bindings, "dev", QUERY_ONLINE).reason()).startsWith("realm role 'viewer'");
+        assertThat(authorizer.decide(vera, bindings, "dev", QUERY_ONLINE).reason())
+                .startsWith("realm role 'viewer'");
     }
 
     @Test
     void unknownRolesAndKeycloakDefaultRolesGrantNothing() {
-        Identity id = Identity.user("mallory", "offline_access", "uma_authorization", "default-roles-slate", "superuser", "ADMIN");
-        assertThat(granted(id, List.of(new RoleBinding(id.subject(), "prod", "root")), "prod")).isEmpty();
+        Identity id = Identity.user(
+                "mallory", "offline_access", "uma_authorization", "default-roles-slate", "superuser", "ADMIN");
+        assertThat(granted(id, List.of(new RoleBinding(id.subject(), "prod", "root")), "prod"))
+                .isEmpty();
     }
 
     @Test
@@ -107,7 +113,8 @@ class AuthorizerTest {
     @Test
     void serviceClientsMayQueryAndIngestButNotDeployOrAdminister() {
         Identity svc = Identity.client("slate-service", "service");
-        assertThat(authorizer.decide(svc, List.of(), "prod", QUERY_ONLINE).allowed()).isTrue();
+        assertThat(authorizer.decide(svc, List.of(), "prod", QUERY_ONLINE).allowed())
+                .isTrue();
         assertThat(authorizer.decide(svc, List.of(), "prod", INGEST).allowed()).isTrue();
         assertThat(authorizer.decide(svc, List.of(), "prod", DEPLOY).allowed()).isFalse();
         assertThat(authorizer.decide(svc, List.of(), "prod", ADMIN).allowed()).isFalse();
@@ -119,23 +126,29 @@ class AuthorizerTest {
         List<RoleBinding> bindings = List.of(new RoleBinding(priya.subject(), "qa", "pii-reader"));
         assertThat(authorizer.access(priya, bindings, "qa").featureTags()).containsOnlyKeys("pii");
         assertThat(authorizer.access(priya, bindings, "prod").featureTags()).isEmpty();
-        assertThat(authorizer.access(Identity.user("priya", "pii-reader"), List.of(), "prod").featureTags())
+        assertThat(authorizer
+                        .access(Identity.user("priya", "pii-reader"), List.of(), "prod")
+                        .featureTags())
                 .containsEntry("pii", "realm role 'pii-reader'");
         // admins are not implicitly cleared for restricted tags
-        assertThat(authorizer.access(Identity.user("alice", "admin"), List.of(), "prod").featureTags()).isEmpty();
+        assertThat(authorizer
+                        .access(Identity.user("alice", "admin"), List.of(), "prod")
+                        .featureTags())
+                .isEmpty();
     }
 
     @Test
     void withheldFeaturesFollowTheIdentitysGrantsInTheEnvironment() {
         TaggedFeatureGraph graph = TaggedFeatureGraph.of(
-                Map.of("user.email", Set.of("pii")),
-                Map.of("user.email_domain", Set.of("user.email")));
+                Map.of("user.email", Set.of("pii")), Map.of("user.email_domain", Set.of("user.email")));
         Identity priya = Identity.user("priya", "viewer");
         List<RoleBinding> bindings = List.of(new RoleBinding(priya.subject(), "qa", "pii-reader"));
         List<String> requested = List.of("user.email_domain", "user.age");
 
-        assertThat(authorizer.withheldFeatures(authorizer.access(priya, bindings, "qa"), requested, graph)).isEmpty();
-        Map<String, Withheld> prod = authorizer.withheldFeatures(authorizer.access(priya, bindings, "prod"), requested, graph);
+        assertThat(authorizer.withheldFeatures(authorizer.access(priya, bindings, "qa"), requested, graph))
+                .isEmpty();
+        Map<String, Withheld> prod =
+                authorizer.withheldFeatures(authorizer.access(priya, bindings, "prod"), requested, graph);
         assertThat(prod).containsOnlyKeys("user.email_domain");
         assertThat(prod.get("user.email_domain").path()).containsExactly("user.email_domain", "user.email");
     }

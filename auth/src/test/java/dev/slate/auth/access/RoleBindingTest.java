@@ -21,11 +21,15 @@ class RoleBindingTest {
 
     @Test
     void rejectsInvalidEnvironmentAndRoleNames() {
-        assertThatThrownBy(() -> new RoleBinding(dave, "../prod", "developer")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RoleBinding(dave, "Prod", "developer")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RoleBinding(dave, "../prod", "developer"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RoleBinding(dave, "Prod", "developer"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RoleBinding(dave, "", "developer")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RoleBinding(dave, "1prod", "developer")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RoleBinding(dave, "qa", "dev eloper")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RoleBinding(dave, "1prod", "developer"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RoleBinding(dave, "qa", "dev eloper"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RoleBinding(dave, "qa", "")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -44,8 +44,8 @@ class TaggedFeatureRuleTest {
         Withheld twoHops = rule.check("user.risk_score", Set.of(), graph).orElseThrow();
         assertThat(twoHops.path()).containsExactly("user.risk_score", "user.email_domain", "user.email");
         assertThat(twoHops.taggedFeature()).isEqualTo("user.email");
-        assertThat(twoHops.reason()).isEqualTo(
-                "feature 'user.risk_score' is computed from 'user.email', tagged 'pii' "
+        assertThat(twoHops.reason())
+                .isEqualTo("feature 'user.risk_score' is computed from 'user.email', tagged 'pii' "
                         + "(user.risk_score <- user.email_domain <- user.email)");
     }
 
@@ -58,7 +58,8 @@ class TaggedFeatureRuleTest {
 
     @Test
     void theGrantLiftsTheRestriction() {
-        assertThat(rule.withheld(List.of("user.email", "user.risk_score", "user.ssn_valid"), Set.of("pii"), graph)).isEmpty();
+        assertThat(rule.withheld(List.of("user.email", "user.risk_score", "user.ssn_valid"), Set.of("pii"), graph))
+                .isEmpty();
     }
 
     @Test
@@ -70,15 +71,16 @@ class TaggedFeatureRuleTest {
     @Test
     void withheldKeepsRequestOrderAndSkipsAllowedFeatures() {
         Map<String, Withheld> out = rule.withheld(
-                List.of("user.is_adult", "user.ssn_valid", "user.age", "user.risk_score", "user.ssn_valid"), Set.of(), graph);
+                List.of("user.is_adult", "user.ssn_valid", "user.age", "user.risk_score", "user.ssn_valid"),
+                Set.of(),
+                graph);
         assertThat(out.keySet()).containsExactly("user.ssn_valid", "user.risk_score");
     }
 
     @Test
     void aGraphWithACycleTerminates() {
-        TaggedFeatureGraph cyclic = TaggedFeatureGraph.of(
-                Map.of("c", Set.of("pii")),
-                Map.of("a", Set.of("b"), "b", Set.of("a", "c")));
+        TaggedFeatureGraph cyclic =
+                TaggedFeatureGraph.of(Map.of("c", Set.of("pii")), Map.of("a", Set.of("b"), "b", Set.of("a", "c")));
         assertThat(rule.check("a", Set.of(), cyclic).orElseThrow().path()).containsExactly("a", "b", "c");
         TaggedFeatureGraph cycleOnly = TaggedFeatureGraph.of(Map.of(), Map.of("a", Set.of("b"), "b", Set.of("a")));
         assertThat(rule.check("a", Set.of(), cycleOnly)).isEmpty();
@@ -89,16 +91,19 @@ class TaggedFeatureRuleTest {
         TaggedFeatureGraph diamond = TaggedFeatureGraph.of(
                 Map.of("z.tagged", Set.of("pii"), "a.tagged", Set.of("pii")),
                 Map.of("top", Set.of("mid.b", "mid.a"), "mid.a", Set.of("z.tagged"), "mid.b", Set.of("a.tagged")));
-        assertThat(rule.check("top", Set.of(), diamond).orElseThrow().path()).containsExactly("top", "mid.a", "z.tagged");
+        assertThat(rule.check("top", Set.of(), diamond).orElseThrow().path())
+                .containsExactly("top", "mid.a", "z.tagged");
     }
 
     @Test
     void severalRestrictedTagsNeedEveryGrant() {
         TaggedFeatureRule two = new TaggedFeatureRule(Set.of("pii", "financial"));
-        TaggedFeatureGraph g = TaggedFeatureGraph.of(Map.of("balance", Set.of("financial"), "email", Set.of("pii")),
+        TaggedFeatureGraph g = TaggedFeatureGraph.of(
+                Map.of("balance", Set.of("financial"), "email", Set.of("pii")),
                 Map.of("score", Set.of("balance", "email")));
         assertThat(two.check("score", Set.of("pii"), g).orElseThrow().tag()).isEqualTo("financial");
-        assertThat(two.check("score", Set.of("financial"), g).orElseThrow().tag()).isEqualTo("pii");
+        assertThat(two.check("score", Set.of("financial"), g).orElseThrow().tag())
+                .isEqualTo("pii");
         assertThat(two.check("score", Set.of("pii", "financial"), g)).isEmpty();
     }
 }

@@ -22,7 +22,8 @@ class TokenClaimsTest {
 
     @Test
     void aClientIdClaimMatchingAzpAlsoMarksAClient() {
-        Identity id = TokenClaims.identity(Map.of("azp", "ingest-job", "client_id", "ingest-job", "preferred_username", "x"));
+        Identity id =
+                TokenClaims.identity(Map.of("azp", "ingest-job", "client_id", "ingest-job", "preferred_username", "x"));
         assertThat(id.subject()).isEqualTo(new Subject.Client("ingest-job"));
     }
 
@@ -39,7 +40,8 @@ class TokenClaimsTest {
 
     @Test
     void aUserNamedLikeAnotherClientsServiceAccountIsNotThatClient() {
-        Identity id = TokenClaims.identity(Map.of("azp", "slate-cli", "preferred_username", "service-account-slate-service"));
+        Identity id =
+                TokenClaims.identity(Map.of("azp", "slate-cli", "preferred_username", "service-account-slate-service"));
         assertThat(id.subject()).isEqualTo(new Subject.User("service-account-slate-service"));
     }
 
@@ -56,8 +58,11 @@ class TokenClaimsTest {
 
     @Test
     void malformedRealmAccessGivesNoRoles() {
-        assertThat(TokenClaims.identity(Map.of("preferred_username", "m", "realm_access", "admin")).realmRoles()).isEmpty();
-        assertThat(TokenClaims.identity(Map.of("preferred_username", "m", "realm_access", Map.of("roles", "admin"))).realmRoles())
+        assertThat(TokenClaims.identity(Map.of("preferred_username", "m", "realm_access", "admin"))
+                        .realmRoles())
+                .isEmpty();
+        assertThat(TokenClaims.identity(Map.of("preferred_username", "m", "realm_access", Map.of("roles", "admin")))
+                        .realmRoles())
                 .isEmpty();
     }
 

@@ -9,8 +9,12 @@ import java.util.Base64;
 import java.util.Map;
 
 /** Test helper: the parts of a compact JWS, decoded without verification. */
-record Jwt(String encodedHeader, String encodedPayload, String encodedSignature,
-           Map<String, Object> header, Map<String, Object> claims) {
+record Jwt(
+        String encodedHeader,
+        String encodedPayload,
+        String encodedSignature,
+        Map<String, Object> header,
+        Map<String, Object> claims) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,8 +36,7 @@ record Jwt(String encodedHeader, String encodedPayload, String encodedSignature,
 
     private static Map<String, Object> decode(String part) {
         try {
-            return JSON.readValue(Base64.getUrlDecoder().decode(part), new TypeReference<>() {
-            });
+            return JSON.readValue(Base64.getUrlDecoder().decode(part), new TypeReference<>() {});
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

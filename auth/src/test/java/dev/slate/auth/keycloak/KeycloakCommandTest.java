@@ -16,7 +16,9 @@ class KeycloakCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return KeycloakCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return KeycloakCommand.run(
+                List.of(args),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -43,7 +45,13 @@ class KeycloakCommandTest {
 
     @Test
     void startWithoutADistributionFailsClearly(@TempDir Path dir) {
-        assertThat(run("start", "--dist", dir.resolve("none").toString(), "--data", dir.resolve("data").toString())).isEqualTo(1);
+        assertThat(run(
+                        "start",
+                        "--dist",
+                        dir.resolve("none").toString(),
+                        "--data",
+                        dir.resolve("data").toString()))
+                .isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a Keycloak distribution");
     }
 }

@@ -19,7 +19,8 @@ class KeycloakCredentialsTest {
         KeycloakCredentials a = KeycloakCredentials.generate(new SecureRandom());
         KeycloakCredentials b = KeycloakCredentials.generate(new SecureRandom());
         assertThat(new HashSet<>(a.secrets())).hasSize(4);
-        assertThat(a.secrets()).allSatisfy(s -> assertThat(s).hasSizeGreaterThanOrEqualTo(32).matches("[A-Za-z0-9_-]+"));
+        assertThat(a.secrets())
+                .allSatisfy(s -> assertThat(s).hasSizeGreaterThanOrEqualTo(32).matches("[A-Za-z0-9_-]+"));
         assertThat(a.secrets()).doesNotContainAnyElementsOf(b.secrets());
         assertThat(a.adminUsername()).isEqualTo("slate-admin");
     }
@@ -35,7 +36,8 @@ class KeycloakCredentialsTest {
         KeycloakCredentials c = KeycloakCredentials.generate(new SecureRandom());
         Path file = dir.resolve(KeycloakCredentials.FILE_NAME);
         c.store(file);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         assertThat(KeycloakCredentials.load(file)).contains(c);
         assertThatThrownBy(() -> c.store(file)).isInstanceOf(UncheckedIOException.class);
         assertThat(KeycloakCredentials.load(dir.resolve("absent"))).isEmpty();

@@ -69,7 +69,10 @@ class KeycloakLeftoverTest {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        Awaitility.await(what).atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
+        Awaitility.await(what)
+                .atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(100))
+                .until(condition::getAsBoolean);
     }
 
     private static boolean groupAlive(long id) {
@@ -81,23 +84,35 @@ class KeycloakLeftoverTest {
         KeycloakServer leftover = launch(options());
         await("the stand-in runs", () -> groupAlive(leftover.processGroup()));
 
-        assertThatThrownBy(() -> launch(options())).isInstanceOf(KeycloakException.class).hasMessageContaining("already runs");
+        assertThatThrownBy(() -> launch(options()))
+                .isInstanceOf(KeycloakException.class)
+                .hasMessageContaining("already runs");
 
         KeycloakServer replacement = launch(options().withReplaceLeftover(true));
-        assertThat(groupAlive(leftover.processGroup())).as("the leftover was stopped").isFalse();
+        assertThat(groupAlive(leftover.processGroup()))
+                .as("the leftover was stopped")
+                .isFalse();
         assertThat(replacement.processGroup()).isNotEqualTo(leftover.processGroup());
-        assertThat(KeycloakServer.attach(data)).get().extracting(KeycloakServer::processGroup).isEqualTo(replacement.processGroup());
+        assertThat(KeycloakServer.attach(data))
+                .get()
+                .extracting(KeycloakServer::processGroup)
+                .isEqualTo(replacement.processGroup());
     }
 
     @Test
     void processesInTheInstanceDirectoryWithoutAStateFileAreStoppedOnReplace() throws Exception {
         Files.createDirectories(data);
-        Process unrecorded = new ProcessBuilder(dist.root().resolve("bin/java").toString(), "600").directory(data.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process unrecorded = new ProcessBuilder(dist.root().resolve("bin/java").toString(), "600")
+                .directory(data.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         started.add(unrecorded);
         Path elsewhere = Files.createDirectories(dir.resolve("other-installation/keycloak"));
-        Process otherInstallation = new ProcessBuilder(dist.root().resolve("bin/java").toString(), "600").directory(elsewhere.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process otherInstallation = new ProcessBuilder(
+                        dist.root().resolve("bin/java").toString(), "600")
+                .directory(elsewhere.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         started.add(otherInstallation);
 
         launch(options().withReplaceLeftover(true));
@@ -108,17 +123,23 @@ class KeycloakLeftoverTest {
 
     @Test
     void keycloakDiesWithTheProcessItWatches() throws Exception {
-        Process supervisor = new ProcessBuilder("sleep", "600").redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process supervisor = new ProcessBuilder("sleep", "600")
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         started.add(supervisor);
         KeycloakServer server = launch(options().withWatchParent(supervisor.pid()));
         await("the stand-in runs", () -> groupAlive(server.processGroup()));
-        Awaitility.await("alive while its supervisor is").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+        Awaitility.await("alive while its supervisor is")
+                .during(Duration.ofMillis(1500))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> groupAlive(server.processGroup()));
 
         supervisor.destroyForcibly().waitFor(); // SIGKILL, as a killed slate up
 
         await("the Keycloak group is gone", () -> !groupAlive(server.processGroup()));
         assertThat(Files.readString(server.logFile())).contains("process " + supervisor.pid() + " is gone");
-        assertThat(KeycloakServer.attach(data)).as("a later start sees nothing running").isEmpty();
+        assertThat(KeycloakServer.attach(data))
+                .as("a later start sees nothing running")
+                .isEmpty();
     }
 }

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,12 +56,14 @@ class KeycloakRealmTest {
     private static KeycloakServer server;
     private static KeycloakTokens tokens;
     private static KeycloakCredentials credentials;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void startKeycloak() throws IOException {
         Path dist = Path.of(System.getProperty("slate.keycloak.dist", "target/keycloak"));
-        Path dataDir = Path.of(System.getProperty("slate.keycloak.work", "target/keycloak-test")).resolve("realm-test");
+        Path dataDir = Path.of(System.getProperty("slate.keycloak.work", "target/keycloak-test"))
+                .resolve("realm-test");
         KeycloakServer.attach(dataDir).ifPresent(KeycloakServer::stop);
         deleteRecursively(dataDir);
         server = KeycloakServer.start(KeycloakServer.Options.of(KeycloakDistribution.locate(dist), dataDir)
@@ -69,7 +72,10 @@ class KeycloakRealmTest {
                 .withUiUrl("http://127.0.0.1:8080/"));
         tokens = server.tokens();
         credentials = server.credentials();
-        System.out.printf("Keycloak %s ready on port %d in %d ms%n", KeycloakDistribution.VERSION, server.port(),
+        System.out.printf(
+                "Keycloak %s ready on port %d in %d ms%n",
+                KeycloakDistribution.VERSION,
+                server.port(),
                 server.startupTime().orElseThrow().toMillis());
     }
 
@@ -85,13 +91,16 @@ class KeycloakRealmTest {
     void realmIsImportedWithTheSlateRolesClientsAndDemoUsers() throws Exception {
         JsonNode discovery = getJson(tokens.discoveryUri(), null);
         assertThat(discovery.path("issuer").asText()).isEqualTo("http://127.0.0.1:" + server.port() + "/realms/slate");
-        assertThat(discovery.path("token_endpoint").asText()).isEqualTo(tokens.tokenEndpoint().toString());
+        assertThat(discovery.path("token_endpoint").asText())
+                .isEqualTo(tokens.tokenEndpoint().toString());
 
         String admin = adminToken();
         JsonNode roles = getJson(URI.create(server.baseUrl() + "/admin/realms/slate/roles"), admin);
         assertThat(roles.findValuesAsText("name")).contains("admin", "developer", "viewer", "service", "pii-reader");
 
-        JsonNode alice = getJson(URI.create(server.baseUrl() + "/admin/realms/slate/users?username=alice&exact=true"), admin).get(0);
+        JsonNode alice = getJson(
+                        URI.create(server.baseUrl() + "/admin/realms/slate/users?username=alice&exact=true"), admin)
+                .get(0);
         assertThat(alice.path("email").asText()).isEqualTo("alice@example.com");
         assertThat(alice.path("firstName").asText()).isEqualTo("Alice");
         assertThat(alice.path("emailVerified").asBoolean()).isTrue();
@@ -100,12 +109,15 @@ class KeycloakRealmTest {
 
     @Test
     void adminCredentialsAreRequiredForTheAdminApi() throws Exception {
-        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/realms/slate/roles")).build(),
+        HttpResponse<String> anonymous = HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/realms/slate/roles"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThatThrownBy(() -> new KeycloakTokens(URI.create(server.baseUrl() + "/realms/master"))
-                .password("admin-cli", credentials.adminUsername(), "not-the-password"))
-                .isInstanceOfSatisfying(TokenRequestException.class, e -> assertThat(e.error()).isEqualTo("invalid_grant"));
+                        .password("admin-cli", credentials.adminUsername(), "not-the-password"))
+                .isInstanceOfSatisfying(
+                        TokenRequestException.class, e -> assertThat(e.error()).isEqualTo("invalid_grant"));
     }
 
     @Test
@@ -118,7 +130,8 @@ class KeycloakRealmTest {
         assertThat(response.refreshToken()).isEmpty();
 
         Map<String, Object> claims = Jwt.parse(response.accessToken()).claims();
-        assertThat(((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue()).isEqualTo(300);
+        assertThat(((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue())
+                .isEqualTo(300);
         assertThat(claims.get("iss")).isEqualTo(server.issuer().toString());
         assertThat(audience(claims)).containsExactly("slate-api");
         assertThat(claims.get("azp")).isEqualTo("slate-service");
@@ -127,8 +140,14 @@ class KeycloakRealmTest {
         Identity identity = TokenClaims.identity(claims);
         assertThat(identity.subject()).isEqualTo(new Subject.Client("slate-service"));
         Authorizer authorizer = new Authorizer(AccessPolicy.defaults());
-        assertThat(authorizer.decide(identity, List.of(), "prod", Permission.QUERY_ONLINE).allowed()).isTrue();
-        assertThat(authorizer.decide(identity, List.of(), "prod", Permission.DEPLOY).allowed()).isFalse();
+        assertThat(authorizer
+                        .decide(identity, List.of(), "prod", Permission.QUERY_ONLINE)
+                        .allowed())
+                .isTrue();
+        assertThat(authorizer
+                        .decide(identity, List.of(), "prod", Permission.DEPLOY)
+                        .allowed())
+                .isFalse();
     }
 
     @Test
@@ -148,12 +167,17 @@ class KeycloakRealmTest {
     @Test
     void theSecondConfidentialClientCarriesOnlyTheViewerRole() {
         Map<String, Object> claims = Jwt.parse(
-                tokens.clientCredentials("slate-reporting", credentials.reportingClientSecret()).accessToken()).claims();
+                        tokens.clientCredentials("slate-reporting", credentials.reportingClientSecret())
+                                .accessToken())
+                .claims();
         assertThat(realmRoles(claims)).containsExactly("viewer");
         assertThat(audience(claims)).containsExactly("slate-api");
         Identity identity = TokenClaims.identity(claims);
         assertThat(identity.subject()).isEqualTo(new Subject.Client("slate-reporting"));
-        assertThat(new Authorizer(AccessPolicy.defaults()).decide(identity, List.of(), "prod", Permission.INGEST).allowed()).isFalse();
+        assertThat(new Authorizer(AccessPolicy.defaults())
+                        .decide(identity, List.of(), "prod", Permission.INGEST)
+                        .allowed())
+                .isFalse();
     }
 
     @Test
@@ -168,7 +192,9 @@ class KeycloakRealmTest {
         assertThat(realmRoles(claims)).contains("developer").doesNotContain("admin", "service");
         assertThat(TokenClaims.identity(claims).subject()).isEqualTo(new Subject.User("dave"));
 
-        Map<String, Object> priya = Jwt.parse(tokens.password("slate-cli", "priya", credentials.demoUserPassword()).accessToken()).claims();
+        Map<String, Object> priya = Jwt.parse(tokens.password("slate-cli", "priya", credentials.demoUserPassword())
+                        .accessToken())
+                .claims();
         assertThat(realmRoles(priya)).contains("viewer", "pii-reader");
 
         assertThatThrownBy(() -> tokens.password("slate-cli", "dave", "not-" + credentials.demoUserPassword()))
@@ -180,13 +206,17 @@ class KeycloakRealmTest {
 
     @Test
     void theUiClientIsPublicAndRefusesThePasswordGrant() throws Exception {
-        JsonNode ui = getJson(URI.create(server.baseUrl() + "/admin/realms/slate/clients?clientId=slate-ui"), adminToken()).get(0);
+        JsonNode ui = getJson(
+                        URI.create(server.baseUrl() + "/admin/realms/slate/clients?clientId=slate-ui"), adminToken())
+                .get(0);
         assertThat(ui.path("publicClient").asBoolean()).isTrue();
-        assertThat(ui.path("attributes").path("pkce.code.challenge.method").asText()).isEqualTo("S256");
+        assertThat(ui.path("attributes").path("pkce.code.challenge.method").asText())
+                .isEqualTo("S256");
         assertThat(ui.path("redirectUris").get(0).asText()).isEqualTo("http://127.0.0.1:8080/*");
 
         assertThatThrownBy(() -> tokens.password("slate-ui", "dave", credentials.demoUserPassword()))
-                .isInstanceOfSatisfying(TokenRequestException.class, e -> assertThat(e.error()).isEqualTo("unauthorized_client"));
+                .isInstanceOfSatisfying(
+                        TokenRequestException.class, e -> assertThat(e.error()).isEqualTo("unauthorized_client"));
     }
 
     @Test
@@ -200,11 +230,14 @@ class KeycloakRealmTest {
         // S256: log in as vera, exchange the code; a wrong verifier is refused
         String code = loginForCode("vera", s256(verifier));
         assertThatThrownBy(() -> tokens.authorizationCode("slate-ui", code, UI_CALLBACK, randomVerifier()))
-                .isInstanceOfSatisfying(TokenRequestException.class, e -> assertThat(e.error()).isEqualTo("invalid_grant"));
+                .isInstanceOfSatisfying(
+                        TokenRequestException.class, e -> assertThat(e.error()).isEqualTo("invalid_grant"));
 
         String verifier2 = randomVerifier();
         String code2 = loginForCode("vera", s256(verifier2));
-        Map<String, Object> claims = Jwt.parse(tokens.authorizationCode("slate-ui", code2, UI_CALLBACK, verifier2).accessToken()).claims();
+        Map<String, Object> claims = Jwt.parse(tokens.authorizationCode("slate-ui", code2, UI_CALLBACK, verifier2)
+                        .accessToken())
+                .claims();
         assertThat(claims.get("azp")).isEqualTo("slate-ui");
         assertThat(claims.get("preferred_username")).isEqualTo("vera");
         assertThat(audience(claims)).contains("slate-api");
@@ -212,22 +245,30 @@ class KeycloakRealmTest {
 
     @Test
     void jwksIsReachableAndVerifiesTheAccessTokenSignature() throws Exception {
-        Jwt jwt = Jwt.parse(tokens.clientCredentials("slate-service", credentials.serviceClientSecret()).accessToken());
+        Jwt jwt = Jwt.parse(tokens.clientCredentials("slate-service", credentials.serviceClientSecret())
+                .accessToken());
         assertThat(jwt.header().get("alg")).isEqualTo("RS256");
         JsonNode jwks = getJson(tokens.jwksUri(), null);
-        JsonNode key = Stream.of(jwks.path("keys")).flatMap(k -> java.util.stream.StreamSupport.stream(k.spliterator(), false))
+        JsonNode key = Stream.of(jwks.path("keys"))
+                .flatMap(k -> StreamSupport.stream(k.spliterator(), false))
                 .filter(k -> k.path("kid").asText().equals(jwt.header().get("kid")))
-                .findFirst().orElseThrow(() -> new AssertionError("token kid not in JWKS"));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("token kid not in JWKS"));
         assertThat(key.path("use").asText()).isEqualTo("sig");
-        RSAPublicKey publicKey = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
-                new BigInteger(1, Base64.getUrlDecoder().decode(key.path("n").asText())),
-                new BigInteger(1, Base64.getUrlDecoder().decode(key.path("e").asText()))));
+        RSAPublicKey publicKey = (RSAPublicKey) KeyFactory.getInstance("RSA")
+                .generatePublic(new RSAPublicKeySpec(
+                        new BigInteger(
+                                1, Base64.getUrlDecoder().decode(key.path("n").asText())),
+                        new BigInteger(
+                                1, Base64.getUrlDecoder().decode(key.path("e").asText()))));
 
         assertThat(verify(publicKey, jwt.signingInput(), jwt.signature())).isTrue();
         // the same signature does not cover a payload with an added role
-        String forgedPayload = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                new String(Base64.getUrlDecoder().decode(jwt.encodedPayload()), StandardCharsets.UTF_8)
-                        .replace("\"roles\":[\"service\"]", "\"roles\":[\"service\",\"admin\"]").getBytes(StandardCharsets.UTF_8));
+        String forgedPayload = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(new String(Base64.getUrlDecoder().decode(jwt.encodedPayload()), StandardCharsets.UTF_8)
+                        .replace("\"roles\":[\"service\"]", "\"roles\":[\"service\",\"admin\"]")
+                        .getBytes(StandardCharsets.UTF_8));
         assertThat(forgedPayload).isNotEqualTo(jwt.encodedPayload());
         byte[] forgedInput = (jwt.encodedHeader() + "." + forgedPayload).getBytes(StandardCharsets.US_ASCII);
         assertThat(verify(publicKey, forgedInput, jwt.signature())).isFalse();
@@ -241,8 +282,11 @@ class KeycloakRealmTest {
         assertThat(status.port()).isEqualTo(server.port());
         assertThat(status.processGroup()).isEqualTo(server.processGroup());
         assertThatThrownBy(() -> KeycloakServer.launch(KeycloakServer.Options.of(
-                KeycloakDistribution.locate(Path.of(System.getProperty("slate.keycloak.dist", "target/keycloak"))), server.dataDir())))
-                .isInstanceOf(KeycloakException.class).hasMessageContaining("already runs");
+                        KeycloakDistribution.locate(
+                                Path.of(System.getProperty("slate.keycloak.dist", "target/keycloak"))),
+                        server.dataDir())))
+                .isInstanceOf(KeycloakException.class)
+                .hasMessageContaining("already runs");
     }
 
     @Test
@@ -259,18 +303,21 @@ class KeycloakRealmTest {
             assertThat(realmFile).doesNotContain(secret);
         }
         Path credentialsFile = server.dataDir().resolve(KeycloakCredentials.FILE_NAME);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentialsFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentialsFile)))
+                .isEqualTo("rw-------");
     }
 
     // ---- helpers ----
 
     private static String adminToken() {
         return new KeycloakTokens(URI.create(server.baseUrl() + "/realms/master"))
-                .password("admin-cli", credentials.adminUsername(), credentials.adminPassword()).accessToken();
+                .password("admin-cli", credentials.adminUsername(), credentials.adminPassword())
+                .accessToken();
     }
 
     private static JsonNode getJson(URI uri, String bearer) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).header("Accept", "application/json");
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).header("Accept", "application/json");
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
         }
@@ -303,24 +350,40 @@ class KeycloakRealmTest {
     }
 
     private static String s256(String verifier) throws Exception {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                        MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static URI authorizationUri(Map<String, String> extra) {
-        Map<String, String> q = new HashMap<>(Map.of("client_id", "slate-ui", "response_type", "code",
-                "redirect_uri", UI_CALLBACK.toString(), "scope", "openid", "state", "s-" + System.nanoTime()));
+        Map<String, String> q = new HashMap<>(Map.of(
+                "client_id",
+                "slate-ui",
+                "response_type",
+                "code",
+                "redirect_uri",
+                UI_CALLBACK.toString(),
+                "scope",
+                "openid",
+                "state",
+                "s-" + System.nanoTime()));
         q.putAll(extra);
         StringBuilder sb = new StringBuilder(tokens.authorizationEndpoint().toString()).append('?');
-        q.forEach((k, v) -> sb.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&'));
+        q.forEach((k, v) -> sb.append(k)
+                .append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8))
+                .append('&'));
         return URI.create(sb.substring(0, sb.length() - 1));
     }
 
     /** The error_description Keycloak redirects back with, for an authorization request it refuses. */
     private static String authorizationError(Map<String, String> extra) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(authorizationUri(extra)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(authorizationUri(extra)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(302);
-        Map<String, String> params = query(URI.create(r.headers().firstValue("Location").orElseThrow()));
+        Map<String, String> params =
+                query(URI.create(r.headers().firstValue("Location").orElseThrow()));
         assertThat(params.get("error")).isEqualTo("invalid_request");
         return params.get("error_description");
     }
@@ -331,22 +394,33 @@ class KeycloakRealmTest {
      * JDK's CookieManager does not, so the cookies are carried by hand.
      */
     private static String loginForCode(String username, String challenge) throws Exception {
-        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(authorizationUri(
-                Map.of("code_challenge", challenge, "code_challenge_method", "S256"))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient browser = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        HttpResponse<String> page = browser.send(
+                HttpRequest.newBuilder(
+                                authorizationUri(Map.of("code_challenge", challenge, "code_challenge_method", "S256")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
-        String cookies = String.join("; ", page.headers().allValues("Set-Cookie").stream()
-                .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';')))
-                .toList());
-        Matcher action = Pattern.compile("<form id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"").matcher(page.body());
+        String cookies = String.join(
+                "; ",
+                page.headers().allValues("Set-Cookie").stream()
+                        .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';')))
+                        .toList());
+        Matcher action = Pattern.compile("<form id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"")
+                .matcher(page.body());
         assertThat(action.find()).as("login form").isTrue();
-        String form = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
-                + "&password=" + URLEncoder.encode(credentials.demoUserPassword(), StandardCharsets.UTF_8) + "&credentialId=";
-        HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", cookies)
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        String form = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(credentials.demoUserPassword(), StandardCharsets.UTF_8) + "&credentialId=";
+        HttpResponse<String> posted = browser.send(
+                HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Cookie", cookies)
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(posted.statusCode()).as("login answer").isEqualTo(302);
         URI location = URI.create(posted.headers().firstValue("Location").orElseThrow());
         assertThat(location.toString()).startsWith(UI_CALLBACK.toString());
@@ -359,7 +433,8 @@ class KeycloakRealmTest {
         if (raw != null) {
             for (String pair : raw.split("&")) {
                 int eq = pair.indexOf('=');
-                out.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                out.put(
+                        URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
                         eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }

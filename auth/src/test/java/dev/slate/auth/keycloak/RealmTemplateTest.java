@@ -17,13 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
 class RealmTemplateTest {
 
     private static List<String> names(JsonNode array, String field) {
-        return StreamSupport.stream(array.spliterator(), false).map(n -> n.path(field).asText()).toList();
+        return StreamSupport.stream(array.spliterator(), false)
+                .map(n -> n.path(field).asText())
+                .toList();
     }
 
     private static JsonNode client(ObjectNode realm, String clientId) {
         return StreamSupport.stream(realm.path("clients").spliterator(), false)
                 .filter(c -> clientId.equals(c.path("clientId").asText()))
-                .findFirst().orElseThrow(() -> new AssertionError("no client " + clientId));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no client " + clientId));
     }
 
     @Test
@@ -32,7 +35,8 @@ class RealmTemplateTest {
         assertThat(realm.path("realm").asText()).isEqualTo("slate");
         assertThat(names(realm.path("roles").path("realm"), "name"))
                 .containsExactlyInAnyOrder("admin", "developer", "viewer", "service", "pii-reader");
-        assertThat(names(realm.path("clients"), "clientId")).containsExactlyInAnyOrder("slate-service", "slate-ui", "slate-cli");
+        assertThat(names(realm.path("clients"), "clientId"))
+                .containsExactlyInAnyOrder("slate-service", "slate-ui", "slate-cli");
         // the only user is the service account of slate-service
         assertThat(names(realm.path("users"), "username")).containsExactly("service-account-slate-service");
         assertThat(realm.path("users").get(0).path("realmRoles").toString()).isEqualTo("[\"service\"]");
@@ -55,33 +59,43 @@ class RealmTemplateTest {
         assertThat(c.path("standardFlowEnabled").asBoolean()).isTrue();
         assertThat(c.path("implicitFlowEnabled").asBoolean(true)).isFalse();
         assertThat(c.path("directAccessGrantsEnabled").asBoolean(true)).isFalse();
-        assertThat(c.path("attributes").path("pkce.code.challenge.method").asText()).isEqualTo("S256");
+        assertThat(c.path("attributes").path("pkce.code.challenge.method").asText())
+                .isEqualTo("S256");
     }
 
     @Test
     void everyClientPutsTheApiAudienceIntoAccessTokens() {
         ObjectNode realm = RealmTemplate.load(true).json();
         for (JsonNode c : realm.path("clients")) {
-            Optional<JsonNode> audience = StreamSupport.stream(c.path("protocolMappers").spliterator(), false)
-                    .filter(m -> "oidc-audience-mapper".equals(m.path("protocolMapper").asText()))
+            Optional<JsonNode> audience = StreamSupport.stream(
+                            c.path("protocolMappers").spliterator(), false)
+                    .filter(m -> "oidc-audience-mapper"
+                            .equals(m.path("protocolMapper").asText()))
                     .findFirst();
             assertThat(audience).as(c.path("clientId").asText()).isPresent();
-            assertThat(audience.get().path("config").path("included.custom.audience").asText()).isEqualTo(RealmTemplate.AUDIENCE);
-            assertThat(audience.get().path("config").path("access.token.claim").asText()).isEqualTo("true");
+            assertThat(audience.get()
+                            .path("config")
+                            .path("included.custom.audience")
+                            .asText())
+                    .isEqualTo(RealmTemplate.AUDIENCE);
+            assertThat(audience.get().path("config").path("access.token.claim").asText())
+                    .isEqualTo("true");
         }
     }
 
     @Test
     void demoRealmAddsUsersWithCompleteProfilesAndASecondConfidentialClient() {
         ObjectNode realm = RealmTemplate.load(true).json();
-        assertThat(names(realm.path("clients"), "clientId")).contains("slate-service", "slate-ui", "slate-cli", "slate-reporting");
+        assertThat(names(realm.path("clients"), "clientId"))
+                .contains("slate-service", "slate-ui", "slate-cli", "slate-reporting");
         List<JsonNode> people = new ArrayList<>();
         realm.path("users").forEach(u -> {
             if (!u.has("serviceAccountClientId")) {
                 people.add(u);
             }
         });
-        assertThat(names(realm.path("users"), "username")).contains("alice", "dave", "vera", "priya", "service-account-slate-reporting");
+        assertThat(names(realm.path("users"), "username"))
+                .contains("alice", "dave", "vera", "priya", "service-account-slate-reporting");
         assertThat(people).hasSize(4);
         for (JsonNode u : people) {
             assertThat(u.path("email").asText()).endsWith("@example.com");

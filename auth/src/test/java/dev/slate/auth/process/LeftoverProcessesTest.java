@@ -28,9 +28,12 @@ class LeftoverProcessesTest {
 
     private Process startIn(Path dir, String... command) throws IOException {
         Files.createDirectories(dir);
-        Process p = new ProcessBuilder(command).directory(dir.toFile())
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         started.add(p);
         return p;
     }
@@ -39,33 +42,48 @@ class LeftoverProcessesTest {
     void stopsOnlyTheSelectedServicesOfThisInstallation() throws Exception {
         Path mine = root.resolve("home/pg");
         Process leftover = startIn(mine, "sleep", "600");
-        Process stubborn = startIn(mine, "sh", "-c", "trap '' TERM; exec sleep 600"); // SIGTERM stays ignored across exec
+        Process stubborn =
+                startIn(mine, "sh", "-c", "trap '' TERM; exec sleep 600"); // SIGTERM stays ignored across exec
         Process otherCommand = startIn(mine, "tail", "-f", "/dev/null");
         Process otherInstallation = startIn(root.resolve("other-home/pg"), "sleep", "600");
         ProcessSelector selector = new ProcessSelector("test service", mine, Set.of("sleep"));
-        ParentWatchdogTest.await("the processes are visible", Duration.ofSeconds(10), () -> selector.find().size() >= 2);
+        ParentWatchdogTest.await(
+                "the processes are visible",
+                Duration.ofSeconds(10),
+                () -> selector.find().size() >= 2);
         assertThat(selector.selects(leftover.pid())).isTrue();
         assertThat(selector.selects(otherCommand.pid())).isFalse();
         assertThat(selector.selects(otherInstallation.pid())).isFalse();
 
         List<String> log = new ArrayList<>();
-        List<LeftoverProcesses.Stopped> stopped = LeftoverProcesses.stop(List.of(selector), Duration.ofSeconds(2), log::add);
+        List<LeftoverProcesses.Stopped> stopped =
+                LeftoverProcesses.stop(List.of(selector), Duration.ofSeconds(2), log::add);
 
         assertThat(stopped).extracting(LeftoverProcesses.Stopped::pid).contains(leftover.pid(), stubborn.pid());
-        assertThat(stopped).filteredOn(s -> s.pid() == stubborn.pid()).singleElement()
-                .extracting(LeftoverProcesses.Stopped::killed).isEqualTo(true);
+        assertThat(stopped)
+                .filteredOn(s -> s.pid() == stubborn.pid())
+                .singleElement()
+                .extracting(LeftoverProcesses.Stopped::killed)
+                .isEqualTo(true);
         assertThat(leftover.waitFor()).isEqualTo(143);
         assertThat(stubborn.waitFor()).isEqualTo(137);
         assertThat(otherCommand.isAlive()).isTrue();
         assertThat(otherInstallation.isAlive()).isTrue();
-        assertThat(log).singleElement().asString().contains("leftover test service").contains(mine.toString());
+        assertThat(log)
+                .singleElement()
+                .asString()
+                .contains("leftover test service")
+                .contains(mine.toString());
         assertThat(selector.find()).isEmpty();
     }
 
     @Test
     void nothingLeftOverIsNothingToDo() {
-        assertThat(LeftoverProcesses.stop(List.of(new ProcessSelector("x", root.resolve("none"), Set.of("sleep"))),
-                Duration.ofSeconds(1), line -> { })).isEmpty();
+        assertThat(LeftoverProcesses.stop(
+                        List.of(new ProcessSelector("x", root.resolve("none"), Set.of("sleep"))),
+                        Duration.ofSeconds(1),
+                        line -> {}))
+                .isEmpty();
     }
 
     @Test
@@ -73,7 +91,8 @@ class LeftoverProcessesTest {
         Path file = root.resolve("run/embedded.lock");
         try (InstallationLock first = InstallationLock.tryAcquire(file).orElseThrow()) {
             assertThat(InstallationLock.tryAcquire(file)).isEmpty();
-            assertThat(InstallationLock.holder(file)).contains(ProcessHandle.current().pid());
+            assertThat(InstallationLock.holder(file))
+                    .contains(ProcessHandle.current().pid());
         }
         try (InstallationLock again = InstallationLock.tryAcquire(file).orElseThrow()) {
             assertThat(again.file()).isEqualTo(file);

@@ -31,21 +31,31 @@ class ParentWatchdogTest {
     }
 
     private Process start(String... command) throws IOException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile())
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         started.add(p);
         return p;
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
+        Awaitility.await(what)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
+                .until(condition::getAsBoolean);
     }
 
     private static boolean groupAlive(long id) {
         try {
-            return new ProcessBuilder("kill", "-0", "--", "-" + id).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+            return new ProcessBuilder("kill", "-0", "--", "-" + id)
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -59,10 +69,15 @@ class ParentWatchdogTest {
         Process parent = start("sleep", "600");
         Process service = start("sleep", "600");
         Path log = dir.resolve("watchdog.log");
-        try (ParentWatchdog watchdog = ParentWatchdog.start(parent.pid(), Duration.ofSeconds(5),
-                List.of(new ParentWatchdog.Target.Process(service.pid(), "sleep")), Optional.of(log))) {
+        try (ParentWatchdog watchdog = ParentWatchdog.start(
+                parent.pid(),
+                Duration.ofSeconds(5),
+                List.of(new ParentWatchdog.Target.Process(service.pid(), "sleep")),
+                Optional.of(log))) {
             // the watchdog polls while the parent lives, and stops nothing
-            Awaitility.await("the service and the watchdog keep running").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+            Awaitility.await("the service and the watchdog keep running")
+                    .during(Duration.ofMillis(1500))
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> service.isAlive() && watchdog.isAlive());
 
             parent.destroyForcibly().waitFor();
@@ -78,8 +93,11 @@ class ParentWatchdogTest {
     void aServiceThatIgnoresSigtermIsKilledAfterTheGrace() throws Exception {
         Process parent = start("sleep", "600");
         Process stubborn = start("sh", "-c", "trap '' TERM; exec sleep 600"); // SIGTERM stays ignored across exec
-        try (ParentWatchdog watchdog = ParentWatchdog.start(parent.pid(), Duration.ofSeconds(2),
-                List.of(new ParentWatchdog.Target.Process(stubborn.pid(), "sleep")), Optional.empty())) {
+        try (ParentWatchdog watchdog = ParentWatchdog.start(
+                parent.pid(),
+                Duration.ofSeconds(2),
+                List.of(new ParentWatchdog.Target.Process(stubborn.pid(), "sleep")),
+                Optional.empty())) {
             parent.destroyForcibly().waitFor();
             await("the stubborn service is killed", Duration.ofSeconds(30), () -> !stubborn.isAlive());
             assertThat(stubborn.exitValue()).as("SIGKILL").isEqualTo(137);
@@ -90,13 +108,23 @@ class ParentWatchdogTest {
     void aProcessGroupIsStoppedAsAWhole() throws Exception {
         Process parent = start("sleep", "600");
         Process leader = start("setsid", "sh", "-c", "sleep 600 & sleep 600 & wait");
-        await("the group has its members", Duration.ofSeconds(10), () -> leader.descendants().count() == 2);
+        await(
+                "the group has its members",
+                Duration.ofSeconds(10),
+                () -> leader.descendants().count() == 2);
         List<ProcessHandle> members = leader.descendants().toList();
-        try (ParentWatchdog watchdog = ParentWatchdog.start(parent.pid(), Duration.ofSeconds(5),
-                List.of(new ParentWatchdog.Target.Group(leader.pid())), Optional.empty())) {
+        try (ParentWatchdog watchdog = ParentWatchdog.start(
+                parent.pid(),
+                Duration.ofSeconds(5),
+                List.of(new ParentWatchdog.Target.Group(leader.pid())),
+                Optional.empty())) {
             parent.destroyForcibly().waitFor();
-            await("the whole group is gone", Duration.ofSeconds(20),
-                    () -> !leader.isAlive() && members.stream().noneMatch(ProcessHandle::isAlive) && !groupAlive(leader.pid()));
+            await(
+                    "the whole group is gone",
+                    Duration.ofSeconds(20),
+                    () -> !leader.isAlive()
+                            && members.stream().noneMatch(ProcessHandle::isAlive)
+                            && !groupAlive(leader.pid()));
         }
     }
 
@@ -106,9 +134,13 @@ class ParentWatchdogTest {
         Process other = start("sleep", "600");
         Process service = start("sleep", "600");
         // "other" stands for a reused pid: the watchdog expects a postgres there
-        try (ParentWatchdog watchdog = ParentWatchdog.start(parent.pid(), Duration.ofSeconds(2),
-                List.of(new ParentWatchdog.Target.Process(other.pid(), "postgres"),
-                        new ParentWatchdog.Target.Process(service.pid(), "sleep")), Optional.empty())) {
+        try (ParentWatchdog watchdog = ParentWatchdog.start(
+                parent.pid(),
+                Duration.ofSeconds(2),
+                List.of(
+                        new ParentWatchdog.Target.Process(other.pid(), "postgres"),
+                        new ParentWatchdog.Target.Process(service.pid(), "sleep")),
+                Optional.empty())) {
             parent.destroyForcibly().waitFor();
             await("the real service is stopped", Duration.ofSeconds(20), () -> !service.isAlive());
             await("the watchdog leaves", Duration.ofSeconds(10), () -> !watchdog.isAlive());
@@ -120,26 +152,37 @@ class ParentWatchdogTest {
     void theWatchdogLeavesWhenItsServicesStoppedAndLeavesThemAloneWhenClosed() throws Exception {
         Process parent = start("sleep", "600");
         Process service = start("sleep", "600");
-        ParentWatchdog watchdog = ParentWatchdog.start(parent.pid(), Duration.ofSeconds(2),
-                List.of(new ParentWatchdog.Target.Process(service.pid(), "sleep")), Optional.empty());
+        ParentWatchdog watchdog = ParentWatchdog.start(
+                parent.pid(),
+                Duration.ofSeconds(2),
+                List.of(new ParentWatchdog.Target.Process(service.pid(), "sleep")),
+                Optional.empty());
         service.destroy();
         await("the watchdog leaves once nothing is left to watch", Duration.ofSeconds(10), () -> !watchdog.isAlive());
         assertThat(parent.isAlive()).isTrue();
 
         Process second = start("sleep", "600");
-        try (ParentWatchdog closed = ParentWatchdog.start(parent.pid(), Duration.ofSeconds(2),
-                List.of(new ParentWatchdog.Target.Process(second.pid(), "sleep")), Optional.empty())) {
+        try (ParentWatchdog closed = ParentWatchdog.start(
+                parent.pid(),
+                Duration.ofSeconds(2),
+                List.of(new ParentWatchdog.Target.Process(second.pid(), "sleep")),
+                Optional.empty())) {
             closed.close();
             assertThat(closed.isAlive()).isFalse();
         }
         parent.destroyForcibly().waitFor();
-        Awaitility.await("a closed watchdog stops nothing").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(second::isAlive);
+        Awaitility.await("a closed watchdog stops nothing")
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
+                .until(second::isAlive);
     }
 
     @Test
     void targetsAreValidated() {
-        assertThatThrownBy(() -> new ParentWatchdog.Target.Process(1, "init")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ParentWatchdog.Target.Process(100, "a b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ParentWatchdog.Target.Process(1, "init"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ParentWatchdog.Target.Process(100, "a b"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ParentWatchdog.Target.Group(0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(new ParentWatchdog.Target.Group(42).argument()).isEqualTo("-42");
         assertThat(new ParentWatchdog.Target.Process(42, "postgres").argument()).isEqualTo("42:postgres");

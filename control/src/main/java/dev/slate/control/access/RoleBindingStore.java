@@ -1,7 +1,7 @@
 package dev.slate.control.access;
 
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,7 +40,8 @@ public class RoleBindingStore {
         String sql = "select subject, environment, role, created_at, created_by from role_bindings"
                 + " where (?::text is null or subject = ?) and (?::text is null or environment = ?)"
                 + " order by environment, subject, role";
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, subject.orElse(null));
             s.setString(2, subject.orElse(null));
             s.setString(3, environment.orElse(null));
@@ -48,7 +49,11 @@ public class RoleBindingStore {
             List<StoredBinding> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new StoredBinding(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
+                    out.add(new StoredBinding(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getTimestamp(4).toInstant(),
                             Optional.ofNullable(rs.getString(5))));
                 }
             }
@@ -60,9 +65,11 @@ public class RoleBindingStore {
 
     /** Adds a binding; false when it existed already (then nothing changes). */
     public boolean put(String subject, String environment, String role, Optional<String> createdBy) {
-        String sql = "insert into role_bindings (subject, environment, role, created_at, created_by) values (?, ?, ?, ?, ?)"
-                + " on conflict (subject, environment, role) do nothing";
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        String sql =
+                "insert into role_bindings (subject, environment, role, created_at, created_by) values (?, ?, ?, ?, ?)"
+                        + " on conflict (subject, environment, role) do nothing";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, subject);
             s.setString(2, environment);
             s.setString(3, role);
@@ -77,7 +84,8 @@ public class RoleBindingStore {
     /** Removes a binding; false when there was none. */
     public boolean delete(String subject, String environment, String role) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("delete from role_bindings where subject = ? and environment = ? and role = ?")) {
+                PreparedStatement s = c.prepareStatement(
+                        "delete from role_bindings where subject = ? and environment = ? and role = ?")) {
             s.setString(1, subject);
             s.setString(2, environment);
             s.setString(3, role);

@@ -10,7 +10,8 @@ import java.util.Optional;
  * {@code client:NAME}) holds {@code role} in {@code environment}. The permission model
  * ({@code dev.slate.auth.access.RoleBinding}) validates and interprets it; this is only the row.
  */
-public record StoredBinding(String subject, String environment, String role, Instant createdAt, Optional<String> createdBy) {
+public record StoredBinding(
+        String subject, String environment, String role, Instant createdAt, Optional<String> createdBy) {
     public StoredBinding {
         requireNonNull(subject, "subject is null");
         requireNonNull(environment, "environment is null");

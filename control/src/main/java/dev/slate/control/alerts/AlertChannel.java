@@ -10,7 +10,8 @@ import java.util.Optional;
  * and {@code smtp://host:port} for email. {@code secret} is a reference ({@code ${secret:NAME}}), never
  * a value: the HMAC key of a generic webhook, the routing key of PagerDuty.
  */
-public record AlertChannel(String environment, String name, Kind kind, URI url, Optional<String> secret, Optional<String> emailTo) {
+public record AlertChannel(
+        String environment, String name, Kind kind, URI url, Optional<String> secret, Optional<String> emailTo) {
 
     public AlertChannel {
         requireNonNull(environment, "environment is null");

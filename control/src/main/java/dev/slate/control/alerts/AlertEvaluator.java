@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -35,7 +36,13 @@ public final class AlertEvaluator {
     private MetricSamples previous;
     private Instant previousAt;
 
-    public AlertEvaluator(AlertStore store, MetricSource metrics, AlertNotifier notifier, Clock clock, String holder, Duration leaseDuration) {
+    public AlertEvaluator(
+            AlertStore store,
+            MetricSource metrics,
+            AlertNotifier notifier,
+            Clock clock,
+            String holder,
+            Duration leaseDuration) {
         this.store = store;
         this.metrics = metrics;
         this.notifier = notifier;
@@ -59,7 +66,9 @@ public final class AlertEvaluator {
             try {
                 evaluate(rule, now, elapsed, t, silences, channels);
             } catch (RuntimeException e) {
-                LOG.warnf("alert rule %s of %s could not be evaluated: %s", rule.name(), rule.environment(), e.toString());
+                LOG.warnf(
+                        "alert rule %s of %s could not be evaluated: %s",
+                        rule.name(), rule.environment(), e.toString());
             }
         }
         previous = now;
@@ -67,7 +76,12 @@ public final class AlertEvaluator {
         return true;
     }
 
-    private void evaluate(AlertRule rule, MetricSamples now, Duration elapsed, Instant t, List<AlertStore.Silence> silences,
+    private void evaluate(
+            AlertRule rule,
+            MetricSamples now,
+            Duration elapsed,
+            Instant t,
+            List<AlertStore.Silence> silences,
             Map<String, Map<String, AlertChannel>> channels) {
         OptionalDouble value = rule.formula().evaluate(now, previous, elapsed);
         boolean breached = value.isPresent() && rule.breached(value.getAsDouble());
@@ -99,10 +113,12 @@ public final class AlertEvaluator {
         }
     }
 
-    private void notify(AlertEvent event, List<AlertStore.Silence> silences, Map<String, Map<String, AlertChannel>> channels) {
+    private void notify(
+            AlertEvent event, List<AlertStore.Silence> silences, Map<String, Map<String, AlertChannel>> channels) {
         AlertRule rule = event.rule();
-        boolean silenced = silences.stream().anyMatch(s -> s.environment().equals(rule.environment())
-                && (s.rule().isEmpty() || s.rule().get().equals(rule.name())));
+        boolean silenced = silences.stream()
+                .anyMatch(s -> s.environment().equals(rule.environment())
+                        && (s.rule().isEmpty() || s.rule().get().equals(rule.name())));
         Map<String, AlertChannel> byName = channels.computeIfAbsent(rule.environment(), env -> {
             Map<String, AlertChannel> m = new HashMap<>();
             store.channels(env).forEach(c -> m.put(c.name(), c));
@@ -111,11 +127,25 @@ public final class AlertEvaluator {
         for (String name : rule.channels()) {
             AlertChannel channel = byName.get(name);
             if (channel == null) {
-                store.recordNotification(rule.environment(), rule.name(), name, event.type().name(), event.dedupKey(), "failed", 0,
-                        java.util.Optional.of("no channel '" + name + "' in environment " + rule.environment()));
+                store.recordNotification(
+                        rule.environment(),
+                        rule.name(),
+                        name,
+                        event.type().name(),
+                        event.dedupKey(),
+                        "failed",
+                        0,
+                        Optional.of("no channel '" + name + "' in environment " + rule.environment()));
             } else if (silenced) {
-                store.recordNotification(rule.environment(), rule.name(), name, event.type().name(), event.dedupKey(), "silenced", 0,
-                        java.util.Optional.empty());
+                store.recordNotification(
+                        rule.environment(),
+                        rule.name(),
+                        name,
+                        event.type().name(),
+                        event.dedupKey(),
+                        "silenced",
+                        0,
+                        Optional.empty());
             } else {
                 notifier.deliver(event, channel);
             }

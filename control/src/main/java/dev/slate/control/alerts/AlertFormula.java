@@ -18,20 +18,15 @@ import java.util.Set;
 public final class AlertFormula {
 
     /** The parsed form. */
-    public sealed interface Expr permits Num, Selector, Rate, Binary {
-    }
+    public sealed interface Expr permits Num, Selector, Rate, Binary {}
 
-    public record Num(double value) implements Expr {
-    }
+    public record Num(double value) implements Expr {}
 
-    public record Selector(String metric, Map<String, String> labels) implements Expr {
-    }
+    public record Selector(String metric, Map<String, String> labels) implements Expr {}
 
-    public record Rate(Selector selector) implements Expr {
-    }
+    public record Rate(Selector selector) implements Expr {}
 
-    public record Binary(char op, Expr left, Expr right) implements Expr {
-    }
+    public record Binary(char op, Expr left, Expr right) implements Expr {}
 
     private final String text;
     private final Expr expr;
@@ -74,8 +69,7 @@ public final class AlertFormula {
 
     private static void collect(Expr e, Set<String> out) {
         switch (e) {
-            case Num n -> {
-            }
+            case Num n -> {}
             case Selector s -> out.add(s.metric());
             case Rate r -> out.add(r.selector().metric());
             case Binary b -> {
@@ -107,7 +101,8 @@ public final class AlertFormula {
                     yield OptionalDouble.empty();
                 }
                 double increase = a.getAsDouble() - b.orElse(0);
-                yield OptionalDouble.of(Math.max(0, increase) / (elapsed.toNanos() / 1e9)); // a counter reset counts as no increase
+                yield OptionalDouble.of(
+                        Math.max(0, increase) / (elapsed.toNanos() / 1e9)); // a counter reset counts as no increase
             }
             case Binary b -> {
                 OptionalDouble l = eval(b.left(), now, previous, elapsed);
@@ -190,7 +185,11 @@ public final class AlertFormula {
             }
             if (Character.isDigit(c) || c == '.') {
                 int start = pos;
-                while (pos < s.length() && (Character.isDigit(s.charAt(pos)) || s.charAt(pos) == '.' || s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+                while (pos < s.length()
+                        && (Character.isDigit(s.charAt(pos))
+                                || s.charAt(pos) == '.'
+                                || s.charAt(pos) == 'e'
+                                || s.charAt(pos) == 'E')) {
                     pos++;
                 }
                 try {
@@ -257,7 +256,8 @@ public final class AlertFormula {
 
         private String identifier() {
             int start = pos;
-            while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_' || s.charAt(pos) == ':')) {
+            while (pos < s.length()
+                    && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_' || s.charAt(pos) == ':')) {
                 pos++;
             }
             if (start == pos) {

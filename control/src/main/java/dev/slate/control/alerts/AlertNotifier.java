@@ -7,11 +7,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +37,8 @@ public final class AlertNotifier implements AutoCloseable {
     public static final String SCHEMA = "slate.alert.v1";
 
     /** What became of one delivery. */
-    public record Outcome(AlertEvent event, AlertChannel channel, boolean delivered, int attempts, Optional<String> error) {
-    }
+    public record Outcome(
+            AlertEvent event, AlertChannel channel, boolean delivered, int attempts, Optional<String> error) {}
 
     public interface Outcomes {
         void record(Outcome outcome);
@@ -59,7 +62,13 @@ public final class AlertNotifier implements AutoCloseable {
     /**
      * @param secrets resolves a reference ({@code ${secret:NAME}}) of a channel's environment to its value (that environment's secrets only)
      */
-    public AlertNotifier(int attempts, Duration backoff, Duration timeout, BiFunction<String, String, Optional<String>> secrets, MailSender mail, String emailFrom,
+    public AlertNotifier(
+            int attempts,
+            Duration backoff,
+            Duration timeout,
+            BiFunction<String, String, Optional<String>> secrets,
+            MailSender mail,
+            String emailFrom,
             Outcomes outcomes) {
         this.attempts = Math.max(1, attempts);
         this.backoff = backoff;
@@ -73,11 +82,14 @@ public final class AlertNotifier implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).executor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "slate-alert-http");
-            t.setDaemon(true);
-            return t;
-        })).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .executor(Executors.newCachedThreadPool(r -> {
+                    Thread t = new Thread(r, "slate-alert-http");
+                    t.setDaemon(true);
+                    return t;
+                }))
+                .build();
     }
 
     /** Starts delivering; completes with the outcome (also recorded). Never throws. */
@@ -99,10 +111,13 @@ public final class AlertNotifier implements AutoCloseable {
                 finish(done, new Outcome(event, channel, true, n, Optional.empty()));
                 return;
             }
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             String error = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
             if (n >= attempts) {
-                LOG.warnf("alert %s (%s) not delivered to channel %s after %d attempts: %s", event.rule().name(), event.type(), channel.name(), n, error);
+                LOG.warnf(
+                        "alert %s (%s) not delivered to channel %s after %d attempts: %s",
+                        event.rule().name(), event.type(), channel.name(), n, error);
                 finish(done, new Outcome(event, channel, false, n, Optional.of(error)));
                 return;
             }
@@ -115,7 +130,9 @@ public final class AlertNotifier implements AutoCloseable {
         try {
             outcomes.record(outcome);
         } catch (RuntimeException e) {
-            LOG.warnf("could not record the delivery of alert %s: %s", outcome.event().rule().name(), e.toString());
+            LOG.warnf(
+                    "could not record the delivery of alert %s: %s",
+                    outcome.event().rule().name(), e.toString());
         }
         done.complete(outcome);
     }
@@ -126,30 +143,43 @@ public final class AlertNotifier implements AutoCloseable {
             case PAGERDUTY -> post(channel.url(), pagerDuty(event, channel), Optional.empty());
             case WEBHOOK -> {
                 String body = webhook(event);
-                Optional<String> key = channel.secret().map(ref -> secrets.apply(channel.environment(), ref)
-                        .orElseThrow(() -> new IllegalStateException("the channel's secret " + ref + " is not configured")));
+                Optional<String> key = channel.secret()
+                        .map(ref -> secrets.apply(channel.environment(), ref)
+                                .orElseThrow(() -> new IllegalStateException(
+                                        "the channel's secret " + ref + " is not configured")));
                 yield post(channel.url(), body, key.map(k -> "sha256=" + hmac(k, body)));
             }
-            case EMAIL -> CompletableFuture.runAsync(() -> {
-                try {
-                    mail.send(channel.url(), emailFrom, channel.emailTo().orElseThrow(), event.summary(), event.summary() + "\n\n" + webhook(event));
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            }, http.executor().orElseThrow());
+            case EMAIL ->
+                CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                mail.send(
+                                        channel.url(),
+                                        emailFrom,
+                                        channel.emailTo().orElseThrow(),
+                                        event.summary(),
+                                        event.summary() + "\n\n" + webhook(event));
+                            } catch (Exception e) {
+                                throw new CompletionException(e);
+                            }
+                        },
+                        http.executor().orElseThrow());
         };
     }
 
     private CompletableFuture<Void> post(URI url, String body, Optional<String> signature) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         signature.ifPresent(s -> request.header(SIGNATURE_HEADER, s));
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).thenApply(r -> {
-            if (r.statusCode() / 100 != 2) {
-                throw new IllegalStateException("the receiver answered HTTP " + r.statusCode());
-            }
-            return null;
-        });
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
+                .thenApply(r -> {
+                    if (r.statusCode() / 100 != 2) {
+                        throw new IllegalStateException("the receiver answered HTTP " + r.statusCode());
+                    }
+                    return null;
+                });
     }
 
     static String slack(AlertEvent e) {
@@ -160,17 +190,23 @@ public final class AlertNotifier implements AutoCloseable {
 
     private String pagerDuty(AlertEvent e, AlertChannel channel) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("routing_key", channel.secret().flatMap(ref -> secrets.apply(channel.environment(), ref)).orElse(""));
+        o.put(
+                "routing_key",
+                channel.secret()
+                        .flatMap(ref -> secrets.apply(channel.environment(), ref))
+                        .orElse(""));
         o.put("event_action", e.type() == AlertEvent.Type.FIRING ? "trigger" : "resolve");
         o.put("dedup_key", e.dedupKey());
         ObjectNode payload = o.putObject("payload");
         payload.put("summary", e.summary());
         payload.put("source", "slate/" + e.rule().environment());
-        payload.put("severity", switch (e.rule().severity()) {
-            case CRITICAL -> "critical";
-            case WARNING -> "warning";
-            case INFO -> "info";
-        });
+        payload.put(
+                "severity",
+                switch (e.rule().severity()) {
+                    case CRITICAL -> "critical";
+                    case WARNING -> "warning";
+                    case INFO -> "info";
+                });
         payload.put("timestamp", e.at().toString());
         ObjectNode details = payload.putObject("custom_details");
         details.put("rule", e.rule().name());
@@ -205,7 +241,7 @@ public final class AlertNotifier implements AutoCloseable {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
     }
@@ -213,6 +249,6 @@ public final class AlertNotifier implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        http.executor().ifPresent(x -> ((java.util.concurrent.ExecutorService) x).shutdownNow());
+        http.executor().ifPresent(x -> ((ExecutorService) x).shutdownNow());
     }
 }

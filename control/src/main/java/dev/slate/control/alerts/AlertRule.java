@@ -10,8 +10,17 @@ import java.util.Optional;
  * An alert rule of one environment: it fires when {@code formula comparator threshold} has held for
  * {@code window} (0: at the first evaluation), and resolves when it no longer holds.
  */
-public record AlertRule(String environment, String name, AlertFormula formula, Comparator comparator, double threshold, Duration window,
-        Severity severity, String owner, List<String> channels, Optional<String> description) {
+public record AlertRule(
+        String environment,
+        String name,
+        AlertFormula formula,
+        Comparator comparator,
+        double threshold,
+        Duration window,
+        Severity severity,
+        String owner,
+        List<String> channels,
+        Optional<String> description) {
 
     public AlertRule {
         requireNonNull(environment, "environment is null");
@@ -29,10 +38,17 @@ public record AlertRule(String environment, String name, AlertFormula formula, C
         return comparator.holds(value, threshold);
     }
 
-    public enum Severity { INFO, WARNING, CRITICAL }
+    public enum Severity {
+        INFO,
+        WARNING,
+        CRITICAL
+    }
 
     public enum Comparator {
-        GT(">"), GE(">="), LT("<"), LE("<=");
+        GT(">"),
+        GE(">="),
+        LT("<"),
+        LE("<=");
 
         private final String symbol;
 

@@ -1,10 +1,10 @@
 package dev.slate.control.alerts;
 
-import dev.slate.model.Durations;
-import dev.slate.model.Suggestions;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.ErrorDetail;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.Durations;
+import dev.slate.serving.model.Suggestions;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.ErrorDetail;
+import dev.slate.serving.model.error.SlateException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -27,45 +27,58 @@ public final class AlertRules {
     private static final Pattern SECRET_REF = Pattern.compile("\\$\\{secret:[A-Za-z_][A-Za-z0-9_.-]{0,127}}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
-    private AlertRules() {
-    }
+    private AlertRules() {}
 
     /** A rule as sent; every field is checked by {@link #rule}. */
-    public record RuleRequest(String formula, String comparator, Double threshold, String window, String severity, String owner, List<String> channels,
-            String description) {
-    }
+    public record RuleRequest(
+            String formula,
+            String comparator,
+            Double threshold,
+            String window,
+            String severity,
+            String owner,
+            List<String> channels,
+            String description) {}
 
     /** A channel as sent; checked by {@link #channel}. */
-    public record ChannelRequest(String kind, String url, String secret, String emailTo) {
-    }
+    public record ChannelRequest(String kind, String url, String secret, String emailTo) {}
 
     /**
      * @param knownMetrics series names a formula may read (this replica's exposition and the documented ones)
      * @param channels the environment's channel names
      */
-    public static AlertRule rule(String environment, String name, RuleRequest r, Set<String> knownMetrics, Set<String> channels) {
+    public static AlertRule rule(
+            String environment, String name, RuleRequest r, Set<String> knownMetrics, Set<String> channels) {
         List<ErrorDetail.Field> problems = new ArrayList<>();
         if (name == null || !NAME.matcher(name).matches() || RESERVED.contains(name)) {
-            problems.add(problem("name", "a rule name is lower-case letters, digits, '_' and '-', starting with a letter (at most 63), and not "
-                    + String.join(", ", RESERVED)));
+            problems.add(problem(
+                    "name",
+                    "a rule name is lower-case letters, digits, '_' and '-', starting with a letter (at most 63), and not "
+                            + String.join(", ", RESERVED)));
         }
         AlertFormula formula = null;
         if (r.formula() == null) {
-            problems.add(problem("formula", "required: a metric or a formula over metrics, e.g. rate(slate_feature_errors_total{code=\"RESOLVER_FAILED\"})"));
+            problems.add(
+                    problem(
+                            "formula",
+                            "required: a metric or a formula over metrics, e.g. rate(slate_feature_errors_total{code=\"RESOLVER_FAILED\"})"));
         } else {
             try {
                 formula = AlertFormula.parse(r.formula());
                 for (String metric : formula.metrics()) {
                     if (!knownMetrics.contains(metric)) {
-                        problems.add(problem("formula", Suggestions.unknown("metric", metric, knownMetrics)
-                                + "; see docs/operations.md for the metrics"));
+                        problems.add(problem(
+                                "formula",
+                                Suggestions.unknown("metric", metric, knownMetrics)
+                                        + "; see docs/operations.md for the metrics"));
                     }
                 }
             } catch (FormulaException e) {
                 problems.add(problem("formula", "malformed formula: " + e.getMessage()));
             }
         }
-        Optional<AlertRule.Comparator> comparator = r.comparator() == null ? Optional.of(AlertRule.Comparator.GT) : AlertRule.Comparator.of(r.comparator());
+        Optional<AlertRule.Comparator> comparator =
+                r.comparator() == null ? Optional.of(AlertRule.Comparator.GT) : AlertRule.Comparator.of(r.comparator());
         if (comparator.isEmpty()) {
             problems.add(problem("comparator", "must be one of >, >=, <, <= (default >)"));
         }
@@ -89,25 +102,40 @@ public final class AlertRules {
             }
         }
         if (r.owner() == null || r.owner().isBlank() || r.owner().length() > 200) {
-            problems.add(problem("owner", "required: who answers this alert (a team or person, at most 200 characters)"));
+            problems.add(
+                    problem("owner", "required: who answers this alert (a team or person, at most 200 characters)"));
         }
         List<String> wanted = r.channels() == null ? List.of() : r.channels();
         for (String ch : wanted) {
             if (ch == null || !channels.contains(ch)) {
-                problems.add(problem("channels", "no channel '" + ch + "' in environment " + environment + "; create it with PUT /v1/alerts/channels/{name}"));
+                problems.add(problem(
+                        "channels",
+                        "no channel '" + ch + "' in environment " + environment
+                                + "; create it with PUT /v1/alerts/channels/{name}"));
             }
         }
         if (!problems.isEmpty()) {
             throw invalid("alert rule", problems);
         }
-        return new AlertRule(environment, name, formula, comparator.get(), r.threshold(), window, severity, r.owner().strip(), wanted,
+        return new AlertRule(
+                environment,
+                name,
+                formula,
+                comparator.get(),
+                r.threshold(),
+                window,
+                severity,
+                r.owner().strip(),
+                wanted,
                 Optional.ofNullable(r.description()));
     }
 
     public static AlertChannel channel(String environment, String name, ChannelRequest r) {
         List<ErrorDetail.Field> problems = new ArrayList<>();
         if (name == null || !NAME.matcher(name).matches()) {
-            problems.add(problem("name", "a channel name is lower-case letters, digits, '_' and '-', starting with a letter (at most 63)"));
+            problems.add(problem(
+                    "name",
+                    "a channel name is lower-case letters, digits, '_' and '-', starting with a letter (at most 63)"));
         }
         AlertChannel.Kind kind = null;
         try {
@@ -127,8 +155,12 @@ public final class AlertRules {
                 String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
                 boolean email = kind == AlertChannel.Kind.EMAIL;
                 if (email ? !scheme.equals("smtp") : !(scheme.equals("http") || scheme.equals("https"))) {
-                    problems.add(problem("url", email ? "an email channel's url is smtp://host:port" : "must be an http:// or https:// URL, got '"
-                            + (scheme.isEmpty() ? r.url() : scheme + ":") + "'"));
+                    problems.add(problem(
+                            "url",
+                            email
+                                    ? "an email channel's url is smtp://host:port"
+                                    : "must be an http:// or https:// URL, got '"
+                                            + (scheme.isEmpty() ? r.url() : scheme + ":") + "'"));
                 } else if (url.getHost() == null) {
                     problems.add(problem("url", "has no host"));
                 }
@@ -140,15 +172,20 @@ public final class AlertRules {
             }
         }
         if (r.secret() != null && !SECRET_REF.matcher(r.secret()).matches()) {
-            problems.add(problem("secret", "must be a reference ${secret:NAME} (store the value with PUT /v1/secrets/NAME), never the value itself"));
+            problems.add(
+                    problem(
+                            "secret",
+                            "must be a reference ${secret:NAME} (store the value with PUT /v1/secrets/NAME), never the value itself"));
         }
-        if (kind == AlertChannel.Kind.EMAIL && (r.emailTo() == null || !EMAIL.matcher(r.emailTo()).matches())) {
+        if (kind == AlertChannel.Kind.EMAIL
+                && (r.emailTo() == null || !EMAIL.matcher(r.emailTo()).matches())) {
             problems.add(problem("email_to", "an email channel needs the recipient address"));
         }
         if (!problems.isEmpty()) {
             throw invalid("alert channel", problems);
         }
-        return new AlertChannel(environment, name, kind, url, Optional.ofNullable(r.secret()), Optional.ofNullable(r.emailTo()));
+        return new AlertChannel(
+                environment, name, kind, url, Optional.ofNullable(r.secret()), Optional.ofNullable(r.emailTo()));
     }
 
     private static ErrorDetail.Field problem(String field, String message) {
@@ -156,7 +193,8 @@ public final class AlertRules {
     }
 
     private static SlateException invalid(String what, List<ErrorDetail.Field> problems) {
-        String summary = problems.size() == 1 ? what + ": " + problems.get(0).field() + ": " + problems.get(0).message()
+        String summary = problems.size() == 1
+                ? what + ": " + problems.get(0).field() + ": " + problems.get(0).message()
                 : problems.size() + " problems in the " + what + "; see errors";
         return new SlateException(ErrorCode.VALIDATION_FAILED, summary, problems);
     }

@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Optional;
@@ -37,7 +38,11 @@ public class AlertScheduler {
     private AlertNotifier notifier;
     private AlertEvaluator evaluator;
 
-    AlertScheduler(AlertStore store, AlertsConfig config, Instance<MetricSource> metrics, Instance<SecretStore> secrets,
+    AlertScheduler(
+            AlertStore store,
+            AlertsConfig config,
+            Instance<MetricSource> metrics,
+            Instance<SecretStore> secrets,
             Instance<AlertNotifier.MailSender> mail) {
         this.store = store;
         this.config = config;
@@ -50,13 +55,28 @@ public class AlertScheduler {
         if (!config.enabled() || !metrics.isResolvable()) {
             return;
         }
-        notifier = new AlertNotifier(config.deliveryAttempts(), config.retryBackoff(), config.deliveryTimeout(), this::secret,
-                mail.isResolvable() ? mail.get() : (smtp, from, to, subject, body) -> {
-                    throw new IllegalStateException("email delivery is not available in this build");
-                }, config.emailFrom(),
-                o -> store.recordNotification(o.event().rule().environment(), o.event().rule().name(), o.channel().name(), o.event().type().name(),
-                        o.event().dedupKey(), o.delivered() ? "delivered" : "failed", o.attempts(), o.error()));
-        evaluator = new AlertEvaluator(store, metrics.get(), notifier, Clock.systemUTC(), holder(), config.leaseDuration());
+        notifier = new AlertNotifier(
+                config.deliveryAttempts(),
+                config.retryBackoff(),
+                config.deliveryTimeout(),
+                this::secret,
+                mail.isResolvable()
+                        ? mail.get()
+                        : (smtp, from, to, subject, body) -> {
+                            throw new IllegalStateException("email delivery is not available in this build");
+                        },
+                config.emailFrom(),
+                o -> store.recordNotification(
+                        o.event().rule().environment(),
+                        o.event().rule().name(),
+                        o.channel().name(),
+                        o.event().type().name(),
+                        o.event().dedupKey(),
+                        o.delivered() ? "delivered" : "failed",
+                        o.attempts(),
+                        o.error()));
+        evaluator =
+                new AlertEvaluator(store, metrics.get(), notifier, Clock.systemUTC(), holder(), config.leaseDuration());
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "slate-alert-evaluator");
             t.setDaemon(true);
@@ -82,14 +102,16 @@ public class AlertScheduler {
         }
         String name = m.group(1);
         Optional<String> stored = secrets.isResolvable() ? secrets.get().lookup(environment, name) : Optional.empty();
-        return stored.isPresent() ? stored : ConfigProvider.getConfig().getOptionalValue("slate.secret." + name, String.class);
+        return stored.isPresent()
+                ? stored
+                : ConfigProvider.getConfig().getOptionalValue("slate.secret." + name, String.class);
     }
 
     private static String holder() {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             host = "unknown";
         }
         return host + "/" + UUID.randomUUID();

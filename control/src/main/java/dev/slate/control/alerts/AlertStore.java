@@ -1,7 +1,7 @@
 package dev.slate.control.alerts;
 
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.sql.Array;
@@ -10,11 +10,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -32,17 +35,28 @@ public class AlertStore {
     }
 
     /** The state of one rule as the evaluator keeps it. */
-    public record State(String status, Instant since, Double lastValue, String dedupKey) {
-    }
+    public record State(String status, Instant since, Double lastValue, String dedupKey) {}
 
     /** One delivery (or failed delivery) of an event to a channel. */
-    public record Notification(long id, String rule, String channel, String event, String dedupKey, String status, int attempts,
-            Optional<String> lastError, Instant at) {
-    }
+    public record Notification(
+            long id,
+            String rule,
+            String channel,
+            String event,
+            String dedupKey,
+            String status,
+            int attempts,
+            Optional<String> lastError,
+            Instant at) {}
 
     /** An active or expired silence: {@code rule} empty silences every rule of the environment. */
-    public record Silence(long id, String environment, Optional<String> rule, Instant until, Optional<String> reason, Optional<String> createdBy) {
-    }
+    public record Silence(
+            long id,
+            String environment,
+            Optional<String> rule,
+            Instant until,
+            Optional<String> reason,
+            Optional<String> createdBy) {}
 
     // ---- rules ----------------------------------------------------------------------------------
 
@@ -56,12 +70,13 @@ public class AlertStore {
     }
 
     private static void upsert(Connection c, AlertRule r, String origin, String declaredAt) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("insert into alert_rules (environment, name, formula, comparator, threshold, window_seconds,"
-                + " severity, owner, channels, description, origin, declared_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
-                + " on conflict (environment, name) do update set formula = excluded.formula, comparator = excluded.comparator,"
-                + " threshold = excluded.threshold, window_seconds = excluded.window_seconds, severity = excluded.severity, owner = excluded.owner,"
-                + " channels = excluded.channels, description = excluded.description, origin = excluded.origin, declared_at = excluded.declared_at,"
-                + " updated_at = now()")) {
+        try (PreparedStatement s = c.prepareStatement(
+                "insert into alert_rules (environment, name, formula, comparator, threshold, window_seconds,"
+                        + " severity, owner, channels, description, origin, declared_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+                        + " on conflict (environment, name) do update set formula = excluded.formula, comparator = excluded.comparator,"
+                        + " threshold = excluded.threshold, window_seconds = excluded.window_seconds, severity = excluded.severity, owner = excluded.owner,"
+                        + " channels = excluded.channels, description = excluded.description, origin = excluded.origin, declared_at = excluded.declared_at,"
+                        + " updated_at = now()")) {
             s.setString(1, r.environment());
             s.setString(2, r.name());
             s.setString(3, r.formula().text());
@@ -79,28 +94,34 @@ public class AlertStore {
     }
 
     /** The environment's declared rules: name to where the project declares it. */
-    public java.util.Map<String, String> declared(String environment) {
-        return run("select name, coalesce(declared_at, 'the project') from alert_rules where environment = ? and origin = 'project'", (c, s) -> {
-            s.setString(1, environment);
-            java.util.Map<String, String> out = new java.util.HashMap<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getString(2));
-                }
-            }
-            return out;
-        });
+    public Map<String, String> declared(String environment) {
+        return run(
+                "select name, coalesce(declared_at, 'the project') from alert_rules where environment = ? and origin = 'project'",
+                (c, s) -> {
+                    s.setString(1, environment);
+                    Map<String, String> out = new HashMap<>();
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            out.put(rs.getString(1), rs.getString(2));
+                        }
+                    }
+                    return out;
+                });
     }
 
     /** Where a project declared the rule ({@code slate.yaml:12}), when it is a declared rule. */
     public Optional<String> declaredAt(String environment, String name) {
-        return run("select declared_at from alert_rules where environment = ? and name = ? and origin = 'project'", (c, s) -> {
-            s.setString(1, environment);
-            s.setString(2, name);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(rs.getString(1)).or(() -> Optional.of("the project")) : Optional.empty();
-            }
-        });
+        return run(
+                "select declared_at from alert_rules where environment = ? and name = ? and origin = 'project'",
+                (c, s) -> {
+                    s.setString(1, environment);
+                    s.setString(2, name);
+                    try (ResultSet rs = s.executeQuery()) {
+                        return rs.next()
+                                ? Optional.ofNullable(rs.getString(1)).or(() -> Optional.of("the project"))
+                                : Optional.empty();
+                    }
+                });
     }
 
     /**
@@ -108,7 +129,7 @@ public class AlertStore {
      * declared rules no longer in the project are removed, a declared rule replaces an API-made rule of the same name,
      * and API-made rules of other names are left alone. Evaluation state of kept rules is kept.
      */
-    public void replaceDeclared(String environment, List<AlertRule> declared, java.util.Map<String, String> declaredAt) {
+    public void replaceDeclared(String environment, List<AlertRule> declared, Map<String, String> declaredAt) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -116,7 +137,11 @@ public class AlertStore {
                 try (PreparedStatement s = c.prepareStatement(
                         "delete from alert_rules where environment = ? and origin = 'project' and not (name = any(?))")) {
                     s.setString(1, environment);
-                    s.setArray(2, c.createArrayOf("text", declared.stream().map(AlertRule::name).toArray()));
+                    s.setArray(
+                            2,
+                            c.createArrayOf(
+                                    "text",
+                                    declared.stream().map(AlertRule::name).toArray()));
                     s.executeUpdate();
                 }
                 for (AlertRule r : declared) {
@@ -139,7 +164,8 @@ public class AlertStore {
             s.setString(1, environment);
             s.setString(2, name);
             boolean deleted = s.executeUpdate() > 0;
-            try (PreparedStatement st = c.prepareStatement("delete from alert_state where environment = ? and rule = ?")) {
+            try (PreparedStatement st =
+                    c.prepareStatement("delete from alert_state where environment = ? and rule = ?")) {
                 st.setString(1, environment);
                 st.setString(2, name);
                 st.executeUpdate();
@@ -150,18 +176,27 @@ public class AlertStore {
 
     /** The rules of one environment, or of every environment when {@code environment} is null. */
     public List<AlertRule> rules(String environment) {
-        return run("select environment, name, formula, comparator, threshold, window_seconds, severity, owner, channels, description from alert_rules"
-                + " where (? is null or environment = ?) order by environment, name", (c, s) -> {
+        return run(
+                "select environment, name, formula, comparator, threshold, window_seconds, severity, owner, channels, description from alert_rules"
+                        + " where (? is null or environment = ?) order by environment, name",
+                (c, s) -> {
                     s.setString(1, environment);
                     s.setString(2, environment);
                     List<AlertRule> out = new ArrayList<>();
                     try (ResultSet rs = s.executeQuery()) {
                         while (rs.next()) {
                             Array channels = rs.getArray(9);
-                            out.add(new AlertRule(rs.getString(1), rs.getString(2), AlertFormula.parse(rs.getString(3)),
-                                    AlertRule.Comparator.of(rs.getString(4)).orElseThrow(), rs.getDouble(5), Duration.ofSeconds(rs.getLong(6)),
-                                    AlertRule.Severity.valueOf(rs.getString(7)), rs.getString(8),
-                                    channels == null ? List.of() : Arrays.asList((String[]) channels.getArray()), Optional.ofNullable(rs.getString(10))));
+                            out.add(new AlertRule(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    AlertFormula.parse(rs.getString(3)),
+                                    AlertRule.Comparator.of(rs.getString(4)).orElseThrow(),
+                                    rs.getDouble(5),
+                                    Duration.ofSeconds(rs.getLong(6)),
+                                    AlertRule.Severity.valueOf(rs.getString(7)),
+                                    rs.getString(8),
+                                    channels == null ? List.of() : Arrays.asList((String[]) channels.getArray()),
+                                    Optional.ofNullable(rs.getString(10))));
                         }
                     }
                     return out;
@@ -171,9 +206,11 @@ public class AlertStore {
     // ---- channels -------------------------------------------------------------------------------
 
     public void putChannel(AlertChannel ch) {
-        run("insert into alert_channels (environment, name, kind, url, secret_ref, email_to, updated_at) values (?, ?, ?, ?, ?, ?, now())"
-                + " on conflict (environment, name) do update set kind = excluded.kind, url = excluded.url, secret_ref = excluded.secret_ref,"
-                + " email_to = excluded.email_to, updated_at = now()", (c, s) -> {
+        run(
+                "insert into alert_channels (environment, name, kind, url, secret_ref, email_to, updated_at) values (?, ?, ?, ?, ?, ?, now())"
+                        + " on conflict (environment, name) do update set kind = excluded.kind, url = excluded.url, secret_ref = excluded.secret_ref,"
+                        + " email_to = excluded.email_to, updated_at = now()",
+                (c, s) -> {
                     s.setString(1, ch.environment());
                     s.setString(2, ch.name());
                     s.setString(3, ch.kind().name());
@@ -194,46 +231,67 @@ public class AlertStore {
     }
 
     public List<AlertChannel> channels(String environment) {
-        return run("select environment, name, kind, url, secret_ref, email_to from alert_channels where environment = ? order by name", (c, s) -> {
-            s.setString(1, environment);
-            List<AlertChannel> out = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new AlertChannel(rs.getString(1), rs.getString(2), AlertChannel.Kind.valueOf(rs.getString(3)), URI.create(rs.getString(4)),
-                            Optional.ofNullable(rs.getString(5)), Optional.ofNullable(rs.getString(6))));
-                }
-            }
-            return out;
-        });
+        return run(
+                "select environment, name, kind, url, secret_ref, email_to from alert_channels where environment = ? order by name",
+                (c, s) -> {
+                    s.setString(1, environment);
+                    List<AlertChannel> out = new ArrayList<>();
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new AlertChannel(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    AlertChannel.Kind.valueOf(rs.getString(3)),
+                                    URI.create(rs.getString(4)),
+                                    Optional.ofNullable(rs.getString(5)),
+                                    Optional.ofNullable(rs.getString(6))));
+                        }
+                    }
+                    return out;
+                });
     }
 
     // ---- silences -------------------------------------------------------------------------------
 
-    public long addSilence(String environment, Optional<String> rule, Instant until, Optional<String> reason, Optional<String> createdBy) {
-        return run("insert into alert_silences (environment, rule, until_at, reason, created_by) values (?, ?, ?, ?, ?) returning id", (c, s) -> {
-            s.setString(1, environment);
-            s.setString(2, rule.orElse(null));
-            s.setTimestamp(3, Timestamp.from(until));
-            s.setString(4, reason.orElse(null));
-            s.setString(5, createdBy.orElse(null));
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+    public long addSilence(
+            String environment,
+            Optional<String> rule,
+            Instant until,
+            Optional<String> reason,
+            Optional<String> createdBy) {
+        return run(
+                "insert into alert_silences (environment, rule, until_at, reason, created_by) values (?, ?, ?, ?, ?) returning id",
+                (c, s) -> {
+                    s.setString(1, environment);
+                    s.setString(2, rule.orElse(null));
+                    s.setTimestamp(3, Timestamp.from(until));
+                    s.setString(4, reason.orElse(null));
+                    s.setString(5, createdBy.orElse(null));
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                });
     }
 
     public List<Silence> activeSilences(String environment, Instant now) {
-        return run("select id, environment, rule, until_at, reason, created_by from alert_silences where (? is null or environment = ?) and until_at > ?"
-                + " order by id", (c, s) -> {
+        return run(
+                "select id, environment, rule, until_at, reason, created_by from alert_silences where (? is null or environment = ?) and until_at > ?"
+                        + " order by id",
+                (c, s) -> {
                     s.setString(1, environment);
                     s.setString(2, environment);
                     s.setTimestamp(3, Timestamp.from(now));
                     List<Silence> out = new ArrayList<>();
                     try (ResultSet rs = s.executeQuery()) {
                         while (rs.next()) {
-                            out.add(new Silence(rs.getLong(1), rs.getString(2), Optional.ofNullable(rs.getString(3)), rs.getTimestamp(4).toInstant(),
-                                    Optional.ofNullable(rs.getString(5)), Optional.ofNullable(rs.getString(6))));
+                            out.add(new Silence(
+                                    rs.getLong(1),
+                                    rs.getString(2),
+                                    Optional.ofNullable(rs.getString(3)),
+                                    rs.getTimestamp(4).toInstant(),
+                                    Optional.ofNullable(rs.getString(5)),
+                                    Optional.ofNullable(rs.getString(6))));
                         }
                     }
                     return out;
@@ -243,29 +301,37 @@ public class AlertStore {
     // ---- state and deliveries -------------------------------------------------------------------
 
     public Optional<State> state(String environment, String rule) {
-        return run("select status, since, last_value, dedup_key from alert_state where environment = ? and rule = ?", (c, s) -> {
-            s.setString(1, environment);
-            s.setString(2, rule);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.<State>empty();
-                }
-                double v = rs.getDouble(3);
-                return Optional.of(new State(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.wasNull() ? null : v, rs.getString(4)));
-            }
-        });
+        return run(
+                "select status, since, last_value, dedup_key from alert_state where environment = ? and rule = ?",
+                (c, s) -> {
+                    s.setString(1, environment);
+                    s.setString(2, rule);
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (!rs.next()) {
+                            return Optional.<State>empty();
+                        }
+                        double v = rs.getDouble(3);
+                        return Optional.of(new State(
+                                rs.getString(1),
+                                rs.getTimestamp(2).toInstant(),
+                                rs.wasNull() ? null : v,
+                                rs.getString(4)));
+                    }
+                });
     }
 
     public void saveState(String environment, String rule, State state) {
-        run("insert into alert_state (environment, rule, status, since, last_value, dedup_key) values (?, ?, ?, ?, ?, ?)"
-                + " on conflict (environment, rule) do update set status = excluded.status, since = excluded.since, last_value = excluded.last_value,"
-                + " dedup_key = excluded.dedup_key", (c, s) -> {
+        run(
+                "insert into alert_state (environment, rule, status, since, last_value, dedup_key) values (?, ?, ?, ?, ?, ?)"
+                        + " on conflict (environment, rule) do update set status = excluded.status, since = excluded.since, last_value = excluded.last_value,"
+                        + " dedup_key = excluded.dedup_key",
+                (c, s) -> {
                     s.setString(1, environment);
                     s.setString(2, rule);
                     s.setString(3, state.status());
                     s.setTimestamp(4, Timestamp.from(state.since()));
                     if (state.lastValue() == null) {
-                        s.setNull(5, java.sql.Types.DOUBLE);
+                        s.setNull(5, Types.DOUBLE);
                     } else {
                         s.setDouble(5, state.lastValue());
                     }
@@ -275,9 +341,17 @@ public class AlertStore {
                 });
     }
 
-    public void recordNotification(String environment, String rule, String channel, String event, String dedupKey, String status, int attempts,
+    public void recordNotification(
+            String environment,
+            String rule,
+            String channel,
+            String event,
+            String dedupKey,
+            String status,
+            int attempts,
             Optional<String> lastError) {
-        run("insert into alert_notifications (environment, rule, channel, event, dedup_key, status, attempts, last_error) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        run(
+                "insert into alert_notifications (environment, rule, channel, event, dedup_key, status, attempts, last_error) values (?, ?, ?, ?, ?, ?, ?, ?)",
                 (c, s) -> {
                     s.setString(1, environment);
                     s.setString(2, rule);
@@ -293,15 +367,25 @@ public class AlertStore {
     }
 
     public List<Notification> notifications(String environment, int limit) {
-        return run("select id, rule, channel, event, dedup_key, status, attempts, last_error, at from alert_notifications where environment = ?"
-                + " order by id desc limit ?", (c, s) -> {
+        return run(
+                "select id, rule, channel, event, dedup_key, status, attempts, last_error, at from alert_notifications where environment = ?"
+                        + " order by id desc limit ?",
+                (c, s) -> {
                     s.setString(1, environment);
                     s.setInt(2, limit);
                     List<Notification> out = new ArrayList<>();
                     try (ResultSet rs = s.executeQuery()) {
                         while (rs.next()) {
-                            out.add(new Notification(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                                    rs.getInt(7), Optional.ofNullable(rs.getString(8)), rs.getTimestamp(9).toInstant()));
+                            out.add(new Notification(
+                                    rs.getLong(1),
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    rs.getString(4),
+                                    rs.getString(5),
+                                    rs.getString(6),
+                                    rs.getInt(7),
+                                    Optional.ofNullable(rs.getString(8)),
+                                    rs.getTimestamp(9).toInstant()));
                         }
                     }
                     return out;
@@ -313,9 +397,11 @@ public class AlertStore {
      * {@code duration} from now. One row, updated only when free, expired or already ours.
      */
     public boolean tryLease(String holder, Duration duration) {
-        return run("insert into alert_evaluator_lease (id, holder, expires_at) values (1, ?, now() + ?::interval)"
-                + " on conflict (id) do update set holder = excluded.holder, expires_at = excluded.expires_at"
-                + " where alert_evaluator_lease.holder = excluded.holder or alert_evaluator_lease.expires_at < now()", (c, s) -> {
+        return run(
+                "insert into alert_evaluator_lease (id, holder, expires_at) values (1, ?, now() + ?::interval)"
+                        + " on conflict (id) do update set holder = excluded.holder, expires_at = excluded.expires_at"
+                        + " where alert_evaluator_lease.holder = excluded.holder or alert_evaluator_lease.expires_at < now()",
+                (c, s) -> {
                     s.setString(1, holder);
                     s.setString(2, duration.toMillis() + " milliseconds");
                     return s.executeUpdate() > 0;
@@ -327,7 +413,8 @@ public class AlertStore {
     }
 
     private <T> T run(String sql, Work<T> work) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             return work.apply(c, s);
         } catch (SQLException e) {
             throw new SlateException(ErrorCode.STORE_UNAVAILABLE, "the metadata database failed: " + e.getMessage(), e);

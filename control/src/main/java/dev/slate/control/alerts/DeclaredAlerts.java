@@ -1,16 +1,20 @@
 package dev.slate.control.alerts;
 
-import dev.slate.model.ProjectProblem;
-import dev.slate.model.SourceLocation;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.ErrorDetail;
-import dev.slate.model.error.SlateException;
-import dev.slate.model.graph.FeatureGraph;
-import dev.slate.model.spec.AlertSpec;
+import dev.slate.serving.model.Durations;
+import dev.slate.serving.model.ProjectProblem;
+import dev.slate.serving.model.SourceLocation;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.ErrorDetail;
+import dev.slate.serving.model.error.SlateException;
+import dev.slate.serving.model.graph.FeatureGraph;
+import dev.slate.serving.model.spec.AlertSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +48,8 @@ public class DeclaredAlerts {
             return List.of();
         }
         Set<String> known = metrics.isResolvable() ? metrics.get().known() : Set.of();
-        Set<String> channels = store.channels(environment).stream().map(AlertChannel::name).collect(Collectors.toSet());
+        Set<String> channels =
+                store.channels(environment).stream().map(AlertChannel::name).collect(Collectors.toSet());
         List<ProjectProblem> problems = new ArrayList<>();
         for (AlertSpec a : graph.alerts()) {
             try {
@@ -53,7 +58,10 @@ public class DeclaredAlerts {
                 for (ErrorDetail d : e.errors()) {
                     if (d instanceof ErrorDetail.Field f) {
                         SourceLocation at = f.field().equals("formula") ? a.formulaLocation() : a.location();
-                        problems.add(new ProjectProblem(at, ErrorCode.INVALID_VALUE.name(), "alert '" + a.name() + "': " + f.field() + ": " + f.message()));
+                        problems.add(new ProjectProblem(
+                                at,
+                                ErrorCode.INVALID_VALUE.name(),
+                                "alert '" + a.name() + "': " + f.field() + ": " + f.message()));
                     }
                 }
             }
@@ -74,29 +82,39 @@ public class DeclaredAlerts {
             Set<String> channels = new HashSet<>(a.channels());
             try {
                 rules.add(AlertRules.rule(environment, a.name(), request(a), new AnyMetric(), channels));
-                declaredAt.put(a.name(), a.location().file() + ":" + a.location().line());
+                declaredAt.put(
+                        a.name(), a.location().file() + ":" + a.location().line());
             } catch (SlateException e) {
-                LOG.warnf("environment '%s': alert '%s' declared at %s cannot be kept: %s", environment, a.name(), a.location(), e.getMessage());
+                LOG.warnf(
+                        "environment '%s': alert '%s' declared at %s cannot be kept: %s",
+                        environment, a.name(), a.location(), e.getMessage());
             }
         }
         store.replaceDeclared(environment, rules, declaredAt);
     }
 
     private static AlertRules.RuleRequest request(AlertSpec a) {
-        return new AlertRules.RuleRequest(a.formula(), a.comparator(), a.threshold(), dev.slate.model.Durations.format(a.window()), a.severity(),
-                a.owner(), a.channels(), a.description().orElse(null));
+        return new AlertRules.RuleRequest(
+                a.formula(),
+                a.comparator(),
+                a.threshold(),
+                Durations.format(a.window()),
+                a.severity(),
+                a.owner(),
+                a.channels(),
+                a.description().orElse(null));
     }
 
     /** Every metric name: at activation the formula was already checked against the metrics. */
-    private static final class AnyMetric extends java.util.AbstractSet<String> {
+    private static final class AnyMetric extends AbstractSet<String> {
         @Override
         public boolean contains(Object o) {
             return true;
         }
 
         @Override
-        public java.util.Iterator<String> iterator() {
-            return java.util.Collections.emptyIterator();
+        public Iterator<String> iterator() {
+            return Collections.emptyIterator();
         }
 
         @Override

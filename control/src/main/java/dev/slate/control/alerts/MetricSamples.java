@@ -14,8 +14,7 @@ import java.util.Set;
 public final class MetricSamples {
 
     /** One sample line. */
-    public record Sample(Map<String, String> labels, double value) {
-    }
+    public record Sample(Map<String, String> labels, double value) {}
 
     private final Map<String, List<Sample>> byName;
 

@@ -1,5 +1,6 @@
 package dev.slate.control.alerts;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /** Where alert rules read metrics: this replica's Prometheus exposition (the appliance provides it). */
@@ -15,7 +16,7 @@ public interface MetricSource {
 
     /** Every series name a formula may read: the documented ones and those of a scrape now. */
     default Set<String> known() {
-        Set<String> known = new java.util.HashSet<>(documented());
+        Set<String> known = new HashSet<>(documented());
         known.addAll(scrape().names());
         return known;
     }

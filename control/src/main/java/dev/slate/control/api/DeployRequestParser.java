@@ -6,8 +6,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,8 +26,7 @@ final class DeployRequestParser {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private DeployRequestParser() {
-    }
+    private DeployRequestParser() {}
 
     static DeployRequest parse(byte[] body) {
         JsonNode root;
@@ -39,15 +38,21 @@ final class DeployRequestParser {
             throw new SlateException(ErrorCode.PARSE_FAILED, "the request body could not be read as JSON", e);
         }
         if (root == null || root.isMissingNode()) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the request body is empty; expected {\"files\": {\"slate.yaml\": \"...\"}, \"activate\": true}");
+            throw new SlateException(
+                    ErrorCode.PARSE_FAILED,
+                    "the request body is empty; expected {\"files\": {\"slate.yaml\": \"...\"}, \"activate\": true}");
         }
         if (!root.isObject()) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the request body must be a JSON object: {\"files\": {\"slate.yaml\": \"...\"}, \"activate\": true}");
+            throw new SlateException(
+                    ErrorCode.PARSE_FAILED,
+                    "the request body must be a JSON object: {\"files\": {\"slate.yaml\": \"...\"}, \"activate\": true}");
         }
         for (var names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw new SlateException(ErrorCode.PARSE_FAILED, "unknown field '" + shown(name) + "'; a deploy request has the fields 'files' and 'activate'");
+                throw new SlateException(
+                        ErrorCode.PARSE_FAILED,
+                        "unknown field '" + shown(name) + "'; a deploy request has the fields 'files' and 'activate'");
             }
         }
         return new DeployRequest(files(root.get("files")), activate(root.get("activate")));
@@ -55,7 +60,9 @@ final class DeployRequestParser {
 
     private static Map<String, String> files(JsonNode files) {
         if (files == null || files.isNull()) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "'files' is required: an object of file name to file text, e.g. {\"slate.yaml\": \"project: demo ...\"}");
+            throw new SlateException(
+                    ErrorCode.PARSE_FAILED,
+                    "'files' is required: an object of file name to file text, e.g. {\"slate.yaml\": \"project: demo ...\"}");
         }
         if (!files.isObject()) {
             throw new SlateException(ErrorCode.PARSE_FAILED, "'files' must be an object of file name to file text");
@@ -63,7 +70,9 @@ final class DeployRequestParser {
         Map<String, String> result = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> field : files.properties()) {
             if (!field.getValue().isTextual()) {
-                throw new SlateException(ErrorCode.PARSE_FAILED, "files['" + shown(field.getKey()) + "'] must be a string (the file's text)");
+                throw new SlateException(
+                        ErrorCode.PARSE_FAILED,
+                        "files['" + shown(field.getKey()) + "'] must be a string (the file's text)");
             }
             result.put(field.getKey(), field.getValue().textValue());
         }
@@ -82,8 +91,11 @@ final class DeployRequestParser {
 
     private static SlateException malformed(JsonProcessingException e) {
         JsonLocation at = e.getLocation();
-        String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        String reason = e.getOriginalMessage() == null ? "" : ": " + shown(e.getOriginalMessage().lines().findFirst().orElse(""));
+        String where =
+                at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String reason = e.getOriginalMessage() == null
+                ? ""
+                : ": " + shown(e.getOriginalMessage().lines().findFirst().orElse(""));
         return new SlateException(ErrorCode.PARSE_FAILED, "malformed JSON" + where + reason);
     }
 

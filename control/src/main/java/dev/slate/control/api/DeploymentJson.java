@@ -12,7 +12,20 @@ import java.util.Map;
  * A deployment on the wire. {@code files} (name to text) is present only when one deployment is
  * read by id; {@code unchanged} only in the answer to a deploy.
  */
-@JsonPropertyOrder({"id", "environment", "project", "version", "content_hash", "status", "created_at", "activated_at", "created_by", "file_names", "files", "unchanged"})
+@JsonPropertyOrder({
+    "id",
+    "environment",
+    "project",
+    "version",
+    "content_hash",
+    "status",
+    "created_at",
+    "activated_at",
+    "created_by",
+    "file_names",
+    "files",
+    "unchanged"
+})
 public record DeploymentJson(
         String id,
         String environment,

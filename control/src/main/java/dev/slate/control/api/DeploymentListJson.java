@@ -9,5 +9,4 @@ import java.util.List;
 public record DeploymentListJson(
         String environment,
         @JsonProperty("active_deployment_id") String activeDeploymentId,
-        List<DeploymentJson> deployments) {
-}
+        List<DeploymentJson> deployments) {}

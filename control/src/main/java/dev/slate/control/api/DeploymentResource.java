@@ -1,15 +1,15 @@
 package dev.slate.control.api;
 
 import dev.slate.control.archive.ArchiveFormat;
-import dev.slate.control.branch.BranchService;
 import dev.slate.control.archive.ProjectArchive;
+import dev.slate.control.branch.BranchService;
 import dev.slate.control.deploy.Deployment;
 import dev.slate.control.deploy.DeploymentResult;
 import dev.slate.control.deploy.DeploymentService;
 import dev.slate.control.deploy.DeploymentStatus;
 import dev.slate.control.deploy.EnvironmentName;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
 public class DeploymentResource {
     public static final String ENVIRONMENT_HEADER = "X-Slate-Environment";
 
-    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final DeploymentService deployments;
     private final BranchService branches;
@@ -70,10 +71,19 @@ public class DeploymentResource {
         boolean activateByDefault = activateParam(activateParam);
         Optional<String> toBranch = branch(branch, role);
         return VertxContextSupport.executeBlocking(() -> DeployRequestParser.parse(body))
-                .chain(request -> deployments.deploy(environment, request.files(),
-                        toBranch.isEmpty() && request.activate().orElse(activateByDefault), actor(security)))
-                .call(result -> toBranch.isEmpty() ? Uni.createFrom().voidItem() : VertxContextSupport.executeBlocking(() ->
-                        branches.set(environment, toBranch.get(), result.deployment().id(), Optional.ofNullable(role), Optional.ofNullable(actor(security)))))
+                .chain(request -> deployments.deploy(
+                        environment,
+                        request.files(),
+                        toBranch.isEmpty() && request.activate().orElse(activateByDefault),
+                        actor(security)))
+                .call(result -> toBranch.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : VertxContextSupport.executeBlocking(() -> branches.set(
+                                environment,
+                                toBranch.get(),
+                                result.deployment().id(),
+                                Optional.ofNullable(role),
+                                Optional.ofNullable(actor(security)))))
                 .map(DeploymentResource::created);
     }
 
@@ -94,8 +104,14 @@ public class DeploymentResource {
         ArchiveFormat format = ArchiveFormat.forMediaType(contentType).orElseThrow(() -> unsupported(contentType));
         return VertxContextSupport.executeBlocking(() -> ProjectArchive.read(format, body))
                 .chain(files -> deployments.deploy(environment, files, toBranch.isEmpty() && activate, actor(security)))
-                .call(result -> toBranch.isEmpty() ? Uni.createFrom().voidItem() : VertxContextSupport.executeBlocking(() ->
-                        branches.set(environment, toBranch.get(), result.deployment().id(), Optional.ofNullable(role), Optional.ofNullable(actor(security)))))
+                .call(result -> toBranch.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : VertxContextSupport.executeBlocking(() -> branches.set(
+                                environment,
+                                toBranch.get(),
+                                result.deployment().id(),
+                                Optional.ofNullable(role),
+                                Optional.ofNullable(actor(security)))))
                 .map(DeploymentResource::created);
     }
 
@@ -110,26 +126,37 @@ public class DeploymentResource {
     @GET
     public Uni<DeploymentListJson> list(@HeaderParam(ENVIRONMENT_HEADER) String environmentHeader) {
         String environment = environment(environmentHeader);
-        return deployments.list(environment).map(list -> new DeploymentListJson(
-                environment,
-                list.stream().filter(d -> d.status() == DeploymentStatus.ACTIVE).map(d -> d.id().toString()).findFirst().orElse(null),
-                list.stream().map(DeploymentJson::of).toList()));
+        return deployments
+                .list(environment)
+                .map(list -> new DeploymentListJson(
+                        environment,
+                        list.stream()
+                                .filter(d -> d.status() == DeploymentStatus.ACTIVE)
+                                .map(d -> d.id().toString())
+                                .findFirst()
+                                .orElse(null),
+                        list.stream().map(DeploymentJson::of).toList()));
     }
 
     /** One deployment with its files (secrets appear only as the references written in them). */
     @GET
     @Path("{id}")
-    public Uni<DeploymentJson> get(@PathParam("id") String id, @HeaderParam(ENVIRONMENT_HEADER) String environmentHeader) {
+    public Uni<DeploymentJson> get(
+            @PathParam("id") String id, @HeaderParam(ENVIRONMENT_HEADER) String environmentHeader) {
         String environment = environment(environmentHeader);
         UUID deploymentId = deploymentId(id, environment);
-        return deployments.content(environment, deploymentId).map(content -> DeploymentJson.of(content.deployment(), content.files(), null));
+        return deployments
+                .content(environment, deploymentId)
+                .map(content -> DeploymentJson.of(content.deployment(), content.files(), null));
     }
 
     /** Makes a deployment active; activating an older one rolls back. */
     @POST
     @Path("{id}/activate")
     public Uni<DeploymentJson> activate(
-            @PathParam("id") String id, @HeaderParam(ENVIRONMENT_HEADER) String environmentHeader, @Context SecurityContext security) {
+            @PathParam("id") String id,
+            @HeaderParam(ENVIRONMENT_HEADER) String environmentHeader,
+            @Context SecurityContext security) {
         String environment = environment(environmentHeader);
         UUID deploymentId = deploymentId(id, environment);
         return deployments.activate(environment, deploymentId, actor(security)).map(DeploymentJson::of);
@@ -138,7 +165,9 @@ public class DeploymentResource {
     /** What changed from deployment {@code from} to deployment {@code to} (features, resolvers, how features are computed). */
     @GET
     @Path("{from}/diff/{to}")
-    public Uni<DeploymentDiffJson> diff(@PathParam("from") String from, @PathParam("to") String to,
+    public Uni<DeploymentDiffJson> diff(
+            @PathParam("from") String from,
+            @PathParam("to") String to,
             @HeaderParam(ENVIRONMENT_HEADER) String environmentHeader) {
         String environment = environment(environmentHeader);
         UUID a = deploymentId(from, environment);
@@ -152,7 +181,9 @@ public class DeploymentResource {
         if (result.unchanged()) {
             return Response.ok(json).build();
         }
-        return Response.created(URI.create("/v1/deployments/" + deployment.id())).entity(json).build();
+        return Response.created(URI.create("/v1/deployments/" + deployment.id()))
+                .entity(json)
+                .build();
     }
 
     private static String environment(String header) {
@@ -163,7 +194,8 @@ public class DeploymentResource {
     private static Optional<String> branch(String branch, String role) {
         if (branch == null || branch.isBlank()) {
             if (role != null) {
-                throw new SlateException(ErrorCode.INVALID_QUERY, "query parameter 'role' limits a branch: give it with 'branch'");
+                throw new SlateException(
+                        ErrorCode.INVALID_QUERY, "query parameter 'role' limits a branch: give it with 'branch'");
             }
             return Optional.empty();
         }
@@ -183,7 +215,8 @@ public class DeploymentResource {
 
     private static UUID deploymentId(String text, String environment) {
         if (text == null || !UUID_TEXT.matcher(text).matches()) {
-            throw new SlateException(ErrorCode.NOT_FOUND,
+            throw new SlateException(
+                    ErrorCode.NOT_FOUND,
                     "environment '" + environment + "' has no such deployment: deployment ids are UUIDs");
         }
         return UUID.fromString(text);
@@ -191,12 +224,19 @@ public class DeploymentResource {
 
     private static String actor(SecurityContext security) {
         Principal principal = security == null ? null : security.getUserPrincipal();
-        return principal == null || principal.getName() == null || principal.getName().isBlank() ? null : principal.getName();
+        return principal == null
+                        || principal.getName() == null
+                        || principal.getName().isBlank()
+                ? null
+                : principal.getName();
     }
 
     private static SlateException unsupported(String contentType) {
-        String shown = contentType == null ? "none" : contentType.length() > 100 ? contentType.substring(0, 100) : contentType;
-        return new SlateException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type " + shown + " is not accepted; send application/json "
-                + "({\"files\": {...}}), application/gzip (tar.gz), application/x-tar or application/zip");
+        String shown =
+                contentType == null ? "none" : contentType.length() > 100 ? contentType.substring(0, 100) : contentType;
+        return new SlateException(
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                "Content-Type " + shown + " is not accepted; send application/json "
+                        + "({\"files\": {...}}), application/gzip (tar.gz), application/x-tar or application/zip");
     }
 }

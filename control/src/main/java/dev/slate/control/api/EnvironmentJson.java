@@ -10,8 +10,23 @@ import java.util.List;
 import java.util.UUID;
 
 /** An environment on the wire (docs/specs/rest-contract.md, "Environments"). */
-@JsonPropertyOrder({"name", "description", "mode", "replicas", "max_replicas", "online_namespace", "online_database", "offline_namespace", "offline_table_namespace",
-        "active_deployment_id", "generation", "created_at", "created_by", "updated_at", "status"})
+@JsonPropertyOrder({
+    "name",
+    "description",
+    "mode",
+    "replicas",
+    "max_replicas",
+    "online_namespace",
+    "online_database",
+    "offline_namespace",
+    "offline_table_namespace",
+    "active_deployment_id",
+    "generation",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "status"
+})
 public record EnvironmentJson(
         String name,
         String description,
@@ -40,32 +55,54 @@ public record EnvironmentJson(
             @JsonProperty("observed_generation") Long observedGeneration,
             @JsonProperty("ready_replicas") Integer readyReplicas,
             List<ConditionJson> conditions,
-            @JsonProperty("updated_at") String updatedAt) {
-    }
+            @JsonProperty("updated_at") String updatedAt) {}
 
     @JsonPropertyOrder({"type", "status", "reason", "message", "last_transition_time"})
-    public record ConditionJson(String type, String status, String reason, String message,
+    public record ConditionJson(
+            String type,
+            String status,
+            String reason,
+            String message,
             @JsonProperty("last_transition_time") String lastTransitionTime) {
         static ConditionJson of(EnvironmentCondition c) {
-            return new ConditionJson(c.type(), c.status(), c.reason(), c.message(), c.lastTransitionTime().toString());
+            return new ConditionJson(
+                    c.type(),
+                    c.status(),
+                    c.reason(),
+                    c.message(),
+                    c.lastTransitionTime().toString());
         }
     }
 
-    public record EnvironmentListJson(List<EnvironmentJson> environments) {
-    }
+    public record EnvironmentListJson(List<EnvironmentJson> environments) {}
 
     static EnvironmentJson of(Environment e, boolean cluster) {
-        return new EnvironmentJson(e.name(), e.spec().description(), e.spec().mode().code(), e.spec().replicas(),
-                e.spec().maxReplicas().orElse(null), e.onlineNamespace(), e.onlineDatabase().orElse(null), e.offlineNamespace(),
+        return new EnvironmentJson(
+                e.name(),
+                e.spec().description(),
+                e.spec().mode().code(),
+                e.spec().replicas(),
+                e.spec().maxReplicas().orElse(null),
+                e.onlineNamespace(),
+                e.onlineDatabase().orElse(null),
+                e.offlineNamespace(),
                 e.offlineTableNamespace().orElse(null),
-                e.activeDeploymentId().map(UUID::toString).orElse(null), e.generation(), e.createdAt().toString(),
-                e.createdBy().orElse(null), e.updatedAt().toString(), status(e, cluster));
+                e.activeDeploymentId().map(UUID::toString).orElse(null),
+                e.generation(),
+                e.createdAt().toString(),
+                e.createdBy().orElse(null),
+                e.updatedAt().toString(),
+                status(e, cluster));
     }
 
     private static StatusJson status(Environment e, boolean cluster) {
         EnvironmentStatus s = e.status();
-        return new StatusJson(state(e, cluster), s.observedGeneration().orElse(null), s.readyReplicas().orElse(null),
-                s.conditions().stream().map(ConditionJson::of).toList(), s.updatedAt().map(Instant::toString).orElse(null));
+        return new StatusJson(
+                state(e, cluster),
+                s.observedGeneration().orElse(null),
+                s.readyReplicas().orElse(null),
+                s.conditions().stream().map(ConditionJson::of).toList(),
+                s.updatedAt().map(Instant::toString).orElse(null));
     }
 
     static String state(Environment e, boolean cluster) {
@@ -80,6 +117,11 @@ public record EnvironmentJson(
             return "FAILED";
         }
         boolean caughtUp = s.observedGeneration().get() == e.generation();
-        return caughtUp && s.condition("Ready").filter(EnvironmentCondition::isTrue).isPresent() ? "READY" : "PROGRESSING";
+        return caughtUp
+                        && s.condition("Ready")
+                                .filter(EnvironmentCondition::isTrue)
+                                .isPresent()
+                ? "READY"
+                : "PROGRESSING";
     }
 }

@@ -7,8 +7,8 @@ import dev.slate.control.env.EnvironmentPatch;
 import dev.slate.control.env.EnvironmentService;
 import dev.slate.control.env.ReplicaMode;
 import dev.slate.control.k8s.ClusterConfig;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -35,19 +35,30 @@ import java.util.Optional;
 public class EnvironmentResource {
 
     /** {@code POST} body. */
-    public record CreateBody(String name, String description, Integer replicas, String mode, @JsonProperty("max_replicas") Integer maxReplicas,
-            @JsonProperty("online_namespace") String onlineNamespace, @JsonProperty("online_database") Integer onlineDatabase,
-            @JsonProperty("offline_namespace") String offlineNamespace, @JsonProperty("offline_table_namespace") String offlineTableNamespace) {
-    }
+    public record CreateBody(
+            String name,
+            String description,
+            Integer replicas,
+            String mode,
+            @JsonProperty("max_replicas") Integer maxReplicas,
+            @JsonProperty("online_namespace") String onlineNamespace,
+            @JsonProperty("online_database") Integer onlineDatabase,
+            @JsonProperty("offline_namespace") String offlineNamespace,
+            @JsonProperty("offline_table_namespace") String offlineTableNamespace) {}
 
     /**
      * {@code PATCH} body: absent fields stay as they are. The namespaces are accepted only to refuse them with a clear
      * answer: they are chosen at create and never change (docs/environments.md, "Namespaces").
      */
-    public record PatchBody(String description, Integer replicas, String mode, @JsonProperty("max_replicas") Integer maxReplicas,
-            @JsonProperty("online_namespace") String onlineNamespace, @JsonProperty("online_database") Integer onlineDatabase,
-            @JsonProperty("offline_namespace") String offlineNamespace, @JsonProperty("offline_table_namespace") String offlineTableNamespace) {
-    }
+    public record PatchBody(
+            String description,
+            Integer replicas,
+            String mode,
+            @JsonProperty("max_replicas") Integer maxReplicas,
+            @JsonProperty("online_namespace") String onlineNamespace,
+            @JsonProperty("online_database") Integer onlineDatabase,
+            @JsonProperty("offline_namespace") String offlineNamespace,
+            @JsonProperty("offline_table_namespace") String offlineTableNamespace) {}
 
     private final EnvironmentService environments;
     private final boolean cluster;
@@ -59,7 +70,9 @@ public class EnvironmentResource {
 
     @GET
     public EnvironmentListJson list() {
-        return new EnvironmentListJson(environments.list().stream().map(e -> EnvironmentJson.of(e, cluster)).toList());
+        return new EnvironmentListJson(environments.list().stream()
+                .map(e -> EnvironmentJson.of(e, cluster))
+                .toList());
     }
 
     @GET
@@ -74,11 +87,20 @@ public class EnvironmentResource {
         if (body == null || body.name() == null) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "the body needs a name: {\"name\": \"qa\"}");
         }
-        Environment created = environments.create(body.name(), Optional.ofNullable(body.description()), Optional.ofNullable(body.replicas()),
-                mode(body.mode()), Optional.ofNullable(body.maxReplicas()), Optional.ofNullable(body.onlineNamespace()),
-                Optional.ofNullable(body.onlineDatabase()), Optional.ofNullable(body.offlineNamespace()),
-                Optional.ofNullable(body.offlineTableNamespace()), actor(security));
-        return Response.created(URI.create("/v1/environments/" + created.name())).entity(EnvironmentJson.of(created, cluster)).build();
+        Environment created = environments.create(
+                body.name(),
+                Optional.ofNullable(body.description()),
+                Optional.ofNullable(body.replicas()),
+                mode(body.mode()),
+                Optional.ofNullable(body.maxReplicas()),
+                Optional.ofNullable(body.onlineNamespace()),
+                Optional.ofNullable(body.onlineDatabase()),
+                Optional.ofNullable(body.offlineNamespace()),
+                Optional.ofNullable(body.offlineTableNamespace()),
+                actor(security));
+        return Response.created(URI.create("/v1/environments/" + created.name()))
+                .entity(EnvironmentJson.of(created, cluster))
+                .build();
     }
 
     @PATCH
@@ -88,25 +110,42 @@ public class EnvironmentResource {
         if (body == null) {
             throw new SlateException(ErrorCode.INVALID_QUERY, "the body must be a JSON object: {\"replicas\": 3}");
         }
-        if (body.onlineNamespace() != null || body.onlineDatabase() != null || body.offlineNamespace() != null || body.offlineTableNamespace() != null) {
-            throw new SlateException(ErrorCode.INVALID_QUERY, "online_namespace, online_database, offline_namespace and offline_table_namespace are chosen when an "
-                    + "environment is created and never change: its values live there; create another environment to use other namespaces");
+        if (body.onlineNamespace() != null
+                || body.onlineDatabase() != null
+                || body.offlineNamespace() != null
+                || body.offlineTableNamespace() != null) {
+            throw new SlateException(
+                    ErrorCode.INVALID_QUERY,
+                    "online_namespace, online_database, offline_namespace and offline_table_namespace are chosen when an "
+                            + "environment is created and never change: its values live there; create another environment to use other namespaces");
         }
-        return EnvironmentJson.of(environments.patch(name, new EnvironmentPatch(Optional.ofNullable(body.description()),
-                Optional.ofNullable(body.replicas()), mode(body.mode()), Optional.ofNullable(body.maxReplicas()))), cluster);
+        return EnvironmentJson.of(
+                environments.patch(
+                        name,
+                        new EnvironmentPatch(
+                                Optional.ofNullable(body.description()),
+                                Optional.ofNullable(body.replicas()),
+                                mode(body.mode()),
+                                Optional.ofNullable(body.maxReplicas()))),
+                cluster);
     }
 
     /** Deletes the environment and its data; {@code ?confirm=NAME} is required, {@code force=true} when it serves traffic. */
     @DELETE
     @Path("{name}")
-    public EnvironmentJson delete(@PathParam("name") String name, @QueryParam("confirm") String confirm, @QueryParam("force") String force,
+    public EnvironmentJson delete(
+            @PathParam("name") String name,
+            @QueryParam("confirm") String confirm,
+            @QueryParam("force") String force,
             @Context SecurityContext security) {
         boolean forced = switch (force == null ? "false" : force) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new SlateException(ErrorCode.INVALID_QUERY, "query parameter 'force' must be true or false");
+            default ->
+                throw new SlateException(ErrorCode.INVALID_QUERY, "query parameter 'force' must be true or false");
         };
-        return EnvironmentJson.of(environments.delete(name, Optional.ofNullable(confirm), forced, actor(security)), cluster);
+        return EnvironmentJson.of(
+                environments.delete(name, Optional.ofNullable(confirm), forced, actor(security)), cluster);
     }
 
     private static Optional<ReplicaMode> mode(String text) {
@@ -114,7 +153,8 @@ public class EnvironmentResource {
             return Optional.empty();
         }
         return Optional.of(ReplicaMode.fromCode(text)
-                .orElseThrow(() -> new SlateException(ErrorCode.INVALID_QUERY, "mode must be 'fixed' or 'autoscaled', got '" + shown(text) + "'")));
+                .orElseThrow(() -> new SlateException(
+                        ErrorCode.INVALID_QUERY, "mode must be 'fixed' or 'autoscaled', got '" + shown(text) + "'")));
     }
 
     private static String shown(String text) {
@@ -123,6 +163,10 @@ public class EnvironmentResource {
 
     private static Optional<String> actor(SecurityContext security) {
         Principal principal = security == null ? null : security.getUserPrincipal();
-        return principal == null || principal.getName() == null || principal.getName().isBlank() ? Optional.empty() : Optional.of(principal.getName());
+        return principal == null
+                        || principal.getName() == null
+                        || principal.getName().isBlank()
+                ? Optional.empty()
+                : Optional.of(principal.getName());
     }
 }

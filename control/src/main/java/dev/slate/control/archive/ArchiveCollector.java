@@ -1,8 +1,8 @@
 package dev.slate.control.archive;
 
 import dev.slate.control.deploy.ProjectLimits;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -43,7 +43,8 @@ final class ArchiveCollector {
 
     /** Anything else that is not a file or folder (device, fifo, ...): never allowed. */
     void unsupported(String rawName, String kind) {
-        throw parseFailed("'" + shown(rawName) + "' is a " + kind + "; a project archive may hold only files and folders");
+        throw parseFailed(
+                "'" + shown(rawName) + "' is a " + kind + "; a project archive may hold only files and folders");
     }
 
     /** Metadata that is not a file (e.g. tar extended headers): counted, bounded by the caller. */
@@ -107,7 +108,8 @@ final class ArchiveCollector {
             }
         }
         if (raw.startsWith("/") || (raw.length() >= 2 && raw.charAt(1) == ':' && Character.isLetter(raw.charAt(0)))) {
-            throw parseFailed("'" + shown(raw) + "' is an absolute path; a project archive may hold only relative paths");
+            throw parseFailed(
+                    "'" + shown(raw) + "' is an absolute path; a project archive may hold only relative paths");
         }
         if (raw.indexOf('\\') >= 0) {
             throw parseFailed("'" + shown(raw) + "' contains a backslash; use '/' between folders");
@@ -157,7 +159,8 @@ final class ArchiveCollector {
 
     private static String utf8(String name, byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))
@@ -169,7 +172,8 @@ final class ArchiveCollector {
 
     private void countEntry() {
         if (++entries > MAX_ENTRIES) {
-            throw new SlateException(ErrorCode.PAYLOAD_TOO_LARGE, "the archive has more than " + MAX_ENTRIES + " entries");
+            throw new SlateException(
+                    ErrorCode.PAYLOAD_TOO_LARGE, "the archive has more than " + MAX_ENTRIES + " entries");
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.slate.control.archive;
 
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +20,7 @@ import java.util.zip.GZIPInputStream;
  * the archive counts, skipped ones too, so a compressed bomb is never expanded).
  */
 public final class ProjectArchive {
-    private ProjectArchive() {
-    }
+    private ProjectArchive() {}
 
     /**
      * The project files in the archive, by normalized relative path.
@@ -32,19 +31,24 @@ public final class ProjectArchive {
         ArchiveCollector collector = new ArchiveCollector();
         try {
             switch (format) {
-                case TAR -> TarArchiveReader.read(isGzip(body) ? gunzip(body) : new ByteArrayInputStream(body), collector);
+                case TAR ->
+                    TarArchiveReader.read(isGzip(body) ? gunzip(body) : new ByteArrayInputStream(body), collector);
                 case TAR_GZ -> TarArchiveReader.read(gunzip(body), collector);
                 case ZIP -> ZipArchiveReader.read(body, collector);
             }
         } catch (IOException e) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not a readable " + describe(format) + " archive: " + safe(e), e);
+            throw new SlateException(
+                    ErrorCode.PARSE_FAILED,
+                    "the upload is not a readable " + describe(format) + " archive: " + safe(e),
+                    e);
         }
         return collector.files();
     }
 
     private static InputStream gunzip(byte[] body) {
         if (!isGzip(body)) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the upload is not gzip-compressed (Content-Type says it is)");
+            throw new SlateException(
+                    ErrorCode.PARSE_FAILED, "the upload is not gzip-compressed (Content-Type says it is)");
         }
         try {
             return new GZIPInputStream(new ByteArrayInputStream(body), 64 * 1024);

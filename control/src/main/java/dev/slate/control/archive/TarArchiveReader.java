@@ -3,6 +3,7 @@ package dev.slate.control.archive;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -16,8 +17,7 @@ import org.apache.commons.compress.archivers.tar.TarUtils;
 final class TarArchiveReader {
     private static final int BLOCK = TarConstants.DEFAULT_RCDSIZE;
 
-    private TarArchiveReader() {
-    }
+    private TarArchiveReader() {}
 
     static void read(InputStream raw, ArchiveCollector collector) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
@@ -40,7 +40,8 @@ final class TarArchiveReader {
                     try {
                         collector.file(name, entry.getSize(), tar);
                     } catch (IOException e) {
-                        throw ArchiveCollector.parseFailed("the tar archive is truncated or corrupt (" + message(e) + ")");
+                        throw ArchiveCollector.parseFailed(
+                                "the tar archive is truncated or corrupt (" + message(e) + ")");
                     }
                     drain(tar);
                 } else {
@@ -94,6 +95,6 @@ final class TarArchiveReader {
     }
 
     private static String printable(char type) {
-        return type >= 0x20 && type < 0x7f ? String.valueOf(type) : String.format("0x%02x", (int) type);
+        return type >= 0x20 && type < 0x7f ? String.valueOf(type) : String.format(Locale.ROOT, "0x%02x", (int) type);
     }
 }

@@ -1,7 +1,7 @@
 package dev.slate.control.archive;
 
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collections;
@@ -17,21 +17,25 @@ import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
  */
 final class ZipArchiveReader {
 
-    private ZipArchiveReader() {
-    }
+    private ZipArchiveReader() {}
 
     static void read(byte[] body, ArchiveCollector collector) throws IOException {
         ZipFile zip;
         try {
-            zip = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(body)).setCharset("UTF-8")
-                    .setUseUnicodeExtraFields(false).get();
+            zip = ZipFile.builder()
+                    .setSeekableByteChannel(new SeekableInMemoryByteChannel(body))
+                    .setCharset("UTF-8")
+                    .setUseUnicodeExtraFields(false)
+                    .get();
         } catch (IOException | IllegalArgumentException e) {
             throw ArchiveCollector.parseFailed("the upload is not a zip archive (" + message(e) + ")");
         }
         try (zip) {
             List<ZipArchiveEntry> entries = Collections.list(zip.getEntriesInPhysicalOrder());
             if (entries.size() > ArchiveCollector.MAX_ENTRIES) {
-                throw new SlateException(ErrorCode.PAYLOAD_TOO_LARGE, "the archive has more than " + ArchiveCollector.MAX_ENTRIES + " entries");
+                throw new SlateException(
+                        ErrorCode.PAYLOAD_TOO_LARGE,
+                        "the archive has more than " + ArchiveCollector.MAX_ENTRIES + " entries");
             }
             for (ZipArchiveEntry entry : entries) {
                 String name = entry.getName();
@@ -41,7 +45,8 @@ final class ZipArchiveReader {
                     collector.directory(name);
                 } else {
                     if (!zip.canReadEntryData(entry)) {
-                        throw ArchiveCollector.parseFailed("'" + ArchiveCollector.shown(name) + "' uses a compression method or encryption that is not supported");
+                        throw ArchiveCollector.parseFailed("'" + ArchiveCollector.shown(name)
+                                + "' uses a compression method or encryption that is not supported");
                     }
                     try (InputStream content = zip.getInputStream(entry)) {
                         collector.file(name, entry.getSize(), content);

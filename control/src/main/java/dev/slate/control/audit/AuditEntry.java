@@ -61,11 +61,35 @@ public record AuditEntry(
     }
 
     /** A new entry (not stored yet). */
-    public static AuditEntry of(Instant at, String subject, String action, String method, String path, String environment,
-            Outcome outcome, int status, String remoteAddress, String requestId, String queryId, String target, String detail) {
-        return new AuditEntry(0, at, subject, action, method, path, Optional.ofNullable(environment), outcome, status,
-                Optional.ofNullable(remoteAddress), Optional.ofNullable(requestId), Optional.ofNullable(queryId),
-                Optional.ofNullable(target), Optional.ofNullable(detail));
+    public static AuditEntry of(
+            Instant at,
+            String subject,
+            String action,
+            String method,
+            String path,
+            String environment,
+            Outcome outcome,
+            int status,
+            String remoteAddress,
+            String requestId,
+            String queryId,
+            String target,
+            String detail) {
+        return new AuditEntry(
+                0,
+                at,
+                subject,
+                action,
+                method,
+                path,
+                Optional.ofNullable(environment),
+                outcome,
+                status,
+                Optional.ofNullable(remoteAddress),
+                Optional.ofNullable(requestId),
+                Optional.ofNullable(queryId),
+                Optional.ofNullable(target),
+                Optional.ofNullable(detail));
     }
 
     /**

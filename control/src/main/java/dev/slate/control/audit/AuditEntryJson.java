@@ -6,8 +6,22 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** Wire form of one audit entry ({@code GET /v1/audit}). */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"id", "at", "subject", "action", "method", "path", "environment", "outcome", "status", "remote_address", "request_id",
-        "query_id", "target", "detail"})
+@JsonPropertyOrder({
+    "id",
+    "at",
+    "subject",
+    "action",
+    "method",
+    "path",
+    "environment",
+    "outcome",
+    "status",
+    "remote_address",
+    "request_id",
+    "query_id",
+    "target",
+    "detail"
+})
 public record AuditEntryJson(
         @JsonProperty("id") long id,
         @JsonProperty("at") String at,
@@ -25,8 +39,20 @@ public record AuditEntryJson(
         @JsonProperty("detail") String detail) {
 
     static AuditEntryJson of(AuditEntry e) {
-        return new AuditEntryJson(e.id(), e.at().toString(), e.subject(), e.action(), e.method(), e.path(), e.environment().orElse(null),
-                e.outcome().name(), e.status(), e.remoteAddress().orElse(null), e.requestId().orElse(null), e.queryId().orElse(null),
-                e.target().orElse(null), e.detail().orElse(null));
+        return new AuditEntryJson(
+                e.id(),
+                e.at().toString(),
+                e.subject(),
+                e.action(),
+                e.method(),
+                e.path(),
+                e.environment().orElse(null),
+                e.outcome().name(),
+                e.status(),
+                e.remoteAddress().orElse(null),
+                e.requestId().orElse(null),
+                e.queryId().orElse(null),
+                e.target().orElse(null),
+                e.detail().orElse(null));
     }
 }

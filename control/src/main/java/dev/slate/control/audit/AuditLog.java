@@ -1,7 +1,7 @@
 package dev.slate.control.audit;
 
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -33,8 +33,9 @@ import org.jboss.logging.Logger;
 public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
-    private static final String INSERT = "insert into audit_log (at, subject, action, method, path, environment, outcome, status,"
-            + " remote_address, request_id, query_id, target, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT =
+            "insert into audit_log (at, subject, action, method, path, environment, outcome, status,"
+                    + " remote_address, request_id, query_id, target, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final AuditConfig config;
@@ -96,12 +97,14 @@ public class AuditLog {
 
     /** Entries matching the query, newest first (blocking JDBC). */
     public List<AuditEntry> find(AuditQuery query) {
-        String sql = "select id, at, subject, action, method, path, environment, outcome, status, remote_address, request_id, query_id,"
-                + " target, detail from audit_log"
-                + " where (?::timestamptz is null or at >= ?) and (?::text is null or subject = ?) and (?::text is null or action = ?)"
-                + " and (?::text is null or outcome = ?)"
-                + " order by id desc limit ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        String sql =
+                "select id, at, subject, action, method, path, environment, outcome, status, remote_address, request_id, query_id,"
+                        + " target, detail from audit_log"
+                        + " where (?::timestamptz is null or at >= ?) and (?::text is null or subject = ?) and (?::text is null or action = ?)"
+                        + " and (?::text is null or outcome = ?)"
+                        + " order by id desc limit ?";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             Timestamp since = query.since().map(Timestamp::from).orElse(null);
             s.setTimestamp(1, since);
             s.setTimestamp(2, since);
@@ -116,16 +119,28 @@ public class AuditLog {
             List<AuditEntry> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new AuditEntry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), Optional.ofNullable(rs.getString(7)), AuditEntry.Outcome.valueOf(rs.getString(8)), rs.getInt(9),
-                            Optional.ofNullable(rs.getString(10)), Optional.ofNullable(rs.getString(11)), Optional.ofNullable(rs.getString(12)),
-                            Optional.ofNullable(rs.getString(13)), Optional.ofNullable(rs.getString(14))));
+                    out.add(new AuditEntry(
+                            rs.getLong(1),
+                            rs.getTimestamp(2).toInstant(),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            Optional.ofNullable(rs.getString(7)),
+                            AuditEntry.Outcome.valueOf(rs.getString(8)),
+                            rs.getInt(9),
+                            Optional.ofNullable(rs.getString(10)),
+                            Optional.ofNullable(rs.getString(11)),
+                            Optional.ofNullable(rs.getString(12)),
+                            Optional.ofNullable(rs.getString(13)),
+                            Optional.ofNullable(rs.getString(14))));
                 }
             }
             return out;
         } catch (SQLException e) {
             LOG.errorf(e, "cannot read the audit log");
-            throw new SlateException(ErrorCode.INTERNAL_SERVER_ERROR, "cannot read the audit log; see the server log", e);
+            throw new SlateException(
+                    ErrorCode.INTERNAL_SERVER_ERROR, "cannot read the audit log; see the server log", e);
         }
     }
 
@@ -146,7 +161,10 @@ public class AuditLog {
         if (writer == null) {
             synchronized (this) {
                 if (writer == null) {
-                    writer = Thread.ofPlatform().daemon().name("slate-audit-writer").start(this::writeLoop);
+                    writer = Thread.ofPlatform()
+                            .daemon()
+                            .name("slate-audit-writer")
+                            .start(this::writeLoop);
                 }
             }
         }
@@ -186,11 +204,15 @@ public class AuditLog {
                     continue;
                 }
                 if (stopping) {
-                    LOG.errorf("audit log: %d entries not written at shutdown: %s", batch.size() + queue.size(), e.getMessage());
+                    LOG.errorf(
+                            "audit log: %d entries not written at shutdown: %s",
+                            batch.size() + queue.size(), e.getMessage());
                     settle(batch.size() + queue.size());
                     return;
                 }
-                LOG.warnf("audit log: cannot write %d entries (retrying in %d ms): %s", batch.size(), backoffMillis, e.getMessage());
+                LOG.warnf(
+                        "audit log: cannot write %d entries (retrying in %d ms): %s",
+                        batch.size(), backoffMillis, e.getMessage());
                 try {
                     Thread.sleep(backoffMillis);
                 } catch (InterruptedException ie) {
@@ -199,11 +221,15 @@ public class AuditLog {
                 backoffMillis = Math.min(backoffMillis * 2, 10_000);
             } catch (RuntimeException e) {
                 if (stopping) {
-                    LOG.errorf("audit log: %d entries not written at shutdown: %s", batch.size() + queue.size(), e.getMessage());
+                    LOG.errorf(
+                            "audit log: %d entries not written at shutdown: %s",
+                            batch.size() + queue.size(), e.getMessage());
                     settle(batch.size() + queue.size());
                     return;
                 }
-                LOG.warnf("audit log: cannot write %d entries (retrying in %d ms): %s", batch.size(), backoffMillis, e.getMessage());
+                LOG.warnf(
+                        "audit log: cannot write %d entries (retrying in %d ms): %s",
+                        batch.size(), backoffMillis, e.getMessage());
                 try {
                     Thread.sleep(backoffMillis);
                 } catch (InterruptedException ie) {
@@ -226,8 +252,9 @@ public class AuditLog {
                 write(List.of(entry));
             } catch (SQLException | RuntimeException e) {
                 dropped.incrementAndGet();
-                LOG.errorf("audit log: entry refused by the database and dropped (action %s, subject %s): %s", entry.action(),
-                        entry.subject(), e.getMessage());
+                LOG.errorf(
+                        "audit log: entry refused by the database and dropped (action %s, subject %s): %s",
+                        entry.action(), entry.subject(), e.getMessage());
             }
         }
     }

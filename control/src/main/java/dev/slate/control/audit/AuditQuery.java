@@ -9,8 +9,12 @@ import java.util.Optional;
  * A filter over the audit log: entries at or after {@code since}, of one subject, action and/or outcome,
  * newest first, at most {@code limit}.
  */
-public record AuditQuery(Optional<Instant> since, Optional<String> subject, Optional<String> action,
-        Optional<AuditEntry.Outcome> outcome, int limit) {
+public record AuditQuery(
+        Optional<Instant> since,
+        Optional<String> subject,
+        Optional<String> action,
+        Optional<AuditEntry.Outcome> outcome,
+        int limit) {
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;

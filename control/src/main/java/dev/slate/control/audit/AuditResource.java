@@ -1,8 +1,8 @@
 package dev.slate.control.audit;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -31,15 +31,21 @@ public class AuditResource {
         this.log = log;
     }
 
-    public record AuditListJson(@JsonProperty("entries") List<AuditEntryJson> entries, @JsonProperty("dropped") long dropped) {
-    }
+    public record AuditListJson(
+            @JsonProperty("entries") List<AuditEntryJson> entries,
+            @JsonProperty("dropped") long dropped) {}
 
     @GET
-    public AuditListJson list(@QueryParam("since") String since, @QueryParam("subject") String subject, @QueryParam("action") String action,
-            @QueryParam("outcome") String outcome, @QueryParam("limit") String limit) {
+    public AuditListJson list(
+            @QueryParam("since") String since,
+            @QueryParam("subject") String subject,
+            @QueryParam("action") String action,
+            @QueryParam("outcome") String outcome,
+            @QueryParam("limit") String limit) {
         AuditQuery query = new AuditQuery(instant(since), text(subject), text(action), outcome(outcome), limit(limit));
         log.flush(Duration.ofSeconds(2)); // what was recorded before this request is visible in its answer
-        return new AuditListJson(log.find(query).stream().map(AuditEntryJson::of).toList(), log.dropped());
+        return new AuditListJson(
+                log.find(query).stream().map(AuditEntryJson::of).toList(), log.dropped());
     }
 
     private static Optional<Instant> instant(String text) {

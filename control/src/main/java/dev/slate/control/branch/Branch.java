@@ -12,8 +12,15 @@ import java.util.UUID;
  *
  * @param revision grows with every change; replicas publish a branch only for a revision newer than the one they serve
  */
-public record Branch(String environment, String name, UUID deploymentId, Optional<String> role, long revision, Instant createdAt,
-        Optional<String> createdBy, Instant updatedAt) {
+public record Branch(
+        String environment,
+        String name,
+        UUID deploymentId,
+        Optional<String> role,
+        long revision,
+        Instant createdAt,
+        Optional<String> createdBy,
+        Instant updatedAt) {
     public Branch {
         requireNonNull(environment, "environment is null");
         requireNonNull(name, "name is null");

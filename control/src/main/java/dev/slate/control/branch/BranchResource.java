@@ -33,35 +33,53 @@ public class BranchResource {
     }
 
     /** A branch on the wire. */
-    public record BranchJson(@JsonProperty("environment") String environment, @JsonProperty("name") String name,
-            @JsonProperty("deployment_id") String deploymentId, @JsonProperty("role") String role, @JsonProperty("revision") long revision,
-            @JsonProperty("created_at") String createdAt, @JsonProperty("created_by") String createdBy,
+    public record BranchJson(
+            @JsonProperty("environment") String environment,
+            @JsonProperty("name") String name,
+            @JsonProperty("deployment_id") String deploymentId,
+            @JsonProperty("role") String role,
+            @JsonProperty("revision") long revision,
+            @JsonProperty("created_at") String createdAt,
+            @JsonProperty("created_by") String createdBy,
             @JsonProperty("updated_at") String updatedAt) {
         public static BranchJson of(Branch b) {
-            return new BranchJson(b.environment(), b.name(), b.deploymentId().toString(), b.role().orElse(null), b.revision(),
-                    b.createdAt().toString(), b.createdBy().orElse(null), b.updatedAt().toString());
+            return new BranchJson(
+                    b.environment(),
+                    b.name(),
+                    b.deploymentId().toString(),
+                    b.role().orElse(null),
+                    b.revision(),
+                    b.createdAt().toString(),
+                    b.createdBy().orElse(null),
+                    b.updatedAt().toString());
         }
     }
 
-    public record BranchListJson(@JsonProperty("environment") String environment, @JsonProperty("branches") List<BranchJson> branches) {
-    }
+    public record BranchListJson(
+            @JsonProperty("environment") String environment,
+            @JsonProperty("branches") List<BranchJson> branches) {}
 
     @GET
     public BranchListJson list(@HeaderParam(DeploymentResource.ENVIRONMENT_HEADER) String environmentHeader) {
         String env = environment(environmentHeader);
-        return new BranchListJson(env, branches.list(env).stream().map(BranchJson::of).toList());
+        return new BranchListJson(
+                env, branches.list(env).stream().map(BranchJson::of).toList());
     }
 
     @GET
     @Path("{name}")
-    public BranchJson get(@PathParam("name") String name, @HeaderParam(DeploymentResource.ENVIRONMENT_HEADER) String environmentHeader) {
+    public BranchJson get(
+            @PathParam("name") String name,
+            @HeaderParam(DeploymentResource.ENVIRONMENT_HEADER) String environmentHeader) {
         return BranchJson.of(branches.get(environment(environmentHeader), name));
     }
 
     /** Deletes the branch (it stops serving); its deployment stays one of the environment's deployments. */
     @DELETE
     @Path("{name}")
-    public BranchJson delete(@PathParam("name") String name, @HeaderParam(DeploymentResource.ENVIRONMENT_HEADER) String environmentHeader,
+    public BranchJson delete(
+            @PathParam("name") String name,
+            @HeaderParam(DeploymentResource.ENVIRONMENT_HEADER) String environmentHeader,
             @Context SecurityContext security) {
         return BranchJson.of(branches.delete(environment(environmentHeader), name, actor(security)));
     }
@@ -72,6 +90,10 @@ public class BranchResource {
 
     static Optional<String> actor(SecurityContext security) {
         Principal principal = security == null ? null : security.getUserPrincipal();
-        return principal == null || principal.getName() == null || principal.getName().isBlank() ? Optional.empty() : Optional.of(principal.getName());
+        return principal == null
+                        || principal.getName() == null
+                        || principal.getName().isBlank()
+                ? Optional.empty()
+                : Optional.of(principal.getName());
     }
 }

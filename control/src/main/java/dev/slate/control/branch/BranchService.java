@@ -6,13 +6,13 @@ import dev.slate.control.ControlConfig;
 import dev.slate.control.deploy.CompiledProjects;
 import dev.slate.control.deploy.EnvironmentName;
 import dev.slate.control.deploy.NamespaceDirectory;
-import dev.slate.model.ProjectValidationException;
-import dev.slate.model.deploy.ActiveDeployment;
-import dev.slate.model.deploy.BranchChanged;
-import dev.slate.model.deploy.BranchNameRule;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
-import dev.slate.model.graph.FeatureGraph;
+import dev.slate.serving.model.ProjectValidationException;
+import dev.slate.serving.model.deploy.ActiveDeployment;
+import dev.slate.serving.model.deploy.BranchChanged;
+import dev.slate.serving.model.deploy.BranchNameRule;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
+import dev.slate.serving.model.graph.FeatureGraph;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -52,10 +52,11 @@ public class BranchService {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Role names a branch may be limited to: those a role binding may grant (RoleBinding.ROLE in auth/; the table repeats it). */
     public static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,99}");
-    private static final String COLUMNS = "environment, name, deployment_id, role, revision, created_at, created_by, updated_at";
 
-    private record Key(String environment, String name) {
-    }
+    private static final String COLUMNS =
+            "environment, name, deployment_id, role, revision, created_at, created_by, updated_at";
+
+    private record Key(String environment, String name) {}
 
     private final DataSource dataSource;
     private final CompiledProjects compiled;
@@ -65,10 +66,16 @@ public class BranchService {
     private final NamespaceDirectory namespaces;
     /** The revision of each branch this replica published. */
     private final Map<Key, Long> published = new ConcurrentHashMap<>();
+
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile long timerId = -1;
 
-    BranchService(DataSource dataSource, CompiledProjects compiled, Event<BranchChanged> changed, ControlConfig config, Vertx vertx,
+    BranchService(
+            DataSource dataSource,
+            CompiledProjects compiled,
+            Event<BranchChanged> changed,
+            ControlConfig config,
+            Vertx vertx,
             NamespaceDirectory namespaces) {
         this.namespaces = namespaces;
         this.dataSource = dataSource;
@@ -82,14 +89,16 @@ public class BranchService {
         long every = Math.max(50, config.pollInterval().toMillis());
         timerId = vertx.setPeriodic(0, every, id -> {
             if (refreshing.compareAndSet(false, true)) {
-                vertx.executeBlocking(() -> {
-                    try {
-                        refresh();
-                    } finally {
-                        refreshing.set(false);
-                    }
-                    return null;
-                }, false);
+                vertx.executeBlocking(
+                        () -> {
+                            try {
+                                refresh();
+                            } finally {
+                                refreshing.set(false);
+                            }
+                            return null;
+                        },
+                        false);
             }
         });
     }
@@ -103,8 +112,10 @@ public class BranchService {
     /** The rule for branch names, applied: the name, or INVALID_QUERY. */
     public static String requireName(String name) {
         if (!BranchNameRule.isValid(name)) {
-            throw new SlateException(ErrorCode.INVALID_QUERY, "invalid branch name: it must match " + BranchNameRule.REGEX + " ("
-                    + BranchNameRule.DESCRIPTION + ")");
+            throw new SlateException(
+                    ErrorCode.INVALID_QUERY,
+                    "invalid branch name: it must match " + BranchNameRule.REGEX + " (" + BranchNameRule.DESCRIPTION
+                            + ")");
         }
         return name;
     }
@@ -121,17 +132,20 @@ public class BranchService {
      * Points the branch at a deployment of its environment (creating the branch), limited to {@code role} when given, and
      * publishes it on this replica at once.
      */
-    public Branch set(String environment, String name, UUID deploymentId, Optional<String> role, Optional<String> actor) {
+    public Branch set(
+            String environment, String name, UUID deploymentId, Optional<String> role, Optional<String> actor) {
         String env = EnvironmentName.require(environment);
         requireName(name);
         requireRole(role);
         Timestamp now = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
-        String sql = "insert into branches (environment, name, deployment_id, role, revision, created_at, created_by, updated_at)"
-                + " select d.environment, ?, d.id, ?, 1, ?, ?, ? from deployments d where d.id = ? and d.environment = ?"
-                + " on conflict (environment, name) do update set deployment_id = excluded.deployment_id, role = excluded.role,"
-                + " revision = branches.revision + 1, updated_at = excluded.updated_at returning " + COLUMNS;
+        String sql =
+                "insert into branches (environment, name, deployment_id, role, revision, created_at, created_by, updated_at)"
+                        + " select d.environment, ?, d.id, ?, 1, ?, ?, ? from deployments d where d.id = ? and d.environment = ?"
+                        + " on conflict (environment, name) do update set deployment_id = excluded.deployment_id, role = excluded.role,"
+                        + " revision = branches.revision + 1, updated_at = excluded.updated_at returning " + COLUMNS;
         Branch branch;
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, name);
             s.setString(2, role.orElse(null));
             s.setTimestamp(3, now);
@@ -141,15 +155,17 @@ public class BranchService {
             s.setString(7, env);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
-                    throw new SlateException(ErrorCode.NOT_FOUND, "environment '" + env + "' has no deployment " + deploymentId);
+                    throw new SlateException(
+                            ErrorCode.NOT_FOUND, "environment '" + env + "' has no deployment " + deploymentId);
                 }
                 branch = read(rs);
             }
         } catch (SQLException e) {
             throw failure("set branch '" + name + "' of environment '" + env + "'", e);
         }
-        LOG.infof("branch '%s' of environment '%s' now points at deployment %s (set by %s)", name, env, deploymentId,
-                actor.orElse("an anonymous caller"));
+        LOG.infof(
+                "branch '%s' of environment '%s' now points at deployment %s (set by %s)",
+                name, env, deploymentId, actor.orElse("an anonymous caller"));
         publish(branch);
         return branch;
     }
@@ -164,7 +180,8 @@ public class BranchService {
     public Branch get(String environment, String name) {
         String env = EnvironmentName.require(environment);
         requireName(name);
-        return query("select " + COLUMNS + " from branches where environment = ? and name = ?", env, name).stream().findFirst()
+        return query("select " + COLUMNS + " from branches where environment = ? and name = ?", env, name).stream()
+                .findFirst()
                 .orElseThrow(() -> unknown(env, name));
     }
 
@@ -177,7 +194,8 @@ public class BranchService {
     public Branch delete(String environment, String name, Optional<String> actor) {
         String env = EnvironmentName.require(environment);
         requireName(name);
-        List<Branch> deleted = query("delete from branches where environment = ? and name = ? returning " + COLUMNS, env, name);
+        List<Branch> deleted =
+                query("delete from branches where environment = ? and name = ? returning " + COLUMNS, env, name);
         if (deleted.isEmpty()) {
             throw unknown(env, name);
         }
@@ -220,7 +238,8 @@ public class BranchService {
         try {
             deployment = load(branch);
         } catch (ProjectValidationException e) {
-            LOG.errorf("branch '%s' of environment '%s': deployment %s does not compile with this version of Slate; not served",
+            LOG.errorf(
+                    "branch '%s' of environment '%s': deployment %s does not compile with this version of Slate; not served",
                     branch.name(), branch.environment(), branch.deploymentId());
             published.put(key, branch.revision()); // not retried until the branch changes
             return;
@@ -241,25 +260,34 @@ public class BranchService {
 
     private Optional<ActiveDeployment> load(Branch branch) throws ProjectValidationException {
         String sql = "select environment, version, content_hash, files::text, created_at from deployments where id = ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             s.setObject(1, branch.deploymentId());
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                Map<String, String> files = JSON.readValue(rs.getString(4), new TypeReference<Map<String, String>>() { });
+                Map<String, String> files =
+                        JSON.readValue(rs.getString(4), new TypeReference<Map<String, String>>() {});
                 FeatureGraph graph = compiled.compileStored(rs.getString(3), files);
-                return Optional.of(new ActiveDeployment(rs.getString(1), branch.deploymentId().toString(), rs.getInt(2), graph,
+                return Optional.of(new ActiveDeployment(
+                        rs.getString(1),
+                        branch.deploymentId().toString(),
+                        rs.getInt(2),
+                        graph,
                         rs.getTimestamp(5).toInstant()));
             }
         } catch (SQLException | IOException e) {
-            LOG.errorf("branch '%s' of environment '%s' not published: %s", branch.name(), branch.environment(), e.getClass().getSimpleName());
+            LOG.errorf(
+                    "branch '%s' of environment '%s' not published: %s",
+                    branch.name(), branch.environment(), e.getClass().getSimpleName());
             return Optional.empty();
         }
     }
 
     private List<Branch> query(String sql, String... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setString(i + 1, params[i]);
             }
@@ -276,8 +304,15 @@ public class BranchService {
     }
 
     private static Branch read(ResultSet rs) throws SQLException {
-        return new Branch(rs.getString(1), rs.getString(2), rs.getObject(3, UUID.class), Optional.ofNullable(rs.getString(4)), rs.getLong(5),
-                rs.getTimestamp(6).toInstant(), Optional.ofNullable(rs.getString(7)), rs.getTimestamp(8).toInstant());
+        return new Branch(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getObject(3, UUID.class),
+                Optional.ofNullable(rs.getString(4)),
+                rs.getLong(5),
+                rs.getTimestamp(6).toInstant(),
+                Optional.ofNullable(rs.getString(7)),
+                rs.getTimestamp(8).toInstant());
     }
 
     private static SlateException unknown(String env, String name) {
@@ -286,7 +321,8 @@ public class BranchService {
 
     private static SlateException failure(String what, SQLException e) {
         if ("42P01".equals(e.getSQLState())) {
-            return new SlateException(ErrorCode.INTERNAL_SERVER_ERROR, "cannot " + what + ": the database is not migrated");
+            return new SlateException(
+                    ErrorCode.INTERNAL_SERVER_ERROR, "cannot " + what + ": the database is not migrated");
         }
         LOG.errorf("cannot %s: %s (SQLSTATE %s)", what, e.getMessage(), e.getSQLState());
         return new SlateException(ErrorCode.INTERNAL_SERVER_ERROR, "cannot " + what + "; see the server log");

@@ -3,10 +3,10 @@ package dev.slate.control.deploy;
 import dev.slate.control.ControlConfig;
 import dev.slate.control.deploy.store.DeploymentRepository;
 import dev.slate.control.deploy.store.EnvironmentState;
-import dev.slate.model.ProjectValidationException;
-import dev.slate.model.deploy.ActiveDeployment;
-import dev.slate.model.deploy.EnvironmentRetired;
-import dev.slate.model.graph.FeatureGraph;
+import dev.slate.serving.model.ProjectValidationException;
+import dev.slate.serving.model.deploy.ActiveDeployment;
+import dev.slate.serving.model.deploy.EnvironmentRetired;
+import dev.slate.serving.model.graph.FeatureGraph;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -19,8 +19,10 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,8 +61,13 @@ public class ActiveDeploymentPublisher {
     private volatile long timerId = -1;
 
     public ActiveDeploymentPublisher(
-            DeploymentRepository repository, CompiledProjects compiled, Event<ActiveDeployment> event, Event<EnvironmentRetired> retired,
-            ControlConfig config, Vertx vertx, NamespaceDirectory namespaces) {
+            DeploymentRepository repository,
+            CompiledProjects compiled,
+            Event<ActiveDeployment> event,
+            Event<EnvironmentRetired> retired,
+            ControlConfig config,
+            Vertx vertx,
+            NamespaceDirectory namespaces) {
         this.repository = repository;
         this.namespaces = namespaces;
         this.compiled = compiled;
@@ -92,7 +99,8 @@ public class ActiveDeploymentPublisher {
         try {
             VertxContextSupport.subscribeAndAwait(this::refresh);
         } catch (Throwable e) {
-            LOG.errorf("could not load the active deployments from the metadata database (%s); will retry every %s",
+            LOG.errorf(
+                    "could not load the active deployments from the metadata database (%s); will retry every %s",
                     e.getClass().getSimpleName(), config.pollInterval());
         }
     }
@@ -102,13 +110,17 @@ public class ActiveDeploymentPublisher {
      * duplicated context (Hibernate Reactive sessions).
      */
     public Uni<Void> refresh() {
-        return repository.environments()
+        return repository
+                .environments()
                 .invoke(this::retireMissing)
                 .invoke(states -> states.forEach(s -> namespaces.record(s.name(), s.namespaces())))
-                .onItem().transformToMulti(states -> Multi.createFrom().iterable(states))
+                .onItem()
+                .transformToMulti(states -> Multi.createFrom().iterable(states))
                 .filter(this::isNewer)
-                .onItem().transformToUniAndConcatenate(this::load)
-                .collect().last()
+                .onItem()
+                .transformToUniAndConcatenate(this::load)
+                .collect()
+                .last()
                 .invoke(ignored -> loaded = true)
                 .replaceWithVoid();
     }
@@ -146,13 +158,28 @@ public class ActiveDeploymentPublisher {
         try {
             event.fire(active);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "serving did not accept deployment %s (version %d) of environment '%s'", active.deploymentId(), active.version(), environment);
-            snapshots.put(environment, new EnvironmentSnapshot(environment, revision, previous, Optional.of(new LoadFailure(
-                    UUID.fromString(active.deploymentId()), active.version(), "serving did not accept it: " + e.getClass().getSimpleName()))));
+            LOG.errorf(
+                    e,
+                    "serving did not accept deployment %s (version %d) of environment '%s'",
+                    active.deploymentId(),
+                    active.version(),
+                    environment);
+            snapshots.put(
+                    environment,
+                    new EnvironmentSnapshot(
+                            environment,
+                            revision,
+                            previous,
+                            Optional.of(new LoadFailure(
+                                    UUID.fromString(active.deploymentId()),
+                                    active.version(),
+                                    "serving did not accept it: " + e.getClass().getSimpleName()))));
             return false;
         }
-        snapshots.put(environment, new EnvironmentSnapshot(environment, revision, Optional.of(active), Optional.empty()));
-        LOG.infof("environment '%s' now serves deployment %s (project %s, version %d)",
+        snapshots.put(
+                environment, new EnvironmentSnapshot(environment, revision, Optional.of(active), Optional.empty()));
+        LOG.infof(
+                "environment '%s' now serves deployment %s (project %s, version %d)",
                 environment, active.deploymentId(), active.graph().project(), active.version());
         return true;
     }
@@ -168,15 +195,19 @@ public class ActiveDeploymentPublisher {
         }
     }
 
-    private void retireMissing(java.util.List<EnvironmentState> states) {
-        java.util.Set<String> present = states.stream().map(EnvironmentState::name).collect(Collectors.toSet());
-        java.util.List<String> gone = snapshots.keySet().stream().filter(name -> !present.contains(name)).toList();
+    private void retireMissing(List<EnvironmentState> states) {
+        Set<String> present = states.stream().map(EnvironmentState::name).collect(Collectors.toSet());
+        List<String> gone = snapshots.keySet().stream()
+                .filter(name -> !present.contains(name))
+                .toList();
         if (!gone.isEmpty()) {
             // observers may block briefly: leave the event loop the poll runs on
-            vertx.executeBlocking(() -> {
-                gone.forEach(this::retire);
-                return null;
-            }, false);
+            vertx.executeBlocking(
+                    () -> {
+                        gone.forEach(this::retire);
+                        return null;
+                    },
+                    false);
         }
     }
 
@@ -185,7 +216,8 @@ public class ActiveDeploymentPublisher {
         if (before != null && before.revision() >= revision) {
             return;
         }
-        LOG.errorf("environment '%s': active deployment %s (version %d) cannot be served: %s; keeping the previous one",
+        LOG.errorf(
+                "environment '%s': active deployment %s (version %d) cannot be served: %s; keeping the previous one",
                 environment, failure.deploymentId(), failure.version(), failure.reason());
         Optional<ActiveDeployment> previous = before == null ? Optional.empty() : before.active();
         snapshots.put(environment, new EnvironmentSnapshot(environment, revision, previous, Optional.of(failure)));
@@ -206,7 +238,8 @@ public class ActiveDeploymentPublisher {
             }
             Deployment deployment = found.get().deployment();
             Map<String, String> files = found.get().files();
-            return VertxContextSupport.executeBlocking(() -> compileAndPublish(state, deployment, files)).replaceWithVoid();
+            return VertxContextSupport.executeBlocking(() -> compileAndPublish(state, deployment, files))
+                    .replaceWithVoid();
         });
     }
 
@@ -216,18 +249,24 @@ public class ActiveDeploymentPublisher {
         try {
             graph = compiled.compileStored(deployment.contentHash(), files);
         } catch (ProjectValidationException e) {
-            String reason = "it does not compile with this version of Slate: " + e.problems().stream()
-                    .limit(5)
-                    .map(p -> p.code() + " at " + p.location())
-                    .collect(Collectors.joining(", "));
-            recordFailure(state.name(), state.revision(), new LoadFailure(deployment.id(), deployment.version(), reason));
+            String reason = "it does not compile with this version of Slate: "
+                    + e.problems().stream()
+                            .limit(5)
+                            .map(p -> p.code() + " at " + p.location())
+                            .collect(Collectors.joining(", "));
+            recordFailure(
+                    state.name(), state.revision(), new LoadFailure(deployment.id(), deployment.version(), reason));
             return false;
         }
         return publish(toActive(deployment, graph), state.revision());
     }
 
     static ActiveDeployment toActive(Deployment deployment, FeatureGraph graph) {
-        return new ActiveDeployment(deployment.environment(), deployment.id().toString(), deployment.version(), graph,
+        return new ActiveDeployment(
+                deployment.environment(),
+                deployment.id().toString(),
+                deployment.version(),
+                graph,
                 deployment.activatedAt().orElse(deployment.createdAt()));
     }
 
@@ -238,21 +277,26 @@ public class ActiveDeploymentPublisher {
         // Hibernate Reactive sessions need a safe (isolated) duplicated context; timers run on a root one
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(start -> refresh().subscribe().with(
-                done -> {
-                    refreshing.set(false);
-                    if (pollFailing) {
-                        pollFailing = false;
-                        LOG.info("reading the active deployments from the metadata database works again");
-                    }
-                },
-                failure -> {
-                    refreshing.set(false);
-                    if (!pollFailing) { // once per outage, not every poll
-                        pollFailing = true;
-                        LOG.warnf("could not read the active deployments from the metadata database (%s: %s); retrying every %s",
-                                failure.getClass().getSimpleName(), failure.getMessage(), config.pollInterval());
-                    }
-                }));
+        context.runOnContext(start -> refresh()
+                .subscribe()
+                .with(
+                        done -> {
+                            refreshing.set(false);
+                            if (pollFailing) {
+                                pollFailing = false;
+                                LOG.info("reading the active deployments from the metadata database works again");
+                            }
+                        },
+                        failure -> {
+                            refreshing.set(false);
+                            if (!pollFailing) { // once per outage, not every poll
+                                pollFailing = true;
+                                LOG.warnf(
+                                        "could not read the active deployments from the metadata database (%s: %s); retrying every %s",
+                                        failure.getClass().getSimpleName(),
+                                        failure.getMessage(),
+                                        config.pollInterval());
+                            }
+                        }));
     }
 }

@@ -1,8 +1,8 @@
 package dev.slate.control.deploy;
 
-import dev.slate.model.ProjectCompiler;
-import dev.slate.model.ProjectValidationException;
-import dev.slate.model.graph.FeatureGraph;
+import dev.slate.serving.model.ProjectCompiler;
+import dev.slate.serving.model.ProjectValidationException;
+import dev.slate.serving.model.graph.FeatureGraph;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -4,16 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slate.control.alerts.DeclaredAlerts;
 import dev.slate.control.deploy.store.DeploymentRepository;
-import dev.slate.control.diff.DeploymentDiff;
 import dev.slate.control.deploy.store.EnvironmentMissingException;
-import dev.slate.control.env.EnvironmentsConfig;
 import dev.slate.control.deploy.store.NewDeployment;
 import dev.slate.control.deploy.store.StoreOutcome;
-import dev.slate.model.ProjectProblem;
-import dev.slate.model.ProjectValidationException;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
-import dev.slate.model.graph.FeatureGraph;
+import dev.slate.control.diff.DeploymentDiff;
+import dev.slate.control.env.EnvironmentsConfig;
+import dev.slate.serving.model.ProjectProblem;
+import dev.slate.serving.model.ProjectValidationException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
+import dev.slate.serving.model.graph.FeatureGraph;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,8 +42,12 @@ public class DeploymentService {
     private final EnvironmentsConfig environments;
     private final DeclaredAlerts alerts;
 
-    DeploymentService(DeploymentRepository repository, CompiledProjects compiled, ActiveDeploymentPublisher publisher,
-            EnvironmentsConfig environments, DeclaredAlerts alerts) {
+    DeploymentService(
+            DeploymentRepository repository,
+            CompiledProjects compiled,
+            ActiveDeploymentPublisher publisher,
+            EnvironmentsConfig environments,
+            DeclaredAlerts alerts) {
         this.repository = repository;
         this.compiled = compiled;
         this.publisher = publisher;
@@ -73,14 +77,30 @@ public class DeploymentService {
             Map<String, String> project = Map.copyOf(files);
             return VertxContextSupport.executeBlocking(() -> checkAlerts(env, compile(project)))
                     .chain(graph -> repository
-                            .save(new NewDeployment(env, graph.project(), graph.contentHash(), project, Optional.ofNullable(actor)), activate,
+                            .save(
+                                    new NewDeployment(
+                                            env,
+                                            graph.project(),
+                                            graph.contentHash(),
+                                            project,
+                                            Optional.ofNullable(actor)),
+                                    activate,
                                     environments.createOnDeploy())
-                            .onFailure(EnvironmentMissingException.class).transform(e -> new SlateException(ErrorCode.NOT_FOUND,
-                                    "there is no environment '" + env + "'; create it first (POST /v1/environments, slate env create " + env
-                                            + "): deployments do not create environments here (slate.environments.create-on-deploy=false)"))
-                            .onFailure(DeploymentService::namespaceTaken).transform(e -> new SlateException(ErrorCode.CONFLICT,
-                                    "environment '" + env + "' cannot be created by this deployment: its name is a namespace another "
-                                            + "environment chose (docs/environments.md, \"Namespaces\"); create it with other namespaces first"))
+                            .onFailure(EnvironmentMissingException.class)
+                            .transform(
+                                    e -> new SlateException(
+                                            ErrorCode.NOT_FOUND,
+                                            "there is no environment '" + env
+                                                    + "'; create it first (POST /v1/environments, slate env create "
+                                                    + env
+                                                    + "): deployments do not create environments here (slate.environments.create-on-deploy=false)"))
+                            .onFailure(DeploymentService::namespaceTaken)
+                            .transform(
+                                    e -> new SlateException(
+                                            ErrorCode.CONFLICT,
+                                            "environment '" + env
+                                                    + "' cannot be created by this deployment: its name is a namespace another "
+                                                    + "environment chose (docs/environments.md, \"Namespaces\"); create it with other namespaces first"))
                             .call(outcome -> publishIfActivated(outcome, graph))
                             .map(outcome -> new DeploymentResult(outcome.deployment(), outcome.unchanged())));
         });
@@ -98,15 +118,21 @@ public class DeploymentService {
         return Uni.createFrom().deferred(() -> {
             String env = EnvironmentName.require(environment);
             requireNonNull(id, "id is null");
-            return repository.find(env, id)
+            return repository
+                    .find(env, id)
                     .map(found -> found.orElseThrow(() -> notFound(env, id)))
                     .chain(content -> VertxContextSupport.executeBlocking(() -> compileStored(content)))
-                    .chain(graph -> repository.activate(env, id)
+                    .chain(graph -> repository
+                            .activate(env, id)
                             .map(outcome -> outcome.orElseThrow(() -> notFound(env, id)))
                             .invoke(outcome -> {
                                 if (outcome.activated()) {
-                                    LOG.infof("environment '%s': deployment %s (version %d) activated by %s",
-                                            env, id, outcome.deployment().version(), actor == null ? "an anonymous caller" : actor);
+                                    LOG.infof(
+                                            "environment '%s': deployment %s (version %d) activated by %s",
+                                            env,
+                                            id,
+                                            outcome.deployment().version(),
+                                            actor == null ? "an anonymous caller" : actor);
                                 }
                             })
                             .call(outcome -> publishIfActivated(outcome, graph))
@@ -148,8 +174,10 @@ public class DeploymentService {
      *     VALIDATION_FAILED when one no longer compiles
      */
     public Uni<DeploymentDiff> diff(String environment, UUID from, UUID to) {
-        return content(environment, from).chain(a -> content(environment, to)
-                .chain(b -> VertxContextSupport.executeBlocking(() -> DeploymentDiff.between(compileStored(a), compileStored(b)))));
+        return content(environment, from)
+                .chain(a -> content(environment, to)
+                        .chain(b -> VertxContextSupport.executeBlocking(
+                                () -> DeploymentDiff.between(compileStored(a), compileStored(b)))));
     }
 
     /** After the commit: serving's observers run on a worker thread, so they may block briefly. */
@@ -157,7 +185,9 @@ public class DeploymentService {
     private static boolean namespaceTaken(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String m = t.getMessage();
-            if (m != null && (m.contains("environments_online_namespace_unique") || m.contains("environments_offline_namespace_unique"))) {
+            if (m != null
+                    && (m.contains("environments_online_namespace_unique")
+                            || m.contains("environments_offline_namespace_unique"))) {
                 return true;
             }
         }
@@ -169,13 +199,18 @@ public class DeploymentService {
             return Uni.createFrom().item(false);
         }
         return VertxContextSupport.executeBlocking(() -> {
-            boolean published = publisher.publish(ActiveDeploymentPublisher.toActive(outcome.deployment(), graph), outcome.revision());
+            boolean published = publisher.publish(
+                    ActiveDeploymentPublisher.toActive(outcome.deployment(), graph), outcome.revision());
             String env = outcome.deployment().environment();
             try {
                 alerts.apply(env, graph);
             } catch (SlateException e) {
                 // the activation committed; the declared rules follow at the next activation (docs/alerts.md)
-                LOG.errorf(e, "environment '%s': the alert rules of deployment %s could not be stored", env, outcome.deployment().id());
+                LOG.errorf(
+                        e,
+                        "environment '%s': the alert rules of deployment %s could not be stored",
+                        env,
+                        outcome.deployment().id());
             }
             return published;
         });
@@ -203,7 +238,9 @@ public class DeploymentService {
             return compiled.compileStored(content.deployment().contentHash(), content.files());
         } catch (ProjectValidationException e) {
             throw ProjectProblems.validationFailed(
-                    "deployment " + content.deployment().id() + " no longer compiles with this version of Slate, so it cannot be activated; it", e);
+                    "deployment " + content.deployment().id()
+                            + " no longer compiles with this version of Slate, so it cannot be activated; it",
+                    e);
         }
     }
 

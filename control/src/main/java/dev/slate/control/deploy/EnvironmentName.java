@@ -1,16 +1,15 @@
 package dev.slate.control.deploy;
 
-import dev.slate.model.deploy.EnvironmentNameRule;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.deploy.EnvironmentNameRule;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 
 /** The rule for environment names ({@link EnvironmentNameRule}: {@code [a-z][a-z0-9-]{0,62}}) as the metadata plane applies it. */
 public final class EnvironmentName {
     /** The environment used when a request names none. */
     public static final String DEFAULT = EnvironmentNameRule.DEFAULT;
 
-    private EnvironmentName() {
-    }
+    private EnvironmentName() {}
 
     public static boolean isValid(String name) {
         return EnvironmentNameRule.isValid(name);
@@ -23,8 +22,10 @@ public final class EnvironmentName {
      */
     public static String require(String name) {
         if (!isValid(name)) {
-            throw new SlateException(ErrorCode.INVALID_QUERY,
-                    "invalid environment name: it must match " + EnvironmentNameRule.REGEX + " (" + EnvironmentNameRule.DESCRIPTION + ")");
+            throw new SlateException(
+                    ErrorCode.INVALID_QUERY,
+                    "invalid environment name: it must match " + EnvironmentNameRule.REGEX + " ("
+                            + EnvironmentNameRule.DESCRIPTION + ")");
         }
         return name;
     }

@@ -14,10 +14,12 @@ import java.util.regex.Pattern;
  * @param onlineDatabase the Redis logical database; empty: the one the online store is configured with
  * @param offlineTableNamespace the Iceberg namespace of its feature-log table; empty: the configured one
  */
-public record EnvironmentNamespaces(String online, Optional<Integer> onlineDatabase, String offline, Optional<String> offlineTableNamespace) {
+public record EnvironmentNamespaces(
+        String online, Optional<Integer> onlineDatabase, String offline, Optional<String> offlineTableNamespace) {
 
     /** The one rule for a chosen namespace (the database's check constraints repeat it): a superset of environment names. */
     public static final String REGEX = "[a-z][a-z0-9_-]{0,62}";
+
     public static final Pattern NAME = Pattern.compile(REGEX);
     /** The highest Redis logical database the table accepts; the online store's own bound applies first (docs/environments.md). */
     public static final int MAX_DATABASE = 1023;
@@ -27,8 +29,10 @@ public record EnvironmentNamespaces(String online, Optional<Integer> onlineDatab
         requireNonNull(onlineDatabase, "onlineDatabase is null");
         requireNonNull(offline, "offline is null");
         requireNonNull(offlineTableNamespace, "offlineTableNamespace is null");
-        if (!NAME.matcher(online).matches() || !NAME.matcher(offline).matches()
-                || offlineTableNamespace.isPresent() && !NAME.matcher(offlineTableNamespace.get()).matches()) {
+        if (!NAME.matcher(online).matches()
+                || !NAME.matcher(offline).matches()
+                || offlineTableNamespace.isPresent()
+                        && !NAME.matcher(offlineTableNamespace.get()).matches()) {
             throw new IllegalArgumentException("a namespace must match " + REGEX);
         }
         if (onlineDatabase.isPresent() && (onlineDatabase.get() < 0 || onlineDatabase.get() > MAX_DATABASE)) {

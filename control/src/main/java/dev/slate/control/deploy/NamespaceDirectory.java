@@ -48,8 +48,10 @@ public class NamespaceDirectory {
         if (known.containsKey(environment) || dataSource.isEmpty()) {
             return;
         }
-        String sql = "select online_namespace, online_database, offline_namespace, offline_table_namespace from environments where name = ?";
-        try (Connection c = dataSource.get().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        String sql =
+                "select online_namespace, online_database, offline_namespace, offline_table_namespace from environments where name = ?";
+        try (Connection c = dataSource.get().getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, environment);
             try (ResultSet rs = s.executeQuery()) {
                 if (rs.next()) {
@@ -57,12 +59,19 @@ public class NamespaceDirectory {
                     int database = rs.getInt(2);
                     Optional<Integer> onlineDatabase = rs.wasNull() ? Optional.empty() : Optional.of(database);
                     String offline = rs.getString(3);
-                    known.putIfAbsent(environment, new EnvironmentNamespaces(online == null ? environment : online, onlineDatabase,
-                            offline == null ? environment : offline, Optional.ofNullable(rs.getString(4))));
+                    known.putIfAbsent(
+                            environment,
+                            new EnvironmentNamespaces(
+                                    online == null ? environment : online,
+                                    onlineDatabase,
+                                    offline == null ? environment : offline,
+                                    Optional.ofNullable(rs.getString(4))));
                 }
             }
         } catch (SQLException e) {
-            LOG.warnf("namespaces of environment '%s' not read (%s); the next poll reads them", environment, e.getSQLState());
+            LOG.warnf(
+                    "namespaces of environment '%s' not read (%s); the next poll reads them",
+                    environment, e.getSQLState());
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.slate.control.deploy;
 
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import java.util.Map;
 
 /**
@@ -14,8 +14,7 @@ public final class ProjectLimits {
     public static final int MAX_FILE_BYTES = 1024 * 1024;
     public static final int MAX_TOTAL_BYTES = 5 * 1024 * 1024;
 
-    private ProjectLimits() {
-    }
+    private ProjectLimits() {}
 
     /**
      * Checks a project's files against the limits.
@@ -44,12 +43,14 @@ public final class ProjectLimits {
     }
 
     public static SlateException fileTooLarge(String name) {
-        return new SlateException(ErrorCode.PAYLOAD_TOO_LARGE,
+        return new SlateException(
+                ErrorCode.PAYLOAD_TOO_LARGE,
                 "file '" + name + "' is larger than " + MAX_FILE_BYTES + " bytes (1 MiB), the limit per file");
     }
 
     public static SlateException projectTooLarge() {
-        return new SlateException(ErrorCode.PAYLOAD_TOO_LARGE,
+        return new SlateException(
+                ErrorCode.PAYLOAD_TOO_LARGE,
                 "the project is larger than " + MAX_TOTAL_BYTES + " bytes (5 MiB), the limit for all files together");
     }
 
@@ -62,7 +63,9 @@ public final class ProjectLimits {
                 bytes += 1;
             } else if (c < 0x800) {
                 bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
                 bytes += 4;
                 i++;
             } else if (Character.isSurrogate(c)) {

@@ -1,7 +1,7 @@
 package dev.slate.control.deploy;
 
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import java.util.Map;
 
 /**
@@ -9,8 +9,7 @@ import java.util.Map;
  * UTF-16 surrogates (which cannot be encoded as UTF-8 without changing the text).
  */
 final class ProjectText {
-    private ProjectText() {
-    }
+    private ProjectText() {}
 
     /**
      * @throws SlateException PARSE_FAILED naming the first file that is not storable text
@@ -26,12 +25,15 @@ final class ProjectText {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '\0') {
-                throw new SlateException(ErrorCode.PARSE_FAILED, what + " contains a NUL character; project files are text");
+                throw new SlateException(
+                        ErrorCode.PARSE_FAILED, what + " contains a NUL character; project files are text");
             }
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new SlateException(ErrorCode.PARSE_FAILED, what + " contains an unpaired UTF-16 surrogate; project files are Unicode text");
+                throw new SlateException(
+                        ErrorCode.PARSE_FAILED,
+                        what + " contains an unpaired UTF-16 surrogate; project files are Unicode text");
             }
         }
     }

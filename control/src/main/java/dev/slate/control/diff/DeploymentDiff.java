@@ -2,11 +2,11 @@ package dev.slate.control.diff;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.slate.model.FeatureId;
-import dev.slate.model.graph.FeatureGraph;
-import dev.slate.model.graph.FeatureNode;
-import dev.slate.model.graph.Producer;
-import dev.slate.model.graph.ResolverNode;
+import dev.slate.serving.model.FeatureId;
+import dev.slate.serving.model.graph.FeatureGraph;
+import dev.slate.serving.model.graph.FeatureNode;
+import dev.slate.serving.model.graph.Producer;
+import dev.slate.serving.model.graph.ResolverNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -29,7 +30,9 @@ public record DeploymentDiff(List<Change> features, List<Change> resolvers) {
 
     /** How one thing changed. */
     public enum Kind {
-        ADDED, REMOVED, CHANGED
+        ADDED,
+        REMOVED,
+        CHANGED
     }
 
     /**
@@ -53,9 +56,16 @@ public record DeploymentDiff(List<Change> features, List<Change> resolvers) {
     /** The changes that turn {@code from} into {@code to}. */
     public static DeploymentDiff between(FeatureGraph from, FeatureGraph to) {
         return new DeploymentDiff(
-                compare(byName(from.features(), FeatureId::toString), byName(to.features(), FeatureId::toString), DeploymentDiff::describe,
+                compare(
+                        byName(from.features(), FeatureId::toString),
+                        byName(to.features(), FeatureId::toString),
+                        DeploymentDiff::describe,
                         DeploymentDiff::featureChanges),
-                compare(new TreeMap<>(from.resolvers()), new TreeMap<>(to.resolvers()), DeploymentDiff::describe, DeploymentDiff::resolverChanges));
+                compare(
+                        new TreeMap<>(from.resolvers()),
+                        new TreeMap<>(to.resolvers()),
+                        DeploymentDiff::describe,
+                        DeploymentDiff::resolverChanges));
     }
 
     private static <K, V> TreeMap<String, V> byName(Map<K, V> map, Function<K, String> name) {
@@ -64,8 +74,11 @@ public record DeploymentDiff(List<Change> features, List<Change> resolvers) {
         return out;
     }
 
-    private static <V> List<Change> compare(TreeMap<String, V> from, TreeMap<String, V> to, Function<V, String> describe,
-            java.util.function.BiFunction<V, V, List<String>> changes) {
+    private static <V> List<Change> compare(
+            TreeMap<String, V> from,
+            TreeMap<String, V> to,
+            Function<V, String> describe,
+            BiFunction<V, V, List<String>> changes) {
         TreeSet<String> names = new TreeSet<>(from.keySet());
         names.addAll(to.keySet());
         List<Change> out = new ArrayList<>();
@@ -92,10 +105,15 @@ public record DeploymentDiff(List<Change> features, List<Change> resolvers) {
         change(out, "computed by", producer(a.producer()), producer(b.producer()));
         change(out, "max_staleness", staleness(a), staleness(b));
         change(out, "tags", new TreeSet<>(a.tags()).toString(), new TreeSet<>(b.tags()).toString());
-        change(out, "etl_offline_to_online", Boolean.toString(a.etlOfflineToOnline()), Boolean.toString(b.etlOfflineToOnline()));
+        change(
+                out,
+                "etl_offline_to_online",
+                Boolean.toString(a.etlOfflineToOnline()),
+                Boolean.toString(b.etlOfflineToOnline()));
         if (!a.version().equals(b.version())) {
             // the version covers everything that defines the value, including a resolver's SQL or source
-            out.add("version: " + a.version() + " -> " + b.version() + " (values cached under the old version are not served)");
+            out.add("version: " + a.version() + " -> " + b.version()
+                    + " (values cached under the old version are not served)");
         }
         return out;
     }
@@ -126,7 +144,10 @@ public record DeploymentDiff(List<Change> features, List<Change> resolvers) {
     }
 
     private static String outputs(ResolverNode r) {
-        return r.outputs().stream().map(o -> o.column() + "=" + o.feature()).toList().toString();
+        return r.outputs().stream()
+                .map(o -> o.column() + "=" + o.feature())
+                .toList()
+                .toString();
     }
 
     private static String producer(Producer p) {
@@ -135,13 +156,17 @@ public record DeploymentDiff(List<Change> features, List<Change> resolvers) {
             case Producer.Ingested i -> "ingestion";
             case Producer.Resolved r -> "resolver " + r.resolver();
             case Producer.Computed c -> "expression " + c.expression().text();
-            case Producer.Related r -> "relation " + r.relation().id().qualified() + " to " + r.target().qualified();
+            case Producer.Related r ->
+                "relation " + r.relation().id().qualified() + " to "
+                        + r.target().qualified();
             case Producer.Listed l -> "listing of relation " + l.relation().id().qualified();
-            case Producer.Aggregated a -> "aggregation " + a.aggregation().function() + " over " + a.aggregation().relation().id().qualified()
-                    + a.aggregation().of().map(f -> " of " + f.qualified()).orElse("")
-                    + a.aggregation().where().map(w -> " where " + w.text()).orElse("")
-                    + a.aggregation().bucket().map(b -> " bucket " + b).orElse("")
-                    + " window " + a.window();
+            case Producer.Aggregated a ->
+                "aggregation " + a.aggregation().function() + " over "
+                        + a.aggregation().relation().id().qualified()
+                        + a.aggregation().of().map(f -> " of " + f.qualified()).orElse("")
+                        + a.aggregation().where().map(w -> " where " + w.text()).orElse("")
+                        + a.aggregation().bucket().map(b -> " bucket " + b).orElse("")
+                        + " window " + a.window();
         };
     }
 

@@ -14,8 +14,17 @@ import java.util.UUID;
  * @param generation bumped on every change of the spec
  * @param revision bumped on every activation of a deployment
  */
-public record Environment(String name, EnvironmentSpec spec, long generation, Optional<UUID> activeDeploymentId, long revision,
-        Instant createdAt, Optional<String> createdBy, Instant updatedAt, EnvironmentStatus status, EnvironmentNamespaces namespaces) {
+public record Environment(
+        String name,
+        EnvironmentSpec spec,
+        long generation,
+        Optional<UUID> activeDeploymentId,
+        long revision,
+        Instant createdAt,
+        Optional<String> createdBy,
+        Instant updatedAt,
+        EnvironmentStatus status,
+        EnvironmentNamespaces namespaces) {
     public Environment {
         requireNonNull(namespaces, "namespaces is null");
         requireNonNull(name, "name is null");
@@ -28,9 +37,27 @@ public record Environment(String name, EnvironmentSpec spec, long generation, Op
     }
 
     /** An environment with the default namespaces (its name, in the configured Redis database). */
-    public Environment(String name, EnvironmentSpec spec, long generation, Optional<UUID> activeDeploymentId, long revision,
-            Instant createdAt, Optional<String> createdBy, Instant updatedAt, EnvironmentStatus status) {
-        this(name, spec, generation, activeDeploymentId, revision, createdAt, createdBy, updatedAt, status, EnvironmentNamespaces.of(name));
+    public Environment(
+            String name,
+            EnvironmentSpec spec,
+            long generation,
+            Optional<UUID> activeDeploymentId,
+            long revision,
+            Instant createdAt,
+            Optional<String> createdBy,
+            Instant updatedAt,
+            EnvironmentStatus status) {
+        this(
+                name,
+                spec,
+                generation,
+                activeDeploymentId,
+                revision,
+                createdAt,
+                createdBy,
+                updatedAt,
+                status,
+                EnvironmentNamespaces.of(name));
     }
 
     /**

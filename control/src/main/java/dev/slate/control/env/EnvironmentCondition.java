@@ -8,7 +8,8 @@ import java.time.Instant;
  * One observation about an environment's dependent objects, in the shape Kubernetes uses
  * ({@code type} Ready/Reconciled, {@code status} True/False/Unknown).
  */
-public record EnvironmentCondition(String type, String status, String reason, String message, Instant lastTransitionTime) {
+public record EnvironmentCondition(
+        String type, String status, String reason, String message, Instant lastTransitionTime) {
     public EnvironmentCondition {
         requireNonNull(type, "type is null");
         requireNonNull(status, "status is null");

@@ -12,9 +12,13 @@ import java.util.Optional;
  * @param observedGeneration the environment generation the reconciler last applied
  * @param readyReplicas serving replicas ready according to the Deployment's status
  */
-public record EnvironmentStatus(Optional<Long> observedGeneration, Optional<Integer> readyReplicas, List<EnvironmentCondition> conditions,
+public record EnvironmentStatus(
+        Optional<Long> observedGeneration,
+        Optional<Integer> readyReplicas,
+        List<EnvironmentCondition> conditions,
         Optional<Instant> updatedAt) {
-    public static final EnvironmentStatus NONE = new EnvironmentStatus(Optional.empty(), Optional.empty(), List.of(), Optional.empty());
+    public static final EnvironmentStatus NONE =
+            new EnvironmentStatus(Optional.empty(), Optional.empty(), List.of(), Optional.empty());
 
     public EnvironmentStatus {
         requireNonNull(observedGeneration, "observedGeneration is null");

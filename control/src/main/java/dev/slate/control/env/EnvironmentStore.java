@@ -31,20 +31,18 @@ import javax.sql.DataSource;
 public class EnvironmentStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String COLUMNS = "name, description, replicas, max_replicas, generation, active_deployment_id, revision,"
-            + " created_at, created_by, updated_at, observed_generation, ready_replicas, conditions::text, status_updated_at,"
-            + " online_namespace, online_database, offline_namespace, offline_table_namespace";
+    private static final String COLUMNS =
+            "name, description, replicas, max_replicas, generation, active_deployment_id, revision,"
+                    + " created_at, created_by, updated_at, observed_generation, ready_replicas, conditions::text, status_updated_at,"
+                    + " online_namespace, online_database, offline_namespace, offline_table_namespace";
 
     /** How a delete ended. */
     public sealed interface Deletion {
-        record Deleted(Environment environment) implements Deletion {
-        }
+        record Deleted(Environment environment) implements Deletion {}
 
-        record Serving(Environment environment) implements Deletion {
-        }
+        record Serving(Environment environment) implements Deletion {}
 
-        record Missing() implements Deletion {
-        }
+        record Missing() implements Deletion {}
     }
 
     private final DataSource dataSource;
@@ -56,7 +54,7 @@ public class EnvironmentStore {
     /** Every environment, by name. */
     public List<Environment> list() {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("select " + COLUMNS + " from environments order by name")) {
+                PreparedStatement s = c.prepareStatement("select " + COLUMNS + " from environments order by name")) {
             List<Environment> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -98,12 +96,15 @@ public class EnvironmentStore {
      *
      * @throws NamespaceTaken when another environment has one of its namespaces
      */
-    public Optional<Environment> create(String name, EnvironmentSpec spec, EnvironmentNamespaces namespaces, Optional<String> createdBy) {
+    public Optional<Environment> create(
+            String name, EnvironmentSpec spec, EnvironmentNamespaces namespaces, Optional<String> createdBy) {
         Instant now = now();
-        String sql = "insert into environments (name, description, replicas, max_replicas, created_at, created_by, updated_at,"
-                + " online_namespace, online_database, offline_namespace, offline_table_namespace)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (name) do nothing";
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        String sql =
+                "insert into environments (name, description, replicas, max_replicas, created_at, created_by, updated_at,"
+                        + " online_namespace, online_database, offline_namespace, offline_table_namespace)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (name) do nothing";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, name);
             s.setString(2, spec.description());
             s.setInt(3, spec.replicas());
@@ -147,8 +148,9 @@ public class EnvironmentStore {
                 }
                 EnvironmentSpec next = change.apply(current.get().spec());
                 if (!next.equals(current.get().spec())) {
-                    String sql = "update environments set description = ?, replicas = ?, max_replicas = ?, generation = generation + 1,"
-                            + " updated_at = ? where name = ?";
+                    String sql =
+                            "update environments set description = ?, replicas = ?, max_replicas = ?, generation = generation + 1,"
+                                    + " updated_at = ? where name = ?";
                     try (PreparedStatement s = c.prepareStatement(sql)) {
                         s.setString(1, next.description());
                         s.setInt(2, next.replicas());
@@ -212,9 +214,11 @@ public class EnvironmentStore {
 
     /** Records what the reconciler observed; false when the environment no longer exists. */
     public boolean writeStatus(String name, EnvironmentStatus status) {
-        String sql = "update environments set observed_generation = ?, ready_replicas = ?, conditions = ?::jsonb, status_updated_at = ?"
-                + " where name = ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        String sql =
+                "update environments set observed_generation = ?, ready_replicas = ?, conditions = ?::jsonb, status_updated_at = ?"
+                        + " where name = ?";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             if (status.observedGeneration().isPresent()) {
                 s.setLong(1, status.observedGeneration().get());
             } else {
@@ -231,7 +235,8 @@ public class EnvironmentStore {
     }
 
     private static Optional<Environment> find(Connection c, String name, boolean lock) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select " + COLUMNS + " from environments where name = ?" + (lock ? " for update" : ""))) {
+        try (PreparedStatement s = c.prepareStatement(
+                "select " + COLUMNS + " from environments where name = ?" + (lock ? " for update" : ""))) {
             s.setString(1, name);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
@@ -256,7 +261,10 @@ public class EnvironmentStore {
                 rs.getTimestamp(8).toInstant(),
                 Optional.ofNullable(rs.getString(9)),
                 rs.getTimestamp(10).toInstant(),
-                new EnvironmentStatus(observedGeneration, readyReplicas, conditions(rs.getString(13)),
+                new EnvironmentStatus(
+                        observedGeneration,
+                        readyReplicas,
+                        conditions(rs.getString(13)),
                         Optional.ofNullable(rs.getTimestamp(14)).map(Timestamp::toInstant)),
                 namespaces(rs));
     }
@@ -268,7 +276,10 @@ public class EnvironmentStore {
         int database = rs.getInt(16);
         Optional<Integer> onlineDatabase = rs.wasNull() ? Optional.empty() : Optional.of(database);
         String offline = rs.getString(17);
-        return new EnvironmentNamespaces(online == null ? name : online, onlineDatabase, offline == null ? name : offline,
+        return new EnvironmentNamespaces(
+                online == null ? name : online,
+                onlineDatabase,
+                offline == null ? name : offline,
                 Optional.ofNullable(rs.getString(18)));
     }
 
@@ -292,8 +303,12 @@ public class EnvironmentStore {
         try {
             List<EnvironmentCondition> out = new ArrayList<>();
             for (JsonNode o : JSON.readTree(json)) {
-                out.add(new EnvironmentCondition(o.path("type").asText(), o.path("status").asText(), o.path("reason").asText(),
-                        o.path("message").asText(), Instant.parse(o.path("last_transition_time").asText())));
+                out.add(new EnvironmentCondition(
+                        o.path("type").asText(),
+                        o.path("status").asText(),
+                        o.path("reason").asText(),
+                        o.path("message").asText(),
+                        Instant.parse(o.path("last_transition_time").asText())));
             }
             return out;
         } catch (JsonProcessingException | RuntimeException e) {

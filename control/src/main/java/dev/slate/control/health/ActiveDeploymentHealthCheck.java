@@ -2,7 +2,7 @@ package dev.slate.control.health;
 
 import dev.slate.control.deploy.ActiveDeploymentPublisher;
 import dev.slate.control.deploy.EnvironmentSnapshot;
-import dev.slate.model.deploy.ActiveDeployment;
+import dev.slate.serving.model.deploy.ActiveDeployment;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -34,7 +34,8 @@ public class ActiveDeploymentHealthCheck implements HealthCheck {
         if (!up) {
             response.withData("error", "the active deployments have not been read from the metadata database yet");
         }
-        for (Map.Entry<String, EnvironmentSnapshot> entry : publisher.environments().entrySet()) {
+        for (Map.Entry<String, EnvironmentSnapshot> entry :
+                publisher.environments().entrySet()) {
             String environment = entry.getKey();
             EnvironmentSnapshot snapshot = entry.getValue();
             if (snapshot.active().isPresent()) {
@@ -46,9 +47,13 @@ public class ActiveDeploymentHealthCheck implements HealthCheck {
             if (snapshot.failure().isPresent()) {
                 up = false;
                 var failure = snapshot.failure().get();
-                response.withData(environment + ".error", "active deployment " + failure.deploymentId() + " (version " + failure.version()
-                        + ") cannot be served: " + failure.reason()
-                        + (snapshot.active().isPresent() ? "; still serving the previous one" : "; nothing is served"));
+                response.withData(
+                        environment + ".error",
+                        "active deployment " + failure.deploymentId() + " (version " + failure.version()
+                                + ") cannot be served: " + failure.reason()
+                                + (snapshot.active().isPresent()
+                                        ? "; still serving the previous one"
+                                        : "; nothing is served"));
             }
         }
         return response.status(up).build();

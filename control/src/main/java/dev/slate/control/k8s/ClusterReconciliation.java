@@ -3,7 +3,7 @@ package dev.slate.control.k8s;
 import dev.slate.control.env.Environment;
 import dev.slate.control.env.EnvironmentChanged;
 import dev.slate.control.env.EnvironmentStore;
-import dev.slate.model.deploy.ActiveDeployment;
+import dev.slate.serving.model.deploy.ActiveDeployment;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -47,21 +47,29 @@ public class ClusterReconciliation {
 
     @Inject
     ClusterReconciliation(ClusterConfig config, EnvironmentStore store) {
-        this(config, new Reconciler.EnvironmentSource() {
-            @Override
-            public List<Environment> list() {
-                return store.list();
-            }
+        this(
+                config,
+                new Reconciler.EnvironmentSource() {
+                    @Override
+                    public List<Environment> list() {
+                        return store.list();
+                    }
 
-            @Override
-            public Optional<Environment> find(String name) {
-                return store.find(name);
-            }
-        }, store::writeStatus, KubernetesClients::fromEnvironment);
+                    @Override
+                    public Optional<Environment> find(String name) {
+                        return store.find(name);
+                    }
+                },
+                store::writeStatus,
+                KubernetesClients::fromEnvironment);
     }
 
     /** For tests: environments, status and a client factory of their own (which standalone mode must never call). */
-    public ClusterReconciliation(ClusterConfig config, Reconciler.EnvironmentSource source, Reconciler.StatusSink sink, KubernetesClients clients) {
+    public ClusterReconciliation(
+            ClusterConfig config,
+            Reconciler.EnvironmentSource source,
+            Reconciler.StatusSink sink,
+            KubernetesClients clients) {
         this.config = config;
         this.source = source;
         this.sink = sink;
@@ -82,16 +90,23 @@ public class ClusterReconciliation {
             return;
         }
         client = clients.create();
-        reconciler = new Reconciler(client, ClusterSettings.of(config), source, sink, new Backoff(config.initialBackoff(), config.maxBackoff()),
-                config.resyncPeriod(), Clock.systemUTC());
+        reconciler = new Reconciler(
+                client,
+                ClusterSettings.of(config),
+                source,
+                sink,
+                new Backoff(config.initialBackoff(), config.maxBackoff()),
+                config.resyncPeriod(),
+                Clock.systemUTC());
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "slate-reconciler");
             t.setDaemon(true);
             return t;
         });
         ticker.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
-        LOG.infof("cluster mode: reconciling environments into namespaces %s<environment> (resync every %s)", config.namespacePrefix(),
-                config.resyncPeriod());
+        LOG.infof(
+                "cluster mode: reconciling environments into namespaces %s<environment> (resync every %s)",
+                config.namespacePrefix(), config.resyncPeriod());
     }
 
     void onChanged(@Observes EnvironmentChanged changed) {
@@ -149,7 +164,10 @@ public class ClusterReconciliation {
         }
         nextWatchAttempt = now.plus(config.resyncPeriod());
         try {
-            watch = client.apps().deployments().inAnyNamespace().withLabel(DesiredObjects.MANAGED_BY, DesiredObjects.MANAGER)
+            watch = client.apps()
+                    .deployments()
+                    .inAnyNamespace()
+                    .withLabel(DesiredObjects.MANAGED_BY, DesiredObjects.MANAGER)
                     .watch(new Watcher<>() {
                         @Override
                         public void eventReceived(Action action, Deployment deployment) {
@@ -158,7 +176,9 @@ public class ClusterReconciliation {
 
                         @Override
                         public void onClose(WatcherException cause) {
-                            LOG.debugf("watch on serving deployments closed (%s); reopened at the next resync", cause.getMessage());
+                            LOG.debugf(
+                                    "watch on serving deployments closed (%s); reopened at the next resync",
+                                    cause.getMessage());
                             watch = null;
                         }
                     });

@@ -10,7 +10,12 @@ import java.util.Optional;
  *
  * @param imageDigest {@code sha256:…}; when present, pods pull {@code image@digest}
  */
-public record ClusterSettings(String image, Optional<String> imageDigest, String namespacePrefix, String controlNamespace, int servingPort,
+public record ClusterSettings(
+        String image,
+        Optional<String> imageDigest,
+        String namespacePrefix,
+        String controlNamespace,
+        int servingPort,
         int targetCpuPercent) {
     public ClusterSettings {
         requireNonNull(image, "image is null");
@@ -20,8 +25,13 @@ public record ClusterSettings(String image, Optional<String> imageDigest, String
     }
 
     public static ClusterSettings of(ClusterConfig config) {
-        return new ClusterSettings(config.image(), config.imageDigest(), config.namespacePrefix(), config.controlNamespace(),
-                config.servingPort(), config.targetCpuPercent());
+        return new ClusterSettings(
+                config.image(),
+                config.imageDigest(),
+                config.namespacePrefix(),
+                config.controlNamespace(),
+                config.servingPort(),
+                config.targetCpuPercent());
     }
 
     /** The image reference pods use: by digest when the bundle recorded one. */

@@ -43,15 +43,19 @@ public final class DesiredObjects {
     public static final String GENERATION = "slate.dev/generation";
     /** The name of every object in an environment's namespace (one of each kind). */
     public static final String NAME = "slate-serving";
+
     private static final int MAX_NAMESPACE = 63;
 
-    private DesiredObjects() {
-    }
+    private DesiredObjects() {}
 
     /** Every object, in the order to apply them (the namespace first). The HPA only when autoscaled. */
     public static List<HasMetadata> all(Environment environment, ClusterSettings settings) {
-        List<HasMetadata> out = new ArrayList<>(List.of(namespace(environment, settings), configMap(environment, settings),
-                deployment(environment, settings), service(environment, settings), podDisruptionBudget(environment, settings),
+        List<HasMetadata> out = new ArrayList<>(List.of(
+                namespace(environment, settings),
+                configMap(environment, settings),
+                deployment(environment, settings),
+                service(environment, settings),
+                podDisruptionBudget(environment, settings),
                 networkPolicy(environment, settings)));
         horizontalPodAutoscaler(environment, settings).ifPresent(out::add);
         return List.copyOf(out);
@@ -93,7 +97,10 @@ public final class DesiredObjects {
 
     public static Namespace namespace(Environment environment, ClusterSettings settings) {
         return new NamespaceBuilder()
-                .withNewMetadata().withName(namespaceName(environment.name(), settings)).withLabels(labels(environment)).endMetadata()
+                .withNewMetadata()
+                .withName(namespaceName(environment.name(), settings))
+                .withLabels(labels(environment))
+                .endMetadata()
                 .build();
     }
 
@@ -101,11 +108,16 @@ public final class DesiredObjects {
     public static ConfigMap configMap(Environment environment, ClusterSettings settings) {
         Map<String, String> data = new LinkedHashMap<>();
         data.put("SLATE_ENVIRONMENT", environment.name());
-        data.put("SLATE_ACTIVE_DEPLOYMENT_ID", environment.activeDeploymentId().map(Object::toString).orElse(""));
+        data.put(
+                "SLATE_ACTIVE_DEPLOYMENT_ID",
+                environment.activeDeploymentId().map(Object::toString).orElse(""));
         data.put("SLATE_ONLINE_NAMESPACE", environment.onlineNamespace());
         data.put("SLATE_OFFLINE_NAMESPACE", environment.offlineNamespace());
         data.put("SLATE_CLUSTER_ENABLED", "false"); // a serving replica never reconciles
-        return new ConfigMapBuilder().withMetadata(meta(environment, settings)).withData(data).build();
+        return new ConfigMapBuilder()
+                .withMetadata(meta(environment, settings))
+                .withData(data)
+                .build();
     }
 
     /**
@@ -113,33 +125,52 @@ public final class DesiredObjects {
      * the HorizontalPodAutoscaler owns it and server-side apply never fights it.
      */
     public static Deployment deployment(Environment environment, ClusterSettings settings) {
-        Integer replicas = environment.spec().mode() == ReplicaMode.FIXED ? environment.spec().replicas() : null;
+        Integer replicas = environment.spec().mode() == ReplicaMode.FIXED
+                ? environment.spec().replicas()
+                : null;
         return new DeploymentBuilder()
                 .withMetadata(meta(environment, settings))
                 .withNewSpec()
-                    .withReplicas(replicas)
-                    .withNewSelector().withMatchLabels(selector(environment)).endSelector()
-                    .withNewTemplate()
-                        .withNewMetadata().withLabels(labels(environment)).endMetadata()
-                        .withNewSpec()
-                            .addNewContainer()
-                                .withName("serving")
-                                .withImage(settings.imageReference())
-                                .addNewPort().withName("http").withContainerPort(settings.servingPort()).endPort()
-                                .addNewEnvFrom().withNewConfigMapRef().withName(NAME).endConfigMapRef().endEnvFrom()
-                                .withNewReadinessProbe()
-                                    .withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString("http")).endHttpGet()
-                                .endReadinessProbe()
-                                .withNewLivenessProbe()
-                                    .withNewHttpGet().withPath("/q/health/live").withPort(new IntOrString("http")).endHttpGet()
-                                .endLivenessProbe()
-                                .withNewResources()
-                                    .addToRequests("cpu", new Quantity("500m"))
-                                    .addToRequests("memory", new Quantity("512Mi"))
-                                .endResources()
-                            .endContainer()
-                        .endSpec()
-                    .endTemplate()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .withMatchLabels(selector(environment))
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels(environment))
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("serving")
+                .withImage(settings.imageReference())
+                .addNewPort()
+                .withName("http")
+                .withContainerPort(settings.servingPort())
+                .endPort()
+                .addNewEnvFrom()
+                .withNewConfigMapRef()
+                .withName(NAME)
+                .endConfigMapRef()
+                .endEnvFrom()
+                .withNewReadinessProbe()
+                .withNewHttpGet()
+                .withPath("/q/health/ready")
+                .withPort(new IntOrString("http"))
+                .endHttpGet()
+                .endReadinessProbe()
+                .withNewLivenessProbe()
+                .withNewHttpGet()
+                .withPath("/q/health/live")
+                .withPort(new IntOrString("http"))
+                .endHttpGet()
+                .endLivenessProbe()
+                .withNewResources()
+                .addToRequests("cpu", new Quantity("500m"))
+                .addToRequests("memory", new Quantity("512Mi"))
+                .endResources()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
                 .endSpec()
                 .build();
     }
@@ -148,30 +179,43 @@ public final class DesiredObjects {
         return new ServiceBuilder()
                 .withMetadata(meta(environment, settings))
                 .withNewSpec()
-                    .withType("ClusterIP")
-                    .withSelector(selector(environment))
-                    .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http")).endPort()
+                .withType("ClusterIP")
+                .withSelector(selector(environment))
+                .addNewPort()
+                .withName("http")
+                .withPort(80)
+                .withTargetPort(new IntOrString("http"))
+                .endPort()
                 .endSpec()
                 .build();
     }
 
     /** Autoscaled environments only: between {@code max(1, replicas)} and {@code max_replicas} by CPU. */
-    public static Optional<HorizontalPodAutoscaler> horizontalPodAutoscaler(Environment environment, ClusterSettings settings) {
+    public static Optional<HorizontalPodAutoscaler> horizontalPodAutoscaler(
+            Environment environment, ClusterSettings settings) {
         if (environment.spec().mode() != ReplicaMode.AUTOSCALED) {
             return Optional.empty();
         }
         return Optional.of(new HorizontalPodAutoscalerBuilder()
                 .withMetadata(meta(environment, settings))
                 .withNewSpec()
-                    .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(NAME).endScaleTargetRef()
-                    .withMinReplicas(Math.max(1, environment.spec().replicas()))
-                    .withMaxReplicas(environment.spec().maxReplicas().orElseThrow())
-                    .addNewMetric()
-                        .withType("Resource")
-                        .withNewResource().withName("cpu")
-                            .withNewTarget().withType("Utilization").withAverageUtilization(settings.targetCpuPercent()).endTarget()
-                        .endResource()
-                    .endMetric()
+                .withNewScaleTargetRef()
+                .withApiVersion("apps/v1")
+                .withKind("Deployment")
+                .withName(NAME)
+                .endScaleTargetRef()
+                .withMinReplicas(Math.max(1, environment.spec().replicas()))
+                .withMaxReplicas(environment.spec().maxReplicas().orElseThrow())
+                .addNewMetric()
+                .withType("Resource")
+                .withNewResource()
+                .withName("cpu")
+                .withNewTarget()
+                .withType("Utilization")
+                .withAverageUtilization(settings.targetCpuPercent())
+                .endTarget()
+                .endResource()
+                .endMetric()
                 .endSpec()
                 .build());
     }
@@ -181,8 +225,10 @@ public final class DesiredObjects {
         return new PodDisruptionBudgetBuilder()
                 .withMetadata(meta(environment, settings))
                 .withNewSpec()
-                    .withMaxUnavailable(new IntOrString(1))
-                    .withNewSelector().withMatchLabels(selector(environment)).endSelector()
+                .withMaxUnavailable(new IntOrString(1))
+                .withNewSelector()
+                .withMatchLabels(selector(environment))
+                .endSelector()
                 .endSpec()
                 .build();
     }
@@ -192,15 +238,25 @@ public final class DesiredObjects {
         return new NetworkPolicyBuilder()
                 .withMetadata(meta(environment, settings))
                 .withNewSpec()
-                    .withNewPodSelector().withMatchLabels(selector(environment)).endPodSelector()
-                    .withPolicyTypes("Ingress")
-                    .addNewIngress()
-                        .addNewFrom().withNewPodSelector().endPodSelector().endFrom()
-                        .addNewFrom().withNewNamespaceSelector()
-                            .addToMatchLabels("kubernetes.io/metadata.name", settings.controlNamespace())
-                        .endNamespaceSelector().endFrom()
-                        .addNewPort().withProtocol("TCP").withPort(new IntOrString(settings.servingPort())).endPort()
-                    .endIngress()
+                .withNewPodSelector()
+                .withMatchLabels(selector(environment))
+                .endPodSelector()
+                .withPolicyTypes("Ingress")
+                .addNewIngress()
+                .addNewFrom()
+                .withNewPodSelector()
+                .endPodSelector()
+                .endFrom()
+                .addNewFrom()
+                .withNewNamespaceSelector()
+                .addToMatchLabels("kubernetes.io/metadata.name", settings.controlNamespace())
+                .endNamespaceSelector()
+                .endFrom()
+                .addNewPort()
+                .withProtocol("TCP")
+                .withPort(new IntOrString(settings.servingPort()))
+                .endPort()
+                .endIngress()
                 .endSpec()
                 .build();
     }
@@ -216,7 +272,8 @@ public final class DesiredObjects {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }

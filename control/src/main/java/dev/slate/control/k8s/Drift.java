@@ -11,14 +11,14 @@ import java.util.Objects;
  * defaults, so whole objects are never compared), or its ready replicas changed since the last status.
  */
 final class Drift {
-    private Drift() {
-    }
+    private Drift() {}
 
     static boolean drifted(Deployment observed, Deployment desired, int lastReady) {
         if (observed.getSpec() == null) {
             return true;
         }
-        if (desired.getSpec().getReplicas() != null && !desired.getSpec().getReplicas().equals(observed.getSpec().getReplicas())) {
+        if (desired.getSpec().getReplicas() != null
+                && !desired.getSpec().getReplicas().equals(observed.getSpec().getReplicas())) {
             return true;
         }
         if (!Objects.equals(annotation(observed), annotation(desired))) {
@@ -27,12 +27,15 @@ final class Drift {
         if (!images(observed).equals(images(desired))) {
             return true;
         }
-        int ready = observed.getStatus() == null || observed.getStatus().getReadyReplicas() == null ? 0 : observed.getStatus().getReadyReplicas();
+        int ready = observed.getStatus() == null || observed.getStatus().getReadyReplicas() == null
+                ? 0
+                : observed.getStatus().getReadyReplicas();
         return ready != lastReady;
     }
 
     private static String annotation(Deployment d) {
-        Map<String, String> annotations = d.getMetadata() == null ? null : d.getMetadata().getAnnotations();
+        Map<String, String> annotations =
+                d.getMetadata() == null ? null : d.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(DesiredObjects.GENERATION);
     }
 
@@ -40,6 +43,8 @@ final class Drift {
         if (d.getSpec().getTemplate() == null || d.getSpec().getTemplate().getSpec() == null) {
             return List.of();
         }
-        return d.getSpec().getTemplate().getSpec().getContainers().stream().map(Container::getImage).toList();
+        return d.getSpec().getTemplate().getSpec().getContainers().stream()
+                .map(Container::getImage)
+                .toList();
     }
 }

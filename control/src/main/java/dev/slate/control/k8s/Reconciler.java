@@ -54,14 +54,11 @@ public final class Reconciler {
 
     /** What one reconciliation of an environment did. */
     public sealed interface Outcome {
-        record Applied(Environment environment, int readyReplicas, boolean ready) implements Outcome {
-        }
+        record Applied(Environment environment, int readyReplicas, boolean ready) implements Outcome {}
 
-        record Removed(String environment, int namespaces) implements Outcome {
-        }
+        record Removed(String environment, int namespaces) implements Outcome {}
 
-        record Failed(String environment, String reason, Duration retryIn) implements Outcome {
-        }
+        record Failed(String environment, String reason, Duration retryIn) implements Outcome {}
     }
 
     private final KubernetesClient client;
@@ -80,8 +77,14 @@ public final class Reconciler {
     private volatile boolean serverSideApply = true;
     private int resyncFailures;
 
-    public Reconciler(KubernetesClient client, ClusterSettings settings, EnvironmentSource source, StatusSink sink, Backoff backoff,
-            Duration resync, Clock clock) {
+    public Reconciler(
+            KubernetesClient client,
+            ClusterSettings settings,
+            EnvironmentSource source,
+            StatusSink sink,
+            Backoff backoff,
+            Duration resync,
+            Clock clock) {
         this.client = requireNonNull(client, "client is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.source = requireNonNull(source, "source is null");
@@ -112,13 +115,20 @@ public final class Reconciler {
      * reconciler's own applies do not loop.
      */
     public void observed(Deployment deployment, boolean deleted) {
-        Map<String, String> labels = deployment.getMetadata() == null ? null : deployment.getMetadata().getLabels();
+        Map<String, String> labels = deployment.getMetadata() == null
+                ? null
+                : deployment.getMetadata().getLabels();
         String name = labels == null ? null : labels.get(DesiredObjects.ENVIRONMENT);
         if (name == null) {
             return;
         }
         Environment applied = known.get(name);
-        if (deleted || applied == null || Drift.drifted(deployment, DesiredObjects.deployment(applied, settings), readyReplicas.getOrDefault(name, 0))) {
+        if (deleted
+                || applied == null
+                || Drift.drifted(
+                        deployment,
+                        DesiredObjects.deployment(applied, settings),
+                        readyReplicas.getOrDefault(name, 0))) {
             request(name);
         }
     }
@@ -148,7 +158,10 @@ public final class Reconciler {
                     request(environment.name());
                 }
             }
-            for (Namespace namespace : client.namespaces().withLabel(DesiredObjects.MANAGED_BY, DesiredObjects.MANAGER).list().getItems()) {
+            for (Namespace namespace : client.namespaces()
+                    .withLabel(DesiredObjects.MANAGED_BY, DesiredObjects.MANAGER)
+                    .list()
+                    .getItems()) {
                 String owner = namespace.getMetadata().getLabels().get(DesiredObjects.ENVIRONMENT);
                 if (owner != null && !names.contains(owner)) {
                     request(owner); // gone from the database: its reconciliation removes it
@@ -182,8 +195,10 @@ public final class Reconciler {
             int count = failures.merge(name, 1, Integer::sum);
             Duration wait = backoff.after(count);
             due.put(name, now.plus(wait));
-            String reason = e instanceof KubernetesClientException k && k.getCode() == 409 ? "Conflict" : "ApiUnavailable";
-            logFailure(count, "environment '" + name + "' not reconciled (" + describe(e) + "); retrying in " + wait, e);
+            String reason =
+                    e instanceof KubernetesClientException k && k.getCode() == 409 ? "Conflict" : "ApiUnavailable";
+            logFailure(
+                    count, "environment '" + name + "' not reconciled (" + describe(e) + "); retrying in " + wait, e);
             environment.ifPresent(env -> recordFailure(env, reason, describe(e), now));
             return new Outcome.Failed(name, reason, wait);
         }
@@ -192,23 +207,44 @@ public final class Reconciler {
     private Outcome apply(Environment environment, Instant now) {
         String namespace = DesiredObjects.namespaceName(environment.name(), settings);
         // the status as it is: applying never changes it (the API server keeps status apart from spec)
-        Deployment observed = client.apps().deployments().inNamespace(namespace).withName(DesiredObjects.NAME).get();
+        Deployment observed = client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(DesiredObjects.NAME)
+                .get();
         for (HasMetadata object : DesiredObjects.all(environment, settings)) {
             apply(object);
         }
         if (environment.spec().mode() == ReplicaMode.FIXED) {
-            client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).withName(DesiredObjects.NAME).delete();
+            client.autoscaling()
+                    .v2()
+                    .horizontalPodAutoscalers()
+                    .inNamespace(namespace)
+                    .withName(DesiredObjects.NAME)
+                    .delete();
         }
-        int ready = observed == null || observed.getStatus() == null || observed.getStatus().getReadyReplicas() == null
-                ? 0 : observed.getStatus().getReadyReplicas();
-        int wanted = environment.spec().mode() == ReplicaMode.FIXED ? environment.spec().replicas() : Math.max(1, environment.spec().replicas());
+        int ready = observed == null
+                        || observed.getStatus() == null
+                        || observed.getStatus().getReadyReplicas() == null
+                ? 0
+                : observed.getStatus().getReadyReplicas();
+        int wanted = environment.spec().mode() == ReplicaMode.FIXED
+                ? environment.spec().replicas()
+                : Math.max(1, environment.spec().replicas());
         boolean isReady = ready >= wanted;
         List<EnvironmentCondition> conditions = List.of(
                 condition(environment, "Reconciled", true, "Applied", "every object applied by " + FIELD_MANAGER, now),
-                condition(environment, "Ready", isReady, isReady ? "ReplicasReady" : "ReplicasNotReady",
-                        ready + " of " + wanted + " serving replicas ready", now));
-        sink.write(environment.name(), new EnvironmentStatus(Optional.of(environment.generation()), Optional.of(ready), conditions,
-                Optional.of(now)));
+                condition(
+                        environment,
+                        "Ready",
+                        isReady,
+                        isReady ? "ReplicasReady" : "ReplicasNotReady",
+                        ready + " of " + wanted + " serving replicas ready",
+                        now));
+        sink.write(
+                environment.name(),
+                new EnvironmentStatus(
+                        Optional.of(environment.generation()), Optional.of(ready), conditions, Optional.of(now)));
         known.put(environment.name(), environment);
         readyReplicas.put(environment.name(), ready);
         return new Outcome.Applied(environment, ready, isReady);
@@ -223,14 +259,18 @@ public final class Reconciler {
     private void apply(HasMetadata object) {
         try {
             if (serverSideApply) {
-                client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+                client.resource(object)
+                        .fieldManager(FIELD_MANAGER)
+                        .forceConflicts()
+                        .serverSideApply();
             } else {
                 client.resource(object).update();
             }
         } catch (KubernetesClientException e) {
             if (e.getCode() == 415 && serverSideApply) {
                 serverSideApply = false;
-                LOG.warn("the Kubernetes API server does not accept server-side apply (HTTP 415): replacing objects instead");
+                LOG.warn(
+                        "the Kubernetes API server does not accept server-side apply (HTTP 415): replacing objects instead");
                 apply(object);
             } else if (e.getCode() == 404) {
                 client.resource(object).create();
@@ -248,20 +288,50 @@ public final class Reconciler {
     private Outcome remove(String name) {
         known.remove(name);
         readyReplicas.remove(name);
-        List<Namespace> namespaces = client.namespaces().withLabel(DesiredObjects.MANAGED_BY, DesiredObjects.MANAGER)
-                .withLabel(DesiredObjects.ENVIRONMENT, name).list().getItems();
+        List<Namespace> namespaces = client.namespaces()
+                .withLabel(DesiredObjects.MANAGED_BY, DesiredObjects.MANAGER)
+                .withLabel(DesiredObjects.ENVIRONMENT, name)
+                .list()
+                .getItems();
         for (Namespace namespace : namespaces) {
             String ns = namespace.getMetadata().getName();
-            client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withLabel(DesiredObjects.ENVIRONMENT, name).delete();
-            client.network().v1().networkPolicies().inNamespace(ns).withLabel(DesiredObjects.ENVIRONMENT, name).delete();
-            client.policy().v1().podDisruptionBudget().inNamespace(ns).withLabel(DesiredObjects.ENVIRONMENT, name).delete();
-            client.services().inNamespace(ns).withLabel(DesiredObjects.ENVIRONMENT, name).delete();
-            client.apps().deployments().inNamespace(ns).withLabel(DesiredObjects.ENVIRONMENT, name).delete();
-            client.configMaps().inNamespace(ns).withLabel(DesiredObjects.ENVIRONMENT, name).delete();
+            client.autoscaling()
+                    .v2()
+                    .horizontalPodAutoscalers()
+                    .inNamespace(ns)
+                    .withLabel(DesiredObjects.ENVIRONMENT, name)
+                    .delete();
+            client.network()
+                    .v1()
+                    .networkPolicies()
+                    .inNamespace(ns)
+                    .withLabel(DesiredObjects.ENVIRONMENT, name)
+                    .delete();
+            client.policy()
+                    .v1()
+                    .podDisruptionBudget()
+                    .inNamespace(ns)
+                    .withLabel(DesiredObjects.ENVIRONMENT, name)
+                    .delete();
+            client.services()
+                    .inNamespace(ns)
+                    .withLabel(DesiredObjects.ENVIRONMENT, name)
+                    .delete();
+            client.apps()
+                    .deployments()
+                    .inNamespace(ns)
+                    .withLabel(DesiredObjects.ENVIRONMENT, name)
+                    .delete();
+            client.configMaps()
+                    .inNamespace(ns)
+                    .withLabel(DesiredObjects.ENVIRONMENT, name)
+                    .delete();
             client.namespaces().withName(ns).delete();
         }
         if (!namespaces.isEmpty()) {
-            LOG.infof("environment '%s' no longer exists: removed %d namespace(s) from the cluster", name, namespaces.size());
+            LOG.infof(
+                    "environment '%s' no longer exists: removed %d namespace(s) from the cluster",
+                    name, namespaces.size());
         }
         return new Outcome.Removed(name, namespaces.size());
     }
@@ -271,19 +341,28 @@ public final class Reconciler {
             List<EnvironmentCondition> conditions = new ArrayList<>();
             conditions.add(condition(environment, "Reconciled", false, reason, message, now));
             environment.status().condition("Ready").ifPresent(conditions::add);
-            sink.write(environment.name(), new EnvironmentStatus(environment.status().observedGeneration(), environment.status().readyReplicas(),
-                    conditions, Optional.of(now)));
+            sink.write(
+                    environment.name(),
+                    new EnvironmentStatus(
+                            environment.status().observedGeneration(),
+                            environment.status().readyReplicas(),
+                            conditions,
+                            Optional.of(now)));
         } catch (RuntimeException e) {
             LOG.debugf("could not record the failure of environment '%s': %s", environment.name(), e.getMessage());
         }
     }
 
     /** A condition; its transition time stays the previous one while its status does not change. */
-    private static EnvironmentCondition condition(Environment environment, String type, boolean value, String reason, String message,
-            Instant now) {
+    private static EnvironmentCondition condition(
+            Environment environment, String type, boolean value, String reason, String message, Instant now) {
         String status = value ? "True" : "False";
-        Instant since = environment.status().condition(type).filter(c -> c.status().equals(status))
-                .map(EnvironmentCondition::lastTransitionTime).orElse(now);
+        Instant since = environment
+                .status()
+                .condition(type)
+                .filter(c -> c.status().equals(status))
+                .map(EnvironmentCondition::lastTransitionTime)
+                .orElse(now);
         return new EnvironmentCondition(type, status, reason, message, since);
     }
 
@@ -297,7 +376,8 @@ public final class Reconciler {
     }
 
     private static String describe(RuntimeException e) {
-        String message = e instanceof KubernetesClientException k && k.getCode() > 0 ? "HTTP " + k.getCode() + " " + shortMessage(k)
+        String message = e instanceof KubernetesClientException k && k.getCode() > 0
+                ? "HTTP " + k.getCode() + " " + shortMessage(k)
                 : e.getClass().getSimpleName() + ": " + shortMessage(e);
         return message;
     }

@@ -84,11 +84,15 @@ public final class SecretKeyRing {
 
     /** Reads the keys from configuration; a malformed key fails startup with a message that names the setting only. */
     public static SecretKeyRing from(SecretsConfig config) {
-        Optional<Key> current = config.key().filter(s -> !s.isBlank()).map(s -> key(s, "slate.secrets.key"))
+        Optional<Key> current = config.key()
+                .filter(s -> !s.isBlank())
+                .map(s -> key(s, "slate.secrets.key"))
                 .or(() -> config.keyFile().map(SecretKeyRing::keyFromFile));
         List<Key> previous = new ArrayList<>();
-        config.previousKeys().ifPresent(list -> list.stream().filter(s -> !s.isBlank())
-                .forEach(s -> previous.add(key(s, "slate.secrets.previous-keys"))));
+        config.previousKeys()
+                .ifPresent(list -> list.stream()
+                        .filter(s -> !s.isBlank())
+                        .forEach(s -> previous.add(key(s, "slate.secrets.previous-keys"))));
         return new SecretKeyRing(current, previous);
     }
 
@@ -109,8 +113,9 @@ public final class SecretKeyRing {
     }
 
     public Sealed seal(String name, String value) {
-        Key key = current.orElseThrow(() -> new KeyRingException(
-                "no encryption key is configured: set slate.secrets.key (base64 of 32 random bytes) or slate.secrets.key-file"));
+        Key key = current.orElseThrow(
+                () -> new KeyRingException(
+                        "no encryption key is configured: set slate.secrets.key (base64 of 32 random bytes) or slate.secrets.key-file"));
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
@@ -119,7 +124,8 @@ public final class SecretKeyRing {
             cipher.updateAAD(name.getBytes(StandardCharsets.UTF_8));
             return new Sealed(key.id(), nonce, cipher.doFinal(value.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
-            throw new KeyRingException("cannot encrypt secret '" + name + "': " + e.getClass().getSimpleName());
+            throw new KeyRingException(
+                    "cannot encrypt secret '" + name + "': " + e.getClass().getSimpleName());
         }
     }
 
@@ -135,9 +141,11 @@ public final class SecretKeyRing {
             cipher.updateAAD(name.getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(sealed.ciphertext()), StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {
-            throw new KeyRingException("secret '" + name + "' does not verify with key " + sealed.keyId() + " (tampered with, or moved)");
+            throw new KeyRingException(
+                    "secret '" + name + "' does not verify with key " + sealed.keyId() + " (tampered with, or moved)");
         } catch (GeneralSecurityException e) {
-            throw new KeyRingException("cannot decrypt secret '" + name + "': " + e.getClass().getSimpleName());
+            throw new KeyRingException(
+                    "cannot decrypt secret '" + name + "': " + e.getClass().getSimpleName());
         }
     }
 
@@ -158,7 +166,8 @@ public final class SecretKeyRing {
             throw new IllegalStateException(setting + " is not valid base64");
         }
         if (bytes.length != KEY_BYTES) {
-            throw new IllegalStateException(setting + " must be " + KEY_BYTES + " bytes (base64 of 32 random bytes), got " + bytes.length);
+            throw new IllegalStateException(
+                    setting + " must be " + KEY_BYTES + " bytes (base64 of 32 random bytes), got " + bytes.length);
         }
         return new Key(keyId(bytes), new SecretKeySpec(bytes, "AES"));
     }
@@ -167,7 +176,8 @@ public final class SecretKeyRing {
         try {
             return key(Files.readString(file, StandardCharsets.UTF_8), "slate.secrets.key-file (" + file + ")");
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read slate.secrets.key-file " + file + ": " + e.getClass().getSimpleName());
+            throw new IllegalStateException("cannot read slate.secrets.key-file " + file + ": "
+                    + e.getClass().getSimpleName());
         }
     }
 

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slate.control.api.DeploymentResource;
 import dev.slate.control.deploy.EnvironmentName;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -45,45 +45,64 @@ public class SecretResource {
         this.store = store;
     }
 
-    public record SecretJson(@JsonProperty("name") String name, @JsonProperty("key_id") String keyId,
-            @JsonProperty("updated_at") String updatedAt, @JsonProperty("updated_by") String updatedBy,
-            @JsonProperty("current_key") boolean currentKey) {
-    }
+    public record SecretJson(
+            @JsonProperty("name") String name,
+            @JsonProperty("key_id") String keyId,
+            @JsonProperty("updated_at") String updatedAt,
+            @JsonProperty("updated_by") String updatedBy,
+            @JsonProperty("current_key") boolean currentKey) {}
 
-    public record SecretListJson(@JsonProperty("environment") String environment, @JsonProperty("key_id") String keyId,
-            @JsonProperty("secrets") List<SecretJson> secrets) {
-    }
+    public record SecretListJson(
+            @JsonProperty("environment") String environment,
+            @JsonProperty("key_id") String keyId,
+            @JsonProperty("secrets") List<SecretJson> secrets) {}
 
-    public record ReEncryptJson(@JsonProperty("key_id") String keyId, @JsonProperty("re_encrypted") int reEncrypted,
-            @JsonProperty("unchanged") int unchanged, @JsonProperty("failed") List<String> failed) {
-    }
+    public record ReEncryptJson(
+            @JsonProperty("key_id") String keyId,
+            @JsonProperty("re_encrypted") int reEncrypted,
+            @JsonProperty("unchanged") int unchanged,
+            @JsonProperty("failed") List<String> failed) {}
 
     @GET
     public SecretListJson list(@HeaderParam(DeploymentResource.ENVIRONMENT_HEADER) String environmentHeader) {
         String environment = environment(environmentHeader);
         String current = store.currentKeyId().orElse(null);
-        return new SecretListJson(environment, current, store.list(environment).stream().map(s -> json(s, current)).toList());
+        return new SecretListJson(
+                environment,
+                current,
+                store.list(environment).stream().map(s -> json(s, current)).toList());
     }
 
     @PUT
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response put(@PathParam("name") String name, byte[] body, @HeaderParam(DeploymentResource.ENVIRONMENT_HEADER) String environmentHeader,
+    public Response put(
+            @PathParam("name") String name,
+            byte[] body,
+            @HeaderParam(DeploymentResource.ENVIRONMENT_HEADER) String environmentHeader,
             @Context SecurityContext security) {
         String environment = environment(environmentHeader);
         String value = value(body);
         boolean created = store.put(environment, name, value, actor(security));
-        SecretInfo info = store.list(environment).stream().filter(s -> s.name().equals(name)).findFirst()
-                .orElseThrow(() -> new SlateException(ErrorCode.INTERNAL_SERVER_ERROR, "secret '" + name + "' vanished after it was stored"));
-        return Response.status(created ? 201 : 200).entity(json(info, store.currentKeyId().orElse(null))).build();
+        SecretInfo info = store.list(environment).stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new SlateException(
+                        ErrorCode.INTERNAL_SERVER_ERROR, "secret '" + name + "' vanished after it was stored"));
+        return Response.status(created ? 201 : 200)
+                .entity(json(info, store.currentKeyId().orElse(null)))
+                .build();
     }
 
     @DELETE
     @Path("{name}")
-    public Response delete(@PathParam("name") String name, @HeaderParam(DeploymentResource.ENVIRONMENT_HEADER) String environmentHeader) {
+    public Response delete(
+            @PathParam("name") String name,
+            @HeaderParam(DeploymentResource.ENVIRONMENT_HEADER) String environmentHeader) {
         String environment = environment(environmentHeader);
         if (!store.delete(environment, name)) {
-            throw new SlateException(ErrorCode.NOT_FOUND, "environment '" + environment + "' has no stored secret '" + name + "'");
+            throw new SlateException(
+                    ErrorCode.NOT_FOUND, "environment '" + environment + "' has no stored secret '" + name + "'");
         }
         return Response.noContent().build();
     }
@@ -108,17 +127,28 @@ public class SecretResource {
             node = null;
         }
         if (node == null || !node.isObject() || !node.path("value").isTextual() || node.size() != 1) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the body must be a JSON object {\"value\": \"...\"} with the secret as a string");
+            throw new SlateException(
+                    ErrorCode.PARSE_FAILED,
+                    "the body must be a JSON object {\"value\": \"...\"} with the secret as a string");
         }
         return node.path("value").textValue();
     }
 
     private static SecretJson json(SecretInfo s, String currentKeyId) {
-        return new SecretJson(s.name(), s.keyId(), s.updatedAt().toString(), s.updatedBy().orElse(null), s.keyId().equals(currentKeyId));
+        return new SecretJson(
+                s.name(),
+                s.keyId(),
+                s.updatedAt().toString(),
+                s.updatedBy().orElse(null),
+                s.keyId().equals(currentKeyId));
     }
 
     private static Optional<String> actor(SecurityContext security) {
         Principal principal = security == null ? null : security.getUserPrincipal();
-        return principal == null || principal.getName() == null || principal.getName().isBlank() ? Optional.empty() : Optional.of(principal.getName());
+        return principal == null
+                        || principal.getName() == null
+                        || principal.getName().isBlank()
+                ? Optional.empty()
+                : Optional.of(principal.getName());
     }
 }

@@ -2,8 +2,8 @@ package dev.slate.control.secrets;
 
 import dev.slate.control.env.EnvironmentChanged;
 import dev.slate.control.secrets.SecretKeyRing.Sealed;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,10 +17,12 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,10 +45,10 @@ public class SecretStore {
     private static final Logger LOG = Logger.getLogger(SecretStore.class);
     /** The names {@code ${secret:NAME}} accepts, at most 128 characters (the table checks the same). */
     public static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
+
     public static final int MAX_VALUE_CHARS = 65536;
 
-    private record Row(Sealed sealed, Instant updatedAt, Optional<String> updatedBy) {
-    }
+    private record Row(Sealed sealed, Instant updatedAt, Optional<String> updatedBy) {}
 
     /** A secret's identity: its environment and its name. */
     private record Key(String environment, String name) implements Comparable<Key> {
@@ -73,7 +75,8 @@ public class SecretStore {
     }
 
     void start(@Observes StartupEvent event) {
-        refresher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("slate-secrets-refresh").unstarted(r));
+        refresher = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("slate-secrets-refresh").unstarted(r));
         long every = Math.max(100, config.refreshInterval().toMillis());
         refresher.scheduleWithFixedDelay(this::refreshQuietly, 0, every, TimeUnit.MILLISECONDS);
     }
@@ -92,8 +95,10 @@ public class SecretStore {
         if (!event.deleted()) {
             return;
         }
-        Set<String> names = new java.util.HashSet<>();
-        rows.keySet().stream().filter(k -> k.environment().equals(event.environment())).forEach(k -> names.add(k.name()));
+        Set<String> names = new HashSet<>();
+        rows.keySet().stream()
+                .filter(k -> k.environment().equals(event.environment()))
+                .forEach(k -> names.add(k.name()));
         refreshQuietly();
         if (!names.isEmpty()) {
             changed.fire(new SecretsChanged(event.environment(), names));
@@ -126,8 +131,14 @@ public class SecretStore {
     public List<SecretInfo> list(String environment) {
         refresh();
         List<SecretInfo> out = new ArrayList<>();
-        rows.entrySet().stream().filter(e -> e.getKey().environment().equals(environment)).sorted(Map.Entry.comparingByKey()).forEach(e ->
-                out.add(new SecretInfo(e.getKey().name(), e.getValue().sealed().keyId(), e.getValue().updatedAt(), e.getValue().updatedBy())));
+        rows.entrySet().stream()
+                .filter(e -> e.getKey().environment().equals(environment))
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> out.add(new SecretInfo(
+                        e.getKey().name(),
+                        e.getValue().sealed().keyId(),
+                        e.getValue().updatedAt(),
+                        e.getValue().updatedBy())));
         return out;
     }
 
@@ -139,14 +150,17 @@ public class SecretStore {
     public boolean put(String environment, String name, String value, Optional<String> by) {
         requireName(name);
         if (value == null || value.isEmpty() || value.length() > MAX_VALUE_CHARS) {
-            throw new SlateException(ErrorCode.INVALID_QUERY, "a secret value must be 1 to " + MAX_VALUE_CHARS + " characters");
+            throw new SlateException(
+                    ErrorCode.INVALID_QUERY, "a secret value must be 1 to " + MAX_VALUE_CHARS + " characters");
         }
         Sealed sealed = seal(name, value);
-        String sql = "insert into secrets (environment, name, key_id, nonce, ciphertext, updated_at, updated_by) values (?, ?, ?, ?, ?, ?, ?)"
-                + " on conflict (environment, name) do update set key_id = excluded.key_id, nonce = excluded.nonce, ciphertext = excluded.ciphertext,"
-                + " updated_at = excluded.updated_at, updated_by = excluded.updated_by returning (xmax = 0)";
+        String sql =
+                "insert into secrets (environment, name, key_id, nonce, ciphertext, updated_at, updated_by) values (?, ?, ?, ?, ?, ?, ?)"
+                        + " on conflict (environment, name) do update set key_id = excluded.key_id, nonce = excluded.nonce, ciphertext = excluded.ciphertext,"
+                        + " updated_at = excluded.updated_at, updated_by = excluded.updated_by returning (xmax = 0)";
         boolean created;
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, environment);
             s.setString(2, name);
             s.setString(3, sealed.keyId());
@@ -159,7 +173,9 @@ public class SecretStore {
             }
         } catch (SQLException e) {
             if ("23503".equals(e.getSQLState())) { // secrets_environment_fk
-                throw new SlateException(ErrorCode.NOT_FOUND, "environment '" + environment + "' does not exist; create it first (POST /v1/environments)");
+                throw new SlateException(
+                        ErrorCode.NOT_FOUND,
+                        "environment '" + environment + "' does not exist; create it first (POST /v1/environments)");
             }
             throw failure("store secret '" + name + "' of environment '" + environment + "'", e);
         }
@@ -173,7 +189,7 @@ public class SecretStore {
         requireName(name);
         boolean deleted;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("delete from secrets where environment = ? and name = ?")) {
+                PreparedStatement s = c.prepareStatement("delete from secrets where environment = ? and name = ?")) {
             s.setString(1, environment);
             s.setString(2, name);
             deleted = s.executeUpdate() == 1;
@@ -199,13 +215,15 @@ public class SecretStore {
      * and the old key moved to {@code slate.secrets.previous-keys}). Each row is replaced only if nobody changed it meanwhile.
      */
     public ReEncryption reEncrypt() {
-        String current = keys.currentKeyId().orElseThrow(() -> new SlateException(ErrorCode.CONFLICT,
-                "no encryption key is configured: set slate.secrets.key or slate.secrets.key-file"));
+        String current = keys.currentKeyId()
+                .orElseThrow(() -> new SlateException(
+                        ErrorCode.CONFLICT,
+                        "no encryption key is configured: set slate.secrets.key or slate.secrets.key-file"));
         refresh();
         int done = 0;
         int unchanged = 0;
         List<String> failed = new ArrayList<>();
-        for (Map.Entry<Key, Row> e : new java.util.TreeMap<>(rows).entrySet()) {
+        for (Map.Entry<Key, Row> e : new TreeMap<>(rows).entrySet()) {
             String environment = e.getKey().environment();
             String name = e.getKey().name();
             Sealed old = e.getValue().sealed();
@@ -221,8 +239,10 @@ public class SecretStore {
                 failed.add(environment + "/" + name);
                 continue;
             }
-            String sql = "update secrets set key_id = ?, nonce = ?, ciphertext = ? where environment = ? and name = ? and key_id = ? and nonce = ?";
-            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            String sql =
+                    "update secrets set key_id = ?, nonce = ?, ciphertext = ? where environment = ? and name = ? and key_id = ? and nonce = ?";
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement s = c.prepareStatement(sql)) {
                 s.setString(1, fresh.keyId());
                 s.setBytes(2, fresh.nonce());
                 s.setBytes(3, fresh.ciphertext());
@@ -238,7 +258,9 @@ public class SecretStore {
             }
         }
         refresh();
-        LOG.infof("secrets re-encrypted with key %s: %d re-encrypted, %d already current, %d failed", current, done, unchanged, failed.size());
+        LOG.infof(
+                "secrets re-encrypted with key %s: %d re-encrypted, %d already current, %d failed",
+                current, done, unchanged, failed.size());
         return new ReEncryption(current, done, unchanged, failed);
     }
 
@@ -261,11 +283,16 @@ public class SecretStore {
     private synchronized void refresh() {
         Map<Key, Row> fresh = new HashMap<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("select environment, name, key_id, nonce, ciphertext, updated_at, updated_by from secrets");
-             ResultSet rs = s.executeQuery()) {
+                PreparedStatement s = c.prepareStatement(
+                        "select environment, name, key_id, nonce, ciphertext, updated_at, updated_by from secrets");
+                ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                fresh.put(new Key(rs.getString(1), rs.getString(2)), new Row(new Sealed(rs.getString(3), rs.getBytes(4), rs.getBytes(5)),
-                        rs.getTimestamp(6).toInstant(), Optional.ofNullable(rs.getString(7))));
+                fresh.put(
+                        new Key(rs.getString(1), rs.getString(2)),
+                        new Row(
+                                new Sealed(rs.getString(3), rs.getBytes(4), rs.getBytes(5)),
+                                rs.getTimestamp(6).toInstant(),
+                                Optional.ofNullable(rs.getString(7))));
             }
         } catch (SQLException e) {
             if ("42P01".equals(e.getSQLState())) { // not migrated yet
@@ -279,7 +306,8 @@ public class SecretStore {
 
     private static void requireName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new SlateException(ErrorCode.INVALID_QUERY,
+            throw new SlateException(
+                    ErrorCode.INVALID_QUERY,
                     "a secret name must match [A-Za-z_][A-Za-z0-9_.-]{0,127}, as in ${secret:NAME}");
         }
     }

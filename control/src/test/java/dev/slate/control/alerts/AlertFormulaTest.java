@@ -34,27 +34,35 @@ class AlertFormulaTest {
 
     @Test
     void arithmeticAndRates() {
-        assertThat(eval("slate_feature_cache_hits_total{feature=\"user.email\"} / slate_feature_requests_total{feature=\"user.email\"}")).hasValue(0.75);
+        assertThat(
+                        eval(
+                                "slate_feature_cache_hits_total{feature=\"user.email\"} / slate_feature_requests_total{feature=\"user.email\"}"))
+                .hasValue(0.75);
         assertThat(eval("1 - (2 * 3) / 4 + 0.5")).hasValue(0.0);
-        assertThat(eval("rate(slate_feature_errors_total{code=\"RESOLVER_FAILED\"})")).hasValue(3.0); // 30 more in 10 s
-        assertThat(eval("rate(slate_feature_errors_total) / rate(slate_feature_requests_total)")).hasValue(0.1);
+        assertThat(eval("rate(slate_feature_errors_total{code=\"RESOLVER_FAILED\"})"))
+                .hasValue(3.0); // 30 more in 10 s
+        assertThat(eval("rate(slate_feature_errors_total) / rate(slate_feature_requests_total)"))
+                .hasValue(0.1);
     }
 
     @Test
     void noDataIsNoValue() {
         assertThat(eval("slate_feature_errors_total{code=\"NO_SUCH\"}")).isEmpty();
         assertThat(eval("slate_feature_errors_total / slate_dependency_up")).isEmpty(); // division by zero
-        assertThat(AlertFormula.parse("rate(slate_feature_errors_total)").evaluate(NOW, null, null)).isEmpty(); // no previous scrape yet
+        assertThat(AlertFormula.parse("rate(slate_feature_errors_total)").evaluate(NOW, null, null))
+                .isEmpty(); // no previous scrape yet
     }
 
     @Test
     void metricsAreListed() {
-        assertThat(AlertFormula.parse("rate(a_total{x=\"1\"}) / (b + 2)").metrics()).containsExactly("a_total", "b");
+        assertThat(AlertFormula.parse("rate(a_total{x=\"1\"}) / (b + 2)").metrics())
+                .containsExactly("a_total", "b");
     }
 
     @Test
     void malformedFormulasAreRefusedWithThePosition() {
-        assertThatThrownBy(() -> AlertFormula.parse("slate_feature_errors_total{code=\"X\"")).isInstanceOf(FormulaException.class)
+        assertThatThrownBy(() -> AlertFormula.parse("slate_feature_errors_total{code=\"X\""))
+                .isInstanceOf(FormulaException.class)
                 .hasMessageContaining("position");
         assertThatThrownBy(() -> AlertFormula.parse("a + ")).hasMessageContaining("the formula ends");
         assertThatThrownBy(() -> AlertFormula.parse("a b")).hasMessageContaining("unexpected 'b' (at position 2)");

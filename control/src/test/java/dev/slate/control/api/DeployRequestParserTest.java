@@ -3,8 +3,8 @@ package dev.slate.control.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,8 @@ class DeployRequestParserTest {
 
     @Test
     void readsFilesAndActivate() {
-        DeployRequest request = parse("{\"files\": {\"slate.yaml\": \"project: a\\n\", \"x.sql\": \"SELECT 1\"}, \"activate\": false}");
+        DeployRequest request =
+                parse("{\"files\": {\"slate.yaml\": \"project: a\\n\", \"x.sql\": \"SELECT 1\"}, \"activate\": false}");
 
         assertThat(request.files()).isEqualTo(Map.of("slate.yaml", "project: a\n", "x.sql", "SELECT 1"));
         assertThat(request.activate()).contains(false);
@@ -58,7 +59,8 @@ class DeployRequestParserTest {
 
     private static void assertParseFailed(String json, String messagePart) {
         assertThatThrownBy(() -> parse(json))
-                .isInstanceOfSatisfying(SlateException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PARSE_FAILED))
+                .isInstanceOfSatisfying(
+                        SlateException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PARSE_FAILED))
                 .hasMessageContaining(messagePart);
     }
 }

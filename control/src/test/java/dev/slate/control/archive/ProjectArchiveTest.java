@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slate.control.deploy.ProjectLimits;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -52,7 +52,10 @@ class ProjectArchiveTest {
 
     @Test
     void keepsFolderNamesWhenFilesAreNotAllInOneFolder() {
-        byte[] archive = new TestArchives.Tar().file("a/slate.yaml", SLATE).file("b/x.sql", SQL).gzipped();
+        byte[] archive = new TestArchives.Tar()
+                .file("a/slate.yaml", SLATE)
+                .file("b/x.sql", SQL)
+                .gzipped();
 
         assertThat(ProjectArchive.read(ArchiveFormat.TAR_GZ, archive)).containsOnlyKeys("a/slate.yaml", "b/x.sql");
     }
@@ -60,72 +63,162 @@ class ProjectArchiveTest {
     @Test
     void readsPaxLongPaths() {
         String longPath = "p/" + "d".repeat(120) + "/users.sql";
-        byte[] archive = new TestArchives.Tar().file("slate.yaml", SLATE).paxPath(longPath).file("ignored-name", SQL).gzipped();
+        byte[] archive = new TestArchives.Tar()
+                .file("slate.yaml", SLATE)
+                .paxPath(longPath)
+                .file("ignored-name", SQL)
+                .gzipped();
 
         assertThat(ProjectArchive.read(ArchiveFormat.TAR_GZ, archive)).containsOnlyKeys("slate.yaml", longPath);
     }
 
     @Test
     void rejectsPathTraversalInTar() {
-        byte[] archive = new TestArchives.Tar().file("slate.yaml", SLATE).file("sql/../../evil.sql", SQL).gzipped();
+        byte[] archive = new TestArchives.Tar()
+                .file("slate.yaml", SLATE)
+                .file("sql/../../evil.sql", SQL)
+                .gzipped();
 
         assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR_GZ, archive), ErrorCode.PARSE_FAILED, "'..'");
     }
 
     @Test
     void rejectsPathTraversalInSkippedFilesAndFolders() {
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, new TestArchives.Tar().file("../README.md", "x").bytes()),
-                ErrorCode.PARSE_FAILED, "outside the archive");
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, new TestArchives.Tar().directory("../up/").bytes()),
-                ErrorCode.PARSE_FAILED, "outside the archive");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.TAR,
+                        new TestArchives.Tar().file("../README.md", "x").bytes()),
+                ErrorCode.PARSE_FAILED,
+                "outside the archive");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.TAR,
+                        new TestArchives.Tar().directory("../up/").bytes()),
+                ErrorCode.PARSE_FAILED,
+                "outside the archive");
     }
 
     @Test
     void rejectsAbsolutePaths() {
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, new TestArchives.Tar().file("/etc/slate.yaml", SLATE).bytes()),
-                ErrorCode.PARSE_FAILED, "absolute");
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, new TestArchives.Zip().file("C:/x/slate.yaml", SLATE).bytes()),
-                ErrorCode.PARSE_FAILED, "absolute");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.TAR,
+                        new TestArchives.Tar().file("/etc/slate.yaml", SLATE).bytes()),
+                ErrorCode.PARSE_FAILED,
+                "absolute");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.ZIP,
+                        new TestArchives.Zip().file("C:/x/slate.yaml", SLATE).bytes()),
+                ErrorCode.PARSE_FAILED,
+                "absolute");
     }
 
     @Test
     void rejectsLinks() {
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, new TestArchives.Tar().file("slate.yaml", SLATE).symlink("x.sql", "/etc/passwd").bytes()),
-                ErrorCode.PARSE_FAILED, "link");
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, new TestArchives.Tar().file("slate.yaml", SLATE).hardlink("x.sql", "slate.yaml").bytes()),
-                ErrorCode.PARSE_FAILED, "link");
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, new TestArchives.Zip().file("slate.yaml", SLATE).symlink("x.sql", "/etc/passwd").bytes()),
-                ErrorCode.PARSE_FAILED, "'x.sql' is a link");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.TAR,
+                        new TestArchives.Tar()
+                                .file("slate.yaml", SLATE)
+                                .symlink("x.sql", "/etc/passwd")
+                                .bytes()),
+                ErrorCode.PARSE_FAILED,
+                "link");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.TAR,
+                        new TestArchives.Tar()
+                                .file("slate.yaml", SLATE)
+                                .hardlink("x.sql", "slate.yaml")
+                                .bytes()),
+                ErrorCode.PARSE_FAILED,
+                "link");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.ZIP,
+                        new TestArchives.Zip()
+                                .file("slate.yaml", SLATE)
+                                .symlink("x.sql", "/etc/passwd")
+                                .bytes()),
+                ErrorCode.PARSE_FAILED,
+                "'x.sql' is a link");
     }
 
     @Test
     void rejectsDevicesAndDuplicates() {
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, new TestArchives.Tar().entry("dev", '3', new byte[0], "").bytes()),
-                ErrorCode.PARSE_FAILED, "character device");
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, new TestArchives.Tar().file("slate.yaml", SLATE).file("./slate.yaml", SLATE).bytes()),
-                ErrorCode.PARSE_FAILED, "twice");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.TAR,
+                        new TestArchives.Tar()
+                                .entry("dev", '3', new byte[0], "")
+                                .bytes()),
+                ErrorCode.PARSE_FAILED,
+                "character device");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.TAR,
+                        new TestArchives.Tar()
+                                .file("slate.yaml", SLATE)
+                                .file("./slate.yaml", SLATE)
+                                .bytes()),
+                ErrorCode.PARSE_FAILED,
+                "twice");
     }
 
     @Test
     void rejectsZipSlipThroughPaxHeadersAndNestedDotDots() {
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, new TestArchives.Tar().paxPath("ok/../../../etc/cron.d/x.sql").file("x.sql", SQL).bytes()),
-                ErrorCode.PARSE_FAILED, "'..'");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.TAR,
+                        new TestArchives.Tar()
+                                .paxPath("ok/../../../etc/cron.d/x.sql")
+                                .file("x.sql", SQL)
+                                .bytes()),
+                ErrorCode.PARSE_FAILED,
+                "'..'");
         // Commons Compress drops the leading '/' of a pax path: the entry stays a relative name inside the archive
-        assertThat(ProjectArchive.read(ArchiveFormat.TAR, new TestArchives.Tar().paxPath("/etc/slate.yaml").file("slate.yaml", SLATE).bytes()))
+        assertThat(ProjectArchive.read(
+                        ArchiveFormat.TAR,
+                        new TestArchives.Tar()
+                                .paxPath("/etc/slate.yaml")
+                                .file("slate.yaml", SLATE)
+                                .bytes()))
                 .containsOnlyKeys("slate.yaml");
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, new TestArchives.Zip().file("a/./b/../../../x.sql", SQL).bytes()),
-                ErrorCode.PARSE_FAILED, "'..'");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.ZIP,
+                        new TestArchives.Zip().file("a/./b/../../../x.sql", SQL).bytes()),
+                ErrorCode.PARSE_FAILED,
+                "'..'");
         // a DOS-made zip's backslashes are folder separators to Commons Compress; the '..' is still caught
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, new TestArchives.Zip().file("a\\..\\x.sql", SQL).bytes()),
-                ErrorCode.PARSE_FAILED, "'..'");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.ZIP,
+                        new TestArchives.Zip().file("a\\..\\x.sql", SQL).bytes()),
+                ErrorCode.PARSE_FAILED,
+                "'..'");
     }
 
     @Test
     void rejectsALinkEvenWhenItsTargetLooksHarmless() {
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR_GZ, new TestArchives.Tar().symlink("sql", "../../").file("sql/x.sql", SQL).gzipped()),
-                ErrorCode.PARSE_FAILED, "link");
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, new TestArchives.Zip().symlink("slate.yaml", "slate.yaml").bytes()),
-                ErrorCode.PARSE_FAILED, "'slate.yaml' is a link");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.TAR_GZ,
+                        new TestArchives.Tar()
+                                .symlink("sql", "../../")
+                                .file("sql/x.sql", SQL)
+                                .gzipped()),
+                ErrorCode.PARSE_FAILED,
+                "link");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.ZIP,
+                        new TestArchives.Zip()
+                                .symlink("slate.yaml", "slate.yaml")
+                                .bytes()),
+                ErrorCode.PARSE_FAILED,
+                "'slate.yaml' is a link");
     }
 
     @Test
@@ -148,13 +241,21 @@ class ProjectArchiveTest {
         assertThat(bomb.length).isLessThan(ProjectLimits.MAX_FILE_BYTES);
 
         assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, bomb), ErrorCode.PAYLOAD_TOO_LARGE, "skipped.bin");
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR_GZ, new TestArchives.Tar().file("skipped.bin", zeros).gzipped()),
-                ErrorCode.PAYLOAD_TOO_LARGE, "skipped.bin");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.TAR_GZ,
+                        new TestArchives.Tar().file("skipped.bin", zeros).gzipped()),
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                "skipped.bin");
     }
 
     @Test
     void readsZip() {
-        byte[] archive = new TestArchives.Zip().file("demo/slate.yaml", SLATE).file("demo/sql/users.sql", SQL).file("demo/notes.txt", "x").bytes();
+        byte[] archive = new TestArchives.Zip()
+                .file("demo/slate.yaml", SLATE)
+                .file("demo/sql/users.sql", SQL)
+                .file("demo/notes.txt", "x")
+                .bytes();
 
         assertThat(ProjectArchive.read(ArchiveFormat.ZIP, archive))
                 .containsExactly(Map.entry("slate.yaml", SLATE), Map.entry("sql/users.sql", SQL));
@@ -162,7 +263,10 @@ class ProjectArchiveTest {
 
     @Test
     void rejectsPathTraversalInZip() {
-        byte[] archive = new TestArchives.Zip().file("slate.yaml", SLATE).file("../evil.sql", SQL).bytes();
+        byte[] archive = new TestArchives.Zip()
+                .file("slate.yaml", SLATE)
+                .file("../evil.sql", SQL)
+                .bytes();
 
         assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, archive), ErrorCode.PARSE_FAILED, "'..'");
     }
@@ -172,13 +276,25 @@ class ProjectArchiveTest {
         byte[] big = new byte[ProjectLimits.MAX_FILE_BYTES + 1];
         Arrays.fill(big, (byte) 'a');
 
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR_GZ, new TestArchives.Tar().file("big.sql", big).gzipped()),
-                ErrorCode.PAYLOAD_TOO_LARGE, "big.sql");
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, new TestArchives.Zip().file("big.sql", big).bytes()),
-                ErrorCode.PAYLOAD_TOO_LARGE, "big.sql");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.TAR_GZ,
+                        new TestArchives.Tar().file("big.sql", big).gzipped()),
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                "big.sql");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.ZIP,
+                        new TestArchives.Zip().file("big.sql", big).bytes()),
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                "big.sql");
         // files that are not part of the project count too: a compressed bomb is never expanded
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR_GZ, new TestArchives.Tar().file("big.bin", big).gzipped()),
-                ErrorCode.PAYLOAD_TOO_LARGE, "big.bin");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.TAR_GZ,
+                        new TestArchives.Tar().file("big.bin", big).gzipped()),
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                "big.bin");
     }
 
     @Test
@@ -186,7 +302,10 @@ class ProjectArchiveTest {
         byte[] limit = new byte[ProjectLimits.MAX_FILE_BYTES];
         Arrays.fill(limit, (byte) 'a');
 
-        assertThat(ProjectArchive.read(ArchiveFormat.TAR_GZ, new TestArchives.Tar().file("limit.sql", limit).gzipped()).get("limit.sql"))
+        assertThat(ProjectArchive.read(
+                                ArchiveFormat.TAR_GZ,
+                                new TestArchives.Tar().file("limit.sql", limit).gzipped())
+                        .get("limit.sql"))
                 .hasSize(ProjectLimits.MAX_FILE_BYTES);
     }
 
@@ -199,7 +318,8 @@ class ProjectArchiveTest {
             tar.file("f" + i + ".sql", almost);
         }
 
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR_GZ, tar.gzipped()), ErrorCode.PAYLOAD_TOO_LARGE, "5 MiB");
+        assertFails(
+                () -> ProjectArchive.read(ArchiveFormat.TAR_GZ, tar.gzipped()), ErrorCode.PAYLOAD_TOO_LARGE, "5 MiB");
     }
 
     @Test
@@ -209,7 +329,8 @@ class ProjectArchiveTest {
             zip.file("f" + i + ".sql", "SELECT 1");
         }
 
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, zip.bytes()), ErrorCode.PAYLOAD_TOO_LARGE, "500 files");
+        assertFails(
+                () -> ProjectArchive.read(ArchiveFormat.ZIP, zip.bytes()), ErrorCode.PAYLOAD_TOO_LARGE, "500 files");
     }
 
     @Test
@@ -219,35 +340,48 @@ class ProjectArchiveTest {
         assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR_GZ, text), ErrorCode.PARSE_FAILED, "gzip");
         assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, text), ErrorCode.PARSE_FAILED, "not a tar archive");
         // a full first block whose checksum field is not octal (a JSON or YAML body sent as a tar): a 400, never a 500
-        byte[] block = java.util.Arrays.copyOf("{\"files\": {\"slate.yaml\": \"project: fraud ts table\"}}".getBytes(StandardCharsets.UTF_8), 512);
-        java.util.Arrays.fill(block, 148, 156, (byte) 't');
+        byte[] block = Arrays.copyOf(
+                "{\"files\": {\"slate.yaml\": \"project: fraud ts table\"}}".getBytes(StandardCharsets.UTF_8), 512);
+        Arrays.fill(block, 148, 156, (byte) 't');
         assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, block), ErrorCode.PARSE_FAILED, "not a tar archive");
         assertFails(() -> ProjectArchive.read(ArchiveFormat.ZIP, text), ErrorCode.PARSE_FAILED, "not a zip archive");
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR_GZ, TestArchives.gzip(text)), ErrorCode.PARSE_FAILED, "tar");
+        assertFails(
+                () -> ProjectArchive.read(ArchiveFormat.TAR_GZ, TestArchives.gzip(text)),
+                ErrorCode.PARSE_FAILED,
+                "tar");
     }
 
     @Test
     void rejectsTruncatedArchives() {
-        byte[] tar = new TestArchives.Tar().file("slate.yaml", SLATE.repeat(100)).bytes();
+        byte[] tar =
+                new TestArchives.Tar().file("slate.yaml", SLATE.repeat(100)).bytes();
         byte[] cut = Arrays.copyOf(tar, 700);
         byte[] gz = TestArchives.gzip(tar);
 
         assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, cut), ErrorCode.PARSE_FAILED, "truncated");
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR_GZ, Arrays.copyOf(gz, gz.length / 2)), ErrorCode.PARSE_FAILED, "");
+        assertFails(
+                () -> ProjectArchive.read(ArchiveFormat.TAR_GZ, Arrays.copyOf(gz, gz.length / 2)),
+                ErrorCode.PARSE_FAILED,
+                "");
     }
 
     @Test
     void rejectsFilesThatAreNotUtf8() {
         byte[] latin1 = "caf\u00e9: 1".getBytes(StandardCharsets.ISO_8859_1);
 
-        assertFails(() -> ProjectArchive.read(ArchiveFormat.TAR, new TestArchives.Tar().file("x.yaml", latin1).bytes()),
-                ErrorCode.PARSE_FAILED, "UTF-8");
+        assertFails(
+                () -> ProjectArchive.read(
+                        ArchiveFormat.TAR,
+                        new TestArchives.Tar().file("x.yaml", latin1).bytes()),
+                ErrorCode.PARSE_FAILED,
+                "UTF-8");
     }
 
     @Test
     void mapsMediaTypes() {
         assertThat(ArchiveFormat.forMediaType("application/gzip")).contains(ArchiveFormat.TAR_GZ);
-        assertThat(ArchiveFormat.forMediaType("Application/X-GZIP; charset=binary")).contains(ArchiveFormat.TAR_GZ);
+        assertThat(ArchiveFormat.forMediaType("Application/X-GZIP; charset=binary"))
+                .contains(ArchiveFormat.TAR_GZ);
         assertThat(ArchiveFormat.forMediaType("application/x-tar")).contains(ArchiveFormat.TAR);
         assertThat(ArchiveFormat.forMediaType("application/zip")).contains(ArchiveFormat.ZIP);
         assertThat(ArchiveFormat.forMediaType("application/json")).isEmpty();
@@ -256,7 +390,8 @@ class ProjectArchiveTest {
 
     private static void assertFails(ThrowingCallable call, ErrorCode code, String messagePart) {
         assertThatThrownBy(call)
-                .isInstanceOfSatisfying(SlateException.class, e -> assertThat(e.code()).isEqualTo(code))
+                .isInstanceOfSatisfying(
+                        SlateException.class, e -> assertThat(e.code()).isEqualTo(code))
                 .hasMessageContaining(messagePart);
     }
 }

@@ -4,14 +4,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Builds tar and zip archives byte by byte, including entries real tools would refuse to write. */
 final class TestArchives {
-    private TestArchives() {
-    }
+    private TestArchives() {}
 
     /** A tar archive under construction. */
     static final class Tar {
@@ -53,7 +56,7 @@ final class TestArchives {
             put(header, 100, "0000644", 8);
             put(header, 108, "0000000", 8);
             put(header, 116, "0000000", 8);
-            put(header, 124, String.format("%011o", content.length), 12);
+            put(header, 124, String.format(Locale.ROOT, "%011o", content.length), 12);
             put(header, 136, "00000000000", 12);
             header[156] = (byte) type;
             put(header, 157, linkTarget, 100);
@@ -66,7 +69,7 @@ final class TestArchives {
             for (byte b : header) {
                 sum += b & 0xff;
             }
-            put(header, 148, String.format("%06o", sum), 7);
+            put(header, 148, String.format(Locale.ROOT, "%06o", sum), 7);
             header[154] = 0;
             header[155] = ' ';
             out.writeBytes(header);
@@ -107,7 +110,7 @@ final class TestArchives {
     static final class Zip {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
         private final ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
-        private final java.util.List<String> symlinks = new java.util.ArrayList<>();
+        private final List<String> symlinks = new ArrayList<>();
 
         Zip file(String name, String content) {
             return file(name, content.getBytes(StandardCharsets.UTF_8));
@@ -148,7 +151,8 @@ final class TestArchives {
             for (int pos = 0; pos + 46 < b.length; pos++) {
                 if (b[pos] == 0x50 && b[pos + 1] == 0x4b && b[pos + 2] == 0x01 && b[pos + 3] == 0x02) {
                     int nameLength = (b[pos + 28] & 0xff) | (b[pos + 29] & 0xff) << 8;
-                    if (nameLength == wanted.length && java.util.Arrays.equals(b, pos + 46, pos + 46 + nameLength, wanted, 0, nameLength)) {
+                    if (nameLength == wanted.length
+                            && Arrays.equals(b, pos + 46, pos + 46 + nameLength, wanted, 0, nameLength)) {
                         b[pos + 5] = 3; // made by: Unix
                         int mode = 0120777;
                         b[pos + 40] = (byte) (mode & 0xff);

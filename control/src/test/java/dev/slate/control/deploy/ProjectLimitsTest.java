@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +15,8 @@ class ProjectLimitsTest {
 
     @Test
     void measuresUtf8Bytes() {
-        for (String text : new String[] {"", "abc", "caf\u00e9", "\u20ac", "\uD83D\uDE00 smile", "\uD800 lone surrogate"}) {
+        for (String text :
+                new String[] {"", "abc", "caf\u00e9", "\u20ac", "\uD83D\uDE00 smile", "\uD800 lone surrogate"}) {
             assertThat(ProjectLimits.utf8Length(text)).as(text).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
         }
     }
@@ -35,7 +36,8 @@ class ProjectLimitsTest {
         Map<String, String> files = Map.of("big.yaml", "\u00e9".repeat(ProjectLimits.MAX_FILE_BYTES / 2 + 1));
 
         assertThatThrownBy(() -> ProjectLimits.check(files))
-                .isInstanceOfSatisfying(SlateException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE))
+                .isInstanceOfSatisfying(
+                        SlateException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE))
                 .hasMessageContaining("big.yaml");
     }
 

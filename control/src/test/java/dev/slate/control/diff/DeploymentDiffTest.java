@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.slate.control.deploy.CompiledProjects;
 import dev.slate.control.diff.DeploymentDiff.Change;
 import dev.slate.control.diff.DeploymentDiff.Kind;
-import dev.slate.model.ProjectValidationException;
-import dev.slate.model.graph.FeatureGraph;
+import dev.slate.serving.model.ProjectValidationException;
+import dev.slate.serving.model.graph.FeatureGraph;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class DeploymentDiffTest {
@@ -61,27 +62,37 @@ class DeploymentDiffTest {
     void listsAddedRemovedAndChangedFeaturesAndResolvers() {
         DeploymentDiff diff = DeploymentDiff.between(compile(V1), compile(V2));
 
-        assertThat(diff.features()).extracting(Change::name, Change::kind).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("user.adult", Kind.ADDED),
-                org.assertj.core.groups.Tuple.tuple("user.age", Kind.CHANGED),
-                org.assertj.core.groups.Tuple.tuple("user.domain", Kind.CHANGED),
-                org.assertj.core.groups.Tuple.tuple("user.email", Kind.CHANGED),
-                org.assertj.core.groups.Tuple.tuple("user.score", Kind.CHANGED));
+        assertThat(diff.features())
+                .extracting(Change::name, Change::kind)
+                .containsExactly(
+                        Tuple.tuple("user.adult", Kind.ADDED),
+                        Tuple.tuple("user.age", Kind.CHANGED),
+                        Tuple.tuple("user.domain", Kind.CHANGED),
+                        Tuple.tuple("user.email", Kind.CHANGED),
+                        Tuple.tuple("user.score", Kind.CHANGED));
         Change domain = diff.features().get(2);
-        assertThat(domain.details()).anySatisfy(d -> assertThat(d).contains("computed by: expression email.split('@')[1] -> expression email.split('@')[0]"))
+        assertThat(domain.details())
+                .anySatisfy(d -> assertThat(d)
+                        .contains("computed by: expression email.split('@')[1] -> expression email.split('@')[0]"))
                 .anySatisfy(d -> assertThat(d).startsWith("version: "));
-        assertThat(diff.features().get(4).details()).anySatisfy(d -> assertThat(d).startsWith("max_staleness: unbounded -> PT10M"));
+        assertThat(diff.features().get(4).details())
+                .anySatisfy(d -> assertThat(d).startsWith("max_staleness: unbounded -> PT10M"));
         // the resolver's SQL is part of how age and email are computed: their versions change with it
-        assertThat(diff.features().get(1).details()).singleElement().satisfies(d -> assertThat(d).startsWith("version: "));
+        assertThat(diff.features().get(1).details())
+                .singleElement()
+                .satisfies(d -> assertThat(d).startsWith("version: "));
         assertThat(diff.resolvers()).singleElement().satisfies(r -> {
             assertThat(r.name()).isEqualTo("profile");
             assertThat(r.kind()).isEqualTo(Kind.CHANGED);
-            assertThat(r.details()).containsExactly(
-                    "sql: SELECT id, email, age FROM users WHERE id = :id -> SELECT id, email, age FROM customers WHERE id = :id");
+            assertThat(r.details())
+                    .containsExactly(
+                            "sql: SELECT id, email, age FROM users WHERE id = :id -> SELECT id, email, age FROM customers WHERE id = :id");
         });
 
         DeploymentDiff back = DeploymentDiff.between(compile(V2), compile(V1));
-        assertThat(back.features()).extracting(Change::name, Change::kind).contains(org.assertj.core.groups.Tuple.tuple("user.adult", Kind.REMOVED));
+        assertThat(back.features())
+                .extracting(Change::name, Change::kind)
+                .contains(Tuple.tuple("user.adult", Kind.REMOVED));
     }
 
     @Test

@@ -28,7 +28,8 @@ class ClusterReconciliationTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
     }
 
@@ -47,8 +48,8 @@ class ClusterReconciliationTest {
     @Test
     void standaloneModeCreatesNoClientAndSendsNoRequest() {
         environments.put(TestEnvironments.fixed("qa", 2, 1));
-        ClusterReconciliation reconciliation = new ClusterReconciliation(config(false, Duration.ofMillis(1)), environments, environments,
-                countingClients());
+        ClusterReconciliation reconciliation = new ClusterReconciliation(
+                config(false, Duration.ofMillis(1)), environments, environments, countingClients());
         reconciliation.start();
         reconciliation.onChanged(new EnvironmentChanged("qa", false));
         reconciliation.onChanged(new EnvironmentChanged("qa", true));
@@ -64,15 +65,23 @@ class ClusterReconciliationTest {
     void clusterModeReconcilesAndRepairsDriftFromAWatchEvent() {
         environments.put(TestEnvironments.fixed("qa", 2, 1));
         // a resync period far away: only the watch can bring the drift repair below
-        ClusterReconciliation reconciliation = new ClusterReconciliation(config(true, Duration.ofHours(1)), environments, environments,
-                countingClients());
+        ClusterReconciliation reconciliation = new ClusterReconciliation(
+                config(true, Duration.ofHours(1)), environments, environments, countingClients());
         reconciliation.start();
         try (KubernetesClient client = server.createClient()) {
-            await(() -> deployment(client) != null && environments.get("qa").status().observedGeneration().isPresent());
+            await(() -> deployment(client) != null
+                    && environments.get("qa").status().observedGeneration().isPresent());
             assertThat(clientsCreated).hasValue(1);
 
-            client.apps().deployments().inNamespace("slate-qa").withName("slate-serving")
-                    .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(6).endSpec().build());
+            client.apps()
+                    .deployments()
+                    .inNamespace("slate-qa")
+                    .withName("slate-serving")
+                    .edit(d -> new DeploymentBuilder(d)
+                            .editSpec()
+                            .withReplicas(6)
+                            .endSpec()
+                            .build());
             await(() -> Integer.valueOf(2).equals(deployment(client).getSpec().getReplicas()));
         } finally {
             reconciliation.stop();
@@ -80,12 +89,19 @@ class ClusterReconciliationTest {
     }
 
     private static Deployment deployment(KubernetesClient client) {
-        return client.apps().deployments().inNamespace("slate-qa").withName("slate-serving").get();
+        return client.apps()
+                .deployments()
+                .inNamespace("slate-qa")
+                .withName("slate-serving")
+                .get();
     }
 
     /** Polls a condition (the loop runs on its own thread) for at most 30 s. */
     private static void await(BooleanSupplier condition) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(condition::getAsBoolean);
     }
 
     private static ClusterConfig config(boolean enabled, Duration resync) {

@@ -38,11 +38,18 @@ class DesiredObjectsTest {
 
     @Test
     void aFixedEnvironmentHasNoAutoscalerAndAnAutoscaledOneLeavesReplicasToIt() {
-        assertThat(DesiredObjects.horizontalPodAutoscaler(TestEnvironments.fixed("qa", 2, 1), TestEnvironments.SETTINGS)).isEmpty();
-        assertThat(DesiredObjects.deployment(TestEnvironments.autoscaled("prod", 2, 6, 1), TestEnvironments.SETTINGS).getSpec().getReplicas())
+        assertThat(DesiredObjects.horizontalPodAutoscaler(
+                        TestEnvironments.fixed("qa", 2, 1), TestEnvironments.SETTINGS))
+                .isEmpty();
+        assertThat(DesiredObjects.deployment(TestEnvironments.autoscaled("prod", 2, 6, 1), TestEnvironments.SETTINGS)
+                        .getSpec()
+                        .getReplicas())
                 .isNull();
-        assertThat(DesiredObjects.horizontalPodAutoscaler(TestEnvironments.autoscaled("prod", 0, 3, 1), TestEnvironments.SETTINGS))
-                .get().extracting(h -> h.getSpec().getMinReplicas()).isEqualTo(1);
+        assertThat(DesiredObjects.horizontalPodAutoscaler(
+                        TestEnvironments.autoscaled("prod", 0, 3, 1), TestEnvironments.SETTINGS))
+                .get()
+                .extracting(h -> h.getSpec().getMinReplicas())
+                .isEqualTo(1);
     }
 
     @Test
@@ -50,25 +57,34 @@ class DesiredObjectsTest {
         String longName = "a" + "b".repeat(62);
         String other = "a" + "b".repeat(61) + "c";
         String ns = DesiredObjects.namespaceName(longName, TestEnvironments.SETTINGS);
-        assertThat(ns).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?").startsWith("slate-ab");
-        assertThat(DesiredObjects.namespaceName(other, TestEnvironments.SETTINGS)).isNotEqualTo(ns).hasSizeLessThanOrEqualTo(63);
-        assertThat(DesiredObjects.namespaceName("qa", TestEnvironments.SETTINGS)).isEqualTo("slate-qa");
+        assertThat(ns)
+                .hasSizeLessThanOrEqualTo(63)
+                .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+                .startsWith("slate-ab");
+        assertThat(DesiredObjects.namespaceName(other, TestEnvironments.SETTINGS))
+                .isNotEqualTo(ns)
+                .hasSizeLessThanOrEqualTo(63);
+        assertThat(DesiredObjects.namespaceName("qa", TestEnvironments.SETTINGS))
+                .isEqualTo("slate-qa");
     }
 
     @Test
     void theImageIsPulledByDigestWhenTheBundleRecordedOne() {
         assertThat(TestEnvironments.SETTINGS.imageReference())
-                .isEqualTo("registry.local:5000/slate/appliance@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+                .isEqualTo(
+                        "registry.local:5000/slate/appliance@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
         assertThat(new ClusterSettings("slate/appliance:1", Optional.empty(), "slate-", "x", 8080, 70).imageReference())
                 .isEqualTo("slate/appliance:1");
-        assertThat(new ClusterSettings("localhost:5000/appliance", Optional.of("sha256:ab"), "slate-", "x", 8080, 70).imageReference())
+        assertThat(new ClusterSettings("localhost:5000/appliance", Optional.of("sha256:ab"), "slate-", "x", 8080, 70)
+                        .imageReference())
                 .isEqualTo("localhost:5000/appliance@sha256:ab");
     }
 
     @Test
     void theFunctionsArePure() {
         Environment env = TestEnvironments.fixed("qa", 2, 3);
-        assertThat(DesiredObjects.all(env, TestEnvironments.SETTINGS)).isEqualTo(DesiredObjects.all(env, TestEnvironments.SETTINGS));
+        assertThat(DesiredObjects.all(env, TestEnvironments.SETTINGS))
+                .isEqualTo(DesiredObjects.all(env, TestEnvironments.SETTINGS));
     }
 
     private static void assertMatchesFixtures(String name, Environment environment) {
@@ -82,12 +98,15 @@ class DesiredObjectsTest {
             if (Boolean.getBoolean("slate.golden.update")) {
                 write(path, YAML.asYaml(object));
             }
-            assertThat(path).as("fixture %s (write it with -Dslate.golden.update=true)", path).exists();
+            assertThat(path)
+                    .as("fixture %s (write it with -Dslate.golden.update=true)", path)
+                    .exists();
             HasMetadata expected = YAML.unmarshal(read(path), object.getClass());
             assertThat(object).as("%s/%s", name, file).isEqualTo(expected);
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).as("orphan fixtures in %s", dir)
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                    .as("orphan fixtures in %s", dir)
                     .containsExactlyElementsOf(expectedFiles);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

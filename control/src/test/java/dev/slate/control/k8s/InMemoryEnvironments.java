@@ -28,7 +28,9 @@ final class InMemoryEnvironments implements Reconciler.EnvironmentSource, Reconc
 
     @Override
     public List<Environment> list() {
-        return environments.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+        return environments.values().stream()
+                .sorted((a, b) -> a.name().compareTo(b.name()))
+                .toList();
     }
 
     @Override
@@ -43,7 +45,15 @@ final class InMemoryEnvironments implements Reconciler.EnvironmentSource, Reconc
     }
 
     private static Environment withStatus(Environment e, EnvironmentStatus status) {
-        return new Environment(e.name(), e.spec(), e.generation(), e.activeDeploymentId(), e.revision(), e.createdAt(), e.createdBy(),
-                e.updatedAt(), status);
+        return new Environment(
+                e.name(),
+                e.spec(),
+                e.generation(),
+                e.activeDeploymentId(),
+                e.revision(),
+                e.createdAt(),
+                e.createdBy(),
+                e.updatedAt(),
+                status);
     }
 }

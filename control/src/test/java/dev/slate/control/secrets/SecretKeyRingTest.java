@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -34,8 +35,10 @@ class SecretKeyRingTest {
     void aCiphertextIsBoundToItsNameAndCannotBeAltered() {
         SecretKeyRing ring = SecretKeyRing.from(config(KEY_A, null, List.of()));
         Sealed sealed = ring.seal("db_password", "hunter2");
-        assertThatThrownBy(() -> ring.open("other_name", sealed)).isInstanceOf(SecretKeyRing.KeyRingException.class)
-                .hasMessageContaining("does not verify").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ring.open("other_name", sealed))
+                .isInstanceOf(SecretKeyRing.KeyRingException.class)
+                .hasMessageContaining("does not verify")
+                .hasMessageNotContaining("hunter2");
         byte[] bytes = sealed.ciphertext();
         bytes[0] ^= 1;
         assertThatThrownBy(() -> ring.open("db_password", new Sealed(sealed.keyId(), sealed.nonce(), bytes)))
@@ -49,10 +52,12 @@ class SecretKeyRingTest {
         assertThat(rotated.currentKeyId()).isNotEqualTo(Optional.of(old.keyId()));
         assertThat(rotated.canDecrypt(old.keyId())).isTrue();
         assertThat(rotated.open("s", old)).isEqualTo("value");
-        assertThat(rotated.seal("s", "value").keyId()).isEqualTo(rotated.currentKeyId().orElseThrow());
+        assertThat(rotated.seal("s", "value").keyId())
+                .isEqualTo(rotated.currentKeyId().orElseThrow());
         // once the old key is dropped, its ciphertexts are refused by name of key, without the value
         SecretKeyRing withoutOld = SecretKeyRing.from(config(KEY_B, null, List.of()));
-        assertThatThrownBy(() -> withoutOld.open("s", old)).isInstanceOf(SecretKeyRing.KeyRingException.class)
+        assertThatThrownBy(() -> withoutOld.open("s", old))
+                .isInstanceOf(SecretKeyRing.KeyRingException.class)
                 .hasMessageContaining(old.keyId());
     }
 
@@ -62,10 +67,12 @@ class SecretKeyRingTest {
         Files.writeString(file, KEY_A + "\n");
         assertThat(SecretKeyRing.from(config(null, file, List.of())).currentKeyId())
                 .isEqualTo(SecretKeyRing.from(config(KEY_A, null, List.of())).currentKeyId());
-        assertThatThrownBy(() -> SecretKeyRing.from(config("not base64!", null, List.of()))).hasMessageContaining("slate.secrets.key")
+        assertThatThrownBy(() -> SecretKeyRing.from(config("not base64!", null, List.of())))
+                .hasMessageContaining("slate.secrets.key")
                 .hasMessageNotContaining("not base64!");
-        String shortKey = java.util.Base64.getEncoder().encodeToString(new byte[16]);
-        assertThatThrownBy(() -> SecretKeyRing.from(config(shortKey, null, List.of()))).hasMessageContaining("32 bytes")
+        String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
+        assertThatThrownBy(() -> SecretKeyRing.from(config(shortKey, null, List.of())))
+                .hasMessageContaining("32 bytes")
                 .hasMessageNotContaining(shortKey);
     }
 

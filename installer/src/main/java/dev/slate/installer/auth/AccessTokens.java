@@ -11,8 +11,7 @@ final class AccessTokens {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private AccessTokens() {
-    }
+    private AccessTokens() {}
 
     static Optional<String> claim(String jwt, String name) {
         String[] parts = jwt.split("\\.");

@@ -38,7 +38,10 @@ public final class OidcClient {
         this.issuer = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.clientId = requireNonNull(clientId, "clientId is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
     }
 
     public URI issuer() {
@@ -46,8 +49,13 @@ public final class OidcClient {
     }
 
     /** A device authorization in progress: show {@code verificationUri} and {@code userCode}, then {@link #awaitDevice}. */
-    public record DeviceAuthorization(String deviceCode, String userCode, String verificationUri, String verificationUriComplete,
-            Duration expiresIn, Duration interval) {
+    public record DeviceAuthorization(
+            String deviceCode,
+            String userCode,
+            String verificationUri,
+            String verificationUriComplete,
+            Duration expiresIn,
+            Duration interval) {
         @Override
         public String toString() {
             return "DeviceAuthorization[userCode=" + userCode + ", verificationUri=" + verificationUri + "]";
@@ -81,9 +89,13 @@ public final class OidcClient {
         if (r.statusCode() != 200) {
             throw refused("device authorization", r.statusCode(), json);
         }
-        return new DeviceAuthorization(json.path("device_code").asText(), json.path("user_code").asText(),
-                json.path("verification_uri").asText(), json.path("verification_uri_complete").asText(""),
-                Duration.ofSeconds(json.path("expires_in").asLong(600)), Duration.ofSeconds(Math.max(1, json.path("interval").asLong(5))));
+        return new DeviceAuthorization(
+                json.path("device_code").asText(),
+                json.path("user_code").asText(),
+                json.path("verification_uri").asText(),
+                json.path("verification_uri_complete").asText(""),
+                Duration.ofSeconds(json.path("expires_in").asLong(600)),
+                Duration.ofSeconds(Math.max(1, json.path("interval").asLong(5))));
     }
 
     /** Polls until the user approved (or denied) the device, or the code expired. */
@@ -102,12 +114,13 @@ public final class OidcClient {
             }
             JsonNode json = parse(r.body());
             switch (json.path("error").asText()) {
-                case "authorization_pending" -> { }
+                case "authorization_pending" -> {}
                 case "slow_down" -> interval = interval.plusSeconds(5);
                 default -> throw refused("device login", r.statusCode(), json);
             }
         }
-        throw new CliException("the device code expired before the login was approved; run `slate login --device` again");
+        throw new CliException(
+                "the device code expired before the login was approved; run `slate login --device` again");
     }
 
     /** Ends the session of a refresh token at the realm (best effort). */
@@ -137,9 +150,17 @@ public final class OidcClient {
         long now = clock.instant().getEpochSecond();
         String refresh = json.path("refresh_token").asText("");
         long refreshIn = json.path("refresh_expires_in").asLong(0);
-        String user = username != null ? username : AccessTokens.claim(access, "preferred_username").orElse(null);
-        return new StoredToken(issuer.toString(), clientId, user, access, now + json.path("expires_in").asLong(60),
-                refresh.isEmpty() ? null : refresh, refresh.isEmpty() || refreshIn <= 0 ? null : now + refreshIn);
+        String user = username != null
+                ? username
+                : AccessTokens.claim(access, "preferred_username").orElse(null);
+        return new StoredToken(
+                issuer.toString(),
+                clientId,
+                user,
+                access,
+                now + json.path("expires_in").asLong(60),
+                refresh.isEmpty() ? null : refresh,
+                refresh.isEmpty() || refreshIn <= 0 ? null : now + refreshIn);
     }
 
     private URI endpoint(String path) {
@@ -148,16 +169,20 @@ public final class OidcClient {
 
     private HttpResponse<String> post(URI uri, Map<String, String> form) {
         String body = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new CliException("cannot reach " + issuer + " (" + e.getClass().getSimpleName() + "); is Keycloak running?"
-                    + " Set --issuer or SLATE_AUTH_ISSUER");
+            throw new CliException("cannot reach " + issuer + " ("
+                    + e.getClass().getSimpleName() + "); is Keycloak running?" + " Set --issuer or SLATE_AUTH_ISSUER");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
@@ -167,7 +192,8 @@ public final class OidcClient {
     private static CliException refused(String what, int status, JsonNode json) {
         String error = json.path("error").asText("HTTP " + status);
         String description = json.path("error_description").asText("");
-        return new CliException(what + " refused by the realm: " + error + (description.isEmpty() ? "" : " (" + description + ")"));
+        return new CliException(
+                what + " refused by the realm: " + error + (description.isEmpty() ? "" : " (" + description + ")"));
     }
 
     private static JsonNode parse(String body) {

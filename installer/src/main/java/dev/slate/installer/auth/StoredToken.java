@@ -42,12 +42,14 @@ public record StoredToken(
 
     @JsonIgnore
     public boolean refreshable(Instant now) {
-        return refreshToken != null && (refreshExpiresAt == null || now.plus(MARGIN).isBefore(Instant.ofEpochSecond(refreshExpiresAt)));
+        return refreshToken != null
+                && (refreshExpiresAt == null || now.plus(MARGIN).isBefore(Instant.ofEpochSecond(refreshExpiresAt)));
     }
 
     @Override
     public String toString() {
-        return "StoredToken[issuer=" + issuer + ", client=" + clientId + ", user=" + username + ", expiresAt=" + Instant.ofEpochSecond(expiresAt)
-                + ", accessToken=<redacted>, refreshToken=" + (refreshToken == null ? "<none>" : "<redacted>") + "]";
+        return "StoredToken[issuer=" + issuer + ", client=" + clientId + ", user=" + username + ", expiresAt="
+                + Instant.ofEpochSecond(expiresAt) + ", accessToken=<redacted>, refreshToken="
+                + (refreshToken == null ? "<none>" : "<redacted>") + "]";
     }
 }

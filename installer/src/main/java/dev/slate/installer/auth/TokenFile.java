@@ -47,7 +47,8 @@ public final class TokenFile {
         } catch (UnsupportedOperationException e) {
             throw new CliException("cannot check the permissions of " + path + " (not a POSIX file system)");
         } catch (IOException e) {
-            throw new CliException("cannot read " + path + " (" + e.getClass().getSimpleName() + "); run `slate login` again");
+            throw new CliException(
+                    "cannot read " + path + " (" + e.getClass().getSimpleName() + "); run `slate login` again");
         }
     }
 
@@ -55,7 +56,8 @@ public final class TokenFile {
         try {
             Path dir = path.getParent();
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             Path tmp = Files.createTempFile(dir, ".token", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             try {

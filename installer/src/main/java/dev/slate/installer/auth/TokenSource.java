@@ -47,7 +47,8 @@ public final class TokenSource {
         try {
             fresh = new OidcClient(URI.create(token.issuer()), token.clientId(), clock).refresh(token);
         } catch (CliException e) {
-            throw new CliException("cannot refresh the login in " + file.path() + " (" + e.getMessage() + "); run `slate login` again");
+            throw new CliException("cannot refresh the login in " + file.path() + " (" + e.getMessage()
+                    + "); run `slate login` again");
         }
         file.write(fresh);
         return Optional.of(fresh.accessToken());

@@ -11,6 +11,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Ed25519 keys of the bundle signature in the PEM forms {@code openssl} reads and writes: a public key as
@@ -20,8 +21,7 @@ import java.util.HexFormat;
 public final class BundleKeys {
     static final String ALGORITHM = "Ed25519";
 
-    private BundleKeys() {
-    }
+    private BundleKeys() {}
 
     /** @throws IllegalArgumentException when the text is not an Ed25519 public key in PEM (or bare base64 DER) */
     public static PublicKey publicKey(String pem) {
@@ -44,19 +44,23 @@ public final class BundleKeys {
     }
 
     public static String toPem(PublicKey key) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(key.getEncoded());
         return "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n";
     }
 
     public static String toPem(PrivateKey key) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(key.getEncoded());
         return "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
     }
 
     /** {@code SHA256:} and the hex SHA-256 of the key's DER encoding: what an operator compares out of band. */
     public static String fingerprint(PublicKey key) {
         try {
-            return "SHA256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
+            return "SHA256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JRE", e);
         }
@@ -77,7 +81,7 @@ public final class BundleKeys {
         try {
             return Base64.getMimeDecoder().decode(text.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the " + label.toLowerCase(java.util.Locale.ROOT) + " is not valid base64", e);
+            throw new IllegalArgumentException("the " + label.toLowerCase(Locale.ROOT) + " is not valid base64", e);
         }
     }
 }

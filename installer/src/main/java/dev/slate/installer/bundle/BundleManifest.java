@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -40,7 +41,8 @@ public record BundleManifest(int format, String version, String gitCommit, Insta
         requireNonNull(gitCommit, "gitCommit is null");
         requireNonNull(buildTime, "buildTime is null");
         if (format != FORMAT) {
-            throw new IllegalArgumentException("manifest format " + format + " is not supported (this installer reads format " + FORMAT + ")");
+            throw new IllegalArgumentException(
+                    "manifest format " + format + " is not supported (this installer reads format " + FORMAT + ")");
         }
         if (!VERSION.matcher(version).matches()) {
             throw new IllegalArgumentException("version is not a plain version string: '" + version + "'");
@@ -69,7 +71,10 @@ public record BundleManifest(int format, String version, String gitCommit, Insta
         root.put("buildTime", buildTime.toString());
         ArrayNode list = root.putArray("files");
         for (BundleFile file : files) {
-            list.addObject().put("path", file.path()).put("sha256", file.sha256()).put("size", file.size());
+            list.addObject()
+                    .put("path", file.path())
+                    .put("sha256", file.sha256())
+                    .put("size", file.size());
         }
         try {
             return (MAPPER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -83,14 +88,15 @@ public record BundleManifest(int format, String version, String gitCommit, Insta
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("manifest.json is not JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("manifest.json is not a JSON object");
         }
         if (!"slate".equals(text(root, "product"))) {
-            throw new IllegalArgumentException("manifest.json is not a Slate bundle manifest (product is not \"slate\")");
+            throw new IllegalArgumentException(
+                    "manifest.json is not a Slate bundle manifest (product is not \"slate\")");
         }
         JsonNode format = root.get("format");
         if (format == null || !format.isInt()) {

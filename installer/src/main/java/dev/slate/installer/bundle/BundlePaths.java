@@ -4,10 +4,10 @@ package dev.slate.installer.bundle;
 final class BundlePaths {
     /** The manifest and its detached signature sit at the bundle's root and are not listed in the manifest. */
     static final String MANIFEST = "manifest.json";
+
     static final String SIGNATURE = "manifest.json.sig";
 
-    private BundlePaths() {
-    }
+    private BundlePaths() {}
 
     /** The directory every entry of the bundle {@code VERSION} sits in: {@code slate-bundle-VERSION}. */
     static String rootDirectory(String version) {
@@ -15,7 +15,11 @@ final class BundlePaths {
     }
 
     static String requireRelative(String path) {
-        if (path.isEmpty() || path.startsWith("/") || path.endsWith("/") || path.contains("\\") || path.indexOf('\0') >= 0) {
+        if (path.isEmpty()
+                || path.startsWith("/")
+                || path.endsWith("/")
+                || path.contains("\\")
+                || path.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("not a relative file path: '" + path + "'");
         }
         for (String segment : path.split("/", -1)) {

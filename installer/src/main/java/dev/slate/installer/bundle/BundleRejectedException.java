@@ -51,7 +51,7 @@ public final class BundleRejectedException extends Exception {
     }
 
     private static String message(Reason reason, Optional<String> path, String detail) {
-        return path.map(p -> p + ": ").orElse("") + requireNonNull(detail, "detail is null")
-                + " [" + requireNonNull(reason, "reason is null") + "]";
+        return path.map(p -> p + ": ").orElse("") + requireNonNull(detail, "detail is null") + " ["
+                + requireNonNull(reason, "reason is null") + "]";
     }
 }

@@ -9,6 +9,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,8 @@ public final class BundleVerifier {
      * @throws BundleRejectedException naming the file that failed
      * @throws IOException when the bundle file cannot be read at all
      */
-    public VerifiedBundle verify(Path bundle, Optional<String> expectedVersion) throws BundleRejectedException, IOException {
+    public VerifiedBundle verify(Path bundle, Optional<String> expectedVersion)
+            throws BundleRejectedException, IOException {
         try (InputStream in = Files.newInputStream(bundle)) {
             return verify(in, expectedVersion, Optional.empty());
         }
@@ -109,8 +111,11 @@ public final class BundleVerifier {
                 }
             }
             if (!tracked.endedWithEndOfArchiveRecord()) {
-                throw new BundleRejectedException(Reason.TRUNCATED, Optional.empty(),
-                        "the tar ends after " + tracked.total() + " bytes without its end-of-archive record (truncated?)");
+                throw new BundleRejectedException(
+                        Reason.TRUNCATED,
+                        Optional.empty(),
+                        "the tar ends after " + tracked.total()
+                                + " bytes without its end-of-archive record (truncated?)");
             }
             if (root == null) {
                 throw new BundleRejectedException(Reason.MALFORMED, Optional.empty(), "the tar is empty");
@@ -123,8 +128,11 @@ public final class BundleVerifier {
             missing.removeAll(verified);
             if (!missing.isEmpty()) {
                 String first = missing.iterator().next();
-                throw new BundleRejectedException(Reason.MISSING_FILE, Optional.of(root + "/" + first),
-                        "listed in the manifest but not in the bundle" + (missing.size() > 1 ? " (and " + (missing.size() - 1) + " more)" : ""));
+                throw new BundleRejectedException(
+                        Reason.MISSING_FILE,
+                        Optional.of(root + "/" + first),
+                        "listed in the manifest but not in the bundle"
+                                + (missing.size() > 1 ? " (and " + (missing.size() - 1) + " more)" : ""));
             }
             return new VerifiedBundle(manifest, root, BundleKeys.fingerprint(publicKey));
         }
@@ -133,18 +141,22 @@ public final class BundleVerifier {
             try {
                 return tar.getNextEntry();
             } catch (EOFException e) {
-                throw new BundleRejectedException(Reason.TRUNCATED, Optional.empty(), "the tar ends in the middle of an entry header", e);
+                throw new BundleRejectedException(
+                        Reason.TRUNCATED, Optional.empty(), "the tar ends in the middle of an entry header", e);
             } catch (IOException | IllegalArgumentException e) {
-                throw new BundleRejectedException(Reason.MALFORMED, Optional.empty(), "not a readable tar: " + e.getMessage(), e);
+                throw new BundleRejectedException(
+                        Reason.MALFORMED, Optional.empty(), "not a readable tar: " + e.getMessage(), e);
             }
         }
 
-        private void accept(TarArchiveInputStream tar, TarArchiveEntry entry) throws BundleRejectedException, IOException {
+        private void accept(TarArchiveInputStream tar, TarArchiveEntry entry)
+                throws BundleRejectedException, IOException {
             String name = entry.getName();
             String trimmed = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
             String relative = relative(trimmed);
             if (!entries.add(trimmed)) {
-                throw new BundleRejectedException(Reason.UNEXPECTED_ENTRY, Optional.of(name), "appears twice in the tar");
+                throw new BundleRejectedException(
+                        Reason.UNEXPECTED_ENTRY, Optional.of(name), "appears twice in the tar");
             }
             if (entry.isDirectory()) {
                 if (relative != null) {
@@ -153,7 +165,9 @@ public final class BundleVerifier {
                 return;
             }
             if (!entry.isFile() || entry.isLink() || entry.isSymbolicLink() || relative == null) {
-                throw new BundleRejectedException(Reason.UNEXPECTED_ENTRY, Optional.of(name),
+                throw new BundleRejectedException(
+                        Reason.UNEXPECTED_ENTRY,
+                        Optional.of(name),
                         "is not a regular file inside " + root + "/ (links, devices and loose entries are refused)");
             }
             if (relative.equals(BundlePaths.MANIFEST) || relative.equals(BundlePaths.SIGNATURE)) {
@@ -184,12 +198,15 @@ public final class BundleVerifier {
             String top = slash < 0 ? name : name.substring(0, slash);
             if (root == null) {
                 if (!top.startsWith(ROOT_PREFIX)) {
-                    throw new BundleRejectedException(Reason.MALFORMED, Optional.of(name),
+                    throw new BundleRejectedException(
+                            Reason.MALFORMED,
+                            Optional.of(name),
                             "a bundle's entries sit in one directory slate-bundle-VERSION/");
                 }
                 root = top;
             } else if (!top.equals(root)) {
-                throw new BundleRejectedException(Reason.UNEXPECTED_ENTRY, Optional.of(name), "is outside the bundle's directory " + root + "/");
+                throw new BundleRejectedException(
+                        Reason.UNEXPECTED_ENTRY, Optional.of(name), "is outside the bundle's directory " + root + "/");
             }
             if (slash < 0) {
                 return null;
@@ -198,7 +215,8 @@ public final class BundleVerifier {
             try {
                 return BundlePaths.requireRelative(rest);
             } catch (IllegalArgumentException e) {
-                throw new BundleRejectedException(Reason.UNEXPECTED_ENTRY, Optional.of(name), "is not a plain path inside the bundle", e);
+                throw new BundleRejectedException(
+                        Reason.UNEXPECTED_ENTRY, Optional.of(name), "is not a plain path inside the bundle", e);
             }
         }
 
@@ -209,13 +227,19 @@ public final class BundleVerifier {
                 signature.initVerify(publicKey);
                 signature.update(manifestBytes);
                 if (!signature.verify(signatureBytes)) {
-                    throw new BundleRejectedException(Reason.BAD_SIGNATURE, Optional.of(manifestPath),
+                    throw new BundleRejectedException(
+                            Reason.BAD_SIGNATURE,
+                            Optional.of(manifestPath),
                             "the signature in " + BundlePaths.SIGNATURE + " does not verify with the pinned public key "
-                                    + BundleKeys.fingerprint(publicKey) + " (tampered manifest, or signed by another key)");
+                                    + BundleKeys.fingerprint(publicKey)
+                                    + " (tampered manifest, or signed by another key)");
                 }
             } catch (GeneralSecurityException e) {
-                throw new BundleRejectedException(Reason.BAD_SIGNATURE, Optional.of(root + "/" + BundlePaths.SIGNATURE),
-                        "not an Ed25519 signature: " + e.getMessage(), e);
+                throw new BundleRejectedException(
+                        Reason.BAD_SIGNATURE,
+                        Optional.of(root + "/" + BundlePaths.SIGNATURE),
+                        "not an Ed25519 signature: " + e.getMessage(),
+                        e);
             }
             try {
                 manifest = BundleManifest.parse(manifestBytes);
@@ -223,11 +247,16 @@ public final class BundleVerifier {
                 throw new BundleRejectedException(Reason.MALFORMED, Optional.of(manifestPath), e.getMessage(), e);
             }
             if (!root.equals(BundlePaths.rootDirectory(manifest.version()))) {
-                throw new BundleRejectedException(Reason.MALFORMED, Optional.of(manifestPath),
-                        "the bundle's directory " + root + " does not match its manifest's version " + manifest.version());
+                throw new BundleRejectedException(
+                        Reason.MALFORMED,
+                        Optional.of(manifestPath),
+                        "the bundle's directory " + root + " does not match its manifest's version "
+                                + manifest.version());
             }
             if (expectedVersion.isPresent() && !expectedVersion.get().equals(manifest.version())) {
-                throw new BundleRejectedException(Reason.WRONG_VERSION, Optional.of(manifestPath),
+                throw new BundleRejectedException(
+                        Reason.WRONG_VERSION,
+                        Optional.of(manifestPath),
                         "the bundle is version " + manifest.version() + ", expected " + expectedVersion.get());
             }
             listed = new HashMap<>();
@@ -236,7 +265,10 @@ public final class BundleVerifier {
 
         private void requireManifest() throws BundleRejectedException {
             if (manifestBytes == null || signatureBytes == null) {
-                throw new BundleRejectedException(Reason.NO_MANIFEST, Optional.of(root + "/" + (manifestBytes == null ? BundlePaths.MANIFEST : BundlePaths.SIGNATURE)),
+                throw new BundleRejectedException(
+                        Reason.NO_MANIFEST,
+                        Optional.of(
+                                root + "/" + (manifestBytes == null ? BundlePaths.MANIFEST : BundlePaths.SIGNATURE)),
                         "is not in the bundle");
             }
         }
@@ -248,17 +280,22 @@ public final class BundleVerifier {
                 throw new BundleRejectedException(Reason.UNEXPECTED_ENTRY, path, "is not listed in the manifest");
             }
             if (expected.size() != actual.size()) {
-                throw new BundleRejectedException(Reason.SIZE_MISMATCH, path,
+                throw new BundleRejectedException(
+                        Reason.SIZE_MISMATCH,
+                        path,
                         "is " + actual.size() + " bytes, the manifest says " + expected.size());
             }
             if (!expected.sha256().equals(actual.sha256())) {
-                throw new BundleRejectedException(Reason.DIGEST_MISMATCH, path,
+                throw new BundleRejectedException(
+                        Reason.DIGEST_MISMATCH,
+                        path,
                         "SHA-256 is " + actual.sha256() + ", the manifest says " + expected.sha256());
             }
             verified.add(actual.path());
         }
 
-        private BundleFile digest(TarArchiveInputStream tar, String name, String relative) throws BundleRejectedException, IOException {
+        private BundleFile digest(TarArchiveInputStream tar, String name, String relative)
+                throws BundleRejectedException, IOException {
             MessageDigest sha256 = sha256();
             long size = 0;
             byte[] buffer = new byte[1 << 16];
@@ -271,14 +308,16 @@ public final class BundleVerifier {
                 }
             }
             if (extractTo.isPresent() && (tar.getCurrentEntry().getMode() & 0111) != 0) {
-                Files.setPosixFilePermissions(extractTo.get().resolve(relative), PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setPosixFilePermissions(
+                        extractTo.get().resolve(relative), PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             return new BundleFile(relative, HexFormat.of().formatHex(sha256.digest()), size);
         }
 
         private byte[] readSmall(TarArchiveInputStream tar, String name, int limit) throws BundleRejectedException {
             if (tar.getCurrentEntry().getSize() > limit) {
-                throw new BundleRejectedException(Reason.MALFORMED, Optional.of(name), "is larger than " + limit + " bytes");
+                throw new BundleRejectedException(
+                        Reason.MALFORMED, Optional.of(name), "is larger than " + limit + " bytes");
             }
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
@@ -293,7 +332,8 @@ public final class BundleVerifier {
             try {
                 return tar.read(buffer, 0, buffer.length);
             } catch (IOException e) {
-                throw new BundleRejectedException(Reason.TRUNCATED, Optional.of(name), "the tar ends in the middle of this file (truncated)", e);
+                throw new BundleRejectedException(
+                        Reason.TRUNCATED, Optional.of(name), "the tar ends in the middle of this file (truncated)", e);
             }
         }
 
@@ -315,7 +355,7 @@ public final class BundleVerifier {
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot create " + dir, e);
+                throw new UncheckedIOException("cannot create " + dir, e);
             }
         }
     }

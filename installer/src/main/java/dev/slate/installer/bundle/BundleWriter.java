@@ -3,6 +3,7 @@ package dev.slate.installer.bundle;
 import static java.util.Objects.requireNonNull;
 
 import java.io.BufferedOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,8 +34,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * files and 0644 for the rest, so the same inputs give the same tar.
  */
 public final class BundleWriter {
-    private BundleWriter() {
-    }
+    private BundleWriter() {}
 
     /**
      * @param directory the bundle's content (regular files and directories only; a manifest or signature there is
@@ -43,8 +43,9 @@ public final class BundleWriter {
      * @return the manifest that was signed
      * @throws IOException when the directory holds a link or something else than files and directories
      */
-    public static BundleManifest pack(Path directory, String version, String gitCommit, Instant buildTime,
-            PrivateKey signingKey, Path out) throws IOException {
+    public static BundleManifest pack(
+            Path directory, String version, String gitCommit, Instant buildTime, PrivateKey signingKey, Path out)
+            throws IOException {
         requireNonNull(signingKey, "signingKey is null");
         List<Path> files = files(directory);
         List<BundleFile> listed = new ArrayList<>();
@@ -149,7 +150,7 @@ public final class BundleWriter {
     }
 
     private static String relative(Path directory, Path file) {
-        return directory.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+        return directory.relativize(file).toString().replace(File.separatorChar, '/');
     }
 
     private static void directoryEntry(TarArchiveOutputStream tar, String name, Date mtime) throws IOException {
@@ -161,7 +162,8 @@ public final class BundleWriter {
         tar.closeArchiveEntry();
     }
 
-    private static void bytesEntry(TarArchiveOutputStream tar, String name, byte[] bytes, Date mtime) throws IOException {
+    private static void bytesEntry(TarArchiveOutputStream tar, String name, byte[] bytes, Date mtime)
+            throws IOException {
         TarArchiveEntry entry = new TarArchiveEntry(name);
         entry.setSize(bytes.length);
         entry.setModTime(mtime);

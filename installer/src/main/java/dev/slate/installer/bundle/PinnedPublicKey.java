@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Optional;
@@ -18,12 +19,10 @@ public final class PinnedPublicKey {
     public static final String RESOURCE = "dev/slate/installer/bundle/pinned-public-key.pem";
     public static final String ENVIRONMENT = "SLATE_BUNDLE_PUBLIC_KEY";
 
-    private PinnedPublicKey() {
-    }
+    private PinnedPublicKey() {}
 
     /** Where the key came from and the key. */
-    public record Chosen(String source, PublicKey key) {
-    }
+    public record Chosen(String source, PublicKey key) {}
 
     /**
      * @throws IllegalArgumentException when no key is pinned anywhere, or the one chosen is not an Ed25519 public key
@@ -35,14 +34,18 @@ public final class PinnedPublicKey {
         if (environment.isPresent()) {
             return new Chosen("$" + ENVIRONMENT, parse("$" + ENVIRONMENT, environment.get()));
         }
-        return builtIn().map(pem -> new Chosen("the key built into this CLI", parse("the built-in key", pem)))
-                .orElseThrow(() -> new IllegalArgumentException("no bundle public key is pinned: pass --public-key FILE or set $"
-                        + ENVIRONMENT + " to the key the bundle build printed (docs/install.md)"));
+        return builtIn()
+                .map(pem -> new Chosen("the key built into this CLI", parse("the built-in key", pem)))
+                .orElseThrow(() ->
+                        new IllegalArgumentException("no bundle public key is pinned: pass --public-key FILE or set $"
+                                + ENVIRONMENT + " to the key the bundle build printed (docs/install.md)"));
     }
 
     static Optional<String> builtIn() {
         try (InputStream in = PinnedPublicKey.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+            return in == null
+                    ? Optional.empty()
+                    : Optional.of(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE, e);
         }
@@ -51,7 +54,7 @@ public final class PinnedPublicKey {
     private static boolean isFile(String text) {
         try {
             return Files.isRegularFile(Path.of(text));
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             return false;
         }
     }
@@ -64,7 +67,8 @@ public final class PinnedPublicKey {
             try {
                 text = Files.readString(file, StandardCharsets.US_ASCII);
             } catch (IOException e) {
-                throw new IllegalArgumentException(source + ": cannot read the public key file " + file + " (" + e.getMessage() + ")", e);
+                throw new IllegalArgumentException(
+                        source + ": cannot read the public key file " + file + " (" + e.getMessage() + ")", e);
             }
         }
         try {

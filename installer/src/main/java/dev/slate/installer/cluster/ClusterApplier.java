@@ -45,12 +45,42 @@ public final class ClusterApplier {
 
     /** The order {@code helm install} creates kinds in; kinds not listed go last, in input order. */
     private static final List<String> INSTALL_ORDER = List.of(
-            "PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy",
-            "PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass",
-            "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole",
-            "ClusterRoleList", "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding",
-            "RoleBindingList", "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
-            "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService");
+            "PriorityClass",
+            "Namespace",
+            "NetworkPolicy",
+            "ResourceQuota",
+            "LimitRange",
+            "PodSecurityPolicy",
+            "PodDisruptionBudget",
+            "ServiceAccount",
+            "Secret",
+            "SecretList",
+            "ConfigMap",
+            "StorageClass",
+            "PersistentVolume",
+            "PersistentVolumeClaim",
+            "CustomResourceDefinition",
+            "ClusterRole",
+            "ClusterRoleList",
+            "ClusterRoleBinding",
+            "ClusterRoleBindingList",
+            "Role",
+            "RoleList",
+            "RoleBinding",
+            "RoleBindingList",
+            "Service",
+            "DaemonSet",
+            "Pod",
+            "ReplicationController",
+            "ReplicaSet",
+            "Deployment",
+            "HorizontalPodAutoscaler",
+            "StatefulSet",
+            "Job",
+            "CronJob",
+            "IngressClass",
+            "Ingress",
+            "APIService");
 
     private final KubernetesClient client;
     private final String fieldManager;
@@ -98,7 +128,8 @@ public final class ClusterApplier {
     private HasMetadata placed(HasMetadata desired, String namespace) {
         HasMetadata copy = client.getKubernetesSerialization().clone(desired);
         if (copy instanceof Namespaced) {
-            if (copy.getMetadata().getNamespace() == null || copy.getMetadata().getNamespace().isEmpty()) {
+            if (copy.getMetadata().getNamespace() == null
+                    || copy.getMetadata().getNamespace().isEmpty()) {
                 copy.getMetadata().setNamespace(namespace);
             }
         } else {
@@ -145,7 +176,10 @@ public final class ClusterApplier {
     private Method write(HasMetadata desired, HasMetadata before) {
         if (serverSideApply) {
             try {
-                client.resource(desired).fieldManager(fieldManager).forceConflicts().serverSideApply();
+                client.resource(desired)
+                        .fieldManager(fieldManager)
+                        .forceConflicts()
+                        .serverSideApply();
                 return Method.SERVER_SIDE_APPLY;
             } catch (KubernetesClientException e) {
                 boolean unsupported = e.getCode() == 415 || (before == null && e.getCode() == 404);
@@ -173,7 +207,8 @@ public final class ClusterApplier {
     /** The first path of the desired object that the live one lacks or holds differently, if any. */
     private Optional<String> missingIn(HasMetadata live, HasMetadata desired) {
         JsonNode liveTree = json.valueToTree(client.getKubernetesSerialization().convertValue(live, Map.class));
-        JsonNode desiredTree = json.valueToTree(client.getKubernetesSerialization().convertValue(desired, Map.class));
+        JsonNode desiredTree =
+                json.valueToTree(client.getKubernetesSerialization().convertValue(desired, Map.class));
         return firstDifference(liveTree, desiredTree, "");
     }
 

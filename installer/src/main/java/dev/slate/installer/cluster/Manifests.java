@@ -3,6 +3,8 @@ package dev.slate.installer.cluster;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonMappingException.Reference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerBuilder;
@@ -42,7 +44,8 @@ public final class Manifests {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-        mapper.registerModule(new SimpleModule("slate-strict-kubernetes-model").setDeserializerModifier(new NoAnySetter()));
+        mapper.registerModule(
+                new SimpleModule("slate-strict-kubernetes-model").setDeserializerModifier(new NoAnySetter()));
         this.strict = new KubernetesSerialization(mapper, true);
     }
 
@@ -98,8 +101,8 @@ public final class Manifests {
             throw new ManifestException(number, source, kind + ": " + reason(e), e);
         }
         if (resource instanceof GenericKubernetesResource || !(resource instanceof HasMetadata object)) {
-            throw new ManifestException(number, source, "unknown kind " + apiVersion + " " + kind
-                    + " (not in the Kubernetes model)", null);
+            throw new ManifestException(
+                    number, source, "unknown kind " + apiVersion + " " + kind + " (not in the Kubernetes model)", null);
         }
         if (object.getMetadata() == null || object.getMetadata().getName() == null) {
             throw new ManifestException(number, source, kind + " has no metadata.name", null);
@@ -112,16 +115,16 @@ public final class Manifests {
             if (t instanceof UnrecognizedPropertyException unknown) {
                 return "unknown field '" + unknown.getPropertyName() + "' at " + path(unknown);
             }
-            if (t instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && t.getCause() == null) {
+            if (t instanceof JsonMappingException mapping && t.getCause() == null) {
                 return mapping.getOriginalMessage() + " at " + path(mapping);
             }
         }
         return e.getMessage();
     }
 
-    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+    private static String path(JsonMappingException e) {
         StringBuilder path = new StringBuilder();
-        for (com.fasterxml.jackson.databind.JsonMappingException.Reference ref : e.getPath()) {
+        for (Reference ref : e.getPath()) {
             if (ref.getFieldName() != null) {
                 if (!path.isEmpty()) {
                     path.append('.');
@@ -142,11 +145,12 @@ public final class Manifests {
     /** Removes the catch-all {@code additionalProperties} setter of the Fabric8 model classes. */
     private static final class NoAnySetter extends BeanDeserializerModifier {
         @Override
-        public BeanDeserializerBuilder updateBuilder(DeserializationConfig config, BeanDescription description,
-                BeanDeserializerBuilder builder) {
+        public BeanDeserializerBuilder updateBuilder(
+                DeserializationConfig config, BeanDescription description, BeanDeserializerBuilder builder) {
             Class<?> type = description.getBeanClass();
             // GenericKubernetesResource is all additional properties: an unknown kind, refused by name above
-            if (type.getName().startsWith("io.fabric8.kubernetes.api.model") && type != GenericKubernetesResource.class) {
+            if (type.getName().startsWith("io.fabric8.kubernetes.api.model")
+                    && type != GenericKubernetesResource.class) {
                 builder.setAnySetter(null);
             }
             return builder;

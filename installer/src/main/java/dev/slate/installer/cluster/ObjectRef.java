@@ -15,7 +15,10 @@ public record ObjectRef(String apiVersion, String kind, String namespace, String
 
     static ObjectRef of(HasMetadata object) {
         String namespace = object.getMetadata().getNamespace();
-        return new ObjectRef(object.getApiVersion(), object.getKind(), namespace == null ? "" : namespace,
+        return new ObjectRef(
+                object.getApiVersion(),
+                object.getKind(),
+                namespace == null ? "" : namespace,
                 object.getMetadata().getName());
     }
 

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slate.installer.CliException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +16,9 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -35,7 +40,8 @@ public final class SlateClient {
     }
 
     /** @param accessToken the bearer token to send with each request, if any (asked for per request: it may be refreshed) */
-    public SlateClient(URI baseUrl, Optional<String> environment, ObjectMapper mapper, Supplier<Optional<String>> accessToken) {
+    public SlateClient(
+            URI baseUrl, Optional<String> environment, ObjectMapper mapper, Supplier<Optional<String>> accessToken) {
         this.baseUrl = requireNonNull(baseUrl, "baseUrl is null");
         this.environment = requireNonNull(environment, "environment is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
@@ -56,7 +62,10 @@ public final class SlateClient {
 
     /** A GET that accepts {@code mediaType} (and problem+json for errors), e.g. {@code application/x-ndjson}. */
     public ApiResponse get(String path, String mediaType) {
-        return send(request(path).setHeader("Accept", mediaType + ", application/problem+json").GET().build());
+        return send(request(path)
+                .setHeader("Accept", mediaType + ", application/problem+json")
+                .GET()
+                .build());
     }
 
     public ApiResponse post(String path, JsonNode body) {
@@ -64,13 +73,13 @@ public final class SlateClient {
     }
 
     /** Posts a file as the raw body with {@code contentType} (e.g. a Parquet spine); the file is streamed, not read into memory. */
-    public ApiResponse postFile(String path, String contentType, java.nio.file.Path file) {
+    public ApiResponse postFile(String path, String contentType, Path file) {
         try {
             return send(request(path)
                     .header("Content-Type", contentType)
                     .POST(HttpRequest.BodyPublishers.ofFile(file))
                     .build());
-        } catch (java.io.FileNotFoundException e) {
+        } catch (FileNotFoundException e) {
             throw new CliException("cannot read " + file + ": no such file");
         }
     }
@@ -104,27 +113,26 @@ public final class SlateClient {
      * Downloads a 2xx answer's body into {@code target} (written next to it under another name and moved
      * into place when complete); any other answer is returned as read, and {@code target} is left alone.
      */
-    public ApiResponse download(String path, java.nio.file.Path target) {
-        java.nio.file.Path absolute = target.toAbsolutePath();
-        java.nio.file.Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
+    public ApiResponse download(String path, Path target) {
+        Path absolute = target.toAbsolutePath();
+        Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
         HttpRequest request = request(path).header("Accept", "*/*").GET().build();
         try {
-            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (java.io.InputStream body = response.body()) {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
                 if (response.statusCode() < 200 || response.statusCode() >= 300) {
                     String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
                     return new ApiResponse(response.statusCode(), text, parse(text));
                 }
-                java.nio.file.Files.copy(body, partial, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
             }
-            java.nio.file.Files.move(partial, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new ApiResponse(response.statusCode(), "", Optional.empty());
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new SlateUnreachableException(baseUrl);
         } catch (IOException e) {
             try {
-                java.nio.file.Files.deleteIfExists(partial);
+                Files.deleteIfExists(partial);
             } catch (IOException ignored) {
                 // best effort
             }
@@ -170,7 +178,11 @@ public final class SlateClient {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
         }
-        return new ApiResponse(response.statusCode(), response.body(), parse(response.body()), response.headers().map());
+        return new ApiResponse(
+                response.statusCode(),
+                response.body(),
+                parse(response.body()),
+                response.headers().map());
     }
 
     private Optional<JsonNode> parse(String body) {

@@ -44,9 +44,11 @@ public interface BundleIntake {
                 StandaloneInstaller.deleteTree(target);
                 Files.createDirectories(layout.var());
                 var verified = new BundleVerifier(key.key()).verifyAndExtract(bundle, Optional.empty(), target);
-                out.accept("Bundle " + bundle.getFileName() + " verified (" + verified.manifest().files().size()
-                        + " files, signer " + verified.signerFingerprint() + ", key from " + key.source() + ")");
-                return new InstallSource.UnpackedBundle(bundle, target); // the verifier extracts what is below slate-bundle-VERSION/
+                out.accept("Bundle " + bundle.getFileName() + " verified ("
+                        + verified.manifest().files().size() + " files, signer " + verified.signerFingerprint()
+                        + ", key from " + key.source() + ")");
+                return new InstallSource.UnpackedBundle(
+                        bundle, target); // the verifier extracts what is below slate-bundle-VERSION/
             } catch (BundleRejectedException e) {
                 throw new InstallException("bundle " + bundle.getFileName() + " refused: " + e.getMessage(), e);
             } catch (IOException e) {
@@ -65,8 +67,10 @@ public interface BundleIntake {
             Path staging = target.resolveSibling("bundle.partial");
             StandaloneInstaller.deleteTree(staging);
             Files.createDirectories(staging);
-            Process tar = new ProcessBuilder("tar", "-xf", bundle.toString(), "-C", staging.toString(), "--no-same-owner")
-                    .redirectErrorStream(true).start();
+            Process tar = new ProcessBuilder(
+                            "tar", "-xf", bundle.toString(), "-C", staging.toString(), "--no-same-owner")
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(tar.getInputStream().readAllBytes());
             if (!tar.waitFor(600, TimeUnit.SECONDS) || tar.exitValue() != 0) {
                 StandaloneInstaller.deleteTree(staging);

@@ -30,17 +30,27 @@ public final class HostPreflight {
     public List<PreflightCheck> run(Path prefix, boolean bundledJre, boolean runningInstall) {
         List<PreflightCheck> checks = new ArrayList<>();
         int cpus = probe.cpus();
-        checks.add(cpus < requirements.minCpus() ? PreflightCheck.fail("cpu", cpus + " CPUs; at least " + requirements.minCpus() + " needed")
-                : cpus < requirements.recommendedCpus() ? PreflightCheck.warn("cpu", cpus + " CPU; " + requirements.recommendedCpus() + " recommended")
-                : PreflightCheck.ok("cpu", cpus + " CPUs"));
+        checks.add(
+                cpus < requirements.minCpus()
+                        ? PreflightCheck.fail("cpu", cpus + " CPUs; at least " + requirements.minCpus() + " needed")
+                        : cpus < requirements.recommendedCpus()
+                                ? PreflightCheck.warn(
+                                        "cpu", cpus + " CPU; " + requirements.recommendedCpus() + " recommended")
+                                : PreflightCheck.ok("cpu", cpus + " CPUs"));
 
         OptionalLong memory = probe.memoryBytes();
         if (memory.isEmpty()) {
-            checks.add(PreflightCheck.warn("memory", "unknown (no /proc/meminfo); " + gib(requirements.recommendedMemoryBytes()) + " recommended"));
+            checks.add(PreflightCheck.warn(
+                    "memory",
+                    "unknown (no /proc/meminfo); " + gib(requirements.recommendedMemoryBytes()) + " recommended"));
         } else if (memory.getAsLong() < requirements.minMemoryBytes()) {
-            checks.add(PreflightCheck.fail("memory", gib(memory.getAsLong()) + "; at least " + gib(requirements.minMemoryBytes()) + " needed"));
+            checks.add(PreflightCheck.fail(
+                    "memory",
+                    gib(memory.getAsLong()) + "; at least " + gib(requirements.minMemoryBytes()) + " needed"));
         } else if (memory.getAsLong() < requirements.recommendedMemoryBytes()) {
-            checks.add(PreflightCheck.warn("memory", gib(memory.getAsLong()) + "; " + gib(requirements.recommendedMemoryBytes()) + " recommended"));
+            checks.add(PreflightCheck.warn(
+                    "memory",
+                    gib(memory.getAsLong()) + "; " + gib(requirements.recommendedMemoryBytes()) + " recommended"));
         } else {
             checks.add(PreflightCheck.ok("memory", gib(memory.getAsLong())));
         }
@@ -49,41 +59,66 @@ public final class HostPreflight {
         if (free < HostRequirements.FULL_DISK_BYTES) {
             checks.add(PreflightCheck.fail("disk", "the disk holding " + prefix + " is full (" + mib(free) + " free)"));
         } else if (free < requirements.minFreeDiskBytes()) {
-            checks.add(PreflightCheck.fail("disk", gib(free) + " free at " + prefix + "; at least " + gib(requirements.minFreeDiskBytes()) + " needed"));
+            checks.add(PreflightCheck.fail(
+                    "disk",
+                    gib(free) + " free at " + prefix + "; at least " + gib(requirements.minFreeDiskBytes())
+                            + " needed"));
         } else {
             checks.add(PreflightCheck.ok("disk", gib(free) + " free at " + prefix));
         }
 
         for (int port : requirements.requiredPorts()) {
-            checks.add(probe.portFree(port) ? PreflightCheck.ok("port " + port, "free on 127.0.0.1")
-                    : runningInstall ? PreflightCheck.ok("port " + port, "in use by this installation")
-                    : PreflightCheck.fail("port " + port, "in use on 127.0.0.1; stop what uses it or choose another port"));
+            checks.add(
+                    probe.portFree(port)
+                            ? PreflightCheck.ok("port " + port, "free on 127.0.0.1")
+                            : runningInstall
+                                    ? PreflightCheck.ok("port " + port, "in use by this installation")
+                                    : PreflightCheck.fail(
+                                            "port " + port,
+                                            "in use on 127.0.0.1; stop what uses it or choose another port"));
         }
         for (int port : requirements.preferredPorts()) {
-            checks.add(probe.portFree(port) || runningInstall ? PreflightCheck.ok("port " + port, "free on 127.0.0.1")
-                    : PreflightCheck.warn("port " + port, "in use; the embedded service will take a free port instead"));
+            checks.add(
+                    probe.portFree(port) || runningInstall
+                            ? PreflightCheck.ok("port " + port, "free on 127.0.0.1")
+                            : PreflightCheck.warn(
+                                    "port " + port, "in use; the embedded service will take a free port instead"));
         }
 
         String os = probe.osName();
-        checks.add(os.toLowerCase(Locale.ROOT).startsWith("linux") ? PreflightCheck.ok("os", os)
-                : PreflightCheck.fail("os", os + "; the standalone appliance runs on Linux only"));
+        checks.add(
+                os.toLowerCase(Locale.ROOT).startsWith("linux")
+                        ? PreflightCheck.ok("os", os)
+                        : PreflightCheck.fail("os", os + "; the standalone appliance runs on Linux only"));
         String arch = probe.arch();
-        checks.add(arch.equals("amd64") || arch.equals("x86_64") ? PreflightCheck.ok("arch", arch)
-                : PreflightCheck.fail("arch", arch + "; the embedded PostgreSQL and Redis are built for amd64 only"));
+        checks.add(
+                arch.equals("amd64") || arch.equals("x86_64")
+                        ? PreflightCheck.ok("arch", arch)
+                        : PreflightCheck.fail(
+                                "arch", arch + "; the embedded PostgreSQL and Redis are built for amd64 only"));
 
         if (bundledJre) {
             checks.add(PreflightCheck.ok("java", "the bundle's JRE"));
         } else {
             int java = probe.javaFeatureVersion();
-            checks.add(java >= 21 ? PreflightCheck.ok("java", "Java " + java)
-                    : PreflightCheck.fail("java", "Java " + java + "; Slate needs 21 or newer (or install from a bundle with its JRE)"));
+            checks.add(
+                    java >= 21
+                            ? PreflightCheck.ok("java", "Java " + java)
+                            : PreflightCheck.fail(
+                                    "java",
+                                    "Java " + java
+                                            + "; Slate needs 21 or newer (or install from a bundle with its JRE)"));
         }
         for (String tool : List.of("sh", "setsid")) {
-            checks.add(probe.onPath(tool) ? PreflightCheck.ok("tool " + tool, "on PATH")
-                    : PreflightCheck.fail("tool " + tool, "missing; install util-linux / a POSIX shell"));
+            checks.add(
+                    probe.onPath(tool)
+                            ? PreflightCheck.ok("tool " + tool, "on PATH")
+                            : PreflightCheck.fail("tool " + tool, "missing; install util-linux / a POSIX shell"));
         }
-        checks.add(probe.systemdIsInit() ? PreflightCheck.ok("init", "systemd (units are installed and started)")
-                : PreflightCheck.ok("init", "no systemd as PID 1 (unit files are written; run slate start)"));
+        checks.add(
+                probe.systemdIsInit()
+                        ? PreflightCheck.ok("init", "systemd (units are installed and started)")
+                        : PreflightCheck.ok("init", "no systemd as PID 1 (unit files are written; run slate start)"));
         return List.copyOf(checks);
     }
 

@@ -8,8 +8,16 @@ import java.util.List;
  *
  * @param ports the loopback ports Slate listens on: appliance HTTP, Keycloak, embedded PostgreSQL, embedded Redis
  */
-public record HostRequirements(int minCpus, int recommendedCpus, long minMemoryBytes, long recommendedMemoryBytes,
-        long minFreeDiskBytes, int httpPort, int authPort, int postgresPort, int redisPort) {
+public record HostRequirements(
+        int minCpus,
+        int recommendedCpus,
+        long minMemoryBytes,
+        long recommendedMemoryBytes,
+        long minFreeDiskBytes,
+        int httpPort,
+        int authPort,
+        int postgresPort,
+        int redisPort) {
 
     public static final long GIB = 1024L * 1024 * 1024;
     public static final long MIB = 1024L * 1024;
@@ -21,13 +29,29 @@ public record HostRequirements(int minCpus, int recommendedCpus, long minMemoryB
     }
 
     public HostRequirements withPorts(int http, int auth) {
-        return new HostRequirements(minCpus, recommendedCpus, minMemoryBytes, recommendedMemoryBytes, minFreeDiskBytes, http, auth,
-                postgresPort, redisPort);
+        return new HostRequirements(
+                minCpus,
+                recommendedCpus,
+                minMemoryBytes,
+                recommendedMemoryBytes,
+                minFreeDiskBytes,
+                http,
+                auth,
+                postgresPort,
+                redisPort);
     }
 
     public HostRequirements withMinFreeDisk(long bytes) {
-        return new HostRequirements(minCpus, recommendedCpus, minMemoryBytes, recommendedMemoryBytes, bytes, httpPort, authPort,
-                postgresPort, redisPort);
+        return new HostRequirements(
+                minCpus,
+                recommendedCpus,
+                minMemoryBytes,
+                recommendedMemoryBytes,
+                bytes,
+                httpPort,
+                authPort,
+                postgresPort,
+                redisPort);
     }
 
     List<Integer> requiredPorts() {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** The text files a standalone install writes: the launcher, {@code etc/slate.env} and the systemd units. */
@@ -13,8 +14,7 @@ public final class InstallFiles {
     public static final String APPLIANCE_UNIT = "slate-appliance.service";
     public static final String KEYCLOAK_UNIT = "slate-keycloak.service";
 
-    private InstallFiles() {
-    }
+    private InstallFiles() {}
 
     /** {@code bin/slate}: the CLI with the install's JRE when it has one. */
     static String launcher(InstallLayout layout, Path fallbackJava) {
@@ -47,7 +47,8 @@ public final class InstallFiles {
                 # Slate standalone settings, read by `slate start` and the systemd units (EnvironmentFile=).
                 # Edit and restart Slate to apply; a re-run of slate install keeps this file.
                 """);
-        environment(layout, settings).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        environment(layout, settings)
+                .forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         return text.toString();
     }
 
@@ -70,11 +71,17 @@ public final class InstallFiles {
 
                 [Install]
                 WantedBy=multi-user.target
-                """.formatted(layout.envFile(), layout.launcher(), layout.prefix(), layout.run().resolve("keycloak.pid"));
+                """.formatted(
+                        layout.envFile(),
+                        layout.launcher(),
+                        layout.prefix(),
+                        layout.run().resolve("keycloak.pid"));
     }
 
     static String applianceUnit(InstallLayout layout, InstallSettings settings) {
-        return """
+        return String.format(
+                Locale.ROOT,
+                """
                 [Unit]
                 Description=Slate appliance (embedded PostgreSQL and Redis) on 127.0.0.1:%5$d
                 Requires=%6$s
@@ -93,8 +100,13 @@ public final class InstallFiles {
 
                 [Install]
                 WantedBy=multi-user.target
-                """.formatted(layout.envFile(), layout.home(), layout.java(settings.java()), layout.applianceJar(),
-                settings.httpPort(), KEYCLOAK_UNIT);
+                """,
+                layout.envFile(),
+                layout.home(),
+                layout.java(settings.java()),
+                layout.applianceJar(),
+                settings.httpPort(),
+                KEYCLOAK_UNIT);
     }
 
     /** Reads {@code etc/slate.env} ({@code KEY=value}, {@code #} comments). */

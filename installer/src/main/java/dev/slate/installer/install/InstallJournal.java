@@ -19,14 +19,17 @@ import java.util.Optional;
  * resumes at the first step not recorded as done.
  */
 public final class InstallJournal {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
-    public enum StepStatus { DONE, FAILED }
+    public enum StepStatus {
+        DONE,
+        FAILED
+    }
 
     /** One step's record. */
-    public record Step(String name, StepStatus status, String at, String error) {
-    }
+    public record Step(String name, StepStatus status, String at, String error) {}
 
     /** The file's content. */
     public record State(int version, String source, List<Step> steps) {
@@ -49,7 +52,8 @@ public final class InstallJournal {
                 State existing = JSON.readValue(file.toFile(), State.class);
                 return new InstallJournal(file, new State(existing.version(), source, existing.steps()));
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the install journal " + file + " (remove it to start the install afresh)", e);
+                throw new UncheckedIOException(
+                        "cannot read the install journal " + file + " (remove it to start the install afresh)", e);
             }
         }
         return new InstallJournal(file, new State(1, source, List.of()));
@@ -71,7 +75,9 @@ public final class InstallJournal {
     }
 
     public Optional<Step> failed() {
-        return state.steps().stream().filter(s -> s.status() == StepStatus.FAILED).findFirst();
+        return state.steps().stream()
+                .filter(s -> s.status() == StepStatus.FAILED)
+                .findFirst();
     }
 
     public State state() {

@@ -2,6 +2,7 @@ package dev.slate.installer.install;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -101,6 +102,6 @@ public record InstallLayout(Path prefix) {
     /** {@code jre/bin/java} when the install has its own JRE, else the given fallback. */
     public Path java(Path fallback) {
         Path bundled = jre().resolve("bin").resolve("java");
-        return java.nio.file.Files.isExecutable(bundled) ? bundled : fallback;
+        return Files.isExecutable(bundled) ? bundled : fallback;
     }
 }

@@ -17,7 +17,8 @@ import java.util.Optional;
 public sealed interface InstallSource {
 
     /** What is copied under the prefix; every path exists once {@link #check} passed. */
-    record Parts(Path cliJar, Path cliLib, Path applianceDir, List<Path> authJars, Path keycloakDist, Optional<Path> jre) {
+    record Parts(
+            Path cliJar, Path cliLib, Path applianceDir, List<Path> authJars, Path keycloakDist, Optional<Path> jre) {
         public Parts {
             authJars = List.copyOf(authJars);
         }
@@ -40,7 +41,8 @@ public sealed interface InstallSource {
         @Override
         public Parts check() {
             Path target = repo.resolve("installer/target");
-            Path cliJar = single(target, "slate-installer-*.jar", "the CLI jar (build the checkout: ./mvnw -B -DskipTests install)");
+            Path cliJar = single(
+                    target, "slate-installer-*.jar", "the CLI jar (build the checkout: ./mvnw -B -DskipTests install)");
             Path cliLib = existing(target.resolve("lib"), "the CLI's libraries");
             Path appliance = existing(repo.resolve("appliance/target/quarkus-app"), "the packaged appliance");
             existing(appliance.resolve("quarkus-run.jar"), "the packaged appliance");
@@ -49,7 +51,9 @@ public sealed interface InstallSource {
             authJars.add(single(authTarget, "slate-auth-*.jar", "the Keycloak launcher jar"));
             Path classpath = existing(authTarget.resolve("launcher.classpath"), "the Keycloak launcher class path");
             try {
-                for (String entry : Files.readString(classpath, StandardCharsets.UTF_8).strip().split(":")) {
+                for (String entry : Files.readString(classpath, StandardCharsets.UTF_8)
+                        .strip()
+                        .split(":")) {
                     if (!entry.isBlank()) {
                         authJars.add(existing(Path.of(entry), "a Keycloak launcher library"));
                     }
@@ -82,7 +86,9 @@ public sealed interface InstallSource {
             if (Files.isDirectory(appliance.resolve("quarkus-app"))) {
                 appliance = appliance.resolve("quarkus-app");
             }
-            existing(appliance.resolve("quarkus-run.jar"), "the packaged appliance (quarkus-run.jar) in the bundle's appliance/");
+            existing(
+                    appliance.resolve("quarkus-run.jar"),
+                    "the packaged appliance (quarkus-run.jar) in the bundle's appliance/");
             Path auth = existing(root.resolve("auth"), "auth/ in the bundle");
             List<Path> authJars = new ArrayList<>();
             try (DirectoryStream<Path> jars = Files.newDirectoryStream(auth, "*.jar")) {
@@ -91,10 +97,16 @@ public sealed interface InstallSource {
                 throw new UncheckedIOException(e);
             }
             Path keycloakDir = existing(root.resolve("keycloak"), "keycloak/ in the bundle");
-            Path keycloak = Files.isRegularFile(keycloakDir.resolve("bin/kc.sh")) ? keycloakDir
+            Path keycloak = Files.isRegularFile(keycloakDir.resolve("bin/kc.sh"))
+                    ? keycloakDir
                     : single(keycloakDir, "keycloak-*", "the Keycloak distribution in the bundle");
             Path jre = root.resolve("jre");
-            return new Parts(cliJar, cliLib, appliance, authJars, keycloak,
+            return new Parts(
+                    cliJar,
+                    cliLib,
+                    appliance,
+                    authJars,
+                    keycloak,
                     Files.isExecutable(jre.resolve("bin/java")) ? Optional.of(jre) : Optional.empty());
         }
     }
@@ -122,7 +134,8 @@ public sealed interface InstallSource {
             throw new UncheckedIOException(e);
         }
         if (found.size() != 1) {
-            throw new InstallException((found.isEmpty() ? "missing " : "more than one ") + what + ": " + dir.resolve(glob));
+            throw new InstallException(
+                    (found.isEmpty() ? "missing " : "more than one ") + what + ": " + dir.resolve(glob));
         }
         return found.getFirst();
     }

@@ -4,7 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 /** One line of {@code slate preflight --host}. */
 public record PreflightCheck(String name, Status status, String detail) {
-    public enum Status { OK, WARN, FAIL }
+    public enum Status {
+        OK,
+        WARN,
+        FAIL
+    }
 
     public PreflightCheck {
         requireNonNull(name, "name is null");

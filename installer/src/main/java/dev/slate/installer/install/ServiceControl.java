@@ -31,10 +31,14 @@ import java.util.function.Consumer;
  * {@code var/home/run/appliance.pid}.
  */
 public final class ServiceControl {
-    public enum Service { KEYCLOAK, APPLIANCE }
+    public enum Service {
+        KEYCLOAK,
+        APPLIANCE
+    }
 
     /** What {@code slate status} reports. */
-    public record Status(boolean keycloakRunning, boolean keycloakReady, Optional<Long> appliancePid, boolean applianceReady) {
+    public record Status(
+            boolean keycloakRunning, boolean keycloakReady, Optional<Long> appliancePid, boolean applianceReady) {
         public boolean allReady() {
             return keycloakReady && applianceReady;
         }
@@ -45,7 +49,8 @@ public final class ServiceControl {
     private final InstallLayout layout;
     private final Map<String, String> env;
     private final Consumer<String> out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public ServiceControl(InstallLayout layout, Consumer<String> out) {
         this.layout = requireNonNull(layout, "layout is null");
@@ -76,16 +81,23 @@ public final class ServiceControl {
     /** Starts what is not running and waits until it is ready. */
     public void start(List<Service> services, Duration timeout) throws InterruptedException {
         if (services.contains(Service.KEYCLOAK)) {
-            if (keycloakCommand("status", List.of(), line -> { }) == 0) {
+            if (keycloakCommand("status", List.of(), line -> {}) == 0) {
                 out.accept("Keycloak already runs.");
             } else {
-                List<String> options = new ArrayList<>(List.of("--port", Integer.toString(authPort()), "--replace",
-                        "--timeout", Long.toString(timeout.toSeconds()), "--ui-url", "http://127.0.0.1:" + httpPort()));
+                List<String> options = new ArrayList<>(List.of(
+                        "--port",
+                        Integer.toString(authPort()),
+                        "--replace",
+                        "--timeout",
+                        Long.toString(timeout.toSeconds()),
+                        "--ui-url",
+                        "http://127.0.0.1:" + httpPort()));
                 if (!demo()) {
                     options.add("--no-demo-users");
                 }
                 if (keycloakCommand("start", options, out) != 0) {
-                    throw new InstallException("Keycloak did not start (see above and " + layout.keycloakData().resolve("keycloak.log") + ")");
+                    throw new InstallException("Keycloak did not start (see above and "
+                            + layout.keycloakData().resolve("keycloak.log") + ")");
                 }
             }
             keycloakGroup().ifPresent(pid -> writePid(layout.run().resolve("keycloak.pid"), pid));
@@ -102,11 +114,17 @@ public final class ServiceControl {
 
     private void startAppliance(Duration timeout) throws InterruptedException {
         Path log = layout.logs().resolve("appliance.log");
-        List<String> command = List.of("setsid", java().toString(), "--enable-native-access=ALL-UNNAMED", "-jar",
+        List<String> command = List.of(
+                "setsid",
+                java().toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
                 layout.applianceJar().toString());
-        ProcessBuilder pb = new ProcessBuilder(command).directory(layout.home().toFile())
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(layout.home().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         Process process;
         try {
@@ -120,11 +138,12 @@ public final class ServiceControl {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready()) {
             if (!process.isAlive()) {
-                throw new InstallException("the appliance exited with code " + process.exitValue() + " before it was ready; last lines of "
-                        + log + ":\n" + tail(log, 20));
+                throw new InstallException("the appliance exited with code " + process.exitValue()
+                        + " before it was ready; last lines of " + log + ":\n" + tail(log, 20));
             }
             if (System.nanoTime() > deadline) {
-                throw new InstallException("the appliance was not ready within " + timeout.toSeconds() + " s (it keeps starting; see " + log + ")");
+                throw new InstallException("the appliance was not ready within " + timeout.toSeconds()
+                        + " s (it keeps starting; see " + log + ")");
             }
             Thread.sleep(500);
         }
@@ -153,14 +172,15 @@ public final class ServiceControl {
         }
         if (services.contains(Service.KEYCLOAK)) {
             if (keycloakCommand("stop", List.of(), out) != 0) {
-                throw new InstallException("Keycloak did not stop (see " + layout.keycloakData().resolve("keycloak.log") + ")");
+                throw new InstallException(
+                        "Keycloak did not stop (see " + layout.keycloakData().resolve("keycloak.log") + ")");
             }
             deleteQuietly(layout.run().resolve("keycloak.pid"));
         }
     }
 
     public Status status() {
-        int keycloak = keycloakCommand("status", List.of(), line -> { });
+        int keycloak = keycloakCommand("status", List.of(), line -> {});
         Optional<Long> appliance = appliancePid();
         return new Status(keycloak == 0 || keycloak == 2, keycloak == 0, appliance, appliance.isPresent() && ready());
     }
@@ -169,8 +189,12 @@ public final class ServiceControl {
     Optional<Long> appliancePid() {
         Path file = layout.appliancePidFile();
         try {
-            long pid = Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> runsAppliance(pid)).map(ProcessHandle::pid);
+            long pid = Long.parseLong(
+                    Files.readString(file, StandardCharsets.US_ASCII).strip());
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(p -> runsAppliance(pid))
+                    .map(ProcessHandle::pid);
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -178,7 +202,9 @@ public final class ServiceControl {
 
     private boolean runsAppliance(long pid) {
         try {
-            String[] args = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8).split("\0");
+            String[] args = new String(
+                            Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .split("\0");
             return Arrays.asList(args).contains(layout.applianceJar().toString());
         } catch (IOException e) {
             return false;
@@ -187,9 +213,11 @@ public final class ServiceControl {
 
     private Optional<Long> keycloakGroup() {
         Properties state = new Properties();
-        try (var in = Files.newBufferedReader(layout.keycloakData().resolve("keycloak.state"), StandardCharsets.UTF_8)) {
+        try (var in =
+                Files.newBufferedReader(layout.keycloakData().resolve("keycloak.state"), StandardCharsets.UTF_8)) {
             state.load(in);
-            return Optional.of(Long.parseLong(state.getProperty("process-group", "").strip()));
+            return Optional.of(
+                    Long.parseLong(state.getProperty("process-group", "").strip()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -197,8 +225,12 @@ public final class ServiceControl {
 
     boolean ready() {
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/q/health/ready"))
+                            .timeout(Duration.ofSeconds(3))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -210,14 +242,24 @@ public final class ServiceControl {
 
     /** Runs {@code KeycloakCommand ACTION --dist keycloak --data var/home/keycloak OPTIONS}; returns its exit code. */
     private int keycloakCommand(String action, List<String> options, Consumer<String> lines) {
-        List<String> command = new ArrayList<>(List.of(java().toString(), "-cp", layout.authLib() + "/*",
-                "dev.slate.auth.keycloak.KeycloakCommand", action, "--dist", layout.keycloakDist().toString(),
-                "--data", layout.keycloakData().toString()));
+        List<String> command = new ArrayList<>(List.of(
+                java().toString(),
+                "-cp",
+                layout.authLib() + "/*",
+                "dev.slate.auth.keycloak.KeycloakCommand",
+                action,
+                "--dist",
+                layout.keycloakDist().toString(),
+                "--data",
+                layout.keycloakData().toString()));
         command.addAll(options);
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     lines.accept(line);

@@ -27,8 +27,19 @@ import java.util.function.Consumer;
 public final class StandaloneInstaller {
 
     /** The steps in order. */
-    public static final List<String> STEPS = List.of("preflight", "check-source", "copy-cli", "copy-appliance", "copy-auth",
-            "copy-keycloak", "copy-jre", "write-config", "write-launcher", "write-systemd-units", "prepare-data", "enable-services");
+    public static final List<String> STEPS = List.of(
+            "preflight",
+            "check-source",
+            "copy-cli",
+            "copy-appliance",
+            "copy-auth",
+            "copy-keycloak",
+            "copy-jre",
+            "write-config",
+            "write-launcher",
+            "write-systemd-units",
+            "prepare-data",
+            "enable-services");
 
     /** Called before each step that runs (not for skipped ones); tests use it to fail or interrupt at a step. */
     public interface StepHook {
@@ -36,8 +47,8 @@ public final class StandaloneInstaller {
     }
 
     /** What one run did. */
-    public record Outcome(List<String> ran, List<String> skipped, boolean systemdStarted, List<PreflightCheck> preflight) {
-    }
+    public record Outcome(
+            List<String> ran, List<String> skipped, boolean systemdStarted, List<PreflightCheck> preflight) {}
 
     private final InstallLayout layout;
     private final InstallSource source;
@@ -48,8 +59,15 @@ public final class StandaloneInstaller {
     private final Consumer<String> out;
     private final StepHook hook;
 
-    public StandaloneInstaller(InstallLayout layout, InstallSource source, InstallSettings settings, HostProbe probe,
-            HostRequirements requirements, SystemdControl systemd, Consumer<String> out, StepHook hook) {
+    public StandaloneInstaller(
+            InstallLayout layout,
+            InstallSource source,
+            InstallSettings settings,
+            HostProbe probe,
+            HostRequirements requirements,
+            SystemdControl systemd,
+            Consumer<String> out,
+            StepHook hook) {
         this.layout = requireNonNull(layout, "layout is null");
         this.source = requireNonNull(source, "source is null");
         this.settings = requireNonNull(settings, "settings is null");
@@ -65,7 +83,9 @@ public final class StandaloneInstaller {
      */
     public Outcome install() {
         InstallJournal journal = InstallJournal.open(layout.journal(), source.describe());
-        journal.failed().ifPresent(f -> out.accept("Resuming the install: step '" + f.name() + "' failed last time (" + f.error() + ")"));
+        journal.failed()
+                .ifPresent(f -> out.accept(
+                        "Resuming the install: step '" + f.name() + "' failed last time (" + f.error() + ")"));
         List<String> ran = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         List<PreflightCheck> preflight = List.of();
@@ -83,10 +103,16 @@ public final class StandaloneInstaller {
                 switch (step) {
                     case "preflight" -> {
                         preflight = new HostPreflight(probe, requirements).run(layout.prefix(), hasJre(), false);
-                        List<PreflightCheck> failed = preflight.stream().filter(c -> c.status() == PreflightCheck.Status.FAIL).toList();
+                        List<PreflightCheck> failed = preflight.stream()
+                                .filter(c -> c.status() == PreflightCheck.Status.FAIL)
+                                .toList();
                         if (!failed.isEmpty()) {
-                            throw new InstallException("preflight failed: " + String.join("; ",
-                                    failed.stream().map(c -> c.name() + ": " + c.detail()).toList()));
+                            throw new InstallException("preflight failed: "
+                                    + String.join(
+                                            "; ",
+                                            failed.stream()
+                                                    .map(c -> c.name() + ": " + c.detail())
+                                                    .toList()));
                         }
                     }
                     case "check-source" -> parts = source.check();
@@ -103,11 +129,17 @@ public final class StandaloneInstaller {
                             out.accept("Keeping " + layout.envFile() + " (edited settings survive a re-install)");
                         }
                     }
-                    case "write-launcher" -> writeAtomically(layout.launcher(), InstallFiles.launcher(layout, settings.java()), true);
+                    case "write-launcher" ->
+                        writeAtomically(layout.launcher(), InstallFiles.launcher(layout, settings.java()), true);
                     case "write-systemd-units" -> {
-                        writeAtomically(layout.systemdDir().resolve(InstallFiles.KEYCLOAK_UNIT), InstallFiles.keycloakUnit(layout), false);
-                        writeAtomically(layout.systemdDir().resolve(InstallFiles.APPLIANCE_UNIT),
-                                InstallFiles.applianceUnit(layout, settings), false);
+                        writeAtomically(
+                                layout.systemdDir().resolve(InstallFiles.KEYCLOAK_UNIT),
+                                InstallFiles.keycloakUnit(layout),
+                                false);
+                        writeAtomically(
+                                layout.systemdDir().resolve(InstallFiles.APPLIANCE_UNIT),
+                                InstallFiles.applianceUnit(layout, settings),
+                                false);
                     }
                     case "prepare-data" -> {
                         for (Path dir : List.of(layout.home(), layout.logs(), layout.run())) {
@@ -122,10 +154,13 @@ public final class StandaloneInstaller {
                 ran.add(step);
             } catch (Exception e) {
                 String reason = e instanceof InstallException || e instanceof UncheckedIOException
-                        ? e.getMessage() : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                        ? e.getMessage()
+                        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
                 journal.markFailed(step, reason);
-                throw new InstallException("install step '" + step + "' failed: " + reason
-                        + "\nThe journal " + layout.journal() + " records it; run the same command again to continue.", e);
+                throw new InstallException(
+                        "install step '" + step + "' failed: " + reason + "\nThe journal " + layout.journal()
+                                + " records it; run the same command again to continue.",
+                        e);
             }
         }
         return new Outcome(List.copyOf(ran), List.copyOf(skipped), started, preflight);
@@ -169,7 +204,8 @@ public final class StandaloneInstaller {
 
     private boolean hasJre() {
         try {
-            return source.check().jre().isPresent() || Files.isExecutable(layout.jre().resolve("bin/java"));
+            return source.check().jre().isPresent()
+                    || Files.isExecutable(layout.jre().resolve("bin/java"));
         } catch (InstallException e) {
             return false;
         }
@@ -211,8 +247,12 @@ public final class StandaloneInstaller {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES,
-                        StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+                Files.copy(
+                        file,
+                        to.resolve(from.relativize(file).toString()),
+                        StandardCopyOption.COPY_ATTRIBUTES,
+                        StandardCopyOption.REPLACE_EXISTING,
+                        LinkOption.NOFOLLOW_LINKS);
                 return FileVisitResult.CONTINUE;
             }
         });

@@ -77,7 +77,9 @@ public final class SystemHostProbe implements HostProbe {
     @Override
     public boolean systemdIsInit() {
         try {
-            return Files.readString(Path.of("/proc/1/comm"), StandardCharsets.US_ASCII).strip().equals("systemd");
+            return Files.readString(Path.of("/proc/1/comm"), StandardCharsets.US_ASCII)
+                    .strip()
+                    .equals("systemd");
         } catch (IOException e) {
             return false;
         }

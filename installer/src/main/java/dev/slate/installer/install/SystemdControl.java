@@ -34,11 +34,13 @@ public interface SystemdControl {
                 return none().install(layout, out);
             }
             for (String unit : List.of(InstallFiles.KEYCLOAK_UNIT, InstallFiles.APPLIANCE_UNIT)) {
-                Files.copy(layout.systemdDir().resolve(unit), unitDir.resolve(unit), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(
+                        layout.systemdDir().resolve(unit), unitDir.resolve(unit), StandardCopyOption.REPLACE_EXISTING);
             }
             run(List.of("systemctl", "daemon-reload"));
             run(List.of("systemctl", "enable", "--now", InstallFiles.KEYCLOAK_UNIT, InstallFiles.APPLIANCE_UNIT));
-            out.accept("systemd: " + InstallFiles.KEYCLOAK_UNIT + " and " + InstallFiles.APPLIANCE_UNIT + " enabled and started");
+            out.accept("systemd: " + InstallFiles.KEYCLOAK_UNIT + " and " + InstallFiles.APPLIANCE_UNIT
+                    + " enabled and started");
             return true;
         };
     }

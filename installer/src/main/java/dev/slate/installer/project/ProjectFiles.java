@@ -24,8 +24,7 @@ import java.util.stream.Stream;
 public final class ProjectFiles {
     private static final List<String> EXTENSIONS = List.of(".yaml", ".yml", ".sql");
 
-    private ProjectFiles() {
-    }
+    private ProjectFiles() {}
 
     /**
      * @throws CliException when the directory is missing, holds no project file, a file is not UTF-8
@@ -46,8 +45,8 @@ public final class ProjectFiles {
             String relative = relativeName(root, path);
             Path target = realPath(path);
             if (!target.startsWith(root)) {
-                throw new CliException("refusing " + relative + ": it is a symbolic link to " + target
-                        + ", outside " + directory);
+                throw new CliException(
+                        "refusing " + relative + ": it is a symbolic link to " + target + ", outside " + directory);
             }
             if (Files.isDirectory(target)) {
                 continue; // a link to a directory inside the project: its files are read where they are
@@ -110,7 +109,10 @@ public final class ProjectFiles {
     private static String readUtf8(Path path, String relative) {
         try {
             byte[] bytes = Files.readAllBytes(path);
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new CliException(relative + " is not UTF-8 text");
         } catch (IOException e) {

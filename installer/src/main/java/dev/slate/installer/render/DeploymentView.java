@@ -5,8 +5,7 @@ import java.util.Optional;
 
 /** Renders deployments: the one-line summary after apply/activate and the list table. */
 public final class DeploymentView {
-    private DeploymentView() {
-    }
+    private DeploymentView() {}
 
     /**
      * {@code Deployed fraud v3 (id …) — active}, or {@code — validated, not active}; notes when the
@@ -14,10 +13,12 @@ public final class DeploymentView {
      */
     public static String summary(String verb, JsonNode deployment) {
         String project = JsonText.field(deployment, "project").orElse("project");
-        String version = JsonText.field(deployment, "version").map(v -> " v" + v).orElse("");
+        String version =
+                JsonText.field(deployment, "version").map(v -> " v" + v).orElse("");
         String id = id(deployment).map(v -> " (id " + v + ")").orElse("");
         String state = isActive(deployment) ? "active" : "validated, not active";
-        String unchanged = deployment.path("unchanged").asBoolean(false) ? " (same content as before: nothing new stored)" : "";
+        String unchanged =
+                deployment.path("unchanged").asBoolean(false) ? " (same content as before: nothing new stored)" : "";
         return verb + " " + project + version + id + " \u2014 " + state + unchanged + "\n";
     }
 
@@ -37,7 +38,9 @@ public final class DeploymentView {
                     (active ? "* " : "") + JsonText.field(d, "status").orElse(active ? "active" : ""),
                     JsonText.field(d, "created_at").orElse(""),
                     JsonText.field(d, "activated_at").orElse(""),
-                    JsonText.field(d, "content_hash").map(DeploymentView::shortHash).orElse(""));
+                    JsonText.field(d, "content_hash")
+                            .map(DeploymentView::shortHash)
+                            .orElse(""));
         }
         return table.isEmpty() ? "No deployments yet. Deploy a project with `slate apply DIR`.\n" : table.render();
     }
@@ -51,7 +54,9 @@ public final class DeploymentView {
         if (active != null && active.isBoolean()) {
             return active.booleanValue();
         }
-        return JsonText.field(deployment, "status").map(s -> s.equalsIgnoreCase("active")).orElse(false);
+        return JsonText.field(deployment, "status")
+                .map(s -> s.equalsIgnoreCase("active"))
+                .orElse(false);
     }
 
     private static String shortHash(String hash) {

@@ -5,8 +5,7 @@ import java.util.Optional;
 
 /** Reads optional fields of JSON answers and shows JSON values as short text. */
 public final class JsonText {
-    private JsonText() {
-    }
+    private JsonText() {}
 
     /** The text of a field: strings unquoted, other values as compact JSON; empty when absent or null. */
     public static Optional<String> field(JsonNode node, String... path) {

@@ -13,13 +13,13 @@ import java.util.Map;
  * table for feature errors, else one line per error.
  */
 public final class ProblemView {
-    private ProblemView() {
-    }
+    private ProblemView() {}
 
     public static String render(ApiResponse response) {
         if (response.json().isEmpty() || !response.json().get().isObject()) {
             String body = response.rawBody().strip();
-            String firstLine = body.isEmpty() ? "(empty body)" : body.lines().findFirst().orElse("");
+            String firstLine =
+                    body.isEmpty() ? "(empty body)" : body.lines().findFirst().orElse("");
             return "error HTTP " + response.status() + ": " + truncate(firstLine, 200) + "\n";
         }
         JsonNode problem = response.json().get();
@@ -28,7 +28,11 @@ public final class ProblemView {
                 .or(() -> JsonText.field(problem, "title"))
                 .or(() -> JsonText.field(problem, "message"))
                 .orElse("HTTP " + response.status());
-        StringBuilder out = new StringBuilder("error ").append(code).append(": ").append(detail).append('\n');
+        StringBuilder out = new StringBuilder("error ")
+                .append(code)
+                .append(": ")
+                .append(detail)
+                .append('\n');
         JsonNode errors = problem.get("errors");
         if (errors != null && errors.isArray() && !errors.isEmpty()) {
             out.append(errorList(errors));
@@ -40,7 +44,9 @@ public final class ProblemView {
         if (all(errors, "file")) {
             Table table = Table.spaced("FILE:LINE", "CODE", "MESSAGE");
             for (JsonNode error : errors) {
-                table.row(location(error), JsonText.field(error, "code").orElse(""),
+                table.row(
+                        location(error),
+                        JsonText.field(error, "code").orElse(""),
                         JsonText.field(error, "message").orElse(""));
             }
             return table.render();
@@ -80,7 +86,9 @@ public final class ProblemView {
         Iterator<Map.Entry<String, JsonNode>> fields = error.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            if (!field.getKey().equals("code") && !field.getKey().equals("message") && !field.getValue().isNull()) {
+            if (!field.getKey().equals("code")
+                    && !field.getKey().equals("message")
+                    && !field.getValue().isNull()) {
                 rest.add(field.getKey() + "=" + JsonText.value(field.getValue()));
             }
         }
@@ -90,7 +98,10 @@ public final class ProblemView {
         }
         text.append(message);
         if (!rest.isEmpty()) {
-            text.append(message.isEmpty() ? "" : " ").append('(').append(String.join(", ", rest)).append(')');
+            text.append(message.isEmpty() ? "" : " ")
+                    .append('(')
+                    .append(String.join(", ", rest))
+                    .append(')');
         }
         return text.toString().strip();
     }

@@ -9,8 +9,7 @@ import java.util.Locale;
  * query id, the server-side duration and the deployment.
  */
 public final class QueryView {
-    private QueryView() {
-    }
+    private QueryView() {}
 
     public static String render(JsonNode response, boolean explain) {
         StringBuilder out = new StringBuilder();
@@ -39,7 +38,8 @@ public final class QueryView {
     }
 
     static String footer(JsonNode meta) {
-        StringBuilder line = new StringBuilder("query_id ").append(JsonText.field(meta, "query_id").orElse("?"));
+        StringBuilder line = new StringBuilder("query_id ")
+                .append(JsonText.field(meta, "query_id").orElse("?"));
         JsonNode seconds = meta.get("execution_duration_s");
         if (seconds != null && seconds.isNumber()) {
             line.append(" in ").append(milliseconds(seconds.doubleValue()));

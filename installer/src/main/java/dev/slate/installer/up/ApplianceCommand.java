@@ -14,10 +14,11 @@ import java.util.OptionalLong;
  * the realm whose tokens it accepts ({@code issuer}; empty: the appliance's default) and the pid of the
  * process it must not outlive ({@code parentPid}, passed as {@code slate.parent-pid}; empty: none).
  */
-public record ApplianceCommand(Path java, Path jar, boolean demo, int port, Path home, Optional<URI> issuer,
-        OptionalLong parentPid) {
+public record ApplianceCommand(
+        Path java, Path jar, boolean demo, int port, Path home, Optional<URI> issuer, OptionalLong parentPid) {
     /** The system property naming the home; {@link LeftoverAppliance} finds an orphaned appliance by it. */
     static final String HOME_PROPERTY = "-Dslate.home=";
+
     static final String PARENT_PID_PROPERTY = "-Dslate.parent-pid=";
 
     public ApplianceCommand(Path java, Path jar, boolean demo, int port, Path home) {

@@ -17,8 +17,7 @@ import java.util.Optional;
 public final class ApplianceLocator {
     static final Path RELATIVE_JAR = Path.of("appliance", "target", "quarkus-app", "quarkus-run.jar");
 
-    private ApplianceLocator() {
-    }
+    private ApplianceLocator() {}
 
     /**
      * @param slateRepo the {@code SLATE_REPO} environment variable, if set
@@ -44,7 +43,9 @@ public final class ApplianceLocator {
 
     static List<Path> candidates(Optional<String> slateRepo, Optional<Path> cliLocation) {
         List<Path> candidates = new ArrayList<>();
-        slateRepo.filter(s -> !s.isBlank()).ifPresent(repo -> candidates.add(Path.of(repo).resolve(RELATIVE_JAR)));
+        slateRepo
+                .filter(s -> !s.isBlank())
+                .ifPresent(repo -> candidates.add(Path.of(repo).resolve(RELATIVE_JAR)));
         cliLocation.ifPresent(location -> {
             // installer/target/slate-installer.jar or installer/target/classes -> the checkout is three levels up
             Path checkout = location.toAbsolutePath().normalize().getParent();

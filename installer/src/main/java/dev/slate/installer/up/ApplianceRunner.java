@@ -26,6 +26,7 @@ public final class ApplianceRunner {
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     /** How a JVM stopped by Ctrl-C (SIGINT) or SIGTERM exits: a clean stop. */
     private static final int EXIT_SIGINT = 130;
+
     private static final int EXIT_SIGTERM = 143;
 
     private final List<String> command;
@@ -37,8 +38,13 @@ public final class ApplianceRunner {
     private volatile Process running;
     private volatile String abortReason;
 
-    public ApplianceRunner(List<String> command, URI baseUrl, Duration readyTimeout, String banner,
-            PrintWriter out, ObjectMapper mapper) {
+    public ApplianceRunner(
+            List<String> command,
+            URI baseUrl,
+            Duration readyTimeout,
+            String banner,
+            PrintWriter out,
+            ObjectMapper mapper) {
         this.command = List.copyOf(command);
         this.baseUrl = requireNonNull(baseUrl, "baseUrl is null");
         this.readyTimeout = requireNonNull(readyTimeout, "readyTimeout is null");
@@ -132,8 +138,8 @@ public final class ApplianceRunner {
     }
 
     private void forward(Process process) {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 console.line(line);

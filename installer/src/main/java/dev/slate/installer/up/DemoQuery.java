@@ -8,17 +8,18 @@ import java.net.URI;
  * seeds the demo).
  */
 public final class DemoQuery {
-    private DemoQuery() {
-    }
+    private DemoQuery() {}
 
     public static String cli(URI baseUrl) {
         String url = baseUrl.toString().equals(ConsoleBanner.DEFAULT_URL) ? "" : " --url " + baseUrl;
-        return "./slate" + url + " query --in user.id=1 --in transaction.id=1000 --out 'user.txn_count[1h]' --out 'user.spend[30d]'"
+        return "./slate" + url
+                + " query --in user.id=1 --in transaction.id=1000 --out 'user.txn_count[1h]' --out 'user.spend[30d]'"
                 + " --out transaction.user.email_domain --out user.risk_score";
     }
 
     public static String curl(URI baseUrl) {
-        return "curl -s " + stripSlash(baseUrl) + "/v1/query/online -H \"Authorization: Bearer $(./slate token)\" -H 'Content-Type: application/json' "
+        return "curl -s " + stripSlash(baseUrl)
+                + "/v1/query/online -H \"Authorization: Bearer $(./slate token)\" -H 'Content-Type: application/json' "
                 + "-d '{\"inputs\": {\"user.id\": 1, \"transaction.id\": 1000}, \"outputs\": [\"user.txn_count[1h]\", \"user.spend[30d]\","
                 + " \"transaction.user.email_domain\", \"user.risk_score\"]}'";
     }

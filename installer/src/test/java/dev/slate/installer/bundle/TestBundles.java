@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -22,8 +23,7 @@ final class TestBundles {
     static final String ROOT = "slate-bundle-" + VERSION;
     static final Instant BUILT = Instant.parse("2026-12-06T12:00:00Z");
 
-    private TestBundles() {
-    }
+    private TestBundles() {}
 
     static KeyPair keyPair() {
         try {
@@ -42,7 +42,8 @@ final class TestBundles {
         write(dir, "docs/install.md", "# Installing Slate\n");
         write(dir, "sbom/bom.json", "{\"bomFormat\":\"CycloneDX\"}\n");
         write(dir, "keycloak/empty-marker", "");
-        Path launcher = write(dir, "cli/slate", "#!/bin/sh\nexec java -jar \"$(dirname \"$0\")/lib/slate-installer.jar\" \"$@\"\n");
+        Path launcher = write(
+                dir, "cli/slate", "#!/bin/sh\nexec java -jar \"$(dirname \"$0\")/lib/slate-installer.jar\" \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         return dir;
     }
@@ -104,7 +105,7 @@ final class TestBundles {
             }
             append.append(target);
         }
-        Files.move(copy, tar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(copy, tar, StandardCopyOption.REPLACE_EXISTING);
     }
 
     interface TarAppender {
@@ -138,7 +139,6 @@ final class TestBundles {
     }
 
     static TarAppender nothing() {
-        return out -> {
-        };
+        return out -> {};
     }
 }

@@ -3,23 +3,29 @@ package dev.slate.installer.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slate.installer.cluster.AppliedObject.Method;
 import dev.slate.installer.cluster.AppliedObject.Outcome;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,10 +54,15 @@ class ClusterApplierTest {
             assertThat(a.method()).isEqualTo(Method.CREATE);
         });
         for (HasMetadata object : objects) {
-            String namespace = object.getMetadata().getNamespace() != null ? object.getMetadata().getNamespace() : RenderedChart.NAMESPACE;
+            String namespace = object.getMetadata().getNamespace() != null
+                    ? object.getMetadata().getNamespace()
+                    : RenderedChart.NAMESPACE;
             HasMetadata live = client.resource(object).inNamespace(namespace).get();
-            assertThat(live).as("%s %s", object.getKind(), object.getMetadata().getName()).isNotNull();
-            assertThat(live.getMetadata().getLabels()).containsAllEntriesOf(object.getMetadata().getLabels());
+            assertThat(live)
+                    .as("%s %s", object.getKind(), object.getMetadata().getName())
+                    .isNotNull();
+            assertThat(live.getMetadata().getLabels())
+                    .containsAllEntriesOf(object.getMetadata().getLabels());
         }
     }
 
@@ -70,11 +81,18 @@ class ClusterApplierTest {
             assertThat(again.outcome()).as("%s", again.ref()).isEqualTo(expected);
             assertThat(again.method()).as("%s", again.ref()).isEqualTo(Method.NONE);
             HasMetadata before = first.get(again.ref());
-            assertThat(again.live().getMetadata().getResourceVersion()).as("%s", again.ref())
+            assertThat(again.live().getMetadata().getResourceVersion())
+                    .as("%s", again.ref())
                     .isEqualTo(before.getMetadata().getResourceVersion());
-            assertThat(specOf(again.live()).equals(specOf(before))).as("%s unchanged", again.ref()).isTrue();
+            assertThat(specOf(again.live()).equals(specOf(before)))
+                    .as("%s unchanged", again.ref())
+                    .isTrue();
         }
-        assertThat(client.apps().deployments().inNamespace(RenderedChart.NAMESPACE).list().getItems())
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(RenderedChart.NAMESPACE)
+                        .list()
+                        .getItems())
                 .extracting(d -> d.getMetadata().getName())
                 .containsExactlyInAnyOrder("slate-appliance", "slate-keycloak");
     }
@@ -91,16 +109,21 @@ class ClusterApplierTest {
 
         List<AppliedObject> again = applier.apply(second, RenderedChart.NAMESPACE);
 
-        assertThat(again).filteredOn(a -> a.ref().kind().equals("Secret"))
+        assertThat(again)
+                .filteredOn(a -> a.ref().kind().equals("Secret"))
                 .extracting(a -> a.ref().name(), AppliedObject::outcome)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("slate-postgresql", Outcome.KEPT),
-                        org.assertj.core.groups.Tuple.tuple("slate-redis", Outcome.KEPT),
-                        org.assertj.core.groups.Tuple.tuple("slate-keycloak", Outcome.KEPT),
-                        org.assertj.core.groups.Tuple.tuple("slate-secret-store", Outcome.KEPT));
-        Secret live = client.secrets().inNamespace(RenderedChart.NAMESPACE).withName("slate-postgresql").get();
+                        Tuple.tuple("slate-postgresql", Outcome.KEPT),
+                        Tuple.tuple("slate-redis", Outcome.KEPT),
+                        Tuple.tuple("slate-keycloak", Outcome.KEPT),
+                        Tuple.tuple("slate-secret-store", Outcome.KEPT));
+        Secret live = client.secrets()
+                .inNamespace(RenderedChart.NAMESPACE)
+                .withName("slate-postgresql")
+                .get();
         assertThat(live.getData()).isEqualTo(secret(first, "slate-postgresql").getData());
-        assertThat(again).filteredOn(a -> !a.ref().kind().equals("Secret"))
+        assertThat(again)
+                .filteredOn(a -> !a.ref().kind().equals("Secret"))
                 .allSatisfy(a -> assertThat(a.outcome()).isEqualTo(Outcome.UNCHANGED));
     }
 
@@ -109,11 +132,24 @@ class ClusterApplierTest {
         List<HasMetadata> objects = new ArrayList<>(manifests.parse(RenderedChart.render("minimal")));
         Collections.reverse(objects);
 
-        List<String> kinds = new ClusterApplier(client).apply(objects, RenderedChart.NAMESPACE).stream()
-                .map(a -> a.ref().kind()).distinct().toList();
+        List<String> kinds = new ClusterApplier(client)
+                .apply(objects, RenderedChart.NAMESPACE).stream()
+                        .map(a -> a.ref().kind())
+                        .distinct()
+                        .toList();
 
-        assertThat(kinds).containsExactly("NetworkPolicy", "ServiceAccount", "Secret", "ConfigMap",
-                "PersistentVolumeClaim", "Role", "RoleBinding", "Service", "Deployment", "StatefulSet");
+        assertThat(kinds)
+                .containsExactly(
+                        "NetworkPolicy",
+                        "ServiceAccount",
+                        "Secret",
+                        "ConfigMap",
+                        "PersistentVolumeClaim",
+                        "Role",
+                        "RoleBinding",
+                        "Service",
+                        "Deployment",
+                        "StatefulSet");
     }
 
     @Test
@@ -121,19 +157,40 @@ class ClusterApplierTest {
         List<HasMetadata> objects = manifests.parse(RenderedChart.render("minimal"));
         ClusterApplier applier = new ClusterApplier(client);
         applier.apply(objects, RenderedChart.NAMESPACE);
-        client.apps().deployments().inNamespace(RenderedChart.NAMESPACE).withName("slate-appliance")
+        client.apps()
+                .deployments()
+                .inNamespace(RenderedChart.NAMESPACE)
+                .withName("slate-appliance")
                 .edit(d -> {
-                    d.getSpec().getTemplate().getSpec().getContainers().getFirst().getSecurityContext().setReadOnlyRootFilesystem(false);
+                    d.getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .getFirst()
+                            .getSecurityContext()
+                            .setReadOnlyRootFilesystem(false);
                     return d;
                 });
 
         List<AppliedObject> repaired = applier.apply(objects, RenderedChart.NAMESPACE);
 
-        assertThat(repaired).filteredOn(a -> a.method() != Method.NONE)
+        assertThat(repaired)
+                .filteredOn(a -> a.method() != Method.NONE)
                 .extracting(a -> a.ref().toString(), AppliedObject::method)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("Deployment slate/slate-appliance", Method.UPDATE));
-        Deployment live = client.apps().deployments().inNamespace(RenderedChart.NAMESPACE).withName("slate-appliance").get();
-        assertThat(live.getSpec().getTemplate().getSpec().getContainers().getFirst().getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+                .containsExactly(Tuple.tuple("Deployment slate/slate-appliance", Method.UPDATE));
+        Deployment live = client.apps()
+                .deployments()
+                .inNamespace(RenderedChart.NAMESPACE)
+                .withName("slate-appliance")
+                .get();
+        assertThat(live.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getSecurityContext()
+                        .getReadOnlyRootFilesystem())
+                .isTrue();
     }
 
     @Test
@@ -141,22 +198,38 @@ class ClusterApplierTest {
         List<HasMetadata> objects = manifests.parse(RenderedChart.render("minimal"));
         // the API server refuses the first Deployment once, e.g. a permission granted only after the first
         // run (the CRUD mock answers everything else). 5xx answers are retried by the Fabric8 client itself.
-        server.expect().post().withPath("/apis/apps/v1/namespaces/slate/deployments")
-                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
-                        .withMessage("deployments.apps is forbidden").build())
+        server.expect()
+                .post()
+                .withPath("/apis/apps/v1/namespaces/slate/deployments")
+                .andReturn(
+                        403,
+                        new StatusBuilder()
+                                .withCode(403)
+                                .withReason("Forbidden")
+                                .withMessage("deployments.apps is forbidden")
+                                .build())
                 .once();
 
         assertThatThrownBy(() -> new ClusterApplier(client).apply(objects, RenderedChart.NAMESPACE))
                 .isInstanceOf(ClusterApplyException.class)
                 .hasMessageStartingWith("Deployment slate/slate-appliance: apply failed (HTTP 403)")
-                .satisfies(e -> assertThat(((ClusterApplyException) e).ref().name()).isEqualTo("slate-appliance"));
-        assertThat(client.apps().deployments().inNamespace(RenderedChart.NAMESPACE).list().getItems()).isEmpty();
-        assertThat(client.services().inNamespace(RenderedChart.NAMESPACE).list().getItems()).isNotEmpty();
+                .satisfies(e ->
+                        assertThat(((ClusterApplyException) e).ref().name()).isEqualTo("slate-appliance"));
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(RenderedChart.NAMESPACE)
+                        .list()
+                        .getItems())
+                .isEmpty();
+        assertThat(client.services().inNamespace(RenderedChart.NAMESPACE).list().getItems())
+                .isNotEmpty();
 
         List<AppliedObject> resumed = new ClusterApplier(client).apply(objects, RenderedChart.NAMESPACE);
 
-        Map<String, Outcome> outcomes = resumed.stream().collect(Collectors.toMap(a -> a.ref().toString(), AppliedObject::outcome));
-        assertThat(outcomes).containsEntry("Service slate/slate-appliance", Outcome.UNCHANGED)
+        Map<String, Outcome> outcomes =
+                resumed.stream().collect(Collectors.toMap(a -> a.ref().toString(), AppliedObject::outcome));
+        assertThat(outcomes)
+                .containsEntry("Service slate/slate-appliance", Outcome.UNCHANGED)
                 .containsEntry("Secret slate/slate-postgresql", Outcome.KEPT)
                 .containsEntry("Deployment slate/slate-appliance", Outcome.CREATED)
                 .containsEntry("Deployment slate/slate-keycloak", Outcome.CREATED)
@@ -167,12 +240,25 @@ class ClusterApplierTest {
     @Test
     void usesServerSideApplyWhereTheApiServerHasIt() throws InterruptedException {
         // the mock has no server-side apply: these expectations answer as a real API server does
-        ConfigMap settings = new ConfigMapBuilder().withNewMetadata().withName("settings").withNamespace("slate")
-                .endMetadata().addToData("A", "1").build();
+        ConfigMap settings = new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("settings")
+                .withNamespace("slate")
+                .endMetadata()
+                .addToData("A", "1")
+                .build();
         String path = "/api/v1/namespaces/slate/configmaps/settings";
-        ConfigMap stored = new ConfigMapBuilder(settings).editMetadata().withResourceVersion("7").endMetadata().build();
+        ConfigMap stored = new ConfigMapBuilder(settings)
+                .editMetadata()
+                .withResourceVersion("7")
+                .endMetadata()
+                .build();
         server.expect().get().withPath(path).andReturn(404, null).once();
-        server.expect().patch().withPath(path + "?fieldManager=slate-installer&force=true").andReturn(200, stored).once();
+        server.expect()
+                .patch()
+                .withPath(path + "?fieldManager=slate-installer&force=true")
+                .andReturn(200, stored)
+                .once();
         server.expect().get().withPath(path).andReturn(200, stored).once();
 
         List<AppliedObject> applied = new ClusterApplier(client).apply(List.of(settings), "slate");
@@ -190,33 +276,46 @@ class ClusterApplierTest {
 
     @Test
     void aFailureNamesTheObjectAndKeepsTheCause() {
-        ConfigMap settings = new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata()
-                .addToData("A", "1").build();
-        try (KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl("http://127.0.0.1:1").withRequestRetryBackoffLimit(0).withConnectionTimeout(500)
-                .withRequestTimeout(500).build()).build()) {
+        ConfigMap settings = new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("settings")
+                .endMetadata()
+                .addToData("A", "1")
+                .build();
+        try (KubernetesClient unreachable = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder()
+                        .withMasterUrl("http://127.0.0.1:1")
+                        .withRequestRetryBackoffLimit(0)
+                        .withConnectionTimeout(500)
+                        .withRequestTimeout(500)
+                        .build())
+                .build()) {
             assertThatThrownBy(() -> new ClusterApplier(unreachable).apply(List.of(settings), "slate"))
                     .isInstanceOf(ClusterApplyException.class)
                     .hasMessageStartingWith("ConfigMap slate/settings: apply failed")
-                    .hasCauseInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class);
+                    .hasCauseInstanceOf(KubernetesClientException.class);
         }
     }
 
     private static Object specOf(HasMetadata object) {
-        Map<?, ?> tree = new com.fasterxml.jackson.databind.ObjectMapper().convertValue(object, Map.class);
-        Map<Object, Object> content = new java.util.HashMap<>(tree);
+        Map<?, ?> tree = new ObjectMapper().convertValue(object, Map.class);
+        Map<Object, Object> content = new HashMap<>(tree);
         content.remove("metadata");
         content.remove("status");
         return content;
     }
 
     private static Secret secret(List<HasMetadata> objects, String name) {
-        return objects.stream().filter(Secret.class::isInstance).map(Secret.class::cast)
-                .filter(s -> s.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+        return objects.stream()
+                .filter(Secret.class::isInstance)
+                .map(Secret.class::cast)
+                .filter(s -> s.getMetadata().getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Map<ObjectRef, HasMetadata> byRef(List<AppliedObject> applied) {
-        return applied.stream().collect(Collectors.toMap(AppliedObject::ref, AppliedObject::live, (a, b) -> a,
-                java.util.LinkedHashMap::new));
+        return applied.stream()
+                .collect(Collectors.toMap(AppliedObject::ref, AppliedObject::live, (a, b) -> a, LinkedHashMap::new));
     }
 }

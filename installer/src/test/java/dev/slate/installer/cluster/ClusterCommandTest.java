@@ -49,17 +49,30 @@ class ClusterCommandTest {
                   - name: mock
                     context: {cluster: mock, user: installer}
                 current-context: mock
-                """.formatted(client.getConfiguration().getMasterUrl()));
+                """.formatted(
+                        client.getConfiguration().getMasterUrl()));
 
-        Run first = slate("cluster", "apply", "-f", manifests.toString(), "-n", "slate", "--kubeconfig", kubeconfig.toString());
-        Run second = slate("cluster", "apply", "-f", manifests.toString(), "-n", "slate", "--kubeconfig", kubeconfig.toString());
+        Run first = slate(
+                "cluster", "apply", "-f", manifests.toString(), "-n", "slate", "--kubeconfig", kubeconfig.toString());
+        Run second = slate(
+                "cluster", "apply", "-f", manifests.toString(), "-n", "slate", "--kubeconfig", kubeconfig.toString());
 
         assertThat(first.exit()).as(first.err()).isZero();
-        assertThat(first.out()).contains("created    Deployment slate/slate-appliance").contains("objects applied to namespace slate");
-        assertThat(client.apps().statefulSets().inNamespace("slate").withName("slate-postgresql").get()).isNotNull();
+        assertThat(first.out())
+                .contains("created    Deployment slate/slate-appliance")
+                .contains("objects applied to namespace slate");
+        assertThat(client.apps()
+                        .statefulSets()
+                        .inNamespace("slate")
+                        .withName("slate-postgresql")
+                        .get())
+                .isNotNull();
         assertThat(second.exit()).as(second.err()).isZero();
-        assertThat(second.out()).doesNotContain("created").doesNotContain("configured")
-                .contains("unchanged  Deployment slate/slate-appliance").contains("kept       Secret slate/slate-postgresql");
+        assertThat(second.out())
+                .doesNotContain("created")
+                .doesNotContain("configured")
+                .contains("unchanged  Deployment slate/slate-appliance")
+                .contains("kept       Secret slate/slate-postgresql");
     }
 
     @Test
@@ -70,18 +83,22 @@ class ClusterCommandTest {
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("24 objects are valid");
-        assertThat(run.out().indexOf("Secret slate-postgresql")).isLessThan(run.out().indexOf("StatefulSet slate-postgresql"));
+        assertThat(run.out().indexOf("Secret slate-postgresql"))
+                .isLessThan(run.out().indexOf("StatefulSet slate-postgresql"));
     }
 
     @Test
     void aManifestWithAnUnknownFieldIsRefusedBeforeAnythingIsApplied() throws IOException {
-        String rendered = RenderedChart.render("minimal").replace("revisionHistoryLimit: 5", "revisionHistoryLimits: 5");
+        String rendered =
+                RenderedChart.render("minimal").replace("revisionHistoryLimit: 5", "revisionHistoryLimits: 5");
         Path manifests = Files.writeString(dir.resolve("slate.yaml"), rendered);
 
         Run run = slate("cluster", "apply", "-f", manifests.toString(), "-n", "slate", "--dry-run");
 
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.err()).contains("slate/templates/appliance-deployment.yaml").contains("unknown field 'revisionHistoryLimits' at spec");
+        assertThat(run.err())
+                .contains("slate/templates/appliance-deployment.yaml")
+                .contains("unknown field 'revisionHistoryLimits' at spec");
     }
 
     @Test

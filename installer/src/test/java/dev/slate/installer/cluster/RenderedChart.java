@@ -3,6 +3,8 @@ package dev.slate.installer.cluster;
 import com.marcnuri.helm.Helm;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Renders helm/slate with one of its values profiles (helm/slate/ci/NAME-values.yaml), with Helm as a library. */
 final class RenderedChart {
@@ -12,7 +14,7 @@ final class RenderedChart {
     /** helm template assumes Kubernetes 1.20 unless told; the chart needs 1.27 or newer */
     static final String KUBE_VERSION = "1.31.0";
 
-    private static final java.util.Map<String, String> RENDERED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, String> RENDERED = new ConcurrentHashMap<>();
 
     private RenderedChart() {}
 
@@ -27,7 +29,8 @@ final class RenderedChart {
         if (!Files.isRegularFile(values)) {
             throw new IllegalArgumentException("no values profile " + values);
         }
-        return new Helm(CHART).template()
+        return new Helm(CHART)
+                .template()
                 .withName(RELEASE)
                 .withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION)

@@ -5,12 +5,29 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /** A host with the answers a test wants (e.g. a full disk, a taken port). */
-record FakeHost(int cpus, OptionalLong memory, long usable, Set<Integer> takenPorts, String osName, String arch, int java,
-        boolean systemd, Set<String> tools) implements HostProbe {
+record FakeHost(
+        int cpus,
+        OptionalLong memory,
+        long usable,
+        Set<Integer> takenPorts,
+        String osName,
+        String arch,
+        int java,
+        boolean systemd,
+        Set<String> tools)
+        implements HostProbe {
 
     static FakeHost good() {
-        return new FakeHost(4, OptionalLong.of(16 * HostRequirements.GIB), 100 * HostRequirements.GIB, Set.of(), "Linux", "amd64", 21,
-                false, Set.of("sh", "setsid"));
+        return new FakeHost(
+                4,
+                OptionalLong.of(16 * HostRequirements.GIB),
+                100 * HostRequirements.GIB,
+                Set.of(),
+                "Linux",
+                "amd64",
+                21,
+                false,
+                Set.of("sh", "setsid"));
     }
 
     FakeHost withUsable(long bytes) {

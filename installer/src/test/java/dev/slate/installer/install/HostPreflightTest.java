@@ -21,8 +21,22 @@ class HostPreflightTest {
     void aGoodHostPasses() {
         List<PreflightCheck> checks = run(FakeHost.good());
         assertThat(HostPreflight.passed(checks)).isTrue();
-        assertThat(checks).extracting(PreflightCheck::name).containsExactly("cpu", "memory", "disk", "port 8080", "port 18080",
-                "port 15432", "port 16379", "os", "arch", "java", "tool sh", "tool setsid", "init");
+        assertThat(checks)
+                .extracting(PreflightCheck::name)
+                .containsExactly(
+                        "cpu",
+                        "memory",
+                        "disk",
+                        "port 8080",
+                        "port 18080",
+                        "port 15432",
+                        "port 16379",
+                        "os",
+                        "arch",
+                        "java",
+                        "tool sh",
+                        "tool setsid",
+                        "init");
         assertThat(checks).allMatch(c -> c.status() == PreflightCheck.Status.OK);
         assertThat(check(checks, "init").detail()).contains("slate start");
     }
@@ -44,20 +58,36 @@ class HostPreflightTest {
         assertThat(check(checks, "port 8080").status()).isEqualTo(PreflightCheck.Status.FAIL);
         assertThat(check(checks, "port 15432").status()).isEqualTo(PreflightCheck.Status.WARN);
         assertThat(check(checks, "port 18080").status()).isEqualTo(PreflightCheck.Status.OK);
-        assertThat(new HostPreflight(FakeHost.good().withTaken(8080), HostRequirements.defaults()).run(PREFIX, false, true))
-                .as("the install's own running services").allMatch(c -> c.status() == PreflightCheck.Status.OK);
+        assertThat(new HostPreflight(FakeHost.good().withTaken(8080), HostRequirements.defaults())
+                        .run(PREFIX, false, true))
+                .as("the install's own running services")
+                .allMatch(c -> c.status() == PreflightCheck.Status.OK);
     }
 
     @Test
     void memoryCpuOsArchJavaAndTools() {
-        assertThat(check(run(FakeHost.good().withMemory(HostRequirements.GIB)), "memory").status()).isEqualTo(PreflightCheck.Status.FAIL);
-        assertThat(check(run(FakeHost.good().withMemory(3 * HostRequirements.GIB)), "memory").status()).isEqualTo(PreflightCheck.Status.WARN);
+        assertThat(check(run(FakeHost.good().withMemory(HostRequirements.GIB)), "memory")
+                        .status())
+                .isEqualTo(PreflightCheck.Status.FAIL);
+        assertThat(check(run(FakeHost.good().withMemory(3 * HostRequirements.GIB)), "memory")
+                        .status())
+                .isEqualTo(PreflightCheck.Status.WARN);
         assertThat(check(run(FakeHost.good().withCpus(1)), "cpu").status()).isEqualTo(PreflightCheck.Status.WARN);
-        assertThat(check(run(FakeHost.good().withOs("Mac OS X", "aarch64")), "os").status()).isEqualTo(PreflightCheck.Status.FAIL);
-        assertThat(check(run(FakeHost.good().withOs("Linux", "aarch64")), "arch").status()).isEqualTo(PreflightCheck.Status.FAIL);
+        assertThat(check(run(FakeHost.good().withOs("Mac OS X", "aarch64")), "os")
+                        .status())
+                .isEqualTo(PreflightCheck.Status.FAIL);
+        assertThat(check(run(FakeHost.good().withOs("Linux", "aarch64")), "arch")
+                        .status())
+                .isEqualTo(PreflightCheck.Status.FAIL);
         assertThat(check(run(FakeHost.good().withJava(17)), "java").detail()).contains("Java 17; Slate needs 21");
-        assertThat(check(new HostPreflight(FakeHost.good().withJava(17), HostRequirements.defaults()).run(PREFIX, true, false), "java")
-                .status()).as("a bundled JRE").isEqualTo(PreflightCheck.Status.OK);
-        assertThat(check(run(FakeHost.good().withTools("sh")), "tool setsid").status()).isEqualTo(PreflightCheck.Status.FAIL);
+        assertThat(check(
+                                new HostPreflight(FakeHost.good().withJava(17), HostRequirements.defaults())
+                                        .run(PREFIX, true, false),
+                                "java")
+                        .status())
+                .as("a bundled JRE")
+                .isEqualTo(PreflightCheck.Status.OK);
+        assertThat(check(run(FakeHost.good().withTools("sh")), "tool setsid").status())
+                .isEqualTo(PreflightCheck.Status.FAIL);
     }
 }

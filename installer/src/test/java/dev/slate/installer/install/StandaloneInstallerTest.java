@@ -60,12 +60,20 @@ class StandaloneInstallerTest {
     }
 
     private StandaloneInstaller installer(InstallSource source, FakeHost host, StandaloneInstaller.StepHook hook) {
-        return new StandaloneInstaller(layout, source, new InstallSettings(8080, 18080, JAVA, false), host,
-                HostRequirements.defaults(), SystemdControl.none(), output::add, hook);
+        return new StandaloneInstaller(
+                layout,
+                source,
+                new InstallSettings(8080, 18080, JAVA, false),
+                host,
+                HostRequirements.defaults(),
+                SystemdControl.none(),
+                output::add,
+                hook);
     }
 
     private void assertComplete() throws IOException {
-        assertThat(Files.readString(layout.cliLib().resolve("slate-installer.jar"))).isEqualTo("cli");
+        assertThat(Files.readString(layout.cliLib().resolve("slate-installer.jar")))
+                .isEqualTo("cli");
         assertThat(layout.cliLib().resolve("lib/picocli.jar")).exists();
         assertThat(Files.readString(layout.applianceJar())).isEqualTo("appliance");
         assertThat(layout.applianceDir().resolve("lib/main/x.jar")).exists();
@@ -77,50 +85,67 @@ class StandaloneInstallerTest {
         assertThat(layout.systemdDir().resolve(InstallFiles.APPLIANCE_UNIT)).exists();
         assertThat(layout.systemdDir().resolve(InstallFiles.KEYCLOAK_UNIT)).exists();
         assertThat(layout.home()).isDirectory();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(layout.home()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(layout.home())))
+                .isEqualTo("rwx------");
         try (var entries = Files.list(layout.lib())) {
-            assertThat(entries.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("cli", "appliance", "auth");
+            assertThat(entries.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("cli", "appliance", "auth");
         }
         InstallJournal.State state = InstallJournal.read(layout.journal()).orElseThrow();
-        assertThat(state.steps()).extracting(InstallJournal.Step::name).containsExactlyInAnyOrderElementsOf(StandaloneInstaller.STEPS);
+        assertThat(state.steps())
+                .extracting(InstallJournal.Step::name)
+                .containsExactlyInAnyOrderElementsOf(StandaloneInstaller.STEPS);
         assertThat(state.steps()).allMatch(s -> s.status() == InstallJournal.StepStatus.DONE);
     }
 
     @Test
     void aFreshInstallLaysOutEveryPartAndRecordsEachStep() throws Exception {
-        StandaloneInstaller.Outcome outcome = installer(FakeHost.good(), step -> { }).install();
+        StandaloneInstaller.Outcome outcome =
+                installer(FakeHost.good(), step -> {}).install();
 
         assertThat(outcome.ran()).containsExactlyElementsOf(StandaloneInstaller.STEPS);
         assertThat(outcome.systemdStarted()).isFalse();
         assertComplete();
         assertThat(output).anyMatch(l -> l.contains("slate start"));
         Map<String, String> env = InstallFiles.readEnv(layout.envFile());
-        assertThat(env).containsEntry("SLATE_HOME", layout.home().toString()).containsEntry("SLATE_EMBEDDED", "true")
-                .containsEntry("SLATE_HTTP_PORT", "8080").containsEntry("SLATE_AUTH_ISSUER", "http://127.0.0.1:18080/realms/slate")
-                .containsEntry("SLATE_JAVA", JAVA.toString()).containsEntry("SLATE_DEMO", "false");
+        assertThat(env)
+                .containsEntry("SLATE_HOME", layout.home().toString())
+                .containsEntry("SLATE_EMBEDDED", "true")
+                .containsEntry("SLATE_HTTP_PORT", "8080")
+                .containsEntry("SLATE_AUTH_ISSUER", "http://127.0.0.1:18080/realms/slate")
+                .containsEntry("SLATE_JAVA", JAVA.toString())
+                .containsEntry("SLATE_DEMO", "false");
     }
 
     @Test
     void theLauncherRunsTheInstalledCli() throws Exception {
-        installer(FakeHost.good(), step -> { }).install();
+        installer(FakeHost.good(), step -> {}).install();
         String launcher = Files.readString(layout.launcher());
-        assertThat(launcher).startsWith("#!/bin/sh\n").contains("SLATE_PREFIX='" + layout.prefix() + "'")
-                .contains("exec \"$JAVA\" -cp \"$SLATE_PREFIX/lib/cli/*:$SLATE_PREFIX/lib/cli/lib/*\" dev.slate.installer.SlateCli \"$@\"");
-        Process sh = new ProcessBuilder("sh", "-n", layout.launcher().toString()).redirectErrorStream(true).start();
+        assertThat(launcher)
+                .startsWith("#!/bin/sh\n")
+                .contains("SLATE_PREFIX='" + layout.prefix() + "'")
+                .contains(
+                        "exec \"$JAVA\" -cp \"$SLATE_PREFIX/lib/cli/*:$SLATE_PREFIX/lib/cli/lib/*\" dev.slate.installer.SlateCli \"$@\"");
+        Process sh = new ProcessBuilder("sh", "-n", layout.launcher().toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(sh.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(sh.exitValue()).as("valid sh: " + new String(sh.getInputStream().readAllBytes())).isZero();
+        assertThat(sh.exitValue())
+                .as("valid sh: " + new String(sh.getInputStream().readAllBytes()))
+                .isZero();
     }
 
     @Test
     void aReRunIsIdempotentAndKeepsEditedSettings() throws Exception {
-        installer(FakeHost.good(), step -> { }).install();
+        installer(FakeHost.good(), step -> {}).install();
         Files.writeString(layout.envFile(), Files.readString(layout.envFile()) + "SLATE_EXTRA=kept\n");
         List<String> ran = new ArrayList<>();
 
         StandaloneInstaller.Outcome again = installer(FakeHost.good(), ran::add).install();
 
         assertThat(ran).as("only preflight runs again").containsExactly("preflight");
-        assertThat(again.skipped()).containsExactlyElementsOf(StandaloneInstaller.STEPS.subList(1, StandaloneInstaller.STEPS.size()));
+        assertThat(again.skipped())
+                .containsExactlyElementsOf(StandaloneInstaller.STEPS.subList(1, StandaloneInstaller.STEPS.size()));
         assertThat(InstallFiles.readEnv(layout.envFile())).containsEntry("SLATE_EXTRA", "kept");
         assertComplete();
     }
@@ -133,17 +158,23 @@ class StandaloneInstallerTest {
     @MethodSource("steps")
     void aFailureAtAnyStepIsNamedAndTheNextRunContinuesThere(String failing) throws Exception {
         assertThatThrownBy(() -> installer(FakeHost.good(), step -> {
-            if (step.equals(failing)) {
-                throw new IOException("simulated failure");
-            }
-        }).install()).isInstanceOf(InstallException.class)
+                            if (step.equals(failing)) {
+                                throw new IOException("simulated failure");
+                            }
+                        })
+                        .install())
+                .isInstanceOf(InstallException.class)
                 .hasMessageContaining("install step '" + failing + "' failed: IOException: simulated failure")
                 .hasMessageContaining("run the same command again to continue");
         InstallJournal.State state = InstallJournal.read(layout.journal()).orElseThrow();
         int k = StandaloneInstaller.STEPS.indexOf(failing);
-        assertThat(state.steps()).filteredOn(s -> s.status() == InstallJournal.StepStatus.DONE).extracting(InstallJournal.Step::name)
+        assertThat(state.steps())
+                .filteredOn(s -> s.status() == InstallJournal.StepStatus.DONE)
+                .extracting(InstallJournal.Step::name)
                 .containsExactlyElementsOf(StandaloneInstaller.STEPS.subList(0, k));
-        assertThat(state.steps()).filteredOn(s -> s.status() == InstallJournal.StepStatus.FAILED).singleElement()
+        assertThat(state.steps())
+                .filteredOn(s -> s.status() == InstallJournal.StepStatus.FAILED)
+                .singleElement()
                 .satisfies(s -> assertThat(s.name()).isEqualTo(failing));
 
         List<String> ran = new ArrayList<>();
@@ -162,36 +193,40 @@ class StandaloneInstallerTest {
     @Test
     void aHalfCopiedTreeOfAnInterruptedRunIsReplaced() throws Exception {
         write(layout.lib().resolve("appliance.partial/garbage"), "half");
-        installer(FakeHost.good(), step -> { }).install();
+        installer(FakeHost.good(), step -> {}).install();
         assertThat(layout.lib().resolve("appliance.partial")).doesNotExist();
         assertComplete();
     }
 
     @Test
     void aTooSmallOrFullDiskIsRefusedBeforeAnythingIsWritten() {
-        assertThatThrownBy(() -> installer(FakeHost.good().withUsable(HostRequirements.GIB), step -> { }).install())
+        assertThatThrownBy(() -> installer(FakeHost.good().withUsable(HostRequirements.GIB), step -> {})
+                        .install())
                 .isInstanceOf(InstallException.class)
-                .hasMessageContaining("install step 'preflight' failed: preflight failed: disk: 1.0 GiB free at " + layout.prefix()
-                        + "; at least 3.0 GiB needed");
+                .hasMessageContaining("install step 'preflight' failed: preflight failed: disk: 1.0 GiB free at "
+                        + layout.prefix() + "; at least 3.0 GiB needed");
         assertThat(layout.lib()).doesNotExist();
         assertThat(layout.etc()).doesNotExist();
-        assertThat(InstallJournal.read(layout.journal()).orElseThrow().steps()).singleElement()
+        assertThat(InstallJournal.read(layout.journal()).orElseThrow().steps())
+                .singleElement()
                 .satisfies(s -> assertThat(s.status()).isEqualTo(InstallJournal.StepStatus.FAILED));
 
-        assertThatThrownBy(() -> installer(FakeHost.good().withUsable(0), step -> { }).install())
+        assertThatThrownBy(() ->
+                        installer(FakeHost.good().withUsable(0), step -> {}).install())
                 .hasMessageContaining("disk: the disk holding " + layout.prefix() + " is full (0 MiB free)");
     }
 
     @Test
     void aMissingPartOfTheSourceIsNamed() throws Exception {
         StandaloneInstaller.deleteTree(repo.resolve("appliance/target"));
-        assertThatThrownBy(() -> installer(FakeHost.good(), step -> { }).install())
-                .hasMessageContaining("install step 'check-source' failed: missing the packaged appliance: " + repo.resolve("appliance/target/quarkus-app"));
+        assertThatThrownBy(() -> installer(FakeHost.good(), step -> {}).install())
+                .hasMessageContaining("install step 'check-source' failed: missing the packaged appliance: "
+                        + repo.resolve("appliance/target/quarkus-app"));
     }
 
     @Test
     void systemdUnits() throws Exception {
-        installer(FakeHost.good(), step -> { }).install();
+        installer(FakeHost.good(), step -> {}).install();
         String appliance = Files.readString(layout.systemdDir().resolve(InstallFiles.APPLIANCE_UNIT));
         assertThat(appliance)
                 .contains("Requires=slate-keycloak.service")
@@ -233,12 +268,18 @@ class StandaloneInstallerTest {
     void aSignedBundleIsVerifiedWhileUnpackedAndInstallsWithItsJre() throws Exception {
         KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         Path tar = dir.resolve("slate-bundle-0.1.0.tar");
-        BundleWriter.pack(bundleContent(), "0.1.0", "0123456789abcdef0123456789abcdef01234567", Instant.parse("2026-12-06T12:00:00Z"),
-                keys.getPrivate(), tar);
+        BundleWriter.pack(
+                bundleContent(),
+                "0.1.0",
+                "0123456789abcdef0123456789abcdef01234567",
+                Instant.parse("2026-12-06T12:00:00Z"),
+                keys.getPrivate(),
+                tar);
         String publicKey = Base64.getEncoder().encodeToString(keys.getPublic().getEncoded());
 
-        InstallSource source = BundleIntake.of(false, Optional.of(publicKey), Optional.empty()).unpack(tar, layout, output::add);
-        installer(source, FakeHost.good().withJava(17), step -> { }).install();
+        InstallSource source =
+                BundleIntake.of(false, Optional.of(publicKey), Optional.empty()).unpack(tar, layout, output::add);
+        installer(source, FakeHost.good().withJava(17), step -> {}).install();
 
         assertComplete();
         assertThat(layout.jre().resolve("bin/java")).isExecutable();
@@ -252,21 +293,35 @@ class StandaloneInstallerTest {
         KeyPair signer = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         KeyPair pinned = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         Path tar = dir.resolve("slate-bundle-0.1.0.tar");
-        BundleWriter.pack(bundleContent(), "0.1.0", "0123456789abcdef0123456789abcdef01234567", Instant.parse("2026-12-06T12:00:00Z"),
-                signer.getPrivate(), tar);
-        Optional<String> pinnedKey = Optional.of(Base64.getEncoder().encodeToString(pinned.getPublic().getEncoded()));
+        BundleWriter.pack(
+                bundleContent(),
+                "0.1.0",
+                "0123456789abcdef0123456789abcdef01234567",
+                Instant.parse("2026-12-06T12:00:00Z"),
+                signer.getPrivate(),
+                tar);
+        Optional<String> pinnedKey = Optional.of(
+                Base64.getEncoder().encodeToString(pinned.getPublic().getEncoded()));
 
-        assertThatThrownBy(() -> BundleIntake.of(false, pinnedKey, Optional.empty()).unpack(tar, layout, output::add))
-                .isInstanceOf(InstallException.class).hasMessageContaining("bundle slate-bundle-0.1.0.tar refused");
+        assertThatThrownBy(() ->
+                        BundleIntake.of(false, pinnedKey, Optional.empty()).unpack(tar, layout, output::add))
+                .isInstanceOf(InstallException.class)
+                .hasMessageContaining("bundle slate-bundle-0.1.0.tar refused");
         Path plain = dir.resolve("plain.tar");
-        assertThat(new ProcessBuilder("tar", "-cf", plain.toString(), "-C", dir.toString(), "bundle-content").start().waitFor()).isZero();
-        assertThatThrownBy(() -> BundleIntake.of(false, pinnedKey, Optional.empty()).unpack(plain, layout, output::add))
-                .isInstanceOf(InstallException.class).hasMessageContaining("refused");
+        assertThat(new ProcessBuilder("tar", "-cf", plain.toString(), "-C", dir.toString(), "bundle-content")
+                        .start()
+                        .waitFor())
+                .isZero();
+        assertThatThrownBy(() ->
+                        BundleIntake.of(false, pinnedKey, Optional.empty()).unpack(plain, layout, output::add))
+                .isInstanceOf(InstallException.class)
+                .hasMessageContaining("refused");
         assertThat(layout.var().resolve("bundle")).doesNotExist();
         assertThat(layout.lib()).doesNotExist();
 
-        InstallSource unverified = BundleIntake.of(true, Optional.empty(), Optional.empty()).unpack(plain, layout, output::add);
-        installer(unverified, FakeHost.good(), step -> { }).install();
+        InstallSource unverified =
+                BundleIntake.of(true, Optional.empty(), Optional.empty()).unpack(plain, layout, output::add);
+        installer(unverified, FakeHost.good(), step -> {}).install();
         assertComplete();
         assertThat(output).contains("WARNING: the bundle's signature is NOT verified (--unverified)");
     }

@@ -42,8 +42,10 @@ class ProjectFilesTest {
         Path outside = Files.writeString(temp.resolve("secret.yaml"), "password: x");
         Files.createSymbolicLink(dir.resolve("link.yaml"), outside);
 
-        assertThatThrownBy(() -> ProjectFiles.read(dir)).isInstanceOf(CliException.class)
-                .hasMessageContaining("refusing link.yaml").hasMessageContaining("outside");
+        assertThatThrownBy(() -> ProjectFiles.read(dir))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("refusing link.yaml")
+                .hasMessageContaining("outside");
     }
 
     @Test
@@ -53,7 +55,8 @@ class ProjectFilesTest {
         Files.writeString(outside.resolve("x.sql"), "SELECT 2");
         Files.createSymbolicLink(dir.resolve("more"), outside);
 
-        assertThatThrownBy(() -> ProjectFiles.read(dir)).isInstanceOf(CliException.class)
+        assertThatThrownBy(() -> ProjectFiles.read(dir))
+                .isInstanceOf(CliException.class)
                 .hasMessageContaining("refusing more");
     }
 
@@ -73,7 +76,8 @@ class ProjectFilesTest {
     void emptyDirectoryIsAnError() throws Exception {
         Path dir = Files.createDirectories(temp.resolve("empty"));
 
-        assertThatThrownBy(() -> ProjectFiles.read(dir)).isInstanceOf(CliException.class)
+        assertThatThrownBy(() -> ProjectFiles.read(dir))
+                .isInstanceOf(CliException.class)
                 .hasMessageContaining("no project files");
     }
 
@@ -82,7 +86,8 @@ class ProjectFilesTest {
         Path dir = project();
         Files.write(dir.resolve("bad.sql"), new byte[] {(byte) 0xff, (byte) 0xfe, 0x41});
 
-        assertThatThrownBy(() -> ProjectFiles.read(dir)).isInstanceOf(CliException.class)
+        assertThatThrownBy(() -> ProjectFiles.read(dir))
+                .isInstanceOf(CliException.class)
                 .hasMessage("bad.sql is not UTF-8 text");
     }
 }

@@ -16,7 +16,8 @@ class ProblemViewTest {
 
     @Test
     void codeAndDetailWithoutErrors() throws Exception {
-        assertThat(ProblemView.render(problem(400, "{\"code\": \"PARSE_FAILED\", \"detail\": \"malformed JSON at 1:7\"}")))
+        assertThat(ProblemView.render(
+                        problem(400, "{\"code\": \"PARSE_FAILED\", \"detail\": \"malformed JSON at 1:7\"}")))
                 .isEqualTo("error PARSE_FAILED: malformed JSON at 1:7\n");
     }
 

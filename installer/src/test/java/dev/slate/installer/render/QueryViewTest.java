@@ -40,14 +40,17 @@ class QueryViewTest {
 
     @Test
     void footerNamesTheDeploymentVersionWhenGiven() throws Exception {
-        assertThat(QueryView.footer(MAPPER.readTree(
-                "{\"query_id\": \"q\", \"execution_duration_s\": 0.0001, \"deployment_id\": \"d\", \"deployment_version\": 3}")))
+        assertThat(
+                        QueryView.footer(
+                                MAPPER.readTree(
+                                        "{\"query_id\": \"q\", \"execution_duration_s\": 0.0001, \"deployment_id\": \"d\", \"deployment_version\": 3}")))
                 .isEqualTo("query_id q in 0.10 ms (deployment d v3)");
     }
 
     @Test
     void explainWithoutAPlanSaysSo() throws Exception {
-        String text = QueryView.render(MAPPER.readTree("{\"data\": [], \"meta\": {\"query_id\": \"q\", \"explain_output\": null}}"), true);
+        String text = QueryView.render(
+                MAPPER.readTree("{\"data\": [], \"meta\": {\"query_id\": \"q\", \"explain_output\": null}}"), true);
 
         assertThat(text).endsWith("query_id q\n\n(the server returned no plan)\n");
     }

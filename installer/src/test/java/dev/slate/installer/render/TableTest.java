@@ -22,7 +22,10 @@ class TableTest {
 
     @Test
     void spacedColumnsUseTwoBlanksAndNoTrailingBlanks() {
-        String text = Table.spaced("A", "B", "C").row("x", "", "").row("long cell", "b", "c").render();
+        String text = Table.spaced("A", "B", "C")
+                .row("x", "", "")
+                .row("long cell", "b", "c")
+                .render();
 
         assertThat(text).isEqualTo("""
                 A          B  C
@@ -54,7 +57,6 @@ class TableTest {
 
     @Test
     void wrongNumberOfCellsIsAnError() {
-        assertThatThrownBy(() -> Table.spaced("A", "B").row("only one"))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Table.spaced("A", "B").row("only one")).isInstanceOf(IllegalArgumentException.class);
     }
 }

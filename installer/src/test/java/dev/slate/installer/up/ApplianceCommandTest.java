@@ -13,9 +13,16 @@ class ApplianceCommandTest {
 
     @Test
     void demoCommandLine() {
-        assertThat(new ApplianceCommand(JAVA, JAR, true, 9090, Path.of("/data/slate")).arguments()).containsExactly(
-                "/jdk/bin/java", "--enable-native-access=ALL-UNNAMED", "-Dslate.embedded=true", "-Dslate.demo=true",
-                "-Dslate.http.port=9090", "-Dslate.home=/data/slate", "-jar", JAR.toString());
+        assertThat(new ApplianceCommand(JAVA, JAR, true, 9090, Path.of("/data/slate")).arguments())
+                .containsExactly(
+                        "/jdk/bin/java",
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Dslate.embedded=true",
+                        "-Dslate.demo=true",
+                        "-Dslate.http.port=9090",
+                        "-Dslate.home=/data/slate",
+                        "-jar",
+                        JAR.toString());
     }
 
     @Test
@@ -35,16 +42,19 @@ class ApplianceCommandTest {
     void bannerShowsTheReadyToPasteQueryForTheDemo() {
         String banner = ConsoleBanner.render(URI.create("http://127.0.0.1:8080"), Path.of("/h"), true);
 
-        assertThat(banner).contains("Slate is up at http://127.0.0.1:8080")
-                .contains("./slate query --in user.id=1 --in transaction.id=1000 --out 'user.txn_count[1h]' --out 'user.spend[30d]'"
-                        + " --out transaction.user.email_domain --out user.risk_score")
+        assertThat(banner)
+                .contains("Slate is up at http://127.0.0.1:8080")
+                .contains(
+                        "./slate query --in user.id=1 --in transaction.id=1000 --out 'user.txn_count[1h]' --out 'user.spend[30d]'"
+                                + " --out transaction.user.email_domain --out user.risk_score")
                 .contains("curl -s http://127.0.0.1:8080/v1/query/online");
     }
 
     @Test
     void onAnotherPortTheQueryNamesTheUrl() {
         assertThat(DemoQuery.cli(URI.create("http://127.0.0.1:9090")))
-                .isEqualTo("./slate --url http://127.0.0.1:9090 query --in user.id=1 --in transaction.id=1000 --out 'user.txn_count[1h]'"
-                        + " --out 'user.spend[30d]' --out transaction.user.email_domain --out user.risk_score");
+                .isEqualTo(
+                        "./slate --url http://127.0.0.1:9090 query --in user.id=1 --in transaction.id=1000 --out 'user.txn_count[1h]'"
+                                + " --out 'user.spend[30d]' --out transaction.user.email_domain --out user.risk_score");
     }
 }

@@ -27,8 +27,8 @@ class ApplianceLocatorTest {
         Path repo = checkout("repo");
         Path other = checkout("other");
 
-        Path jar = ApplianceLocator.locate(Optional.of(repo.toString()),
-                Optional.of(other.resolve("installer/target/slate-installer.jar")));
+        Path jar = ApplianceLocator.locate(
+                Optional.of(repo.toString()), Optional.of(other.resolve("installer/target/slate-installer.jar")));
 
         assertThat(jar).isEqualTo(repo.resolve(ApplianceLocator.RELATIVE_JAR));
     }
@@ -37,7 +37,9 @@ class ApplianceLocatorTest {
     void otherwiseTheCheckoutTheCliWasLoadedFrom() throws Exception {
         Path repo = checkout("repo");
 
-        assertThat(ApplianceLocator.locate(Optional.empty(), Optional.of(repo.resolve("installer/target/slate-installer-0.1.0-SNAPSHOT.jar"))))
+        assertThat(ApplianceLocator.locate(
+                        Optional.empty(),
+                        Optional.of(repo.resolve("installer/target/slate-installer-0.1.0-SNAPSHOT.jar"))))
                 .isEqualTo(repo.resolve(ApplianceLocator.RELATIVE_JAR));
         assertThat(ApplianceLocator.locate(Optional.empty(), Optional.of(repo.resolve("installer/target/classes"))))
                 .isEqualTo(repo.resolve(ApplianceLocator.RELATIVE_JAR));
@@ -49,7 +51,8 @@ class ApplianceLocatorTest {
 
         assertThatThrownBy(() -> ApplianceLocator.locate(Optional.of(repo.toString()), Optional.empty()))
                 .isInstanceOf(CliException.class)
-                .hasMessageContaining(repo.resolve(ApplianceLocator.RELATIVE_JAR).toString())
+                .hasMessageContaining(
+                        repo.resolve(ApplianceLocator.RELATIVE_JAR).toString())
                 .hasMessageContaining("mvnw");
     }
 
@@ -58,7 +61,9 @@ class ApplianceLocatorTest {
         Optional<Path> location = ApplianceLocator.codeLocation(ApplianceLocator.class);
 
         assertThat(location).isPresent();
-        assertThat(ApplianceLocator.candidates(Optional.empty(), location).get(0).toString())
+        assertThat(ApplianceLocator.candidates(Optional.empty(), location)
+                        .get(0)
+                        .toString())
                 .endsWith("appliance/target/quarkus-app/quarkus-run.jar");
     }
 }

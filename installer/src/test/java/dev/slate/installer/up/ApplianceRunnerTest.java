@@ -43,18 +43,32 @@ class ApplianceRunnerTest {
     }
 
     private static List<String> fake(int port, long readyAfterMs, String mode) {
-        String classes = ApplianceLocator.codeLocation(FakeAppliance.class).orElseThrow().toString();
-        return List.of(ApplianceCommand.currentJava().toString(), "-cp", classes, FakeAppliance.class.getName(),
-                String.valueOf(port), String.valueOf(readyAfterMs), mode);
+        String classes =
+                ApplianceLocator.codeLocation(FakeAppliance.class).orElseThrow().toString();
+        return List.of(
+                ApplianceCommand.currentJava().toString(),
+                "-cp",
+                classes,
+                FakeAppliance.class.getName(),
+                String.valueOf(port),
+                String.valueOf(readyAfterMs),
+                mode);
     }
 
     private ApplianceRunner runner(int port, List<String> command, Duration timeout) {
-        return new ApplianceRunner(command, URI.create("http://127.0.0.1:" + port), timeout, BANNER,
-                new PrintWriter(output, true), new ObjectMapper());
+        return new ApplianceRunner(
+                command,
+                URI.create("http://127.0.0.1:" + port),
+                timeout,
+                BANNER,
+                new PrintWriter(output, true),
+                new ObjectMapper());
     }
 
     private void awaitOutput(String text) {
-        Awaitility.await("output: " + text).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        Awaitility.await("output: " + text)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> output.toString().contains(text));
     }
 
@@ -72,11 +86,15 @@ class ApplianceRunnerTest {
         });
         awaitOutput("FAKE BANNER");
         String beforeBanner = output.toString().substring(0, output.toString().indexOf("FAKE BANNER"));
-        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/quit")).build(),
-                HttpResponse.BodyHandlers.discarding());
+        HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/quit"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
 
         assertThat(exit.get(30, TimeUnit.SECONDS)).isEqualTo(0);
-        assertThat(beforeBanner).contains("fake appliance listening on " + port)
+        assertThat(beforeBanner)
+                .contains("fake appliance listening on " + port)
                 .contains("waiting for http://127.0.0.1:" + port + "/q/health/ready .");
         assertThat(output.toString()).contains("fake appliance stopping").contains("Slate stopped.");
         // every forwarded log line starts on its own line, never glued to the progress dots
@@ -88,7 +106,8 @@ class ApplianceRunnerTest {
         int port = freePort();
         ApplianceRunner runner = runner(port, fake(port, 0, "die"), Duration.ofSeconds(30));
 
-        assertThatThrownBy(() -> runner.run(temp)).isInstanceOf(CliException.class)
+        assertThatThrownBy(() -> runner.run(temp))
+                .isInstanceOf(CliException.class)
                 .hasMessage("the appliance exited with code 3 before it was ready (see its output above)");
         assertThat(output.toString()).contains("fake appliance failed: port in use");
     }
@@ -98,12 +117,16 @@ class ApplianceRunnerTest {
         int port = freePort();
         ApplianceRunner runner = runner(port, fake(port, 0, "never"), Duration.ofSeconds(3));
 
-        assertThatThrownBy(() -> runner.run(temp)).isInstanceOf(CliException.class)
-                .hasMessageContaining("was not ready").hasMessageContaining("within 3 s");
+        assertThatThrownBy(() -> runner.run(temp))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("was not ready")
+                .hasMessageContaining("within 3 s");
         assertThat(output.toString()).doesNotContain("FAKE BANNER");
         try (Socket socket = new Socket()) {
-            assertThatThrownBy(() -> socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000))
-                    .as("the child was stopped").isInstanceOf(IOException.class);
+            assertThatThrownBy(
+                            () -> socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000))
+                    .as("the child was stopped")
+                    .isInstanceOf(IOException.class);
         }
     }
 
@@ -111,7 +134,8 @@ class ApplianceRunnerTest {
     void aCommandThatCannotStartIsReported() {
         ApplianceRunner runner = runner(1, List.of(temp.resolve("no-such-java").toString()), Duration.ofSeconds(3));
 
-        assertThatThrownBy(() -> runner.run(temp)).isInstanceOf(CliException.class)
+        assertThatThrownBy(() -> runner.run(temp))
+                .isInstanceOf(CliException.class)
                 .hasMessageStartingWith("cannot start the appliance");
     }
 }

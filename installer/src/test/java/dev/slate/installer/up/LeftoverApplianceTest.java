@@ -24,19 +24,32 @@ class LeftoverApplianceTest {
     @Test
     void anApplianceOfThisHomeStartedBySlateUpIsALeftoverCandidate() throws Exception {
         String home = ApplianceCommand.HOME_PROPERTY + "/home/ann/.slate";
-        assertThat(LeftoverAppliance.matches(cmdline("java", "-Dslate.embedded=true", "-Dslate.home=/home/ann/.slate",
-                "-Dslate.parent-pid=4242", "-jar", "quarkus-run.jar"), home)).isTrue();
-        assertThat(LeftoverAppliance.matches(cmdline("java", "-Dslate.home=/home/ann/.slate-other", "-Dslate.parent-pid=4242"), home))
-                .as("another home").isFalse();
-        assertThat(LeftoverAppliance.matches(cmdline("java", "-Dslate.home=/home/ann/.slate", "-jar", "quarkus-run.jar"), home))
-                .as("started by slate start, not slate up").isFalse();
+        assertThat(LeftoverAppliance.matches(
+                        cmdline(
+                                "java",
+                                "-Dslate.embedded=true",
+                                "-Dslate.home=/home/ann/.slate",
+                                "-Dslate.parent-pid=4242",
+                                "-jar",
+                                "quarkus-run.jar"),
+                        home))
+                .isTrue();
+        assertThat(LeftoverAppliance.matches(
+                        cmdline("java", "-Dslate.home=/home/ann/.slate-other", "-Dslate.parent-pid=4242"), home))
+                .as("another home")
+                .isFalse();
+        assertThat(LeftoverAppliance.matches(
+                        cmdline("java", "-Dslate.home=/home/ann/.slate", "-jar", "quarkus-run.jar"), home))
+                .as("started by slate start, not slate up")
+                .isFalse();
         assertThat(LeftoverAppliance.matches(dir.resolve("gone"), home)).isFalse();
     }
 
     @Test
     void aSecondSlateUpOnTheSameHomeIsRefused() {
         try (HomeLock first = HomeLock.acquire(dir, "slate up")) {
-            assertThatThrownBy(() -> HomeLock.acquire(dir, "slate up")).isInstanceOf(CliException.class)
+            assertThatThrownBy(() -> HomeLock.acquire(dir, "slate up"))
+                    .isInstanceOf(CliException.class)
                     .hasMessageContaining("slate up already runs with the home " + dir)
                     .hasMessageContaining("pid " + ProcessHandle.current().pid());
         }

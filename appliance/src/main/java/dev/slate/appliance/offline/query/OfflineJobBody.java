@@ -2,9 +2,9 @@ package dev.slate.appliance.offline.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.slate.offline.FeatureErrors;
-import dev.slate.offline.OfflineJob;
-import dev.slate.offline.OfflineQueryPlan;
+import dev.slate.serving.offline.FeatureErrors;
+import dev.slate.serving.offline.OfflineJob;
+import dev.slate.serving.offline.OfflineQueryPlan;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,16 +33,22 @@ public record OfflineJobBody(
         @JsonProperty("attempts") int attempts) {
 
     /** @param stage queued, reading_spine, planning, joining, combining, done */
-    public record ProgressBody(@JsonProperty("stage") String stage, @JsonProperty("fraction") double fraction, @JsonProperty("rows_total") long rowsTotal) {
-    }
+    public record ProgressBody(
+            @JsonProperty("stage") String stage,
+            @JsonProperty("fraction") double fraction,
+            @JsonProperty("rows_total") long rowsTotal) {}
 
-    public record ColumnBody(@JsonProperty("name") String name, @JsonProperty("type") String type) {
-    }
+    public record ColumnBody(
+            @JsonProperty("name") String name,
+            @JsonProperty("type") String type) {}
 
     /** Where the dataset is, once the job SUCCEEDED. */
-    public record ResultBody(@JsonProperty("rows") long rows, @JsonProperty("bytes") long bytes, @JsonProperty("columns") List<ColumnBody> columns,
-            @JsonProperty("parquet") String parquet, @JsonProperty("json") String json) {
-    }
+    public record ResultBody(
+            @JsonProperty("rows") long rows,
+            @JsonProperty("bytes") long bytes,
+            @JsonProperty("columns") List<ColumnBody> columns,
+            @JsonProperty("parquet") String parquet,
+            @JsonProperty("json") String json) {}
 
     static OfflineJobBody of(OfflineJob job) {
         ResultBody result = null;
@@ -56,13 +62,34 @@ public record OfflineJobBody(
                 columns.add(new ColumnBody(o.name(), o.type()));
             }
             String base = OfflineQueryResource.PATH + "/" + job.id() + "/result";
-            result = new ResultBody(job.resultRows().get(), job.resultBytes().orElse(0L), columns, base + "?format=parquet", base + "?format=json");
+            result = new ResultBody(
+                    job.resultRows().get(),
+                    job.resultBytes().orElse(0L),
+                    columns,
+                    base + "?format=parquet",
+                    base + "?format=json");
         }
-        return new OfflineJobBody(job.id(), job.status().name(), job.environment(), job.datasetName().orElse(null), job.plan().deploymentId(),
+        return new OfflineJobBody(
+                job.id(),
+                job.status().name(),
+                job.environment(),
+                job.datasetName().orElse(null),
+                job.plan().deploymentId(),
                 job.plan().outputs().stream().map(OfflineQueryPlan.Output::name).toList(),
-                job.plan().recomputedOutputs().stream().map(OfflineQueryPlan.Output::name).toList(),
-                new ProgressBody(job.progress().stage(), Math.round(job.progress().fraction() * 1000) / 1000.0, job.progress().spineRows()),
-                job.createdAt().toString(), job.startedAt().map(Object::toString).orElse(null), job.finishedAt().map(Object::toString).orElse(null),
-                result, job.error().orElse(null), job.featureErrors().orElse(null), job.notes(), job.attempts());
+                job.plan().recomputedOutputs().stream()
+                        .map(OfflineQueryPlan.Output::name)
+                        .toList(),
+                new ProgressBody(
+                        job.progress().stage(),
+                        Math.round(job.progress().fraction() * 1000) / 1000.0,
+                        job.progress().spineRows()),
+                job.createdAt().toString(),
+                job.startedAt().map(Object::toString).orElse(null),
+                job.finishedAt().map(Object::toString).orElse(null),
+                result,
+                job.error().orElse(null),
+                job.featureErrors().orElse(null),
+                job.notes(),
+                job.attempts());
     }
 }

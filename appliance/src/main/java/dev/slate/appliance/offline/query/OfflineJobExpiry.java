@@ -1,6 +1,6 @@
 package dev.slate.appliance.offline.query;
 
-import dev.slate.offline.OfflineQueryService;
+import dev.slate.serving.offline.OfflineQueryService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -40,7 +40,9 @@ class OfflineJobExpiry {
         try {
             service.expireFinished();
         } catch (RuntimeException e) {
-            LOG.warnf("offline query jobs: removing expired jobs failed (retried in %d minutes): %s", PERIOD_MINUTES, e.getMessage());
+            LOG.warnf(
+                    "offline query jobs: removing expired jobs failed (retried in %d minutes): %s",
+                    PERIOD_MINUTES, e.getMessage());
         }
     }
 

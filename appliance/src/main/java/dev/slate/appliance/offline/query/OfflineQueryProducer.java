@@ -3,11 +3,11 @@ package dev.slate.appliance.offline.query;
 import dev.slate.appliance.config.SlateHome;
 import dev.slate.appliance.offline.OfflineConfig;
 import dev.slate.appliance.telemetry.UsageTelemetry;
-import dev.slate.engine.exec.ResolverRunner;
-import dev.slate.engine.query.ServingState;
-import dev.slate.offline.OfflineJobRepository;
-import dev.slate.offline.OfflineQueryConfig;
-import dev.slate.offline.OfflineQueryService;
+import dev.slate.serving.engine.exec.ResolverRunner;
+import dev.slate.serving.engine.query.ServingState;
+import dev.slate.serving.offline.OfflineJobRepository;
+import dev.slate.serving.offline.OfflineQueryConfig;
+import dev.slate.serving.offline.OfflineQueryService;
 import dev.slate.storage.spi.offline.OfflineStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -30,17 +30,29 @@ class OfflineQueryProducer {
 
     @Produces
     @Singleton
-    OfflineQueryService offlineQueryService(ServingState state, OfflineStore store, DataSource dataSource, OfflineConfig config,
-            ResolverRunner resolvers, UsageTelemetry telemetry) {
+    OfflineQueryService offlineQueryService(
+            ServingState state,
+            OfflineStore store,
+            DataSource dataSource,
+            OfflineConfig config,
+            ResolverRunner resolvers,
+            UsageTelemetry telemetry) {
         Path base = SlateHome.fromConfig();
-        Path jobsDir = config.jobsDir().orElse(base.resolve("offline").resolve("jobs")).toAbsolutePath().normalize();
+        Path jobsDir = config.jobsDir()
+                .orElse(base.resolve("offline").resolve("jobs"))
+                .toAbsolutePath()
+                .normalize();
         LOG.infof("offline queries: job files under %s, %d worker(s)", jobsDir, config.queryWorkers());
         // recomputed features run with the online engine's own resolver runners (same pools, same DuckDB confinement)
-        return new OfflineQueryService(state, store, new OfflineJobRepository(dataSource, telemetry.offlineJobAccounting()),
+        return new OfflineQueryService(
+                state,
+                store,
+                new OfflineJobRepository(dataSource, telemetry.offlineJobAccounting()),
                 OfflineQueryConfig.of(jobsDir, config.maxSpineRows(), config.queryWorkers(), config.maxQueuedJobs())
                         .withRecompute(config.recomputeConcurrency(), config.maxRecomputeRows())
                         .withResultRetention(config.resultRetention()),
-                Clock.systemUTC(), resolvers);
+                Clock.systemUTC(),
+                resolvers);
     }
 
     void close(@Disposes OfflineQueryService service) {

@@ -1,15 +1,15 @@
 package dev.slate.appliance.offline.query;
 
-import dev.slate.api.Environments;
 import dev.slate.appliance.auth.AuditNote;
 import dev.slate.appliance.auth.FeatureClearance;
 import dev.slate.appliance.offline.OfflineConfig;
-import dev.slate.engine.query.ServingState;
-import dev.slate.model.error.ErrorCode;
-import dev.slate.model.error.SlateException;
-import dev.slate.offline.OfflineJob;
-import dev.slate.offline.OfflineQueryService;
-import dev.slate.offline.Recompute;
+import dev.slate.serving.api.Environments;
+import dev.slate.serving.engine.query.ServingState;
+import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.error.SlateException;
+import dev.slate.serving.offline.OfflineJob;
+import dev.slate.serving.offline.OfflineQueryService;
+import dev.slate.serving.offline.Recompute;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -55,7 +55,12 @@ public class OfflineQueryResource {
     private final FeatureClearance clearance;
     private final AuditNote audit;
 
-    OfflineQueryResource(OfflineQueryService service, OfflineConfig config, ServingState state, FeatureClearance clearance, AuditNote audit) {
+    OfflineQueryResource(
+            OfflineQueryService service,
+            OfflineConfig config,
+            ServingState state,
+            FeatureClearance clearance,
+            AuditNote audit) {
         this.service = service;
         this.config = config;
         this.state = state;
@@ -65,13 +70,23 @@ public class OfflineQueryResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit an offline query (JSON spine)", description = "Validates the spine and outputs at once (400 with every problem"
-            + " listed), then runs the point-in-time query as a job: 202 with the job id and a Location to poll.")
-    @APIResponse(responseCode = "202", description = "Accepted: the job is queued",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OfflineJobBody.class)))
+    @Operation(
+            summary = "Submit an offline query (JSON spine)",
+            description =
+                    "Validates the spine and outputs at once (400 with every problem"
+                            + " listed), then runs the point-in-time query as a job: 202 with the job id and a Location to poll.")
+    @APIResponse(
+            responseCode = "202",
+            description = "Accepted: the job is queued",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = OfflineJobBody.class)))
     public Response submit(@HeaderParam(Environments.HEADER) String environment, OfflineQueryBody body) {
         if (body == null) {
-            throw new SlateException(ErrorCode.PARSE_FAILED, "the request body is empty; send {\"inputs\": {...}, \"input_times\": [...], \"outputs\": [...]}");
+            throw new SlateException(
+                    ErrorCode.PARSE_FAILED,
+                    "the request body is empty; send {\"inputs\": {...}, \"input_times\": [...], \"outputs\": [...]}");
         }
         String env = Environments.fromHeader(environment);
         requireCleared(env, body.outputs());
@@ -80,21 +95,40 @@ public class OfflineQueryResource {
 
     @POST
     @Consumes({PARQUET, "application/x-parquet"})
-    @Operation(summary = "Submit an offline query (Parquet spine)", description = "The body is a Parquet file with one column per entity key,"
-            + " named by the key feature (user.id), and a timestamp column input_time; outputs and dataset_name are query parameters.")
-    @APIResponse(responseCode = "202", description = "Accepted: the job is queued",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OfflineJobBody.class)))
-    public Response submitParquet(@HeaderParam(Environments.HEADER) String environment,
-            @Parameter(description = "an output feature; repeat the parameter or separate names with commas") @QueryParam("outputs") List<String> outputs,
+    @Operation(
+            summary = "Submit an offline query (Parquet spine)",
+            description =
+                    "The body is a Parquet file with one column per entity key,"
+                            + " named by the key feature (user.id), and a timestamp column input_time; outputs and dataset_name are query parameters.")
+    @APIResponse(
+            responseCode = "202",
+            description = "Accepted: the job is queued",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = OfflineJobBody.class)))
+    public Response submitParquet(
+            @HeaderParam(Environments.HEADER) String environment,
+            @Parameter(description = "an output feature; repeat the parameter or separate names with commas")
+                    @QueryParam("outputs")
+                    List<String> outputs,
             @QueryParam("dataset_name") String datasetName,
-            @Parameter(description = "true (recompute every output with a resolver or an expression), false (default: read the feature log),"
-                    + " or output names to recompute; repeat the parameter or separate names with commas")
-            @QueryParam("recompute") List<String> recompute,
+            @Parameter(
+                            description =
+                                    "true (recompute every output with a resolver or an expression), false (default: read the feature log),"
+                                            + " or output names to recompute; repeat the parameter or separate names with commas")
+                    @QueryParam("recompute")
+                    List<String> recompute,
             InputStream body) {
         String env = Environments.fromHeader(environment);
         List<String> names = split(outputs);
         requireCleared(env, names);
-        return accepted(service.submitParquet(env, body, names, Recompute.fromParameter(recompute), Optional.ofNullable(datasetName),
+        return accepted(service.submitParquet(
+                env,
+                body,
+                names,
+                Recompute.fromParameter(recompute),
+                Optional.ofNullable(datasetName),
                 config.maxUploadBytes()));
     }
 
@@ -107,8 +141,10 @@ public class OfflineQueryResource {
 
     @DELETE
     @Path("/{job_id}")
-    @Operation(summary = "Cancel an offline query job", description = "A QUEUED or RUNNING job becomes CANCELLED and its partial files are removed;"
-            + " 409 when it has already finished.")
+    @Operation(
+            summary = "Cancel an offline query job",
+            description = "A QUEUED or RUNNING job becomes CANCELLED and its partial files are removed;"
+                    + " 409 when it has already finished.")
     public OfflineJobBody cancel(@HeaderParam(Environments.HEADER) String environment, @PathParam("job_id") String id) {
         return OfflineJobBody.of(service.cancel(Environments.fromHeader(environment), id));
     }
@@ -116,17 +152,24 @@ public class OfflineQueryResource {
     @GET
     @Path("/{job_id}/result")
     @Produces({PARQUET, MediaType.APPLICATION_JSON})
-    @Operation(summary = "The dataset of a finished job", description = "format=parquet (default) or json. 409 while the job is queued or running"
-            + " and when it failed (with the reason), 410 when it was cancelled.")
-    public Response result(@HeaderParam(Environments.HEADER) String environment, @PathParam("job_id") String id,
+    @Operation(
+            summary = "The dataset of a finished job",
+            description = "format=parquet (default) or json. 409 while the job is queued or running"
+                    + " and when it failed (with the reason), 410 when it was cancelled.")
+    public Response result(
+            @HeaderParam(Environments.HEADER) String environment,
+            @PathParam("job_id") String id,
             @Parameter(description = "parquet (default) or json") @QueryParam("format") String format) {
         String f = format == null || format.isBlank() ? "parquet" : format.strip();
         if (!f.equals("parquet") && !f.equals("json")) {
-            throw new SlateException(ErrorCode.INVALID_QUERY, "format must be parquet or json, got '" + (f.length() > 20 ? f.substring(0, 20) : f) + "'");
+            throw new SlateException(
+                    ErrorCode.INVALID_QUERY,
+                    "format must be parquet or json, got '" + (f.length() > 20 ? f.substring(0, 20) : f) + "'");
         }
         String env = Environments.fromHeader(environment);
         OfflineQueryService.JobResult result = service.result(env, id);
-        requireCleared(env, result.job().plan().outputs().stream().map(o -> o.name()).toList());
+        requireCleared(
+                env, result.job().plan().outputs().stream().map(o -> o.name()).toList());
         String name = result.job().datasetName().orElse("offline-" + id);
         if (f.equals("json")) {
             StreamingOutput stream = out -> service.writeJson(result, out);
@@ -139,12 +182,15 @@ public class OfflineQueryResource {
 
     /** The restricted-tag rule against the active deployment; without one, the service answers NO_ACTIVE_DEPLOYMENT. */
     private void requireCleared(String environment, List<String> outputs) {
-        state.snapshot(environment).ifPresent(s -> clearance.requireCleared(s.deployment().graph(), outputs));
+        state.snapshot(environment)
+                .ifPresent(s -> clearance.requireCleared(s.deployment().graph(), outputs));
     }
 
     private Response accepted(OfflineJob job) {
         audit.target("offline job " + job.id());
-        return Response.accepted(OfflineJobBody.of(job)).location(URI.create(PATH + "/" + job.id())).build();
+        return Response.accepted(OfflineJobBody.of(job))
+                .location(URI.create(PATH + "/" + job.id()))
+                .build();
     }
 
     private static List<String> split(List<String> outputs) {

@@ -55,29 +55,48 @@ final class OfflineQueryClient {
     }
 
     void deploy() {
-        given().header(ENV, env).contentType(ContentType.JSON)
+        given().header(ENV, env)
+                .contentType(ContentType.JSON)
                 .body(Map.of("files", Map.of("slate.yaml", PROJECT), "activate", true))
-                .post("/v1/deployments").then().statusCode(201);
+                .post("/v1/deployments")
+                .then()
+                .statusCode(201);
     }
 
     /** Ingests rows into the offline store only; answers the deployment id. */
     String ingest(List<Map<String, Object>> rows) {
-        return given().header(ENV, env).contentType(ContentType.JSON)
+        return given().header(ENV, env)
+                .contentType(ContentType.JSON)
                 .body(Map.of("rows", rows, "store_online", false))
-                .post("/v1/ingest").then().statusCode(200).extract().path("deployment_id");
+                .post("/v1/ingest")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("deployment_id");
     }
 
     ValidatableResponse submit(Object body) {
-        return given().header(ENV, env).contentType(ContentType.JSON).body(body).post(PATH).then();
+        return given().header(ENV, env)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post(PATH)
+                .then();
     }
 
     ValidatableResponse submitParquet(Path spine, String query) throws Exception {
-        return given().header(ENV, env).contentType(PARQUET).body(Files.readAllBytes(spine)).post(PATH + query).then();
+        return given().header(ENV, env)
+                .contentType(PARQUET)
+                .body(Files.readAllBytes(spine))
+                .post(PATH + query)
+                .then();
     }
 
     /** Submits and answers the job id, checking the 202 and its Location. */
     String submitOk(Object body) {
-        Response r = given().header(ENV, env).contentType(ContentType.JSON).body(body).post(PATH);
+        Response r = given().header(ENV, env)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post(PATH);
         r.then().statusCode(202);
         String id = r.jsonPath().getString("job_id");
         assertThat(r.header("Location")).endsWith(PATH + "/" + id);
@@ -85,12 +104,19 @@ final class OfflineQueryClient {
     }
 
     JsonPath status(String id) {
-        return given().header(ENV, env).get(PATH + "/" + id).then().statusCode(200).extract().jsonPath();
+        return given().header(ENV, env)
+                .get(PATH + "/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     /** Polls until the job has one of {@code statuses}; fails after 90 s. */
     JsonPath awaitStatus(String id, Set<String> statuses) {
-        return Awaitility.await("job " + id + " reaches " + statuses).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+        return Awaitility.await("job " + id + " reaches " + statuses)
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> status(id), s -> statuses.contains(s.getString("status")));
     }
 
@@ -106,25 +132,36 @@ final class OfflineQueryClient {
 
     /** The JSON result's rows. */
     List<Map<String, Object>> jsonRows(String id) {
-        return given().header(ENV, env).get(PATH + "/" + id + "/result?format=json").then().statusCode(200)
-                .contentType(ContentType.JSON).extract().jsonPath().getList("rows");
+        return given().header(ENV, env)
+                .get(PATH + "/" + id + "/result?format=json")
+                .then()
+                .statusCode(200)
+                .contentType(ContentType.JSON)
+                .extract()
+                .jsonPath()
+                .getList("rows");
     }
 
     /** The Parquet result, read back with DuckDB: column name → DuckDB type, and the rows (datetimes as epoch µs). */
     ParquetResult parquetRows(String id, Path dir) throws Exception {
-        byte[] bytes = given().header(ENV, env).get(PATH + "/" + id + "/result").then().statusCode(200)
-                .contentType(PARQUET).extract().asByteArray();
+        byte[] bytes = given().header(ENV, env)
+                .get(PATH + "/" + id + "/result")
+                .then()
+                .statusCode(200)
+                .contentType(PARQUET)
+                .extract()
+                .asByteArray();
         Path file = dir.resolve(id + ".parquet");
         Files.write(file, bytes);
         return readParquet(file);
     }
 
-    record ParquetResult(Map<String, String> types, List<List<Object>> rows) {
-    }
+    record ParquetResult(Map<String, String> types, List<List<Object>> rows) {}
 
     static ParquetResult readParquet(Path file) throws Exception {
         Class.forName("org.duckdb.DuckDBDriver");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement()) {
             st.execute("SET TimeZone = 'UTC'");
             Map<String, String> types = new LinkedHashMap<>();
             List<String> select = new ArrayList<>();
@@ -138,7 +175,8 @@ final class OfflineQueryClient {
                 }
             }
             List<List<Object>> rows = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT " + String.join(", ", select) + " FROM read_parquet('" + file + "')")) {
+            try (ResultSet rs =
+                    st.executeQuery("SELECT " + String.join(", ", select) + " FROM read_parquet('" + file + "')")) {
                 ResultSetMetaData meta = rs.getMetaData();
                 while (rs.next()) {
                     List<Object> row = new ArrayList<>();
@@ -155,14 +193,19 @@ final class OfflineQueryClient {
     /** Writes a Parquet file with DuckDB from a SELECT. */
     static void writeParquet(Path file, String select) throws Exception {
         Class.forName("org.duckdb.DuckDBDriver");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement()) {
             st.execute("SET TimeZone = 'UTC'");
             st.execute("COPY (" + select + ") TO '" + file + "' (FORMAT PARQUET)");
         }
     }
 
     String featureVersion(String qualified) {
-        return given().header(ENV, env).get("/v1/features").then().statusCode(200)
-                .extract().path("features.find { it.name == '" + qualified + "' }.version");
+        return given().header(ENV, env)
+                .get("/v1/features")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("features.find { it.name == '" + qualified + "' }.version");
     }
 }

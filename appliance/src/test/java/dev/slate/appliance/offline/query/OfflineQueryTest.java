@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -40,7 +41,8 @@ class OfflineQueryTest {
 
     @BeforeEach
     void deploy() {
-        client = new OfflineQueryClient("t-offline-" + UUID.randomUUID().toString().substring(0, 8));
+        client = new OfflineQueryClient(
+                "t-offline-" + UUID.randomUUID().toString().substring(0, 8));
         client.deploy();
     }
 
@@ -57,7 +59,15 @@ class OfflineQueryTest {
                 row("user.id", 1, "user.score", 1.0, "__ts__", "2026-05-01T10:00:00Z"),
                 row("user.id", 1, "user.score", 2.0, "__ts__", "2026-05-01T12:00:00Z"),
                 row("user.id", 1, "user.recent", 10.0, "__ts__", "2026-05-01T11:50:00Z"),
-                row("user.id", 1, "user.segment", "a", "user.seen_at", "2026-01-02T03:04:05.123456Z", "__ts__", "2026-04-30T12:00:00Z"),
+                row(
+                        "user.id",
+                        1,
+                        "user.segment",
+                        "a",
+                        "user.seen_at",
+                        "2026-01-02T03:04:05.123456Z",
+                        "__ts__",
+                        "2026-04-30T12:00:00Z"),
                 row("user.id", 2, "user.score", 5.0, "__ts__", "2026-05-01T11:00:00Z"),
                 row("user.id", 2, "user.recent", 20.0, "__ts__", "2026-05-01T11:49:59.999999Z"),
                 row("user.id", 3, "user.recent", 30.0, "__ts__", "2026-05-01T11:55:00Z")));
@@ -69,26 +79,30 @@ class OfflineQueryTest {
     void aJsonSpineGivesThePointInTimeValuesInSpineOrderAsJsonAndParquet() throws Exception {
         ingestUsers();
         Map<String, Object> body = Map.of(
-                "inputs", Map.of("user.id", List.of(1, 1, 2, 2, 999, 1, 3, 1)),
-                "input_times", List.of(
-                        "2026-05-01T12:00:00Z",          // exactly at the score observation; recent exactly 10m old
-                        "2026-05-01T11:59:59.999999Z",   // 1 µs before the newer score
-                        "2026-05-01T14:00:00+02:00",     // = T; recent is 10m + 1 µs old: null
-                        "2026-05-01T07:00:00-05:00",     // the same row again, written in another zone
-                        "2026-05-01T12:00:00Z",          // a key never seen: nulls, row kept
-                        "2026-05-01T12:00:00",           // no offset: UTC
+                "inputs",
+                Map.of("user.id", List.of(1, 1, 2, 2, 999, 1, 3, 1)),
+                "input_times",
+                List.of(
+                        "2026-05-01T12:00:00Z", // exactly at the score observation; recent exactly 10m old
+                        "2026-05-01T11:59:59.999999Z", // 1 µs before the newer score
+                        "2026-05-01T14:00:00+02:00", // = T; recent is 10m + 1 µs old: null
+                        "2026-05-01T07:00:00-05:00", // the same row again, written in another zone
+                        "2026-05-01T12:00:00Z", // a key never seen: nulls, row kept
+                        "2026-05-01T12:00:00", // no offset: UTC
                         "2026-05-01T12:00:00Z",
-                        "2026-04-30T00:00:00Z"),         // before every observation of user 1
-                "outputs", OUTPUTS,
-                "dataset_name", "training-v1");
+                        "2026-04-30T00:00:00Z"), // before every observation of user 1
+                "outputs",
+                OUTPUTS,
+                "dataset_name",
+                "training-v1");
 
         String id = client.submitOk(body);
         JsonPath status = client.awaitSucceeded(id);
 
         assertThat(status.getLong("result.rows")).isEqualTo(8);
         assertThat(status.getString("dataset_name")).isEqualTo("training-v1");
-        assertThat(status.getList("result.columns.name")).containsExactly("user.id", "input_time", "user.score", "user.recent", "user.segment",
-                "user.seen_at");
+        assertThat(status.getList("result.columns.name"))
+                .containsExactly("user.id", "input_time", "user.score", "user.recent", "user.segment", "user.seen_at");
         assertThat(status.getDouble("progress.fraction")).isEqualTo(1.0);
         String t = "2026-05-01T12:00:00Z";
         String seen = "2026-01-02T03:04:05.123456Z";
@@ -104,23 +118,30 @@ class OfflineQueryTest {
         assertThat(client.jsonRows(id)).containsExactlyElementsOf(expected);
 
         OfflineQueryClient.ParquetResult parquet = client.parquetRows(id, dir);
-        assertThat(parquet.types()).containsExactly(Map.entry("user.id", "BIGINT"), Map.entry("input_time", "TIMESTAMP WITH TIME ZONE"),
-                Map.entry("user.score", "DOUBLE"), Map.entry("user.recent", "DOUBLE"), Map.entry("user.segment", "VARCHAR"),
-                Map.entry("user.seen_at", "TIMESTAMP WITH TIME ZONE"));
+        assertThat(parquet.types())
+                .containsExactly(
+                        Map.entry("user.id", "BIGINT"),
+                        Map.entry("input_time", "TIMESTAMP WITH TIME ZONE"),
+                        Map.entry("user.score", "DOUBLE"),
+                        Map.entry("user.recent", "DOUBLE"),
+                        Map.entry("user.segment", "VARCHAR"),
+                        Map.entry("user.seen_at", "TIMESTAMP WITH TIME ZONE"));
         long tUs = micros(t);
         long seenUs = micros(seen);
-        assertThat(parquet.rows()).containsExactly(
-                Arrays.asList(1L, tUs, 2.0, 10.0, "a", seenUs),
-                Arrays.asList(1L, tUs - 1, 1.0, 10.0, "a", seenUs),
-                Arrays.asList(2L, tUs, 5.0, null, null, null),
-                Arrays.asList(2L, tUs, 5.0, null, null, null),
-                Arrays.asList(999L, tUs, null, null, null, null),
-                Arrays.asList(1L, tUs, 2.0, 10.0, "a", seenUs),
-                Arrays.asList(3L, tUs, null, 30.0, null, null),
-                Arrays.asList(1L, micros("2026-04-30T00:00:00Z"), null, null, null, null));
+        assertThat(parquet.rows())
+                .containsExactly(
+                        Arrays.asList(1L, tUs, 2.0, 10.0, "a", seenUs),
+                        Arrays.asList(1L, tUs - 1, 1.0, 10.0, "a", seenUs),
+                        Arrays.asList(2L, tUs, 5.0, null, null, null),
+                        Arrays.asList(2L, tUs, 5.0, null, null, null),
+                        Arrays.asList(999L, tUs, null, null, null, null),
+                        Arrays.asList(1L, tUs, 2.0, 10.0, "a", seenUs),
+                        Arrays.asList(3L, tUs, null, 30.0, null, null),
+                        Arrays.asList(1L, micros("2026-04-30T00:00:00Z"), null, null, null, null));
     }
 
-    private static Map<String, Object> expectedRow(long id, String t, Double score, Double recent, String segment, String seenAt) {
+    private static Map<String, Object> expectedRow(
+            long id, String t, Double score, Double recent, String segment, String seenAt) {
         Map<String, Object> m = new HashMap<>();
         m.put("user.id", (int) id);
         m.put("input_time", t);
@@ -153,14 +174,16 @@ class OfflineQueryTest {
         client.awaitSucceeded(id);
 
         OfflineQueryClient.ParquetResult parquet = client.parquetRows(id, dir);
-        assertThat(parquet.types().keySet()).containsExactly("user.id", "merchant.id", "input_time", "merchant.risk", "user.score");
+        assertThat(parquet.types().keySet())
+                .containsExactly("user.id", "merchant.id", "input_time", "merchant.risk", "user.score");
         assertThat(parquet.types().get("merchant.id")).isEqualTo("VARCHAR");
         assertThat(parquet.types().get("merchant.risk")).isEqualTo("BIGINT");
         long t = micros("2026-05-01T12:00:00Z");
-        assertThat(parquet.rows()).containsExactly(
-                Arrays.asList(1L, "m1", t, 7L, 2.0),
-                Arrays.asList(2L, "m2", micros("2026-05-01T14:00:00Z"), 9L, 5.0),
-                Arrays.asList(1L, "m2", t, null, 2.0));
+        assertThat(parquet.rows())
+                .containsExactly(
+                        Arrays.asList(1L, "m1", t, 7L, 2.0),
+                        Arrays.asList(2L, "m2", micros("2026-05-01T14:00:00Z"), 9L, 5.0),
+                        Arrays.asList(1L, "m2", t, null, 2.0));
     }
 
     @Test
@@ -168,21 +191,33 @@ class OfflineQueryTest {
         ingestUsers();
         Path spine = dir.resolve("spine.parquet");
         // INTEGER keys and a TIMESTAMP without zone (read as UTC): converted to the spine's types
-        OfflineQueryClient.writeParquet(spine, "SELECT CAST(k AS INTEGER) AS \"user.id\", CAST(t AS TIMESTAMP) AS input_time FROM (VALUES"
-                + " (1, '2026-05-01 12:00:00'), (2, '2026-05-01 12:00:00'), (1, '2026-05-01 11:59:59.999999'), (3, '2026-05-01 12:00:00')) v(k, t)");
+        OfflineQueryClient.writeParquet(
+                spine,
+                "SELECT CAST(k AS INTEGER) AS \"user.id\", CAST(t AS TIMESTAMP) AS input_time FROM (VALUES"
+                        + " (1, '2026-05-01 12:00:00'), (2, '2026-05-01 12:00:00'), (1, '2026-05-01 11:59:59.999999'), (3, '2026-05-01 12:00:00')) v(k, t)");
 
-        String id = client.submitParquet(spine, "?outputs=user.score,user.recent&outputs=user.segment&dataset_name=upload")
-                .statusCode(202).body("status", equalTo("QUEUED")).extract().path("job_id");
+        String id = client.submitParquet(
+                        spine, "?outputs=user.score,user.recent&outputs=user.segment&dataset_name=upload")
+                .statusCode(202)
+                .body("status", equalTo("QUEUED"))
+                .extract()
+                .path("job_id");
         client.awaitSucceeded(id);
 
-        assertThat(client.jsonRows(id).stream().map(r -> Arrays.asList(r.get("user.id"), r.get("user.score"), r.get("user.recent"), r.get("user.segment")))
-                .toList()).containsExactly(
+        assertThat(client.jsonRows(id).stream()
+                        .map(r -> Arrays.asList(
+                                r.get("user.id"), r.get("user.score"), r.get("user.recent"), r.get("user.segment")))
+                        .toList())
+                .containsExactly(
                         Arrays.asList(1, 2.0f, 10.0f, "a"),
                         Arrays.asList(2, 5.0f, null, null),
                         Arrays.asList(1, 1.0f, 10.0f, "a"),
                         Arrays.asList(3, null, 30.0f, null));
-        given().header(OfflineQueryClient.ENV, client.env).get(PATH + "/" + id + "/result?format=parquet").then()
-                .statusCode(200).header("Content-Disposition", containsString("upload.parquet"));
+        given().header(OfflineQueryClient.ENV, client.env)
+                .get(PATH + "/" + id + "/result?format=parquet")
+                .then()
+                .statusCode(200)
+                .header("Content-Disposition", containsString("upload.parquet"));
     }
 
     @Test
@@ -190,11 +225,16 @@ class OfflineQueryTest {
         client.ingest(List.of(row("user.id", 7, "user.score", 7.0, "__ts__", "2026-05-01T00:00:00Z")));
         Path spine = dir.resolve("large.parquet");
         // random keys and times: about 13 bytes a row after compression, so well past the 8 MiB limit of JSON bodies
-        OfflineQueryClient.writeParquet(spine, "SELECT CAST(hash(range) % 100000 AS BIGINT) AS \"user.id\", make_timestamptz(1777593600000000"
-                + " + CAST(hash(range + 1) % 86400000000 AS BIGINT)) AS input_time FROM range(1200000)");
-        assertThat(java.nio.file.Files.size(spine)).isGreaterThan(9L * 1024 * 1024);
+        OfflineQueryClient.writeParquet(
+                spine,
+                "SELECT CAST(hash(range) % 100000 AS BIGINT) AS \"user.id\", make_timestamptz(1777593600000000"
+                        + " + CAST(hash(range + 1) % 86400000000 AS BIGINT)) AS input_time FROM range(1200000)");
+        assertThat(Files.size(spine)).isGreaterThan(9L * 1024 * 1024);
 
-        String id = client.submitParquet(spine, "?outputs=user.score").statusCode(202).extract().path("job_id");
+        String id = client.submitParquet(spine, "?outputs=user.score")
+                .statusCode(202)
+                .extract()
+                .path("job_id");
         JsonPath done = client.awaitSucceeded(id);
 
         assertThat(done.getLong("result.rows")).isEqualTo(1_200_000L);
@@ -208,22 +248,48 @@ class OfflineQueryTest {
         client.ingest(List.of(row("user.id", 6, "user.score", 3.0, "__ts__", "2026-05-01T09:00:00Z")));
         client.ingest(List.of(row("user.id", 6, "user.score", 1.0, "__ts__", "2026-05-01T09:00:00Z")));
 
-        String id = client.submitOk(Map.of("inputs", Map.of("user.id", List.of(5, 6)),
-                "input_times", List.of("2026-05-01T09:00:00Z", "2026-05-01T09:00:00Z"), "outputs", List.of("user.score")));
+        String id = client.submitOk(Map.of(
+                "inputs",
+                Map.of("user.id", List.of(5, 6)),
+                "input_times",
+                List.of("2026-05-01T09:00:00Z", "2026-05-01T09:00:00Z"),
+                "outputs",
+                List.of("user.score")));
         client.awaitSucceeded(id);
 
-        assertThat(client.jsonRows(id).stream().map(r -> r.get("user.score")).toList()).containsExactly(3.0f, 1.0f);
+        assertThat(client.jsonRows(id).stream().map(r -> r.get("user.score")).toList())
+                .containsExactly(3.0f, 1.0f);
     }
 
     @Test
     void anUnknownJobIsNotFoundAndAJobIsOnlyVisibleInItsEnvironment() {
-        given().header(OfflineQueryClient.ENV, client.env).get(PATH + "/" + UUID.randomUUID()).then()
-                .statusCode(404).contentType(PROBLEM).body("code", equalTo("NOT_FOUND"));
-        given().header(OfflineQueryClient.ENV, client.env).get(PATH + "/..%2F..%2Fetc").then().statusCode(404);
-        String id = client.submitOk(Map.of("inputs", Map.of("user.id", List.of(1)), "input_times", List.of("2026-05-01T12:00:00Z"),
-                "outputs", List.of("user.score")));
-        given().header(OfflineQueryClient.ENV, "default").get(PATH + "/" + id).then().statusCode(404);
-        given().header(OfflineQueryClient.ENV, client.env).get(PATH + "/" + id).then().statusCode(200)
-                .body("job_id", equalTo(id)).body("created_at", notNullValue()).body("outputs", hasItem("user.score"));
+        given().header(OfflineQueryClient.ENV, client.env)
+                .get(PATH + "/" + UUID.randomUUID())
+                .then()
+                .statusCode(404)
+                .contentType(PROBLEM)
+                .body("code", equalTo("NOT_FOUND"));
+        given().header(OfflineQueryClient.ENV, client.env)
+                .get(PATH + "/..%2F..%2Fetc")
+                .then()
+                .statusCode(404);
+        String id = client.submitOk(Map.of(
+                "inputs",
+                Map.of("user.id", List.of(1)),
+                "input_times",
+                List.of("2026-05-01T12:00:00Z"),
+                "outputs",
+                List.of("user.score")));
+        given().header(OfflineQueryClient.ENV, "default")
+                .get(PATH + "/" + id)
+                .then()
+                .statusCode(404);
+        given().header(OfflineQueryClient.ENV, client.env)
+                .get(PATH + "/" + id)
+                .then()
+                .statusCode(200)
+                .body("job_id", equalTo(id))
+                .body("created_at", notNullValue())
+                .body("outputs", hasItem("user.score"));
     }
 }

@@ -57,10 +57,14 @@ class OfflineRecomputeTest {
 
     @BeforeEach
     void deploy() {
-        client = new OfflineQueryClient("t-recompute-" + UUID.randomUUID().toString().substring(0, 8));
-        given().header(OfflineQueryClient.ENV, client.env).contentType(ContentType.JSON)
+        client = new OfflineQueryClient(
+                "t-recompute-" + UUID.randomUUID().toString().substring(0, 8));
+        given().header(OfflineQueryClient.ENV, client.env)
+                .contentType(ContentType.JSON)
                 .body(Map.of("files", Map.of("slate.yaml", PROJECT), "activate", true))
-                .post("/v1/deployments").then().statusCode(201);
+                .post("/v1/deployments")
+                .then()
+                .statusCode(201);
     }
 
     private static Map<String, Object> row(Object... keyValues) {
@@ -73,32 +77,51 @@ class OfflineRecomputeTest {
 
     @Test
     void recomputedAndLoggedOutputsInOneDatasetWithFailuresReported() throws Exception {
-        client.ingest(List.of(row("user.id", 1, "user.score", 1.5, "__ts__", "2026-05-01T10:00:00Z"),
+        client.ingest(List.of(
+                row("user.id", 1, "user.score", 1.5, "__ts__", "2026-05-01T10:00:00Z"),
                 row("user.id", 1, "user.score", 4.0, "__ts__", "2026-05-01T12:00:00Z")));
         Map<String, Object> body = Map.of(
                 "inputs", Map.of("user.id", List.of(1, 1, 2, 3)),
-                "input_times", List.of("2026-05-01T11:00:00Z", "2026-05-01T13:00:00Z", "2026-05-01T13:00:00Z", "2026-05-01T13:00:00Z"),
+                "input_times",
+                        List.of(
+                                "2026-05-01T11:00:00Z",
+                                "2026-05-01T13:00:00Z",
+                                "2026-05-01T13:00:00Z",
+                                "2026-05-01T13:00:00Z"),
                 "outputs", List.of("user.score", "user.double_score", "user.label", "user.inverse"),
                 "recompute", List.of("user.double_score", "user.label", "user.inverse"));
 
         String id = client.submitOk(body);
         JsonPath status = client.awaitSucceeded(id);
         assertThat(status.getList("recomputed")).containsExactly("user.double_score", "user.label", "user.inverse");
-        assertThat(status.getInt("feature_errors.total")).as("user 2 divides by zero; user 2 and 3 have no score").isEqualTo(3);
-        assertThat(status.getString("feature_errors.features.find { it.feature == 'user.inverse' }.first[0].code")).isEqualTo("RESOLVER_FAILED");
-        assertThat(status.getString("feature_errors.features.find { it.feature == 'user.inverse' }.first[0].message")).contains("division by zero");
-        assertThat(status.getInt("feature_errors.features.find { it.feature == 'user.inverse' }.first[0].row")).isEqualTo(2);
+        assertThat(status.getInt("feature_errors.total"))
+                .as("user 2 divides by zero; user 2 and 3 have no score")
+                .isEqualTo(3);
+        assertThat(status.getString("feature_errors.features.find { it.feature == 'user.inverse' }.first[0].code"))
+                .isEqualTo("RESOLVER_FAILED");
+        assertThat(status.getString("feature_errors.features.find { it.feature == 'user.inverse' }.first[0].message"))
+                .contains("division by zero");
+        assertThat(status.getInt("feature_errors.features.find { it.feature == 'user.inverse' }.first[0].row"))
+                .isEqualTo(2);
 
         List<Map<String, Object>> rows = client.jsonRows(id);
         assertThat(rows).hasSize(4);
-        assertThat(rows.get(0)).containsEntry("user.score", 1.5f).containsEntry("user.double_score", 3.0f).containsEntry("user.label", "u10")
+        assertThat(rows.get(0))
+                .containsEntry("user.score", 1.5f)
+                .containsEntry("user.double_score", 3.0f)
+                .containsEntry("user.label", "u10")
                 .containsEntry("user.inverse", -100);
         assertThat(rows.get(1)).containsEntry("user.score", 4.0f).containsEntry("user.double_score", 8.0f);
-        assertThat(rows.get(2)).containsEntry("user.label", "u20").containsEntry("user.inverse", null).containsEntry("user.double_score", null);
+        assertThat(rows.get(2))
+                .containsEntry("user.label", "u20")
+                .containsEntry("user.inverse", null)
+                .containsEntry("user.double_score", null);
         assertThat(rows.get(3)).containsEntry("user.label", "u30").containsEntry("user.inverse", 100);
 
         OfflineQueryClient.ParquetResult parquet = client.parquetRows(id, dir);
-        assertThat(parquet.types()).containsEntry("user.double_score", "DOUBLE").containsEntry("user.label", "VARCHAR")
+        assertThat(parquet.types())
+                .containsEntry("user.double_score", "DOUBLE")
+                .containsEntry("user.label", "VARCHAR")
                 .containsEntry("user.inverse", "BIGINT");
         assertThat(parquet.rows()).hasSize(4);
     }
@@ -106,8 +129,13 @@ class OfflineRecomputeTest {
     @Test
     void aParquetSpineTakesRecomputeAsAQueryParameter() throws Exception {
         Path spine = dir.resolve("spine.parquet");
-        OfflineQueryClient.writeParquet(spine, "SELECT i::BIGINT AS \"user.id\", TIMESTAMPTZ '2026-05-01 00:00:00+00' AS input_time FROM range(4, 7) t(i)");
-        String id = client.submitParquet(spine, "?outputs=user.label&recompute=true").statusCode(202).extract().path("job_id");
+        OfflineQueryClient.writeParquet(
+                spine,
+                "SELECT i::BIGINT AS \"user.id\", TIMESTAMPTZ '2026-05-01 00:00:00+00' AS input_time FROM range(4, 7) t(i)");
+        String id = client.submitParquet(spine, "?outputs=user.label&recompute=true")
+                .statusCode(202)
+                .extract()
+                .path("job_id");
         JsonPath status = client.awaitSucceeded(id);
         assertThat(status.getList("recomputed")).containsExactly("user.label");
         assertThat(status.getString("feature_errors")).isNull();
@@ -116,18 +144,34 @@ class OfflineRecomputeTest {
 
     @Test
     void badRecomputeValuesAreProblems() {
-        Map<String, Object> base = Map.of("inputs", Map.of("user.id", List.of(1)), "input_times", List.of("2026-05-01T00:00:00Z"),
-                "outputs", List.of("user.label", "user.score"));
+        Map<String, Object> base = Map.of(
+                "inputs",
+                Map.of("user.id", List.of(1)),
+                "input_times",
+                List.of("2026-05-01T00:00:00Z"),
+                "outputs",
+                List.of("user.label", "user.score"));
         Map<String, Object> body = new HashMap<>(base);
         body.put("recompute", "yes");
-        client.submit(body).statusCode(400).contentType(PROBLEM).body("code", equalTo("INVALID_QUERY"))
+        client.submit(body)
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("code", equalTo("INVALID_QUERY"))
                 .body("detail", containsString("'recompute' must be true, false or a list of output names"));
         body.put("recompute", List.of("user.lable"));
-        client.submit(body).statusCode(400).contentType(PROBLEM)
+        client.submit(body)
+                .statusCode(400)
+                .contentType(PROBLEM)
                 .body("errors[0].message", containsString("unknown feature 'user.lable' (did you mean 'user.label'?)"));
         body.put("recompute", List.of("user.score"));
-        client.submit(body).statusCode(400).contentType(PROBLEM).body("errors[0].message", containsString("ingested feature"));
+        client.submit(body)
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("errors[0].message", containsString("ingested feature"));
         body.put("recompute", List.of("user.tenfold"));
-        client.submit(body).statusCode(400).contentType(PROBLEM).body("errors[0].message", containsString("not among the outputs"));
+        client.submit(body)
+                .statusCode(400)
+                .contentType(PROBLEM)
+                .body("errors[0].message", containsString("not among the outputs"));
     }
 }

@@ -19,7 +19,8 @@ import org.hibernate.type.format.jackson.JacksonJsonFormatMapper;
 @PersistenceUnitExtension
 @Singleton
 class DatabaseJsonFormat implements FormatMapper {
-    private final FormatMapper jackson = new JacksonJsonFormatMapper(JsonMapper.builder().build());
+    private final FormatMapper jackson =
+            new JacksonJsonFormatMapper(JsonMapper.builder().build());
 
     @Override
     public <T> T fromString(CharSequence text, JavaType<T> type, WrapperOptions options) {

@@ -50,6 +50,5 @@ public class DeploymentEntity {
     @Column(name = "created_by", updatable = false)
     String createdBy;
 
-    protected DeploymentEntity() {
-    }
+    protected DeploymentEntity() {}
 }

@@ -47,17 +47,22 @@ public class DeploymentRepository {
      */
     public Uni<StoreOutcome> save(NewDeployment candidate, boolean activate, boolean createEnvironment) {
         Instant now = now();
-        return sessions.withTransaction((session, tx) -> lockEnvironment(session, candidate.environment(), createEnvironment)
-                .onItem().ifNull().failWith(() -> new EnvironmentMissingException(candidate.environment()))
+        return sessions.withTransaction((session, tx) -> lockEnvironment(
+                        session, candidate.environment(), createEnvironment)
+                .onItem()
+                .ifNull()
+                .failWith(() -> new EnvironmentMissingException(candidate.environment()))
                 .chain(environment -> session.createSelectionQuery(
-                                "from DeploymentEntity d where d.environment = :environment and d.contentHash = :hash", DeploymentEntity.class)
+                                "from DeploymentEntity d where d.environment = :environment and d.contentHash = :hash",
+                                DeploymentEntity.class)
                         .setParameter("environment", candidate.environment())
                         .setParameter("hash", candidate.contentHash())
                         .getSingleResultOrNull()
                         .chain(existing -> existing != null
                                 ? activateIfAsked(session, environment, existing, activate, now, true)
                                 : insertNext(session, environment, candidate, now)
-                                        .chain(created -> activateIfAsked(session, environment, created, activate, now, false)))));
+                                        .chain(created -> activateIfAsked(
+                                                session, environment, created, activate, now, false)))));
     }
 
     /**
@@ -72,7 +77,8 @@ public class DeploymentRepository {
                         : session.find(DeploymentEntity.class, id)
                                 .chain(target -> target == null || !target.environment.equals(environmentName)
                                         ? Uni.createFrom().item(Optional.<StoreOutcome>empty())
-                                        : activateIfAsked(session, environment, target, true, now, false).map(Optional::of))));
+                                        : activateIfAsked(session, environment, target, true, now, false)
+                                                .map(Optional::of))));
     }
 
     /** The environment's deployments, newest (highest version) first, without their files. */
@@ -80,12 +86,15 @@ public class DeploymentRepository {
         return sessions.withStatelessSession(session -> session.createNativeQuery(LIST_SQL, Object[].class)
                 .setParameter("environment", environmentName)
                 .getResultList()
-                .map(rows -> rows.stream().map(DeploymentRepository::fromListRow).toList()));
+                .map(rows ->
+                        rows.stream().map(DeploymentRepository::fromListRow).toList()));
     }
 
     /** One deployment of the environment with its files; empty when it has no deployment with this id. */
     public Uni<Optional<DeploymentContent>> find(String environmentName, UUID id) {
-        return findById(id).map(found -> found.filter(content -> content.deployment().environment().equals(environmentName)));
+        return findById(id)
+                .map(found -> found.filter(
+                        content -> content.deployment().environment().equals(environmentName)));
     }
 
     /** One deployment with its files, whichever its environment. */
@@ -96,13 +105,18 @@ public class DeploymentRepository {
 
     /** Every environment's active deployment id and activation revision. */
     public Uni<List<EnvironmentState>> environments() {
-        return sessions.withStatelessSession(session -> session
-                .createSelectionQuery("from EnvironmentEntity e order by e.name", EnvironmentEntity.class)
+        return sessions.withStatelessSession(session -> session.createSelectionQuery(
+                        "from EnvironmentEntity e order by e.name", EnvironmentEntity.class)
                 .getResultList()
                 .map(rows -> rows.stream()
-                        .map(e -> new EnvironmentState(e.name, Optional.ofNullable(e.activeDeploymentId), e.revision,
-                                new EnvironmentNamespaces(e.onlineNamespace != null ? e.onlineNamespace : e.name,
-                                        Optional.ofNullable(e.onlineDatabase), e.offlineNamespace != null ? e.offlineNamespace : e.name,
+                        .map(e -> new EnvironmentState(
+                                e.name,
+                                Optional.ofNullable(e.activeDeploymentId),
+                                e.revision,
+                                new EnvironmentNamespaces(
+                                        e.onlineNamespace != null ? e.onlineNamespace : e.name,
+                                        Optional.ofNullable(e.onlineDatabase),
+                                        e.offlineNamespace != null ? e.offlineNamespace : e.name,
                                         Optional.ofNullable(e.offlineTableNamespace))))
                         .toList()));
     }
@@ -113,15 +127,19 @@ public class DeploymentRepository {
      */
     private static Uni<EnvironmentEntity> lockEnvironment(Mutiny.Session session, String name, boolean create) {
         Uni<Integer> created = create
-                ? session.createNativeQuery("insert into environments (name) values (:name) on conflict (name) do nothing")
+                ? session.createNativeQuery(
+                                "insert into environments (name) values (:name) on conflict (name) do nothing")
                         .setParameter("name", name)
                         .executeUpdate()
                 : Uni.createFrom().item(0);
         return created.chain(ignored -> session.find(EnvironmentEntity.class, name, LockMode.PESSIMISTIC_WRITE));
     }
 
-    private static Uni<DeploymentEntity> insertNext(Mutiny.Session session, EnvironmentEntity environment, NewDeployment candidate, Instant now) {
-        return session.createSelectionQuery("select max(d.version) from DeploymentEntity d where d.environment = :environment", Integer.class)
+    private static Uni<DeploymentEntity> insertNext(
+            Mutiny.Session session, EnvironmentEntity environment, NewDeployment candidate, Instant now) {
+        return session.createSelectionQuery(
+                        "select max(d.version) from DeploymentEntity d where d.environment = :environment",
+                        Integer.class)
                 .setParameter("environment", environment.name)
                 .getSingleResultOrNull()
                 .chain(max -> {
@@ -140,10 +158,17 @@ public class DeploymentRepository {
     }
 
     private static Uni<StoreOutcome> activateIfAsked(
-            Mutiny.Session session, EnvironmentEntity environment, DeploymentEntity target, boolean activate, Instant now, boolean existed) {
+            Mutiny.Session session,
+            EnvironmentEntity environment,
+            DeploymentEntity target,
+            boolean activate,
+            Instant now,
+            boolean existed) {
         boolean alreadyActive = target.id.equals(environment.activeDeploymentId);
         if (!activate || alreadyActive) {
-            return Uni.createFrom().item(new StoreOutcome(toDeployment(target), existed || alreadyActive, false, environment.revision));
+            return Uni.createFrom()
+                    .item(new StoreOutcome(
+                            toDeployment(target), existed || alreadyActive, false, environment.revision));
         }
         Uni<Void> supersedePrevious = environment.activeDeploymentId == null
                 ? Uni.createFrom().voidItem()
@@ -152,24 +177,37 @@ public class DeploymentRepository {
                         // flush first: at most one ACTIVE row per environment is a unique index
                         .call(previous -> session.flush())
                         .replaceWithVoid();
-        return supersedePrevious.map(ignored -> {
-            target.status = DeploymentStatus.ACTIVE;
-            target.activatedAt = now;
-            environment.activeDeploymentId = target.id;
-            environment.revision = environment.revision + 1;
-            environment.updatedAt = now;
-            return new StoreOutcome(toDeployment(target), existed, true, environment.revision);
-        }).call(session::flush);
+        return supersedePrevious
+                .map(ignored -> {
+                    target.status = DeploymentStatus.ACTIVE;
+                    target.activatedAt = now;
+                    environment.activeDeploymentId = target.id;
+                    environment.revision = environment.revision + 1;
+                    environment.updatedAt = now;
+                    return new StoreOutcome(toDeployment(target), existed, true, environment.revision);
+                })
+                .call(session::flush);
     }
 
     private static Deployment toDeployment(DeploymentEntity e) {
-        return new Deployment(e.id, e.environment, e.project, e.version, e.contentHash, e.status, e.createdAt,
-                Optional.ofNullable(e.activatedAt), Optional.ofNullable(e.createdBy), e.files.keySet().stream().sorted().toList());
+        return new Deployment(
+                e.id,
+                e.environment,
+                e.project,
+                e.version,
+                e.contentHash,
+                e.status,
+                e.createdAt,
+                Optional.ofNullable(e.activatedAt),
+                Optional.ofNullable(e.createdBy),
+                e.files.keySet().stream().sorted().toList());
     }
 
     private static Deployment fromListRow(Object[] row) {
         String names = (String) row[9];
-        List<String> fileNames = names == null || names.isEmpty() ? List.of() : Arrays.stream(names.split("\n")).sorted().toList();
+        List<String> fileNames = names == null || names.isEmpty()
+                ? List.of()
+                : Arrays.stream(names.split("\n")).sorted().toList();
         return new Deployment(
                 row[0] instanceof UUID uuid ? uuid : UUID.fromString(row[0].toString()),
                 (String) row[1],
@@ -189,7 +227,9 @@ public class DeploymentRepository {
             case OffsetDateTime offset -> offset.toInstant();
             case Timestamp timestamp -> timestamp.toInstant();
             case LocalDateTime local -> local.toInstant(ZoneOffset.UTC);
-            default -> throw new IllegalStateException("unexpected timestamp type " + value.getClass().getName());
+            default ->
+                throw new IllegalStateException(
+                        "unexpected timestamp type " + value.getClass().getName());
         };
     }
 

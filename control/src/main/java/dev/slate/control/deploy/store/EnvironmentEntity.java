@@ -36,6 +36,5 @@ public class EnvironmentEntity {
     @Column(name = "offline_table_namespace")
     String offlineTableNamespace;
 
-    protected EnvironmentEntity() {
-    }
+    protected EnvironmentEntity() {}
 }

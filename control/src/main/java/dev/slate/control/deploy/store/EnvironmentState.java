@@ -10,7 +10,8 @@ import java.util.UUID;
  * An environment's row: which deployment is active, and the activation revision (bumped on every
  * activation, so a larger revision is always a later state), and where its values live.
  */
-public record EnvironmentState(String name, Optional<UUID> activeDeploymentId, long revision, EnvironmentNamespaces namespaces) {
+public record EnvironmentState(
+        String name, Optional<UUID> activeDeploymentId, long revision, EnvironmentNamespaces namespaces) {
     public EnvironmentState {
         requireNonNull(name, "name is null");
         requireNonNull(activeDeploymentId, "activeDeploymentId is null");

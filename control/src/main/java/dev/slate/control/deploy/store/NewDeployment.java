@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A validated project to store in an environment. */
-public record NewDeployment(String environment, String project, String contentHash, Map<String, String> files, Optional<String> createdBy) {
+public record NewDeployment(
+        String environment, String project, String contentHash, Map<String, String> files, Optional<String> createdBy) {
     public NewDeployment {
         requireNonNull(environment, "environment is null");
         requireNonNull(project, "project is null");

@@ -12,8 +12,7 @@ import java.util.stream.Stream;
 /** Removal of a working directory (DuckDB temp and staging directories, job work areas). */
 public final class Directories {
 
-    private Directories() {
-    }
+    private Directories() {}
 
     /**
      * Removes {@code dir} and everything below it, deepest first; symbolic links are removed, never followed.

@@ -3,6 +3,7 @@ package dev.slate.storage.duckdb;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -16,8 +17,7 @@ import java.util.UUID;
  */
 public final class DuckDbValues {
 
-    private DuckDbValues() {
-    }
+    private DuckDbValues() {}
 
     /** The value of {@code column} of the current row; {@code typeName} is the column's DuckDB type name. */
     public static Object read(ResultSet rs, int column, String typeName) throws SQLException {
@@ -39,7 +39,7 @@ public final class DuckDbValues {
                 }
                 yield out;
             }
-            case java.sql.Timestamp t -> t.toLocalDateTime().toInstant(ZoneOffset.UTC);
+            case Timestamp t -> t.toLocalDateTime().toInstant(ZoneOffset.UTC);
             case LocalDateTime l -> l.toInstant(ZoneOffset.UTC);
             case UUID u -> u.toString();
             default -> value;

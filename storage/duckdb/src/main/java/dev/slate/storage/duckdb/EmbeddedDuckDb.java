@@ -39,7 +39,8 @@ public final class EmbeddedDuckDb implements AutoCloseable {
      *
      * @param settings further DuckDB settings given at start-up, e.g. {@code memory_limit} or {@code threads}
      */
-    public static EmbeddedDuckDb open(Path tempParent, String tempPrefix, Map<String, String> settings) throws SQLException {
+    public static EmbeddedDuckDb open(Path tempParent, String tempPrefix, Map<String, String> settings)
+            throws SQLException {
         Path temp;
         try {
             // after a Quarkus restart in a new class loader, DriverManager may not find the driver on its own

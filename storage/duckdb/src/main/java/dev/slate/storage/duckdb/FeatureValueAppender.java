@@ -15,8 +15,7 @@ import org.duckdb.DuckDBAppender;
  */
 public final class FeatureValueAppender {
 
-    private FeatureValueAppender() {
-    }
+    private FeatureValueAppender() {}
 
     /** Appends {@code value} (null, or the Java type {@link FeatureType} holds: Long, Double, String, Boolean, Instant, LocalDate, List). */
     public static void append(DuckDBAppender appender, FeatureType type, Object value) throws SQLException {

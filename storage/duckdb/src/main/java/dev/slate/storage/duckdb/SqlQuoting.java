@@ -12,8 +12,7 @@ import java.nio.file.Path;
  */
 public final class SqlQuoting {
 
-    private SqlQuoting() {
-    }
+    private SqlQuoting() {}
 
     /**
      * A double-quoted identifier: {@code "} doubled, everything else kept as is (DuckDB's quoted identifiers
@@ -57,7 +56,8 @@ public final class SqlQuoting {
             if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(ch)) {
-                throw new IllegalArgumentException("an SQL " + what + " must be valid Unicode (unpaired surrogate at " + i + ")");
+                throw new IllegalArgumentException(
+                        "an SQL " + what + " must be valid Unicode (unpaired surrogate at " + i + ")");
             }
         }
     }

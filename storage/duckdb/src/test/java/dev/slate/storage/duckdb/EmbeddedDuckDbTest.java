@@ -20,7 +20,8 @@ class EmbeddedDuckDbTest {
     @Test
     void everyConnectionRunsInUtcWithoutExtensionLoading() throws SQLException {
         try (EmbeddedDuckDb db = EmbeddedDuckDb.open(dir, "t-", Map.of("threads", "1"));
-                DuckDBConnection c = db.connect(); DuckDBConnection d = EmbeddedDuckDb.duplicate(c)) {
+                DuckDBConnection c = db.connect();
+                DuckDBConnection d = EmbeddedDuckDb.duplicate(c)) {
             for (DuckDBConnection conn : new DuckDBConnection[] {db.root(), c, d}) {
                 assertThat(setting(conn, "TimeZone")).isEqualTo("UTC");
                 assertThat(setting(conn, "autoload_known_extensions")).isEqualTo("false");
@@ -57,7 +58,8 @@ class EmbeddedDuckDbTest {
     }
 
     private static String setting(DuckDBConnection c, String name) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_setting(" + SqlQuoting.literal(name) + ")")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT current_setting(" + SqlQuoting.literal(name) + ")")) {
             rs.next();
             return rs.getString(1);
         }

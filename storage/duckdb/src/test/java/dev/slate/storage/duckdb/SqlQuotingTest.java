@@ -66,7 +66,8 @@ class SqlQuotingTest {
     @ParameterizedTest
     @MethodSource("hostile")
     void anIdentifierComesBackAsItselfAndRunsNothing(String name) throws SQLException {
-        try (DuckDBConnection c = db.connect(); Statement st = c.createStatement()) {
+        try (DuckDBConnection c = db.connect();
+                Statement st = c.createStatement()) {
             st.execute("CREATE OR REPLACE TEMP TABLE sentinel (v INTEGER)");
             st.execute("CREATE OR REPLACE TEMP TABLE t (" + SqlQuoting.identifier(name) + " VARCHAR)");
             st.execute("INSERT INTO t VALUES (" + SqlQuoting.literal(name) + ")");
@@ -87,7 +88,8 @@ class SqlQuotingTest {
     @ParameterizedTest
     @MethodSource("hostile")
     void aLiteralIsOneStringEqualToTheText(String text) throws SQLException {
-        try (DuckDBConnection c = db.connect(); Statement st = c.createStatement();
+        try (DuckDBConnection c = db.connect();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT " + SqlQuoting.literal(text) + " AS v, 1 AS after")) {
             assertThat(rs.getMetaData().getColumnCount()).isEqualTo(2);
             assertThat(rs.next()).isTrue();
@@ -99,7 +101,8 @@ class SqlQuotingTest {
     @Test
     void aPathLiteralNamesTheFileItWasGiven(@TempDir Path dir) throws SQLException {
         Path file = dir.resolve("it's a \"file\"; DROP TABLE x; --\\ü.parquet");
-        try (DuckDBConnection c = db.connect(); Statement st = c.createStatement()) {
+        try (DuckDBConnection c = db.connect();
+                Statement st = c.createStatement()) {
             st.execute("COPY (SELECT 42 AS v) TO " + SqlQuoting.literal(file) + " (FORMAT PARQUET)");
             assertThat(file).exists();
             try (ResultSet rs = st.executeQuery("SELECT v FROM read_parquet(" + SqlQuoting.literal(file) + ")")) {
@@ -111,7 +114,9 @@ class SqlQuotingTest {
 
     @Test
     void theEmptyNameIsRefused() {
-        assertThatThrownBy(() -> SqlQuoting.identifier("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> SqlQuoting.identifier(""))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty");
         assertThatThrownBy(() -> SqlQuoting.identifier(null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SqlQuoting.literal((String) null)).isInstanceOf(IllegalArgumentException.class);
         assertThat(SqlQuoting.literal("")).isEqualTo("''");
@@ -119,14 +124,22 @@ class SqlQuotingTest {
 
     @Test
     void aNulCharacterIsRefused() {
-        assertThatThrownBy(() -> SqlQuoting.identifier("a\0b")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NUL");
-        assertThatThrownBy(() -> SqlQuoting.literal("a\0' OR 1=1 --")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NUL");
+        assertThatThrownBy(() -> SqlQuoting.identifier("a\0b"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NUL");
+        assertThatThrownBy(() -> SqlQuoting.literal("a\0' OR 1=1 --"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NUL");
     }
 
     @Test
     void anUnpairedSurrogateIsRefused() {
-        assertThatThrownBy(() -> SqlQuoting.identifier("a\uD800b")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("surrogate");
-        assertThatThrownBy(() -> SqlQuoting.literal("\uDC00")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> SqlQuoting.identifier("a\uD800b"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> SqlQuoting.literal("\uDC00"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("surrogate");
         assertThatThrownBy(() -> SqlQuoting.identifier("end\uD83D")).isInstanceOf(IllegalArgumentException.class);
     }
 

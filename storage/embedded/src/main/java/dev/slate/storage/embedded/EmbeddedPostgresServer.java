@@ -23,6 +23,7 @@ import java.util.logging.Logger;
 public final class EmbeddedPostgresServer implements AutoCloseable {
     /** The role and database Slate's metadata lives in. */
     public static final String DATABASE = "slate";
+
     public static final String USER = "slate";
 
     /**
@@ -72,8 +73,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("the embedded PostgreSQL did not start (data " + dataDirectory + ", log " + logFile
-                    + "): " + e.getMessage() + " — is another Slate using the same home?", e);
+            throw new IllegalStateException(
+                    "the embedded PostgreSQL did not start (data " + dataDirectory + ", log " + logFile + "): "
+                            + e.getMessage() + " — is another Slate using the same home?",
+                    e);
         }
         EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, dataDirectory);
         try {

@@ -44,7 +44,8 @@ public final class EmbeddedRedisServer implements AutoCloseable {
             redis.start();
             return new EmbeddedRedisServer(redis, port);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("the embedded Redis did not start on port " + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the embedded Redis did not start on port " + port + ": " + e.getMessage(), e);
         }
     }
 

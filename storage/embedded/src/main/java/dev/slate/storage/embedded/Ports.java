@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 /** Chooses the port of an embedded service: the preferred one when it is free, else any free port. */
 public final class Ports {
-    private Ports() {
-    }
+    private Ports() {}
 
     public static int preferredOrFree(int preferred) {
         return isFree(preferred) ? preferred : anyFree();

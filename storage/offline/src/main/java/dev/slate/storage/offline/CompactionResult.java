@@ -13,8 +13,15 @@ package dev.slate.storage.offline;
  * @param conflicts commits given up because a concurrent change removed an input file (a dropped namespace, another
  *     compaction); their new files were deleted and the next run tries again
  */
-public record CompactionResult(int groupsRewritten, int filesRemoved, int filesAdded, long rowsRewritten, long bytesRemoved, long bytesAdded,
-        int commits, int conflicts) {
+public record CompactionResult(
+        int groupsRewritten,
+        int filesRemoved,
+        int filesAdded,
+        long rowsRewritten,
+        long bytesRemoved,
+        long bytesAdded,
+        int commits,
+        int conflicts) {
 
     static final CompactionResult NOTHING = new CompactionResult(0, 0, 0, 0, 0, 0, 0, 0);
 }

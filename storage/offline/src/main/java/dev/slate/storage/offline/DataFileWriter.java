@@ -41,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.iceberg.DataFile;
@@ -73,14 +74,16 @@ final class DataFileWriter {
      */
     private static final String STAGING_DDL = "CREATE TEMP TABLE staging (grp INTEGER, "
             + ENTITY_KEY + " VARCHAR, " + VALUE_INT + " BIGINT, " + VALUE_FLOAT + " DOUBLE, "
-            + VALUE_STRING + " VARCHAR, " + VALUE_BOOL + " BOOLEAN, " + VALUE_DATETIME + " TIMESTAMPTZ, " + VALUE_DATE + " DATE, "
+            + VALUE_STRING + " VARCHAR, " + VALUE_BOOL + " BOOLEAN, " + VALUE_DATETIME + " TIMESTAMPTZ, " + VALUE_DATE
+            + " DATE, "
             + VALUE_LIST + " VARCHAR, " + OBSERVED_AT + " TIMESTAMPTZ, " + WRITE_SEQ + " BIGINT, "
             + SOURCE + " VARCHAR, " + QUERY_ID + " VARCHAR, " + RESOLVER + " VARCHAR, " + DEPLOYMENT_ID + " VARCHAR)";
 
-    private static final String GROUPS_DDL = "CREATE TEMP TABLE file_groups (grp INTEGER, " + NAMESPACE + " VARCHAR, " + ENTITY + " VARCHAR, "
-            + FEATURE + " VARCHAR, " + FEATURE_VERSION + " VARCHAR, " + VALUE_TYPE + " VARCHAR)";
+    private static final String GROUPS_DDL =
+            "CREATE TEMP TABLE file_groups (grp INTEGER, " + NAMESPACE + " VARCHAR, " + ENTITY + " VARCHAR, " + FEATURE
+                    + " VARCHAR, " + FEATURE_VERSION + " VARCHAR, " + VALUE_TYPE + " VARCHAR)";
 
-    private static final java.util.Set<String> GROUP_COLUMNS = java.util.Set.of(NAMESPACE, ENTITY, FEATURE, FEATURE_VERSION, VALUE_TYPE);
+    private static final Set<String> GROUP_COLUMNS = Set.of(NAMESPACE, ENTITY, FEATURE, FEATURE_VERSION, VALUE_TYPE);
 
     /** The data file's columns in schema order, from the staging row, its group, or the append's written_at. */
     private static String selectColumns(long writtenMicros) {
@@ -98,8 +101,7 @@ final class DataFileWriter {
         return String.join(", ", out);
     }
 
-    private record Group(String namespace, String entity, String feature, String version, FeatureType type, int day) {
-    }
+    private record Group(String namespace, String entity, String feature, String version, FeatureType type, int day) {}
 
     private static final class GroupRows {
         final List<Integer> rows = new ArrayList<>();
@@ -130,7 +132,12 @@ final class DataFileWriter {
         for (int i = 0; i < values.size(); i++) {
             ObservedValue v = values.get(i);
             long observed = ValueCodec.toEpochMicros(v.observedAt());
-            Group g = new Group(v.namespace(), v.entity(), v.slot().feature(), v.slot().version(), v.slot().type(),
+            Group g = new Group(
+                    v.namespace(),
+                    v.entity(),
+                    v.slot().feature(),
+                    v.slot().version(),
+                    v.slot().type(),
                     (int) Math.floorDiv(observed, MICROS_PER_DAY));
             GroupRows rows = groups.computeIfAbsent(g, k -> new GroupRows());
             rows.rows.add(i);
@@ -163,17 +170,24 @@ final class DataFileWriter {
                     grp++;
                 }
             }
-            // one statement writes every group's file: DuckDB (one thread: see IcebergOfflineStore) sorts once and writes
+            // one statement writes every group's file: DuckDB (one thread: see IcebergOfflineStore) sorts once and
+            // writes
             // each group, in order, to staging-dir/grp=N/data_0.parquet; each file is then moved to its partition path
             Path stagingDir = dataDirectory.resolve(".staging-" + UUID.randomUUID());
             try {
                 Files.createDirectories(dataDirectory);
-                EmbeddedDuckDb.execute(c, "COPY (SELECT s.grp, " + selectColumns(writtenMicros) + " FROM staging s JOIN file_groups g ON g.grp = s.grp"
-                        + " ORDER BY s.grp, s." + ENTITY_KEY + ", s." + OBSERVED_AT + ", s." + WRITE_SEQ + ") TO " + SqlQuoting.literal(stagingDir) + " (FORMAT PARQUET, COMPRESSION zstd, PARTITION_BY (grp),"
-                        + " FIELD_IDS " + FeatureLogLayout.duckDbFieldIds() + ")");
+                EmbeddedDuckDb.execute(
+                        c,
+                        "COPY (SELECT s.grp, " + selectColumns(writtenMicros)
+                                + " FROM staging s JOIN file_groups g ON g.grp = s.grp"
+                                + " ORDER BY s.grp, s." + ENTITY_KEY + ", s." + OBSERVED_AT + ", s." + WRITE_SEQ
+                                + ") TO " + SqlQuoting.literal(stagingDir)
+                                + " (FORMAT PARQUET, COMPRESSION zstd, PARTITION_BY (grp),"
+                                + " FIELD_IDS " + FeatureLogLayout.duckDbFieldIds() + ")");
                 int grp = 0;
                 for (Map.Entry<Group, GroupRows> e : groups.entrySet()) {
-                    written.add(placeFile(stagingDir.resolve("grp=" + grp), grp, e.getKey(), e.getValue(), writtenMicros));
+                    written.add(
+                            placeFile(stagingDir.resolve("grp=" + grp), grp, e.getKey(), e.getValue(), writtenMicros));
                     grp++;
                 }
             } finally {
@@ -192,14 +206,24 @@ final class DataFileWriter {
         a.beginRow();
         a.append(grp);
         a.append(FeatureLogLayout.encodeKey(v.key()));
-        String column = v.value() == null ? null : FeatureLogLayout.valueColumn(v.slot().type());
+        String column =
+                v.value() == null ? null : FeatureLogLayout.valueColumn(v.slot().type());
         appendValue(a, VALUE_INT.equals(column) ? v.value() : null, x -> a.append((long) (Long) x));
         appendValue(a, VALUE_FLOAT.equals(column) ? v.value() : null, x -> a.append((double) (Double) x));
         appendValue(a, VALUE_STRING.equals(column) ? v.value() : null, x -> a.append((String) x));
         appendValue(a, VALUE_BOOL.equals(column) ? v.value() : null, x -> a.append((boolean) (Boolean) x));
-        appendValue(a, VALUE_DATETIME.equals(column) ? v.value() : null, x -> a.appendEpochMicros(ValueCodec.toEpochMicros((Instant) x)));
-        appendValue(a, VALUE_DATE.equals(column) ? v.value() : null, x -> a.appendEpochDays(Math.toIntExact(((LocalDate) x).toEpochDay())));
-        appendValue(a, VALUE_LIST.equals(column) ? v.value() : null, x -> a.append(ValueCodec.encode(v.slot().type(), x)));
+        appendValue(
+                a,
+                VALUE_DATETIME.equals(column) ? v.value() : null,
+                x -> a.appendEpochMicros(ValueCodec.toEpochMicros((Instant) x)));
+        appendValue(
+                a,
+                VALUE_DATE.equals(column) ? v.value() : null,
+                x -> a.appendEpochDays(Math.toIntExact(((LocalDate) x).toEpochDay())));
+        appendValue(
+                a,
+                VALUE_LIST.equals(column) ? v.value() : null,
+                x -> a.append(ValueCodec.encode(v.slot().type(), x)));
         a.appendEpochMicros(ValueCodec.toEpochMicros(v.observedAt()));
         a.append(seq);
         a.append(v.provenance().source().name().toLowerCase(Locale.ROOT));
@@ -269,7 +293,8 @@ final class DataFileWriter {
                 .build();
     }
 
-    private static void bound(Map<Integer, ByteBuffer> lower, Map<Integer, ByteBuffer> upper, String column, Object min, Object max) {
+    private static void bound(
+            Map<Integer, ByteBuffer> lower, Map<Integer, ByteBuffer> upper, String column, Object min, Object max) {
         Types.NestedField field = FeatureLogLayout.SCHEMA.findField(column);
         Type type = field.type();
         lower.put(field.fieldId(), Conversions.toByteBuffer(type, min));

@@ -56,11 +56,14 @@ import org.duckdb.DuckDBConnection;
  */
 final class FeatureLogCompaction {
 
-    private static final String COLUMNS = String.join(", ", FeatureLogLayout.SCHEMA.columns().stream().map(Types.NestedField::name).toList());
+    private static final String COLUMNS = String.join(
+            ", ",
+            FeatureLogLayout.SCHEMA.columns().stream()
+                    .map(Types.NestedField::name)
+                    .toList());
 
     /** Files of one partition, feature version and value type: what may go into one file. */
-    private record GroupKey(List<Object> partition, String version, String type) {
-    }
+    private record GroupKey(List<Object> partition, String version, String type) {}
 
     /** Files merged into one new file. */
     private record Bin(GroupKey group, List<DataFile> inputs) {
@@ -73,8 +76,7 @@ final class FeatureLogCompaction {
         }
     }
 
-    private record Written(Bin bin, DataFile output) {
-    }
+    private record Written(Bin bin, DataFile output) {}
 
     private final Table table;
     private final ReentrantLock tableLock;
@@ -100,11 +102,17 @@ final class FeatureLogCompaction {
                 return CompactionResult.NOTHING;
             }
             int specId = table.spec().specId();
-            try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId()).includeColumnStats().planFiles()) {
+            try (CloseableIterable<FileScanTask> tasks = table.newScan()
+                    .useSnapshot(snapshot.snapshotId())
+                    .includeColumnStats()
+                    .planFiles()) {
                 for (FileScanTask task : tasks) {
                     DataFile f = task.file();
-                    if (task.deletes().isEmpty() && f.specId() == specId && f.format() == FileFormat.PARQUET
-                            && f.fileSizeInBytes() < options.smallFileThreshold() && f.dataSequenceNumber() != null) {
+                    if (task.deletes().isEmpty()
+                            && f.specId() == specId
+                            && f.format() == FileFormat.PARQUET
+                            && f.fileSizeInBytes() < options.smallFileThreshold()
+                            && f.dataSequenceNumber() != null) {
                         files.add(f.copy());
                     }
                 }
@@ -120,11 +128,18 @@ final class FeatureLogCompaction {
         for (Map.Entry<GroupKey, List<DataFile>> group : group(files).entrySet()) {
             Map<Integer, List<DataFile>> segments = new TreeMap<>();
             for (DataFile f : group.getValue()) {
-                segments.computeIfAbsent(boundaries.headSet(f.dataSequenceNumber(), false).size(), k -> new ArrayList<>()).add(f);
+                segments.computeIfAbsent(
+                                boundaries
+                                        .headSet(f.dataSequenceNumber(), false)
+                                        .size(),
+                                k -> new ArrayList<>())
+                        .add(f);
             }
             segments.forEach((interval, segment) -> {
                 if (segment.size() >= options.minInputFiles()) {
-                    byInterval.computeIfAbsent(interval, k -> new ArrayList<>()).addAll(pack(group.getKey(), segment, options.targetFileSizeBytes()));
+                    byInterval
+                            .computeIfAbsent(interval, k -> new ArrayList<>())
+                            .addAll(pack(group.getKey(), segment, options.targetFileSizeBytes()));
                 }
             });
         }
@@ -155,7 +170,10 @@ final class FeatureLogCompaction {
                 for (List<Written> attempt : attempts) {
                     if (commit(snapshot, attempt)) {
                         commits++;
-                        groups += (int) attempt.stream().map(w -> w.bin().group()).distinct().count();
+                        groups += (int) attempt.stream()
+                                .map(w -> w.bin().group())
+                                .distinct()
+                                .count();
                         for (Written w : attempt) {
                             removed += w.bin().inputs().size();
                             added++;
@@ -165,7 +183,8 @@ final class FeatureLogCompaction {
                         }
                     } else if (!retried && attempt.size() > 1) {
                         Map<GroupKey, List<Written>> perGroup = new LinkedHashMap<>();
-                        attempt.forEach(w -> perGroup.computeIfAbsent(w.bin().group(), k -> new ArrayList<>()).add(w));
+                        attempt.forEach(w -> perGroup.computeIfAbsent(w.bin().group(), k -> new ArrayList<>())
+                                .add(w));
                         failed.addAll(perGroup.values());
                     } else {
                         conflicts++;
@@ -206,7 +225,8 @@ final class FeatureLogCompaction {
             for (int i = 0; i < f.partition().size(); i++) {
                 partition.add(f.partition().get(i, Object.class));
             }
-            out.computeIfAbsent(new GroupKey(partition, v, t), k -> new ArrayList<>()).add(f);
+            out.computeIfAbsent(new GroupKey(partition, v, t), k -> new ArrayList<>())
+                    .add(f);
         }
         out.values().forEach(list -> list.sort(Comparator.comparingLong(DataFile::dataSequenceNumber)));
         return out;
@@ -246,10 +266,13 @@ final class FeatureLogCompaction {
     private DataFile write(Bin bin) {
         Path directory = LocalFileIO.toPath(bin.inputs().get(0).location()).getParent();
         Path file = directory.resolve(UUID.randomUUID() + ".parquet");
-        List<String> inputs = bin.inputs().stream().map(f -> LocalFileIO.toPath(f.location()).toString()).toList();
+        List<String> inputs = bin.inputs().stream()
+                .map(f -> LocalFileIO.toPath(f.location()).toString())
+                .toList();
         try (DuckDBConnection c = duckDb.connect()) {
             // the output path is ours (an input's directory plus a UUID); input paths are bound
-            String sql = "COPY (SELECT " + COLUMNS + " FROM read_parquet(?) ORDER BY " + ENTITY_KEY + ", " + OBSERVED_AT + ", " + WRITE_SEQ
+            String sql = "COPY (SELECT " + COLUMNS + " FROM read_parquet(?) ORDER BY " + ENTITY_KEY + ", " + OBSERVED_AT
+                    + ", " + WRITE_SEQ
                     + ") TO " + SqlQuoting.literal(file) + " (FORMAT PARQUET, COMPRESSION zstd, FIELD_IDS "
                     + FeatureLogLayout.duckDbFieldIds() + ")";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -265,7 +288,8 @@ final class FeatureLogCompaction {
                 }
             }
             if (count != bin.rows()) {
-                throw new OfflineStoreException("compaction wrote " + count + " rows instead of " + bin.rows() + " into " + file, null);
+                throw new OfflineStoreException(
+                        "compaction wrote " + count + " rows instead of " + bin.rows() + " into " + file, null);
             }
             DataFile first = bin.inputs().get(0);
             return DataFiles.builder(table.spec())
@@ -283,7 +307,8 @@ final class FeatureLogCompaction {
             } catch (IOException ignored) {
                 // an orphan file is never read
             }
-            throw new OfflineStoreException("cannot compact " + inputs.size() + " data files of " + table.name() + ": " + e.getMessage(), e);
+            throw new OfflineStoreException(
+                    "cannot compact " + inputs.size() + " data files of " + table.name() + ": " + e.getMessage(), e);
         }
     }
 
@@ -314,10 +339,15 @@ final class FeatureLogCompaction {
 
     /** Swaps the bins' inputs for their outputs in one {@code replace} snapshot; false (nothing changed) on a conflict. */
     private boolean commit(Snapshot read, List<Written> written) {
-        long dataSequence = written.stream().flatMap(w -> w.bin().inputs().stream()).mapToLong(DataFile::dataSequenceNumber).max().orElseThrow();
+        long dataSequence = written.stream()
+                .flatMap(w -> w.bin().inputs().stream())
+                .mapToLong(DataFile::dataSequenceNumber)
+                .max()
+                .orElseThrow();
         tableLock.lock();
         try {
-            RewriteFiles rewrite = table.newRewrite().validateFromSnapshot(read.snapshotId()).dataSequenceNumber(dataSequence);
+            RewriteFiles rewrite =
+                    table.newRewrite().validateFromSnapshot(read.snapshotId()).dataSequenceNumber(dataSequence);
             for (Written w : written) {
                 w.bin().inputs().forEach(rewrite::deleteFile);
                 rewrite.addFile(w.output());

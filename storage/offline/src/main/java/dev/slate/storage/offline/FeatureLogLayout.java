@@ -2,6 +2,8 @@ package dev.slate.storage.offline;
 
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.offline.EntityKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -20,6 +22,7 @@ final class FeatureLogLayout {
 
     /** Column names. */
     static final String NAMESPACE = "namespace";
+
     static final String ENTITY = "entity";
     static final String ENTITY_KEY = "entity_key";
     static final String FEATURE = "feature";
@@ -60,7 +63,8 @@ final class FeatureLogLayout {
             Types.NestedField.optional(10, VALUE_BOOL, Types.BooleanType.get()),
             Types.NestedField.optional(11, VALUE_DATETIME, Types.TimestampType.withZone()),
             Types.NestedField.optional(12, VALUE_DATE, Types.DateType.get()),
-            Types.NestedField.optional(13, VALUE_LIST, Types.StringType.get(), "list value in the ValueCodec text encoding"),
+            Types.NestedField.optional(
+                    13, VALUE_LIST, Types.StringType.get(), "list value in the ValueCodec text encoding"),
             Types.NestedField.optional(14, OBSERVED_AT, Types.TimestampType.withZone(), "when the value was true"),
             Types.NestedField.optional(15, WRITTEN_AT, Types.TimestampType.withZone(), "when the store appended it"),
             Types.NestedField.optional(16, WRITE_SEQ, Types.LongType.get(), "append order; breaks ties on observed_at"),
@@ -93,8 +97,7 @@ final class FeatureLogLayout {
             "commit.retry.min-wait-ms", "20",
             "slate.layout-version", Integer.toString(LAYOUT_VERSION));
 
-    private FeatureLogLayout() {
-    }
+    private FeatureLogLayout() {}
 
     /** The {@code FIELD_IDS} option of DuckDB's {@code COPY … (FORMAT PARQUET)} for every column. */
     static String duckDbFieldIds() {
@@ -126,7 +129,7 @@ final class FeatureLogLayout {
 
     /** The inverse of {@link #encodeKey}; fails on text that no key encodes to. */
     static EntityKey decodeKey(String encoded) {
-        java.util.List<Object> parts = new java.util.ArrayList<>(1);
+        List<Object> parts = new ArrayList<>(1);
         int i = 0;
         while (i < encoded.length()) {
             char kind = encoded.charAt(i);
@@ -164,14 +167,15 @@ final class FeatureLogLayout {
     /** The value column that holds values of {@code type}. */
     static String valueColumn(FeatureType type) {
         return switch (type) {
-            case FeatureType.Scalar s -> switch (s) {
-                case INT -> VALUE_INT;
-                case FLOAT -> VALUE_FLOAT;
-                case STRING -> VALUE_STRING;
-                case BOOL -> VALUE_BOOL;
-                case DATETIME -> VALUE_DATETIME;
-                case DATE -> VALUE_DATE;
-            };
+            case FeatureType.Scalar s ->
+                switch (s) {
+                    case INT -> VALUE_INT;
+                    case FLOAT -> VALUE_FLOAT;
+                    case STRING -> VALUE_STRING;
+                    case BOOL -> VALUE_BOOL;
+                    case DATETIME -> VALUE_DATETIME;
+                    case DATE -> VALUE_DATE;
+                };
             case FeatureType.ListOf ignored -> VALUE_LIST;
         };
     }
@@ -181,7 +185,10 @@ final class FeatureLogLayout {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < name.length() && sb.length() < 64; i++) {
             char c = name.charAt(i);
-            sb.append((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ? c : '_');
+            sb.append(
+                    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
+                            ? c
+                            : '_');
         }
         return sb.isEmpty() ? "_" : sb.toString();
     }

@@ -28,10 +28,13 @@ import org.duckdb.DuckDBConnection;
  */
 final class HistoryScan {
 
-    private HistoryScan() {
-    }
+    private HistoryScan() {}
 
-    static long run(DuckDBConnection c, HistoryQuery query, List<PointInTimeJoin.FeatureFiles> files, Consumer<HistoryObservation> sink)
+    static long run(
+            DuckDBConnection c,
+            HistoryQuery query,
+            List<PointInTimeJoin.FeatureFiles> files,
+            Consumer<HistoryObservation> sink)
             throws SQLException {
         int count = query.features().size();
         StringBuilder sql = new StringBuilder();
@@ -42,15 +45,33 @@ final class HistoryScan {
                 continue;
             }
             FeatureType type = ff.lookup().slot().type();
-            sql.append(sql.isEmpty() ? "" : " UNION ALL ").append("SELECT ").append(ENTITY_KEY).append(" AS k, ").append(f)
-                    .append(" AS f, epoch_us(").append(OBSERVED_AT).append(") AS obs_us, ").append(WRITE_SEQ).append(" AS seq");
+            sql.append(sql.isEmpty() ? "" : " UNION ALL ")
+                    .append("SELECT ")
+                    .append(ENTITY_KEY)
+                    .append(" AS k, ")
+                    .append(f)
+                    .append(" AS f, epoch_us(")
+                    .append(OBSERVED_AT)
+                    .append(") AS obs_us, ")
+                    .append(WRITE_SEQ)
+                    .append(" AS seq");
             for (int g = 0; g < count; g++) {
                 FeatureType other = files.get(g).lookup().slot().type();
-                sql.append(", ").append(g == f ? PointInTimeJoin.valueExpression(type) : "CAST(NULL AS " + columnType(other) + ")")
-                        .append(" AS v").append(g);
+                sql.append(", ")
+                        .append(
+                                g == f
+                                        ? PointInTimeJoin.valueExpression(type)
+                                        : "CAST(NULL AS " + columnType(other) + ")")
+                        .append(" AS v")
+                        .append(g);
             }
-            sql.append(" FROM read_parquet(?) WHERE ").append(FEATURE_VERSION).append(" = ? AND ").append(VALUE_TYPE).append(" = ? AND ")
-                    .append(OBSERVED_AT).append(" <= make_timestamptz(?::BIGINT)");
+            sql.append(" FROM read_parquet(?) WHERE ")
+                    .append(FEATURE_VERSION)
+                    .append(" = ? AND ")
+                    .append(VALUE_TYPE)
+                    .append(" = ? AND ")
+                    .append(OBSERVED_AT)
+                    .append(" <= make_timestamptz(?::BIGINT)");
             parameters.add(c.createArrayOf("VARCHAR", ff.paths().toArray()));
             parameters.add(ff.lookup().slot().version());
             parameters.add(type.spelling());
@@ -75,7 +96,8 @@ final class HistoryScan {
                         key = FeatureLogLayout.decodeKey(encoded);
                     }
                     int f = rs.getInt(2);
-                    Object value = PointInTimeJoin.value(rs, 5 + f, files.get(f).lookup().slot().type());
+                    Object value = PointInTimeJoin.value(
+                            rs, 5 + f, files.get(f).lookup().slot().type());
                     sink.accept(new HistoryObservation(key, f, value, ValueCodec.fromEpochMicros(rs.getLong(3))));
                     delivered++;
                 }
@@ -87,10 +109,11 @@ final class HistoryScan {
     /** The DuckDB type of {@link PointInTimeJoin#valueExpression} for {@code type}. */
     private static String columnType(FeatureType type) {
         return switch (type) {
-            case FeatureType.Scalar s -> switch (s) {
-                case DATETIME, DATE -> "BIGINT";
-                case INT, FLOAT, STRING, BOOL -> ExportColumnTypes.duckDbType(type);
-            };
+            case FeatureType.Scalar s ->
+                switch (s) {
+                    case DATETIME, DATE -> "BIGINT";
+                    case INT, FLOAT, STRING, BOOL -> ExportColumnTypes.duckDbType(type);
+                };
             case FeatureType.ListOf ignored -> "VARCHAR";
         };
     }

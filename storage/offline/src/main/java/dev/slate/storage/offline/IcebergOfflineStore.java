@@ -21,6 +21,7 @@ import dev.slate.storage.spi.offline.PointInTimeQuery;
 import dev.slate.storage.spi.offline.PointInTimeResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -78,6 +79,7 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
     private final ReentrantLock maintenanceLock = new ReentrantLock();
     /** Snapshot timestamps (ms) that running reads may use: expiry keeps them and every newer snapshot. */
     private final Map<Long, Long> readPins = new ConcurrentHashMap<>();
+
     private final AtomicLong pinIds = new AtomicLong();
 
     public IcebergOfflineStore(IcebergOfflineStoreConfig config) {
@@ -98,12 +100,18 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
             identifier = TableIdentifier.of(Namespace.of(config.tableNamespace()), FeatureLogLayout.TABLE_NAME);
             table = loadOrCreateTable(jdbcCatalog, identifier);
             checkLayout(table);
-            sequence = new WriteSequence(config.jdbcUrl(), jdbcProperties(config), config.catalogName() + "." + identifier);
+            sequence = new WriteSequence(
+                    config.jdbcUrl(), jdbcProperties(config), config.catalogName() + "." + identifier);
             duck = openDuckDb(Map.of());
-            // appends get a DuckDB of their own with one thread: the feature log appends while the appliance serves, and
+            // appends get a DuckDB of their own with one thread: the feature log appends while the appliance serves,
+            // and
             // a write must never take every core from the queries (reads keep one thread per core)
             writeDuck = openDuckDb(Map.of("threads", "1"));
-            writer = new DataFileWriter(writeDuck, table.spec(), table.sortOrder(), LocalFileIO.toPath(table.location()).resolve("data"));
+            writer = new DataFileWriter(
+                    writeDuck,
+                    table.spec(),
+                    table.sortOrder(),
+                    LocalFileIO.toPath(table.location()).resolve("data"));
         } catch (RuntimeException e) {
             closeAll(writeDuck, duck, sequence, jdbcCatalog);
             throw e;
@@ -165,11 +173,15 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
     private static void checkLayout(Table table) {
         String version = table.properties().get("slate.layout-version");
         if (!Integer.toString(FeatureLogLayout.LAYOUT_VERSION).equals(version)) {
-            throw new OfflineStoreException("table " + table.name() + " has feature-log layout version " + version
-                    + "; this Slate reads version " + FeatureLogLayout.LAYOUT_VERSION, null);
+            throw new OfflineStoreException(
+                    "table " + table.name() + " has feature-log layout version " + version
+                            + "; this Slate reads version " + FeatureLogLayout.LAYOUT_VERSION,
+                    null);
         }
-        if (!table.spec().compatibleWith(FeatureLogLayout.SPEC) || !table.schema().sameSchema(FeatureLogLayout.SCHEMA)) {
-            throw new OfflineStoreException("table " + table.name() + " does not have the feature-log schema and partitioning", null);
+        if (!table.spec().compatibleWith(FeatureLogLayout.SPEC)
+                || !table.schema().sameSchema(FeatureLogLayout.SCHEMA)) {
+            throw new OfflineStoreException(
+                    "table " + table.name() + " does not have the feature-log schema and partitioning", null);
         }
     }
 
@@ -195,7 +207,8 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
             append.commit();
         } catch (RuntimeException e) {
             files.forEach(DataFileWriter::deleteQuietly);
-            throw new OfflineStoreException("cannot commit " + files.size() + " data files to " + identifier + ": " + e.getMessage(), e);
+            throw new OfflineStoreException(
+                    "cannot commit " + files.size() + " data files to " + identifier + ": " + e.getMessage(), e);
         } finally {
             tableLock.unlock();
         }
@@ -222,7 +235,8 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
         long maxInputMicros = maxInput;
         long minInputMicros = minInput;
         return pinned(() -> {
-            List<PointInTimeJoin.FeatureFiles> features = planFiles(query.namespace(), query.entity(), query.features(), minInputMicros, maxInputMicros);
+            List<PointInTimeJoin.FeatureFiles> features =
+                    planFiles(query.namespace(), query.entity(), query.features(), minInputMicros, maxInputMicros);
             try (DuckDBConnection c = duckDb.connect()) {
                 return PointInTimeJoin.run(c, query, keys, inputMicros, features);
             } catch (SQLException e) {
@@ -258,7 +272,8 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
      * observation time), then each file is given to the features whose partition it is and whose filter its
      * metrics admit.
      */
-    List<PointInTimeJoin.FeatureFiles> planFiles(String namespace, String entity, List<FeatureLookup> lookups, long minInput, long maxInput) {
+    List<PointInTimeJoin.FeatureFiles> planFiles(
+            String namespace, String entity, List<FeatureLookup> lookups, long minInput, long maxInput) {
         long earliest = ValueCodec.toEpochMicros(OfflineTimes.MIN);
         int count = lookups.size();
         long[] low = new long[count];
@@ -268,13 +283,17 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
         Expression any = Expressions.alwaysFalse();
         for (int f = 0; f < count; f++) {
             FeatureLookup lookup = lookups.get(f);
-            low[f] = lookup.maxStaleness().map(d -> Math.max(earliest, minInput - PointInTimeJoin.micros(d))).orElse(earliest);
+            low[f] = lookup.maxStaleness()
+                    .map(d -> Math.max(earliest, minInput - PointInTimeJoin.micros(d)))
+                    .orElse(earliest);
             Expression filter = Expressions.and(
                     Expressions.equal(FeatureLogLayout.NAMESPACE, namespace),
                     Expressions.equal(FeatureLogLayout.ENTITY, entity),
                     Expressions.equal(FeatureLogLayout.FEATURE, lookup.slot().feature()),
-                    Expressions.equal(FeatureLogLayout.FEATURE_VERSION, lookup.slot().version()),
-                    Expressions.equal(FeatureLogLayout.VALUE_TYPE, lookup.slot().type().spelling()),
+                    Expressions.equal(
+                            FeatureLogLayout.FEATURE_VERSION, lookup.slot().version()),
+                    Expressions.equal(
+                            FeatureLogLayout.VALUE_TYPE, lookup.slot().type().spelling()),
                     Expressions.greaterThanOrEqual(FeatureLogLayout.OBSERVED_AT, low[f]),
                     Expressions.lessThanOrEqual(FeatureLogLayout.OBSERVED_AT, maxInput));
             evaluators.add(new InclusiveMetricsEvaluator(FeatureLogLayout.SCHEMA, filter));
@@ -286,16 +305,20 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
             table.refresh();
             if (table.currentSnapshot() != null && count > 0) {
                 int specId = table.spec().specId();
-                try (CloseableIterable<FileScanTask> tasks = table.newScan().filter(any).includeColumnStats().planFiles()) {
+                try (CloseableIterable<FileScanTask> tasks =
+                        table.newScan().filter(any).includeColumnStats().planFiles()) {
                     for (FileScanTask task : tasks) {
                         DataFile file = task.file();
                         if (!task.deletes().isEmpty() || file.specId() != specId) {
-                            throw new OfflineStoreException("table " + identifier + " holds files this store cannot read (row-level deletes or"
-                                    + " another partitioning)", null);
+                            throw new OfflineStoreException(
+                                    "table " + identifier + " holds files this store cannot read (row-level deletes or"
+                                            + " another partitioning)",
+                                    null);
                         }
                         String path = LocalFileIO.toPath(file.location()).toString();
                         for (int f = 0; f < count; f++) {
-                            if (inPartition(file, namespace, entity, lookups.get(f)) && evaluators.get(f).eval(file)) {
+                            if (inPartition(file, namespace, entity, lookups.get(f))
+                                    && evaluators.get(f).eval(file)) {
                                 paths.get(f).add(path);
                                 records[f] += file.recordCount();
                             }
@@ -359,10 +382,12 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
     public long history(HistoryQuery query, Consumer<HistoryObservation> sink) {
         requireNonNull(query, "query is null");
         requireNonNull(sink, "sink is null");
-        List<FeatureLookup> lookups = query.features().stream().map(FeatureLookup::latest).toList();
+        List<FeatureLookup> lookups =
+                query.features().stream().map(FeatureLookup::latest).toList();
         long until = ValueCodec.toEpochMicros(query.until());
         return pinned(() -> {
-            List<PointInTimeJoin.FeatureFiles> files = planFiles(query.namespace(), query.entity(), lookups, until, until);
+            List<PointInTimeJoin.FeatureFiles> files =
+                    planFiles(query.namespace(), query.entity(), lookups, until, until);
             try (DuckDBConnection c = duckDb.connect()) {
                 return HistoryScan.run(c, query, files, sink);
             } catch (SQLException e) {
@@ -373,7 +398,7 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
 
     @Override
     public CompactionResult compact(CompactionOptions options) {
-        return compact(options, () -> { });
+        return compact(options, () -> {});
     }
 
     /** For tests: {@code beforeCommit} runs between writing the compacted files and committing them. */
@@ -406,7 +431,11 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
                 }
                 int before = count(table.snapshots());
                 // the files are only collected here and deleted after the lock is released (appends wait for it)
-                table.expireSnapshots().expireOlderThan(olderThan).retainLast(expiry.retainLast()).deleteWith(deleted::add).commit();
+                table.expireSnapshots()
+                        .expireOlderThan(olderThan)
+                        .retainLast(expiry.retainLast())
+                        .deleteWith(deleted::add)
+                        .commit();
                 table.refresh();
                 expired = before - count(table.snapshots());
             } finally {
@@ -444,7 +473,9 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
                 return;
             }
             // namespace is an identity partition: whole files match, so this is a metadata-only delete
-            table.newDelete().deleteFromRowFilter(Expressions.equal(FeatureLogLayout.NAMESPACE, namespace)).commit();
+            table.newDelete()
+                    .deleteFromRowFilter(Expressions.equal(FeatureLogLayout.NAMESPACE, namespace))
+                    .commit();
         } finally {
             tableLock.unlock();
         }
@@ -464,7 +495,8 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
             if (table.currentSnapshot() == null) {
                 return out;
             }
-            try (CloseableIterable<FileScanTask> tasks = table.newScan().includeColumnStats().planFiles()) {
+            try (CloseableIterable<FileScanTask> tasks =
+                    table.newScan().includeColumnStats().planFiles()) {
                 tasks.forEach(t -> out.add(t.file().copy()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -533,7 +565,7 @@ public final class IcebergOfflineStore implements OfflineStore, OfflineTableMain
 
     private static void createDirectories(Path path) {
         try {
-            java.nio.file.Files.createDirectories(path);
+            Files.createDirectories(path);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create warehouse directory " + path, e);
         }

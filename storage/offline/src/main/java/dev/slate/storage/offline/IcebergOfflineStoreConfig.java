@@ -47,16 +47,20 @@ public record IcebergOfflineStoreConfig(
         }
         warehouse = normalizeWarehouse(warehouse);
         if (!NAME.matcher(catalogName).matches()) {
-            throw new IllegalArgumentException("catalogName must match " + NAME.pattern() + ", got '" + catalogName + "'");
+            throw new IllegalArgumentException(
+                    "catalogName must match " + NAME.pattern() + ", got '" + catalogName + "'");
         }
         if (!NAME.matcher(tableNamespace).matches()) {
-            throw new IllegalArgumentException("tableNamespace must match " + NAME.pattern() + ", got '" + tableNamespace + "'");
+            throw new IllegalArgumentException(
+                    "tableNamespace must match " + NAME.pattern() + ", got '" + tableNamespace + "'");
         }
     }
 
     /** A store with the default catalog name and table namespace. */
-    public static IcebergOfflineStoreConfig of(String jdbcUrl, String jdbcUser, Optional<String> jdbcPassword, String warehouse) {
-        return new IcebergOfflineStoreConfig(jdbcUrl, jdbcUser, jdbcPassword, warehouse, DEFAULT_CATALOG_NAME, DEFAULT_TABLE_NAMESPACE);
+    public static IcebergOfflineStoreConfig of(
+            String jdbcUrl, String jdbcUser, Optional<String> jdbcPassword, String warehouse) {
+        return new IcebergOfflineStoreConfig(
+                jdbcUrl, jdbcUser, jdbcPassword, warehouse, DEFAULT_CATALOG_NAME, DEFAULT_TABLE_NAMESPACE);
     }
 
     public IcebergOfflineStoreConfig withCatalogName(String name) {
@@ -75,8 +79,9 @@ public record IcebergOfflineStoreConfig(
     /** Accepts {@code /abs/path}, {@code file:/abs/path} or {@code file:///abs/path}; returns {@code file:/abs/path}. */
     private static String normalizeWarehouse(String warehouse) {
         if (warehouse.contains("://") && !warehouse.startsWith("file://")) {
-            throw new IllegalArgumentException("warehouse must be a local path or a file: location (object stores are not supported yet), got '"
-                    + warehouse + "'");
+            throw new IllegalArgumentException(
+                    "warehouse must be a local path or a file: location (object stores are not supported yet), got '"
+                            + warehouse + "'");
         }
         Path path = LocalFileIO.toPath(warehouse);
         if (!path.isAbsolute()) {
@@ -84,7 +89,8 @@ public record IcebergOfflineStoreConfig(
         }
         String text = path.normalize().toString();
         if (GLOB.matcher(text).find()) {
-            throw new IllegalArgumentException("warehouse path must not contain any of * ? [ ] { }, got '" + warehouse + "'");
+            throw new IllegalArgumentException(
+                    "warehouse path must not contain any of * ? [ ] { }, got '" + warehouse + "'");
         }
         return LocalFileIO.SCHEME + text;
     }
@@ -93,7 +99,8 @@ public record IcebergOfflineStoreConfig(
     @Override
     public String toString() {
         return "IcebergOfflineStoreConfig[jdbcUrl=" + jdbcUrl + ", jdbcUser=" + jdbcUser + ", jdbcPassword="
-                + (jdbcPassword.isPresent() ? "***" : "<none>") + ", warehouse=" + warehouse + ", catalogName=" + catalogName
+                + (jdbcPassword.isPresent() ? "***" : "<none>") + ", warehouse=" + warehouse + ", catalogName="
+                + catalogName
                 + ", tableNamespace=" + tableNamespace + "]";
     }
 }

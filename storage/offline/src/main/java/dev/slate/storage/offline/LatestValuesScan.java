@@ -46,11 +46,9 @@ final class LatestValuesScan {
     static final String MARKER_PREFIX = "iceberg-seq:";
 
     /** The files of each requested feature, the time window worth reading, and the marker of the snapshot read. */
-    record Plan(List<List<String>> paths, long[] lowMicros, long asOfMicros, Optional<String> marker) {
-    }
+    record Plan(List<List<String>> paths, long[] lowMicros, long asOfMicros, Optional<String> marker) {}
 
-    private LatestValuesScan() {
-    }
+    private LatestValuesScan() {}
 
     /** Plans the scan; the caller holds the table lock and has refreshed the table. */
     static Plan plan(Table table, LatestValuesQuery query) {
@@ -72,13 +70,17 @@ final class LatestValuesScan {
         Expression any = Expressions.alwaysFalse();
         for (int f = 0; f < count; f++) {
             FeatureLookup lookup = query.features().get(f);
-            low[f] = lookup.maxStaleness().map(d -> Math.max(earliest, asOf - PointInTimeJoin.micros(d))).orElse(earliest);
+            low[f] = lookup.maxStaleness()
+                    .map(d -> Math.max(earliest, asOf - PointInTimeJoin.micros(d)))
+                    .orElse(earliest);
             Expression filter = Expressions.and(
                     Expressions.equal(FeatureLogLayout.NAMESPACE, query.namespace()),
                     Expressions.equal(FeatureLogLayout.ENTITY, query.entity()),
                     Expressions.equal(FeatureLogLayout.FEATURE, lookup.slot().feature()),
-                    Expressions.equal(FeatureLogLayout.FEATURE_VERSION, lookup.slot().version()),
-                    Expressions.equal(FeatureLogLayout.VALUE_TYPE, lookup.slot().type().spelling()),
+                    Expressions.equal(
+                            FeatureLogLayout.FEATURE_VERSION, lookup.slot().version()),
+                    Expressions.equal(
+                            FeatureLogLayout.VALUE_TYPE, lookup.slot().type().spelling()),
                     Expressions.greaterThanOrEqual(FeatureLogLayout.OBSERVED_AT, low[f]),
                     Expressions.lessThanOrEqual(FeatureLogLayout.OBSERVED_AT, asOf));
             evaluators.add(new InclusiveMetricsEvaluator(FeatureLogLayout.SCHEMA, filter));
@@ -86,13 +88,18 @@ final class LatestValuesScan {
         }
         if (count > 0) {
             int specId = table.spec().specId();
-            try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId()).filter(any)
-                    .includeColumnStats().planFiles()) {
+            try (CloseableIterable<FileScanTask> tasks = table.newScan()
+                    .useSnapshot(snapshot.snapshotId())
+                    .filter(any)
+                    .includeColumnStats()
+                    .planFiles()) {
                 for (FileScanTask task : tasks) {
                     DataFile file = task.file();
                     if (!task.deletes().isEmpty() || file.specId() != specId) {
-                        throw new OfflineStoreException("table " + table.name() + " holds files this store cannot read (row-level deletes or"
-                                + " another partitioning)", null);
+                        throw new OfflineStoreException(
+                                "table " + table.name() + " holds files this store cannot read (row-level deletes or"
+                                        + " another partitioning)",
+                                null);
                     }
                     Long added = file.dataSequenceNumber();
                     if (added != null && added <= since) {
@@ -100,7 +107,8 @@ final class LatestValuesScan {
                     }
                     String path = LocalFileIO.toPath(file.location()).toString();
                     for (int f = 0; f < count; f++) {
-                        if (inPartition(file, query, query.features().get(f)) && evaluators.get(f).eval(file)) {
+                        if (inPartition(file, query, query.features().get(f))
+                                && evaluators.get(f).eval(file)) {
                             paths.get(f).add(path);
                         }
                     }
@@ -134,7 +142,8 @@ final class LatestValuesScan {
      * Runs the plan: per feature, one DuckDB query over its files that keeps, per entity key, the row with the
      * greatest ({@code observed_at}, {@code write_seq}) in the window; the rows stream to {@code sink}.
      */
-    static LatestValuesResult run(DuckDBConnection c, LatestValuesQuery query, Plan plan, Consumer<LatestValue> sink) throws SQLException {
+    static LatestValuesResult run(DuckDBConnection c, LatestValuesQuery query, Plan plan, Consumer<LatestValue> sink)
+            throws SQLException {
         long delivered = 0;
         for (int f = 0; f < query.features().size(); f++) {
             List<String> files = plan.paths().get(f);
@@ -142,10 +151,13 @@ final class LatestValuesScan {
                 continue;
             }
             FeatureLookup lookup = query.features().get(f);
-            String sql = "SELECT " + ENTITY_KEY + ", epoch_us(" + OBSERVED_AT + ") AS obs_us, " + PointInTimeJoin.valueExpression(lookup.slot().type())
+            String sql = "SELECT " + ENTITY_KEY + ", epoch_us(" + OBSERVED_AT + ") AS obs_us, "
+                    + PointInTimeJoin.valueExpression(lookup.slot().type())
                     + " AS v FROM read_parquet(?) WHERE " + FEATURE_VERSION + " = ? AND " + VALUE_TYPE + " = ? AND "
-                    + OBSERVED_AT + " >= make_timestamptz(?::BIGINT) AND " + OBSERVED_AT + " <= make_timestamptz(?::BIGINT)"
-                    + " QUALIFY row_number() OVER (PARTITION BY " + ENTITY_KEY + " ORDER BY " + OBSERVED_AT + " DESC, " + WRITE_SEQ + " DESC) = 1";
+                    + OBSERVED_AT + " >= make_timestamptz(?::BIGINT) AND " + OBSERVED_AT
+                    + " <= make_timestamptz(?::BIGINT)"
+                    + " QUALIFY row_number() OVER (PARTITION BY " + ENTITY_KEY + " ORDER BY " + OBSERVED_AT + " DESC, "
+                    + WRITE_SEQ + " DESC) = 1";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setObject(1, c.createArrayOf("VARCHAR", files.toArray()));
                 ps.setObject(2, lookup.slot().version());
@@ -154,8 +166,12 @@ final class LatestValuesScan {
                 ps.setObject(5, plan.asOfMicros());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Object value = PointInTimeJoin.value(rs, 3, lookup.slot().type());
-                        sink.accept(new LatestValue(FeatureLogLayout.decodeKey(rs.getString(1)), f, value,
+                        Object value =
+                                PointInTimeJoin.value(rs, 3, lookup.slot().type());
+                        sink.accept(new LatestValue(
+                                FeatureLogLayout.decodeKey(rs.getString(1)),
+                                f,
+                                value,
                                 ValueCodec.fromEpochMicros(rs.getLong(2))));
                         delivered++;
                     }

@@ -50,10 +50,12 @@ final class PointInTimeExportRun {
 
     /** The part of the Iceberg store that lists the data files of each requested feature. */
     interface FilePlanner {
-        List<PointInTimeJoin.FeatureFiles> plan(String namespace, String entity, List<FeatureLookup> lookups, long minInput, long maxInput);
+        List<PointInTimeJoin.FeatureFiles> plan(
+                String namespace, String entity, List<FeatureLookup> lookups, long minInput, long maxInput);
     }
 
-    private static final Set<String> INTEGER_TYPES = Set.of("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UINTEGER", "USMALLINT", "UTINYINT");
+    private static final Set<String> INTEGER_TYPES =
+            Set.of("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UINTEGER", "USMALLINT", "UTINYINT");
     private static final Set<String> TIME_TYPES = Set.of("TIMESTAMP WITH TIME ZONE", "TIMESTAMP");
     private static final long PROGRESS_INTERVAL_MS = 200;
     /** The part of the progress bar given to the merge (when it runs) before the final COPY. */
@@ -65,7 +67,12 @@ final class PointInTimeExportRun {
     private final ExportControl control;
     private final long mergeRowLimit;
 
-    PointInTimeExportRun(FilePlanner planner, EmbeddedDuckDb duckDb, PointInTimeExport request, ExportControl control, long mergeRowLimit) {
+    PointInTimeExportRun(
+            FilePlanner planner,
+            EmbeddedDuckDb duckDb,
+            PointInTimeExport request,
+            ExportControl control,
+            long mergeRowLimit) {
         this.planner = planner;
         this.duckDb = duckDb;
         this.request = request;
@@ -83,19 +90,30 @@ final class PointInTimeExportRun {
             long[] stats = spineStats(c);
             long rows = stats[0];
             control.report(Stage.PLANNING, 0.02, rows);
-            List<FeatureLookup> lookups = request.features().stream().map(ExportedFeature::lookup).toList();
+            List<FeatureLookup> lookups =
+                    request.features().stream().map(ExportedFeature::lookup).toList();
             List<PointInTimeJoin.FeatureFiles> files = rows == 0
-                    ? lookups.stream().map(l -> new PointInTimeJoin.FeatureFiles(l, List.of(), 0, 0, 0)).toList()
+                    ? lookups.stream()
+                            .map(l -> new PointInTimeJoin.FeatureFiles(l, List.of(), 0, 0, 0))
+                            .toList()
                     : planner.plan(request.namespace(), request.entity(), lookups, stats[1], stats[2]);
             control.throwIfCancelled();
             control.report(Stage.JOINING, 0.05, rows);
-            // the merge needs the spine's rows and each feature's rows in Java arrays; beyond its limit, ASOF joins in SQL
+            // the merge needs the spine's rows and each feature's rows in Java arrays; beyond its limit, ASOF joins in
+            // SQL
             boolean merge = rows > 0 && PointInTimeMerge.fits(rows, files, mergeRowLimit);
             if (merge) {
-                String spineSql = "SELECT file_row_number AS row_id, " + encodedKey(integerKeys) + " AS " + ENTITY_KEY + ", epoch_us(" + inputTime("")
-                        + ") AS t_us FROM read_parquet(?, file_row_number = true)";
-                PointInTimeMerge.run(c, control, Math.toIntExact(rows), spineSql, request.spine().toString(), files,
-                        done -> control.report(Stage.JOINING, 0.05 + MERGE_SHARE * done / Math.max(1, files.size()), rows));
+                String spineSql = "SELECT file_row_number AS row_id, " + encodedKey(integerKeys) + " AS " + ENTITY_KEY
+                        + ", epoch_us(" + inputTime("") + ") AS t_us FROM read_parquet(?, file_row_number = true)";
+                PointInTimeMerge.run(
+                        c,
+                        control,
+                        Math.toIntExact(rows),
+                        spineSql,
+                        request.spine().toString(),
+                        files,
+                        done -> control.report(
+                                Stage.JOINING, 0.05 + MERGE_SHARE * done / Math.max(1, files.size()), rows));
             }
             List<Object> parameters = new ArrayList<>();
             Map<Integer, String> dictionaries = listDictionaries(c, files);
@@ -127,28 +145,35 @@ final class PointInTimeExportRun {
             ps.setString(1, request.spine().toString());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    types.put(rs.getString("column_name"), rs.getString("column_type").toUpperCase(Locale.ROOT));
+                    types.put(
+                            rs.getString("column_name"),
+                            rs.getString("column_type").toUpperCase(Locale.ROOT));
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalArgumentException("cannot read the spine file " + request.spine().getFileName() + " as Parquet: " + firstLine(e.getMessage()), e);
+            throw new IllegalArgumentException(
+                    "cannot read the spine file " + request.spine().getFileName() + " as Parquet: "
+                            + firstLine(e.getMessage()),
+                    e);
         }
         boolean[] integer = new boolean[request.keyColumns().size()];
         for (int k = 0; k < integer.length; k++) {
             String column = request.keyColumns().get(k);
             String type = types.get(column);
             if (type == null) {
-                throw new IllegalArgumentException("the spine file has no column '" + column + "' (it has " + types.keySet() + ")");
+                throw new IllegalArgumentException(
+                        "the spine file has no column '" + column + "' (it has " + types.keySet() + ")");
             }
             integer[k] = INTEGER_TYPES.contains(type);
             if (!integer[k] && !"VARCHAR".equals(type)) {
-                throw new IllegalArgumentException("spine column '" + column + "' must hold integers or strings, not " + type);
+                throw new IllegalArgumentException(
+                        "spine column '" + column + "' must hold integers or strings, not " + type);
             }
         }
         String time = types.get(PointInTimeExport.INPUT_TIME);
         if (time == null || !TIME_TYPES.contains(time)) {
-            throw new IllegalArgumentException("the spine file needs a timestamp column '" + PointInTimeExport.INPUT_TIME + "'"
-                    + (time == null ? "" : ", not " + time));
+            throw new IllegalArgumentException("the spine file needs a timestamp column '"
+                    + PointInTimeExport.INPUT_TIME + "'" + (time == null ? "" : ", not " + time));
         }
         return integer;
     }
@@ -159,8 +184,8 @@ final class PointInTimeExportRun {
         for (String k : request.keyColumns()) {
             nulls.append(" OR ").append(SqlQuoting.identifier(k)).append(" IS NULL");
         }
-        String sql = "SELECT count(*), min(epoch_us(" + inputTime("") + ")), max(epoch_us(" + inputTime("") + ")), count(*) FILTER (WHERE " + nulls
-                + ") FROM read_parquet(?)";
+        String sql = "SELECT count(*), min(epoch_us(" + inputTime("") + ")), max(epoch_us(" + inputTime("")
+                + ")), count(*) FILTER (WHERE " + nulls + ") FROM read_parquet(?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, request.spine().toString());
             try (ResultSet rs = ps.executeQuery()) {
@@ -175,16 +200,19 @@ final class PointInTimeExportRun {
     }
 
     /** For each list feature with data: a temporary table from each distinct encoded value to its JSON text. */
-    private Map<Integer, String> listDictionaries(DuckDBConnection c, List<PointInTimeJoin.FeatureFiles> files) throws SQLException {
+    private Map<Integer, String> listDictionaries(DuckDBConnection c, List<PointInTimeJoin.FeatureFiles> files)
+            throws SQLException {
         Map<Integer, String> tables = new HashMap<>();
         for (int f = 0; f < files.size(); f++) {
             PointInTimeJoin.FeatureFiles ff = files.get(f);
-            if (!(ff.lookup().slot().type() instanceof FeatureType.ListOf type) || ff.paths().isEmpty()) {
+            if (!(ff.lookup().slot().type() instanceof FeatureType.ListOf type)
+                    || ff.paths().isEmpty()) {
                 continue;
             }
             List<String> encodings = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT " + VALUE_LIST + " FROM read_parquet(?) WHERE " + FEATURE_VERSION
-                    + " = ? AND " + VALUE_TYPE + " = ? AND " + VALUE_LIST + " IS NOT NULL")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT DISTINCT " + VALUE_LIST + " FROM read_parquet(?) WHERE "
+                            + FEATURE_VERSION + " = ? AND " + VALUE_TYPE + " = ? AND " + VALUE_LIST + " IS NOT NULL")) {
                 ps.setObject(1, c.createArrayOf("VARCHAR", ff.paths().toArray()));
                 ps.setString(2, ff.lookup().slot().version());
                 ps.setString(3, type.spelling());
@@ -198,7 +226,10 @@ final class PointInTimeExportRun {
             EmbeddedDuckDb.execute(c, "CREATE OR REPLACE TEMP TABLE " + table + " (codec VARCHAR, json VARCHAR)");
             try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
                 for (String encoded : encodings) {
-                    a.beginRow().append(encoded).append(ExportColumnTypes.listJsonOfEncoded(type, encoded)).endRow();
+                    a.beginRow()
+                            .append(encoded)
+                            .append(ExportColumnTypes.listJsonOfEncoded(type, encoded))
+                            .endRow();
                 }
             }
             tables.put(f, table);
@@ -216,7 +247,10 @@ final class PointInTimeExportRun {
                 encoded.append(" || ");
             }
             // i<decimal> for an integer part, s<code points>:<text> for a string part
-            encoded.append(integerKeys[k] ? "'i' || CAST(" + column + " AS BIGINT)" : "'s' || length(" + column + ") || ':' || " + column);
+            encoded.append(
+                    integerKeys[k]
+                            ? "'i' || CAST(" + column + " AS BIGINT)"
+                            : "'s' || length(" + column + ") || ':' || " + column);
         }
         return encoded.toString();
     }
@@ -225,25 +259,44 @@ final class PointInTimeExportRun {
      * The COPY of the result. With {@code merge}, the matched values are in {@link PointInTimeMerge#RESULT_TABLE}
      * (staleness already applied); otherwise one ASOF LEFT JOIN per feature.
      */
-    private String copySql(DuckDBConnection c, boolean[] integerKeys, List<PointInTimeJoin.FeatureFiles> files, Map<Integer, String> dictionaries,
-            Path partial, List<Object> parameters, boolean merge) throws SQLException {
+    private String copySql(
+            DuckDBConnection c,
+            boolean[] integerKeys,
+            List<PointInTimeJoin.FeatureFiles> files,
+            Map<Integer, String> dictionaries,
+            Path partial,
+            List<Object> parameters,
+            boolean merge)
+            throws SQLException {
         List<String> keys = request.keyColumns();
         StringBuilder spine = new StringBuilder("SELECT file_row_number AS row_id");
         for (int k = 0; k < keys.size(); k++) {
             String column = SqlQuoting.identifier(keys.get(k));
-            spine.append(", ").append(integerKeys[k] ? "CAST(" + column + " AS BIGINT)" : column).append(" AS k").append(k);
+            spine.append(", ")
+                    .append(integerKeys[k] ? "CAST(" + column + " AS BIGINT)" : column)
+                    .append(" AS k")
+                    .append(k);
         }
         spine.append(", ").append(inputTime("")).append(" AS t");
         if (!merge) {
-            spine.append(", ").append(encodedKey(integerKeys)).append(" AS entity_key, (epoch_us(").append(inputTime(""))
-                    .append(")::HUGEINT + 1) * ").append(PointInTimeJoin.TWO_TO_64).append(" - 1 AS ord");
+            spine.append(", ")
+                    .append(encodedKey(integerKeys))
+                    .append(" AS entity_key, (epoch_us(")
+                    .append(inputTime(""))
+                    .append(")::HUGEINT + 1) * ")
+                    .append(PointInTimeJoin.TWO_TO_64)
+                    .append(" - 1 AS ord");
         }
         spine.append(" FROM read_parquet(?, file_row_number = true)");
         parameters.add(request.spine().toString());
 
         StringBuilder select = new StringBuilder("SELECT ");
         for (int k = 0; k < keys.size(); k++) {
-            select.append("s.k").append(k).append(" AS ").append(SqlQuoting.identifier(keys.get(k))).append(", ");
+            select.append("s.k")
+                    .append(k)
+                    .append(" AS ")
+                    .append(SqlQuoting.identifier(keys.get(k)))
+                    .append(", ");
         }
         select.append("s.t AS ").append(PointInTimeExport.INPUT_TIME);
         StringBuilder from = new StringBuilder(" FROM (" + spine + ") s");
@@ -257,7 +310,10 @@ final class PointInTimeExportRun {
             String column = SqlQuoting.identifier(request.features().get(f).column());
             String duckType = ExportColumnTypes.duckDbType(type);
             if (ff.paths().isEmpty()) {
-                select.append(", CAST(NULL AS ").append(duckType).append(") AS ").append(column);
+                select.append(", CAST(NULL AS ")
+                        .append(duckType)
+                        .append(") AS ")
+                        .append(column);
                 continue;
             }
             String alias = "f" + f;
@@ -271,8 +327,13 @@ final class PointInTimeExportRun {
             select.append(", ");
             if (!merge && lookup.maxStaleness().isPresent()) {
                 // the latest observation at or before t is the only candidate: when it is too old, so is every other
-                select.append("CASE WHEN epoch_us(s.t) - ").append(alias).append(".obs_us <= ").append(PointInTimeJoin.micros(lookup.maxStaleness().get()))
-                        .append(" THEN ").append(value).append(" END");
+                select.append("CASE WHEN epoch_us(s.t) - ")
+                        .append(alias)
+                        .append(".obs_us <= ")
+                        .append(PointInTimeJoin.micros(lookup.maxStaleness().get()))
+                        .append(" THEN ")
+                        .append(value)
+                        .append(" END");
             } else {
                 select.append(value);
             }
@@ -281,14 +342,36 @@ final class PointInTimeExportRun {
                 from.append(dictionaryJoin);
                 continue;
             }
-            from.append(" ASOF LEFT JOIN (SELECT ").append(ENTITY_KEY).append(", epoch_us(").append(OBSERVED_AT).append(") AS obs_us, ")
-                    .append(FeatureLogLayout.valueColumn(type)).append(" AS v, epoch_us(").append(OBSERVED_AT).append(")::HUGEINT * ")
-                    .append(PointInTimeJoin.TWO_TO_64).append(" + ").append(WRITE_SEQ).append(" AS ord FROM read_parquet(?) WHERE ")
-                    .append(FEATURE_VERSION).append(" = ? AND ").append(VALUE_TYPE).append(" = ? AND ")
-                    .append(OBSERVED_AT).append(" >= make_timestamptz(?::BIGINT) AND ")
-                    .append(OBSERVED_AT).append(" <= make_timestamptz(?::BIGINT)) ").append(alias)
-                    .append(" ON s.entity_key = ").append(alias).append(".").append(ENTITY_KEY)
-                    .append(" AND s.ord >= ").append(alias).append(".ord").append(dictionaryJoin);
+            from.append(" ASOF LEFT JOIN (SELECT ")
+                    .append(ENTITY_KEY)
+                    .append(", epoch_us(")
+                    .append(OBSERVED_AT)
+                    .append(") AS obs_us, ")
+                    .append(FeatureLogLayout.valueColumn(type))
+                    .append(" AS v, epoch_us(")
+                    .append(OBSERVED_AT)
+                    .append(")::HUGEINT * ")
+                    .append(PointInTimeJoin.TWO_TO_64)
+                    .append(" + ")
+                    .append(WRITE_SEQ)
+                    .append(" AS ord FROM read_parquet(?) WHERE ")
+                    .append(FEATURE_VERSION)
+                    .append(" = ? AND ")
+                    .append(VALUE_TYPE)
+                    .append(" = ? AND ")
+                    .append(OBSERVED_AT)
+                    .append(" >= make_timestamptz(?::BIGINT) AND ")
+                    .append(OBSERVED_AT)
+                    .append(" <= make_timestamptz(?::BIGINT)) ")
+                    .append(alias)
+                    .append(" ON s.entity_key = ")
+                    .append(alias)
+                    .append(".")
+                    .append(ENTITY_KEY)
+                    .append(" AND s.ord >= ")
+                    .append(alias)
+                    .append(".ord")
+                    .append(dictionaryJoin);
             parameters.add(c.createArrayOf("VARCHAR", ff.paths().toArray()));
             parameters.add(lookup.slot().version());
             parameters.add(type.spelling());
@@ -300,12 +383,16 @@ final class PointInTimeExportRun {
     }
 
     /** Runs the COPY, reporting DuckDB's progress and cancelling the statement when the control is cancelled. */
-    private void execute(DuckDBConnection c, String sql, List<Object> parameters, long rows, double progressFrom) throws SQLException {
+    private void execute(DuckDBConnection c, String sql, List<Object> parameters, long rows, double progressFrom)
+            throws SQLException {
         try (DuckDBPreparedStatement ps = (DuckDBPreparedStatement) c.prepareStatement(sql)) {
             for (int p = 0; p < parameters.size(); p++) {
                 ps.setObject(p + 1, parameters.get(p));
             }
-            Thread watcher = Thread.ofPlatform().daemon().name("slate-export-progress").unstarted(() -> watchProgress(ps, rows, progressFrom));
+            Thread watcher = Thread.ofPlatform()
+                    .daemon()
+                    .name("slate-export-progress")
+                    .unstarted(() -> watchProgress(ps, rows, progressFrom));
             control.onCancel(() -> {
                 try {
                     ps.cancel();

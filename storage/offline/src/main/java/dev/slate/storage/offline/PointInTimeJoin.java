@@ -16,6 +16,7 @@ import dev.slate.storage.spi.offline.PointInTimeResult;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,22 +40,31 @@ final class PointInTimeJoin {
      * The data files of one requested feature, how many rows they hold in all (Iceberg's record counts, before
      * filtering), and the time range worth reading from them.
      */
-    record FeatureFiles(FeatureLookup lookup, List<String> paths, long records, long minObservedMicros, long maxObservedMicros) {
-    }
+    record FeatureFiles(
+            FeatureLookup lookup, List<String> paths, long records, long minObservedMicros, long maxObservedMicros) {}
 
     static final String TWO_TO_64 = "18446744073709551616";
 
-    private PointInTimeJoin() {
-    }
+    private PointInTimeJoin() {}
 
-    static PointInTimeResult run(DuckDBConnection c, PointInTimeQuery query, List<String> encodedKeys, long[] inputMicros,
-            List<FeatureFiles> features) throws SQLException {
+    static PointInTimeResult run(
+            DuckDBConnection c,
+            PointInTimeQuery query,
+            List<String> encodedKeys,
+            long[] inputMicros,
+            List<FeatureFiles> features)
+            throws SQLException {
         int n = inputMicros.length;
-        EmbeddedDuckDb.execute(c, "CREATE OR REPLACE TEMP TABLE spine (row_id BIGINT, entity_key VARCHAR, t_us BIGINT)");
+        EmbeddedDuckDb.execute(
+                c, "CREATE OR REPLACE TEMP TABLE spine (row_id BIGINT, entity_key VARCHAR, t_us BIGINT)");
         try {
             try (DuckDBAppender appender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "spine")) {
                 for (int i = 0; i < n; i++) {
-                    appender.beginRow().append((long) i).append(encodedKeys.get(i)).append(inputMicros[i]).endRow();
+                    appender.beginRow()
+                            .append((long) i)
+                            .append(encodedKeys.get(i))
+                            .append(inputMicros[i])
+                            .endRow();
                 }
             }
             List<Object> parameters = new ArrayList<>();
@@ -69,7 +79,8 @@ final class PointInTimeJoin {
                     while (rs.next()) {
                         long rowId = rs.getLong(1);
                         if (rowId != expectedRow) {
-                            throw new IllegalStateException("point-in-time join returned row " + rowId + " where " + expectedRow + " was due");
+                            throw new IllegalStateException(
+                                    "point-in-time join returned row " + rowId + " where " + expectedRow + " was due");
                         }
                         StoredValue[] values = new StoredValue[features.size()];
                         for (int f = 0; f < values.length; f++) {
@@ -79,7 +90,8 @@ final class PointInTimeJoin {
                         expectedRow++;
                     }
                     if (expectedRow != n) {
-                        throw new IllegalStateException("point-in-time join returned " + expectedRow + " rows for a spine of " + n);
+                        throw new IllegalStateException(
+                                "point-in-time join returned " + expectedRow + " rows for a spine of " + n);
                     }
                 }
             }
@@ -89,9 +101,11 @@ final class PointInTimeJoin {
         }
     }
 
-    private static String sql(List<FeatureFiles> features, List<Object> parameters, DuckDBConnection c) throws SQLException {
+    private static String sql(List<FeatureFiles> features, List<Object> parameters, DuckDBConnection c)
+            throws SQLException {
         StringBuilder select = new StringBuilder("SELECT s.row_id");
-        StringBuilder from = new StringBuilder(" FROM (SELECT row_id, entity_key, (t_us::HUGEINT + 1) * " + TWO_TO_64 + " - 1 AS ord FROM spine) s");
+        StringBuilder from = new StringBuilder(
+                " FROM (SELECT row_id, entity_key, (t_us::HUGEINT + 1) * " + TWO_TO_64 + " - 1 AS ord FROM spine) s");
         for (int f = 0; f < features.size(); f++) {
             FeatureFiles ff = features.get(f);
             if (ff.paths().isEmpty()) {
@@ -101,14 +115,35 @@ final class PointInTimeJoin {
             String alias = "f" + f;
             select.append(", ").append(alias).append(".obs_us, ").append(alias).append(".v");
             FeatureType type = ff.lookup().slot().type();
-            from.append(" ASOF LEFT JOIN (SELECT ").append(ENTITY_KEY).append(", epoch_us(").append(OBSERVED_AT).append(") AS obs_us, ")
-                    .append(valueExpression(type)).append(" AS v, epoch_us(").append(OBSERVED_AT).append(")::HUGEINT * ").append(TWO_TO_64)
-                    .append(" + ").append(WRITE_SEQ).append(" AS ord FROM read_parquet(?) WHERE ")
-                    .append(FEATURE_VERSION).append(" = ? AND ").append(VALUE_TYPE).append(" = ? AND ")
-                    .append(OBSERVED_AT).append(" >= make_timestamptz(?::BIGINT) AND ")
-                    .append(OBSERVED_AT).append(" <= make_timestamptz(?::BIGINT)) ").append(alias)
-                    .append(" ON s.entity_key = ").append(alias).append(".").append(ENTITY_KEY)
-                    .append(" AND s.ord >= ").append(alias).append(".ord");
+            from.append(" ASOF LEFT JOIN (SELECT ")
+                    .append(ENTITY_KEY)
+                    .append(", epoch_us(")
+                    .append(OBSERVED_AT)
+                    .append(") AS obs_us, ")
+                    .append(valueExpression(type))
+                    .append(" AS v, epoch_us(")
+                    .append(OBSERVED_AT)
+                    .append(")::HUGEINT * ")
+                    .append(TWO_TO_64)
+                    .append(" + ")
+                    .append(WRITE_SEQ)
+                    .append(" AS ord FROM read_parquet(?) WHERE ")
+                    .append(FEATURE_VERSION)
+                    .append(" = ? AND ")
+                    .append(VALUE_TYPE)
+                    .append(" = ? AND ")
+                    .append(OBSERVED_AT)
+                    .append(" >= make_timestamptz(?::BIGINT) AND ")
+                    .append(OBSERVED_AT)
+                    .append(" <= make_timestamptz(?::BIGINT)) ")
+                    .append(alias)
+                    .append(" ON s.entity_key = ")
+                    .append(alias)
+                    .append(".")
+                    .append(ENTITY_KEY)
+                    .append(" AND s.ord >= ")
+                    .append(alias)
+                    .append(".ord");
             parameters.add(c.createArrayOf("VARCHAR", ff.paths().toArray()));
             parameters.add(ff.lookup().slot().version());
             parameters.add(type.spelling());
@@ -122,16 +157,18 @@ final class PointInTimeJoin {
     static String valueExpression(FeatureType type) {
         String column = FeatureLogLayout.valueColumn(type);
         return switch (type) {
-            case FeatureType.Scalar s -> switch (s) {
-                case DATETIME -> "epoch_us(" + column + ")";
-                case DATE -> "(" + column + " - DATE '1970-01-01')";
-                case INT, FLOAT, STRING, BOOL -> column;
-            };
+            case FeatureType.Scalar s ->
+                switch (s) {
+                    case DATETIME -> "epoch_us(" + column + ")";
+                    case DATE -> "(" + column + " - DATE '1970-01-01')";
+                    case INT, FLOAT, STRING, BOOL -> column;
+                };
             case FeatureType.ListOf ignored -> column;
         };
     }
 
-    private static StoredValue read(ResultSet rs, int column, FeatureLookup lookup, long inputMicros) throws SQLException {
+    private static StoredValue read(ResultSet rs, int column, FeatureLookup lookup, long inputMicros)
+            throws SQLException {
         long observed = rs.getLong(column);
         if (rs.wasNull()) {
             return null;
@@ -145,14 +182,15 @@ final class PointInTimeJoin {
 
     static Object value(ResultSet rs, int column, FeatureType type) throws SQLException {
         Object value = switch (type) {
-            case FeatureType.Scalar s -> switch (s) {
-                case INT -> rs.getLong(column);
-                case FLOAT -> rs.getDouble(column);
-                case STRING -> rs.getString(column);
-                case BOOL -> rs.getBoolean(column);
-                case DATETIME -> ValueCodec.fromEpochMicros(rs.getLong(column));
-                case DATE -> LocalDate.ofEpochDay(rs.getLong(column));
-            };
+            case FeatureType.Scalar s ->
+                switch (s) {
+                    case INT -> rs.getLong(column);
+                    case FLOAT -> rs.getDouble(column);
+                    case STRING -> rs.getString(column);
+                    case BOOL -> rs.getBoolean(column);
+                    case DATETIME -> ValueCodec.fromEpochMicros(rs.getLong(column));
+                    case DATE -> LocalDate.ofEpochDay(rs.getLong(column));
+                };
             case FeatureType.ListOf ignored -> {
                 String text = rs.getString(column);
                 yield text == null ? null : ValueCodec.decode(type, text);
@@ -162,7 +200,7 @@ final class PointInTimeJoin {
     }
 
     /** A staleness bound in microseconds, saturated: any bound past the range of times is as good as none. */
-    static long micros(java.time.Duration d) {
+    static long micros(Duration d) {
         if (d.getSeconds() >= Long.MAX_VALUE / 2_000_000L) {
             return Long.MAX_VALUE / 2;
         }

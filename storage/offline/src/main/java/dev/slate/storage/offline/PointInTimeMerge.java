@@ -53,6 +53,7 @@ final class PointInTimeMerge {
     private final String keysTable;
     /** Spine rows in (key number, t) order, and where each key number's run starts (length keys + 1). */
     private int[] spineOrder;
+
     private int[] spineStart;
     private long[] spineTime;
 
@@ -68,8 +69,8 @@ final class PointInTimeMerge {
     }
 
     /** The values of one feature's rows as read, in one typed array, and the matched row of each spine row (or -1). */
-    private record Matched(FeatureType type, long[] longs, double[] doubles, String[] strings, boolean[] isNull, int[] match) {
-    }
+    private record Matched(
+            FeatureType type, long[] longs, double[] doubles, String[] strings, boolean[] isNull, int[] match) {}
 
     /**
      * Fills {@code pit_result} ({@link #resultColumns} reads it back with one row per spine row, {@code row_id} =
@@ -78,9 +79,17 @@ final class PointInTimeMerge {
      * selects {@code row_id, entity_key, t_us} from the spine, with {@code spineParameter} as its one parameter.
      * {@code progress} receives the number of features matched so far.
      */
-    static void run(DuckDBConnection c, ExportControl control, int rows, String spineSql, Object spineParameter,
-            List<PointInTimeJoin.FeatureFiles> files, IntConsumer progress) throws SQLException {
-        PointInTimeMerge m = new PointInTimeMerge(c, control, rows, "pit_keys_" + UUID.randomUUID().toString().replace("-", ""));
+    static void run(
+            DuckDBConnection c,
+            ExportControl control,
+            int rows,
+            String spineSql,
+            Object spineParameter,
+            List<PointInTimeJoin.FeatureFiles> files,
+            IntConsumer progress)
+            throws SQLException {
+        PointInTimeMerge m = new PointInTimeMerge(
+                c, control, rows, "pit_keys_" + UUID.randomUUID().toString().replace("-", ""));
         try {
             m.readSpine(spineSql, spineParameter);
             Matched[] matches = new Matched[files.size()];
@@ -96,7 +105,8 @@ final class PointInTimeMerge {
      * Matches the features on up to as many threads as there are cores, each with its own connection (the key
      * table is a table of the shared in-memory database, not a temporary one, for that reason).
      */
-    private void matchAll(List<PointInTimeJoin.FeatureFiles> files, Matched[] matches, IntConsumer progress) throws SQLException {
+    private void matchAll(List<PointInTimeJoin.FeatureFiles> files, Matched[] matches, IntConsumer progress)
+            throws SQLException {
         int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
@@ -105,7 +115,9 @@ final class PointInTimeMerge {
         for (int w = 0; w < workers; w++) {
             threads.add(Thread.ofPlatform().name("slate-export-match-" + w).start(() -> {
                 try (DuckDBConnection own = EmbeddedDuckDb.duplicate(c)) {
-                    for (int f = next.getAndIncrement(); f < files.size() && failures.isEmpty(); f = next.getAndIncrement()) {
+                    for (int f = next.getAndIncrement();
+                            f < files.size() && failures.isEmpty();
+                            f = next.getAndIncrement()) {
                         control.throwIfCancelled();
                         if (!files.get(f).paths().isEmpty()) {
                             matches[f] = match(own, files.get(f));
@@ -142,18 +154,23 @@ final class PointInTimeMerge {
             ps.setObject(1, spineParameter);
             ps.execute();
         }
-        EmbeddedDuckDb.execute(c, "CREATE TABLE " + keysTable + " AS SELECT " + ENTITY_KEY + ", CAST(row_number() OVER () - 1 AS INTEGER) AS kid"
-                + " FROM (SELECT DISTINCT " + ENTITY_KEY + " FROM pit_spine)");
+        EmbeddedDuckDb.execute(
+                c,
+                "CREATE TABLE " + keysTable + " AS SELECT " + ENTITY_KEY
+                        + ", CAST(row_number() OVER () - 1 AS INTEGER) AS kid" + " FROM (SELECT DISTINCT " + ENTITY_KEY
+                        + " FROM pit_spine)");
         int keys;
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + keysTable); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + keysTable);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             keys = rs.getInt(1);
         }
         int[] kid = new int[rows];
         spineTime = new long[rows];
         int seen = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT s.row_id, k.kid, s.t_us FROM pit_spine s JOIN " + keysTable + " k ON k." + ENTITY_KEY
-                + " = s." + ENTITY_KEY); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.row_id, k.kid, s.t_us FROM pit_spine s JOIN "
+                        + keysTable + " k ON k." + ENTITY_KEY + " = s." + ENTITY_KEY);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 int row = Math.toIntExact(rs.getLong(1));
                 kid[row] = rs.getInt(2);
@@ -186,11 +203,13 @@ final class PointInTimeMerge {
         String[] strings = kind == Kind.STRING ? new String[capacity] : null;
         boolean[] isNull = new boolean[capacity];
         int n = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT k.kid, epoch_us(d." + OBSERVED_AT + "), d." + WRITE_SEQ + ", "
-                + PointInTimeJoin.valueExpression(type) // the value column's name is only in d
-                + " FROM read_parquet(?) d JOIN " + keysTable + " k ON k." + ENTITY_KEY + " = d." + ENTITY_KEY
-                + " WHERE d." + FEATURE_VERSION + " = ? AND d." + VALUE_TYPE + " = ? AND d." + OBSERVED_AT + " >= make_timestamptz(?::BIGINT) AND d."
-                + OBSERVED_AT + " <= make_timestamptz(?::BIGINT)")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT k.kid, epoch_us(d." + OBSERVED_AT + "), d." + WRITE_SEQ + ", "
+                        + PointInTimeJoin.valueExpression(type) // the value column's name is only in d
+                        + " FROM read_parquet(?) d JOIN " + keysTable + " k ON k." + ENTITY_KEY + " = d." + ENTITY_KEY
+                        + " WHERE d." + FEATURE_VERSION + " = ? AND d." + VALUE_TYPE + " = ? AND d." + OBSERVED_AT
+                        + " >= make_timestamptz(?::BIGINT) AND d."
+                        + OBSERVED_AT + " <= make_timestamptz(?::BIGINT)")) {
             ps.setObject(1, c.createArrayOf("VARCHAR", ff.paths().toArray()));
             ps.setString(2, lookup.slot().version());
             ps.setString(3, lookup.slot().type().spelling());
@@ -257,17 +276,23 @@ final class PointInTimeMerge {
         return new Matched(type, longs, doubles, strings, isNull, match);
     }
 
-    private enum Kind { LONG, BOOL, DOUBLE, STRING }
+    private enum Kind {
+        LONG,
+        BOOL,
+        DOUBLE,
+        STRING
+    }
 
     /** How a value of {@code type} is held here: as read with {@link PointInTimeJoin#valueExpression}. */
     private static Kind kind(FeatureType type) {
         return switch (type) {
-            case FeatureType.Scalar s -> switch (s) {
-                case INT, DATETIME, DATE -> Kind.LONG;
-                case FLOAT -> Kind.DOUBLE;
-                case BOOL -> Kind.BOOL;
-                case STRING -> Kind.STRING;
-            };
+            case FeatureType.Scalar s ->
+                switch (s) {
+                    case INT, DATETIME, DATE -> Kind.LONG;
+                    case FLOAT -> Kind.DOUBLE;
+                    case BOOL -> Kind.BOOL;
+                    case STRING -> Kind.STRING;
+                };
             case FeatureType.ListOf ignored -> Kind.STRING;
         };
     }
@@ -281,12 +306,16 @@ final class PointInTimeMerge {
         StringBuilder ddl = new StringBuilder("CREATE OR REPLACE TEMP TABLE " + RESULT_TABLE + " (n BIGINT");
         for (int f = 0; f < matches.length; f++) {
             if (matches[f] != null) {
-                ddl.append(", v").append(f).append(' ').append(switch (kind(matches[f].type())) {
-                    case LONG -> "BIGINT[]";
-                    case DOUBLE -> "DOUBLE[]";
-                    case BOOL -> "BOOLEAN[]";
-                    case STRING -> "VARCHAR[]";
-                });
+                ddl.append(", v")
+                        .append(f)
+                        .append(' ')
+                        .append(
+                                switch (kind(matches[f].type())) {
+                                    case LONG -> "BIGINT[]";
+                                    case DOUBLE -> "DOUBLE[]";
+                                    case BOOL -> "BOOLEAN[]";
+                                    case STRING -> "VARCHAR[]";
+                                });
             }
         }
         EmbeddedDuckDb.execute(c, ddl.append(')').toString());
@@ -324,7 +353,7 @@ final class PointInTimeMerge {
                         a.append(out, nulls);
                     }
                     case STRING -> {
-                        List<String> out = new java.util.ArrayList<>(rows);
+                        List<String> out = new ArrayList<>(rows);
                         for (int row = 0; row < rows; row++) {
                             out.add(nulls[row] ? null : m.strings()[match[row]]);
                         }
@@ -349,15 +378,19 @@ final class PointInTimeMerge {
             }
             String v = "v" + f;
             String element = switch (files.get(f).lookup().slot().type()) {
-                case FeatureType.Scalar s -> switch (s) {
-                    case DATETIME -> "make_timestamptz(" + v + ")";
-                    case DATE -> "CAST(DATE '1970-01-01' + CAST(" + v + " AS INTEGER) AS DATE)";
-                    case INT, FLOAT, STRING, BOOL -> v;
-                };
+                case FeatureType.Scalar s ->
+                    switch (s) {
+                        case DATETIME -> "make_timestamptz(" + v + ")";
+                        case DATE -> "CAST(DATE '1970-01-01' + CAST(" + v + " AS INTEGER) AS DATE)";
+                        case INT, FLOAT, STRING, BOOL -> v;
+                    };
                 case FeatureType.ListOf ignored -> v;
             };
             // list_transform keeps nulls as nulls: make_timestamptz(NULL) is NULL
-            sql.append(", unnest(").append(element.equals(v) ? v : "list_transform(" + v + ", " + v + " -> " + element + ")").append(") AS ").append(v);
+            sql.append(", unnest(")
+                    .append(element.equals(v) ? v : "list_transform(" + v + ", " + v + " -> " + element + ")")
+                    .append(") AS ")
+                    .append(v);
         }
         return sql.append(" FROM ").append(RESULT_TABLE).toString();
     }

@@ -38,6 +38,5 @@ public record SnapshotExpiry(Duration retention, int retainLast) {
      * @param dataFilesDeleted data files no retained snapshot referenced, deleted
      * @param metadataFilesDeleted manifests and manifest lists deleted
      */
-    public record Result(int snapshotsExpired, int dataFilesDeleted, int metadataFilesDeleted) {
-    }
+    public record Result(int snapshotsExpired, int dataFilesDeleted, int metadataFilesDeleted) {}
 }

@@ -30,15 +30,16 @@ final class WriteSequence implements AutoCloseable {
         try {
             Connection c = connection();
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (sequence_name VARCHAR(1000) PRIMARY KEY, next_value BIGINT NOT NULL)");
+                st.execute("CREATE TABLE IF NOT EXISTS " + TABLE
+                        + " (sequence_name VARCHAR(1000) PRIMARY KEY, next_value BIGINT NOT NULL)");
             } catch (SQLException e) {
                 // two processes creating the table at once: the loser sees a unique violation; the table exists
                 if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
                     throw e;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO " + TABLE + " (sequence_name, next_value) VALUES (?, 1) ON CONFLICT (sequence_name) DO NOTHING")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
+                    + " (sequence_name, next_value) VALUES (?, 1) ON CONFLICT (sequence_name) DO NOTHING")) {
                 ps.setString(1, sequenceName);
                 ps.executeUpdate();
             }
@@ -51,14 +52,16 @@ final class WriteSequence implements AutoCloseable {
     /** Reserves {@code count} consecutive numbers; returns the first. */
     synchronized long reserve(int count) {
         for (int attempt = 1; ; attempt++) {
-            try (PreparedStatement ps = connection().prepareStatement(
-                    "UPDATE " + TABLE + " SET next_value = next_value + ? WHERE sequence_name = ? RETURNING next_value - ?")) {
+            try (PreparedStatement ps = connection()
+                    .prepareStatement("UPDATE " + TABLE
+                            + " SET next_value = next_value + ? WHERE sequence_name = ? RETURNING next_value - ?")) {
                 ps.setLong(1, count);
                 ps.setString(2, sequenceName);
                 ps.setLong(3, count);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw new OfflineStoreException("write sequence " + sequenceName + " is missing from " + TABLE, null);
+                        throw new OfflineStoreException(
+                                "write sequence " + sequenceName + " is missing from " + TABLE, null);
                     }
                     return rs.getLong(1);
                 }
@@ -73,7 +76,8 @@ final class WriteSequence implements AutoCloseable {
 
     /** Removes this sequence's row (for tests that drop their catalog). */
     synchronized void drop() {
-        try (PreparedStatement ps = connection().prepareStatement("DELETE FROM " + TABLE + " WHERE sequence_name = ?")) {
+        try (PreparedStatement ps =
+                connection().prepareStatement("DELETE FROM " + TABLE + " WHERE sequence_name = ?")) {
             ps.setString(1, sequenceName);
             ps.executeUpdate();
         } catch (SQLException e) {

@@ -22,8 +22,7 @@ final class BenchData {
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     static final Duration STEP = Duration.ofHours(7);
 
-    private BenchData() {
-    }
+    private BenchData() {}
 
     /** Features f0..f9, alternately float and int. */
     static List<FeatureSlot> slots() {
@@ -42,8 +41,11 @@ final class BenchData {
             for (int e = 0; e < entities; e++) {
                 Instant at = START.plus(STEP.multipliedBy(o)).plusSeconds(random.nextInt(3600));
                 for (FeatureSlot slot : slots) {
-                    Object value = slot.type() == FeatureType.Scalar.FLOAT ? (Object) random.nextDouble() : (Object) (long) random.nextInt();
-                    batch.add(new ObservedValue("bench", "user", EntityKey.of((long) e), slot, value, at, Provenance.ingested()));
+                    Object value = slot.type() == FeatureType.Scalar.FLOAT
+                            ? (Object) random.nextDouble()
+                            : (Object) (long) random.nextInt();
+                    batch.add(new ObservedValue(
+                            "bench", "user", EntityKey.of((long) e), slot, value, at, Provenance.ingested()));
                 }
                 if (batch.size() >= 100_000) {
                     appendNanos += append(store, batch);
@@ -63,7 +65,9 @@ final class BenchData {
 
     static List<String> dataFiles(Path warehouse) throws IOException {
         try (Stream<Path> paths = Files.walk(warehouse)) {
-            return paths.filter(p -> p.toString().endsWith(".parquet")).map(Path::toString).toList();
+            return paths.filter(p -> p.toString().endsWith(".parquet"))
+                    .map(Path::toString)
+                    .toList();
         }
     }
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
@@ -29,8 +30,7 @@ import java.util.Random;
  */
 public final class CompactionBenchmark {
 
-    private CompactionBenchmark() {
-    }
+    private CompactionBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int appends = args.length > 0 ? Integer.parseInt(args[0]) : 500;
@@ -54,55 +54,80 @@ public final class CompactionBenchmark {
                 Instant at = start.plusMillis(2_000L * a);
                 for (int i = 0; i < perAppend; i++) {
                     FeatureSlot slot = slots.get(i % features);
-                    Object value = slot.type() == FeatureType.Scalar.FLOAT ? (Object) random.nextDouble() : (Object) (long) random.nextInt();
-                    batch.add(new ObservedValue("bench", "user", EntityKey.of((long) random.nextInt(entities)), slot, value,
-                            at.plusMillis(random.nextInt(2000)), Provenance.computed("q", "r", "d")));
+                    Object value = slot.type() == FeatureType.Scalar.FLOAT
+                            ? (Object) random.nextDouble()
+                            : (Object) (long) random.nextInt();
+                    batch.add(new ObservedValue(
+                            "bench",
+                            "user",
+                            EntityKey.of((long) random.nextInt(entities)),
+                            slot,
+                            value,
+                            at.plusMillis(random.nextInt(2000)),
+                            Provenance.computed("q", "r", "d")));
                 }
                 long t0 = System.nanoTime();
                 store.append(batch);
                 appendNanos += System.nanoTime() - t0;
             }
-            System.out.printf("appended %,d values in %d appends: %.1f s (%.0f ms per append)%n", (long) appends * perAppend, appends,
-                    appendNanos / 1e9, appendNanos / 1e6 / appends);
+            System.out.printf(
+                    "appended %,d values in %d appends: %.1f s (%.0f ms per append)%n",
+                    (long) appends * perAppend, appends, appendNanos / 1e9, appendNanos / 1e6 / appends);
 
             List<SpineRow> spine = new ArrayList<>();
             Instant end = start.plusMillis(2_000L * appends);
             long span = Duration.between(start, end).toMillis();
             for (int i = 0; i < 20_000; i++) {
-                spine.add(new SpineRow(EntityKey.of((long) random.nextInt(entities)), start.plusMillis((long) (random.nextDouble() * span))));
+                spine.add(new SpineRow(EntityKey.of((long) random.nextInt(entities)), start.plusMillis((long)
+                        (random.nextDouble() * span))));
             }
             Path spineFile = dir.resolve("spine.parquet");
             SpineFiles.write(spineFile, List.of("user_id"), spine);
             List<FeatureLookup> lookups = new ArrayList<>();
             List<ExportedFeature> exported = new ArrayList<>();
             for (int f = 0; f < 10; f++) {
-                FeatureLookup l = f % 3 == 0 ? FeatureLookup.within(slots.get(f), Duration.ofMinutes(5)) : FeatureLookup.latest(slots.get(f));
+                FeatureLookup l = f % 3 == 0
+                        ? FeatureLookup.within(slots.get(f), Duration.ofMinutes(5))
+                        : FeatureLookup.latest(slots.get(f));
                 lookups.add(l);
                 exported.add(new ExportedFeature(l, "f" + f));
             }
             PointInTimeQuery query = new PointInTimeQuery("bench", "user", spine, lookups);
-            PointInTimeExport export = new PointInTimeExport("bench", "user", spineFile, List.of("user_id"), exported, dir.resolve("out.parquet"));
+            PointInTimeExport export = new PointInTimeExport(
+                    "bench", "user", spineFile, List.of("user_id"), exported, dir.resolve("out.parquet"));
 
             report("before", store, query, export, runs);
             long t0 = System.nanoTime();
             CompactionResult c = store.compact(CompactionOptions.defaults());
             long compactNanos = System.nanoTime() - t0;
-            System.out.printf("compaction: %d files -> %d in %d commits, %,d rows, %.1f MB -> %.1f MB, %.1f s%n", c.filesRemoved(), c.filesAdded(),
-                    c.commits(), c.rowsRewritten(), c.bytesRemoved() / 1e6, c.bytesAdded() / 1e6, compactNanos / 1e9);
+            System.out.printf(
+                    "compaction: %d files -> %d in %d commits, %,d rows, %.1f MB -> %.1f MB, %.1f s%n",
+                    c.filesRemoved(),
+                    c.filesAdded(),
+                    c.commits(),
+                    c.rowsRewritten(),
+                    c.bytesRemoved() / 1e6,
+                    c.bytesAdded() / 1e6,
+                    compactNanos / 1e9);
             t0 = System.nanoTime();
             SnapshotExpiry.Result e = store.expireSnapshots(new SnapshotExpiry(Duration.ZERO, 1));
-            System.out.printf("expiry: %d snapshots, %d data files, %d metadata files deleted, %.1f s%n", e.snapshotsExpired(), e.dataFilesDeleted(),
-                    e.metadataFilesDeleted(), (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                    "expiry: %d snapshots, %d data files, %d metadata files deleted, %.1f s%n",
+                    e.snapshotsExpired(),
+                    e.dataFilesDeleted(),
+                    e.metadataFilesDeleted(),
+                    (System.nanoTime() - t0) / 1e9);
             report("after", store, query, export, runs);
         } finally {
             catalog.drop();
             try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
 
-    private static void report(String label, IcebergOfflineStore store, PointInTimeQuery query, PointInTimeExport export, int runs) {
+    private static void report(
+            String label, IcebergOfflineStore store, PointInTimeQuery query, PointInTimeExport export, int runs) {
         int files = store.liveDataFiles().size();
         double[] lookup = new double[runs];
         double[] exportTimes = new double[runs];
@@ -116,7 +141,8 @@ public final class CompactionBenchmark {
         }
         Arrays.sort(lookup);
         Arrays.sort(exportTimes);
-        System.out.printf("%s: %d live data files; lookup 20,000 rows x 10 features median %.0f ms (min %.0f); export median %.0f ms (min %.0f)%n",
+        System.out.printf(
+                "%s: %d live data files; lookup 20,000 rows x 10 features median %.0f ms (min %.0f); export median %.0f ms (min %.0f)%n",
                 label, files, lookup[runs / 2], lookup[0], exportTimes[runs / 2], exportTimes[0]);
     }
 }

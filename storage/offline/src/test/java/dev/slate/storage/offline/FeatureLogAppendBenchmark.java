@@ -1,5 +1,6 @@
 package dev.slate.storage.offline;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.offline.EntityKey;
@@ -25,11 +26,12 @@ public final class FeatureLogAppendBenchmark {
         int perBatch = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         int features = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         TestCatalog catalog = new TestCatalog();
-        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (IcebergOfflineStore store = catalog.open()) {
             List<FeatureSlot> slots = new ArrayList<>();
             for (int f = 0; f < features; f++) {
-                slots.add(new FeatureSlot("f" + f, "v1", f % 2 == 0 ? FeatureType.Scalar.FLOAT : FeatureType.Scalar.STRING));
+                slots.add(new FeatureSlot(
+                        "f" + f, "v1", f % 2 == 0 ? FeatureType.Scalar.FLOAT : FeatureType.Scalar.STRING));
             }
             Random random = new Random(11);
             Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
@@ -40,12 +42,16 @@ public final class FeatureLogAppendBenchmark {
                 List<ObservedValue> values = new ArrayList<>(perBatch);
                 while (values.size() < perBatch) {
                     entity++;
-                    Provenance p = new Provenance(SourceKind.COMPUTED, Optional.of("q-" + entity), Optional.of("r"), Optional.of("dep-1"));
+                    Provenance p = new Provenance(
+                            SourceKind.COMPUTED, Optional.of("q-" + entity), Optional.of("r"), Optional.of("dep-1"));
                     Instant at = t0.plusMillis(entity * 20);
                     for (int f = 0; f < features && values.size() < perBatch; f++) {
                         FeatureSlot s = slots.get(f);
-                        Object v = s.type() == FeatureType.Scalar.FLOAT ? (Object) random.nextDouble() : "s" + random.nextInt(1000);
-                        values.add(new ObservedValue("bench", "live", EntityKey.of((long) random.nextInt(1_000_000)), s, v, at, p));
+                        Object v = s.type() == FeatureType.Scalar.FLOAT
+                                ? (Object) random.nextDouble()
+                                : "s" + random.nextInt(1000);
+                        values.add(new ObservedValue(
+                                "bench", "live", EntityKey.of((long) random.nextInt(1_000_000)), s, v, at, p));
                     }
                 }
                 long cpu0 = os.getProcessCpuTime();
@@ -59,9 +65,17 @@ public final class FeatureLogAppendBenchmark {
                 }
             }
             double seconds = totalNanos / 1e9;
-            System.out.printf("append: %d batches x %,d values over %d features: %,.0f values/s wall, %.0f ms wall and %.0f ms CPU per batch"
-                    + " (%.2f CPU-s per 100,000 values); load average %.2f%n", batches, perBatch, features, (double) batches * perBatch / seconds,
-                    totalNanos / 1e6 / batches, totalCpu / 1e6 / batches, totalCpu / 1e9 / batches * 100_000 / perBatch, os.getSystemLoadAverage());
+            System.out.printf(
+                    "append: %d batches x %,d values over %d features: %,.0f values/s wall, %.0f ms wall and %.0f ms CPU per batch"
+                            + " (%.2f CPU-s per 100,000 values); load average %.2f%n",
+                    batches,
+                    perBatch,
+                    features,
+                    (double) batches * perBatch / seconds,
+                    totalNanos / 1e6 / batches,
+                    totalCpu / 1e6 / batches,
+                    totalCpu / 1e9 / batches * 100_000 / perBatch,
+                    os.getSystemLoadAverage());
         } finally {
             catalog.drop();
         }

@@ -30,11 +30,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -66,7 +68,8 @@ class FeatureLogCompactionTest {
             new FeatureSlot("t", "v1", FeatureType.Scalar.DATETIME),
             new FeatureSlot("d", "v1", FeatureType.Scalar.DATE),
             new FeatureSlot("l", "v1", new FeatureType.ListOf(FeatureType.Scalar.STRING)));
-    private static final CompactionOptions SMALL_GROUPS = new CompactionOptions(4, CompactionOptions.DEFAULT_TARGET_FILE_SIZE_BYTES, Set.of());
+    private static final CompactionOptions SMALL_GROUPS =
+            new CompactionOptions(4, CompactionOptions.DEFAULT_TARGET_FILE_SIZE_BYTES, Set.of());
 
     private TestCatalog catalog;
     private IcebergOfflineStore store;
@@ -96,23 +99,34 @@ class FeatureLogCompactionTest {
         for (int i = 0; i < size; i++) {
             FeatureSlot slot = SLOTS.get(random.nextInt(SLOTS.size()));
             int n = round * 10_000 + i;
-            Object value = random.nextInt(7) == 0 ? null : switch (slot.feature()) {
-                case "i" -> (long) n;
-                case "f" -> switch (random.nextInt(6)) {
-                    case 0 -> Double.NaN;
-                    case 1 -> -0.0;
-                    default -> n / 8.0;
-                };
-                case "s" -> random.nextBoolean() ? "" : "v" + n + "'é";
-                case "b" -> random.nextBoolean();
-                case "t" -> T.plusSeconds(n).plusNanos(1000L * random.nextInt(1000));
-                case "d" -> LocalDate.of(2026, 1, 1).plusDays(n % 400);
-                default -> random.nextBoolean() ? List.of() : java.util.Arrays.asList("x" + n, null, "");
-            };
-            EntityKey key = random.nextBoolean() ? EntityKey.of((long) random.nextInt(12)) : EntityKey.of("k" + random.nextInt(6));
+            Object value = random.nextInt(7) == 0
+                    ? null
+                    : switch (slot.feature()) {
+                        case "i" -> (long) n;
+                        case "f" ->
+                            switch (random.nextInt(6)) {
+                                case 0 -> Double.NaN;
+                                case 1 -> -0.0;
+                                default -> n / 8.0;
+                            };
+                        case "s" -> random.nextBoolean() ? "" : "v" + n + "'é";
+                        case "b" -> random.nextBoolean();
+                        case "t" -> T.plusSeconds(n).plusNanos(1000L * random.nextInt(1000));
+                        case "d" -> LocalDate.of(2026, 1, 1).plusDays(n % 400);
+                        default -> random.nextBoolean() ? List.of() : Arrays.asList("x" + n, null, "");
+                    };
+            EntityKey key = random.nextBoolean()
+                    ? EntityKey.of((long) random.nextInt(12))
+                    : EntityKey.of("k" + random.nextInt(6));
             // 3 days x 30 seconds: many equal observation times
             Instant at = T.plus(Duration.ofHours(12L * random.nextInt(5))).plusSeconds(random.nextInt(30));
-            values.add(new ObservedValue(ns, ENTITY, key, slot, value, at,
+            values.add(new ObservedValue(
+                    ns,
+                    ENTITY,
+                    key,
+                    slot,
+                    value,
+                    at,
                     random.nextInt(3) == 0 ? Provenance.computed("q" + n, "r", "dep") : Provenance.ingested()));
         }
         return values;
@@ -125,8 +139,8 @@ class FeatureLogCompactionTest {
     }
 
     /** Everything a reader can observe: lookups with and without staleness, the export file, latest values, raw rows. */
-    private record Answers(PointInTimeResult lookup, List<String> export, List<LatestValue> latest, List<String> rows) {
-    }
+    private record Answers(
+            PointInTimeResult lookup, List<String> export, List<LatestValue> latest, List<String> rows) {}
 
     private Answers answers(List<SpineRow> spine, Path spineFile, String name) throws Exception {
         List<FeatureLookup> lookups = new ArrayList<>();
@@ -146,15 +160,20 @@ class FeatureLogCompactionTest {
         store.export(new PointInTimeExport(ns, ENTITY, spineFile, List.of("k"), exported, out), ExportControl.none());
         List<String> export = query("SELECT * FROM read_parquet(?)", out.toString());
         List<LatestValue> latest = new ArrayList<>();
-        store.latestValues(new LatestValuesQuery(ns, ENTITY, lookups, Optional.empty(), T.plus(Duration.ofDays(3))), latest::add);
+        store.latestValues(
+                new LatestValuesQuery(ns, ENTITY, lookups, Optional.empty(), T.plus(Duration.ofDays(3))), latest::add);
         latest.sort(Comparator.comparing(LatestValue::toString));
         return new Answers(lookup, export, latest, rawRows());
     }
 
     /** Every row of the test's namespace in the live files, all columns, in write order. */
     private List<String> rawRows() throws Exception {
-        List<String> files = store.liveDataFiles().stream().map(f -> LocalFileIO.toPath(f.location()).toString()).toList();
-        return queryFiles("SELECT * FROM read_parquet(?) ORDER BY write_seq", files).stream().filter(r -> r.startsWith(ns + "|")).toList();
+        List<String> files = store.liveDataFiles().stream()
+                .map(f -> LocalFileIO.toPath(f.location()).toString())
+                .toList();
+        return queryFiles("SELECT * FROM read_parquet(?) ORDER BY write_seq", files).stream()
+                .filter(r -> r.startsWith(ns + "|"))
+                .toList();
     }
 
     private static List<String> query(String sql, String file) throws Exception {
@@ -188,8 +207,11 @@ class FeatureLogCompactionTest {
     private List<SpineRow> spine(Random random) {
         List<SpineRow> spine = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
-            EntityKey key = random.nextBoolean() ? EntityKey.of((long) random.nextInt(14)) : EntityKey.of("k" + random.nextInt(7));
-            spine.add(new SpineRow(key, T.plus(Duration.ofHours(12L * random.nextInt(6))).plusSeconds(random.nextInt(40) - 5)));
+            EntityKey key = random.nextBoolean()
+                    ? EntityKey.of((long) random.nextInt(14))
+                    : EntityKey.of("k" + random.nextInt(7));
+            spine.add(new SpineRow(
+                    key, T.plus(Duration.ofHours(12L * random.nextInt(6))).plusSeconds(random.nextInt(40) - 5)));
         }
         spine.add(spine.get(7));
         return spine;
@@ -198,10 +220,17 @@ class FeatureLogCompactionTest {
     /** Files per group (partition, feature version, type). */
     private static Map<String, Integer> filesPerGroup(List<DataFile> files) {
         Map<String, Integer> out = new HashMap<>();
-        int version = FeatureLogLayout.SCHEMA.findField(FeatureLogLayout.FEATURE_VERSION).fieldId();
+        int version = FeatureLogLayout.SCHEMA
+                .findField(FeatureLogLayout.FEATURE_VERSION)
+                .fieldId();
         for (DataFile f : files) {
-            String v = Conversions.fromByteBuffer(Types.StringType.get(), f.lowerBounds().get(version)).toString();
-            out.merge(f.partition().get(2, String.class) + "@" + f.partition().get(3, Integer.class) + "@" + v, 1, Integer::sum);
+            String v = Conversions.fromByteBuffer(
+                            Types.StringType.get(), f.lowerBounds().get(version))
+                    .toString();
+            out.merge(
+                    f.partition().get(2, String.class) + "@" + f.partition().get(3, Integer.class) + "@" + v,
+                    1,
+                    Integer::sum);
         }
         return out;
     }
@@ -211,7 +240,9 @@ class FeatureLogCompactionTest {
         Random random = new Random(20261130);
         appendRounds(random, 30, 60, 0);
         List<SpineRow> spine = spine(random);
-        List<SpineRow> stringSpine = spine.stream().filter(r -> r.key().parts().get(0) instanceof String).toList();
+        List<SpineRow> stringSpine = spine.stream()
+                .filter(r -> r.key().parts().get(0) instanceof String)
+                .toList();
         Path spineFile = dir.resolve("spine.parquet");
         SpineFiles.write(spineFile, List.of("k"), stringSpine);
         Answers before = answers(spine, spineFile, "before");
@@ -243,17 +274,30 @@ class FeatureLogCompactionTest {
         assertThat(after.lookup()).isEqualTo(before.lookup());
         assertThat(after.export()).isEqualTo(before.export());
         assertThat(after.latest()).isEqualTo(before.latest());
-        assertThat(before.lookup().rows().stream().flatMap(List::stream).filter(java.util.Objects::nonNull).count()).as("values found").isGreaterThan(300);
+        assertThat(before.lookup().rows().stream()
+                        .flatMap(List::stream)
+                        .filter(Objects::nonNull)
+                        .count())
+                .as("values found")
+                .isGreaterThan(300);
 
         // each new file is sorted by the table's sort order, and its bounds are its rows' bounds
         Set<String> old = filesBefore.stream().map(DataFile::location).collect(Collectors.toSet());
-        for (DataFile f : filesAfter.stream().filter(f -> !old.contains(f.location())).toList()) {
+        for (DataFile f :
+                filesAfter.stream().filter(f -> !old.contains(f.location())).toList()) {
             String path = LocalFileIO.toPath(f.location()).toString();
             assertThat(query("SELECT entity_key, observed_at, write_seq FROM read_parquet(?)", path))
-                    .isEqualTo(query("SELECT entity_key, observed_at, write_seq FROM read_parquet(?) ORDER BY entity_key, observed_at, write_seq", path));
-            List<String> bounds = query("SELECT count(*), epoch_us(min(observed_at)), epoch_us(max(observed_at)), min(write_seq), max(write_seq) FROM read_parquet(?)", path);
-            assertThat(bounds.get(0)).isEqualTo(f.recordCount() + "|" + bound(f, FeatureLogLayout.OBSERVED_AT, true) + "|" + bound(f, FeatureLogLayout.OBSERVED_AT, false)
-                    + "|" + bound(f, FeatureLogLayout.WRITE_SEQ, true) + "|" + bound(f, FeatureLogLayout.WRITE_SEQ, false) + "|");
+                    .isEqualTo(query(
+                            "SELECT entity_key, observed_at, write_seq FROM read_parquet(?) ORDER BY entity_key, observed_at, write_seq",
+                            path));
+            List<String> bounds = query(
+                    "SELECT count(*), epoch_us(min(observed_at)), epoch_us(max(observed_at)), min(write_seq), max(write_seq) FROM read_parquet(?)",
+                    path);
+            assertThat(bounds.get(0))
+                    .isEqualTo(f.recordCount() + "|" + bound(f, FeatureLogLayout.OBSERVED_AT, true) + "|"
+                            + bound(f, FeatureLogLayout.OBSERVED_AT, false) + "|"
+                            + bound(f, FeatureLogLayout.WRITE_SEQ, true) + "|"
+                            + bound(f, FeatureLogLayout.WRITE_SEQ, false) + "|");
             assertThat(f.sortOrderId()).isEqualTo(1);
             Map<String, Integer> ids = new HashMap<>();
             for (String row : query("SELECT name, field_id FROM parquet_schema(?) WHERE field_id IS NOT NULL", path)) {
@@ -298,14 +342,18 @@ class FeatureLogCompactionTest {
         assertThat(result.commits()).isZero();
         assertThat(result.conflicts()).isPositive();
         assertThat(store.liveDataFiles()).isEmpty();
-        assertThat(parquetFilesOnDisk()).as("the compacted files were deleted again").isEqualTo(appended);
+        assertThat(parquetFilesOnDisk())
+                .as("the compacted files were deleted again")
+                .isEqualTo(appended);
         // nothing of the namespace comes back
         assertThat(rawRows()).isEmpty();
     }
 
     private Set<String> parquetFilesOnDisk() throws IOException {
         try (Stream<Path> paths = Files.walk(catalog.warehouse)) {
-            return paths.filter(p -> p.toString().endsWith(".parquet")).map(Path::toString).collect(Collectors.toSet());
+            return paths.filter(p -> p.toString().endsWith(".parquet"))
+                    .map(Path::toString)
+                    .collect(Collectors.toSet());
         }
     }
 
@@ -315,7 +363,12 @@ class FeatureLogCompactionTest {
         appendRounds(random, 16, 40, 0);
         List<SpineRow> spine = spine(random);
         Path spineFile = dir.resolve("spine.parquet");
-        SpineFiles.write(spineFile, List.of("k"), spine.stream().filter(r -> r.key().parts().get(0) instanceof String).toList());
+        SpineFiles.write(
+                spineFile,
+                List.of("k"),
+                spine.stream()
+                        .filter(r -> r.key().parts().get(0) instanceof String)
+                        .toList());
         Answers before = answers(spine, spineFile, "before");
         Set<String> replaced = liveFiles();
         store.compact(SMALL_GROUPS);
@@ -339,7 +392,9 @@ class FeatureLogCompactionTest {
     }
 
     private Set<String> liveFiles() {
-        return store.liveDataFiles().stream().map(f -> LocalFileIO.toPath(f.location()).toString()).collect(Collectors.toSet());
+        return store.liveDataFiles().stream()
+                .map(f -> LocalFileIO.toPath(f.location()).toString())
+                .collect(Collectors.toSet());
     }
 
     @Test
@@ -348,24 +403,30 @@ class FeatureLogCompactionTest {
         appendRounds(random, 12, 40, 0);
         List<FeatureLookup> lookups = SLOTS.stream().map(FeatureLookup::latest).toList();
         List<LatestValue> expected = new ArrayList<>();
-        store.latestValues(new LatestValuesQuery(ns, ENTITY, lookups, Optional.empty(), T.plus(Duration.ofDays(3))), expected::add);
+        store.latestValues(
+                new LatestValuesQuery(ns, ENTITY, lookups, Optional.empty(), T.plus(Duration.ofDays(3))),
+                expected::add);
         List<LatestValue> seen = new ArrayList<>();
         SnapshotExpiry.Result[] during = new SnapshotExpiry.Result[1];
         // the read plans all features, then reads them one after another; between two, compaction and expiry run
-        store.latestValues(new LatestValuesQuery(ns, ENTITY, lookups, Optional.empty(), T.plus(Duration.ofDays(3))), v -> {
-            if (during[0] == null) {
-                store.compact(SMALL_GROUPS);
-                store.append(batch(random, "other-" + ns, 20, 50));
-                during[0] = store.expireSnapshots(new SnapshotExpiry(Duration.ZERO, 1));
-            }
-            seen.add(v);
-        });
-        assertThat(during[0].dataFilesDeleted()).as("nothing the read uses was deleted").isZero();
+        store.latestValues(
+                new LatestValuesQuery(ns, ENTITY, lookups, Optional.empty(), T.plus(Duration.ofDays(3))), v -> {
+                    if (during[0] == null) {
+                        store.compact(SMALL_GROUPS);
+                        store.append(batch(random, "other-" + ns, 20, 50));
+                        during[0] = store.expireSnapshots(new SnapshotExpiry(Duration.ZERO, 1));
+                    }
+                    seen.add(v);
+                });
+        assertThat(during[0].dataFilesDeleted())
+                .as("nothing the read uses was deleted")
+                .isZero();
         seen.sort(Comparator.comparing(LatestValue::toString));
         expected.sort(Comparator.comparing(LatestValue::toString));
         assertThat(seen).isEqualTo(expected);
         // once the read is over, the files go
-        assertThat(store.expireSnapshots(new SnapshotExpiry(Duration.ZERO, 1)).dataFilesDeleted()).isPositive();
+        assertThat(store.expireSnapshots(new SnapshotExpiry(Duration.ZERO, 1)).dataFilesDeleted())
+                .isPositive();
     }
 
     @Test
@@ -374,21 +435,30 @@ class FeatureLogCompactionTest {
         List<FeatureLookup> lookups = SLOTS.stream().map(FeatureLookup::latest).toList();
         Instant asOf = T.plus(Duration.ofDays(3));
         appendRounds(random, 10, 40, 0);
-        LatestValuesResult first = store.latestValues(new LatestValuesQuery(ns, ENTITY, lookups, Optional.empty(), asOf), v -> { });
+        LatestValuesResult first =
+                store.latestValues(new LatestValuesQuery(ns, ENTITY, lookups, Optional.empty(), asOf), v -> {});
         String m1 = first.marker().orElseThrow();
         appendRounds(random, 10, 40, 100);
         List<LatestValue> sinceM1 = latest(lookups, m1, asOf);
-        LatestValuesResult second = store.latestValues(new LatestValuesQuery(ns, ENTITY, lookups, Optional.of(m1), asOf), v -> { });
+        LatestValuesResult second =
+                store.latestValues(new LatestValuesQuery(ns, ENTITY, lookups, Optional.of(m1), asOf), v -> {});
         String m2 = second.marker().orElseThrow();
         assertThat(sinceM1).isNotEmpty();
 
-        CompactionResult result = store.compact(SMALL_GROUPS.withReaderMarkers(Set.of(m1, m2, "mem:3", "iceberg-seq:other:5")));
+        CompactionResult result =
+                store.compact(SMALL_GROUPS.withReaderMarkers(Set.of(m1, m2, "mem:3", "iceberg-seq:other:5")));
         assertThat(result.filesRemoved()).isPositive();
-        assertThat(result.commits()).as("files before and after m1 are committed apart").isEqualTo(2);
+        assertThat(result.commits())
+                .as("files before and after m1 are committed apart")
+                .isEqualTo(2);
         assertThat(store.currentOperation()).contains("replace");
 
-        assertThat(latest(lookups, m1, asOf)).as("since m1: exactly what it was before compaction").isEqualTo(sinceM1);
-        assertThat(latest(lookups, m2, asOf)).as("since m2: the replace snapshot adds nothing new").isEmpty();
+        assertThat(latest(lookups, m1, asOf))
+                .as("since m1: exactly what it was before compaction")
+                .isEqualTo(sinceM1);
+        assertThat(latest(lookups, m2, asOf))
+                .as("since m2: the replace snapshot adds nothing new")
+                .isEmpty();
         List<ObservedValue> late = batch(random, ns, 30, 200);
         store.append(late);
         List<LatestValue> afterLate = latest(lookups, m2, asOf);
@@ -406,7 +476,8 @@ class FeatureLogCompactionTest {
         List<LatestValue> everything = new ArrayList<>();
         store.latestValues(new LatestValuesQuery(ns, ENTITY, lookups, Optional.empty(), asOf), everything::add);
         assertThat(everything).containsAll(reread);
-        Set<String> slotsReread = reread.stream().map(v -> v.key() + "/" + v.feature()).collect(Collectors.toSet());
+        Set<String> slotsReread =
+                reread.stream().map(v -> v.key() + "/" + v.feature()).collect(Collectors.toSet());
         assertThat(sinceM2).allMatch(v -> slotsReread.contains(v.key() + "/" + v.feature()));
     }
 

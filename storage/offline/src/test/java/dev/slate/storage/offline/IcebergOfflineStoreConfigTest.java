@@ -12,12 +12,18 @@ class IcebergOfflineStoreConfigTest {
 
     @Test
     void defaultsAndWarehouseForms() {
-        IcebergOfflineStoreConfig c = IcebergOfflineStoreConfig.of(URL, "slate", Optional.empty(), "/var/lib/slate/offline/");
+        IcebergOfflineStoreConfig c =
+                IcebergOfflineStoreConfig.of(URL, "slate", Optional.empty(), "/var/lib/slate/offline/");
         assertThat(c.catalogName()).isEqualTo("slate");
         assertThat(c.tableNamespace()).isEqualTo("slate");
         assertThat(c.warehouse()).isEqualTo("file:/var/lib/slate/offline");
-        assertThat(IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "file:///data/w").warehouse()).isEqualTo("file:/data/w");
-        assertThat(IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "file:/data/w").warehousePath().toString()).isEqualTo("/data/w");
+        assertThat(IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "file:///data/w")
+                        .warehouse())
+                .isEqualTo("file:/data/w");
+        assertThat(IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "file:/data/w")
+                        .warehousePath()
+                        .toString())
+                .isEqualTo("/data/w");
     }
 
     @Test
@@ -28,11 +34,19 @@ class IcebergOfflineStoreConfigTest {
 
     @Test
     void invalidSettingsAreRefusedWithTheReason() {
-        assertThatThrownBy(() -> IcebergOfflineStoreConfig.of("jdbc:mysql://x/y", "u", Optional.empty(), "/w")).hasMessageContaining("PostgreSQL");
-        assertThatThrownBy(() -> IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "relative/dir")).hasMessageContaining("absolute");
-        assertThatThrownBy(() -> IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "s3://bucket/w")).hasMessageContaining("object stores");
-        assertThatThrownBy(() -> IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "/data/[x]")).hasMessageContaining("must not contain");
-        assertThatThrownBy(() -> IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "/w").withCatalogName("a b")).hasMessageContaining("catalogName");
-        assertThatThrownBy(() -> IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "/w").withTableNamespace("x'y")).hasMessageContaining("tableNamespace");
+        assertThatThrownBy(() -> IcebergOfflineStoreConfig.of("jdbc:mysql://x/y", "u", Optional.empty(), "/w"))
+                .hasMessageContaining("PostgreSQL");
+        assertThatThrownBy(() -> IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "relative/dir"))
+                .hasMessageContaining("absolute");
+        assertThatThrownBy(() -> IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "s3://bucket/w"))
+                .hasMessageContaining("object stores");
+        assertThatThrownBy(() -> IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "/data/[x]"))
+                .hasMessageContaining("must not contain");
+        assertThatThrownBy(() -> IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "/w")
+                        .withCatalogName("a b"))
+                .hasMessageContaining("catalogName");
+        assertThatThrownBy(() -> IcebergOfflineStoreConfig.of(URL, "u", Optional.empty(), "/w")
+                        .withTableNamespace("x'y"))
+                .hasMessageContaining("tableNamespace");
     }
 }

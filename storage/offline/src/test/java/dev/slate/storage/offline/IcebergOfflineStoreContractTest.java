@@ -21,6 +21,7 @@ import dev.slate.storage.spi.offline.PointInTimeQuery;
 import dev.slate.storage.spi.offline.Provenance;
 import dev.slate.storage.spi.offline.SpineRow;
 import dev.slate.storage.testing.OfflineStoreContract;
+import dev.slate.storage.testing.SpineFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,9 +31,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +48,7 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.types.Types;
@@ -86,39 +91,54 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
     @Test
     void exportMergeAndSqlPathsWriteTheSameFile() throws Exception {
         String ns = "merge-" + UUID.randomUUID();
-        java.util.Random random = new java.util.Random(20261129);
-        List<FeatureSlot> slots = List.of(new FeatureSlot("i", "v1", FeatureType.Scalar.INT), new FeatureSlot("f", "v1", FeatureType.Scalar.FLOAT),
-                new FeatureSlot("s", "v1", FeatureType.Scalar.STRING), new FeatureSlot("l", "v1", new FeatureType.ListOf(FeatureType.Scalar.INT)),
-                new FeatureSlot("t", "v1", FeatureType.Scalar.DATETIME), new FeatureSlot("b", "v1", FeatureType.Scalar.BOOL));
+        Random random = new Random(20261129);
+        List<FeatureSlot> slots = List.of(
+                new FeatureSlot("i", "v1", FeatureType.Scalar.INT),
+                new FeatureSlot("f", "v1", FeatureType.Scalar.FLOAT),
+                new FeatureSlot("s", "v1", FeatureType.Scalar.STRING),
+                new FeatureSlot("l", "v1", new FeatureType.ListOf(FeatureType.Scalar.INT)),
+                new FeatureSlot("t", "v1", FeatureType.Scalar.DATETIME),
+                new FeatureSlot("b", "v1", FeatureType.Scalar.BOOL));
         Path dir = Files.createTempDirectory("slate-merge-test-");
-        try (IcebergOfflineStore merging = catalog.open(); IcebergOfflineStore sqlOnly = catalog.open()) {
+        try (IcebergOfflineStore merging = catalog.open();
+                IcebergOfflineStore sqlOnly = catalog.open()) {
             sqlOnly.mergeRowLimit(0);
             for (int batch = 0; batch < 4; batch++) {
                 List<ObservedValue> values = new ArrayList<>();
                 for (int i = 0; i < 400; i++) {
                     FeatureSlot slot = slots.get(random.nextInt(slots.size()));
                     int n = batch * 1000 + i;
-                    Object value = random.nextInt(8) == 0 ? null : switch (slot.feature()) {
-                        case "i" -> (long) n;
-                        case "f" -> n / 4.0;
-                        case "s" -> "v" + n;
-                        case "l" -> List.of((long) n, (long) -n);
-                        case "t" -> T.plusSeconds(n);
-                        default -> n % 2 == 0;
-                    };
+                    Object value = random.nextInt(8) == 0
+                            ? null
+                            : switch (slot.feature()) {
+                                case "i" -> (long) n;
+                                case "f" -> n / 4.0;
+                                case "s" -> "v" + n;
+                                case "l" -> List.of((long) n, (long) -n);
+                                case "t" -> T.plusSeconds(n);
+                                default -> n % 2 == 0;
+                            };
                     // 20 distinct seconds: many equal observation times, within one append and across appends
-                    values.add(new ObservedValue(ns, "user", EntityKey.of("k" + random.nextInt(10)), slot, value, T.plusSeconds(random.nextInt(20)),
+                    values.add(new ObservedValue(
+                            ns,
+                            "user",
+                            EntityKey.of("k" + random.nextInt(10)),
+                            slot,
+                            value,
+                            T.plusSeconds(random.nextInt(20)),
                             Provenance.ingested()));
                 }
                 merging.append(values);
             }
             List<SpineRow> spine = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
-                spine.add(new SpineRow(EntityKey.of("k" + random.nextInt(12)), T.plusSeconds(random.nextInt(26) - 3).plusNanos(random.nextInt(2) * 500_000_000L)));
+                spine.add(new SpineRow(
+                        EntityKey.of("k" + random.nextInt(12)),
+                        T.plusSeconds(random.nextInt(26) - 3).plusNanos(random.nextInt(2) * 500_000_000L)));
             }
             spine.add(spine.get(3));
             Path spineFile = dir.resolve("spine.parquet");
-            dev.slate.storage.testing.SpineFiles.write(spineFile, List.of("user.id"), spine);
+            SpineFiles.write(spineFile, List.of("user.id"), spine);
             List<ExportedFeature> features = new ArrayList<>();
             for (int f = 0; f < slots.size(); f++) {
                 FeatureLookup lookup = switch (f % 3) {
@@ -130,13 +150,21 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
             }
             Path a = dir.resolve("merge.parquet");
             Path b = dir.resolve("sql.parquet");
-            merging.export(new PointInTimeExport(ns, "user", spineFile, List.of("user.id"), features, a), ExportControl.none());
-            sqlOnly.export(new PointInTimeExport(ns, "user", spineFile, List.of("user.id"), features, b), ExportControl.none());
-            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+            merging.export(
+                    new PointInTimeExport(ns, "user", spineFile, List.of("user.id"), features, a),
+                    ExportControl.none());
+            sqlOnly.export(
+                    new PointInTimeExport(ns, "user", spineFile, List.of("user.id"), features, b),
+                    ExportControl.none());
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                    Statement st = c.createStatement()) {
                 String rows = "SELECT file_row_number AS r, * FROM read_parquet('%s', file_row_number = true)";
-                try (ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM (" + rows.formatted(a) + " EXCEPT ALL " + rows.formatted(b) + ")), (SELECT count(*) FROM ("
-                        + rows.formatted(b) + " EXCEPT ALL " + rows.formatted(a) + ")), (SELECT count(*) FROM read_parquet('" + a + "')), "
-                        + "(SELECT count(\"user.i\") + count(\"user.f\") + count(\"user.s\") + count(\"user.l\") + count(\"user.t\") + count(\"user.b\") FROM read_parquet('" + a + "'))")) {
+                try (ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM (" + rows.formatted(a)
+                        + " EXCEPT ALL " + rows.formatted(b) + ")), (SELECT count(*) FROM ("
+                        + rows.formatted(b) + " EXCEPT ALL " + rows.formatted(a)
+                        + ")), (SELECT count(*) FROM read_parquet('" + a + "')), "
+                        + "(SELECT count(\"user.i\") + count(\"user.f\") + count(\"user.s\") + count(\"user.l\") + count(\"user.t\") + count(\"user.b\") FROM read_parquet('"
+                        + a + "'))")) {
                     rs.next();
                     assertThat(rs.getLong(1)).as("rows only the merge wrote").isZero();
                     assertThat(rs.getLong(2)).as("rows only the SQL path wrote").isZero();
@@ -147,7 +175,7 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
             merging.dropNamespace(ns);
         } finally {
             try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -159,7 +187,13 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
         store().append(List.of(
                 observe(1L, score, 0.5, T),
                 observe(2L, score, 1.5, T.plus(Duration.ofDays(1))),
-                new ObservedValue(namespace(), "user", EntityKey.of("a", "b"), tags, List.of("x", "y"), T,
+                new ObservedValue(
+                        namespace(),
+                        "user",
+                        EntityKey.of("a", "b"),
+                        tags,
+                        List.of("x", "y"),
+                        T,
                         Provenance.computed("q-1", "tags_resolver", "dep-7"))));
 
         List<DataFile> files = dataFiles(namespace());
@@ -169,7 +203,8 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
         for (DataFile f : files) {
             assertThat(f.partition().get(0, String.class)).isEqualTo(namespace());
             assertThat(f.partition().get(1, String.class)).isEqualTo("user");
-            byPartition.merge(f.partition().get(2, String.class) + "@" + f.partition().get(3, Integer.class), 1, Integer::sum);
+            byPartition.merge(
+                    f.partition().get(2, String.class) + "@" + f.partition().get(3, Integer.class), 1, Integer::sum);
             assertThat(f.recordCount()).isEqualTo(1);
             assertThat(f.specId()).as("partition spec id").isEqualTo(0);
             assertThat(f.sortOrderId()).as("sort order id").isEqualTo(1);
@@ -178,20 +213,34 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
         int day = (int) (T.getEpochSecond() / 86_400);
         assertThat(byPartition).containsOnlyKeys("score[1d]@" + day, "score[1d]@" + (day + 1), "tags@" + day);
 
-        DataFile tagsFile = files.stream().filter(f -> f.partition().get(2, String.class).equals("tags")).findFirst().orElseThrow();
+        DataFile tagsFile = files.stream()
+                .filter(f -> f.partition().get(2, String.class).equals("tags"))
+                .findFirst()
+                .orElseThrow();
         Map<String, Integer> fieldIds = new HashMap<>();
         Map<String, Object> row = new HashMap<>();
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement()) {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = duck.createStatement()) {
             String path = SqlQuoting.literal(LocalFileIO.toPath(tagsFile.location()));
-            try (ResultSet rs = st.executeQuery("SELECT name, field_id FROM parquet_schema(" + path + ") WHERE field_id IS NOT NULL")) {
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT name, field_id FROM parquet_schema(" + path + ") WHERE field_id IS NOT NULL")) {
                 while (rs.next()) {
                     fieldIds.put(rs.getString(1), rs.getInt(2));
                 }
             }
-            try (ResultSet rs = st.executeQuery("SELECT entity_key, value_list, value_type, source, query_id, resolver, deployment_id, "
-                    + "epoch_us(observed_at) AS observed FROM " + path)) {
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT entity_key, value_list, value_type, source, query_id, resolver, deployment_id, "
+                            + "epoch_us(observed_at) AS observed FROM " + path)) {
                 assertThat(rs.next()).isTrue();
-                for (String column : List.of("entity_key", "value_list", "value_type", "source", "query_id", "resolver", "deployment_id", "observed")) {
+                for (String column : List.of(
+                        "entity_key",
+                        "value_list",
+                        "value_type",
+                        "source",
+                        "query_id",
+                        "resolver",
+                        "deployment_id",
+                        "observed")) {
                     row.put(column, rs.getObject(column));
                 }
             }
@@ -201,9 +250,15 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
             expectedIds.put(field.name(), field.fieldId());
         }
         assertThat(fieldIds).isEqualTo(expectedIds);
-        assertThat(row).containsEntry("entity_key", "s1:as1:b").containsEntry("value_list", "1:x1:y").containsEntry("value_type", "list<string>")
-                .containsEntry("source", "computed").containsEntry("query_id", "q-1").containsEntry("resolver", "tags_resolver")
-                .containsEntry("deployment_id", "dep-7").containsEntry("observed", T.getEpochSecond() * 1_000_000L);
+        assertThat(row)
+                .containsEntry("entity_key", "s1:as1:b")
+                .containsEntry("value_list", "1:x1:y")
+                .containsEntry("value_type", "list<string>")
+                .containsEntry("source", "computed")
+                .containsEntry("query_id", "q-1")
+                .containsEntry("resolver", "tags_resolver")
+                .containsEntry("deployment_id", "dep-7")
+                .containsEntry("observed", T.getEpochSecond() * 1_000_000L);
     }
 
     @Test
@@ -223,10 +278,13 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
             }
         }
 
-        PointInTimeQuery query = new PointInTimeQuery(namespace(), "user", List.of(row(1L, T)), List.of(within(a, Duration.ofDays(1))));
+        PointInTimeQuery query =
+                new PointInTimeQuery(namespace(), "user", List.of(row(1L, T)), List.of(within(a, Duration.ofDays(1))));
         assertThat(store().lookup(query).get(0, 0)).isEqualTo(new StoredValue(2L, T));
         PointInTimeQuery unbounded = new PointInTimeQuery(namespace(), "user", List.of(row(1L, T)), List.of(latest(a)));
-        assertThatThrownBy(() -> store().lookup(unbounded)).as("an unbounded lookback must read the old day").isInstanceOf(OfflineStoreException.class);
+        assertThatThrownBy(() -> store().lookup(unbounded))
+                .as("an unbounded lookback must read the old day")
+                .isInstanceOf(OfflineStoreException.class);
     }
 
     @Test
@@ -263,7 +321,8 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
         }
         for (int s = 0; s < stores; s++) {
             for (int i = 0; i < appends; i++) {
-                PointInTimeQuery q = new PointInTimeQuery(namespace(), "user", List.of(row("s" + s, T.plusSeconds(i))), List.of(latest(score)));
+                PointInTimeQuery q = new PointInTimeQuery(
+                        namespace(), "user", List.of(row("s" + s, T.plusSeconds(i))), List.of(latest(score)));
                 assertThat(store().lookup(q).get(0, 0)).isEqualTo(new StoredValue((long) i, T.plusSeconds(i)));
             }
         }
@@ -278,8 +337,10 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
             store().append(List.of(observe("j", score, 3L, T)));
             other.append(List.of(observe("j", score, 4L, T)));
         }
-        PointInTimeQuery q = new PointInTimeQuery(namespace(), "user", List.of(row("k", T), row("j", T)), List.of(latest(score)));
-        assertThat(store().lookup(q).rows()).containsExactly(List.of(new StoredValue(2L, T)), List.of(new StoredValue(4L, T)));
+        PointInTimeQuery q =
+                new PointInTimeQuery(namespace(), "user", List.of(row("k", T), row("j", T)), List.of(latest(score)));
+        assertThat(store().lookup(q).rows())
+                .containsExactly(List.of(new StoredValue(2L, T)), List.of(new StoredValue(4L, T)));
     }
 
     @Test
@@ -291,9 +352,11 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
         }
         store().append(values);
         Path spine = directory.resolve("big-spine.parquet");
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement()) {
-            st.execute("COPY (SELECT range % 3000 AS \"user.id\", TIMESTAMPTZ '2026-03-01 12:00:00+00' - to_microseconds(range % 100000) AS input_time"
-                    + " FROM range(6000000)) TO '" + spine + "' (FORMAT PARQUET)");
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = duck.createStatement()) {
+            st.execute(
+                    "COPY (SELECT range % 3000 AS \"user.id\", TIMESTAMPTZ '2026-03-01 12:00:00+00' - to_microseconds(range % 100000) AS input_time"
+                            + " FROM range(6000000)) TO '" + spine + "' (FORMAT PARQUET)");
         }
         Path output = directory.resolve("big-out.parquet");
         CountDownLatch joining = new CountDownLatch(1);
@@ -304,14 +367,23 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
         });
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<ExportResult> running = pool.submit(() -> store().export(new PointInTimeExport(namespace(), "user", spine, List.of("user.id"),
-                    List.of(new ExportedFeature(latest(score), "user.score"), new ExportedFeature(within(score, Duration.ofHours(1)), "user.recent")),
-                    output), control));
+            Future<ExportResult> running = pool.submit(() -> store().export(
+                            new PointInTimeExport(
+                                    namespace(),
+                                    "user",
+                                    spine,
+                                    List.of("user.id"),
+                                    List.of(
+                                            new ExportedFeature(latest(score), "user.score"),
+                                            new ExportedFeature(within(score, Duration.ofHours(1)), "user.recent")),
+                                    output),
+                            control));
             assertThat(joining.await(60, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(300);
             control.cancel();
 
-            assertThatThrownBy(() -> running.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(ExportCancelledException.class);
+            assertThatThrownBy(() -> running.get(60, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ExportCancelledException.class);
         } finally {
             pool.shutdownNow();
         }
@@ -325,15 +397,29 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
         Path spine = directory.resolve("not-parquet.parquet");
         Files.writeString(spine, "user.id,input_time\n1,2026-01-01T00:00:00Z\n");
 
-        assertThatThrownBy(() -> store().export(new PointInTimeExport(namespace(), "user", spine, List.of("user.id"),
-                List.of(new ExportedFeature(latest(slot("score", FeatureType.Scalar.INT)), "user.score")), directory.resolve("o.parquet")),
-                ExportControl.none())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("as Parquet");
+        assertThatThrownBy(() -> store().export(
+                                new PointInTimeExport(
+                                        namespace(),
+                                        "user",
+                                        spine,
+                                        List.of("user.id"),
+                                        List.of(new ExportedFeature(
+                                                latest(slot("score", FeatureType.Scalar.INT)), "user.score")),
+                                        directory.resolve("o.parquet")),
+                                ExportControl.none()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("as Parquet");
     }
 
     @Test
     void aStoreWithAnUnreachableCatalogFailsToOpen() {
-        IcebergOfflineStoreConfig unreachable = new IcebergOfflineStoreConfig("jdbc:postgresql://127.0.0.1:1/test", "postgres",
-                java.util.Optional.empty(), catalog.config.warehouse(), "unreachable", "x");
+        IcebergOfflineStoreConfig unreachable = new IcebergOfflineStoreConfig(
+                "jdbc:postgresql://127.0.0.1:1/test",
+                "postgres",
+                Optional.empty(),
+                catalog.config.warehouse(),
+                "unreachable",
+                "x");
         assertThatThrownBy(() -> new IcebergOfflineStore(unreachable)).isInstanceOf(RuntimeException.class);
     }
 
@@ -345,10 +431,12 @@ class IcebergOfflineStoreContractTest extends OfflineStoreContract {
         props.put("warehouse", catalog.config.warehouse());
         jdbc.initialize(catalog.config.catalogName(), props);
         try {
-            Table table = jdbc.loadTable(TableIdentifier.of(Namespace.of(catalog.config.tableNamespace()), FeatureLogLayout.TABLE_NAME));
+            Table table = jdbc.loadTable(
+                    TableIdentifier.of(Namespace.of(catalog.config.tableNamespace()), FeatureLogLayout.TABLE_NAME));
             List<DataFile> out = new ArrayList<>();
             try (CloseableIterable<FileScanTask> tasks = table.newScan()
-                    .filter(org.apache.iceberg.expressions.Expressions.equal("namespace", namespace)).planFiles()) {
+                    .filter(Expressions.equal("namespace", namespace))
+                    .planFiles()) {
                 for (FileScanTask t : tasks) {
                     out.add(t.file());
                 }

@@ -25,7 +25,8 @@ final class TestCatalog {
             throw new IllegalStateException(e);
         }
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        config = new IcebergOfflineStoreConfig(JDBC_URL, JDBC_USER, Optional.empty(), warehouse.toString(), "slate_test_" + id, "ns_" + id);
+        config = new IcebergOfflineStoreConfig(
+                JDBC_URL, JDBC_USER, Optional.empty(), warehouse.toString(), "slate_test_" + id, "ns_" + id);
     }
 
     IcebergOfflineStore open() {

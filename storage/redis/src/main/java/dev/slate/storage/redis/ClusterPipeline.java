@@ -47,12 +47,15 @@ final class ClusterPipeline implements RedisPipeline {
         if (requests.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
-        return redis.connect().compose(conn -> RedisCluster.create(conn).groupByNodes(requests)
-                .compose(groups -> sendGroups(conn, requests, groups))
-                .eventually(() -> conn.close()));
+        return redis.connect()
+                .compose(conn -> RedisCluster.create(conn)
+                        .groupByNodes(requests)
+                        .compose(groups -> sendGroups(conn, requests, groups))
+                        .eventually(() -> conn.close()));
     }
 
-    private Future<List<Response>> sendGroups(RedisConnection conn, List<Request> requests, List<List<Request>> groups) {
+    private Future<List<Response>> sendGroups(
+            RedisConnection conn, List<Request> requests, List<List<Request>> groups) {
         if (groups.size() == 1 && groups.get(0).size() <= maxPerPipeline && sameOrder(groups.get(0), requests)) {
             return conn.batch(requests);
         }
@@ -110,9 +113,11 @@ final class ClusterPipeline implements RedisPipeline {
             Future<Void> chain = Future.succeededFuture();
             for (String uri : primaries) {
                 chain = chain.compose(ignored -> {
-                    Redis node = Redis.createClient(vertx, new RedisOptions(options)
-                            .setType(RedisClientType.STANDALONE)
-                            .setEndpoints(new ArrayList<>(List.of(uri))));
+                    Redis node = Redis.createClient(
+                            vertx,
+                            new RedisOptions(options)
+                                    .setType(RedisClientType.STANDALONE)
+                                    .setEndpoints(new ArrayList<>(List.of(uri))));
                     return action.apply(node).eventually(() -> {
                         node.close();
                         return Future.succeededFuture();

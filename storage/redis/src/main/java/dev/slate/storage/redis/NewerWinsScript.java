@@ -73,8 +73,7 @@ final class NewerWinsScript {
 
     static final String SHA1 = sha1(SOURCE);
 
-    private NewerWinsScript() {
-    }
+    private NewerWinsScript() {}
 
     /** {@code EVALSHA sha 1 key}; the caller appends the triples. */
     static Request evalsha(String key) {
@@ -94,7 +93,8 @@ final class NewerWinsScript {
 
     private static String sha1(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is missing from this JDK", e);
         }

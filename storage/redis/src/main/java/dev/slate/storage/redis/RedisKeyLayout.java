@@ -38,7 +38,8 @@ public final class RedisKeyLayout {
     public RedisKeyLayout(String prefix) {
         requireNonNull(prefix, "prefix is null");
         if (!PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("Redis key prefix must match " + PREFIX.pattern() + ", got '" + prefix + "'");
+            throw new IllegalArgumentException(
+                    "Redis key prefix must match " + PREFIX.pattern() + ", got '" + prefix + "'");
         }
         this.prefix = prefix;
     }
@@ -65,7 +66,11 @@ public final class RedisKeyLayout {
     public String field(FeatureSlot slot) {
         String feature = escape(slot.feature());
         String version = escape(slot.version());
-        return new StringBuilder(feature.length() + version.length() + 1).append(feature).append('@').append(version).toString();
+        return new StringBuilder(feature.length() + version.length() + 1)
+                .append(feature)
+                .append('@')
+                .append(version)
+                .toString();
     }
 
     /** The SCAN MATCH pattern that matches exactly the keys of one namespace (no other glob character occurs). */
@@ -84,9 +89,14 @@ public final class RedisKeyLayout {
         try {
             text = ValueCodec.encode(type, value);
         } catch (ClassCastException e) {
-            throw new IllegalArgumentException("value is not the canonical Java type of " + type + ": " + value.getClass().getSimpleName());
+            throw new IllegalArgumentException("value is not the canonical Java type of " + type + ": "
+                    + value.getClass().getSimpleName());
         }
-        return new StringBuilder(text.length() + 22).append(micros).append("|v").append(text).toString();
+        return new StringBuilder(text.length() + 22)
+                .append(micros)
+                .append("|v")
+                .append(text)
+                .toString();
     }
 
     /**

@@ -46,8 +46,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RedisOnlineStore implements OnlineStore {
 
-    private static final Set<OnlineStoreCapability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            OnlineStoreCapability.RETENTION, OnlineStoreCapability.NEWER_WINS));
+    private static final Set<OnlineStoreCapability> CAPABILITIES =
+            Collections.unmodifiableSet(EnumSet.of(OnlineStoreCapability.RETENTION, OnlineStoreCapability.NEWER_WINS));
 
     /** Retentions longer than this are capped to it (Redis rejects expiry times that overflow). */
     static final Duration MAX_RETENTION = Duration.ofDays(36_500);
@@ -72,7 +72,8 @@ public final class RedisOnlineStore implements OnlineStore {
                 .setMaxWaitingHandlers(config.maxWaitingHandlers());
         if (config.clientType() == RedisOnlineStoreConfig.ClientType.CLUSTER) {
             options.setType(RedisClientType.CLUSTER);
-            this.pipeline = new ClusterPipeline(vertx, Redis.createClient(vertx, options), options, config.maxWaitingHandlers());
+            this.pipeline = new ClusterPipeline(
+                    vertx, Redis.createClient(vertx, options), options, config.maxWaitingHandlers());
         } else {
             options.setType(RedisClientType.STANDALONE);
             this.pipeline = new StandalonePipeline(Redis.createClient(vertx, options), config.maxWaitingHandlers());
@@ -111,7 +112,9 @@ public final class RedisOnlineStore implements OnlineStore {
         if (requests.isEmpty()) {
             return CompletableFuture.completedFuture(Collections.nCopies(n, List.<StoredValue>of()));
         }
-        return pipeline.batch(requests).map(responses -> decode(reads, responses)).toCompletionStage();
+        return pipeline.batch(requests)
+                .map(responses -> decode(reads, responses))
+                .toCompletionStage();
     }
 
     /**
@@ -157,8 +160,9 @@ public final class RedisOnlineStore implements OnlineStore {
                 try {
                     values[s] = layout.decodeValue(slots.get(s).type(), raw);
                 } catch (RedisKeyLayout.CorruptValueException e) {
-                    throw new RedisKeyLayout.CorruptValueException(e.getMessage()
-                            + " (entity " + read.entity().entity() + ", feature " + slots.get(s).feature() + ")");
+                    throw new RedisKeyLayout.CorruptValueException(
+                            e.getMessage() + " (entity " + read.entity().entity() + ", feature "
+                                    + slots.get(s).feature() + ")");
                 }
             }
             out[i] = Collections.unmodifiableList(Arrays.asList(values));
@@ -249,7 +253,12 @@ public final class RedisOnlineStore implements OnlineStore {
     }
 
     private Future<Void> dropMatching(Redis node, String pattern, String cursor) {
-        Request scan = Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(SCAN_COUNT);
+        Request scan = Request.cmd(Command.SCAN)
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(pattern)
+                .arg("COUNT")
+                .arg(SCAN_COUNT);
         return node.send(scan).compose(page -> {
             String next = page.get(0).toString();
             Response keys = page.get(1);
@@ -258,8 +267,10 @@ public final class RedisOnlineStore implements OnlineStore {
                 // one key per command: on a cluster node the keys of a page may sit in different slots
                 unlinks.add(Request.cmd(Command.UNLINK).arg(key.toBuffer()));
             }
-            Future<?> removed = unlinks.isEmpty() ? Future.succeededFuture() : RedisPipeline.chunked(node, unlinks, SCAN_COUNT);
-            return removed.compose(ignored -> "0".equals(next) ? Future.<Void>succeededFuture() : dropMatching(node, pattern, next));
+            Future<?> removed =
+                    unlinks.isEmpty() ? Future.succeededFuture() : RedisPipeline.chunked(node, unlinks, SCAN_COUNT);
+            return removed.compose(
+                    ignored -> "0".equals(next) ? Future.<Void>succeededFuture() : dropMatching(node, pattern, next));
         });
     }
 

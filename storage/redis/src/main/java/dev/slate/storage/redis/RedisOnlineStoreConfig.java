@@ -30,7 +30,10 @@ public record RedisOnlineStoreConfig(
     public static final int DEFAULT_MAX_POOL_WAITING = 1024;
     public static final int DEFAULT_MAX_WAITING_HANDLERS = 2048;
 
-    public enum ClientType { STANDALONE, CLUSTER }
+    public enum ClientType {
+        STANDALONE,
+        CLUSTER
+    }
 
     public RedisOnlineStoreConfig {
         requireNonNull(connectionStrings, "connectionStrings is null");
@@ -41,36 +44,50 @@ public record RedisOnlineStoreConfig(
             throw new IllegalArgumentException("at least one Redis connection string is required");
         }
         if (clientType == ClientType.STANDALONE && connectionStrings.size() != 1) {
-            throw new IllegalArgumentException("a standalone Redis takes exactly one connection string, got " + connectionStrings.size());
+            throw new IllegalArgumentException(
+                    "a standalone Redis takes exactly one connection string, got " + connectionStrings.size());
         }
         if (poolSize < 1) {
             throw new IllegalArgumentException("poolSize must be at least 1, got " + poolSize);
         }
         if (maxPoolWaiting < poolSize) {
-            throw new IllegalArgumentException("maxPoolWaiting must be at least poolSize (" + poolSize + "), got " + maxPoolWaiting);
+            throw new IllegalArgumentException(
+                    "maxPoolWaiting must be at least poolSize (" + poolSize + "), got " + maxPoolWaiting);
         }
         if (maxWaitingHandlers < 1) {
             throw new IllegalArgumentException("maxWaitingHandlers must be at least 1, got " + maxWaitingHandlers);
         }
         if (!RedisKeyLayout.PREFIX.matcher(keyPrefix).matches()) {
-            throw new IllegalArgumentException("keyPrefix must match " + RedisKeyLayout.PREFIX.pattern() + ", got '" + keyPrefix + "'");
+            throw new IllegalArgumentException(
+                    "keyPrefix must match " + RedisKeyLayout.PREFIX.pattern() + ", got '" + keyPrefix + "'");
         }
     }
 
     /** A standalone server with default pool sizes and key prefix. */
     public static RedisOnlineStoreConfig standalone(String connectionString) {
-        return new RedisOnlineStoreConfig(List.of(connectionString), ClientType.STANDALONE,
-                DEFAULT_POOL_SIZE, DEFAULT_MAX_POOL_WAITING, DEFAULT_MAX_WAITING_HANDLERS, DEFAULT_KEY_PREFIX);
+        return new RedisOnlineStoreConfig(
+                List.of(connectionString),
+                ClientType.STANDALONE,
+                DEFAULT_POOL_SIZE,
+                DEFAULT_MAX_POOL_WAITING,
+                DEFAULT_MAX_WAITING_HANDLERS,
+                DEFAULT_KEY_PREFIX);
     }
 
     /** A cluster reached through the given seed nodes, with default pool sizes and key prefix. */
     public static RedisOnlineStoreConfig cluster(List<String> seedConnectionStrings) {
-        return new RedisOnlineStoreConfig(seedConnectionStrings, ClientType.CLUSTER,
-                DEFAULT_POOL_SIZE, DEFAULT_MAX_POOL_WAITING, DEFAULT_MAX_WAITING_HANDLERS, DEFAULT_KEY_PREFIX);
+        return new RedisOnlineStoreConfig(
+                seedConnectionStrings,
+                ClientType.CLUSTER,
+                DEFAULT_POOL_SIZE,
+                DEFAULT_MAX_POOL_WAITING,
+                DEFAULT_MAX_WAITING_HANDLERS,
+                DEFAULT_KEY_PREFIX);
     }
 
     public RedisOnlineStoreConfig withKeyPrefix(String prefix) {
-        return new RedisOnlineStoreConfig(connectionStrings, clientType, poolSize, maxPoolWaiting, maxWaitingHandlers, prefix);
+        return new RedisOnlineStoreConfig(
+                connectionStrings, clientType, poolSize, maxPoolWaiting, maxWaitingHandlers, prefix);
     }
 
     /** Never prints passwords that connection strings may hold. */

@@ -55,11 +55,26 @@ final class LocalRedisCluster implements AutoCloseable {
         LocalRedisCluster cluster = new LocalRedisCluster(dir, ports, processes);
         try {
             for (int port : ports) {
-                processes.add(new ProcessBuilder(server.get().toString(),
-                        "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                        "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
-                        "--cluster-node-timeout", "2000", "--dir", dir.toString(),
-                        "--save", "", "--appendonly", "no", "--daemonize", "no")
+                processes.add(new ProcessBuilder(
+                                server.get().toString(),
+                                "--port",
+                                Integer.toString(port),
+                                "--bind",
+                                "127.0.0.1",
+                                "--cluster-enabled",
+                                "yes",
+                                "--cluster-config-file",
+                                "nodes-" + port + ".conf",
+                                "--cluster-node-timeout",
+                                "2000",
+                                "--dir",
+                                dir.toString(),
+                                "--save",
+                                "",
+                                "--appendonly",
+                                "no",
+                                "--daemonize",
+                                "no")
                         .redirectErrorStream(true)
                         .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
                         .start());
@@ -155,7 +170,9 @@ final class LocalRedisCluster implements AutoCloseable {
     }
 
     private static void waitForPort(int port) {
-        Awaitility.await("redis-server on port " + port + " starts").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        Awaitility.await("redis-server on port " + port + " starts")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> {
                     try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
                         return true;
@@ -166,8 +183,11 @@ final class LocalRedisCluster implements AutoCloseable {
     }
 
     private static void waitForClusterOk(Path cli, int port) {
-        Awaitility.await("the local Redis cluster reaches cluster_state:ok").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
-                .until(() -> run(List.of(cli.toString(), "-p", Integer.toString(port), "cluster", "info")).contains("cluster_state:ok"));
+        Awaitility.await("the local Redis cluster reaches cluster_state:ok")
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> run(List.of(cli.toString(), "-p", Integer.toString(port), "cluster", "info"))
+                        .contains("cluster_state:ok"));
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {

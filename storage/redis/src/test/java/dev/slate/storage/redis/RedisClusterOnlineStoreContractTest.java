@@ -87,13 +87,18 @@ class RedisClusterOnlineStoreContractTest extends OnlineStoreContract {
                 reads.add(new OnlineRead(e, List.of(a)));
                 String key = ((RedisOnlineStore) store()).layout().entityKey(e);
                 slots.add(seed.send(Request.cmd(Command.CLUSTER).arg("KEYSLOT").arg(key))
-                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).toInteger());
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS)
+                        .toInteger());
             }
         } finally {
             seed.close();
         }
         assertThat(slots).as("keys of one call sit in many slots").hasSizeGreaterThan(100);
-        assertThat(slots.stream().map(s -> s * 3 / 16384).distinct().count()).as("across all three slot ranges").isEqualTo(3);
+        assertThat(slots.stream().map(s -> s * 3 / 16384).distinct().count())
+                .as("across all three slot ranges")
+                .isEqualTo(3);
 
         store().write(writes).toCompletableFuture().get(10, TimeUnit.SECONDS);
         List<List<StoredValue>> got = store().read(reads).toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -7,6 +7,7 @@ import dev.slate.storage.spi.EntityRef;
 import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.StoredValue;
+import dev.slate.storage.spi.ValueCodec;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +46,9 @@ class RedisKeyLayoutTest {
         Random random = new Random(7);
         for (int i = 0; i < 2_000; i++) {
             String escaped = RedisKeyLayout.escape(randomText(random));
-            assertThat(escaped.chars().noneMatch(c -> ":{}*?[]\\@|".indexOf(c) >= 0)).as(escaped).isTrue();
+            assertThat(escaped.chars().noneMatch(c -> ":{}*?[]\\@|".indexOf(c) >= 0))
+                    .as(escaped)
+                    .isTrue();
         }
     }
 
@@ -68,7 +71,9 @@ class RedisKeyLayoutTest {
         for (EntityRef ref : refs) {
             EntityRef before = seen.putIfAbsent(layout.entityKey(ref), ref);
             if (before != null) {
-                assertThat(before).as("two refs share key %s", layout.entityKey(ref)).isEqualTo(ref);
+                assertThat(before)
+                        .as("two refs share key %s", layout.entityKey(ref))
+                        .isEqualTo(ref);
             }
         }
     }
@@ -80,7 +85,8 @@ class RedisKeyLayoutTest {
         for (int i = 0; i < 20_000; i++) {
             String feature = randomText(random);
             String version = randomText(random);
-            List<String> before = seen.putIfAbsent(layout.field(new FeatureSlot(feature, version, INT)), List.of(feature, version));
+            List<String> before =
+                    seen.putIfAbsent(layout.field(new FeatureSlot(feature, version, INT)), List.of(feature, version));
             if (before != null) {
                 assertThat(before).isEqualTo(List.of(feature, version));
             }
@@ -103,7 +109,8 @@ class RedisKeyLayoutTest {
         assertThat(layout.encodeValue(INT, 5L, t)).isEqualTo("1767225600000001|v5");
         assertThat(layout.encodeValue(INT, null, t)).isEqualTo("1767225600000001|n");
         assertThat(layout.encodeValue(FeatureType.Scalar.STRING, "", t)).isEqualTo("1767225600000001|v");
-        assertThat(layout.encodeValue(FeatureType.Scalar.STRING, "n", Instant.parse("1969-12-31T23:59:59Z"))).isEqualTo("-1000000|vn");
+        assertThat(layout.encodeValue(FeatureType.Scalar.STRING, "n", Instant.parse("1969-12-31T23:59:59Z")))
+                .isEqualTo("-1000000|vn");
     }
 
     @Test
@@ -115,13 +122,23 @@ class RedisKeyLayoutTest {
         }
         assertThat(decode(string, "1767225600000001|n")).isEqualTo(new StoredValue(null, t));
         assertThat(decode(INT, "-1000000|v-3")).isEqualTo(new StoredValue(-3L, Instant.parse("1969-12-31T23:59:59Z")));
-        assertThat(decode(INT, "-9223372036854775808|v1").observedAt()).isEqualTo(
-                dev.slate.storage.spi.ValueCodec.fromEpochMicros(Long.MIN_VALUE));
+        assertThat(decode(INT, "-9223372036854775808|v1").observedAt())
+                .isEqualTo(ValueCodec.fromEpochMicros(Long.MIN_VALUE));
     }
 
     @Test
     void malformedValuesAreRejected() {
-        for (String bad : List.of("", "|v1", "12", "12|", "12|x1", "12|n1", "1a|v1", "-|v1", "99999999999999999999|v1", "12|vnotanumber")) {
+        for (String bad : List.of(
+                "",
+                "|v1",
+                "12",
+                "12|",
+                "12|x1",
+                "12|n1",
+                "1a|v1",
+                "-|v1",
+                "99999999999999999999|v1",
+                "12|vnotanumber")) {
             assertThatThrownBy(() -> decode(INT, bad)).as(bad).isInstanceOf(RedisKeyLayout.CorruptValueException.class);
         }
     }

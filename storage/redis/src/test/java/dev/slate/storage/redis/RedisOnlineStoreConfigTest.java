@@ -39,13 +39,17 @@ class RedisOnlineStoreConfigTest {
     void invalidSettingsAreRejected() {
         assertThatThrownBy(() -> new RedisOnlineStoreConfig(List.of(), ClientType.CLUSTER, 8, 8, 8, "slate"))
                 .hasMessageContaining("connection string");
-        assertThatThrownBy(() -> new RedisOnlineStoreConfig(List.of("redis://a", "redis://b"), ClientType.STANDALONE, 8, 8, 8, "slate"))
+        assertThatThrownBy(() -> new RedisOnlineStoreConfig(
+                        List.of("redis://a", "redis://b"), ClientType.STANDALONE, 8, 8, 8, "slate"))
                 .hasMessageContaining("exactly one");
-        assertThatThrownBy(() -> new RedisOnlineStoreConfig(List.of("redis://a"), ClientType.STANDALONE, 0, 8, 8, "slate"))
+        assertThatThrownBy(
+                        () -> new RedisOnlineStoreConfig(List.of("redis://a"), ClientType.STANDALONE, 0, 8, 8, "slate"))
                 .hasMessageContaining("poolSize");
-        assertThatThrownBy(() -> new RedisOnlineStoreConfig(List.of("redis://a"), ClientType.STANDALONE, 8, 4, 8, "slate"))
+        assertThatThrownBy(
+                        () -> new RedisOnlineStoreConfig(List.of("redis://a"), ClientType.STANDALONE, 8, 4, 8, "slate"))
                 .hasMessageContaining("maxPoolWaiting");
-        assertThatThrownBy(() -> new RedisOnlineStoreConfig(List.of("redis://a"), ClientType.STANDALONE, 8, 8, 0, "slate"))
+        assertThatThrownBy(
+                        () -> new RedisOnlineStoreConfig(List.of("redis://a"), ClientType.STANDALONE, 8, 8, 0, "slate"))
                 .hasMessageContaining("maxWaitingHandlers");
         assertThatThrownBy(() -> RedisOnlineStoreConfig.standalone("redis://a").withKeyPrefix("a:b"))
                 .hasMessageContaining("keyPrefix");
@@ -60,16 +64,24 @@ class RedisOnlineStoreConfigTest {
     @Test
     void retentionIsRoundedUpToMillisecondsAndBounded() {
         assertThat(RedisOnlineStore.retentionMillis(write(Optional.empty()))).isEqualTo(-1);
-        assertThat(RedisOnlineStore.retentionMillis(write(Optional.of(Duration.ofMillis(250))))).isEqualTo(250);
-        assertThat(RedisOnlineStore.retentionMillis(write(Optional.of(Duration.ofNanos(250_000_001))))).isEqualTo(251);
-        assertThat(RedisOnlineStore.retentionMillis(write(Optional.of(Duration.ZERO)))).isEqualTo(1);
-        assertThat(RedisOnlineStore.retentionMillis(write(Optional.of(Duration.ofSeconds(-5))))).isEqualTo(1);
+        assertThat(RedisOnlineStore.retentionMillis(write(Optional.of(Duration.ofMillis(250)))))
+                .isEqualTo(250);
+        assertThat(RedisOnlineStore.retentionMillis(write(Optional.of(Duration.ofNanos(250_000_001)))))
+                .isEqualTo(251);
+        assertThat(RedisOnlineStore.retentionMillis(write(Optional.of(Duration.ZERO))))
+                .isEqualTo(1);
+        assertThat(RedisOnlineStore.retentionMillis(write(Optional.of(Duration.ofSeconds(-5)))))
+                .isEqualTo(1);
         assertThat(RedisOnlineStore.retentionMillis(write(Optional.of(Duration.ofDays(1_000_000)))))
                 .isEqualTo(RedisOnlineStore.MAX_RETENTION.toMillis());
     }
 
     private static OnlineWrite write(Optional<Duration> retention) {
-        return new OnlineWrite(new EntityRef("ns", "user", 1L), new FeatureSlot("a", "v1", FeatureType.Scalar.INT), 1L,
-                Instant.EPOCH, retention);
+        return new OnlineWrite(
+                new EntityRef("ns", "user", 1L),
+                new FeatureSlot("a", "v1", FeatureType.Scalar.INT),
+                1L,
+                Instant.EPOCH,
+                retention);
     }
 }

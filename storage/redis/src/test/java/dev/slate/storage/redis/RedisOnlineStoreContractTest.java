@@ -70,15 +70,18 @@ class RedisOnlineStoreContractTest extends OnlineStoreContract {
         FeatureSlot score = new FeatureSlot("score", "3f2a", FeatureType.Scalar.FLOAT);
         FeatureSlot tags = new FeatureSlot("tags@x", "v|1", new FeatureType.ListOf(FeatureType.Scalar.STRING));
         store().write(List.of(
-                new OnlineWrite(user, score, 0.5, T0, Optional.empty()),
-                new OnlineWrite(user, tags, null, T0.plusNanos(1_000), Optional.empty()),
-                new OnlineWrite(odd, score, -1.0, T0, Optional.empty()))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                        new OnlineWrite(user, score, 0.5, T0, Optional.empty()),
+                        new OnlineWrite(user, tags, null, T0.plusNanos(1_000), Optional.empty()),
+                        new OnlineWrite(odd, score, -1.0, T0, Optional.empty())))
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
 
-        assertThat(hgetall("slate:" + namespace() + ":user:i42")).isEqualTo(Map.of(
-                "score@3f2a", "1767225600000000|v0.5",
-                "tags%40x@v%7C1", "1767225600000001|n"));
-        assertThat(hgetall("slate:" + namespace() + ":us%3Aer:sa%7Bb%7D")).isEqualTo(Map.of(
-                "score@3f2a", "1767225600000000|v-1.0"));
+        assertThat(hgetall("slate:" + namespace() + ":user:i42"))
+                .isEqualTo(Map.of(
+                        "score@3f2a", "1767225600000000|v0.5",
+                        "tags%40x@v%7C1", "1767225600000001|n"));
+        assertThat(hgetall("slate:" + namespace() + ":us%3Aer:sa%7Bb%7D"))
+                .isEqualTo(Map.of("score@3f2a", "1767225600000000|v-1.0"));
     }
 
     @Test
@@ -97,7 +100,9 @@ class RedisOnlineStoreContractTest extends OnlineStoreContract {
         writeWithRetention(e, b, Duration.ofSeconds(1000));
         assertThat(pttl(key)).as("a longer retention extends").isBetween(990_000L, 1_000_000L);
 
-        store().write(List.of(new OnlineWrite(e, a, 2L, T0, Optional.empty()))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        store().write(List.of(new OnlineWrite(e, a, 2L, T0, Optional.empty())))
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         assertThat(pttl(key)).as("no retention makes the key persistent").isEqualTo(-1L);
 
         writeWithRetention(e, b, Duration.ofSeconds(10));
@@ -112,7 +117,8 @@ class RedisOnlineStoreContractTest extends OnlineStoreContract {
 
         writeWithRetention(e, a, Duration.ofSeconds(10));
         store().write(List.of(new OnlineWrite(e, a, 0L, T0.minusSeconds(1), Optional.empty())))
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(pttl(key)).isBetween(1L, 10_000L);
         assertThat(readOne(e, a)).isEqualTo(new StoredValue(1L, T0));
@@ -127,25 +133,36 @@ class RedisOnlineStoreContractTest extends OnlineStoreContract {
         write(e, a, 7L, T0);
 
         assertThat(readOne(e, a)).isEqualTo(new StoredValue(7L, T0));
-        assertThat(send(Request.cmd(Command.SCRIPT).arg("EXISTS").arg(NewerWinsScript.SHA1)).get(0).toInteger()).isEqualTo(1);
+        assertThat(send(Request.cmd(Command.SCRIPT).arg("EXISTS").arg(NewerWinsScript.SHA1))
+                        .get(0)
+                        .toInteger())
+                .isEqualTo(1);
     }
 
     @Test
     void aCorruptValueFailsTheReadWithoutShowingTheData() throws Exception {
         FeatureSlot a = new FeatureSlot("a", "v1", FeatureType.Scalar.INT);
         EntityRef e = entity("user", 1L);
-        send(Request.cmd(Command.HSET).arg("slate:" + namespace() + ":user:i1").arg("a@v1").arg("secret-garbage"));
+        send(Request.cmd(Command.HSET)
+                .arg("slate:" + namespace() + ":user:i1")
+                .arg("a@v1")
+                .arg("secret-garbage"));
 
-        assertThatThrownBy(() -> store().read(List.of(new OnlineRead(e, List.of(a)))).toCompletableFuture().get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> store().read(List.of(new OnlineRead(e, List.of(a))))
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(RedisKeyLayout.CorruptValueException.class)
-                .message().contains("feature a").doesNotContain("secret");
+                .cause()
+                .isInstanceOf(RedisKeyLayout.CorruptValueException.class)
+                .message()
+                .contains("feature a")
+                .doesNotContain("secret");
     }
 
     @Test
     void callsLargerThanOnePipelineAreSplitAndStayAligned() throws Exception {
-        RedisOnlineStoreConfig small = new RedisOnlineStoreConfig(List.of(REDIS_URL), RedisOnlineStoreConfig.ClientType.STANDALONE,
-                2, 100, 16, "slate");
+        RedisOnlineStoreConfig small = new RedisOnlineStoreConfig(
+                List.of(REDIS_URL), RedisOnlineStoreConfig.ClientType.STANDALONE, 2, 100, 16, "slate");
         FeatureSlot a = new FeatureSlot("a", "v1", FeatureType.Scalar.INT);
         try (RedisOnlineStore splitting = new RedisOnlineStore(vertx, small)) {
             List<OnlineWrite> writes = new ArrayList<>();
@@ -155,7 +172,8 @@ class RedisOnlineStoreContractTest extends OnlineStoreContract {
                 reads.add(new OnlineRead(entity("user", k), List.of(a)));
             }
             splitting.write(writes).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            List<List<StoredValue>> got = splitting.read(reads).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            List<List<StoredValue>> got =
+                    splitting.read(reads).toCompletableFuture().get(10, TimeUnit.SECONDS);
             for (int k = 0; k < 100; k++) {
                 assertThat(got.get(k)).containsExactly(new StoredValue(k * 3L, T0));
             }
@@ -166,14 +184,20 @@ class RedisOnlineStoreContractTest extends OnlineStoreContract {
     void aSecondKeyPrefixIsASeparateStore() throws Exception {
         FeatureSlot a = new FeatureSlot("a", "v1", FeatureType.Scalar.INT);
         EntityRef e = entity("user", 1L);
-        try (RedisOnlineStore other = new RedisOnlineStore(vertx, RedisOnlineStoreConfig.standalone(REDIS_URL).withKeyPrefix("slate-other"))) {
-            other.write(List.of(new OnlineWrite(e, a, 2L, T0, Optional.empty()))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try (RedisOnlineStore other = new RedisOnlineStore(
+                vertx, RedisOnlineStoreConfig.standalone(REDIS_URL).withKeyPrefix("slate-other"))) {
+            other.write(List.of(new OnlineWrite(e, a, 2L, T0, Optional.empty())))
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
             write(e, a, 1L, T0);
 
             store().dropNamespace(namespace()).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
             assertThat(readOne(e, a)).isNull();
-            assertThat(other.read(List.of(new OnlineRead(e, List.of(a)))).toCompletableFuture().get(10, TimeUnit.SECONDS).get(0))
+            assertThat(other.read(List.of(new OnlineRead(e, List.of(a))))
+                            .toCompletableFuture()
+                            .get(10, TimeUnit.SECONDS)
+                            .get(0))
                     .containsExactly(new StoredValue(2L, T0));
             other.dropNamespace(namespace()).toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
@@ -181,7 +205,8 @@ class RedisOnlineStoreContractTest extends OnlineStoreContract {
 
     @Test
     void pingFailsWhenRedisIsUnreachable() {
-        try (RedisOnlineStore nowhere = new RedisOnlineStore(vertx, RedisOnlineStoreConfig.standalone("redis://127.0.0.1:1"))) {
+        try (RedisOnlineStore nowhere =
+                new RedisOnlineStore(vertx, RedisOnlineStoreConfig.standalone("redis://127.0.0.1:1"))) {
             assertThatThrownBy(() -> nowhere.ping().toCompletableFuture().get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class);
         }
@@ -191,14 +216,19 @@ class RedisOnlineStoreContractTest extends OnlineStoreContract {
     void aValueOfTheWrongJavaTypeFailsTheWriteStage() {
         FeatureSlot a = new FeatureSlot("a", "v1", FeatureType.Scalar.INT);
         assertThatThrownBy(() -> store().write(List.of(new OnlineWrite(entity("user", 1L), a, 1, T0, Optional.empty())))
-                .toCompletableFuture().get(10, TimeUnit.SECONDS))
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(IllegalArgumentException.class)
-                .message().contains("int");
+                .cause()
+                .isInstanceOf(IllegalArgumentException.class)
+                .message()
+                .contains("int");
     }
 
     private void writeWithRetention(EntityRef e, FeatureSlot s, Duration retention) throws Exception {
-        store().write(List.of(new OnlineWrite(e, s, 1L, T0, Optional.of(retention)))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        store().write(List.of(new OnlineWrite(e, s, 1L, T0, Optional.of(retention))))
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     private static long pttl(String key) throws Exception {

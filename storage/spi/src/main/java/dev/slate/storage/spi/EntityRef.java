@@ -12,7 +12,8 @@ public record EntityRef(String namespace, String entity, Object key) {
         requireNonNull(entity, "entity is null");
         requireNonNull(key, "key is null");
         if (!(key instanceof Long || key instanceof String)) {
-            throw new IllegalArgumentException("entity key must be Long or String, got " + key.getClass().getName());
+            throw new IllegalArgumentException(
+                    "entity key must be Long or String, got " + key.getClass().getName());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.slate.storage.spi;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -16,7 +17,12 @@ public sealed interface FeatureType permits FeatureType.Scalar, FeatureType.List
     String spelling();
 
     enum Scalar implements FeatureType {
-        INT("int"), FLOAT("float"), STRING("string"), BOOL("bool"), DATETIME("datetime"), DATE("date");
+        INT("int"),
+        FLOAT("float"),
+        STRING("string"),
+        BOOL("bool"),
+        DATETIME("datetime"),
+        DATE("date");
 
         private final String spelling;
 
@@ -37,7 +43,7 @@ public sealed interface FeatureType permits FeatureType.Scalar, FeatureType.List
 
     record ListOf(FeatureType element) implements FeatureType {
         public ListOf {
-            java.util.Objects.requireNonNull(element, "element is null");
+            Objects.requireNonNull(element, "element is null");
         }
 
         @Override

@@ -12,7 +12,8 @@ import java.util.Optional;
  * later write wins. {@code retention} bounds how long the store must keep the value; empty keeps it
  * until overwritten.
  */
-public record OnlineWrite(EntityRef entity, FeatureSlot slot, Object value, Instant observedAt, Optional<Duration> retention) {
+public record OnlineWrite(
+        EntityRef entity, FeatureSlot slot, Object value, Instant observedAt, Optional<Duration> retention) {
     public OnlineWrite {
         requireNonNull(entity, "entity is null");
         requireNonNull(slot, "slot is null");

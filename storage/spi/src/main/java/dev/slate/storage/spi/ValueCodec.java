@@ -23,22 +23,22 @@ import java.util.List;
  */
 public final class ValueCodec {
 
-    private ValueCodec() {
-    }
+    private ValueCodec() {}
 
     public static String encode(FeatureType type, Object value) {
         if (value == null) {
             throw new IllegalArgumentException("null is encoded by the store");
         }
         return switch (type) {
-            case FeatureType.Scalar s -> switch (s) {
-                case INT -> Long.toString((Long) value);
-                case FLOAT -> Double.toString((Double) value);
-                case STRING -> (String) value;
-                case BOOL -> ((Boolean) value) ? "1" : "0";
-                case DATETIME -> Long.toString(toEpochMicros((Instant) value));
-                case DATE -> value.toString();
-            };
+            case FeatureType.Scalar s ->
+                switch (s) {
+                    case INT -> Long.toString((Long) value);
+                    case FLOAT -> Double.toString((Double) value);
+                    case STRING -> (String) value;
+                    case BOOL -> ((Boolean) value) ? "1" : "0";
+                    case DATETIME -> Long.toString(toEpochMicros((Instant) value));
+                    case DATE -> value.toString();
+                };
             case FeatureType.ListOf l -> {
                 StringBuilder sb = new StringBuilder();
                 for (Object e : (List<?>) value) {
@@ -56,14 +56,15 @@ public final class ValueCodec {
 
     public static Object decode(FeatureType type, String text) {
         return switch (type) {
-            case FeatureType.Scalar s -> switch (s) {
-                case INT -> Long.parseLong(text);
-                case FLOAT -> Double.parseDouble(text);
-                case STRING -> text;
-                case BOOL -> text.equals("1");
-                case DATETIME -> fromEpochMicros(Long.parseLong(text));
-                case DATE -> LocalDate.parse(text);
-            };
+            case FeatureType.Scalar s ->
+                switch (s) {
+                    case INT -> Long.parseLong(text);
+                    case FLOAT -> Double.parseDouble(text);
+                    case STRING -> text;
+                    case BOOL -> text.equals("1");
+                    case DATETIME -> fromEpochMicros(Long.parseLong(text));
+                    case DATE -> LocalDate.parse(text);
+                };
             case FeatureType.ListOf l -> {
                 List<Object> out = new ArrayList<>();
                 int i = 0;

@@ -2,6 +2,8 @@ package dev.slate.storage.spi;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -11,7 +13,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one place that converts loosely typed values (JSON numbers, strings, JDBC objects) to the
@@ -20,8 +24,7 @@ import java.util.List;
  */
 public final class Values {
 
-    private Values() {
-    }
+    private Values() {}
 
     /** Converts {@code raw} to the canonical representation of {@code type}; null stays null. */
     public static Object coerce(FeatureType type, Object raw) {
@@ -47,7 +50,7 @@ public final class Values {
         for (Object e : c) {
             out.add(coerce(l.element(), e));
         }
-        return java.util.Collections.unmodifiableList(out);
+        return Collections.unmodifiableList(out);
     }
 
     private static Object coerceScalar(FeatureType.Scalar s, Object raw) {
@@ -120,7 +123,7 @@ public final class Values {
                 if (raw instanceof LocalDate d) {
                     return d;
                 }
-                if (raw instanceof java.sql.Date d) {
+                if (raw instanceof Date d) {
                     return d.toLocalDate();
                 }
                 if (raw instanceof String str) {
@@ -153,7 +156,7 @@ public final class Values {
         if (raw instanceof LocalDateTime l) {
             return l.toInstant(ZoneOffset.UTC);
         }
-        if (raw instanceof java.sql.Timestamp t) {
+        if (raw instanceof Timestamp t) {
             return t.toInstant();
         }
         if (raw instanceof String str) {
@@ -167,7 +170,8 @@ public final class Values {
                     try {
                         return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
                     } catch (DateTimeParseException e3) {
-                        throw new ValueConversionException("'" + abbreviate(str) + "' is not an ISO-8601 date-time (e.g. 2026-01-01T00:00:00Z)");
+                        throw new ValueConversionException(
+                                "'" + abbreviate(str) + "' is not an ISO-8601 date-time (e.g. 2026-01-01T00:00:00Z)");
                     }
                 }
             }
@@ -192,13 +196,14 @@ public final class Values {
             case BigInteger ignored -> "int";
             case Number ignored -> "number";
             case Collection<?> ignored -> "list";
-            case java.util.Map<?, ?> ignored -> "object";
+            case Map<?, ?> ignored -> "object";
             default -> raw.getClass().getSimpleName();
         };
-        if (raw instanceof Collection<?> || raw instanceof java.util.Map<?, ?>) {
+        if (raw instanceof Collection<?> || raw instanceof Map<?, ?>) {
             return kind;
         }
-        return kind + " " + (raw instanceof String ? "'" + abbreviate(raw.toString()) + "'" : abbreviate(raw.toString()));
+        return kind + " "
+                + (raw instanceof String ? "'" + abbreviate(raw.toString()) + "'" : abbreviate(raw.toString()));
     }
 
     private static String abbreviate(String s) {

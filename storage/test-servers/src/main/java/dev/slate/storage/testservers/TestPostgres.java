@@ -17,7 +17,11 @@ public record TestPostgres(String host, int port, String database, String user) 
         }
         URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
         String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-        return new TestPostgres(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), path.isEmpty() ? TestServers.DATABASE : path, user);
+        return new TestPostgres(
+                uri.getHost(),
+                uri.getPort() < 0 ? 5432 : uri.getPort(),
+                path.isEmpty() ? TestServers.DATABASE : path,
+                user);
     }
 
     /** {@code jdbc:postgresql://host:port/database}. */

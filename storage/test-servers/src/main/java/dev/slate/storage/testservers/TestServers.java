@@ -5,9 +5,9 @@ import dev.slate.storage.embedded.EmbeddedRedisServer;
 import dev.slate.storage.embedded.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.text.MessageFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.MessageFormat;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.io.FileUtils;
@@ -33,6 +33,7 @@ public final class TestServers {
 
     /** {@code local} for the machine's servers on 5432 and 6379; anything else (or unset): embedded. */
     public static final String MODE_VARIABLE = "SLATE_TEST_SERVERS";
+
     public static final String JDBC_URL_VARIABLE = "SLATE_TEST_JDBC_URL";
     public static final String JDBC_USER_VARIABLE = "SLATE_TEST_JDBC_USER";
     public static final String REDIS_URL_VARIABLE = "SLATE_TEST_REDIS_URL";
@@ -41,6 +42,7 @@ public final class TestServers {
     static final String LOCAL_REDIS_URL = "redis://127.0.0.1:6379";
     /** The database the tests use on an embedded server (the one {@code .ci/run} recreates on a local one). */
     static final String DATABASE = "test";
+
     static final String SUPERUSER = "postgres";
 
     private static final String JDBC_URL_PROPERTY = "slate.test.servers.jdbc-url";
@@ -48,8 +50,7 @@ public final class TestServers {
     private static final String REDIS_URL_PROPERTY = "slate.test.servers.redis-url";
     private static final String START_LOCK = "dev.slate.storage.testservers.TestServers#start";
 
-    private TestServers() {
-    }
+    private TestServers() {}
 
     /** This JVM's PostgreSQL, started on first use. */
     public static TestPostgres postgres() {
@@ -113,16 +114,20 @@ public final class TestServers {
         Path dir = jvmDirectory();
         Path binaries = Path.of(System.getProperty("java.io.tmpdir"), "slate-test-postgres");
         long started = System.nanoTime();
-        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dir.resolve("postgres"), binaries, dir.resolve("postgres.log"),
-                Ports.anyFree());
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(
+                dir.resolve("postgres"), binaries, dir.resolve("postgres.log"), Ports.anyFree());
         server.ensureDatabase(DATABASE);
         atExit("postgres", () -> {
             server.close();
             deleteTree(dir.resolve("postgres"));
         });
         String url = server.jdbcUrl(DATABASE);
-        announce("embedded PostgreSQL on 127.0.0.1:{0} (database {1}, data {2}), started in {3} ms",
-                String.valueOf(server.port()), DATABASE, dir.resolve("postgres"), String.valueOf((System.nanoTime() - started) / 1_000_000));
+        announce(
+                "embedded PostgreSQL on 127.0.0.1:{0} (database {1}, data {2}), started in {3} ms",
+                String.valueOf(server.port()),
+                DATABASE,
+                dir.resolve("postgres"),
+                String.valueOf((System.nanoTime() - started) / 1_000_000));
         return url;
     }
 
@@ -142,14 +147,18 @@ public final class TestServers {
      * directories of earlier JVMs that are gone are removed first.
      */
     private static Path jvmDirectory() {
-        Path root = Path.of(System.getProperty("slate.test.servers.dir", "target/test-servers")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("slate.test.servers.dir", "target/test-servers"))
+                .toAbsolutePath()
+                .normalize();
         long pid = ProcessHandle.current().pid();
         try {
             Files.createDirectories(root);
             try (Stream<Path> children = Files.list(root)) {
                 children.filter(p -> !p.getFileName().toString().equals(String.valueOf(pid)))
                         .filter(p -> p.getFileName().toString().matches("\\d+"))
-                        .filter(p -> ProcessHandle.of(Long.parseLong(p.getFileName().toString())).isEmpty())
+                        .filter(p -> ProcessHandle.of(
+                                        Long.parseLong(p.getFileName().toString()))
+                                .isEmpty())
                         .forEach(TestServers::deleteTree);
             }
             return Files.createDirectories(root.resolve(String.valueOf(pid)));

@@ -22,7 +22,9 @@ class TestServersTest {
         TestPostgres pg = TestServers.postgres(none);
         assertThat(pg.host()).isEqualTo("127.0.0.1");
         assertThat(pg.database()).isEqualTo("test");
-        try (Connection c = pg.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select current_database()")) {
+        try (Connection c = pg.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select current_database()")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo("test");
         }

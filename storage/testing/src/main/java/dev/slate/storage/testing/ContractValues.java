@@ -23,11 +23,10 @@ public final class ContractValues {
     public static final FeatureType LIST_LIST_INT = new FeatureType.ListOf(LIST_INT);
 
     /** Every type the contract covers. */
-    public static final List<FeatureType> ALL_TYPES = List.of(
-            INT, FLOAT, STRING, BOOL, DATETIME, DATE, LIST_INT, LIST_STRING, LIST_FLOAT, LIST_LIST_INT);
+    public static final List<FeatureType> ALL_TYPES =
+            List.of(INT, FLOAT, STRING, BOOL, DATETIME, DATE, LIST_INT, LIST_STRING, LIST_FLOAT, LIST_LIST_INT);
 
-    private ContractValues() {
-    }
+    private ContractValues() {}
 
     /** (type, value) pairs that every store must round-trip unchanged. */
     public static Stream<Arguments> typedValues() {
@@ -75,7 +74,8 @@ public final class ContractValues {
                 Arguments.of(LIST_STRING, Arrays.asList("a", null, "", "b:c", "~", "3:x", "日本", "|")),
                 Arguments.of(LIST_STRING, List.of("")),
                 Arguments.of(LIST_FLOAT, Arrays.asList(Double.NaN, -0.0, null, 1.0e-300)),
-                Arguments.of(LIST_LIST_INT, Arrays.asList(List.of(1L, 2L), List.of(), Arrays.asList((Long) null), null)),
+                Arguments.of(
+                        LIST_LIST_INT, Arrays.asList(List.of(1L, 2L), List.of(), Arrays.asList((Long) null), null)),
                 Arguments.of(LIST_LIST_INT, List.of()));
     }
 
@@ -95,14 +95,15 @@ public final class ContractValues {
     /** A value of {@code type} that differs for different {@code seed}s. */
     public static Object sample(FeatureType type, int seed) {
         return switch (type) {
-            case FeatureType.Scalar s -> switch (s) {
-                case INT -> (long) seed * 1_000_003L - 17;
-                case FLOAT -> seed / 8.0 - 3.0;
-                case STRING -> "s:" + seed + "|{" + seed + "}";
-                case BOOL -> seed % 2 == 0;
-                case DATETIME -> Instant.parse("2026-01-01T00:00:00Z").plusNanos(seed * 1_001_000L);
-                case DATE -> LocalDate.of(2020, 1, 1).plusDays(seed);
-            };
+            case FeatureType.Scalar s ->
+                switch (s) {
+                    case INT -> (long) seed * 1_000_003L - 17;
+                    case FLOAT -> seed / 8.0 - 3.0;
+                    case STRING -> "s:" + seed + "|{" + seed + "}";
+                    case BOOL -> seed % 2 == 0;
+                    case DATETIME -> Instant.parse("2026-01-01T00:00:00Z").plusNanos(seed * 1_001_000L);
+                    case DATE -> LocalDate.of(2020, 1, 1).plusDays(seed);
+                };
             case FeatureType.ListOf l -> Arrays.asList(sample(l.element(), seed), null, sample(l.element(), seed + 1));
         };
     }

@@ -38,9 +38,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -54,11 +57,9 @@ import org.duckdb.DuckDBConnection;
  */
 public final class InMemoryOfflineStore implements OfflineStore {
 
-    private record Series(String namespace, String entity, EntityKey key, FeatureSlot slot) {
-    }
+    private record Series(String namespace, String entity, EntityKey key, FeatureSlot slot) {}
 
-    private record Entry(Object value, Instant observedAt, long sequence) {
-    }
+    private record Entry(Object value, Instant observedAt, long sequence) {}
 
     private final Map<Series, List<Entry>> series = new HashMap<>();
     private long nextSequence;
@@ -85,11 +86,14 @@ public final class InMemoryOfflineStore implements OfflineStore {
             for (int f = 0; f < answers.length; f++) {
                 FeatureLookup lookup = query.features().get(f);
                 Entry best = null;
-                for (Entry e : series.getOrDefault(new Series(query.namespace(), query.entity(), row.key(), lookup.slot()), List.of())) {
-                    if (e.observedAt().isAfter(row.inputTime()) || !withinStaleness(lookup, e.observedAt(), row.inputTime())) {
+                for (Entry e : series.getOrDefault(
+                        new Series(query.namespace(), query.entity(), row.key(), lookup.slot()), List.of())) {
+                    if (e.observedAt().isAfter(row.inputTime())
+                            || !withinStaleness(lookup, e.observedAt(), row.inputTime())) {
                         continue;
                     }
-                    if (best == null || e.observedAt().isAfter(best.observedAt())
+                    if (best == null
+                            || e.observedAt().isAfter(best.observedAt())
                             || (e.observedAt().equals(best.observedAt()) && e.sequence() > best.sequence())) {
                         best = e;
                     }
@@ -113,11 +117,13 @@ public final class InMemoryOfflineStore implements OfflineStore {
         control.report(ExportProgress.Stage.READING_SPINE, 0, -1);
         List<SpineRow> spine = SpineFiles.read(request.spine(), request.keyColumns());
         control.report(ExportProgress.Stage.PLANNING, 0.1, spine.size());
-        List<FeatureLookup> lookups = request.features().stream().map(ExportedFeature::lookup).toList();
+        List<FeatureLookup> lookups =
+                request.features().stream().map(ExportedFeature::lookup).toList();
         PointInTimeResult result = lookup(new PointInTimeQuery(request.namespace(), request.entity(), spine, lookups));
         control.throwIfCancelled();
         control.report(ExportProgress.Stage.JOINING, 0.5, spine.size());
-        Path partial = request.output().resolveSibling(request.output().getFileName() + ".partial-" + UUID.randomUUID());
+        Path partial =
+                request.output().resolveSibling(request.output().getFileName() + ".partial-" + UUID.randomUUID());
         try {
             writeOutput(partial, request, spine, result);
             control.throwIfCancelled();
@@ -135,10 +141,12 @@ public final class InMemoryOfflineStore implements OfflineStore {
         }
     }
 
-    private static void writeOutput(Path file, PointInTimeExport request, List<SpineRow> spine, PointInTimeResult result) {
+    private static void writeOutput(
+            Path file, PointInTimeExport request, List<SpineRow> spine, PointInTimeResult result) {
         List<String> keys = request.keyColumns();
         List<ExportedFeature> features = request.features();
-        try (EmbeddedDuckDb db = EmbeddedDuckDb.open(); DuckDBConnection c = db.connect()) {
+        try (EmbeddedDuckDb db = EmbeddedDuckDb.open();
+                DuckDBConnection c = db.connect()) {
             StringBuilder ddl = new StringBuilder("CREATE TEMP TABLE out (rid BIGINT");
             for (int k = 0; k < keys.size(); k++) {
                 boolean integer = spine.isEmpty() || spine.get(0).key().parts().get(k) instanceof Long;
@@ -147,7 +155,10 @@ public final class InMemoryOfflineStore implements OfflineStore {
             ddl.append(", t TIMESTAMPTZ");
             for (int f = 0; f < features.size(); f++) {
                 FeatureType type = features.get(f).lookup().slot().type();
-                ddl.append(", f").append(f).append(' ').append(type instanceof FeatureType.ListOf ? "VARCHAR" : ExportColumnTypes.duckDbType(type));
+                ddl.append(", f")
+                        .append(f)
+                        .append(' ')
+                        .append(type instanceof FeatureType.ListOf ? "VARCHAR" : ExportColumnTypes.duckDbType(type));
             }
             EmbeddedDuckDb.execute(c, ddl.append(')').toString());
             try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "out")) {
@@ -163,24 +174,36 @@ public final class InMemoryOfflineStore implements OfflineStore {
                     a.appendEpochMicros(ValueCodec.toEpochMicros(spine.get(r).inputTime()));
                     for (int f = 0; f < features.size(); f++) {
                         StoredValue v = result.get(r, f);
-                        FeatureValueAppender.append(a, features.get(f).lookup().slot().type(), v == null ? null : v.value());
+                        FeatureValueAppender.append(
+                                a, features.get(f).lookup().slot().type(), v == null ? null : v.value());
                     }
                     a.endRow();
                 }
             }
             StringBuilder select = new StringBuilder("SELECT ");
             for (int k = 0; k < keys.size(); k++) {
-                select.append('k').append(k).append(" AS ").append(SqlQuoting.identifier(keys.get(k))).append(", ");
+                select.append('k')
+                        .append(k)
+                        .append(" AS ")
+                        .append(SqlQuoting.identifier(keys.get(k)))
+                        .append(", ");
             }
             select.append("t AS ").append(PointInTimeExport.INPUT_TIME);
             for (int f = 0; f < features.size(); f++) {
                 FeatureType type = features.get(f).lookup().slot().type();
                 String column = "f" + f;
-                select.append(", ").append(type instanceof FeatureType.ListOf
-                        ? "CAST(CAST(" + column + " AS JSON) AS " + ExportColumnTypes.duckDbType(type) + ")" : column)
-                        .append(" AS ").append(SqlQuoting.identifier(features.get(f).column()));
+                select.append(", ")
+                        .append(
+                                type instanceof FeatureType.ListOf
+                                        ? "CAST(CAST(" + column + " AS JSON) AS " + ExportColumnTypes.duckDbType(type)
+                                                + ")"
+                                        : column)
+                        .append(" AS ")
+                        .append(SqlQuoting.identifier(features.get(f).column()));
             }
-            EmbeddedDuckDb.execute(c, "COPY (" + select + " FROM out ORDER BY rid) TO " + SqlQuoting.literal(file) + " (FORMAT PARQUET)");
+            EmbeddedDuckDb.execute(
+                    c,
+                    "COPY (" + select + " FROM out ORDER BY rid) TO " + SqlQuoting.literal(file) + " (FORMAT PARQUET)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -191,7 +214,10 @@ public final class InMemoryOfflineStore implements OfflineStore {
     public synchronized LatestValuesResult latestValues(LatestValuesQuery query, Consumer<LatestValue> sink) {
         requireNonNull(query, "query is null");
         requireNonNull(sink, "sink is null");
-        long from = query.since().filter(m -> m.matches("mem:[0-9]+")).map(m -> Long.parseLong(m.substring(4))).orElse(0L);
+        long from = query.since()
+                .filter(m -> m.matches("mem:[0-9]+"))
+                .map(m -> Long.parseLong(m.substring(4)))
+                .orElse(0L);
         long delivered = 0;
         for (Map.Entry<Series, List<Entry>> e : series.entrySet()) {
             Series s = e.getKey();
@@ -208,7 +234,8 @@ public final class InMemoryOfflineStore implements OfflineStore {
                     if (entry.sequence() < from || entry.observedAt().isAfter(query.asOf())) {
                         continue;
                     }
-                    if (best == null || entry.observedAt().isAfter(best.observedAt())
+                    if (best == null
+                            || entry.observedAt().isAfter(best.observedAt())
                             || (entry.observedAt().equals(best.observedAt()) && entry.sequence() > best.sequence())) {
                         best = entry;
                     }
@@ -219,7 +246,8 @@ public final class InMemoryOfflineStore implements OfflineStore {
                 }
             }
         }
-        return new LatestValuesResult(delivered, nextSequence == 0 ? java.util.Optional.empty() : java.util.Optional.of("mem:" + nextSequence));
+        return new LatestValuesResult(
+                delivered, nextSequence == 0 ? Optional.empty() : Optional.of("mem:" + nextSequence));
     }
 
     /** Every observation of the requested slots up to {@code until}, per key in (observedAt, append order). */
@@ -227,9 +255,8 @@ public final class InMemoryOfflineStore implements OfflineStore {
     public synchronized long history(HistoryQuery query, Consumer<HistoryObservation> sink) {
         requireNonNull(query, "query is null");
         requireNonNull(sink, "sink is null");
-        record Found(int feature, Entry entry) {
-        }
-        Map<EntityKey, List<Found>> byKey = new java.util.LinkedHashMap<>();
+        record Found(int feature, Entry entry) {}
+        Map<EntityKey, List<Found>> byKey = new LinkedHashMap<>();
         for (Map.Entry<Series, List<Entry>> e : series.entrySet()) {
             Series s = e.getKey();
             if (!s.namespace().equals(query.namespace()) || !s.entity().equals(query.entity())) {
@@ -249,9 +276,11 @@ public final class InMemoryOfflineStore implements OfflineStore {
         long delivered = 0;
         for (Map.Entry<EntityKey, List<Found>> e : byKey.entrySet()) {
             List<Found> found = e.getValue();
-            found.sort(java.util.Comparator.comparing((Found x) -> x.entry().observedAt()).thenComparingLong(x -> x.entry().sequence()));
+            found.sort(Comparator.comparing((Found x) -> x.entry().observedAt())
+                    .thenComparingLong(x -> x.entry().sequence()));
             for (Found x : found) {
-                sink.accept(new HistoryObservation(e.getKey(), x.feature(), x.entry().value(), x.entry().observedAt()));
+                sink.accept(new HistoryObservation(
+                        e.getKey(), x.feature(), x.entry().value(), x.entry().observedAt()));
                 delivered++;
             }
         }
@@ -260,7 +289,9 @@ public final class InMemoryOfflineStore implements OfflineStore {
 
     private static boolean withinStaleness(FeatureLookup lookup, Instant observedAt, Instant inputTime) {
         return lookup.maxStaleness().isEmpty()
-                || Duration.between(observedAt, inputTime).compareTo(lookup.maxStaleness().get()) <= 0;
+                || Duration.between(observedAt, inputTime)
+                                .compareTo(lookup.maxStaleness().get())
+                        <= 0;
     }
 
     @Override
@@ -269,10 +300,8 @@ public final class InMemoryOfflineStore implements OfflineStore {
     }
 
     @Override
-    public void ping() {
-    }
+    public void ping() {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

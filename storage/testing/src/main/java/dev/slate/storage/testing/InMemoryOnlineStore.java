@@ -26,8 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InMemoryOnlineStore implements OnlineStore {
 
-    private record Key(EntityRef entity, String feature, String version) {
-    }
+    private record Key(EntityRef entity, String feature, String version) {}
 
     private record Entry(StoredValue value, long expiresAtNanos) {
         boolean expired(long now) {
@@ -72,7 +71,9 @@ public final class InMemoryOnlineStore implements OnlineStore {
     public CompletionStage<Void> write(List<OnlineWrite> ws) {
         writeCalls.incrementAndGet();
         String failing = failingNamespace;
-        if (!available || (failing != null && ws.stream().anyMatch(w -> w.entity().namespace().equals(failing)))) {
+        if (!available
+                || (failing != null
+                        && ws.stream().anyMatch(w -> w.entity().namespace().equals(failing)))) {
             return CompletableFuture.failedFuture(new IllegalStateException("online store unavailable"));
         }
         long now = System.nanoTime();
@@ -102,13 +103,13 @@ public final class InMemoryOnlineStore implements OnlineStore {
 
     @Override
     public CompletionStage<Void> ping() {
-        return available ? CompletableFuture.completedFuture(null)
+        return available
+                ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.failedFuture(new IllegalStateException("online store unavailable"));
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     /** Stores a value as if written, without counting as a write. */
     public void put(EntityRef entity, FeatureSlot slot, StoredValue value) {

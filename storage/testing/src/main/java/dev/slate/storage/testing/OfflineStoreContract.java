@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,6 +71,7 @@ public abstract class OfflineStoreContract {
     /** A directory of the running test for spine and output files. */
     @TempDir
     protected Path directory;
+
     private String namespace;
     private final List<String> touchedNamespaces = new ArrayList<>();
     private final List<OfflineStore> extraStores = new ArrayList<>();
@@ -119,31 +121,44 @@ public abstract class OfflineStoreContract {
         FeatureSlot score = slot("score", FLOAT);
         append(observe("u1", score, 1.0, T.minusSeconds(10)), observe("u1", score, 2.0, T.plus(MICRO)));
 
-        assertThat(lookupOne(latest(score), row("u1", T))).as("the later observation is not yet known at t")
+        assertThat(lookupOne(latest(score), row("u1", T)))
+                .as("the later observation is not yet known at t")
                 .isEqualTo(new StoredValue(1.0, T.minusSeconds(10)));
-        assertThat(lookupOne(latest(score), row("u1", T.minusSeconds(11)))).as("before every observation").isNull();
+        assertThat(lookupOne(latest(score), row("u1", T.minusSeconds(11))))
+                .as("before every observation")
+                .isNull();
     }
 
     @Test
     public void theLatestObservationAtOrBeforeTheInputTimeWins() {
         FeatureSlot score = slot("score", INT);
         // appended out of time order: the observation time decides, not the append order
-        append(observe("u1", score, 3L, T.minusSeconds(1)), observe("u1", score, 1L, T.minusSeconds(30)),
-                observe("u1", score, 4L, T.plusSeconds(1)), observe("u1", score, 2L, T.minusSeconds(20)));
+        append(
+                observe("u1", score, 3L, T.minusSeconds(1)),
+                observe("u1", score, 1L, T.minusSeconds(30)),
+                observe("u1", score, 4L, T.plusSeconds(1)),
+                observe("u1", score, 2L, T.minusSeconds(20)));
 
-        PointInTimeResult result = lookup(List.of(latest(score)),
-                row("u1", T.minusSeconds(25)), row("u1", T.minusSeconds(20)), row("u1", T), row("u1", T.plusSeconds(60)));
+        PointInTimeResult result = lookup(
+                List.of(latest(score)),
+                row("u1", T.minusSeconds(25)),
+                row("u1", T.minusSeconds(20)),
+                row("u1", T),
+                row("u1", T.plusSeconds(60)));
 
-        assertThat(column(result, 0)).containsExactly(
-                new StoredValue(1L, T.minusSeconds(30)), new StoredValue(2L, T.minusSeconds(20)),
-                new StoredValue(3L, T.minusSeconds(1)), new StoredValue(4L, T.plusSeconds(1)));
+        assertThat(column(result, 0))
+                .containsExactly(
+                        new StoredValue(1L, T.minusSeconds(30)), new StoredValue(2L, T.minusSeconds(20)),
+                        new StoredValue(3L, T.minusSeconds(1)), new StoredValue(4L, T.plusSeconds(1)));
     }
 
     @Test
     public void theStalenessBoundIsInclusive() {
         FeatureSlot score = slot("score", FLOAT);
         Duration bound = Duration.ofMinutes(10);
-        append(observe("exact", score, 1.0, T.minus(bound)), observe("older", score, 2.0, T.minus(bound).minus(MICRO)));
+        append(
+                observe("exact", score, 1.0, T.minus(bound)),
+                observe("older", score, 2.0, T.minus(bound).minus(MICRO)));
 
         PointInTimeResult result = lookup(List.of(within(score, bound)), row("exact", T), row("older", T));
 
@@ -164,7 +179,9 @@ public abstract class OfflineStoreContract {
     @Test
     public void aStaleMatchIsNullEvenWhenAnOlderObservationExists() {
         FeatureSlot score = slot("score", FLOAT);
-        append(observe("u1", score, 1.0, T.minus(Duration.ofDays(3))), observe("u1", score, 2.0, T.minus(Duration.ofDays(2))));
+        append(
+                observe("u1", score, 1.0, T.minus(Duration.ofDays(3))),
+                observe("u1", score, 2.0, T.minus(Duration.ofDays(2))));
 
         assertThat(lookupOne(within(score, Duration.ofDays(1)), row("u1", T))).isNull();
         assertThat(lookupOne(within(score, Duration.ofDays(2)), row("u1", T)))
@@ -179,7 +196,9 @@ public abstract class OfflineStoreContract {
 
         assertThat(lookupOne(latest(score), row("u1", Instant.parse("9999-12-31T23:59:59.999999Z"))))
                 .isEqualTo(new StoredValue(7.0, longAgo));
-        assertThat(lookupOne(within(score, Duration.ofDays(365L * 100)), row("u1", T))).as("bounded at 100 years").isNull();
+        assertThat(lookupOne(within(score, Duration.ofDays(365L * 100)), row("u1", T)))
+                .as("bounded at 100 years")
+                .isNull();
     }
 
     @Test
@@ -189,13 +208,21 @@ public abstract class OfflineStoreContract {
         Instant oneHourAgo = T.minus(Duration.ofHours(1));
         append(observe("u1", a, 1.0, oneHourAgo), observe("u1", b, 2.0, oneHourAgo));
 
-        PointInTimeResult result = lookup(List.of(
-                        within(a, Duration.ofMinutes(30)), within(b, Duration.ofHours(2)), latest(a), within(b, Duration.ofHours(1))),
+        PointInTimeResult result = lookup(
+                List.of(
+                        within(a, Duration.ofMinutes(30)),
+                        within(b, Duration.ofHours(2)),
+                        latest(a),
+                        within(b, Duration.ofHours(1))),
                 row("u1", T));
 
         assertThat(result.rows()).hasSize(1);
-        assertThat(result.rows().get(0)).containsExactly(
-                null, new StoredValue(2.0, oneHourAgo), new StoredValue(1.0, oneHourAgo), new StoredValue(2.0, oneHourAgo));
+        assertThat(result.rows().get(0))
+                .containsExactly(
+                        null,
+                        new StoredValue(2.0, oneHourAgo),
+                        new StoredValue(1.0, oneHourAgo),
+                        new StoredValue(2.0, oneHourAgo));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -210,15 +237,21 @@ public abstract class OfflineStoreContract {
         append(observe("down", score, 2L, T));
         append(observe("down", score, 1L, T));
 
-        PointInTimeResult result = lookup(List.of(latest(score)), row("up", T), row("down", T), row("up", T.plusSeconds(1)));
+        PointInTimeResult result =
+                lookup(List.of(latest(score)), row("up", T), row("down", T), row("up", T.plusSeconds(1)));
 
-        assertThat(column(result, 0)).containsExactly(new StoredValue(2L, T), new StoredValue(1L, T), new StoredValue(2L, T));
+        assertThat(column(result, 0))
+                .containsExactly(new StoredValue(2L, T), new StoredValue(1L, T), new StoredValue(2L, T));
     }
 
     @Test
     public void withinOneAppendTheLaterElementWinsATie() {
         FeatureSlot score = slot("score", INT);
-        append(observe("a", score, 5L, T), observe("b", score, 9L, T), observe("a", score, 3L, T), observe("b", score, 8L, T),
+        append(
+                observe("a", score, 5L, T),
+                observe("b", score, 9L, T),
+                observe("a", score, 3L, T),
+                observe("b", score, 8L, T),
                 observe("a", score, 4L, T));
 
         PointInTimeResult result = lookup(List.of(latest(score)), row("a", T), row("b", T));
@@ -232,10 +265,12 @@ public abstract class OfflineStoreContract {
         append(observe("u1", email, "old@example.com", T));
         assertThat(lookupOne(latest(email), row("u1", T))).isEqualTo(new StoredValue("old@example.com", T));
 
-        append(new ObservedValue(namespace, "user", EntityKey.of("u1"), email, "new@example.com", T, Provenance.ingested()));
+        append(new ObservedValue(
+                namespace, "user", EntityKey.of("u1"), email, "new@example.com", T, Provenance.ingested()));
 
         assertThat(lookupOne(latest(email), row("u1", T))).isEqualTo(new StoredValue("new@example.com", T));
-        assertThat(lookupOne(latest(email), row("u1", T.plusSeconds(3600)))).isEqualTo(new StoredValue("new@example.com", T));
+        assertThat(lookupOne(latest(email), row("u1", T.plusSeconds(3600))))
+                .isEqualTo(new StoredValue("new@example.com", T));
     }
 
     @Test
@@ -243,9 +278,11 @@ public abstract class OfflineStoreContract {
         FeatureSlot email = slot("email", STRING);
         append(observe("u1", email, "a@b", T.minusSeconds(10)), observe("u1", email, null, T));
 
-        PointInTimeResult result = lookup(List.of(latest(email)), row("u1", T.minusSeconds(5)), row("u1", T), row("u2", T));
+        PointInTimeResult result =
+                lookup(List.of(latest(email)), row("u1", T.minusSeconds(5)), row("u1", T), row("u2", T));
 
-        assertThat(column(result, 0)).containsExactly(new StoredValue("a@b", T.minusSeconds(10)), new StoredValue(null, T), null);
+        assertThat(column(result, 0))
+                .containsExactly(new StoredValue("a@b", T.minusSeconds(10)), new StoredValue(null, T), null);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -256,8 +293,16 @@ public abstract class OfflineStoreContract {
         FeatureSlot score = slot("score", INT);
         append(observe("u1", score, 1L, T.minusSeconds(5)), observe("u2", score, 2L, T.minusSeconds(5)));
 
-        PointInTimeResult result = lookup(List.of(latest(score)),
-                row("u1", T), row("u2", T), row("u1", T), row("u1", T), row("u3", T), row("u2", T), row("u1", T.minusSeconds(6)), row("u1", T));
+        PointInTimeResult result = lookup(
+                List.of(latest(score)),
+                row("u1", T),
+                row("u2", T),
+                row("u1", T),
+                row("u1", T),
+                row("u3", T),
+                row("u2", T),
+                row("u1", T.minusSeconds(6)),
+                row("u1", T));
 
         StoredValue one = new StoredValue(1L, T.minusSeconds(5));
         StoredValue two = new StoredValue(2L, T.minusSeconds(5));
@@ -290,11 +335,17 @@ public abstract class OfflineStoreContract {
     @Test
     public void inputTimesGivenInDifferentZonesAreTheSameInstants() {
         FeatureSlot score = slot("score", INT);
-        append(observe("u1", score, 1L, Instant.parse("2026-01-01T00:00:00Z")),
+        append(
+                observe("u1", score, 1L, Instant.parse("2026-01-01T00:00:00Z")),
                 observe("u1", score, 2L, Instant.parse("2026-01-01T00:00:00.000001Z")));
 
-        List<String> sameInstant = List.of("2026-01-01T00:00:00Z", "2026-01-01T01:00:00+01:00", "2025-12-31T19:00:00-05:00",
-                "2026-01-01T05:30:00+05:30", "2026-01-01T00:00:00", "2026-01-01T09:00:00+09:00[Asia/Tokyo]");
+        List<String> sameInstant = List.of(
+                "2026-01-01T00:00:00Z",
+                "2026-01-01T01:00:00+01:00",
+                "2025-12-31T19:00:00-05:00",
+                "2026-01-01T05:30:00+05:30",
+                "2026-01-01T00:00:00",
+                "2026-01-01T09:00:00+09:00[Asia/Tokyo]");
         List<SpineRow> spine = new ArrayList<>();
         for (String text : sameInstant) {
             spine.add(new SpineRow(EntityKey.of("u1"), Values.toInstant(text)));
@@ -304,7 +355,8 @@ public abstract class OfflineStoreContract {
 
         PointInTimeResult result = lookup(List.of(latest(score)), spine.toArray(SpineRow[]::new));
 
-        List<StoredValue> expected = new ArrayList<>(Collections.nCopies(sameInstant.size(), new StoredValue(1L, Instant.parse("2026-01-01T00:00:00Z"))));
+        List<StoredValue> expected = new ArrayList<>(
+                Collections.nCopies(sameInstant.size(), new StoredValue(1L, Instant.parse("2026-01-01T00:00:00Z"))));
         expected.add(null);
         assertThat(column(result, 0)).containsExactlyElementsOf(expected);
     }
@@ -315,7 +367,9 @@ public abstract class OfflineStoreContract {
         append(observe("u1", score, 1L, T));
 
         assertThat(lookup(List.of(latest(score))).rows()).isEmpty();
-        assertThat(store.lookup(new PointInTimeQuery(newNamespace(), "user", List.of(), List.of(latest(score)))).rows()).isEmpty();
+        assertThat(store.lookup(new PointInTimeQuery(newNamespace(), "user", List.of(), List.of(latest(score))))
+                        .rows())
+                .isEmpty();
     }
 
     @Test
@@ -324,19 +378,25 @@ public abstract class OfflineStoreContract {
         FeatureSlot never = slot("never", STRING);
         append(observe("u1", score, 1L, T));
 
-        PointInTimeResult result = lookup(List.of(latest(score), latest(never)), row("nobody", T), row("u1", T), row("nobody", T));
+        PointInTimeResult result =
+                lookup(List.of(latest(score), latest(never)), row("nobody", T), row("u1", T), row("nobody", T));
 
-        assertThat(result.rows()).containsExactly(
-                Arrays.asList(null, null), Arrays.asList(new StoredValue(1L, T), null), Arrays.asList(null, null));
+        assertThat(result.rows())
+                .containsExactly(
+                        Arrays.asList(null, null),
+                        Arrays.asList(new StoredValue(1L, T), null),
+                        Arrays.asList(null, null));
         assertThat(lookup(List.of(), row("u1", T)).rows()).as("no features").containsExactly(List.of());
     }
 
     @Test
     public void aQueryInANamespaceWithNoDataAtAllGivesNulls() {
         FeatureSlot score = slot("score", INT);
-        PointInTimeQuery query = new PointInTimeQuery(newNamespace(), "user", List.of(row("u1", T), row("u2", T)), List.of(latest(score)));
+        PointInTimeQuery query = new PointInTimeQuery(
+                newNamespace(), "user", List.of(row("u1", T), row("u2", T)), List.of(latest(score)));
 
-        assertThat(store.lookup(query).rows()).containsExactly(Collections.singletonList(null), Collections.singletonList(null));
+        assertThat(store.lookup(query).rows())
+                .containsExactly(Collections.singletonList(null), Collections.singletonList(null));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -346,12 +406,30 @@ public abstract class OfflineStoreContract {
     public void compositeKeysDoNotCollideWhenTheirPartsAreConcatenated() {
         FeatureSlot score = slot("score", STRING);
         List<EntityKey> keys = List.of(
-                EntityKey.of("1", "23"), EntityKey.of("12", "3"), EntityKey.of("123"), EntityKey.of("1", "2", "3"),
-                EntityKey.of(1L, 23L), EntityKey.of(12L, 3L), EntityKey.of(123L), EntityKey.of("1", 23L), EntityKey.of(1L, "23"),
-                EntityKey.of("a|b", "c"), EntityKey.of("a", "b|c"), EntityKey.of("a:", "b"), EntityKey.of("a", ":b"),
-                EntityKey.of("", "ab"), EntityKey.of("ab", ""), EntityKey.of("s1:a"), EntityKey.of("s", "1:a"),
-                EntityKey.of("i1"), EntityKey.of(1L), EntityKey.of("1"), EntityKey.of(-1L), EntityKey.of("-1"),
-                EntityKey.of("日本", "語"), EntityKey.of("日", "本語"));
+                EntityKey.of("1", "23"),
+                EntityKey.of("12", "3"),
+                EntityKey.of("123"),
+                EntityKey.of("1", "2", "3"),
+                EntityKey.of(1L, 23L),
+                EntityKey.of(12L, 3L),
+                EntityKey.of(123L),
+                EntityKey.of("1", 23L),
+                EntityKey.of(1L, "23"),
+                EntityKey.of("a|b", "c"),
+                EntityKey.of("a", "b|c"),
+                EntityKey.of("a:", "b"),
+                EntityKey.of("a", ":b"),
+                EntityKey.of("", "ab"),
+                EntityKey.of("ab", ""),
+                EntityKey.of("s1:a"),
+                EntityKey.of("s", "1:a"),
+                EntityKey.of("i1"),
+                EntityKey.of(1L),
+                EntityKey.of("1"),
+                EntityKey.of(-1L),
+                EntityKey.of("-1"),
+                EntityKey.of("日本", "語"),
+                EntityKey.of("日", "本語"));
         List<ObservedValue> values = new ArrayList<>();
         List<SpineRow> spine = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
@@ -373,40 +451,65 @@ public abstract class OfflineStoreContract {
         FeatureSlot v2 = new FeatureSlot("score", "v2", FLOAT);
         FeatureSlot asInt = new FeatureSlot("score", "v1", INT);
         String other = newNamespace();
-        append(observe("u1", v1, 1.0, T),
+        append(
+                observe("u1", v1, 1.0, T),
                 new ObservedValue(namespace, "merchant", EntityKey.of("u1"), v2, 3.0, T, Provenance.ingested()),
                 new ObservedValue(other, "user", EntityKey.of("u1"), v2, 4.0, T, Provenance.ingested()));
 
         PointInTimeResult result = lookup(List.of(latest(v1), latest(v2), latest(asInt)), row("u1", T));
 
         assertThat(result.rows().get(0)).containsExactly(new StoredValue(1.0, T), null, null);
-        assertThat(store.lookup(new PointInTimeQuery(other, "user", List.of(row("u1", T)), List.of(latest(v1), latest(v2)))).rows().get(0))
+        assertThat(store.lookup(new PointInTimeQuery(
+                                other, "user", List.of(row("u1", T)), List.of(latest(v1), latest(v2))))
+                        .rows()
+                        .get(0))
                 .containsExactly(null, new StoredValue(4.0, T));
-        assertThat(store.lookup(new PointInTimeQuery(namespace, "merchant", List.of(row("u1", T)), List.of(latest(v2)))).rows().get(0))
+        assertThat(store.lookup(new PointInTimeQuery(namespace, "merchant", List.of(row("u1", T)), List.of(latest(v2))))
+                        .rows()
+                        .get(0))
                 .containsExactly(new StoredValue(3.0, T));
     }
 
     @Test
     public void oddNamesOfNamespacesEntitiesFeaturesAndVersionsAreKeptApart() {
-        List<String> names = List.of("a", "a b", "a'b", "a\"b", "a%b", "a/b", "a\\b", "a*b", "a?b", "a[1]", "a{b}", "a=b", "日本", "a.b", "A");
+        List<String> names = List.of(
+                "a", "a b", "a'b", "a\"b", "a%b", "a/b", "a\\b", "a*b", "a?b", "a[1]", "a{b}", "a=b", "日本", "a.b", "A");
         List<ObservedValue> values = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            values.add(new ObservedValue(namespace, name, EntityKey.of(1L), new FeatureSlot(name, name, INT), (long) i, T, Provenance.ingested()));
+            values.add(new ObservedValue(
+                    namespace,
+                    name,
+                    EntityKey.of(1L),
+                    new FeatureSlot(name, name, INT),
+                    (long) i,
+                    T,
+                    Provenance.ingested()));
         }
         String oddNamespace = track(namespace + "/'x*");
-        values.add(new ObservedValue(oddNamespace, "a", EntityKey.of(1L), new FeatureSlot("a", "a", INT), 99L, T, Provenance.ingested()));
+        values.add(new ObservedValue(
+                oddNamespace, "a", EntityKey.of(1L), new FeatureSlot("a", "a", INT), 99L, T, Provenance.ingested()));
         append(values);
 
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            PointInTimeResult result = store.lookup(new PointInTimeQuery(namespace, name, List.of(SpineRow.of(1L, T)),
+            PointInTimeResult result = store.lookup(new PointInTimeQuery(
+                    namespace,
+                    name,
+                    List.of(SpineRow.of(1L, T)),
                     List.of(latest(new FeatureSlot(name, name, INT)), latest(new FeatureSlot("a", "a", INT)))));
             assertThat(result.get(0, 0)).as("name %s", name).isEqualTo(new StoredValue((long) i, T));
-            assertThat(result.get(0, 1)).as("feature a of entity %s", name).isEqualTo(name.equals("a") ? new StoredValue(0L, T) : null);
+            assertThat(result.get(0, 1))
+                    .as("feature a of entity %s", name)
+                    .isEqualTo(name.equals("a") ? new StoredValue(0L, T) : null);
         }
-        assertThat(store.lookup(new PointInTimeQuery(oddNamespace, "a", List.of(SpineRow.of(1L, T)), List.of(latest(new FeatureSlot("a", "a", INT)))))
-                .get(0, 0)).isEqualTo(new StoredValue(99L, T));
+        assertThat(store.lookup(new PointInTimeQuery(
+                                oddNamespace,
+                                "a",
+                                List.of(SpineRow.of(1L, T)),
+                                List.of(latest(new FeatureSlot("a", "a", INT)))))
+                        .get(0, 0))
+                .isEqualTo(new StoredValue(99L, T));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -453,8 +556,12 @@ public abstract class OfflineStoreContract {
         PointInTimeResult result = lookup(List.of(latest(score)), spine.toArray(SpineRow[]::new));
 
         for (int i = 0; i < times.size(); i++) {
-            assertThat(result.get(2 * i, 0)).as("at %s", times.get(i)).isEqualTo(new StoredValue((long) i, times.get(i)));
-            assertThat(result.get(2 * i + 1, 0)).as("1 µs before %s", times.get(i)).isNull();
+            assertThat(result.get(2 * i, 0))
+                    .as("at %s", times.get(i))
+                    .isEqualTo(new StoredValue((long) i, times.get(i)));
+            assertThat(result.get(2 * i + 1, 0))
+                    .as("1 µs before %s", times.get(i))
+                    .isNull();
         }
     }
 
@@ -465,11 +572,15 @@ public abstract class OfflineStoreContract {
         Instant beforeEpoch = Instant.parse("1969-12-31T23:59:59.999999999Z");
         append(observe("a", score, 1L, fine), observe("b", score, 2L, beforeEpoch));
 
-        PointInTimeResult result = lookup(List.of(latest(score)),
-                row("a", Instant.parse("2026-05-06T07:08:09.123456001Z")), row("b", Instant.parse("1969-12-31T23:59:59.999999Z")));
+        PointInTimeResult result = lookup(
+                List.of(latest(score)),
+                row("a", Instant.parse("2026-05-06T07:08:09.123456001Z")),
+                row("b", Instant.parse("1969-12-31T23:59:59.999999Z")));
 
-        assertThat(column(result, 0)).containsExactly(
-                new StoredValue(1L, fine.truncatedTo(ChronoUnit.MICROS)), new StoredValue(2L, beforeEpoch.truncatedTo(ChronoUnit.MICROS)));
+        assertThat(column(result, 0))
+                .containsExactly(
+                        new StoredValue(1L, fine.truncatedTo(ChronoUnit.MICROS)),
+                        new StoredValue(2L, beforeEpoch.truncatedTo(ChronoUnit.MICROS)));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -508,9 +619,16 @@ public abstract class OfflineStoreContract {
         InMemoryOfflineStore oracle = new InMemoryOfflineStore();
         oracle.append(all);
         PointInTimeResult expected = oracle.lookup(new PointInTimeQuery(namespace, "user", spine, features));
-        assertThat(expected.rows().stream().flatMap(List::stream).filter(v -> v != null).count()).as("the oracle finds matches").isGreaterThan(300);
+        assertThat(expected.rows().stream()
+                        .flatMap(List::stream)
+                        .filter(v -> v != null)
+                        .count())
+                .as("the oracle finds matches")
+                .isGreaterThan(300);
         for (int r = 0; r < spine.size(); r++) {
-            assertThat(result.rows().get(r)).as("spine row %d %s", r, spine.get(r)).isEqualTo(expected.rows().get(r));
+            assertThat(result.rows().get(r))
+                    .as("spine row %d %s", r, spine.get(r))
+                    .isEqualTo(expected.rows().get(r));
         }
     }
 
@@ -520,7 +638,8 @@ public abstract class OfflineStoreContract {
     @Test
     public void exportAgreesWithLookupOnRandomData() throws Exception {
         Random random = new Random(20260302);
-        List<FeatureSlot> slots = List.of(slot("a", INT), slot("b", FLOAT), slot("c", STRING), slot("d", ContractValues.DATETIME));
+        List<FeatureSlot> slots =
+                List.of(slot("a", INT), slot("b", FLOAT), slot("c", STRING), slot("d", ContractValues.DATETIME));
         for (int batch = 0; batch < 3; batch++) {
             List<ObservedValue> values = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
@@ -530,8 +649,12 @@ public abstract class OfflineStoreContract {
             }
             append(values);
         }
-        List<FeatureLookup> features = List.of(latest(slots.get(0)), within(slots.get(1), Duration.ofSeconds(5)), latest(slots.get(2)),
-                within(slots.get(3), Duration.ZERO), within(slots.get(0), Duration.ofSeconds(30)));
+        List<FeatureLookup> features = List.of(
+                latest(slots.get(0)),
+                within(slots.get(1), Duration.ofSeconds(5)),
+                latest(slots.get(2)),
+                within(slots.get(3), Duration.ZERO),
+                within(slots.get(0), Duration.ofSeconds(30)));
         List<SpineRow> spine = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
             spine.add(row((long) random.nextInt(15), T.plusSeconds(random.nextInt(50) - 5)));
@@ -542,13 +665,24 @@ public abstract class OfflineStoreContract {
         List<SpineFiles.OutputRow> exported = export(spine, features);
 
         PointInTimeResult expected = lookup(features, spine.toArray(SpineRow[]::new));
-        assertThat(expected.rows().stream().flatMap(List::stream).filter(v -> v != null).count()).as("lookups find matches").isGreaterThan(250);
+        assertThat(expected.rows().stream()
+                        .flatMap(List::stream)
+                        .filter(v -> v != null)
+                        .count())
+                .as("lookups find matches")
+                .isGreaterThan(250);
         assertThat(exported).hasSize(spine.size());
         for (int r = 0; r < spine.size(); r++) {
             SpineFiles.OutputRow out = exported.get(r);
-            assertThat(out.key()).as("key of row %d", r).isEqualTo(spine.get(r).key().parts());
-            assertThat(out.inputTime()).as("input_time of row %d", r).isEqualTo(spine.get(r).inputTime());
-            assertThat(out.values()).as("spine row %d %s", r, spine.get(r)).isEqualTo(SpineFiles.valuesOf(expected.rows().get(r)));
+            assertThat(out.key())
+                    .as("key of row %d", r)
+                    .isEqualTo(spine.get(r).key().parts());
+            assertThat(out.inputTime())
+                    .as("input_time of row %d", r)
+                    .isEqualTo(spine.get(r).inputTime());
+            assertThat(out.values())
+                    .as("spine row %d %s", r, spine.get(r))
+                    .isEqualTo(SpineFiles.valuesOf(expected.rows().get(r)));
         }
     }
 
@@ -566,14 +700,19 @@ public abstract class OfflineStoreContract {
         }
         append(values);
 
-        List<SpineFiles.OutputRow> exported = export(List.of(row(5L, T), row(6L, T), row(7L, T), row(5L, T.minus(MICRO))), features);
+        List<SpineFiles.OutputRow> exported =
+                export(List.of(row(5L, T), row(6L, T), row(7L, T), row(5L, T.minus(MICRO))), features);
 
         for (int i = 0; i < cases.size(); i++) {
             Object[] c = cases.get(i).get();
             assertThat(exported.get(0).values().get(i)).as("%s %s", c[0], c[1]).isEqualTo(c[1]);
-            assertThat(exported.get(1).values().get(i)).as("a null observation of %s", c[0]).isNull();
+            assertThat(exported.get(1).values().get(i))
+                    .as("a null observation of %s", c[0])
+                    .isNull();
             assertThat(exported.get(2).values().get(i)).as("a key never seen").isNull();
-            assertThat(exported.get(3).values().get(i)).as("1 µs before the observation").isNull();
+            assertThat(exported.get(3).values().get(i))
+                    .as("1 µs before the observation")
+                    .isNull();
         }
     }
 
@@ -581,34 +720,50 @@ public abstract class OfflineStoreContract {
     public void exportAppliesTheStalenessBoundInclusivelyAndBreaksTiesOnTheLaterAppend() throws Exception {
         FeatureSlot score = slot("score", INT);
         Duration bound = Duration.ofMinutes(10);
-        append(observe("exact", score, 1L, T.minus(bound)), observe("older", score, 2L, T.minus(bound).minus(MICRO)),
-                observe("tie", score, 3L, T), observe("tie", score, 4L, T));
+        append(
+                observe("exact", score, 1L, T.minus(bound)),
+                observe("older", score, 2L, T.minus(bound).minus(MICRO)),
+                observe("tie", score, 3L, T),
+                observe("tie", score, 4L, T));
         append(observe("tie", score, 5L, T));
 
         List<SpineFiles.OutputRow> exported = export(
                 List.of(row("exact", T), row("older", T), row("tie", T), row("older", T.minus(MICRO)), row("tie", T)),
                 List.of(within(score, bound), latest(score)));
 
-        assertThat(exported.stream().map(r -> r.values()).toList()).containsExactly(
-                List.of(1L, 1L), Arrays.asList(null, 2L), List.of(5L, 5L), List.of(2L, 2L), List.of(5L, 5L));
+        assertThat(exported.stream().map(r -> r.values()).toList())
+                .containsExactly(
+                        List.of(1L, 1L), Arrays.asList(null, 2L), List.of(5L, 5L), List.of(2L, 2L), List.of(5L, 5L));
     }
 
     @Test
     public void exportKeepsCompositeKeyPartsApart() throws Exception {
         FeatureSlot score = slot("score", INT);
-        append(new ObservedValue(namespace, "user", EntityKey.of("1", "23"), score, 1L, T, Provenance.ingested()),
+        append(
+                new ObservedValue(namespace, "user", EntityKey.of("1", "23"), score, 1L, T, Provenance.ingested()),
                 new ObservedValue(namespace, "user", EntityKey.of("12", "3"), score, 2L, T, Provenance.ingested()),
                 new ObservedValue(namespace, "user", EntityKey.of("12", "3x"), score, 3L, T, Provenance.ingested()));
-        List<SpineRow> spine = List.of(new SpineRow(EntityKey.of("12", "3"), T), new SpineRow(EntityKey.of("1", "23"), T),
-                new SpineRow(EntityKey.of("123", ""), T), new SpineRow(EntityKey.of("12", "3x"), T));
+        List<SpineRow> spine = List.of(
+                new SpineRow(EntityKey.of("12", "3"), T),
+                new SpineRow(EntityKey.of("1", "23"), T),
+                new SpineRow(EntityKey.of("123", ""), T),
+                new SpineRow(EntityKey.of("12", "3x"), T));
         Path spineFile = directory.resolve("composite.parquet");
         SpineFiles.write(spineFile, List.of("user.a", "user.b"), spine);
         Path output = directory.resolve("composite-out.parquet");
 
-        store.export(new PointInTimeExport(namespace, "user", spineFile, List.of("user.a", "user.b"),
-                List.of(new ExportedFeature(latest(score), "user.score")), output), ExportControl.none());
+        store.export(
+                new PointInTimeExport(
+                        namespace,
+                        "user",
+                        spineFile,
+                        List.of("user.a", "user.b"),
+                        List.of(new ExportedFeature(latest(score), "user.score")),
+                        output),
+                ExportControl.none());
 
-        List<SpineFiles.OutputRow> rows = SpineFiles.readOutput(output, List.of("user.a", "user.b"), List.of("user.score"), List.of(INT));
+        List<SpineFiles.OutputRow> rows =
+                SpineFiles.readOutput(output, List.of("user.a", "user.b"), List.of("user.score"), List.of(INT));
         assertThat(rows.stream().map(r -> r.values().get(0)).toList()).containsExactly(2L, 1L, null, 3L);
         assertThat(rows.get(0).key()).containsExactly("12", "3");
     }
@@ -631,15 +786,24 @@ public abstract class OfflineStoreContract {
         Path spineFile = directory.resolve("progress.parquet");
         SpineFiles.write(spineFile, List.of("user.id"), List.of(row(1L, T), row(2L, T), row(1L, T)));
 
-        ExportResult result = store.export(new PointInTimeExport(namespace, "user", spineFile, List.of("user.id"),
-                List.of(new ExportedFeature(latest(score), "user.score")), directory.resolve("progress-out.parquet")), new ExportControl(reports::add));
+        ExportResult result = store.export(
+                new PointInTimeExport(
+                        namespace,
+                        "user",
+                        spineFile,
+                        List.of("user.id"),
+                        List.of(new ExportedFeature(latest(score), "user.score")),
+                        directory.resolve("progress-out.parquet")),
+                new ExportControl(reports::add));
 
         assertThat(result.rows()).isEqualTo(3);
         assertThat(result.bytes()).isPositive();
         assertThat(reports).isNotEmpty();
         assertThat(reports.get(reports.size() - 1)).isEqualTo(new ExportProgress(ExportProgress.Stage.DONE, 1.0, 3));
         for (int i = 1; i < reports.size(); i++) {
-            assertThat(reports.get(i).fraction()).as("fractions never go back").isGreaterThanOrEqualTo(reports.get(i - 1).fraction());
+            assertThat(reports.get(i).fraction())
+                    .as("fractions never go back")
+                    .isGreaterThanOrEqualTo(reports.get(i - 1).fraction());
         }
     }
 
@@ -653,8 +817,16 @@ public abstract class OfflineStoreContract {
         ExportControl control = ExportControl.none();
         control.cancel();
 
-        assertThatThrownBy(() -> store.export(new PointInTimeExport(namespace, "user", spineFile, List.of("user.id"),
-                List.of(new ExportedFeature(latest(score), "user.score")), output), control)).isInstanceOf(ExportCancelledException.class);
+        assertThatThrownBy(() -> store.export(
+                        new PointInTimeExport(
+                                namespace,
+                                "user",
+                                spineFile,
+                                List.of("user.id"),
+                                List.of(new ExportedFeature(latest(score), "user.score")),
+                                output),
+                        control))
+                .isInstanceOf(ExportCancelledException.class);
 
         try (var files = Files.list(directory)) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("cancel.parquet");
@@ -680,9 +852,17 @@ public abstract class OfflineStoreContract {
         SpineFiles.write(spineFile, List.of("user.other"), List.of(row(1L, T)));
         Path output = directory.resolve("nokey-out.parquet");
 
-        assertThatThrownBy(() -> store.export(new PointInTimeExport(namespace, "user", spineFile, List.of("user.id"),
-                List.of(new ExportedFeature(latest(score), "user.score")), output), ExportControl.none()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user.id");
+        assertThatThrownBy(() -> store.export(
+                        new PointInTimeExport(
+                                namespace,
+                                "user",
+                                spineFile,
+                                List.of("user.id"),
+                                List.of(new ExportedFeature(latest(score), "user.score")),
+                                output),
+                        ExportControl.none()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("user.id");
         assertThat(output).doesNotExist();
     }
 
@@ -692,14 +872,14 @@ public abstract class OfflineStoreContract {
     /** One {@link OfflineStore#latestValues} call over entity {@code user} in the test's namespace. */
     protected final LatestCall latestValues(List<FeatureLookup> features, Optional<String> since, Instant asOf) {
         List<LatestValue> values = new ArrayList<>();
-        LatestValuesResult result = store.latestValues(new LatestValuesQuery(namespace, "user", features, since, asOf), values::add);
+        LatestValuesResult result =
+                store.latestValues(new LatestValuesQuery(namespace, "user", features, since, asOf), values::add);
         assertThat(result.values()).as("the count of delivered values").isEqualTo(values.size());
         return new LatestCall(values, result.marker());
     }
 
     /** What one {@link #latestValues} call delivered. */
-    protected record LatestCall(List<LatestValue> values, Optional<String> marker) {
-    }
+    protected record LatestCall(List<LatestValue> values, Optional<String> marker) {}
 
     private static LatestValue latestValue(Object key, int feature, Object value, Instant observedAt) {
         return new LatestValue(EntityKey.of(key), feature, value, observedAt);
@@ -708,26 +888,40 @@ public abstract class OfflineStoreContract {
     @Test
     public void latestValuesGivesEachKeyItsValueAtTheTimeAskedFor() {
         FeatureSlot score = slot("score", INT);
-        append(observe("u1", score, 1L, T.minusSeconds(30)), observe("u1", score, 3L, T.minusSeconds(1)), observe("u1", score, 9L, T.plus(MICRO)),
-                observe("u2", score, 5L, T), observe("later", score, 7L, T.plusSeconds(5)));
+        append(
+                observe("u1", score, 1L, T.minusSeconds(30)),
+                observe("u1", score, 3L, T.minusSeconds(1)),
+                observe("u1", score, 9L, T.plus(MICRO)),
+                observe("u2", score, 5L, T),
+                observe("later", score, 7L, T.plusSeconds(5)));
         append(observe("u2", score, 6L, T)); // the same time, appended later: wins
 
-        assertThat(latestValues(List.of(latest(score)), Optional.empty(), T).values()).containsExactlyInAnyOrder(
-                latestValue("u1", 0, 3L, T.minusSeconds(1)), latestValue("u2", 0, 6L, T));
-        assertThat(latestValues(List.of(latest(score)), Optional.empty(), T.plusSeconds(10)).values()).containsExactlyInAnyOrder(
-                latestValue("u1", 0, 9L, T.plus(MICRO)), latestValue("u2", 0, 6L, T), latestValue("later", 0, 7L, T.plusSeconds(5)));
+        assertThat(latestValues(List.of(latest(score)), Optional.empty(), T).values())
+                .containsExactlyInAnyOrder(latestValue("u1", 0, 3L, T.minusSeconds(1)), latestValue("u2", 0, 6L, T));
+        assertThat(latestValues(List.of(latest(score)), Optional.empty(), T.plusSeconds(10))
+                        .values())
+                .containsExactlyInAnyOrder(
+                        latestValue("u1", 0, 9L, T.plus(MICRO)),
+                        latestValue("u2", 0, 6L, T),
+                        latestValue("later", 0, 7L, T.plusSeconds(5)));
     }
 
     @Test
     public void latestValuesLeavesOutValuesOlderThanTheStalenessBound() {
         FeatureSlot score = slot("score", FLOAT);
         Duration bound = Duration.ofHours(1);
-        append(observe("exact", score, 1.0, T.minus(bound)), observe("older", score, 2.0, T.minus(bound).minus(MICRO)),
+        append(
+                observe("exact", score, 1.0, T.minus(bound)),
+                observe("older", score, 2.0, T.minus(bound).minus(MICRO)),
                 observe("fresh", score, 3.0, T.minusSeconds(1)));
 
-        assertThat(latestValues(List.of(within(score, bound)), Optional.empty(), T).values()).containsExactlyInAnyOrder(
-                latestValue("exact", 0, 1.0, T.minus(bound)), latestValue("fresh", 0, 3.0, T.minusSeconds(1)));
-        assertThat(latestValues(List.of(latest(score)), Optional.empty(), T).values()).as("no bound").hasSize(3);
+        assertThat(latestValues(List.of(within(score, bound)), Optional.empty(), T)
+                        .values())
+                .containsExactlyInAnyOrder(
+                        latestValue("exact", 0, 1.0, T.minus(bound)), latestValue("fresh", 0, 3.0, T.minusSeconds(1)));
+        assertThat(latestValues(List.of(latest(score)), Optional.empty(), T).values())
+                .as("no bound")
+                .hasSize(3);
     }
 
     @Test
@@ -746,10 +940,15 @@ public abstract class OfflineStoreContract {
         append(observe("u1", score, 10L, T.minusSeconds(5)), observe("u2", score, 20L, T.minusSeconds(60)));
         append(observe("u3", score, 30L, T.minusSeconds(5)), observe("u1", score, 11L, T.minusSeconds(10)));
         LatestCall second = latestValues(List.of(latest(score)), nothingNew.marker(), T);
-        assertThat(second.values()).containsExactlyInAnyOrder(latestValue("u1", 0, 10L, T.minusSeconds(5)),
-                latestValue("u2", 0, 20L, T.minusSeconds(60)), latestValue("u3", 0, 30L, T.minusSeconds(5)));
-        assertThat(latestValues(List.of(latest(score)), second.marker(), T).values()).isEmpty();
-        assertThat(latestValues(List.of(latest(score)), first.marker(), T).values()).as("an older marker reads the same appends again")
+        assertThat(second.values())
+                .containsExactlyInAnyOrder(
+                        latestValue("u1", 0, 10L, T.minusSeconds(5)),
+                        latestValue("u2", 0, 20L, T.minusSeconds(60)),
+                        latestValue("u3", 0, 30L, T.minusSeconds(5)));
+        assertThat(latestValues(List.of(latest(score)), second.marker(), T).values())
+                .isEmpty();
+        assertThat(latestValues(List.of(latest(score)), first.marker(), T).values())
+                .as("an older marker reads the same appends again")
                 .hasSize(3);
     }
 
@@ -758,7 +957,8 @@ public abstract class OfflineStoreContract {
         FeatureSlot score = slot("score", INT);
         append(observe("u1", score, 1L, T));
 
-        assertThat(latestValues(List.of(latest(score)), Optional.of("no-such-marker"), T).values())
+        assertThat(latestValues(List.of(latest(score)), Optional.of("no-such-marker"), T)
+                        .values())
                 .containsExactly(latestValue("u1", 0, 1L, T));
     }
 
@@ -767,14 +967,33 @@ public abstract class OfflineStoreContract {
         FeatureSlot a = slot("a", STRING);
         FeatureSlot b = slot("b", STRING);
         String other = newNamespace();
-        append(observe("u1", a, "a1", T), observe("u1", b, null, T), observe("u2", b, "b2", T),
+        append(
+                observe("u1", a, "a1", T),
+                observe("u1", b, null, T),
+                observe("u2", b, "b2", T),
                 observe("u1", new FeatureSlot("a", "v2", STRING), "other version", T.plusSeconds(1)),
                 observe("u1", new FeatureSlot("a", "v1", INT), 5L, T.plusSeconds(1)),
-                new ObservedValue(namespace, "account", EntityKey.of("u1"), a, "other entity", T.plusSeconds(1), Provenance.ingested()),
-                new ObservedValue(other, "user", EntityKey.of("u1"), a, "other namespace", T.plusSeconds(1), Provenance.ingested()));
+                new ObservedValue(
+                        namespace,
+                        "account",
+                        EntityKey.of("u1"),
+                        a,
+                        "other entity",
+                        T.plusSeconds(1),
+                        Provenance.ingested()),
+                new ObservedValue(
+                        other,
+                        "user",
+                        EntityKey.of("u1"),
+                        a,
+                        "other namespace",
+                        T.plusSeconds(1),
+                        Provenance.ingested()));
 
-        assertThat(latestValues(List.of(latest(b), latest(a)), Optional.empty(), T.plusSeconds(10)).values()).containsExactlyInAnyOrder(
-                latestValue("u1", 1, "a1", T), latestValue("u1", 0, null, T), latestValue("u2", 0, "b2", T));
+        assertThat(latestValues(List.of(latest(b), latest(a)), Optional.empty(), T.plusSeconds(10))
+                        .values())
+                .containsExactlyInAnyOrder(
+                        latestValue("u1", 1, "a1", T), latestValue("u1", 0, null, T), latestValue("u2", 0, "b2", T));
     }
 
     @Test
@@ -785,19 +1004,32 @@ public abstract class OfflineStoreContract {
         FeatureSlot ratio = slot("ratio", FLOAT);
         Instant when = Instant.parse("1969-12-31T23:59:59.999999Z");
         List<List<Long>> nested = Arrays.asList(List.of(1L, -2L), List.of(), Arrays.asList(3L, null));
-        append(new ObservedValue(namespace, "user", EntityKey.of("1", "23"), tags, nested, T, Provenance.ingested()),
-                new ObservedValue(namespace, "user", EntityKey.of("12", "3"), tags, List.of(), T, Provenance.ingested()),
+        append(
+                new ObservedValue(namespace, "user", EntityKey.of("1", "23"), tags, nested, T, Provenance.ingested()),
+                new ObservedValue(
+                        namespace, "user", EntityKey.of("12", "3"), tags, List.of(), T, Provenance.ingested()),
                 new ObservedValue(namespace, "user", EntityKey.of(7L, "日本"), seen, when, T, Provenance.ingested()),
-                new ObservedValue(namespace, "user", EntityKey.of(7L, "日本"), day, java.time.LocalDate.parse("0001-01-01"), T, Provenance.ingested()),
-                new ObservedValue(namespace, "user", EntityKey.of(7L, "日本"), ratio, Double.NaN, T, Provenance.ingested()));
+                new ObservedValue(
+                        namespace,
+                        "user",
+                        EntityKey.of(7L, "日本"),
+                        day,
+                        LocalDate.parse("0001-01-01"),
+                        T,
+                        Provenance.ingested()),
+                new ObservedValue(
+                        namespace, "user", EntityKey.of(7L, "日本"), ratio, Double.NaN, T, Provenance.ingested()));
 
-        List<LatestValue> values = latestValues(List.of(latest(tags), latest(seen), latest(day), latest(ratio)), Optional.empty(), T).values();
-        assertThat(values).containsExactlyInAnyOrder(
-                new LatestValue(EntityKey.of("1", "23"), 0, nested, T),
-                new LatestValue(EntityKey.of("12", "3"), 0, List.of(), T),
-                new LatestValue(EntityKey.of(7L, "日本"), 1, when, T),
-                new LatestValue(EntityKey.of(7L, "日本"), 2, java.time.LocalDate.parse("0001-01-01"), T),
-                new LatestValue(EntityKey.of(7L, "日本"), 3, Double.NaN, T));
+        List<LatestValue> values = latestValues(
+                        List.of(latest(tags), latest(seen), latest(day), latest(ratio)), Optional.empty(), T)
+                .values();
+        assertThat(values)
+                .containsExactlyInAnyOrder(
+                        new LatestValue(EntityKey.of("1", "23"), 0, nested, T),
+                        new LatestValue(EntityKey.of("12", "3"), 0, List.of(), T),
+                        new LatestValue(EntityKey.of(7L, "日本"), 1, when, T),
+                        new LatestValue(EntityKey.of(7L, "日本"), 2, LocalDate.parse("0001-01-01"), T),
+                        new LatestValue(EntityKey.of(7L, "日本"), 3, Double.NaN, T));
     }
 
     @Test
@@ -809,9 +1041,11 @@ public abstract class OfflineStoreContract {
 
         store.dropNamespace(namespace);
 
-        assertThat(latestValues(List.of(latest(score)), Optional.empty(), T).values()).isEmpty();
+        assertThat(latestValues(List.of(latest(score)), Optional.empty(), T).values())
+                .isEmpty();
         append(observe("u1", score, 2L, T.plusSeconds(1)));
-        assertThat(latestValues(List.of(latest(score)), before.marker(), T.plusSeconds(1)).values())
+        assertThat(latestValues(List.of(latest(score)), before.marker(), T.plusSeconds(1))
+                        .values())
                 .containsExactly(latestValue("u1", 0, 2L, T.plusSeconds(1)));
     }
 
@@ -830,24 +1064,36 @@ public abstract class OfflineStoreContract {
         FeatureSlot amount = slot("amount", FLOAT);
         FeatureSlot owner = slot("owner", INT);
         // appended out of time order; a correction at the same time as the value it corrects; one after until
-        append(observe("t1", amount, 2.0, T.minusSeconds(10)), observe("t1", owner, 7L, T.minusSeconds(30)),
-                observe("t2", amount, 5.0, T), observe("t1", amount, 1.0, T.minusSeconds(30)));
-        append(observe("t1", amount, 3.0, T.minusSeconds(10)), observe("t1", owner, null, T), observe("t2", amount, 6.0, T.plus(MICRO)));
+        append(
+                observe("t1", amount, 2.0, T.minusSeconds(10)),
+                observe("t1", owner, 7L, T.minusSeconds(30)),
+                observe("t2", amount, 5.0, T),
+                observe("t1", amount, 1.0, T.minusSeconds(30)));
+        append(
+                observe("t1", amount, 3.0, T.minusSeconds(10)),
+                observe("t1", owner, null, T),
+                observe("t2", amount, 6.0, T.plus(MICRO)));
 
         List<HistoryObservation> all = history(List.of(amount, owner), T);
 
-        List<HistoryObservation> t1 = all.stream().filter(o -> o.key().equals(EntityKey.of("t1"))).toList();
-        List<HistoryObservation> t2 = all.stream().filter(o -> o.key().equals(EntityKey.of("t2"))).toList();
+        List<HistoryObservation> t1 =
+                all.stream().filter(o -> o.key().equals(EntityKey.of("t1"))).toList();
+        List<HistoryObservation> t2 =
+                all.stream().filter(o -> o.key().equals(EntityKey.of("t2"))).toList();
         assertThat(all).hasSize(6);
-        assertThat(t1).as("by time, then append order").containsExactly(
-                new HistoryObservation(EntityKey.of("t1"), 1, 7L, T.minusSeconds(30)),
-                new HistoryObservation(EntityKey.of("t1"), 0, 1.0, T.minusSeconds(30)),
-                new HistoryObservation(EntityKey.of("t1"), 0, 2.0, T.minusSeconds(10)),
-                new HistoryObservation(EntityKey.of("t1"), 0, 3.0, T.minusSeconds(10)),
-                new HistoryObservation(EntityKey.of("t1"), 1, null, T));
+        assertThat(t1)
+                .as("by time, then append order")
+                .containsExactly(
+                        new HistoryObservation(EntityKey.of("t1"), 1, 7L, T.minusSeconds(30)),
+                        new HistoryObservation(EntityKey.of("t1"), 0, 1.0, T.minusSeconds(30)),
+                        new HistoryObservation(EntityKey.of("t1"), 0, 2.0, T.minusSeconds(10)),
+                        new HistoryObservation(EntityKey.of("t1"), 0, 3.0, T.minusSeconds(10)),
+                        new HistoryObservation(EntityKey.of("t1"), 1, null, T));
         assertThat(t2).containsExactly(new HistoryObservation(EntityKey.of("t2"), 0, 5.0, T));
         int firstT2 = all.indexOf(t2.getFirst());
-        assertThat(all.subList(firstT2, firstT2 + t2.size())).as("a key's observations come together").isEqualTo(t2);
+        assertThat(all.subList(firstT2, firstT2 + t2.size()))
+                .as("a key's observations come together")
+                .isEqualTo(t2);
     }
 
     @Test
@@ -858,25 +1104,29 @@ public abstract class OfflineStoreContract {
         append(observe("k", a, 2L, T));
         append(observe("k", b, "last", T));
 
-        assertThat(history(List.of(a, b), T)).containsExactly(
-                new HistoryObservation(EntityKey.of("k"), 1, "first", T),
-                new HistoryObservation(EntityKey.of("k"), 0, 1L, T),
-                new HistoryObservation(EntityKey.of("k"), 0, 2L, T),
-                new HistoryObservation(EntityKey.of("k"), 1, "last", T));
+        assertThat(history(List.of(a, b), T))
+                .containsExactly(
+                        new HistoryObservation(EntityKey.of("k"), 1, "first", T),
+                        new HistoryObservation(EntityKey.of("k"), 0, 1L, T),
+                        new HistoryObservation(EntityKey.of("k"), 0, 2L, T),
+                        new HistoryObservation(EntityKey.of("k"), 1, "last", T));
     }
 
     @Test
     public void historyKeepsFeaturesVersionsTypesEntitiesAndNamespacesApart() {
         FeatureSlot a = slot("a", STRING);
         String other = newNamespace();
-        append(observe("u1", a, "a1", T),
+        append(
+                observe("u1", a, "a1", T),
                 observe("u1", new FeatureSlot("a", "v2", STRING), "other version", T),
                 observe("u1", new FeatureSlot("a", "v1", INT), 5L, T),
                 observe("u1", slot("b", STRING), "other feature", T),
-                new ObservedValue(namespace, "account", EntityKey.of("u1"), a, "other entity", T, Provenance.ingested()),
+                new ObservedValue(
+                        namespace, "account", EntityKey.of("u1"), a, "other entity", T, Provenance.ingested()),
                 new ObservedValue(other, "user", EntityKey.of("u1"), a, "other namespace", T, Provenance.ingested()));
 
-        assertThat(history(List.of(a), T.plusSeconds(1))).containsExactly(new HistoryObservation(EntityKey.of("u1"), 0, "a1", T));
+        assertThat(history(List.of(a), T.plusSeconds(1)))
+                .containsExactly(new HistoryObservation(EntityKey.of("u1"), 0, "a1", T));
         assertThat(history(List.of(slot("none", INT)), T)).isEmpty();
     }
 
@@ -890,18 +1140,20 @@ public abstract class OfflineStoreContract {
         Instant when = Instant.parse("1969-12-31T23:59:59.999999Z");
         List<List<Long>> nested = Arrays.asList(List.of(1L, -2L), List.of(), Arrays.asList(3L, null));
         EntityKey key = EntityKey.of(7L, "日本");
-        append(new ObservedValue(namespace, "user", key, seen, when, T, Provenance.ingested()),
-                new ObservedValue(namespace, "user", key, day, java.time.LocalDate.parse("0001-01-01"), T, Provenance.ingested()),
+        append(
+                new ObservedValue(namespace, "user", key, seen, when, T, Provenance.ingested()),
+                new ObservedValue(namespace, "user", key, day, LocalDate.parse("0001-01-01"), T, Provenance.ingested()),
                 new ObservedValue(namespace, "user", key, ratio, Double.NaN, T, Provenance.ingested()),
                 new ObservedValue(namespace, "user", key, tags, nested, T, Provenance.ingested()),
                 new ObservedValue(namespace, "user", key, flag, false, T, Provenance.ingested()));
 
-        assertThat(history(List.of(seen, day, ratio, tags, flag), T)).containsExactly(
-                new HistoryObservation(key, 0, when, T),
-                new HistoryObservation(key, 1, java.time.LocalDate.parse("0001-01-01"), T),
-                new HistoryObservation(key, 2, Double.NaN, T),
-                new HistoryObservation(key, 3, nested, T),
-                new HistoryObservation(key, 4, false, T));
+        assertThat(history(List.of(seen, day, ratio, tags, flag), T))
+                .containsExactly(
+                        new HistoryObservation(key, 0, when, T),
+                        new HistoryObservation(key, 1, LocalDate.parse("0001-01-01"), T),
+                        new HistoryObservation(key, 2, Double.NaN, T),
+                        new HistoryObservation(key, 3, nested, T),
+                        new HistoryObservation(key, 4, false, T));
     }
 
     @Test
@@ -935,14 +1187,19 @@ public abstract class OfflineStoreContract {
         FeatureSlot score = slot("score", INT);
         OfflineStore second = createStore();
         extraStores.add(second);
-        assertThat(second.lookup(new PointInTimeQuery(namespace, "user", List.of(row("u1", T)), List.of(latest(score)))).get(0, 0)).isNull();
+        assertThat(second.lookup(new PointInTimeQuery(namespace, "user", List.of(row("u1", T)), List.of(latest(score))))
+                        .get(0, 0))
+                .isNull();
 
         append(observe("u1", score, 1L, T));
         second.append(List.of(observe("u1", score, 2L, T.plusSeconds(1))));
 
-        PointInTimeQuery query = new PointInTimeQuery(namespace, "user", List.of(row("u1", T), row("u1", T.plusSeconds(1))), List.of(latest(score)));
-        assertThat(column(second.lookup(query), 0)).containsExactly(new StoredValue(1L, T), new StoredValue(2L, T.plusSeconds(1)));
-        assertThat(column(store.lookup(query), 0)).containsExactly(new StoredValue(1L, T), new StoredValue(2L, T.plusSeconds(1)));
+        PointInTimeQuery query = new PointInTimeQuery(
+                namespace, "user", List.of(row("u1", T), row("u1", T.plusSeconds(1))), List.of(latest(score)));
+        assertThat(column(second.lookup(query), 0))
+                .containsExactly(new StoredValue(1L, T), new StoredValue(2L, T.plusSeconds(1)));
+        assertThat(column(store.lookup(query), 0))
+                .containsExactly(new StoredValue(1L, T), new StoredValue(2L, T.plusSeconds(1)));
     }
 
     @Test
@@ -961,7 +1218,8 @@ public abstract class OfflineStoreContract {
                     for (int a = 0; a < appendsPerThread; a++) {
                         List<ObservedValue> values = new ArrayList<>();
                         for (int k = 0; k < 20; k++) {
-                            values.add(observe("t" + thread + "-" + k, score, (long) (thread * 1000 + a), T.plusSeconds(a)));
+                            values.add(observe(
+                                    "t" + thread + "-" + k, score, (long) (thread * 1000 + a), T.plusSeconds(a)));
                         }
                         store.append(values);
                     }
@@ -986,7 +1244,8 @@ public abstract class OfflineStoreContract {
             }
         }
 
-        assertThat(column(lookup(List.of(latest(score)), spine.toArray(SpineRow[]::new)), 0)).containsExactlyElementsOf(expected);
+        assertThat(column(lookup(List.of(latest(score)), spine.toArray(SpineRow[]::new)), 0))
+                .containsExactlyElementsOf(expected);
     }
 
     @Test
@@ -1001,21 +1260,28 @@ public abstract class OfflineStoreContract {
         FeatureSlot score = slot("score", INT);
         String other = newNamespace();
         String sibling = track(namespace + "x");
-        append(observe("u1", score, 1L, T),
+        append(
+                observe("u1", score, 1L, T),
                 new ObservedValue(other, "user", EntityKey.of("u1"), score, 2L, T, Provenance.ingested()),
                 new ObservedValue(sibling, "user", EntityKey.of("u1"), score, 3L, T, Provenance.ingested()));
 
         store.dropNamespace(namespace);
 
         assertThat(lookupOne(latest(score), row("u1", T))).isNull();
-        assertThat(store.lookup(new PointInTimeQuery(other, "user", List.of(row("u1", T)), List.of(latest(score)))).get(0, 0))
+        assertThat(store.lookup(new PointInTimeQuery(other, "user", List.of(row("u1", T)), List.of(latest(score))))
+                        .get(0, 0))
                 .isEqualTo(new StoredValue(2L, T));
-        assertThat(store.lookup(new PointInTimeQuery(sibling, "user", List.of(row("u1", T)), List.of(latest(score)))).get(0, 0))
+        assertThat(store.lookup(new PointInTimeQuery(sibling, "user", List.of(row("u1", T)), List.of(latest(score))))
+                        .get(0, 0))
                 .isEqualTo(new StoredValue(3L, T));
 
         append(observe("u1", score, 9L, T.plusSeconds(1)));
-        assertThat(lookupOne(latest(score), row("u1", T.plusSeconds(1)))).as("usable after a drop").isEqualTo(new StoredValue(9L, T.plusSeconds(1)));
-        assertThat(lookupOne(latest(score), row("u1", T))).as("dropped values do not come back").isNull();
+        assertThat(lookupOne(latest(score), row("u1", T.plusSeconds(1))))
+                .as("usable after a drop")
+                .isEqualTo(new StoredValue(9L, T.plusSeconds(1)));
+        assertThat(lookupOne(latest(score), row("u1", T)))
+                .as("dropped values do not come back")
+                .isNull();
     }
 
     @Test
@@ -1025,11 +1291,16 @@ public abstract class OfflineStoreContract {
 
     @Test
     public void valuesOfTheWrongJavaTypeAreRejectedBeforeTheyReachTheStore() {
-        assertThatThrownBy(() -> observe("u1", slot("score", INT), 1, T)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("int");
+        assertThatThrownBy(() -> observe("u1", slot("score", INT), 1, T))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("int");
         assertThatThrownBy(() -> observe("u1", slot("tags", ContractValues.LIST_STRING), List.of(1L), T))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("string");
-        assertThatThrownBy(() -> within(slot("score", INT), Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> row("u1", Instant.parse("+10000-01-01T00:00:00Z"))).isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("string");
+        assertThatThrownBy(() -> within(slot("score", INT), Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> row("u1", Instant.parse("+10000-01-01T00:00:00Z")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -1061,7 +1332,13 @@ public abstract class OfflineStoreContract {
 
     /** An observation of entity {@code user} in the test's namespace. */
     protected final ObservedValue observe(Object key, FeatureSlot slot, Object value, Instant observedAt) {
-        return new ObservedValue(namespace, "user", EntityKey.of(key), slot, value, observedAt,
+        return new ObservedValue(
+                namespace,
+                "user",
+                EntityKey.of(key),
+                slot,
+                value,
+                observedAt,
                 Provenance.computed("q-" + UUID.randomUUID(), "resolver", "deployment-1"));
     }
 
@@ -1109,11 +1386,13 @@ public abstract class OfflineStoreContract {
     }
 
     /** Writes {@code spine} to a spine file (key column {@code user.id}), exports it, reads the output back. */
-    protected final List<SpineFiles.OutputRow> export(List<SpineRow> spine, List<FeatureLookup> features) throws Exception {
+    protected final List<SpineFiles.OutputRow> export(List<SpineRow> spine, List<FeatureLookup> features)
+            throws Exception {
         return export(spine, features, directory.resolve("out-" + UUID.randomUUID() + ".parquet"));
     }
 
-    private List<SpineFiles.OutputRow> export(List<SpineRow> spine, List<FeatureLookup> features, Path output) throws Exception {
+    private List<SpineFiles.OutputRow> export(List<SpineRow> spine, List<FeatureLookup> features, Path output)
+            throws Exception {
         Path spineFile = directory.resolve("spine-" + UUID.randomUUID() + ".parquet");
         SpineFiles.write(spineFile, List.of("user.id"), spine);
         List<ExportedFeature> exported = new ArrayList<>();
@@ -1124,7 +1403,8 @@ public abstract class OfflineStoreContract {
             types.add(features.get(f).slot().type());
             exported.add(new ExportedFeature(features.get(f), columns.get(f)));
         }
-        ExportResult result = store.export(new PointInTimeExport(namespace, "user", spineFile, List.of("user.id"), exported, output),
+        ExportResult result = store.export(
+                new PointInTimeExport(namespace, "user", spineFile, List.of("user.id"), exported, output),
                 ExportControl.none());
         assertThat(result.rows()).as("rows written").isEqualTo(spine.size());
         assertThat(result.output()).isEqualTo(output.toAbsolutePath().normalize());

@@ -108,7 +108,8 @@ public abstract class OnlineStoreContract {
         EntityRef a = entity("user", 1L);
         write(a, x, 5L, T0);
 
-        List<List<StoredValue>> result = read(new OnlineRead(a, List.of()), new OnlineRead(a, List.of(x)), new OnlineRead(a, List.of()));
+        List<List<StoredValue>> result =
+                read(new OnlineRead(a, List.of()), new OnlineRead(a, List.of(x)), new OnlineRead(a, List.of()));
         assertThat(result).hasSize(3);
         assertThat(result.get(0)).isEmpty();
         assertThat(result.get(1)).containsExactly(new StoredValue(5L, T0));
@@ -204,8 +205,12 @@ public abstract class OnlineStoreContract {
         for (int e = 0; e < entities.size(); e++) {
             for (int s = 0; s < slots.size(); s++) {
                 if (present(e, s)) {
-                    writes.add(new OnlineWrite(entities.get(e), slots.get(s),
-                            ContractValues.sample(slots.get(s).type(), e * 100 + s), at(e * 100 + s), Optional.empty()));
+                    writes.add(new OnlineWrite(
+                            entities.get(e),
+                            slots.get(s),
+                            ContractValues.sample(slots.get(s).type(), e * 100 + s),
+                            at(e * 100 + s),
+                            Optional.empty()));
                 }
             }
         }
@@ -245,8 +250,10 @@ public abstract class OnlineStoreContract {
                 if (s < 0 || !present(e, s)) {
                     assertThat(got).as("read %d position %d", r, i).isNull();
                 } else {
-                    assertThat(got).as("read %d position %d", r, i).isEqualTo(
-                            new StoredValue(ContractValues.sample(slots.get(s).type(), e * 100 + s), at(e * 100 + s)));
+                    assertThat(got)
+                            .as("read %d position %d", r, i)
+                            .isEqualTo(new StoredValue(
+                                    ContractValues.sample(slots.get(s).type(), e * 100 + s), at(e * 100 + s)));
                 }
             }
         }
@@ -338,8 +345,12 @@ public abstract class OnlineStoreContract {
             write(e, newerFirst, "older", older);
             write(e, olderFirst, "older", older);
             write(e, olderFirst, "newer", newer);
-            assertThat(readOne(e, newerFirst)).as("pair %d, newer written first", i).isEqualTo(new StoredValue("newer", newer));
-            assertThat(readOne(e, olderFirst)).as("pair %d, older written first", i).isEqualTo(new StoredValue("newer", newer));
+            assertThat(readOne(e, newerFirst))
+                    .as("pair %d, newer written first", i)
+                    .isEqualTo(new StoredValue("newer", newer));
+            assertThat(readOne(e, olderFirst))
+                    .as("pair %d, older written first", i)
+                    .isEqualTo(new StoredValue("newer", newer));
         }
     }
 
@@ -441,7 +452,8 @@ public abstract class OnlineStoreContract {
         List<List<StoredValue>> result = await(store.read(reads));
         for (int r = 0; r < refs.size(); r++) {
             for (int s = 0; s < slots.size(); s++) {
-                assertThat(result.get(r).get(s)).as("%s %s", refs.get(r), slots.get(s))
+                assertThat(result.get(r).get(s))
+                        .as("%s %s", refs.get(r), slots.get(s))
                         .isEqualTo(new StoredValue(r + "/" + s, T0));
             }
         }
@@ -462,7 +474,9 @@ public abstract class OnlineStoreContract {
 
         long goneAfterNanos = waitUntilAbsent(e, s, start);
 
-        assertThat(Duration.ofNanos(goneAfterNanos)).as("kept at least its retention").isGreaterThanOrEqualTo(SHORT_RETENTION);
+        assertThat(Duration.ofNanos(goneAfterNanos))
+                .as("kept at least its retention")
+                .isGreaterThanOrEqualTo(SHORT_RETENTION);
     }
 
     @Test
@@ -491,17 +505,26 @@ public abstract class OnlineStoreContract {
         waitUntilAbsent(canary, a, start);
 
         List<List<StoredValue>> kept = read(
-                new OnlineRead(unboundedThenShort, List.of(a)), new OnlineRead(longThenShort, List.of(a)), new OnlineRead(sameCall, List.of(a)));
-        assertThat(kept.get(0)).as("unbounded, then a short retention for another slot").containsExactly(new StoredValue(1L, T0));
-        assertThat(kept.get(1)).as("long retention, then a short one for another slot").containsExactly(new StoredValue(2L, T0));
+                new OnlineRead(unboundedThenShort, List.of(a)),
+                new OnlineRead(longThenShort, List.of(a)),
+                new OnlineRead(sameCall, List.of(a)));
+        assertThat(kept.get(0))
+                .as("unbounded, then a short retention for another slot")
+                .containsExactly(new StoredValue(1L, T0));
+        assertThat(kept.get(1))
+                .as("long retention, then a short one for another slot")
+                .containsExactly(new StoredValue(2L, T0));
         assertThat(kept.get(2)).as("unbounded and short in one call").containsExactly(new StoredValue(3L, T0));
     }
 
     /** Polls until the slot reads as absent; returns the nanoseconds from {@code startNanos} to the answer. */
     private long waitUntilAbsent(EntityRef e, FeatureSlot s, long startNanos) {
         Duration left = MAX_EXPIRY_WAIT.minusNanos(System.nanoTime() - startNanos);
-        Awaitility.await("value with retention " + SHORT_RETENTION.toMillis() + " ms gone within " + MAX_EXPIRY_WAIT.toMillis() + " ms")
-                .atMost(left.isNegative() ? Duration.ZERO : left).pollInterval(Duration.ofMillis(20)).until(() -> readOne(e, s) == null);
+        Awaitility.await("value with retention " + SHORT_RETENTION.toMillis() + " ms gone within "
+                        + MAX_EXPIRY_WAIT.toMillis() + " ms")
+                .atMost(left.isNegative() ? Duration.ZERO : left)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> readOne(e, s) == null);
         return System.nanoTime() - startNanos;
     }
 
@@ -529,19 +552,26 @@ public abstract class OnlineStoreContract {
 
         await(store.dropNamespace(namespace));
 
-        assertThat(await(store.read(reads))).allSatisfy(answer -> assertThat(answer).containsOnlyNulls());
+        assertThat(await(store.read(reads)))
+                .allSatisfy(answer -> assertThat(answer).containsOnlyNulls());
         for (String ns : List.of(other, sibling, globLike)) {
             assertThat(readOne(new EntityRef(ns, "user", 1L), s)).as(ns).isEqualTo(new StoredValue(1L, T0));
         }
 
         await(store.dropNamespace(globLike));
         assertThat(readOne(new EntityRef(globLike, "user", 1L), s)).isNull();
-        assertThat(readOne(new EntityRef(sibling, "user", 1L), s)).as("glob characters are literal").isEqualTo(new StoredValue(1L, T0));
+        assertThat(readOne(new EntityRef(sibling, "user", 1L), s))
+                .as("glob characters are literal")
+                .isEqualTo(new StoredValue(1L, T0));
 
         await(store.dropNamespace(namespace));
         write(entity("user", 1L), s, 9L, T0);
-        assertThat(readOne(entity("user", 1L), s)).as("namespace usable after a drop").isEqualTo(new StoredValue(9L, T0));
-        assertThat(readOne(entity("user", 2L), s)).as("dropped values do not come back").isNull();
+        assertThat(readOne(entity("user", 1L), s))
+                .as("namespace usable after a drop")
+                .isEqualTo(new StoredValue(9L, T0));
+        assertThat(readOne(entity("user", 2L), s))
+                .as("dropped values do not come back")
+                .isNull();
     }
 
     @Test
@@ -574,14 +604,19 @@ public abstract class OnlineStoreContract {
                                 new OnlineWrite(own, counter, (long) i, at, Optional.empty()))));
                         List<List<StoredValue>> got = await(store.read(List.of(
                                 new OnlineRead(own, List.of(counter)), new OnlineRead(shared, List.of(counter)))));
-                        assertThat(got.get(0).get(0)).as("own entity, thread %d round %d", thread, i).isEqualTo(new StoredValue((long) i, at));
+                        assertThat(got.get(0).get(0))
+                                .as("own entity, thread %d round %d", thread, i)
+                                .isEqualTo(new StoredValue((long) i, at));
                         StoredValue sharedValue = got.get(1).get(0);
                         assertThat(sharedValue).isNotNull();
                         long micros = ChronoUnit.MICROS.between(T0, sharedValue.observedAt());
-                        assertThat(sharedValue.value()).as("value and time written together")
+                        assertThat(sharedValue.value())
+                                .as("value and time written together")
                                 .isEqualTo((micros % threads) * 1000 + micros / threads);
                         if (newerWins) {
-                            assertThat(sharedValue.observedAt()).as("never older than a completed write").isAfterOrEqualTo(at);
+                            assertThat(sharedValue.observedAt())
+                                    .as("never older than a completed write")
+                                    .isAfterOrEqualTo(at);
                         }
                     }
                     return null;
@@ -595,7 +630,8 @@ public abstract class OnlineStoreContract {
         }
         if (newerWins) {
             Instant last = T0.plus((long) (rounds - 1) * threads + threads - 1, ChronoUnit.MICROS);
-            assertThat(readOne(shared, counter)).isEqualTo(new StoredValue((long) (threads - 1) * 1000 + rounds - 1, last));
+            assertThat(readOne(shared, counter))
+                    .isEqualTo(new StoredValue((long) (threads - 1) * 1000 + rounds - 1, last));
         }
     }
 

@@ -10,8 +10,7 @@ import java.util.List;
 /** Checks that a value is in the canonical Java representation of its {@link FeatureType} (see there). */
 final class CanonicalValue {
 
-    private CanonicalValue() {
-    }
+    private CanonicalValue() {}
 
     /**
      * Returns {@code value} unchanged, except that datetimes (also inside lists) are truncated to
@@ -22,17 +21,18 @@ final class CanonicalValue {
             return null;
         }
         return switch (type) {
-            case FeatureType.Scalar s -> switch (s) {
-                case INT -> expect(s, value, value instanceof Long);
-                case FLOAT -> expect(s, value, value instanceof Double);
-                case STRING -> expect(s, value, value instanceof String);
-                case BOOL -> expect(s, value, value instanceof Boolean);
-                case DATETIME -> {
-                    expect(s, value, value instanceof Instant);
-                    yield OfflineTimes.requireInRange((Instant) value, "datetime value");
-                }
-                case DATE -> expect(s, value, value instanceof LocalDate);
-            };
+            case FeatureType.Scalar s ->
+                switch (s) {
+                    case INT -> expect(s, value, value instanceof Long);
+                    case FLOAT -> expect(s, value, value instanceof Double);
+                    case STRING -> expect(s, value, value instanceof String);
+                    case BOOL -> expect(s, value, value instanceof Boolean);
+                    case DATETIME -> {
+                        expect(s, value, value instanceof Instant);
+                        yield OfflineTimes.requireInRange((Instant) value, "datetime value");
+                    }
+                    case DATE -> expect(s, value, value instanceof LocalDate);
+                };
             case FeatureType.ListOf l -> {
                 expect(l, value, value instanceof List<?>);
                 List<?> list = (List<?>) value;
@@ -47,7 +47,8 @@ final class CanonicalValue {
 
     private static Object expect(FeatureType type, Object value, boolean ok) {
         if (!ok) {
-            throw new IllegalArgumentException("expected a " + type.spelling() + " value, got " + value.getClass().getName());
+            throw new IllegalArgumentException("expected a " + type.spelling() + " value, got "
+                    + value.getClass().getName());
         }
         return value;
     }

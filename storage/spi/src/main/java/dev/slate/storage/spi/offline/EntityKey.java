@@ -20,7 +20,8 @@ public record EntityKey(List<Object> parts) {
         }
         for (Object part : parts) {
             if (!(part instanceof Long || part instanceof String)) {
-                throw new IllegalArgumentException("entity key parts must be Long or String, got " + part.getClass().getName());
+                throw new IllegalArgumentException("entity key parts must be Long or String, got "
+                        + part.getClass().getName());
             }
         }
     }

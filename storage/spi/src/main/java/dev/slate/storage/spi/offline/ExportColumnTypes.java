@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The one place that knows how feature values are typed in exported Parquet files (as DuckDB names the
@@ -17,22 +18,23 @@ import java.util.List;
  */
 public final class ExportColumnTypes {
 
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
 
-    private ExportColumnTypes() {
-    }
+    private ExportColumnTypes() {}
 
     /** The DuckDB type of an exported column of {@code type}, e.g. {@code BIGINT} or {@code VARCHAR[][]}. */
     public static String duckDbType(FeatureType type) {
         return switch (type) {
-            case FeatureType.Scalar s -> switch (s) {
-                case INT -> "BIGINT";
-                case FLOAT -> "DOUBLE";
-                case STRING -> "VARCHAR";
-                case BOOL -> "BOOLEAN";
-                case DATETIME -> "TIMESTAMPTZ";
-                case DATE -> "DATE";
-            };
+            case FeatureType.Scalar s ->
+                switch (s) {
+                    case INT -> "BIGINT";
+                    case FLOAT -> "DOUBLE";
+                    case STRING -> "VARCHAR";
+                    case BOOL -> "BOOLEAN";
+                    case DATETIME -> "TIMESTAMPTZ";
+                    case DATE -> "DATE";
+                };
             case FeatureType.ListOf l -> duckDbType(l.element()) + "[]";
         };
     }
@@ -66,7 +68,11 @@ public final class ExportColumnTypes {
                     case FLOAT -> sb.append(Double.toString((Double) value));
                     case BOOL -> sb.append((boolean) (Boolean) value);
                     case STRING -> appendString(sb, (String) value);
-                    case DATETIME -> sb.append('"').append(LocalDateTime.ofInstant((Instant) value, ZoneOffset.UTC).format(TIMESTAMP)).append("+00\"");
+                    case DATETIME ->
+                        sb.append('"')
+                                .append(LocalDateTime.ofInstant((Instant) value, ZoneOffset.UTC)
+                                        .format(TIMESTAMP))
+                                .append("+00\"");
                     case DATE -> sb.append('"').append((LocalDate) value).append('"');
                 }
             }
@@ -97,7 +103,7 @@ public final class ExportColumnTypes {
                 case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         sb.append(c);
                     }

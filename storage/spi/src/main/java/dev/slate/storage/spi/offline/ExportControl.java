@@ -22,8 +22,7 @@ public final class ExportControl {
 
     /** A control nobody watches or cancels. */
     public static ExportControl none() {
-        return new ExportControl(p -> {
-        });
+        return new ExportControl(p -> {});
     }
 
     /** Asks the export to stop; runs the store's hook, if one is registered. Idempotent. */

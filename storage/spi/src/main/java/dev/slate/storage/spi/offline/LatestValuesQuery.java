@@ -16,7 +16,8 @@ import java.util.Optional;
  *     namespace, entity and features; empty reads every observation
  * @param asOf the time the values are wanted for (usually now)
  */
-public record LatestValuesQuery(String namespace, String entity, List<FeatureLookup> features, Optional<String> since, Instant asOf) {
+public record LatestValuesQuery(
+        String namespace, String entity, List<FeatureLookup> features, Optional<String> since, Instant asOf) {
     public LatestValuesQuery {
         requireNonNull(namespace, "namespace is null");
         requireNonNull(entity, "entity is null");

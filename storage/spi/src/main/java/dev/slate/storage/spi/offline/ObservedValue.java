@@ -40,7 +40,8 @@ public record ObservedValue(
     }
 
     /** An observation of an online-store entity reference (a one-part key). */
-    public static ObservedValue of(EntityRef ref, FeatureSlot slot, Object value, Instant observedAt, Provenance provenance) {
+    public static ObservedValue of(
+            EntityRef ref, FeatureSlot slot, Object value, Instant observedAt, Provenance provenance) {
         return new ObservedValue(ref.namespace(), ref.entity(), EntityKey.of(ref), slot, value, observedAt, provenance);
     }
 }

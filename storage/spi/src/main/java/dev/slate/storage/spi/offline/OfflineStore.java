@@ -2,6 +2,7 @@ package dev.slate.storage.spi.offline;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The offline store: every observed feature value, kept with its observation time and provenance (the
@@ -49,7 +50,7 @@ public interface OfflineStore extends AutoCloseable {
      * (also one that completed while this call ran), so a chain of calls misses none and considers each once.
      * A marker this store does not recognise is treated as absent (everything is read again).
      */
-    LatestValuesResult latestValues(LatestValuesQuery query, java.util.function.Consumer<LatestValue> sink);
+    LatestValuesResult latestValues(LatestValuesQuery query, Consumer<LatestValue> sink);
 
     /**
      * Streams to {@code sink} every observation of the requested features of the instances of
@@ -62,7 +63,7 @@ public interface OfflineStore extends AutoCloseable {
      *
      * @return how many observations were delivered
      */
-    long history(HistoryQuery query, java.util.function.Consumer<HistoryObservation> sink);
+    long history(HistoryQuery query, Consumer<HistoryObservation> sink);
 
     /** Removes every observation of one namespace. */
     void dropNamespace(String namespace);

@@ -14,8 +14,7 @@ public final class OfflineTimes {
     /** The latest time an offline store keeps. */
     public static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999999Z");
 
-    private OfflineTimes() {
-    }
+    private OfflineTimes() {}
 
     /** {@code t} truncated to microseconds; fails when it lies outside {@link #MIN}..{@link #MAX}. */
     public static Instant requireInRange(Instant t, String what) {

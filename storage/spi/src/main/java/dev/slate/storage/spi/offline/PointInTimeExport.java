@@ -32,7 +32,12 @@ import java.util.regex.Pattern;
  * @param features the features, in output column order
  * @param output where the answer goes
  */
-public record PointInTimeExport(String namespace, String entity, Path spine, List<String> keyColumns, List<ExportedFeature> features,
+public record PointInTimeExport(
+        String namespace,
+        String entity,
+        Path spine,
+        List<String> keyColumns,
+        List<ExportedFeature> features,
         Path output) {
 
     /** The name of the time column in the spine and in the output. */
@@ -57,7 +62,8 @@ public record PointInTimeExport(String namespace, String entity, Path spine, Lis
         names.add(INPUT_TIME);
         for (String key : keyColumns) {
             if (!names.add(key)) {
-                throw new IllegalArgumentException("column '" + key + "' appears twice among the key columns and " + INPUT_TIME);
+                throw new IllegalArgumentException(
+                        "column '" + key + "' appears twice among the key columns and " + INPUT_TIME);
             }
         }
         for (ExportedFeature f : features) {

@@ -1,8 +1,0 @@
-package dev.slate.engine.ingest;
-
-import dev.slate.model.graph.FeatureNode;
-import java.time.Instant;
-
-/** One validated value of an ingest request: the feature, the entity key it belongs to, the value (canonical), when observed. */
-record IngestedValue(FeatureNode feature, Object key, Object value, Instant observedAt) {
-}

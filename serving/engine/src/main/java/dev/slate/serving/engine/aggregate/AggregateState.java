@@ -1,0 +1,324 @@
+package dev.slate.serving.engine.aggregate;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slate.serving.model.graph.AggregateFunction;
+import dev.slate.storage.spi.FeatureType;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.Union;
+
+/**
+ * The partial state of one windowed aggregation: rows are added one by one, states of disjoint row sets merge,
+ * and {@link #result()} gives the value. Every online mode (pushdown, materialized buckets) and offline use this
+ * one class, so they cannot disagree on semantics (docs/specs/aggregations.md):
+ * <ul>
+ *   <li>{@code count} counts rows; every other function skips null inputs, and NaN for numbers;</li>
+ *   <li>an empty window gives 0 for {@code count} and null for every other function;</li>
+ *   <li>sums, means and standard deviations are computed exactly (decimal) and rounded once, so the order in
+ *       which rows arrive or states merge never changes the result; {@code stddev} is the sample standard
+ *       deviation (null below two values);</li>
+ *   <li>{@code first}/{@code last} take the value of the oldest/newest row by event time; rows with the same
+ *       time are ordered by value (smallest first);</li>
+ *   <li>{@code approx_count_distinct} is an HLL sketch (lgK 12) read with its composite estimator, which depends on
+ *       the set of values only, never on their order; {@code approx_percentile} is the value at rank
+ *       ⌈p·n⌉ of the window's n values (the inclusive rule of a KLL sketch that holds every value), so both
+ *       give the same answer whatever order rows arrive in.</li>
+ * </ul>
+ * {@code count}, {@code sum}, {@code mean} and {@code stddev} states can also {@link #remove} a row, exactly (the
+ * sums are decimal), for the sliding windows of offline queries.
+ * Not thread-safe.
+ */
+public final class AggregateState {
+    static final int HLL_LG_K = 12;
+    static final int KLL_K = 200;
+    private static final double[] NO_VALUES = new double[0];
+
+    private final AggregateFunction function;
+    private final FeatureType type;
+    private final double percentile;
+    private long count;
+    private BigDecimal sum = BigDecimal.ZERO;
+    private BigDecimal sumOfSquares = BigDecimal.ZERO;
+    private Object extreme;
+    private Instant extremeTime;
+    private Set<Object> distinct;
+    private HllSketch hll;
+    private double[] values = NO_VALUES;
+
+    public AggregateState(AggregateFunction function, FeatureType type, double percentile) {
+        this.function = requireNonNull(function, "function is null");
+        this.type = requireNonNull(type, "type is null");
+        this.percentile = percentile;
+    }
+
+    public AggregateFunction function() {
+        return function;
+    }
+
+    /** Adds one related row (already inside the window and passing {@code where}); {@code value} is the {@code of} value. */
+    public void add(Instant time, Object value) {
+        add(time, value, null);
+    }
+
+    /**
+     * {@link #add(Instant, Object)} with {@code exact}, when not null, the value as a decimal already ({@link #decimal}),
+     * for a caller that adds the same value to several states.
+     */
+    void add(Instant time, Object value, BigDecimal exact) {
+        if (function == AggregateFunction.COUNT) {
+            count++;
+            return;
+        }
+        if (value == null || value instanceof Double d && d.isNaN()) {
+            return;
+        }
+        count++;
+        switch (function) {
+            case COUNT -> throw new IllegalStateException();
+            case SUM, MEAN -> sum = sum.add(exact != null ? exact : decimal(value));
+            case STDDEV -> {
+                BigDecimal v = exact != null ? exact : decimal(value);
+                sum = sum.add(v);
+                sumOfSquares = sumOfSquares.add(v.multiply(v));
+            }
+            case MIN -> {
+                if (extreme == null || compare(value, extreme) < 0) {
+                    extreme = value;
+                }
+            }
+            case MAX -> {
+                if (extreme == null || compare(value, extreme) > 0) {
+                    extreme = value;
+                }
+            }
+            case FIRST -> {
+                if (extreme == null
+                        || time.isBefore(extremeTime)
+                        || time.equals(extremeTime) && compare(value, extreme) < 0) {
+                    extreme = value;
+                    extremeTime = time;
+                }
+            }
+            case LAST -> {
+                if (extreme == null
+                        || time.isAfter(extremeTime)
+                        || time.equals(extremeTime) && compare(value, extreme) > 0) {
+                    extreme = value;
+                    extremeTime = time;
+                }
+            }
+            case COUNT_DISTINCT -> {
+                if (distinct == null) {
+                    distinct = new HashSet<>();
+                }
+                distinct.add(value);
+            }
+            case APPROX_COUNT_DISTINCT -> {
+                if (hll == null) {
+                    hll = new HllSketch(HLL_LG_K);
+                }
+                switch (value) {
+                    case Long l -> hll.update(l);
+                    case Double d -> hll.update(d);
+                    default -> hll.update(value.toString());
+                }
+            }
+            case APPROX_PERCENTILE -> {
+                if (count > values.length) {
+                    values = Arrays.copyOf(values, Math.max(16, values.length * 2));
+                }
+                values[(int) count - 1] = ((Number) value).doubleValue();
+            }
+        }
+    }
+
+    /**
+     * Takes back one row added earlier with the same time and value (only {@code count}, {@code sum}, {@code mean}
+     * and {@code stddev}: their state is a count and exact sums).
+     *
+     * @throws UnsupportedOperationException for the other functions
+     */
+    public void remove(Instant time, Object value) {
+        remove(time, value, null);
+    }
+
+    /** {@link #remove(Instant, Object)} with the value as a decimal already, when not null. */
+    void remove(Instant time, Object value, BigDecimal exact) {
+        if (function == AggregateFunction.COUNT) {
+            count--;
+            return;
+        }
+        if (value == null || value instanceof Double d && d.isNaN()) {
+            return;
+        }
+        switch (function) {
+            case SUM, MEAN -> sum = sum.subtract(exact != null ? exact : decimal(value));
+            case STDDEV -> {
+                BigDecimal v = exact != null ? exact : decimal(value);
+                sum = sum.subtract(v);
+                sumOfSquares = sumOfSquares.subtract(v.multiply(v));
+            }
+            default -> throw new UnsupportedOperationException(function + " cannot remove a row");
+        }
+        count--;
+    }
+
+    /** True when {@link #remove} works for {@code function}. */
+    public static boolean removable(AggregateFunction function) {
+        return switch (function) {
+            case COUNT, SUM, MEAN, STDDEV -> true;
+            default -> false;
+        };
+    }
+
+    /** Adds the rows of {@code other} (a state of the same aggregation over rows disjoint from this one's). */
+    public void merge(AggregateState other) {
+        if (other.function != function) {
+            throw new IllegalArgumentException("cannot merge " + other.function + " into " + function);
+        }
+        if (other.count == 0) {
+            return;
+        }
+        switch (function) {
+            case COUNT -> {}
+            case SUM, MEAN -> sum = sum.add(other.sum);
+            case STDDEV -> {
+                sum = sum.add(other.sum);
+                sumOfSquares = sumOfSquares.add(other.sumOfSquares);
+            }
+            case MIN, MAX -> {
+                if (extreme == null
+                        || compare(other.extreme, extreme) * (function == AggregateFunction.MIN ? -1 : 1) > 0) {
+                    extreme = other.extreme;
+                }
+            }
+            case FIRST, LAST -> {
+                boolean first = function == AggregateFunction.FIRST;
+                if (extreme == null) {
+                    extreme = other.extreme;
+                    extremeTime = other.extremeTime;
+                } else {
+                    int byTime = other.extremeTime.compareTo(extremeTime);
+                    int byValue = compare(other.extreme, extreme);
+                    boolean better =
+                            first ? byTime < 0 || byTime == 0 && byValue < 0 : byTime > 0 || byTime == 0 && byValue > 0;
+                    if (better) {
+                        extreme = other.extreme;
+                        extremeTime = other.extremeTime;
+                    }
+                }
+            }
+            case COUNT_DISTINCT -> {
+                if (distinct == null) {
+                    distinct = new HashSet<>();
+                }
+                distinct.addAll(other.distinct);
+            }
+            case APPROX_COUNT_DISTINCT -> {
+                Union union = new Union(HLL_LG_K);
+                if (hll != null) {
+                    union.update(hll);
+                }
+                union.update(other.hll);
+                hll = union.getResult();
+            }
+            case APPROX_PERCENTILE -> {
+                double[] merged = Arrays.copyOf(values, (int) (count + other.count));
+                System.arraycopy(other.values, 0, merged, (int) count, (int) other.count);
+                values = merged;
+            }
+        }
+        count += other.count;
+    }
+
+    /** The aggregate of the rows added: 0 for an empty count, null for every other function of no value. */
+    public Object result() {
+        if (function == AggregateFunction.COUNT) {
+            return count;
+        }
+        if (count == 0) {
+            return null;
+        }
+        return switch (function) {
+            case COUNT -> count;
+            case SUM -> type == FeatureType.Scalar.INT ? (Object) sum.longValueExact() : (Object) sum.doubleValue();
+            case MEAN ->
+                sum.divide(BigDecimal.valueOf(count), MathContext.DECIMAL128).doubleValue();
+            case STDDEV -> {
+                if (count < 2) {
+                    yield null;
+                }
+                BigDecimal n = BigDecimal.valueOf(count);
+                BigDecimal variance = sumOfSquares
+                        .subtract(sum.multiply(sum).divide(n, MathContext.DECIMAL128))
+                        .divide(n.subtract(BigDecimal.ONE), MathContext.DECIMAL128);
+                yield variance.signum() <= 0
+                        ? 0.0
+                        : variance.sqrt(MathContext.DECIMAL128).doubleValue();
+            }
+            case MIN, MAX, FIRST, LAST -> extreme;
+            case COUNT_DISTINCT -> (long) distinct.size();
+            case APPROX_COUNT_DISTINCT -> Math.round(hll.getCompositeEstimate());
+            case APPROX_PERCENTILE -> quantile();
+        };
+    }
+
+    /**
+     * The value at rank ⌈p·n⌉ (at least 1) of the n values in ascending order: what a KLL sketch answers for the
+     * inclusive rank p while it holds every value. p is taken as the decimal it is written as (0.9, not the binary
+     * fraction just above it), so 0.9 of 10 values is the 9th.
+     */
+    private double quantile() {
+        double[] sorted = Arrays.copyOf(values, (int) count);
+        Arrays.sort(sorted);
+        return sorted[(int) rank(percentile, count) - 1];
+    }
+
+    /** The rank (1..n) {@code approx_percentile} takes of n values: ⌈p·n⌉, at least 1, p read as the decimal it is written as. */
+    static long rank(double percentile, long n) {
+        long rank = BigDecimal.valueOf(percentile)
+                .multiply(BigDecimal.valueOf(n))
+                .setScale(0, RoundingMode.CEILING)
+                .longValueExact();
+        return Math.max(1, Math.min(n, rank));
+    }
+
+    /** How many rows (count) or non-null values (other functions) were added. */
+    public long count() {
+        return count;
+    }
+
+    /** The exact decimal of a number that sums, means and standard deviations add. */
+    static BigDecimal decimal(Object value) {
+        return switch (value) {
+            case Long l -> BigDecimal.valueOf(l);
+            case Integer i -> BigDecimal.valueOf(i);
+            case Double d -> {
+                if (d.isInfinite()) {
+                    throw new ArithmeticException("an infinite value cannot be summed");
+                }
+                yield new BigDecimal(d);
+            }
+            case Number n -> new BigDecimal(n.toString());
+            default ->
+                throw new IllegalArgumentException(
+                        "not a number: " + value.getClass().getSimpleName());
+        };
+    }
+
+    /** The order {@code min}, {@code max}, {@code first} and {@code last} use for values of one feature. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static int compare(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y && a.getClass() != b.getClass()) {
+            return Double.compare(x.doubleValue(), y.doubleValue());
+        }
+        return ((Comparable) a).compareTo(b);
+    }
+}

@@ -1,8 +1,0 @@
-package dev.slate.featurelog;
-
-/** A spool record that cannot be decoded: a torn write at the end of a segment, or damage. */
-final class CorruptRecordException extends RuntimeException {
-    CorruptRecordException(String message) {
-        super(message);
-    }
-}
