@@ -191,9 +191,9 @@ final class SqlAnalyzer {
                     && (t.kind() == Kind.WORD && LIST_END.contains(t.text()) || t.isSymbol(";") || t.isSymbol(")"))) {
                 break;
             }
-            if (t.isSymbol("(") || t.isSymbol("[")) {
+            if (opens(t)) {
                 depth++;
-            } else if (t.isSymbol(")") || t.isSymbol("]")) {
+            } else if (closes(t)) {
                 depth--;
             }
             if (depth == 0 && t.isSymbol(",")) {
@@ -267,9 +267,9 @@ final class SqlAnalyzer {
         int as = -1;
         for (int i = 0; i < item.size(); i++) {
             SqlToken t = item.get(i);
-            if (t.isSymbol("(") || t.isSymbol("[")) {
+            if (opens(t)) {
                 depth++;
-            } else if (t.isSymbol(")") || t.isSymbol("]")) {
+            } else if (closes(t)) {
                 depth--;
             } else if (depth == 0 && t.isWord("as")) {
                 as = i;
@@ -308,9 +308,9 @@ final class SqlAnalyzer {
             int depth = 0;
             for (int i = 0; i < expr.size(); i++) {
                 SqlToken t = expr.get(i);
-                if (t.isSymbol("(") || t.isSymbol("[")) {
+                if (opens(t)) {
                     depth++;
-                } else if (t.isSymbol(")") || t.isSymbol("]")) {
+                } else if (closes(t)) {
                     depth--;
                 } else if (depth == 0 && t.isSymbol("::")) {
                     cast = i;
@@ -394,5 +394,14 @@ final class SqlAnalyzer {
         }
         String s = sb.toString();
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    /** ( [ and { open a nesting level (DuckDB writes lists as [..] and structs as {..}); commas inside do not split. */
+    private static boolean opens(SqlToken t) {
+        return t.isSymbol("(") || t.isSymbol("[") || t.isSymbol("{");
+    }
+
+    private static boolean closes(SqlToken t) {
+        return t.isSymbol(")") || t.isSymbol("]") || t.isSymbol("}");
     }
 }

@@ -39,6 +39,12 @@ class SqlStatementTest {
     }
 
     @Test
+    void duckDbListAndStructLiteralsDoNotSplit() {
+        assertThat(columns("SELECT [a, b] AS xs, {'k': a, 'v': b} AS kv, id FROM t WHERE id = :id"))
+                .containsExactly("xs", "kv", "id");
+    }
+
+    @Test
     void aliasesWithAndWithoutAs() {
         assertThat(columns("SELECT lower(email) AS email, age + 1 next_age, u.name nm FROM users u"))
                 .containsExactly("email", "next_age", "nm");
