@@ -94,7 +94,7 @@ final class UsageCommand {
                 throw new CliException("--since (" + from + ") must be before --until (" + to + ")");
             }
             PrivateKey key = privateKey(signingKey);
-            PublicKey publicKey = publicKeyOf(key);
+            PublicKey publicKey = UsageExportSigner.publicKeyOf(key);
             Path target = out != null ? out : Path.of("slate-usage-" + compact(from) + "-" + compact(to) + ".ndjson");
             SlateClient client = root.client();
             UsageExporter exporter =
@@ -234,11 +234,6 @@ final class UsageCommand {
         } catch (IOException | IllegalArgumentException e) {
             throw new CliException("cannot read the signing key " + file + ": " + e.getMessage());
         }
-    }
-
-    /** The public half of an Ed25519 PKCS#8 key: the JDK's encoding carries it only optionally, so derive it. */
-    static PublicKey publicKeyOf(PrivateKey key) {
-        return UsageExportSigner.publicKeyOf(key);
     }
 
     static Instant instant(String option, String text) {

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -77,14 +78,7 @@ final class EnvironmentOnlineStore implements OnlineStore {
             return configured.read(reads);
         }
         String first = reads.getFirst().entity().namespace();
-        boolean one = true;
-        for (OnlineRead r : reads) {
-            if (!r.entity().namespace().equals(first)) {
-                one = false;
-                break;
-            }
-        }
-        if (one) {
+        if (allIn(reads, OnlineRead::entity, first)) {
             Target t = target(first);
             return t.store()
                     .read(
@@ -120,6 +114,13 @@ final class EnvironmentOnlineStore implements OnlineStore {
     public CompletionStage<Void> write(List<OnlineWrite> writes) {
         if (writes.isEmpty()) {
             return configured.write(writes);
+        }
+        String first = writes.getFirst().entity().namespace();
+        if (allIn(writes, OnlineWrite::entity, first)) {
+            Target t = target(first);
+            if (t.store() == configured && passesThrough(t, first)) {
+                return configured.write(writes); // the common case: no copy of the batch
+            }
         }
         Map<OnlineStore, List<OnlineWrite>> byStore = new IdentityHashMap<>();
         Map<String, Target> targets = new HashMap<>(2);
@@ -164,6 +165,16 @@ final class EnvironmentOnlineStore implements OnlineStore {
         databases.values().forEach(OnlineStore::close);
         databases.clear();
         configured.close();
+    }
+
+    /** Whether every item names {@code environment}. */
+    private static <T> boolean allIn(List<T> items, Function<T, EntityRef> entity, String environment) {
+        for (T item : items) {
+            if (!entity.apply(item).namespace().equals(environment)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<OnlineRead> rewriteReads(List<OnlineRead> reads, String namespace) {

@@ -10,11 +10,7 @@ import dev.slate.serving.model.graph.FeatureGraph;
 import dev.slate.serving.model.spec.AlertSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import java.util.AbstractSet;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,12 +75,13 @@ public class DeclaredAlerts {
         List<AlertRule> rules = new ArrayList<>();
         Map<String, String> declaredAt = new LinkedHashMap<>();
         for (AlertSpec a : graph.alerts()) {
-            Set<String> channels = new HashSet<>(a.channels());
             try {
-                rules.add(AlertRules.rule(environment, a.name(), request(a), new AnyMetric(), channels));
+                // metrics and channels were checked when the project was deployed: here only the rule's own are known
+                Set<String> metrics = AlertFormula.parse(a.formula()).metrics();
+                rules.add(AlertRules.rule(environment, a.name(), request(a), metrics, Set.copyOf(a.channels())));
                 declaredAt.put(
                         a.name(), a.location().file() + ":" + a.location().line());
-            } catch (SlateException e) {
+            } catch (SlateException | FormulaException e) {
                 LOG.warnf(
                         "environment '%s': alert '%s' declared at %s cannot be kept: %s",
                         environment, a.name(), a.location(), e.getMessage());
@@ -103,23 +100,5 @@ public class DeclaredAlerts {
                 a.owner(),
                 a.channels(),
                 a.description().orElse(null));
-    }
-
-    /** Every metric name: at activation the formula was already checked against the metrics. */
-    private static final class AnyMetric extends AbstractSet<String> {
-        @Override
-        public boolean contains(Object o) {
-            return true;
-        }
-
-        @Override
-        public Iterator<String> iterator() {
-            return Collections.emptyIterator();
-        }
-
-        @Override
-        public int size() {
-            return 0;
-        }
     }
 }
