@@ -248,26 +248,68 @@ public final class AggregateState {
         }
         return switch (function) {
             case COUNT -> count;
-            case SUM -> type == FeatureType.Scalar.INT ? (Object) sum.longValueExact() : (Object) sum.doubleValue();
-            case MEAN ->
-                sum.divide(BigDecimal.valueOf(count), MathContext.DECIMAL128).doubleValue();
-            case STDDEV -> {
-                if (count < 2) {
-                    yield null;
-                }
-                BigDecimal n = BigDecimal.valueOf(count);
-                BigDecimal variance = sumOfSquares
-                        .subtract(sum.multiply(sum).divide(n, MathContext.DECIMAL128))
-                        .divide(n.subtract(BigDecimal.ONE), MathContext.DECIMAL128);
-                yield variance.signum() <= 0
-                        ? 0.0
-                        : variance.sqrt(MathContext.DECIMAL128).doubleValue();
-            }
+            case SUM -> sum(type, sum);
+            case MEAN -> mean(count, sum);
+            case STDDEV -> stddev(count, sum, sumOfSquares);
             case MIN, MAX, FIRST, LAST -> extreme;
             case COUNT_DISTINCT -> (long) distinct.size();
             case APPROX_COUNT_DISTINCT -> Math.round(hll.getCompositeEstimate());
             case APPROX_PERCENTILE -> quantile();
         };
+    }
+
+    /**
+     * The value of {@code function} from what a source computed for it ({@link AggregatePartial}, pushdown in SQL):
+     * the same rules as {@link #result()}.
+     *
+     * @throws ArithmeticException when a sum, mean or standard deviation has an infinite value, or an int sum
+     *     overflows
+     */
+    public static Object resultOf(AggregateFunction function, FeatureType type, AggregatePartial partial) {
+        if (function == AggregateFunction.COUNT) {
+            return partial.count();
+        }
+        if (partial.count() == 0) {
+            return null;
+        }
+        return switch (function) {
+            case COUNT -> partial.count();
+            case SUM, MEAN, STDDEV -> {
+                if (partial.infinities() > 0) {
+                    throw new ArithmeticException("an infinite value cannot be summed");
+                }
+                yield switch (function) {
+                    case SUM -> sum(type, partial.sum());
+                    case MEAN -> mean(partial.count(), partial.sum());
+                    default -> stddev(partial.count(), partial.sum(), partial.sumOfSquares());
+                };
+            }
+            case MIN, MAX, FIRST, LAST, COUNT_DISTINCT, APPROX_PERCENTILE -> partial.value();
+            case APPROX_COUNT_DISTINCT ->
+                throw new IllegalArgumentException(
+                        "approx_count_distinct is computed from the rows, never by a source");
+        };
+    }
+
+    private static Object sum(FeatureType type, BigDecimal sum) {
+        return type == FeatureType.Scalar.INT ? (Object) sum.longValueExact() : (Object) sum.doubleValue();
+    }
+
+    private static Object mean(long count, BigDecimal sum) {
+        return sum.divide(BigDecimal.valueOf(count), MathContext.DECIMAL128).doubleValue();
+    }
+
+    private static Object stddev(long count, BigDecimal sum, BigDecimal sumOfSquares) {
+        if (count < 2) {
+            return null;
+        }
+        BigDecimal n = BigDecimal.valueOf(count);
+        BigDecimal variance = sumOfSquares
+                .subtract(sum.multiply(sum).divide(n, MathContext.DECIMAL128))
+                .divide(n.subtract(BigDecimal.ONE), MathContext.DECIMAL128);
+        return variance.signum() <= 0
+                ? 0.0
+                : variance.sqrt(MathContext.DECIMAL128).doubleValue();
     }
 
     /**
@@ -304,7 +346,8 @@ public final class AggregateState {
                 if (d.isInfinite()) {
                     throw new ArithmeticException("an infinite value cannot be summed");
                 }
-                yield new BigDecimal(d);
+                yield BigDecimal.valueOf(
+                        d); // its shortest decimal, as JSON shows it and PostgreSQL's float8out writes it
             }
             case Number n -> new BigDecimal(n.toString());
             default ->

@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs a plan for one or more rows: one online-store round trip for every row, then only the steps
@@ -491,8 +492,11 @@ public final class PlanExecutor {
     // ---- aggregations (pushdown) ---------------------------------------------------------------
 
     /**
-     * Lists the related rows of the longest window in one statement, then computes every window of the step from
-     * them ({@link WindowAggregator}).
+     * Computes every window of the step. Where the source can (docs/specs/aggregations.md, "Online: pushdown"), one
+     * statement computes the aggregates themselves ({@link ResolverRunner#runAggregates}); the rest
+     * ({@code approx_count_distinct}, a {@code where} that is not a {@link dev.slate.serving.model.graph.RowCondition},
+     * {@code first}/{@code last} of strings, sources that cannot) are computed here from the related rows of their
+     * longest window, listed in one more statement ({@link WindowAggregator}).
      */
     private CompletableFuture<Void> aggregate(
             FeatureGraph graph, Plan plan, PlanStep.Aggregate a, RowResult row, Instant now) {
@@ -504,9 +508,79 @@ public final class PlanExecutor {
             }
             return CompletableFuture.completedFuture(null);
         }
+        boolean inSource = runner.aggregatesInSource(graph, a.rows());
+        List<Integer> inSql = new ArrayList<>();
+        List<AggregateQuery.Item> items = new ArrayList<>();
+        List<Integer> fromRows = new ArrayList<>();
+        for (int w = 0; w < a.windows().size(); w++) {
+            Optional<AggregateQuery.Item> item = inSource
+                    ? SourceAggregates.item(graph, a.rows(), a.windows().get(w), now)
+                    : Optional.empty();
+            if (item.isPresent()) {
+                inSql.add(w);
+                items.add(item.get());
+            } else {
+                fromRows.add(w);
+            }
+        }
+        CompletableFuture<Void> sql = inSql.isEmpty()
+                ? CompletableFuture.completedFuture(null)
+                : aggregateInSource(graph, a, items, inSql, row, now, params);
+        CompletableFuture<Void> rows = fromRows.isEmpty()
+                ? CompletableFuture.completedFuture(null)
+                : aggregateFromRows(graph, a, fromRows, row, now, params);
+        return CompletableFuture.allOf(sql, rows);
+    }
+
+    private CompletableFuture<Void> aggregateInSource(
+            FeatureGraph graph,
+            PlanStep.Aggregate a,
+            List<AggregateQuery.Item> items,
+            List<Integer> windows,
+            RowResult row,
+            Instant now,
+            Object[] params) {
+        String timeColumn = timeColumn(a.rows(), a.time());
+        Instant after = now;
+        for (AggregateQuery.Item item : items) {
+            after = item.after().isBefore(after) ? item.after() : after;
+        }
+        AggregateQuery query = timeColumn == null ? null : new AggregateQuery(timeColumn, after, now, items);
+        return runMany(a.rows(), a.time(), timeColumn, () -> runner.runAggregates(graph, a.rows(), query, params))
+                .thenAccept(answer -> {
+                    for (int i = 0; i < windows.size(); i++) {
+                        int s = a.outputSlots()[windows.get(i)];
+                        Producer.Aggregated aggregated = a.windows().get(windows.get(i));
+                        row.observedAt()[s] = now;
+                        if (answer.error() != null) {
+                            row.errors()[s] = answer.error();
+                            continue;
+                        }
+                        try {
+                            row.values()[s] = SourceAggregates.value(
+                                    aggregated.aggregation(), answer.value().get(i));
+                        } catch (ArithmeticException | IllegalArgumentException e) {
+                            row.errors()[s] = new FeatureError(
+                                    ErrorCode.RESOLVER_FAILED,
+                                    aggregated.aggregation().id().toString(),
+                                    aggregated.aggregation().id() + ": " + e.getMessage());
+                        }
+                    }
+                });
+    }
+
+    /** Lists the related rows of the longest of {@code windows} in one statement, then computes them here. */
+    private CompletableFuture<Void> aggregateFromRows(
+            FeatureGraph graph,
+            PlanStep.Aggregate a,
+            List<Integer> windows,
+            RowResult row,
+            Instant now,
+            Object[] params) {
         Duration longest = Duration.ZERO;
-        for (var w : a.windows()) {
-            longest = w.window().compareTo(longest) > 0 ? w.window() : longest;
+        for (int w : windows) {
+            Duration d = a.windows().get(w).window();
+            longest = d.compareTo(longest) > 0 ? d : longest;
         }
         Duration window = longest;
         return relatedRows(
@@ -516,7 +590,7 @@ public final class PlanExecutor {
                         column -> new RowsQuery(column, Optional.of(now.minus(window)), now, 0),
                         params)
                 .thenAccept(answer -> {
-                    for (int w = 0; w < a.windows().size(); w++) {
+                    for (int w : windows) {
                         int s = a.outputSlots()[w];
                         Producer.Aggregated aggregated = a.windows().get(w);
                         row.observedAt()[s] = now;
@@ -591,15 +665,47 @@ public final class PlanExecutor {
      */
     private CompletableFuture<RowsAnswer> relatedRows(
             FeatureGraph graph, ResolverNode rows, FeatureId time, Function<String, RowsQuery> query, Object[] params) {
-        String name = rows.name();
-        String timeColumn = null;
+        String timeColumn = timeColumn(rows, time);
+        return runMany(rows, time, timeColumn, () -> runner.runRows(graph, rows, query.apply(timeColumn), params))
+                .thenApply(answer -> {
+                    if (answer.error() != null) {
+                        return new RowsAnswer(null, answer.error());
+                    }
+                    try {
+                        return new RowsAnswer(RelatedRows.of(graph, rows, time, answer.value()), null);
+                    } catch (ValueConversionException e) {
+                        return new RowsAnswer(
+                                null,
+                                new FeatureError(
+                                        ErrorCode.RESOLVER_FAILED,
+                                        rows.name(),
+                                        "resolver " + rows.name() + ": " + e.getMessage()));
+                    }
+                });
+    }
+
+    /** The column of {@code rows} that holds the event time {@code time}, or null when it selects none. */
+    private static String timeColumn(ResolverNode rows, FeatureId time) {
         for (ResolverNode.Output o : rows.outputs()) {
             if (o.feature().equals(time)) {
-                timeColumn = o.column();
+                return o.column();
             }
         }
+        return null;
+    }
+
+    /** What one run of a {@code many: true} resolver answered, or the per-feature error its run is. */
+    private record ManyAnswer<T>(T value, FeatureError error) {}
+
+    /**
+     * Runs {@code call} (one statement of the {@code many: true} resolver {@code rows}) under the resolver's timeout
+     * plus the backstop grace, recording the run; a failure or timeout is the per-feature error of the answer.
+     */
+    private <T> CompletableFuture<ManyAnswer<T>> runMany(
+            ResolverNode rows, FeatureId time, String timeColumn, Supplier<CompletionStage<T>> call) {
+        String name = rows.name();
         if (timeColumn == null) {
-            return CompletableFuture.completedFuture(new RowsAnswer(
+            return CompletableFuture.completedFuture(new ManyAnswer<>(
                     null,
                     new FeatureError(
                             ErrorCode.RESOLVER_FAILED,
@@ -607,20 +713,20 @@ public final class PlanExecutor {
                             "resolver " + name + " does not select the event time " + time)));
         }
         long start = System.nanoTime();
-        CompletableFuture<List<Map<String, Object>>> call;
+        CompletableFuture<T> run;
         try {
-            call = runner.runRows(graph, rows, query.apply(timeColumn), params).toCompletableFuture();
+            run = call.get().toCompletableFuture();
         } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e);
+            run = CompletableFuture.failedFuture(e);
         }
-        return call.orTimeout(rows.timeout().plus(RUNNER_TIMEOUT_GRACE).toNanos(), TimeUnit.NANOSECONDS)
-                .handle((raw, failure) -> {
+        return run.orTimeout(rows.timeout().plus(RUNNER_TIMEOUT_GRACE).toNanos(), TimeUnit.NANOSECONDS)
+                .handle((value, failure) -> {
                     Duration took = Duration.ofNanos(System.nanoTime() - start);
                     if (failure != null) {
                         Throwable cause = unwrap(failure);
                         if (cause instanceof TimeoutException) {
                             observer.resolverRun(name, took, QueryObserver.Outcome.TIMED_OUT);
-                            return new RowsAnswer(
+                            return new ManyAnswer<T>(
                                     null,
                                     new FeatureError(
                                             ErrorCode.RESOLVER_TIMED_OUT,
@@ -629,7 +735,7 @@ public final class PlanExecutor {
                                                     + rows.timeout().toMillis() + " ms"));
                         }
                         observer.resolverRun(name, took, QueryObserver.Outcome.FAILED);
-                        return new RowsAnswer(
+                        return new ManyAnswer<T>(
                                 null,
                                 new FeatureError(
                                         ErrorCode.RESOLVER_FAILED,
@@ -637,14 +743,7 @@ public final class PlanExecutor {
                                         "resolver " + name + " failed: " + safeMessage(cause)));
                     }
                     observer.resolverRun(name, took, QueryObserver.Outcome.OK);
-                    try {
-                        return new RowsAnswer(RelatedRows.of(graph, rows, time, raw), null);
-                    } catch (ValueConversionException e) {
-                        return new RowsAnswer(
-                                null,
-                                new FeatureError(
-                                        ErrorCode.RESOLVER_FAILED, name, "resolver " + name + ": " + e.getMessage()));
-                    }
+                    return new ManyAnswer<>(value, null);
                 });
     }
 

@@ -1,5 +1,6 @@
 package dev.slate.serving.engine.exec;
 
+import dev.slate.serving.engine.aggregate.AggregatePartial;
 import dev.slate.serving.model.graph.FeatureGraph;
 import dev.slate.serving.model.graph.ResolverNode;
 import java.util.ArrayList;
@@ -64,5 +65,24 @@ public interface ResolverRunner {
             FeatureGraph graph, ResolverNode resolver, RowsQuery query, Object[] parameters) {
         return CompletableFuture.failedFuture(new ResolverFailure("resolver " + resolver.name()
                 + " lists related rows, which this version of Slate runs on PostgreSQL sources only"));
+    }
+
+    /**
+     * True when {@link #runAggregates} computes aggregates of {@code resolver}'s rows in its source, in one statement.
+     */
+    default boolean aggregatesInSource(FeatureGraph graph, ResolverNode resolver) {
+        return false;
+    }
+
+    /**
+     * Runs a {@code many: true} resolver with {@code query}'s window pushed down and its aggregates computed by the
+     * source, in one statement with bind parameters only (docs/specs/aggregations.md, "Online: pushdown"). Answers
+     * one partial per item, in order. The same timeout rules as {@link #run} apply. Only called when
+     * {@link #aggregatesInSource} is true.
+     */
+    default CompletionStage<List<AggregatePartial>> runAggregates(
+            FeatureGraph graph, ResolverNode resolver, AggregateQuery query, Object[] parameters) {
+        return CompletableFuture.failedFuture(
+                new ResolverFailure("resolver " + resolver.name() + " cannot compute aggregates in its source"));
     }
 }

@@ -2,6 +2,8 @@ package dev.slate.serving.engine.source;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.serving.engine.aggregate.AggregatePartial;
+import dev.slate.serving.engine.exec.AggregateQuery;
 import dev.slate.serving.engine.exec.BatchedAnswer;
 import dev.slate.serving.engine.exec.ResolverFailure;
 import dev.slate.serving.engine.exec.ResolverRunner;
@@ -72,6 +74,30 @@ public final class SourceKindResolverRunner implements ResolverRunner {
         return switch (graph.sources().get(resolver.source())) {
             case SourceSpec.Postgres ignored -> postgres.runRows(graph, resolver, query, parameters);
             case SourceSpec.Parquet ignored -> parquet.runRows(graph, resolver, query, parameters);
+            case null ->
+                CompletableFuture.failedFuture(new ResolverFailure("resolver " + resolver.name() + " reads source "
+                        + resolver.source() + ", which the deployment does not declare"));
+        };
+    }
+
+    @Override
+    public boolean aggregatesInSource(FeatureGraph graph, ResolverNode resolver) {
+        if (resolver.http().isPresent()) {
+            return false;
+        }
+        return switch (graph.sources().get(resolver.source())) {
+            case SourceSpec.Postgres ignored -> postgres.aggregatesInSource(graph, resolver);
+            case SourceSpec.Parquet ignored -> parquet.aggregatesInSource(graph, resolver);
+            case null -> false;
+        };
+    }
+
+    @Override
+    public CompletionStage<List<AggregatePartial>> runAggregates(
+            FeatureGraph graph, ResolverNode resolver, AggregateQuery query, Object[] parameters) {
+        return switch (graph.sources().get(resolver.source())) {
+            case SourceSpec.Postgres ignored -> postgres.runAggregates(graph, resolver, query, parameters);
+            case SourceSpec.Parquet ignored -> parquet.runAggregates(graph, resolver, query, parameters);
             case null ->
                 CompletableFuture.failedFuture(new ResolverFailure("resolver " + resolver.name() + " reads source "
                         + resolver.source() + ", which the deployment does not declare"));

@@ -121,7 +121,7 @@ class AggregationContractTest {
             return null;
         }
         BigDecimal sum = values.stream()
-                .map(v -> v instanceof Long l ? BigDecimal.valueOf(l) : new BigDecimal((Double) v))
+                .map(v -> v instanceof Long l ? BigDecimal.valueOf(l) : BigDecimal.valueOf((Double) v))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         Comparator<Object> byValue = (a, b) -> Double.compare(((Number) a).doubleValue(), ((Number) b).doubleValue());
         return switch (fn) {

@@ -204,8 +204,16 @@ public final class CelEnvironment {
         }
         FeatureType type = resultType.orElse(FeatureType.Scalar.STRING);
         return new Result(
-                Optional.of(
-                        new CelExpression(feature, text, type, dependencies, types, identifiers, relations, program)),
+                Optional.of(new CelExpression(
+                        feature,
+                        text,
+                        type,
+                        dependencies,
+                        types,
+                        identifiers,
+                        relations,
+                        program,
+                        RowConditions.of(ast.getExpr(), entity, features))),
                 List.of());
     }
 

@@ -9,6 +9,7 @@ import dev.slate.serving.model.FeatureId;
 import dev.slate.serving.model.FeatureTypes;
 import dev.slate.serving.model.graph.Expression;
 import dev.slate.serving.model.graph.ExpressionEvaluationException;
+import dev.slate.serving.model.graph.RowCondition;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.spi.ValueConversionException;
 import java.time.Instant;
@@ -38,6 +39,7 @@ public final class CelExpression implements Expression {
     private final Map<Long, String> identifierById;
     private final Map<String, List<Integer>> pathInputsByRelation;
     private final CelRuntime.Program program;
+    private final Optional<RowCondition> condition;
 
     CelExpression(
             FeatureId feature,
@@ -47,7 +49,9 @@ public final class CelExpression implements Expression {
             Map<FeatureId, FeatureType> dependencyTypes,
             Map<Long, String> identifierById,
             Set<String> relations,
-            CelRuntime.Program program) {
+            CelRuntime.Program program,
+            Optional<RowCondition> condition) {
+        this.condition = requireNonNull(condition, "condition is null");
         this.feature = requireNonNull(feature, "feature is null");
         this.text = requireNonNull(text, "text is null");
         this.resultType = requireNonNull(resultType, "resultType is null");
@@ -94,6 +98,11 @@ public final class CelExpression implements Expression {
     @Override
     public List<FeatureId> dependencies() {
         return dependencies;
+    }
+
+    @Override
+    public Optional<RowCondition> condition() {
+        return condition;
     }
 
     @Override

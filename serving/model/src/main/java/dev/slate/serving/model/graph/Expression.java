@@ -3,6 +3,7 @@ package dev.slate.serving.model.graph;
 import dev.slate.serving.model.FeatureId;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -32,5 +33,13 @@ public interface Expression {
      */
     default boolean mayReadNow() {
         return Pattern.compile("\\bnow\\b").matcher(text()).find();
+    }
+
+    /**
+     * The expression as a conjunction of feature-to-literal comparisons that a database can evaluate with the same
+     * result, when it has that shape; empty otherwise ({@link RowCondition}).
+     */
+    default Optional<RowCondition> condition() {
+        return Optional.empty();
     }
 }

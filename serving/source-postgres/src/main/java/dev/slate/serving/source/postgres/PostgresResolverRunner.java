@@ -2,6 +2,8 @@ package dev.slate.serving.source.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.serving.engine.aggregate.AggregatePartial;
+import dev.slate.serving.engine.exec.AggregateQuery;
 import dev.slate.serving.engine.exec.BatchedAnswer;
 import dev.slate.serving.engine.exec.ResolverFailure;
 import dev.slate.serving.engine.exec.ResolverRunner;
@@ -101,16 +103,11 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
 
     @Override
     public CompletionStage<Map<String, Object>> run(FeatureGraph graph, ResolverNode resolver, Object[] parameters) {
-        SourceSpec source = graph.sources().get(resolver.source());
-        if (!(source instanceof SourceSpec.Postgres pg)) {
-            return CompletableFuture.failedFuture(
-                    new ResolverFailure("source " + resolver.source() + " is not a PostgreSQL source"));
-        }
         Pool pool;
         try {
-            pool = pool(graph, pg);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(new ResolverFailure("source " + pg.name() + ": " + e.getMessage()));
+            pool = manyPool(graph, resolver);
+        } catch (ResolverFailure e) {
+            return CompletableFuture.failedFuture(e);
         }
         Tuple tuple = Tuple.tuple();
         for (Object p : parameters) {
@@ -277,16 +274,11 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
     @Override
     public CompletionStage<List<Map<String, Object>>> runRows(
             FeatureGraph graph, ResolverNode resolver, RowsQuery query, Object[] parameters) {
-        SourceSpec source = graph.sources().get(resolver.source());
-        if (!(source instanceof SourceSpec.Postgres pg)) {
-            return CompletableFuture.failedFuture(
-                    new ResolverFailure("source " + resolver.source() + " is not a PostgreSQL source"));
-        }
         Pool pool;
         try {
-            pool = pool(graph, pg);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(new ResolverFailure("source " + pg.name() + ": " + e.getMessage()));
+            pool = manyPool(graph, resolver);
+        } catch (ResolverFailure e) {
+            return CompletableFuture.failedFuture(e);
         }
         Tuple tuple = Tuple.tuple();
         for (Object p : parameters) {
@@ -314,6 +306,29 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         Run run = new Run(sql.toString(), tuple, true);
         run.start(pool, Math.max(1, resolver.timeout().toMillis()));
         return run.result;
+    }
+
+    /** PostgreSQL computes every aggregate but {@code approx_count_distinct} in the statement. */
+    @Override
+    public boolean aggregatesInSource(FeatureGraph graph, ResolverNode resolver) {
+        return graph.sources().get(resolver.source()) instanceof SourceSpec.Postgres;
+    }
+
+    /** The resolver's statement as a subquery, aggregated in one statement: {@link PostgresAggregateStatement}. */
+    @Override
+    public CompletionStage<List<AggregatePartial>> runAggregates(
+            FeatureGraph graph, ResolverNode resolver, AggregateQuery query, Object[] parameters) {
+        Pool pool;
+        try {
+            pool = manyPool(graph, resolver);
+        } catch (ResolverFailure e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        PostgresAggregateStatement statement =
+                PostgresAggregateStatement.of(resolver.positionalSql(), query, parameters);
+        Run run = new Run(statement.sql, statement.tuple, false);
+        run.start(pool, Math.max(1, resolver.timeout().toMillis()));
+        return run.result.thenApply(rows -> statement.read(rows.getFirst()));
     }
 
     /**
@@ -444,6 +459,18 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
             if (id >= 0) {
                 vertx.cancelTimer(id);
             }
+        }
+    }
+
+    /** The pool of the PostgreSQL source a {@code many: true} resolver reads. */
+    private Pool manyPool(FeatureGraph graph, ResolverNode resolver) {
+        if (!(graph.sources().get(resolver.source()) instanceof SourceSpec.Postgres pg)) {
+            throw new ResolverFailure("source " + resolver.source() + " is not a PostgreSQL source");
+        }
+        try {
+            return pool(graph, pg);
+        } catch (IllegalArgumentException e) {
+            throw new ResolverFailure("source " + pg.name() + ": " + e.getMessage());
         }
     }
 

@@ -321,7 +321,8 @@ class PushdownDifferentialTest {
         if (valued.isEmpty()) {
             return null;
         }
-        BigDecimal sum = valued.stream().map(x -> new BigDecimal(x.amount())).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal sum =
+                valued.stream().map(x -> BigDecimal.valueOf(x.amount())).reduce(BigDecimal.ZERO, BigDecimal::add);
         int n = valued.size();
         return switch (fn) {
             case "sum" -> sum.doubleValue();

@@ -303,7 +303,7 @@ class RelationsOnlineTest {
                     && !x.ts().isAfter(NOW)
                     && x.amount() > 0.0
                     && seen.add(x.id())) {
-                sum = sum.add(new BigDecimal(x.amount()));
+                sum = sum.add(BigDecimal.valueOf(x.amount()));
             }
         }
         return sum.doubleValue();
