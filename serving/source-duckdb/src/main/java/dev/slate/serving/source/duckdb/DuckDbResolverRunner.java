@@ -2,14 +2,19 @@ package dev.slate.serving.source.duckdb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.serving.engine.exec.BatchedAnswer;
 import dev.slate.serving.engine.exec.ResolverFailure;
 import dev.slate.serving.engine.exec.ResolverRunner;
+import dev.slate.serving.model.FeatureId;
 import dev.slate.serving.model.graph.FeatureGraph;
+import dev.slate.serving.model.graph.FeatureNode;
 import dev.slate.serving.model.graph.ResolverNode;
 import dev.slate.serving.model.spec.SourceSpec;
+import dev.slate.serving.model.sql.SqlStatement;
 import dev.slate.storage.duckdb.DuckDbValues;
 import dev.slate.storage.duckdb.EmbeddedDuckDb;
 import dev.slate.storage.duckdb.SqlQuoting;
+import dev.slate.storage.spi.FeatureType;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,8 +32,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +46,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -138,11 +148,161 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
             return CompletableFuture.failedFuture(
                     new ResolverFailure("source " + resolver.source() + " is not a Parquet source"));
         }
+        Object[] bound = parameters.clone();
+        return submit(new Run<>(parquet, resolver, resolver.positionalSql(), (c, ps) -> {
+            bind(c, ps, bound);
+            return readOneRow(ps);
+        }));
+    }
+
+    /**
+     * Runs the resolver once for all rows of a bulk query, as one statement (docs/specs/resolver-batching.md): the
+     * parameter values travel as one bound list per parameter, unnested side by side with their row numbers, and the
+     * resolver's SQL runs as a {@code LATERAL} subquery per row. A resolver DuckDB cannot run that way (its binder
+     * refuses the lateral form) runs row by row from then on.
+     */
+    @Override
+    public CompletionStage<List<BatchedAnswer>> runBatch(
+            FeatureGraph graph, ResolverNode resolver, List<Object[]> parameterRows) {
+        SourceSpec source = graph.sources().get(resolver.source());
+        String sql = source instanceof SourceSpec.Parquet ? batchSql(graph, resolver) : null;
+        if (sql == null || parameterRows.size() < 2) {
+            return ResolverRunner.super.runBatch(graph, resolver, parameterRows);
+        }
+        int n = resolver.parameters().size();
+        List<String> types = new ArrayList<>(n);
+        for (FeatureId p : resolver.parameters()) {
+            types.add(elementType(graph.features().get(p).type()));
+        }
+        CompletableFuture<List<BatchedAnswer>> batch =
+                submit(new Run<>((SourceSpec.Parquet) source, resolver, sql, (c, ps) -> {
+                    for (int p = 0; p < n; p++) {
+                        Object[] column = new Object[parameterRows.size()];
+                        for (int r = 0; r < column.length; r++) {
+                            Object v = parameterRows.get(r)[p];
+                            column[r] = v instanceof Instant i ? i.atOffset(ZoneOffset.UTC) : v;
+                        }
+                        ps.setObject(p + 1, c.createArrayOf(types.get(p), column));
+                    }
+                    Object[] rows = new Object[parameterRows.size()];
+                    for (int r = 0; r < rows.length; r++) {
+                        rows[r] = (long) r + 1;
+                    }
+                    ps.setObject(n + 1, c.createArrayOf("BIGINT", rows));
+                    return answers(readRows(ps), parameterRows.size());
+                }));
+        return batch.handle((answers, failure) -> {
+                    if (failure == null) {
+                        return CompletableFuture.completedFuture(answers);
+                    }
+                    Throwable cause =
+                            failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+                    if (cause instanceof ResolverFailure f
+                            && NOT_BATCHABLE.matcher(f.getMessage()).find()) {
+                        batchStatements.put(resolver, Optional.empty());
+                        return ResolverRunner.super
+                                .runBatch(graph, resolver, parameterRows)
+                                .toCompletableFuture();
+                    }
+                    return CompletableFuture.<List<BatchedAnswer>>failedFuture(cause);
+                })
+                .thenCompose(Function.identity());
+    }
+
+    /** DuckDB refused the statement as written (binder, parser or a form it does not implement). */
+    private static final Pattern NOT_BATCHABLE =
+            Pattern.compile("^(Binder Error|Parser Error|Not implemented Error|Catalog Error)");
+
+    /** The name of the row-number column of a batched statement: quoted, with spaces, so no resolver column can collide. */
+    private static final String BATCH_ROW = "slate batch row";
+
+    private final Map<ResolverNode, Optional<String>> batchStatements =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** True when {@code resolver}'s bulk runs use the batched statement (false before its first one, or when refused). */
+    boolean runsBatched(ResolverNode resolver) {
+        Optional<String> sql = batchStatements.get(resolver);
+        return sql != null && sql.isPresent();
+    }
+
+    /** The batched statement of a resolver, or null when it cannot be batched (no parameter, a list parameter). */
+    private String batchSql(FeatureGraph graph, ResolverNode resolver) {
+        return batchStatements
+                .computeIfAbsent(resolver, r -> {
+                    if (r.parameters().isEmpty()) {
+                        return Optional.empty();
+                    }
+                    StringBuilder unnest = new StringBuilder();
+                    for (int p = 0; p < r.parameters().size(); p++) {
+                        FeatureNode node = graph.features().get(r.parameters().get(p));
+                        String type = node == null ? null : elementType(node.type());
+                        if (type == null) {
+                            return Optional.empty();
+                        }
+                        unnest.append("unnest($")
+                                .append(p + 1)
+                                .append("::")
+                                .append(type)
+                                .append("[]) AS slate_p")
+                                .append(p + 1)
+                                .append(", ");
+                    }
+                    unnest.append("unnest($")
+                            .append(r.parameters().size() + 1)
+                            .append("::BIGINT[]) AS \"")
+                            .append(BATCH_ROW)
+                            .append('"');
+                    String inner = SqlStatement.analyze(r.sql())
+                            .withParameters(i -> "slate_batch.slate_p" + i)
+                            .strip();
+                    if (inner.endsWith(";")) {
+                        inner = inner.substring(0, inner.length() - 1);
+                    }
+                    return Optional.of("SELECT slate_batch.\"" + BATCH_ROW + "\", slate_r.* FROM (SELECT " + unnest
+                            + ") AS slate_batch CROSS JOIN LATERAL (" + inner + "\n) AS slate_r");
+                })
+                .orElse(null);
+    }
+
+    /** The DuckDB type of a parameter of {@code type}, or null for a list (not batched). */
+    private static String elementType(FeatureType type) {
+        return switch (type) {
+            case FeatureType.Scalar.INT -> "BIGINT";
+            case FeatureType.Scalar.FLOAT -> "DOUBLE";
+            case FeatureType.Scalar.STRING -> "VARCHAR";
+            case FeatureType.Scalar.BOOL -> "BOOLEAN";
+            case FeatureType.Scalar.DATETIME -> "TIMESTAMPTZ";
+            case FeatureType.Scalar.DATE -> "DATE";
+            case FeatureType.ListOf ignored -> null;
+        };
+    }
+
+    /** One answer per row of a batch from the rows the statement returned, each tagged with its row number. */
+    private static List<BatchedAnswer> answers(List<Map<String, Object>> rows, int rowCount) {
+        List<Map<String, Object>> first = new ArrayList<>(Collections.nCopies(rowCount, null));
+        int[] count = new int[rowCount];
+        for (Map<String, Object> row : rows) {
+            int index = ((Number) row.remove(BATCH_ROW)).intValue() - 1;
+            if (count[index]++ == 0) {
+                first.set(index, row);
+            }
+        }
+        List<BatchedAnswer> answers = new ArrayList<>(rowCount);
+        for (int r = 0; r < rowCount; r++) {
+            answers.add(
+                    count[r] > 1
+                            ? new BatchedAnswer.Failed(new ResolverFailure("query returned " + count[r]
+                                    + " rows; a resolver must return at most one row per input"))
+                            : new BatchedAnswer.Found(first.get(r) == null ? Map.of() : first.get(r)));
+        }
+        return answers;
+    }
+
+    private <T> CompletableFuture<T> submit(Run<T> run) {
         if (closed) {
             return CompletableFuture.failedFuture(new ResolverFailure("the Parquet resolver runner is shut down"));
         }
-        Run run = new Run(parquet, resolver, parameters.clone());
-        long timeoutMillis = Math.max(1, resolver.timeout().toMillis());
+        long timeoutMillis = Math.max(1, run.resolver.timeout().toMillis());
         run.timer = timers.schedule(() -> run.timeOut(timeoutMillis), timeoutMillis, TimeUnit.MILLISECONDS);
         try {
             workers.execute(run::execute);
@@ -154,16 +314,23 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
         return run.result;
     }
 
+    /** What a run does with its prepared statement: bind, execute, read. */
+    @FunctionalInterface
+    private interface Body<T> {
+        T apply(DuckDBConnection connection, PreparedStatement statement) throws SQLException;
+    }
+
     /**
      * One execution. It moves QUEUED → RUNNING → DONE on the worker, or to TIMED_OUT on the timer thread; the
      * moves happen under the object's lock, so a statement is cancelled only while it runs, and a worker never
      * starts a run whose caller has given up.
      */
-    private final class Run {
-        final CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
+    private final class Run<T> {
+        final CompletableFuture<T> result = new CompletableFuture<>();
         final SourceSpec.Parquet source;
         final ResolverNode resolver;
-        final Object[] parameters;
+        final String sql;
+        final Body<T> body;
         volatile ScheduledFuture<?> timer;
         private boolean started;
         private boolean finished;
@@ -171,10 +338,11 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
         private PreparedStatement running;
         private boolean cancelled;
 
-        Run(SourceSpec.Parquet source, ResolverNode resolver, Object[] parameters) {
+        Run(SourceSpec.Parquet source, ResolverNode resolver, String sql, Body<T> body) {
             this.source = source;
             this.resolver = resolver;
-            this.parameters = parameters;
+            this.sql = sql;
+            this.body = body;
         }
 
         void execute() {
@@ -188,17 +356,16 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
             PreparedStatement statement = null;
             try {
                 connection = state().connection(source, files.files(source));
-                statement = connection.statement(resolver.positionalSql());
-                bind(connection.connection, statement, parameters);
+                statement = connection.statement(sql);
                 synchronized (this) {
                     if (timedOut) {
                         return;
                     }
                     running = statement;
                 }
-                Map<String, Object> row = readOneRow(statement);
+                T answer = body.apply(connection.connection, statement);
                 finish();
-                result.complete(row);
+                result.complete(answer);
             } catch (ResolverFailure e) {
                 finish();
                 result.completeExceptionally(e);
@@ -216,7 +383,7 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
                 result.completeExceptionally(new ResolverFailure(describe(e)));
             } finally {
                 if (statement != null && cancelledStatement()) {
-                    connection.evict(resolver.positionalSql()); // DuckDB closes a cancelled statement
+                    connection.evict(sql); // DuckDB closes a cancelled statement
                 }
                 ScheduledFuture<?> t = timer;
                 if (t != null) {
@@ -469,16 +636,7 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
             if (!rs.next()) {
                 return Map.of();
             }
-            ResultSetMetaData md = rs.getMetaData();
-            int columns = md.getColumnCount();
-            Map<String, Object> values = new HashMap<>(columns * 4);
-            for (int i = 1; i <= columns; i++) {
-                Object v = DuckDbValues.read(rs, i, md.getColumnTypeName(i));
-                String label = md.getColumnLabel(i);
-                values.put(label, v);
-                // DuckDB keeps the case of names as written; Slate reads unquoted names folded to lower case
-                values.putIfAbsent(label.toLowerCase(Locale.ROOT), v);
-            }
+            Map<String, Object> values = readRow(rs, rs.getMetaData());
             if (rs.next()) {
                 int n = 2;
                 while (n < 1000 && rs.next()) {
@@ -489,6 +647,31 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
             }
             return values;
         }
+    }
+
+    /** Every row the statement returns, column label → value (a batch's answer). */
+    private static List<Map<String, Object>> readRows(PreparedStatement ps) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                out.add(readRow(rs, md));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> readRow(ResultSet rs, ResultSetMetaData md) throws SQLException {
+        int columns = md.getColumnCount();
+        Map<String, Object> values = new HashMap<>(columns * 4);
+        for (int i = 1; i <= columns; i++) {
+            Object v = DuckDbValues.read(rs, i, md.getColumnTypeName(i));
+            String label = md.getColumnLabel(i);
+            values.put(label, v);
+            // DuckDB keeps the case of names as written; Slate reads unquoted names folded to lower case
+            values.putIfAbsent(label.toLowerCase(Locale.ROOT), v);
+        }
+        return values;
     }
 
     private static String describe(Throwable t) {
