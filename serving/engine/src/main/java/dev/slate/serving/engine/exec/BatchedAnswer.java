@@ -2,6 +2,9 @@ package dev.slate.serving.engine.exec;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,5 +25,30 @@ public sealed interface BatchedAnswer {
         public Failed {
             requireNonNull(cause, "cause is null");
         }
+    }
+
+    /**
+     * One answer per row of a batch from every result row of one batched statement, each tagged with its 1-based row
+     * number in column {@code rowColumn} (which is removed): the row's first result row, nothing for a row without
+     * one, and a failure for a row with more than one.
+     */
+    static List<BatchedAnswer> ofTaggedRows(List<Map<String, Object>> rows, int rowCount, String rowColumn) {
+        List<Map<String, Object>> first = new ArrayList<>(Collections.nCopies(rowCount, null));
+        int[] count = new int[rowCount];
+        for (Map<String, Object> row : rows) {
+            int index = ((Number) row.remove(rowColumn)).intValue() - 1;
+            if (count[index]++ == 0) {
+                first.set(index, row);
+            }
+        }
+        List<BatchedAnswer> answers = new ArrayList<>(rowCount);
+        for (int r = 0; r < rowCount; r++) {
+            answers.add(
+                    count[r] > 1
+                            ? new Failed(new ResolverFailure("query returned " + count[r]
+                                    + " rows; a resolver must return at most one row per input"))
+                            : new Found(first.get(r) == null ? Map.of() : first.get(r)));
+        }
+        return answers;
     }
 }

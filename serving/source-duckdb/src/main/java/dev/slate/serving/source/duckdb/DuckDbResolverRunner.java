@@ -189,7 +189,7 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
                         rows[r] = (long) r + 1;
                     }
                     ps.setObject(n + 1, c.createArrayOf("BIGINT", rows));
-                    return answers(readRows(ps), parameterRows.size());
+                    return BatchedAnswer.ofTaggedRows(readRows(ps), parameterRows.size(), BATCH_ROW);
                 }));
         return batch.handle((answers, failure) -> {
                     if (failure == null) {
@@ -275,27 +275,6 @@ public final class DuckDbResolverRunner implements ResolverRunner, AutoCloseable
             case FeatureType.Scalar.DATE -> "DATE";
             case FeatureType.ListOf ignored -> null;
         };
-    }
-
-    /** One answer per row of a batch from the rows the statement returned, each tagged with its row number. */
-    private static List<BatchedAnswer> answers(List<Map<String, Object>> rows, int rowCount) {
-        List<Map<String, Object>> first = new ArrayList<>(Collections.nCopies(rowCount, null));
-        int[] count = new int[rowCount];
-        for (Map<String, Object> row : rows) {
-            int index = ((Number) row.remove(BATCH_ROW)).intValue() - 1;
-            if (count[index]++ == 0) {
-                first.set(index, row);
-            }
-        }
-        List<BatchedAnswer> answers = new ArrayList<>(rowCount);
-        for (int r = 0; r < rowCount; r++) {
-            answers.add(
-                    count[r] > 1
-                            ? new BatchedAnswer.Failed(new ResolverFailure("query returned " + count[r]
-                                    + " rows; a resolver must return at most one row per input"))
-                            : new BatchedAnswer.Found(first.get(r) == null ? Map.of() : first.get(r)));
-        }
-        return answers;
     }
 
     private <T> CompletableFuture<T> submit(Run<T> run) {

@@ -161,7 +161,8 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
         return run.result
                 .handle((rows, failure) -> {
                     if (failure == null) {
-                        return CompletableFuture.completedFuture(answers(rows, parameterRows.size()));
+                        return CompletableFuture.completedFuture(
+                                BatchedAnswer.ofTaggedRows(rows, parameterRows.size(), BATCH_ROW));
                     }
                     Throwable cause =
                             failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
@@ -182,27 +183,6 @@ public final class PostgresResolverRunner implements ResolverRunner, AutoCloseab
 
     /** A statement PostgreSQL refused as written (syntax or access rule violation, feature not supported). */
     private static final Pattern NOT_BATCHABLE = Pattern.compile("\\(SQLSTATE (42|0A)[0-9A-Z]{3}\\)$");
-
-    /** One answer per row of a batch from the rows the statement returned, each tagged with its row number. */
-    private static List<BatchedAnswer> answers(List<Map<String, Object>> rows, int rowCount) {
-        List<Map<String, Object>> first = new ArrayList<>(Collections.nCopies(rowCount, null));
-        int[] count = new int[rowCount];
-        for (Map<String, Object> row : rows) {
-            int index = ((Number) row.remove(BATCH_ROW)).intValue() - 1;
-            if (count[index]++ == 0) {
-                first.set(index, row);
-            }
-        }
-        List<BatchedAnswer> answers = new ArrayList<>(rowCount);
-        for (int r = 0; r < rowCount; r++) {
-            answers.add(
-                    count[r] > 1
-                            ? new BatchedAnswer.Failed(new ResolverFailure("query returned " + count[r]
-                                    + " rows; a resolver must return at most one row per input"))
-                            : new BatchedAnswer.Found(first.get(r) == null ? Map.of() : first.get(r)));
-        }
-        return answers;
-    }
 
     /** The name of the row-number column of a batched statement: quoted, with spaces, so no resolver column can collide. */
     private static final String BATCH_ROW = "slate batch row";
