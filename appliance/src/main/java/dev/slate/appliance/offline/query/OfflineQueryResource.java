@@ -19,6 +19,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -48,6 +49,7 @@ public class OfflineQueryResource {
 
     static final String PATH = "/v1/query/offline";
     static final String PARQUET = "application/vnd.apache.parquet";
+    static final String ARROW_STREAM = "application/vnd.apache.arrow.stream";
 
     private final OfflineQueryService service;
     private final OfflineConfig config;
@@ -151,20 +153,24 @@ public class OfflineQueryResource {
 
     @GET
     @Path("/{job_id}/result")
-    @Produces({PARQUET, MediaType.APPLICATION_JSON})
+    @Produces({PARQUET, MediaType.APPLICATION_JSON, ARROW_STREAM})
     @Operation(
             summary = "The dataset of a finished job",
-            description = "format=parquet (default) or json. 409 while the job is queued or running"
-                    + " and when it failed (with the reason), 410 when it was cancelled.")
+            description = "format=parquet (default), json or arrow (an Arrow IPC stream with the Parquet form's"
+                    + " columns; also chosen by Accept: application/vnd.apache.arrow.stream). 409 while the job is"
+                    + " queued or running and when it failed (with the reason), 410 when it was cancelled.")
     public Response result(
             @HeaderParam(Environments.HEADER) String environment,
+            @HeaderParam(HttpHeaders.ACCEPT) String accept,
             @PathParam("job_id") String id,
-            @Parameter(description = "parquet (default) or json") @QueryParam("format") String format) {
-        String f = format == null || format.isBlank() ? "parquet" : format.strip();
-        if (!f.equals("parquet") && !f.equals("json")) {
+            @Parameter(description = "parquet (default), json or arrow") @QueryParam("format") String format) {
+        String f = format == null || format.isBlank()
+                ? accept != null && accept.contains(ARROW_STREAM) ? "arrow" : "parquet"
+                : format.strip();
+        if (!f.equals("parquet") && !f.equals("json") && !f.equals("arrow")) {
             throw new SlateException(
                     ErrorCode.INVALID_QUERY,
-                    "format must be parquet or json, got '" + (f.length() > 20 ? f.substring(0, 20) : f) + "'");
+                    "format must be parquet, json or arrow, got '" + (f.length() > 20 ? f.substring(0, 20) : f) + "'");
         }
         String env = Environments.fromHeader(environment);
         OfflineQueryService.JobResult result = service.result(env, id);
@@ -174,6 +180,12 @@ public class OfflineQueryResource {
         if (f.equals("json")) {
             StreamingOutput stream = out -> service.writeJson(result, out);
             return Response.ok(stream, MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        if (f.equals("arrow")) {
+            StreamingOutput stream = out -> service.writeArrow(result, out);
+            return Response.ok(stream, ARROW_STREAM)
+                    .header("Content-Disposition", "attachment; filename=\"" + name + ".arrows\"")
+                    .build();
         }
         return Response.ok(result.file().toFile(), PARQUET)
                 .header("Content-Disposition", "attachment; filename=\"" + name + ".parquet\"")

@@ -7,6 +7,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,6 +21,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.util.Text;
 import org.awaitility.Awaitility;
 
 /** The offline query API as a test uses it: deploy, ingest, submit, wait, read results (Parquet read back with DuckDB). */
@@ -157,6 +165,43 @@ final class OfflineQueryClient {
     }
 
     record ParquetResult(Map<String, String> types, List<List<Object>> rows) {}
+
+    /** The Arrow IPC result: column names, Arrow types, and the rows (datetimes as epoch µs, text as strings). */
+    record ArrowResult(List<String> columns, List<String> types, List<List<Object>> rows) {}
+
+    /** The result asked for with {@code Accept: application/vnd.apache.arrow.stream}, read with Arrow's stream reader. */
+    ArrowResult arrowRows(String id) throws Exception {
+        byte[] bytes = given().header(ENV, env)
+                .accept("application/vnd.apache.arrow.stream")
+                .get(PATH + "/" + id + "/result")
+                .then()
+                .statusCode(200)
+                .contentType("application/vnd.apache.arrow.stream")
+                .extract()
+                .asByteArray();
+        try (BufferAllocator allocator = new RootAllocator();
+                ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(bytes), allocator)) {
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            List<String> columns = new ArrayList<>();
+            List<String> types = new ArrayList<>();
+            for (Field f : root.getSchema().getFields()) {
+                columns.add(f.getName());
+                types.add(f.getType().toString());
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            while (reader.loadNextBatch()) {
+                for (int r = 0; r < root.getRowCount(); r++) {
+                    List<Object> row = new ArrayList<>();
+                    for (FieldVector v : root.getFieldVectors()) {
+                        Object value = v.getObject(r);
+                        row.add(value instanceof Text text ? text.toString() : value);
+                    }
+                    rows.add(row);
+                }
+            }
+            return new ArrowResult(columns, types, rows);
+        }
+    }
 
     static ParquetResult readParquet(Path file) throws Exception {
         Class.forName("org.duckdb.DuckDBDriver");

@@ -76,7 +76,7 @@ class OfflineQueryTest {
     private static final List<String> OUTPUTS = List.of("user.score", "user.recent", "user.segment", "user.seen_at");
 
     @Test
-    void aJsonSpineGivesThePointInTimeValuesInSpineOrderAsJsonAndParquet() throws Exception {
+    void aJsonSpineGivesThePointInTimeValuesInSpineOrderAsJsonParquetAndArrow() throws Exception {
         ingestUsers();
         Map<String, Object> body = Map.of(
                 "inputs",
@@ -138,6 +138,19 @@ class OfflineQueryTest {
                         Arrays.asList(1L, tUs, 2.0, 10.0, "a", seenUs),
                         Arrays.asList(3L, tUs, null, 30.0, null, null),
                         Arrays.asList(1L, micros("2026-04-30T00:00:00Z"), null, null, null, null));
+
+        // the Arrow IPC stream: the same columns, in the same order, with the same values
+        OfflineQueryClient.ArrowResult arrow = client.arrowRows(id);
+        assertThat(arrow.columns()).containsExactlyElementsOf(parquet.types().keySet());
+        assertThat(arrow.types())
+                .containsExactly(
+                        "Int(64, true)",
+                        "Timestamp(MICROSECOND, UTC)",
+                        "FloatingPoint(DOUBLE)",
+                        "FloatingPoint(DOUBLE)",
+                        "Utf8",
+                        "Timestamp(MICROSECOND, UTC)");
+        assertThat(arrow.rows()).containsExactlyElementsOf(parquet.rows());
     }
 
     private static Map<String, Object> expectedRow(

@@ -368,6 +368,19 @@ public final class OfflineQueryService implements AutoCloseable {
         ResultJson.write(parquet, result.job(), result.file(), out);
     }
 
+    /** Streams a result as an Arrow IPC stream: the columns and types of its Parquet file, in record batches. */
+    public void writeArrow(JobResult result, OutputStream out) throws IOException {
+        writeArrow(result, out, ResultArrow.BATCH_ROWS);
+    }
+
+    /** {@link #writeArrow(JobResult, OutputStream)} in record batches of at most {@code batchRows} rows. */
+    void writeArrow(JobResult result, OutputStream out, int batchRows) throws IOException {
+        ResultArrow.write(parquet, result.job(), result.file(), out, ARROW_MEMORY_LIMIT, batchRows);
+    }
+
+    /** Most off-heap memory one Arrow result stream holds at a time (a few record batches). */
+    private static final long ARROW_MEMORY_LIMIT = 512L * 1024 * 1024;
+
     // ---- restarts --------------------------------------------------------------------------------
 
     /** What {@link #recover()} did. */

@@ -33,7 +33,9 @@ import dev.slate.storage.spi.offline.SpineRow;
 import dev.slate.storage.testing.InMemoryOfflineStore;
 import dev.slate.storage.testservers.TestServers;
 import io.vertx.core.Vertx;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -43,6 +45,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,6 +55,16 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -158,9 +171,11 @@ class RecomputeTest {
                 resolvers:
                   - name: profile
                     source: appdb
+                    timeout: 30s
                     sql: "SELECT email, age, signed_up FROM %s.users WHERE id = :id"
                   - name: crm_tier
                     source: crm
+                    timeout: 30s
                     sql: "SELECT tier FROM crm WHERE id = :id"
                   - name: inverse
                     source: appdb
@@ -351,6 +366,71 @@ class RecomputeTest {
                 r++;
             }
             assertThat(r).isEqualTo(2500);
+        }
+    }
+
+    @Test
+    void theArrowStreamHoldsTheParquetColumnsWithTheValuesOfTheJsonForm() throws Exception {
+        OfflineQueryService service = service("jobs", 3);
+        List<Long> ids = new ArrayList<>();
+        List<String> times = new ArrayList<>();
+        for (int i = 0; i < 9_000; i++) {
+            ids.add((long) (i % 4) + 1);
+            times.add(T0.plusSeconds(60L * i).toString());
+        }
+        OfflineJob job = await(
+                service,
+                service.submit(
+                                ENV,
+                                request(
+                                        ids,
+                                        times,
+                                        List.of("user.tier", "user.is_adult"),
+                                        List.of("user.tier", "user.is_adult")))
+                        .id());
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        JsonNode json = json(service, job.id());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        service.writeArrow(service.result(ENV, job.id()), out, 2_000); // five record batches
+
+        try (BufferAllocator allocator = new RootAllocator();
+                ArrowStreamReader reader =
+                        new ArrowStreamReader(new ByteArrayInputStream(out.toByteArray()), allocator)) {
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            assertThat(root.getSchema().getFields())
+                    .extracting(Field::getName)
+                    .containsExactly("user.id", "input_time", "user.tier", "user.is_adult");
+            assertThat(root.getSchema().findField("user.id").getType()).isEqualTo(new ArrowType.Int(64, true));
+            assertThat(root.getSchema().findField("user.tier").getType()).isEqualTo(ArrowType.Utf8.INSTANCE);
+            assertThat(root.getSchema().findField("user.is_adult").getType()).isEqualTo(ArrowType.Bool.INSTANCE);
+            assertThat(root.getSchema().findField("input_time").getType()).isInstanceOf(ArrowType.Timestamp.class);
+            int r = 0;
+            int batches = 0;
+            while (reader.loadNextBatch()) {
+                batches++;
+                BigIntVector id = (BigIntVector) root.getVector("user.id");
+                VarCharVector tier = (VarCharVector) root.getVector("user.tier");
+                BitVector adult = (BitVector) root.getVector("user.is_adult");
+                TimeStampVector time = (TimeStampVector) root.getVector("input_time");
+                for (int i = 0; i < root.getRowCount(); i++, r++) {
+                    JsonNode row = json.get("rows").get(r);
+                    assertThat(id.get(i)).isEqualTo(row.get("user.id").asLong());
+                    assertThat(tier.isNull(i) ? null : new String(tier.get(i), StandardCharsets.UTF_8))
+                            .isEqualTo(
+                                    row.get("user.tier").isNull()
+                                            ? null
+                                            : row.get("user.tier").asText());
+                    assertThat(adult.isNull(i) ? null : adult.get(i) == 1)
+                            .isEqualTo(
+                                    row.get("user.is_adult").isNull()
+                                            ? null
+                                            : row.get("user.is_adult").asBoolean());
+                    assertThat(Instant.EPOCH.plus(time.get(i), ChronoUnit.MICROS))
+                            .isEqualTo(Instant.parse(row.get("input_time").asText()));
+                }
+            }
+            assertThat(r).isEqualTo(9_000).isEqualTo(json.get("rows").size());
+            assertThat(batches).isEqualTo(5);
         }
     }
 
