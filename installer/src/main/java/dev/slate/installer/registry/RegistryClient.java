@@ -81,6 +81,36 @@ public final class RegistryClient {
         return new Ping(response.statusCode(), summary(response.body()));
     }
 
+    /**
+     * Whether the credentials may push to the repository: starts a blob upload and cancels it (nothing is stored).
+     *
+     * @return empty when allowed, else the registry's answer
+     */
+    public Optional<String> pushRefusal(String repository) {
+        HttpResponse<String> started;
+        try {
+            started = send(
+                    scope(repository, "pull,push"),
+                    () -> request("/v2/" + repository + "/blobs/uploads/").POST(BodyPublishers.noBody()),
+                    BodyHandlers.ofString());
+        } catch (RegistryException e) {
+            return Optional.of(e.getMessage());
+        }
+        if (started.statusCode() != 202) {
+            return Optional.of("starting an upload to " + repository + " answered HTTP " + started.statusCode() + " "
+                    + summary(started.body()));
+        }
+        started.headers()
+                .firstValue("Location")
+                .ifPresent(location -> send(
+                        scope(repository, "pull,push"),
+                        () -> HttpRequest.newBuilder(started.uri().resolve(location))
+                                .timeout(TIMEOUT)
+                                .DELETE(),
+                        BodyHandlers.discarding()));
+        return Optional.empty();
+    }
+
     /** Whether the repository already holds the blob. */
     public boolean hasBlob(String repository, String digest) {
         HttpResponse<Void> response = send(
