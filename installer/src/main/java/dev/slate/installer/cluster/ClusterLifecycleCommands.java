@@ -337,11 +337,12 @@ public final class ClusterLifecycleCommands {
             digests.put(name, image.manifest().digest());
         }
         String registryValue = registry.map(r -> r.address().chartRegistry()).orElse("registry.invalid");
-        String kubeVersion;
-        try {
+        // rendered for the server's version when the chart accepts it; otherwise for the chart's minimum, so the
+        // other checks still run (the version check reports the old server)
+        String kubeVersion = "1." + ClusterPreflight.MIN_MINOR + ".0";
+        if (new ClusterPreflight(client, target.namespace).kubernetesVersion().result()
+                == ClusterPreflight.Result.PASS) {
             kubeVersion = client.getKubernetesVersion().getGitVersion().replaceFirst("^v", "");
-        } catch (KubernetesClientException | NullPointerException e) {
-            kubeVersion = "1." + ClusterPreflight.MIN_MINOR + ".0";
         }
         List<HasMetadata> rendered;
         try {

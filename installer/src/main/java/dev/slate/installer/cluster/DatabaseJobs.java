@@ -99,16 +99,21 @@ public final class DatabaseJobs {
         return image;
     }
 
+    /** The chart's name prefix for a release without name overrides ({@code slate.fullname} in _helpers.tpl). */
+    static String fullname(String release) {
+        return release.contains("slate") ? release : release + "-slate";
+    }
+
     public static String claimName(String release) {
-        return release + "-slate-db-backups";
+        return fullname(release) + "-db-backups";
     }
 
     public static String backupJobName(String release, int revision) {
-        return release + "-slate-db-backup-r" + revision;
+        return fullname(release) + "-db-backup-r" + revision;
     }
 
     public static String restoreJobName(String release, int revision) {
-        return release + "-slate-db-restore-r" + revision;
+        return fullname(release) + "-db-restore-r" + revision;
     }
 
     private Map<String, String> labels() {
@@ -144,7 +149,7 @@ public final class DatabaseJobs {
                 Map.of("app.kubernetes.io/instance", release, "app.kubernetes.io/component", COMPONENT);
         NetworkPolicy egress = new NetworkPolicyBuilder()
                 .withNewMetadata()
-                .withName(release + "-slate-db-backup")
+                .withName(fullname(release) + "-db-backup")
                 .withNamespace(namespace)
                 .withLabels(labels())
                 .endMetadata()
@@ -173,7 +178,7 @@ public final class DatabaseJobs {
                 .build();
         NetworkPolicy ingress = new NetworkPolicyBuilder()
                 .withNewMetadata()
-                .withName(release + "-slate-db-backup-to-postgresql")
+                .withName(fullname(release) + "-db-backup-to-postgresql")
                 .withNamespace(namespace)
                 .withLabels(labels())
                 .endMetadata()

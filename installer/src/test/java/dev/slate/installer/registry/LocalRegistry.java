@@ -22,7 +22,7 @@ import org.awaitility.Awaitility;
  * 127.0.0.1 port, storing into a temp directory, optionally with htpasswd basic authentication and TLS.
  * {@code .ci/run} installs the package; where the binary is absent the test is skipped, saying so.
  */
-final class LocalRegistry implements AutoCloseable {
+public final class LocalRegistry implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
     private final Process process;
@@ -35,7 +35,7 @@ final class LocalRegistry implements AutoCloseable {
         this.log = log;
     }
 
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         assumeTrue(
                 Files.isExecutable(BINARY),
                 "Debian's docker-registry is not installed (apt-get install -y docker-registry; .ci/run does it):"
@@ -46,7 +46,7 @@ final class LocalRegistry implements AutoCloseable {
      * @param htpasswd an htpasswd file (bcrypt) for basic authentication, or empty for none
      * @param tls certificate and key PEM files, or empty for plain HTTP
      */
-    static LocalRegistry start(Path dir, Optional<Path> htpasswd, Optional<Path[]> tls) throws IOException {
+    public static LocalRegistry start(Path dir, Optional<Path> htpasswd, Optional<Path[]> tls) throws IOException {
         assumeInstalled();
         int port = freePort();
         Path storage = Files.createDirectories(dir.resolve("storage"));
@@ -96,11 +96,11 @@ final class LocalRegistry implements AutoCloseable {
         return registry;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 
