@@ -34,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiPredicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +55,9 @@ class ClusterLifecycleTest {
     static final String NS = "slate";
     static final String V1 = "1.0.0";
     static final String V2 = "2.0.0";
+
+    /** the mock logs every request at INFO; the fake kubelet polls, so that would be thousands of lines */
+    static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
 
     @TempDir
     static Path shared;
@@ -77,6 +82,7 @@ class ClusterLifecycleTest {
 
     @BeforeAll
     static void startRegistryAndBuildBundles() throws IOException {
+        MOCK_LOG.setLevel(Level.WARNING);
         registry = LocalRegistry.start(shared.resolve("registry"), Optional.empty(), Optional.empty());
         bundles = new ClusterTestBundles(shared.resolve("keys"));
         bundle1 = bundles.bundle(shared, V1, 11);

@@ -37,7 +37,7 @@ final class FakeKubelet implements AutoCloseable {
     FakeKubelet(KubernetesClient client, String namespace) {
         this.client = client;
         this.namespace = namespace;
-        timer.scheduleWithFixedDelay(this::tick, 0, 20, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::tick, 0, 50, TimeUnit.MILLISECONDS);
     }
 
     void failing(Predicate<HasMetadata> which) {
