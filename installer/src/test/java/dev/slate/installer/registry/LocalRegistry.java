@@ -47,6 +47,14 @@ public final class LocalRegistry implements AutoCloseable {
      * @param tls certificate and key PEM files, or empty for plain HTTP
      */
     public static LocalRegistry start(Path dir, Optional<Path> htpasswd, Optional<Path[]> tls) throws IOException {
+        return start(dir, htpasswd, tls, List.of());
+    }
+
+    /**
+     * @param extraConfig lines appended to the registry's configuration (e.g. an {@code auth: token:} section)
+     */
+    public static LocalRegistry start(Path dir, Optional<Path> htpasswd, Optional<Path[]> tls, List<String> extraConfig)
+            throws IOException {
         assumeInstalled();
         int port = freePort();
         Path storage = Files.createDirectories(dir.resolve("storage"));
@@ -72,6 +80,7 @@ public final class LocalRegistry implements AutoCloseable {
             config.add("    realm: slate-test");
             config.add("    path: " + file);
         });
+        config.addAll(extraConfig);
         Path configFile = Files.write(dir.resolve("config.yml"), config, StandardCharsets.UTF_8);
         Path log = dir.resolve("registry.log");
         Process process = new ProcessBuilder(BINARY.toString(), "serve", configFile.toString())
