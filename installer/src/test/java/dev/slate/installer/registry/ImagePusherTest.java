@@ -103,23 +103,8 @@ class ImagePusherTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/htpasswd")), "htpasswd (apache2-utils) is not installed");
         Path tls = Files.createDirectories(dir.resolve("tls"));
-        run(
-                "/usr/bin/openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=slate-test-registry",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-                "-keyout",
-                tls.resolve("key.pem").toString(),
-                "-out",
-                tls.resolve("cert.pem").toString());
+        selfSigned(
+                tls.resolve("key.pem"), tls.resolve("cert.pem"), "slate-test-registry", "subjectAltName=IP:127.0.0.1");
         Path htpasswd = dir.resolve("htpasswd");
         run("/usr/bin/htpasswd", "-B", "-b", "-c", htpasswd.toString(), "installer", "s3cret-for-the-test");
         Path passwordFile = Files.writeString(dir.resolve("password"), "s3cret-for-the-test\n", StandardCharsets.UTF_8);
@@ -171,7 +156,33 @@ class ImagePusherTest {
         assertThat(address.baseUri().toString()).isEqualTo("https://registry.example.com:5000");
     }
 
-    private static void run(String... command) throws IOException, InterruptedException {
+    /** A self-signed RSA certificate and its key (PEM) made with openssl, with extensions ({@code -addext}). */
+    static void selfSigned(Path key, Path cert, String commonName, String... extensions)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                "/usr/bin/openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=" + commonName,
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString()));
+        for (String extension : extensions) {
+            command.add("-addext");
+            command.add(extension);
+        }
+        run(command.toArray(String[]::new));
+    }
+
+    /** Runs a command to completion; fails the test when it exits non-zero. */
+    static void run(String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

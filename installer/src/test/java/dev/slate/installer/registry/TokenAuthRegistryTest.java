@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,26 +53,7 @@ class TokenAuthRegistryTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
         Path key = dir.resolve("issuer-key.pem");
         Path cert = dir.resolve("issuer-cert.pem");
-        Process openssl = new ProcessBuilder(
-                        "/usr/bin/openssl",
-                        "req",
-                        "-x509",
-                        "-newkey",
-                        "rsa:2048",
-                        "-nodes",
-                        "-days",
-                        "2",
-                        "-subj",
-                        "/CN=slate-test-token-issuer",
-                        "-keyout",
-                        key.toString(),
-                        "-out",
-                        cert.toString())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(openssl.exitValue()).as(output).isZero();
+        ImagePusherTest.selfSigned(key, cert, "slate-test-token-issuer");
         PrivateKey signingKey = rsaKey(key);
         Certificate certificate;
         try (InputStream in = Files.newInputStream(cert)) {
