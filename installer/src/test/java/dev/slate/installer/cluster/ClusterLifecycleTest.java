@@ -372,15 +372,17 @@ class ClusterLifecycleTest {
                 .withName("slate-db-restore-r3")
                 .get();
         assertThat(restore).isNotNull();
+        // the restore command itself: DatabaseJobsTest; here, that it restores the backup of the upgrade
         assertThat(restore.getSpec()
                         .getTemplate()
                         .getSpec()
                         .getContainers()
                         .getFirst()
-                        .getCommand())
-                .last()
-                .asString()
-                .contains("pg_restore --clean --if-exists --no-owner --single-transaction");
+                        .getEnv())
+                .anySatisfy(e -> assertThat(e.getValue()).isEqualTo("slate-r1-before-r2.dump"));
+        assertThat(restore.getStatus().getSucceeded())
+                .as("the installer waited for it")
+                .isEqualTo(1);
         assertThat(applianceImage()).isEqualTo(expectedImage(bundle1, V1));
         assertThat(exists("hpa", "slate-appliance")).isFalse();
         assertThat(exists("pdb", "slate-keycloak")).isTrue();
