@@ -560,6 +560,11 @@ class ClusterLifecycleTest {
         assertThat(store().history())
                 .extracting(Release::revision, Release::status)
                 .containsExactly(tuple(1, Release.Status.DEPLOYED), tuple(2, Release.Status.ROLLED_BACK));
+        Run status = slate(target("status"));
+        assertThat(status.out())
+                .contains("latest revision 2: upgrade " + V2 + ", rolled_back (upgrade failed at wait-ready")
+                .contains("deployed revision 1: " + V1)
+                .contains("All objects ready.");
     }
 
     @Test
@@ -574,6 +579,11 @@ class ClusterLifecycleTest {
         assertThat(applianceImage()).as("nothing applied").isEqualTo(expectedImage(bundle1, V1));
         Release pending = store().latest().orElseThrow();
         assertThat(pending.failedStep()).isEqualTo("backup");
+        Run status = slate(target("status"));
+        assertThat(status.exit()).as("an unfinished upgrade is not healthy").isEqualTo(1);
+        assertThat(status.out())
+                .contains("latest revision 2: upgrade " + V2 + ", failed at step backup: Job slate-db-backup-r2 failed")
+                .contains("deployed revision 1: " + V1);
 
         kubelet.failing(o -> false);
         Run resumed = slate(withBundle("upgrade", bundle2, valuesV2));
