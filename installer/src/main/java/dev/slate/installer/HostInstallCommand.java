@@ -42,7 +42,7 @@ final class HostInstallCommand implements Callable<Integer> {
     @Option(
             names = "--standalone",
             required = true,
-            description = "Install on this host (the cluster mode is not part of this command yet).")
+            description = "Install on this host (a Kubernetes namespace: slate install --cluster, docs/install.md).")
     boolean standalone;
 
     @Option(

@@ -34,7 +34,7 @@ final class HostPreflightCommand implements Callable<Integer> {
     @Option(
             names = "--host",
             required = true,
-            description = "Check this host (the cluster checks are not part of this command yet).")
+            description = "Check this host (a Kubernetes cluster: slate preflight --cluster, docs/install.md).")
     boolean host;
 
     @Option(

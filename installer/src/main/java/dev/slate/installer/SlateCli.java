@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.slate.installer.auth.TokenFile;
 import dev.slate.installer.auth.TokenSource;
 import dev.slate.installer.cluster.ClusterCommand;
+import dev.slate.installer.cluster.ClusterLifecycleCommands;
 import dev.slate.installer.http.SlateClient;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -105,7 +106,7 @@ public final class SlateCli {
             cmd.getErr().flush();
             return 1;
         });
-        int exit = commandLine.execute(args);
+        int exit = commandLine.execute(ClusterLifecycleCommands.aliased(args));
         out.flush();
         err.flush();
         return exit;
@@ -151,7 +152,7 @@ public final class SlateCli {
         return mapper;
     }
 
-    Optional<String> env(String name) {
+    public Optional<String> env(String name) {
         return Optional.ofNullable(env.get(name)).filter(s -> !s.isBlank());
     }
 

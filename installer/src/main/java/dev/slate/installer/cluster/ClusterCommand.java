@@ -22,8 +22,17 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "cluster",
         mixinStandardHelpOptions = true,
-        description = "Kubernetes: apply the rendered Helm chart (helm/slate) to a cluster.",
-        subcommands = {ClusterCommand.Apply.class})
+        description =
+                "Kubernetes: install, upgrade, roll back, uninstall and check Slate in a cluster; apply a rendering.",
+        subcommands = {
+            ClusterCommand.Apply.class,
+            ClusterLifecycleCommands.Install.class,
+            ClusterLifecycleCommands.Upgrade.class,
+            ClusterLifecycleCommands.Rollback.class,
+            ClusterLifecycleCommands.Uninstall.class,
+            ClusterLifecycleCommands.Status.class,
+            ClusterLifecycleCommands.Preflight.class
+        })
 public final class ClusterCommand {
 
     @Command(
