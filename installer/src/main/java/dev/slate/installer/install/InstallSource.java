@@ -127,11 +127,16 @@ public sealed interface InstallSource {
         }
     }
 
+    /** The part at {@code path}, its links resolved (a checkout may link its build outputs; the copies must not). */
     private static Path existing(Path path, String what) {
         if (!Files.exists(path)) {
             throw new InstallException("missing " + what + ": " + path);
         }
-        return path;
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Path single(Path dir, String glob, String what) {
