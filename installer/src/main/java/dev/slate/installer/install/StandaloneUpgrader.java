@@ -500,10 +500,40 @@ public final class StandaloneUpgrader {
         Path staging = target.resolveSibling(version.text() + ".partial");
         StandaloneInstaller.deleteTree(staging);
         StandaloneInstaller.copyProgramFiles(source.check(), staging);
+        carryKeycloakBuild(layout.keycloakDist(), staging.resolve("keycloak"));
         Files.createFile(staging.resolve(".complete"));
         StandaloneInstaller.deleteTree(target);
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         out.accept("Installed " + version + " in " + target);
+    }
+
+    /**
+     * Keycloak's first start re-augments the distribution for its options and writes the result to
+     * {@code lib/quarkus/} (minutes on a loaded host). When the new version brings the same Keycloak (same
+     * {@code version.txt}), that build is valid for it too: it is copied over, and the new version's first start
+     * skips the rebuild.
+     */
+    static void carryKeycloakBuild(Path from, Path to) throws IOException {
+        Path fromVersion = from.resolve("version.txt");
+        Path toVersion = to.resolve("version.txt");
+        Path built = from.resolve("lib/quarkus");
+        if (!Files.isRegularFile(fromVersion)
+                || !Files.isRegularFile(toVersion)
+                || !Files.isDirectory(built)
+                || Files.mismatch(fromVersion, toVersion) != -1) {
+            return;
+        }
+        try (var files = Files.list(built)) {
+            for (Path file : files.toList()) {
+                if (Files.isRegularFile(file)) {
+                    Files.copy(
+                            file,
+                            to.resolve("lib/quarkus").resolve(file.getFileName().toString()),
+                            StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
     }
 
     /** Points {@code current} at {@code versions/VERSION} in one rename (a new link renamed over the old one). */

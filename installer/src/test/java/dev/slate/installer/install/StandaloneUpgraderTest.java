@@ -89,6 +89,8 @@ class StandaloneUpgraderTest {
         Path jackson = write(dir.resolve("m2/jackson.jar"), "jackson");
         write(repo.resolve("auth/target/launcher.classpath"), jackson.toString());
         write(repo.resolve("auth/target/keycloak/keycloak-26.7.3/bin/kc.sh"), "#!/bin/sh\n");
+        write(repo.resolve("auth/target/keycloak/keycloak-26.7.3/version.txt"), "Keycloak - Version 26.7.3\n");
+        write(repo.resolve("auth/target/keycloak/keycloak-26.7.3/lib/quarkus/build-system.properties"), "pristine");
         return new InstallSource.SourceTree(repo);
     }
 
@@ -211,9 +213,14 @@ class StandaloneUpgraderTest {
     @Test
     void dataWrittenBeforeAnUpgradeIsThereAfterItAndAfterTheRollback() throws Exception {
         installedWithData();
+        // Keycloak's first start re-augmented the distribution of 0.1.0
+        write(layout.keycloakDist().resolve("lib/quarkus/build-system.properties"), "built at first start");
 
         StandaloneUpgrader.Outcome outcome = upgrader(step -> {}).upgrade(checkout("0.2.0", v2()));
 
+        assertThat(Files.readString(layout.keycloakDist().resolve("lib/quarkus/build-system.properties")))
+                .as("the same Keycloak: its build is carried over, the first start of 0.2.0 skips it")
+                .isEqualTo("built at first start");
         assertThat(outcome.ran()).containsExactlyElementsOf(StandaloneUpgrader.UPGRADE_STEPS);
         assertThat(current()).isEqualTo(InstallVersion.of("0.2.0"));
         assertThat(appliance.runningVersion()).contains("0.2.0");
