@@ -125,22 +125,12 @@ class StandaloneUpgraderTest {
 
     /** Installs 0.1.0 with the external databases, starts it and writes data of every kind. */
     private void installedWithData() throws Exception {
-        new StandaloneInstaller(
-                        layout,
-                        checkout("0.1.0", v1()),
-                        new InstallSettings(
-                                8080,
-                                18080,
-                                JAVA,
-                                false,
-                                Optional.of(
-                                        new ExternalDatabases(postgres, Optional.empty(), redis, Optional.empty()))),
-                        FakeHost.good(),
-                        HostRequirements.defaults(),
-                        SystemdControl.none(),
-                        output::add,
-                        step -> {})
-                .install();
+        install(new InstallSettings(
+                8080,
+                18080,
+                JAVA,
+                false,
+                Optional.of(new ExternalDatabases(postgres, Optional.empty(), redis, Optional.empty()))));
         appliance.start();
         sql(
                 "INSERT INTO deployments VALUES (1, 'fraud'), (2, 'churn')",
@@ -153,6 +143,20 @@ class StandaloneUpgraderTest {
         write(layout.offline().resolve("warehouse/fraud/device/data/00000-0.parquet"), "PAR1 history PAR1");
         write(layout.offline().resolve("warehouse/fraud/device/metadata/v1.metadata.json"), "{\"v\":1}");
         write(layout.home().resolve("secrets.key"), "key-of-0.1.0");
+    }
+
+    /** Installs 0.1.0 with {@code settings}. */
+    private void install(InstallSettings settings) throws IOException {
+        new StandaloneInstaller(
+                        layout,
+                        checkout("0.1.0", v1()),
+                        settings,
+                        FakeHost.good(),
+                        HostRequirements.defaults(),
+                        SystemdControl.none(),
+                        output::add,
+                        step -> {})
+                .install();
     }
 
     private void sql(String... statements) throws SQLException {
@@ -479,16 +483,7 @@ class StandaloneUpgraderTest {
         EmbeddedFakeAppliance embedded =
                 new EmbeddedFakeAppliance(layout, Path.of(System.getProperty("java.io.tmpdir"), "slate-test-postgres"));
         try {
-            new StandaloneInstaller(
-                            layout,
-                            checkout("0.1.0", v1()),
-                            new InstallSettings(8080, 18080, JAVA, false),
-                            FakeHost.good(),
-                            HostRequirements.defaults(),
-                            SystemdControl.none(),
-                            output::add,
-                            step -> {})
-                    .install();
+            install(new InstallSettings(8080, 18080, JAVA, false));
             embedded.start();
             postgres = embedded.postgres();
             sql("INSERT INTO deployments VALUES (1, 'fraud')");
@@ -519,6 +514,34 @@ class StandaloneUpgraderTest {
         } finally {
             embedded.stop();
         }
+    }
+
+    @Test
+    void uninstallKeepsTheDataUnlessAskedAndAReinstallUsesIt() throws Exception {
+        installedWithData();
+
+        new StandaloneUninstaller(layout, appliance, FakeHost.good(), output::add).uninstall(false);
+
+        assertThat(appliance.runningVersion()).isEmpty();
+        for (Path gone :
+                List.of(layout.versions(), layout.current(), layout.bin(), layout.systemdDir(), layout.journal())) {
+            assertThat(gone).doesNotExist();
+        }
+        assertThat(layout.envFile()).exists();
+        assertThat(Files.readString(layout.home().resolve("secrets.key"))).isEqualTo("key-of-0.1.0");
+
+        install(new InstallSettings(8080, 18080, JAVA, false));
+        assertThat(InstallFiles.readEnv(layout.envFile()))
+                .as("the kept settings are used again")
+                .containsEntry("SLATE_EMBEDDED", "false");
+        appliance.start();
+        assertOriginalData();
+
+        new StandaloneUninstaller(layout, appliance, FakeHost.good(), output::add).uninstall(true);
+        assertThat(layout.prefix()).doesNotExist();
+        assertThatThrownBy(() ->
+                        new StandaloneUninstaller(layout, appliance, FakeHost.good(), output::add).uninstall(false))
+                .hasMessageContaining("no standalone install at");
     }
 
     @Test
