@@ -32,7 +32,7 @@ cp "$cli_jar" "$dir/cli/slate-installer-$version.jar"
 cp "$repo"/installer/target/lib/*.jar "$dir/cli/lib/"
 cp -rL "$repo/appliance/target/quarkus-app" "$dir/appliance"
 cp "$(ls "$repo"/auth/target/slate-auth-*.jar | head -1)" "$dir/auth/"
-tr ':' '\n' < "$repo/auth/target/launcher.classpath" | while read -r jar; do [ -n "$jar" ] && cp "$jar" "$dir/auth/"; done
+tr ':' '\n' < "$repo/auth/target/launcher.classpath" | while read -r jar || [ -n "$jar" ]; do [ -n "$jar" ] && cp "$jar" "$dir/auth/"; done
 cp -rL "$kc_dist" "$dir/keycloak/$(basename "$kc_dist")"
 rm -rf "$dir/keycloak/$(basename "$kc_dist")/data"
 cp -rL "$out/target/jre/runtime" "$dir/jre"
