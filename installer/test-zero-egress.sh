@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Zero-egress proof for the standalone install (docs/install.md, "Standalone host").
 #
-#   installer/test-zero-egress.sh
+#   installer/test-zero-egress.sh [--from-bundle FILE [--public-key PEM_FILE]]
+#
+# Without options it installs from this checkout; with --from-bundle from that offline bundle (verified with
+# --public-key, else the FILE's sibling slate-bundle-VERSION.pub.pem, else the key built into the CLI), and the
+# installed bundle's own CLI (PREFIX/bin/slate) does everything after the install.
 #
 # In a network namespace with loopback only (`unshare -n`, then `ip link set lo up`), and with every
 # process traced for connect/sendto/sendmsg (`strace -f`): install Slate standalone from this checkout,
@@ -14,6 +18,20 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 if [ -z "${SLATE_ZERO_EGRESS_INSIDE:-}" ]; then
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --from-bundle) SLATE_ZERO_EGRESS_BUNDLE="$(readlink -f "$2")"; shift 2 ;;
+      --public-key) SLATE_ZERO_EGRESS_PUBLIC_KEY="$(readlink -f "$2")"; shift 2 ;;
+      *) echo "usage: $0 [--from-bundle FILE [--public-key PEM_FILE]]" >&2; exit 2 ;;
+    esac
+  done
+  if [ -n "${SLATE_ZERO_EGRESS_BUNDLE:-}" ]; then
+    [ -f "$SLATE_ZERO_EGRESS_BUNDLE" ] || { echo "zero-egress: no bundle $SLATE_ZERO_EGRESS_BUNDLE" >&2; exit 2; }
+    sibling="${SLATE_ZERO_EGRESS_BUNDLE%.tar}.pub.pem"
+    if [ -z "${SLATE_ZERO_EGRESS_PUBLIC_KEY:-}" ] && [ -f "$sibling" ]; then SLATE_ZERO_EGRESS_PUBLIC_KEY="$sibling"; fi
+    export SLATE_ZERO_EGRESS_BUNDLE SLATE_ZERO_EGRESS_PUBLIC_KEY
+    echo "zero-egress: bundle $SLATE_ZERO_EGRESS_BUNDLE ($(du -h "$SLATE_ZERO_EGRESS_BUNDLE" | cut -f1))"
+  fi
   command -v strace >/dev/null || { echo "zero-egress: strace is missing (apt-get install strace)" >&2; exit 2; }
   work="$(mktemp -d /tmp/slate-zero-egress.XXXXXX)"
   echo "zero-egress: work directory $work"
@@ -55,8 +73,16 @@ trap stop EXIT
 
 step "no route out: $(ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')"
 started=$SECONDS
-step "install --standalone from $repo"
-"$repo/slate" install --standalone --prefix "$prefix" --from-source "$repo" --port "$port" --auth-port "$auth_port" --demo --no-systemd
+if [ -n "${SLATE_ZERO_EGRESS_BUNDLE:-}" ]; then
+  step "install --standalone from the bundle $SLATE_ZERO_EGRESS_BUNDLE"
+  key=()
+  if [ -n "${SLATE_ZERO_EGRESS_PUBLIC_KEY:-}" ]; then key=(--public-key "$SLATE_ZERO_EGRESS_PUBLIC_KEY"); fi
+  "$repo/slate" install --standalone --prefix "$prefix" --from-bundle "$SLATE_ZERO_EGRESS_BUNDLE" "${key[@]}" \
+    --port "$port" --auth-port "$auth_port" --demo --no-systemd
+else
+  step "install --standalone from $repo"
+  "$repo/slate" install --standalone --prefix "$prefix" --from-source "$repo" --port "$port" --auth-port "$auth_port" --demo --no-systemd
+fi
 step "installed in $((SECONDS - started)) s; start"
 t0=$SECONDS
 "$slate" start

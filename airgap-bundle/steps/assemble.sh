@@ -28,7 +28,7 @@ cp "$REPO"/installer/target/lib/*.jar "$dir/cli/lib/"
 install -m 0755 "$BUNDLE_HOME/cli-launcher.sh" "$dir/cli/slate"
 cp -rL "$REPO/appliance/target/quarkus-app" "$dir/appliance"
 cp "$REPO/auth/target/slate-auth-$VERSION.jar" "$dir/auth/"
-tr ':' '\n' < "$REPO/auth/target/launcher.classpath" | while read -r jar; do [ -n "$jar" ] && cp "$jar" "$dir/auth/"; done
+tr ':' '\n' < "$REPO/auth/target/launcher.classpath" | while read -r jar || [ -n "$jar" ]; do [ -n "$jar" ] && cp "$jar" "$dir/auth/"; done
 cp -rL "$kc_dist" "$dir/keycloak/keycloak-$KEYCLOAK_VERSION"
 rm -rf "$dir/keycloak/keycloak-$KEYCLOAK_VERSION/data"
 cp "$REPO/auth/src/main/resources/slate/keycloak/slate-realm.json" "$dir/keycloak/"

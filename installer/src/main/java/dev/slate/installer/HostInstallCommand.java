@@ -2,12 +2,15 @@ package dev.slate.installer;
 
 import dev.slate.installer.bundle.PinnedPublicKey;
 import dev.slate.installer.install.BundleIntake;
+import dev.slate.installer.install.ExternalDatabases;
 import dev.slate.installer.install.HostRequirements;
 import dev.slate.installer.install.InstallException;
 import dev.slate.installer.install.InstallLayout;
 import dev.slate.installer.install.InstallSettings;
 import dev.slate.installer.install.InstallSource;
+import dev.slate.installer.install.PostgresTarget;
 import dev.slate.installer.install.PreflightCheck;
+import dev.slate.installer.install.RedisTarget;
 import dev.slate.installer.install.StandaloneInstaller;
 import dev.slate.installer.install.SystemHostProbe;
 import dev.slate.installer.install.SystemdControl;
@@ -29,7 +32,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Install Slate on this host (--standalone): files under --prefix, systemd unit files (enabled and started",
-            "where systemd runs), the embedded PostgreSQL and Redis. Every step is recorded in PREFIX/var/install-state.json;",
+            "where systemd runs), the embedded (or --postgres-url/--redis-url external) PostgreSQL and Redis. Every step is recorded in PREFIX/var/install-state.json;",
             "re-running the same command after a failure continues at the step that failed. See docs/install.md."
         })
 final class HostInstallCommand implements Callable<Integer> {
@@ -103,10 +106,65 @@ final class HostInstallCommand implements Callable<Integer> {
     @Option(names = "--no-systemd", description = "Write the unit files but never call systemctl.")
     boolean noSystemd;
 
+    @Option(
+            names = "--postgres-url",
+            paramLabel = "URL",
+            description = {
+                "An external PostgreSQL (14+) for the metadata instead of the embedded one:",
+                "postgresql://USER@HOST:PORT/DATABASE (no password in it). Needs --redis-url too."
+            })
+    String postgresUrl;
+
+    @Option(
+            names = "--postgres-password-file",
+            paramLabel = "FILE",
+            description =
+                    "A file holding the external PostgreSQL's password (passwords are never taken on the command line).")
+    Path postgresPasswordFile;
+
+    @Option(
+            names = "--redis-url",
+            paramLabel = "URL",
+            description = "An external Redis (6+) for the online store: redis://HOST:PORT[/DB] (no password in it).")
+    String redisUrl;
+
+    @Option(
+            names = "--redis-password-file",
+            paramLabel = "FILE",
+            description = "A file holding the external Redis' password.")
+    Path redisPasswordFile;
+
+    private Optional<ExternalDatabases> external() {
+        if (postgresUrl == null && redisUrl == null) {
+            if (postgresPasswordFile != null || redisPasswordFile != null) {
+                throw new ParameterException(
+                        spec.commandLine(), "a password file needs its --postgres-url / --redis-url");
+            }
+            return Optional.empty();
+        }
+        if (postgresUrl == null || redisUrl == null) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--postgres-url and --redis-url go together (the embedded servers are started as a pair)");
+        }
+        try {
+            return Optional.of(new ExternalDatabases(
+                    PostgresTarget.parse(postgresUrl),
+                    Optional.ofNullable(postgresPasswordFile)
+                            .map(p -> p.toAbsolutePath().normalize()),
+                    RedisTarget.parse(redisUrl),
+                    Optional.ofNullable(redisPasswordFile)
+                            .map(p -> p.toAbsolutePath().normalize())));
+        } catch (InstallException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         InstallLayout layout = new InstallLayout(prefix);
+        Optional<ExternalDatabases> external = external();
         SystemHostProbe probe = new SystemHostProbe();
         InstallSource source;
         if (from.source != null) {
@@ -122,8 +180,8 @@ final class HostInstallCommand implements Callable<Integer> {
         }
         InstallSettings settings;
         try {
-            settings =
-                    new InstallSettings(port, authPort, Path.of(System.getProperty("java.home"), "bin", "java"), demo);
+            settings = new InstallSettings(
+                    port, authPort, Path.of(System.getProperty("java.home"), "bin", "java"), demo, external);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

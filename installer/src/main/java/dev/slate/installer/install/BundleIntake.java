@@ -1,5 +1,6 @@
 package dev.slate.installer.install;
 
+import dev.slate.installer.bundle.BundleManifest;
 import dev.slate.installer.bundle.BundleRejectedException;
 import dev.slate.installer.bundle.BundleVerifier;
 import dev.slate.installer.bundle.PinnedPublicKey;
@@ -48,7 +49,9 @@ public interface BundleIntake {
                         + verified.manifest().files().size() + " files, signer " + verified.signerFingerprint()
                         + ", key from " + key.source() + ")");
                 return new InstallSource.UnpackedBundle(
-                        bundle, target); // the verifier extracts what is below slate-bundle-VERSION/
+                        bundle,
+                        target, // the verifier extracts what is below slate-bundle-VERSION/
+                        InstallVersion.of(verified.manifest().version()));
             } catch (BundleRejectedException e) {
                 throw new InstallException("bundle " + bundle.getFileName() + " refused: " + e.getMessage(), e);
             } catch (IOException e) {
@@ -84,7 +87,26 @@ public interface BundleIntake {
             Thread.currentThread().interrupt();
             throw new InstallException("interrupted while unpacking " + bundle, e);
         }
-        return new InstallSource.UnpackedBundle(bundle, root(target));
+        Path root = root(target);
+        return new InstallSource.UnpackedBundle(bundle, root, unverifiedVersion(root));
+    }
+
+    /** An unverified bundle's version: its manifest's when it has one, else the {@code slate-bundle-VERSION} directory's. */
+    private static InstallVersion unverifiedVersion(Path root) {
+        Path manifest = root.resolve("manifest.json");
+        try {
+            if (Files.isRegularFile(manifest)) {
+                return InstallVersion.of(
+                        BundleManifest.parse(Files.readAllBytes(manifest)).version());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InstallException("cannot read the bundle's " + manifest + ": " + e.getMessage(), e);
+        }
+        String name = root.getFileName().toString();
+        if (name.startsWith("slate-bundle-")) {
+            return InstallVersion.of(name.substring("slate-bundle-".length()));
+        }
+        throw new InstallException("the bundle names no version (no manifest.json, no slate-bundle-VERSION directory)");
     }
 
     /** The bundle's top directory when it has exactly one, else the unpack directory itself. */

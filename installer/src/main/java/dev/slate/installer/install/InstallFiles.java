@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The text files a standalone install writes: the launcher, {@code etc/slate.env} and the systemd units. */
 public final class InstallFiles {
@@ -23,8 +24,8 @@ public final class InstallFiles {
                 # Slate CLI of the standalone install at %1$s (written by slate install --standalone).
                 SLATE_PREFIX='%1$s'
                 export SLATE_PREFIX
-                if [ -x "$SLATE_PREFIX/jre/bin/java" ]; then JAVA="$SLATE_PREFIX/jre/bin/java"; else JAVA='%2$s'; fi
-                exec "$JAVA" -cp "$SLATE_PREFIX/lib/cli/*:$SLATE_PREFIX/lib/cli/lib/*" dev.slate.installer.SlateCli "$@"
+                if [ -x "$SLATE_PREFIX/current/jre/bin/java" ]; then JAVA="$SLATE_PREFIX/current/jre/bin/java"; else JAVA='%2$s'; fi
+                exec "$JAVA" -cp "$SLATE_PREFIX/current/lib/cli/*:$SLATE_PREFIX/current/lib/cli/lib/*" dev.slate.installer.SlateCli "$@"
                 """.formatted(layout.prefix(), fallbackJava);
     }
 
@@ -33,7 +34,30 @@ public final class InstallFiles {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SLATE_PREFIX", layout.prefix().toString());
         env.put("SLATE_HOME", layout.home().toString());
-        env.put("SLATE_EMBEDDED", "true");
+        settings.external()
+                .ifPresentOrElse(
+                        external -> {
+                            env.put("SLATE_EMBEDDED", "false");
+                            env.put("SLATE_DB_HOST", external.postgres().host());
+                            env.put(
+                                    "SLATE_DB_PORT",
+                                    Integer.toString(external.postgres().port()));
+                            env.put("SLATE_DB_NAME", external.postgres().database());
+                            env.put("SLATE_DB_USERNAME", external.postgres().user());
+                            // the Redis the installer backs up (never with a password; the appliance's URL, with
+                            // one, is in etc/secrets.properties when there is a password)
+                            env.put("SLATE_INSTALL_REDIS", external.redis().url(Optional.empty()));
+                            if (external.redisPasswordFile().isEmpty()) {
+                                env.put("SLATE_REDIS_URL", external.redis().url(Optional.empty()));
+                            }
+                            if (external.postgresPasswordFile().isPresent()
+                                    || external.redisPasswordFile().isPresent()) {
+                                env.put(
+                                        "QUARKUS_CONFIG_LOCATIONS",
+                                        layout.secretsFile().toUri().toString());
+                            }
+                        },
+                        () -> env.put("SLATE_EMBEDDED", "true"));
         env.put("SLATE_DEMO", Boolean.toString(settings.demo()));
         env.put("SLATE_HTTP_PORT", Integer.toString(settings.httpPort()));
         env.put("SLATE_AUTH_PORT", Integer.toString(settings.authPort()));
@@ -50,6 +74,42 @@ public final class InstallFiles {
         environment(layout, settings)
                 .forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         return text.toString();
+    }
+
+    /**
+     * {@code etc/secrets.properties} for the appliance (read through {@code QUARKUS_CONFIG_LOCATIONS}): the external
+     * databases' passwords, which are never put in {@code etc/slate.env}, a command line or a log.
+     */
+    static Optional<String> secretsFile(InstallSettings settings) {
+        Optional<ExternalDatabases> external = settings.external();
+        if (external.isEmpty()
+                || (external.get().postgresPasswordFile().isEmpty()
+                        && external.get().redisPasswordFile().isEmpty())) {
+            return Optional.empty();
+        }
+        StringBuilder text = new StringBuilder("# Passwords of the external databases (slate install --standalone)\n");
+        external.get()
+                .postgresPassword()
+                .ifPresent(
+                        p -> text.append("slate.db.password=").append(escape(p)).append('\n'));
+        external.get()
+                .redisPassword()
+                .ifPresent(p -> text.append("slate.redis.url=")
+                        .append(escape(external.get().redis().url(Optional.of(p))))
+                        .append('\n'));
+        return Optional.of(text.toString());
+    }
+
+    /** A value in a properties file: backslashes doubled and the characters with a meaning escaped. */
+    private static String escape(String value) {
+        StringBuilder escaped = new StringBuilder();
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '\\', '=', ':', '#', '!' -> escaped.append('\\').append(c);
+                default -> escaped.append(c);
+            }
+        }
+        return escaped.toString();
     }
 
     static String keycloakUnit(InstallLayout layout) {
@@ -83,7 +143,7 @@ public final class InstallFiles {
                 Locale.ROOT,
                 """
                 [Unit]
-                Description=Slate appliance (embedded PostgreSQL and Redis) on 127.0.0.1:%5$d
+                Description=Slate appliance on 127.0.0.1:%5$d
                 Requires=%6$s
                 After=network.target %6$s
 

@@ -8,14 +8,21 @@ import java.nio.file.Path;
 /**
  * Where a standalone install puts things under its prefix (docs/install.md, "Standalone host"):
  * <pre>
- * bin/slate                         the CLI launcher (uses jre/ when present)
- * lib/cli/  lib/appliance/  lib/auth/   CLI, packaged appliance (quarkus-app), Keycloak launcher
- * keycloak/                         the Keycloak distribution
- * jre/                              the bundle's JRE (bundle installs only)
+ * bin/slate                         the CLI launcher (uses current/jre/ when present)
+ * versions/VERSION/                 the program files of one version:
+ *   lib/cli/  lib/appliance/  lib/auth/   CLI, packaged appliance (quarkus-app), Keycloak launcher
+ *   keycloak/                       the Keycloak distribution
+ *   jre/                            the bundle's JRE (bundle installs only)
+ * current -> versions/VERSION       the version that runs (switched atomically by slate upgrade / rollback)
  * etc/slate.env                     settings read by slate start and the systemd units
+ * etc/secrets.properties            passwords of external databases (mode 0600; only with --postgres-password-file
+ *                                   or --redis-password-file)
  * etc/systemd/                      slate-appliance.service, slate-keycloak.service
- * var/home/                         the Slate home: pg/, redis/, keycloak/, logs/, run/, secrets.key
+ * var/home/                         the Slate home: pg/, redis/, keycloak/, offline/, logs/, run/, secrets.key
  * var/install-state.json            the install's step journal
+ * var/upgrade-state.json            the journal of the upgrade (or rollback) under way
+ * var/upgrade.json                  the last upgrade: from and to which version, where its backup is
+ * var/backups/FROM-to-TO/           the backup an upgrade took before it changed anything
  * </pre>
  */
 public record InstallLayout(Path prefix) {
@@ -31,8 +38,21 @@ public record InstallLayout(Path prefix) {
         return bin().resolve("slate");
     }
 
+    public Path versions() {
+        return prefix.resolve("versions");
+    }
+
+    public Path version(InstallVersion version) {
+        return versions().resolve(version.text());
+    }
+
+    /** The symbolic link to the version that runs; every program path below goes through it. */
+    public Path current() {
+        return prefix.resolve("current");
+    }
+
     public Path lib() {
-        return prefix.resolve("lib");
+        return current().resolve("lib");
     }
 
     public Path cliLib() {
@@ -52,11 +72,11 @@ public record InstallLayout(Path prefix) {
     }
 
     public Path keycloakDist() {
-        return prefix.resolve("keycloak");
+        return current().resolve("keycloak");
     }
 
     public Path jre() {
-        return prefix.resolve("jre");
+        return current().resolve("jre");
     }
 
     public Path etc() {
@@ -65,6 +85,10 @@ public record InstallLayout(Path prefix) {
 
     public Path envFile() {
         return etc().resolve("slate.env");
+    }
+
+    public Path secretsFile() {
+        return etc().resolve("secrets.properties");
     }
 
     public Path systemdDir() {
@@ -97,6 +121,26 @@ public record InstallLayout(Path prefix) {
 
     public Path journal() {
         return var().resolve("install-state.json");
+    }
+
+    public Path upgradeJournal() {
+        return var().resolve("upgrade-state.json");
+    }
+
+    public Path upgradeRecord() {
+        return var().resolve("upgrade.json");
+    }
+
+    public Path backups() {
+        return var().resolve("backups");
+    }
+
+    public Path postgresData() {
+        return home().resolve("pg");
+    }
+
+    public Path offline() {
+        return home().resolve("offline");
     }
 
     /** {@code jre/bin/java} when the install has its own JRE, else the given fallback. */

@@ -26,6 +26,9 @@ public sealed interface InstallSource {
 
     String describe();
 
+    /** The Slate version the source carries: it names {@code versions/VERSION/} of the install. */
+    InstallVersion version();
+
     /**
      * @throws InstallException naming the first missing part
      */
@@ -36,6 +39,17 @@ public sealed interface InstallSource {
         @Override
         public String describe() {
             return "source tree " + repo.toAbsolutePath().normalize();
+        }
+
+        /** The version in the CLI jar's name ({@code slate-installer-VERSION.jar}). */
+        @Override
+        public InstallVersion version() {
+            Path jar = single(
+                    repo.resolve("installer/target"),
+                    "slate-installer-*.jar",
+                    "the CLI jar (build the checkout: ./mvnw -B -DskipTests install)");
+            String name = jar.getFileName().toString();
+            return InstallVersion.of(name.substring("slate-installer-".length(), name.length() - ".jar".length()));
         }
 
         @Override
@@ -70,11 +84,13 @@ public sealed interface InstallSource {
      * An offline bundle unpacked into {@code root} (docs/install.md, "What is in the bundle"): {@code cli/}
      * (CLI jar and {@code lib/}), {@code appliance/quarkus-app/}, {@code auth/} (Keycloak launcher jars),
      * {@code keycloak/keycloak-VERSION/} and optionally {@code jre/}.
+     *
+     * @param version the version of the bundle's manifest
      */
-    record UnpackedBundle(Path bundle, Path root) implements InstallSource {
+    record UnpackedBundle(Path bundle, Path root, InstallVersion version) implements InstallSource {
         @Override
         public String describe() {
-            return "bundle " + bundle.toAbsolutePath().normalize();
+            return "bundle " + bundle.toAbsolutePath().normalize() + " (version " + version + ")";
         }
 
         @Override
@@ -111,11 +127,16 @@ public sealed interface InstallSource {
         }
     }
 
+    /** The part at {@code path}, its links resolved (a checkout may link its build outputs; the copies must not). */
     private static Path existing(Path path, String what) {
         if (!Files.exists(path)) {
             throw new InstallException("missing " + what + ": " + path);
         }
-        return path;
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Path single(Path dir, String glob, String what) {

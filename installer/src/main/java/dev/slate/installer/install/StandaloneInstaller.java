@@ -30,6 +30,7 @@ public final class StandaloneInstaller {
     public static final List<String> STEPS = List.of(
             "preflight",
             "check-source",
+            "select-version",
             "copy-cli",
             "copy-appliance",
             "copy-auth",
@@ -102,7 +103,10 @@ public final class StandaloneInstaller {
                 hook.beforeStep(step);
                 switch (step) {
                     case "preflight" -> {
-                        preflight = new HostPreflight(probe, requirements).run(layout.prefix(), hasJre(), false);
+                        List<PreflightCheck> checks = new ArrayList<>(
+                                new HostPreflight(probe, requirements).run(layout.prefix(), hasJre(), false));
+                        settings.external().ifPresent(e -> checks.addAll(e.preflight()));
+                        preflight = List.copyOf(checks);
                         List<PreflightCheck> failed = preflight.stream()
                                 .filter(c -> c.status() == PreflightCheck.Status.FAIL)
                                 .toList();
@@ -116,6 +120,7 @@ public final class StandaloneInstaller {
                         }
                     }
                     case "check-source" -> parts = source.check();
+                    case "select-version" -> selectVersion(source.version());
                     case "copy-cli", "copy-appliance", "copy-auth", "copy-keycloak", "copy-jre" -> {
                         if (parts == null) {
                             parts = source.check();
@@ -123,6 +128,7 @@ public final class StandaloneInstaller {
                         copy(step, parts);
                     }
                     case "write-config" -> {
+                        writeSecrets();
                         if (!Files.exists(layout.envFile())) {
                             writeAtomically(layout.envFile(), InstallFiles.envFile(layout, settings), false);
                         } else {
@@ -199,6 +205,75 @@ public final class StandaloneInstaller {
                 }
             }
             default -> throw new IllegalStateException(step);
+        }
+    }
+
+    /** Copies the external databases' passwords into the install (mode 0600), and writes the appliance's secrets file. */
+    private void writeSecrets() throws IOException {
+        if (settings.external().isEmpty()) {
+            return;
+        }
+        ExternalDatabases external = settings.external().get();
+        if (external.postgresPasswordFile().isEmpty()
+                && external.redisPasswordFile().isEmpty()) {
+            return;
+        }
+        Path dir = layout.etc().resolve("secrets");
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        external.postgresPassword()
+                .ifPresent(p -> writeSecret(ExternalDatabases.installedPasswordFile(layout, "postgres-password"), p));
+        external.redisPassword()
+                .ifPresent(p -> writeSecret(ExternalDatabases.installedPasswordFile(layout, "redis-password"), p));
+        InstallFiles.secretsFile(settings).ifPresent(text -> writeSecret(layout.secretsFile(), text));
+    }
+
+    /** Written with mode 0600 from the start: the text is never readable by others, not even for a moment. */
+    private static void writeSecret(Path file, String text) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /**
+     * Makes {@code current} point at {@code versions/VERSION/} of the source's version (the copy steps write through
+     * it); refuses to install over an install of another version (that is what {@code slate upgrade} is for).
+     */
+    private void selectVersion(InstallVersion version) throws IOException {
+        Path current = layout.current();
+        if (Files.isSymbolicLink(current)) {
+            InstallVersion installed = StandaloneUpgrader.currentVersion(layout);
+            if (!installed.equals(version)) {
+                throw new InstallException("version " + installed + " is installed at " + layout.prefix()
+                        + "; to move to " + version + " use: slate upgrade --standalone --prefix " + layout.prefix());
+            }
+            return;
+        }
+        Files.createDirectories(layout.version(version));
+        StandaloneUpgrader.switchCurrent(layout, version);
+    }
+
+    /** Copies a version's program files into {@code root} ({@code lib/cli}, {@code lib/appliance}, …) for an upgrade. */
+    static void copyProgramFiles(InstallSource.Parts parts, Path root) throws IOException {
+        Path cli = root.resolve("lib/cli");
+        Files.createDirectories(cli);
+        Files.copy(parts.cliJar(), cli.resolve("slate-installer.jar"));
+        copyTree(parts.cliLib(), cli.resolve("lib"));
+        copyTree(parts.applianceDir(), root.resolve("lib/appliance"));
+        Path auth = root.resolve("lib/auth");
+        Files.createDirectories(auth);
+        for (Path jar : parts.authJars()) {
+            Files.copy(jar, auth.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        copyTree(parts.keycloakDist(), root.resolve("keycloak"));
+        if (parts.jre().isPresent()) {
+            copyTree(parts.jre().get(), root.resolve("jre"));
         }
     }
 

@@ -125,7 +125,7 @@ class StandaloneInstallerTest {
                 .startsWith("#!/bin/sh\n")
                 .contains("SLATE_PREFIX='" + layout.prefix() + "'")
                 .contains(
-                        "exec \"$JAVA\" -cp \"$SLATE_PREFIX/lib/cli/*:$SLATE_PREFIX/lib/cli/lib/*\" dev.slate.installer.SlateCli \"$@\"");
+                        "exec \"$JAVA\" -cp \"$SLATE_PREFIX/current/lib/cli/*:$SLATE_PREFIX/current/lib/cli/lib/*\" dev.slate.installer.SlateCli \"$@\"");
         Process sh = new ProcessBuilder("sh", "-n", layout.launcher().toString())
                 .redirectErrorStream(true)
                 .start();
@@ -192,9 +192,10 @@ class StandaloneInstallerTest {
 
     @Test
     void aHalfCopiedTreeOfAnInterruptedRunIsReplaced() throws Exception {
-        write(layout.lib().resolve("appliance.partial/garbage"), "half");
+        Path lib = layout.version(InstallVersion.of("0.1.0-SNAPSHOT")).resolve("lib");
+        write(lib.resolve("appliance.partial/garbage"), "half");
         installer(FakeHost.good(), step -> {}).install();
-        assertThat(layout.lib().resolve("appliance.partial")).doesNotExist();
+        assertThat(lib.resolve("appliance.partial")).doesNotExist();
         assertComplete();
     }
 
@@ -249,7 +250,7 @@ class StandaloneInstallerTest {
 
     /** The bundle layout of docs/install.md ("What is in the bundle"), small. */
     private Path bundleContent() throws IOException {
-        Path tree = dir.resolve("bundle-content");
+        Path tree = dir.resolve("slate-bundle-0.1.0");
         write(tree.resolve("cli/slate-installer-0.1.0.jar"), "cli");
         write(tree.resolve("cli/lib/picocli.jar"), "picocli");
         write(tree.resolve("appliance/quarkus-app/quarkus-run.jar"), "appliance");
@@ -308,7 +309,7 @@ class StandaloneInstallerTest {
                 .isInstanceOf(InstallException.class)
                 .hasMessageContaining("bundle slate-bundle-0.1.0.tar refused");
         Path plain = dir.resolve("plain.tar");
-        assertThat(new ProcessBuilder("tar", "-cf", plain.toString(), "-C", dir.toString(), "bundle-content")
+        assertThat(new ProcessBuilder("tar", "-cf", plain.toString(), "-C", dir.toString(), "slate-bundle-0.1.0")
                         .start()
                         .waitFor())
                 .isZero();
