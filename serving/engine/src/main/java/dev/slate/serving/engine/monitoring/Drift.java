@@ -20,7 +20,8 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * (of the proportions) so the logarithm stays finite.
  *
  * <p><b>KS.</b> {@code D = max |F_ref(x) − F_cur(x)|} over every value either side holds (from the KLL sketches,
- * so within their rank error, about 1.7 %). The p-value uses the asymptotic Kolmogorov distribution with Stephens'
+ * the reference as its quantile grid, the current values as their KLL sketch, so
+ * within the sketch's rank error, about 1.7 %). The p-value uses the asymptotic Kolmogorov distribution with Stephens'
  * small-sample correction: {@code λ = (√nₑ + 0.12 + 0.11/√nₑ)·D}, {@code nₑ = n·m/(n+m)}, {@code p = 2 Σ_{j≥1}
  * (−1)^{j−1} e^{−2j²λ²}} (clamped to [0, 1]); with sketches {@code n} and {@code m} are the true value counts.
  */
@@ -28,9 +29,6 @@ public final class Drift {
 
     /** Proportion an empty bin counts as. */
     public static final double EPSILON = 1e-4;
-
-    /** The reference deciles' ranks. */
-    static final double[] DECILES = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
 
     private Drift() {}
 
@@ -67,9 +65,21 @@ public final class Drift {
     }
 
     /** The cut points of a numeric reference: its deciles, without duplicates, ascending. */
-    public static double[] cuts(KllDoublesSketch reference) {
-        double[] q = reference.getQuantiles(DECILES, QuantileSearchCriteria.INCLUSIVE);
-        return Arrays.stream(q).distinct().sorted().toArray();
+    public static double[] cuts(QuantileGrid reference) {
+        return reference.deciles();
+    }
+
+    /** The share of the reference's values in each bin of {@code cuts} ({@code cuts.length + 1} bins). */
+    public static double[] binShares(QuantileGrid reference, double[] cuts) {
+        double[] shares = new double[cuts.length + 1];
+        double previous = 0;
+        for (int i = 0; i < cuts.length; i++) {
+            double f = reference.cdf(cuts[i]);
+            shares[i] = Math.max(0, f - previous);
+            previous = f;
+        }
+        shares[cuts.length] = Math.max(0, 1 - previous);
+        return shares;
     }
 
     /** The share of a sketch's values in each bin of {@code cuts} ({@code cuts.length + 1} bins). */
@@ -88,7 +98,7 @@ public final class Drift {
     }
 
     /** PSI of numeric values: the reference's deciles as bins. */
-    public static double psi(KllDoublesSketch reference, KllDoublesSketch current) {
+    public static double psi(QuantileGrid reference, KllDoublesSketch current) {
         double[] cuts = cuts(reference);
         return psi(binShares(reference, cuts), binShares(current, cuts));
     }
@@ -145,28 +155,26 @@ public final class Drift {
         return new KsTest(d, pValue(d, a.length, b.length), a.length, b.length);
     }
 
-    /** The KS test of two sketches: {@code D} over every value either retains. */
-    public static KsTest ks(KllDoublesSketch reference, KllDoublesSketch current) {
-        if (reference.isEmpty() || current.isEmpty()) {
+    /** The KS test of a reference against a sketch: {@code D} over the reference's grid and every retained value. */
+    public static KsTest ks(QuantileGrid reference, KllDoublesSketch current) {
+        if (current.isEmpty()) {
             throw new IllegalArgumentException("KS needs values on both sides");
         }
         Set<Double> points = new HashSet<>();
-        var it = reference.iterator();
-        while (it.next()) {
-            points.add(it.getQuantile());
+        for (double q : reference.quantiles()) {
+            points.add(q);
         }
-        it = current.iterator();
+        var it = current.iterator();
         while (it.next()) {
             points.add(it.getQuantile());
         }
         double[] p = points.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double[] fr = reference.getRanks(p, QuantileSearchCriteria.INCLUSIVE);
         double[] fc = current.getRanks(p, QuantileSearchCriteria.INCLUSIVE);
         double d = 0;
         for (int i = 0; i < p.length; i++) {
-            d = Math.max(d, Math.abs(fr[i] - fc[i]));
+            d = Math.max(d, Math.abs(reference.cdf(p[i]) - fc[i]));
         }
-        return new KsTest(d, pValue(d, reference.getN(), current.getN()), reference.getN(), current.getN());
+        return new KsTest(d, pValue(d, reference.n(), current.getN()), reference.n(), current.getN());
     }
 
     /** The asymptotic p-value of {@code D} for samples of {@code n} and {@code m} values (Stephens' correction). */

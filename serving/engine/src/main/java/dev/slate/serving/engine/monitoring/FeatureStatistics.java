@@ -147,7 +147,10 @@ public final class FeatureStatistics {
     }
 
     private Tracked tracked(String environment, String feature, FeatureType type) {
-        Map<String, Tracked> m = byEnvironment.computeIfAbsent(environment, e -> new ConcurrentHashMap<>());
+        Map<String, Tracked> m = byEnvironment.get(environment); // plain reads first: this runs per served output
+        if (m == null) {
+            m = byEnvironment.computeIfAbsent(environment, e -> new ConcurrentHashMap<>());
+        }
         Tracked t = m.get(feature);
         if (t != null) {
             return t;

@@ -9,19 +9,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.memory.Memory;
 
 /**
- * One feature's values in a reference dataset (docs/operations.md, "Drift"), summarized: numbers as a KLL sketch,
+ * One feature's values in a reference dataset (docs/operations.md, "Drift"), summarized: numbers as a grid of
+ * quantiles (from a KLL sketch of them),
  * anything else as the counts of its most frequent values (the rest counts as {@code other} through {@code total}).
  *
  * @param total non-null values
  * @param nulls null values
- * @param numeric the values' sketch, for a numeric feature
+ * @param numeric the values' quantiles, for a numeric feature
  * @param counts the most frequent values and their counts, for any other feature (empty for a numeric one)
  */
 public record ReferenceSummary(
-        String feature, long total, long nulls, Optional<KllDoublesSketch> numeric, Map<String, Long> counts) {
+        String feature, long total, long nulls, Optional<QuantileGrid> numeric, Map<String, Long> counts) {
 
     public ReferenceSummary {
         requireNonNull(feature, "feature is null");
@@ -31,15 +31,6 @@ public record ReferenceSummary(
 
     public boolean isNumeric() {
         return numeric.isPresent();
-    }
-
-    /** The sketch as bytes (for storage); empty for a categorical summary. */
-    public Optional<byte[]> sketchBytes() {
-        return numeric.map(KllDoublesSketch::toByteArray);
-    }
-
-    public static KllDoublesSketch sketchOf(byte[] bytes) {
-        return KllDoublesSketch.heapify(Memory.wrap(bytes));
     }
 
     /** Builds a summary from values one at a time. */
@@ -85,7 +76,11 @@ public record ReferenceSummary(
         public ReferenceSummary build() {
             if (numeric) {
                 return new ReferenceSummary(
-                        feature, total, nulls, total == 0 ? Optional.empty() : Optional.of(sketch), Map.of());
+                        feature,
+                        total,
+                        nulls,
+                        total == 0 ? Optional.empty() : Optional.of(QuantileGrid.of(sketch)),
+                        Map.of());
             }
             Map<String, Long> top = new LinkedHashMap<>();
             List<Map.Entry<String, Long>> sorted = counts.entrySet().stream()

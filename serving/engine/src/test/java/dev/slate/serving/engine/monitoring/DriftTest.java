@@ -78,12 +78,18 @@ class DriftTest {
             same.update(r.nextGaussian());
             shifted.update(r.nextGaussian() + 1.0);
         }
-        assertThat(Drift.cuts(reference)).hasSize(9);
-        assertThat(Drift.psi(reference, same)).isLessThan(0.02);
-        assertThat(Drift.ks(reference, same).pValue()).isGreaterThan(0.01);
-        // a shift by one standard deviation: PSI well above the usual 0.25 "significant" line, D near 0.38
-        assertThat(Drift.psi(reference, shifted)).isGreaterThan(0.5);
-        Drift.KsTest ks = Drift.ks(reference, shifted);
+        QuantileGrid grid = QuantileGrid.of(reference);
+        assertThat(grid.n()).isEqualTo(20_000);
+        assertThat(QuantileGrid.fromBytes(grid.toBytes(), grid.n())).isEqualTo(grid);
+        assertThat(Drift.cuts(grid)).hasSize(9);
+        for (double share : Drift.binShares(grid, Drift.cuts(grid))) {
+            assertThat(share).isCloseTo(0.1, within(0.01));
+        }
+        assertThat(Drift.psi(grid, same)).isLessThan(0.02);
+        assertThat(Drift.ks(grid, same).pValue()).isGreaterThan(0.01);
+        // a shift by one standard deviation: PSI well above the usual 0.25 "significant" line, D = 2Φ(0.5) − 1 ≈ 0.383
+        assertThat(Drift.psi(grid, shifted)).isGreaterThan(0.5);
+        Drift.KsTest ks = Drift.ks(grid, shifted);
         assertThat(ks.statistic()).isCloseTo(0.383, within(0.03));
         assertThat(ks.pValue()).isLessThan(1e-6);
     }
