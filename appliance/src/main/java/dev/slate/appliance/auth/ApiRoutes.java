@@ -40,6 +40,22 @@ public final class ApiRoutes {
             rule("", "/v1/query/offline(/.*)?", new ApiRoute(QUERY_OFFLINE, "query.offline", false, true)),
             rule("GET", "/v1/queries/[^/]+/?", new ApiRoute(QUERY_ONLINE, "query.trace", false, false)),
             rule("GET", "/v1/(features|graph)/?", new ApiRoute(READ_CATALOG, "catalog.read", false, false)),
+            rule(
+                    "GET",
+                    "/v1/features/[^/]+/(stats|drift)/?",
+                    new ApiRoute(READ_CATALOG, "feature.monitoring.read", false, false)),
+            rule(
+                    "GET",
+                    "/v1/monitoring/references(/[^/]+)?/?",
+                    new ApiRoute(READ_CATALOG, "monitoring.reference.read", false, false)),
+            rule(
+                    "POST",
+                    "/v1/monitoring/references/?",
+                    new ApiRoute(DEPLOY, "monitoring.reference.create", false, true)),
+            rule(
+                    "DELETE",
+                    "/v1/monitoring/references/[^/]+/?",
+                    new ApiRoute(DEPLOY, "monitoring.reference.delete", false, true)),
             rule("GET", "/v1/deployments(/[^/]+)?/?", new ApiRoute(READ_CATALOG, "deployment.read", false, false)),
             rule(
                     "GET",

@@ -1,9 +1,11 @@
 package dev.slate.appliance.metrics;
 
+import dev.slate.appliance.monitoring.MonitoringConfig;
 import dev.slate.appliance.telemetry.UsageTelemetry;
 import dev.slate.serving.engine.exec.FeatureError;
 import dev.slate.serving.engine.exec.QueryObserver;
 import dev.slate.serving.engine.exec.RowResult;
+import dev.slate.serving.engine.monitoring.FeatureStatistics;
 import dev.slate.serving.engine.plan.PlannedOutput;
 import dev.slate.serving.model.error.ErrorCode;
 import io.micrometer.core.instrument.Counter;
@@ -57,6 +59,7 @@ class MicrometerQueryObserver implements QueryObserver {
     private final MeterRegistry registry;
     private final MetricsConfig config;
     private final UsageTelemetry usage;
+    private final FeatureStatistics statistics;
     private final Counter hits;
     private final Counter misses;
     private final Counter[] featureErrors = new Counter[ErrorCode.values().length];
@@ -70,7 +73,13 @@ class MicrometerQueryObserver implements QueryObserver {
             .map(v -> v.name().toLowerCase(Locale.ROOT))
             .toArray(String[]::new);
 
-    MicrometerQueryObserver(MeterRegistry registry, MetricsConfig config, UsageTelemetry usage) {
+    MicrometerQueryObserver(
+            MeterRegistry registry,
+            MetricsConfig config,
+            UsageTelemetry usage,
+            FeatureStatistics statistics,
+            MonitoringConfig monitoring) {
+        this.statistics = monitoring.enabled() ? statistics : null;
         this.registry = registry;
         this.config = config;
         this.usage = usage;
@@ -189,6 +198,9 @@ class MicrometerQueryObserver implements QueryObserver {
             f.ageNanos.add(ageSum);
             if (hitCount > 0) {
                 f.maxAge.record(ageMax, TimeUnit.NANOSECONDS);
+                if (statistics != null) { // freshness of feature-value monitoring: a few atomic adds
+                    statistics.served(c.environment(), out.name(), hitCount, ageSum, ageMax);
+                }
             }
         }
         usage.queryCompleted(c.environment(), c.queryName(), computed);

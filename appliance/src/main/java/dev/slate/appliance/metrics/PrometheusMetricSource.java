@@ -38,7 +38,24 @@ class PrometheusMetricSource implements MetricSource {
             "slate_traces_stored",
             "slate_traces_evicted_early_total",
             "slate_offline_maintenance_rounds_total",
-            "slate_offline_maintenance_last_success_seconds");
+            "slate_offline_maintenance_last_success_seconds",
+            "slate_usage_outbox_backlog",
+            "slate_usage_outbox_max_backlog",
+            "slate_usage_records_dropped_total",
+            // feature-value monitoring (docs/operations.md, "Feature-value monitoring"): series appear once a feature
+            // has values or a reference exists
+            "slate_feature_value_count",
+            "slate_feature_null_ratio",
+            "slate_feature_value_min",
+            "slate_feature_value_max",
+            "slate_feature_value_mean",
+            "slate_feature_value_quantile",
+            "slate_feature_distinct_values",
+            "slate_feature_freshness_seconds",
+            "slate_feature_stats_untracked_total",
+            "slate_feature_psi",
+            "slate_feature_ks_statistic",
+            "slate_feature_ks_pvalue");
 
     private final PrometheusMeterRegistry registry;
 

@@ -2,7 +2,9 @@ package dev.slate.appliance.offline;
 
 import dev.slate.appliance.config.DatabaseConfig;
 import dev.slate.appliance.config.SlateHome;
+import dev.slate.appliance.monitoring.MonitoringConfig;
 import dev.slate.control.deploy.NamespaceDirectory;
+import dev.slate.serving.engine.monitoring.FeatureStatistics;
 import dev.slate.serving.featurelog.FeatureLog;
 import dev.slate.serving.featurelog.FeatureLogConfig;
 import dev.slate.storage.offline.IcebergOfflineStore;
@@ -69,7 +71,7 @@ class OfflineStoreProducer {
 
     @Produces
     @Singleton
-    Optional<FeatureLog> featureLog(OfflineStore store) {
+    Optional<FeatureLog> featureLog(OfflineStore store, FeatureStatistics statistics, MonitoringConfig monitoring) {
         OfflineConfig.FeatureLog c = config.featureLog();
         if (!c.enabled()) {
             LOG.info("feature log: disabled (slate.offline.feature-log.enabled=false)");
@@ -88,7 +90,11 @@ class OfflineStoreProducer {
                 Duration.ofMillis(500),
                 Duration.ofSeconds(30));
         LOG.infof("feature log: spooling to %s", spool);
-        return Optional.of(new FeatureLog(logConfig, store));
+        // feature-value statistics are computed from what the shipper appended, on its thread (docs/operations.md)
+        return Optional.of(
+                monitoring.enabled()
+                        ? new FeatureLog(logConfig, store, statistics::record)
+                        : new FeatureLog(logConfig, store));
     }
 
     void closeFeatureLog(@Disposes Optional<FeatureLog> log) {

@@ -81,6 +81,10 @@ public class UsageTelemetry {
         Gauge.builder("slate.usage.outbox.backlog", backlog, AtomicLong::get)
                 .description("Usage records in the outbox not yet shipped to Kafka")
                 .register(registry);
+        // the bound, so that the built-in alert (docs/alerts.md, "Built-in rules") reads backlog / bound >= 1
+        Gauge.builder("slate.usage.outbox.max.backlog", config.outbox(), o -> (double) o.maxBacklog())
+                .description("The outbox's bound, slate.telemetry.outbox.max-backlog: at it new records are dropped")
+                .register(registry);
         FunctionCounter.builder("slate.usage.records.dropped", dropped, LongAdder::sum)
                 .description("Usage records dropped because the outbox was over slate.telemetry.outbox.max-backlog")
                 .register(registry);

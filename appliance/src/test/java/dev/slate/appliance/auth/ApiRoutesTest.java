@@ -22,6 +22,14 @@ class ApiRoutesTest {
                 .isEqualTo(QUERY_OFFLINE);
         assertThat(ApiRoutes.permission("GET", "/v1/features")).isEqualTo(READ_CATALOG);
         assertThat(ApiRoutes.permission("GET", "/v1/graph")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.permission("GET", "/v1/features/user.age/stats")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.permission("GET", "/v1/features/user.age/drift")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.permission("GET", "/v1/monitoring/references")).isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.permission("GET", "/v1/monitoring/references/train"))
+                .isEqualTo(READ_CATALOG);
+        assertThat(ApiRoutes.permission("POST", "/v1/monitoring/references")).isEqualTo(DEPLOY);
+        assertThat(ApiRoutes.permission("DELETE", "/v1/monitoring/references/train"))
+                .isEqualTo(DEPLOY);
         assertThat(ApiRoutes.permission("GET", "/v1/deployments")).isEqualTo(READ_CATALOG);
         assertThat(ApiRoutes.permission("GET", "/v1/deployments/8d1c")).isEqualTo(READ_CATALOG);
         assertThat(ApiRoutes.permission("POST", "/v1/deployments")).isEqualTo(DEPLOY);

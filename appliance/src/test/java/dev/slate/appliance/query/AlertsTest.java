@@ -218,7 +218,7 @@ class AlertsTest {
         assertThat(r.asString()).contains(detail);
     }
 
-    private static Map<String, Object> rule(String formula, double threshold, List<String> channels) {
+    static Map<String, Object> rule(String formula, double threshold, List<String> channels) {
         Map<String, Object> r = new HashMap<>();
         r.put("formula", formula);
         r.put("comparator", ">");

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slate.serving.engine.trace.TraceExport;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,15 @@ class QueryTraceTest {
             QueryEnvironment.deploying("trace-broken", FraudProjects::missingCreditTable);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    TraceExport export;
+
+    @Test
+    void openTelemetryExportIsOffByDefault() {
+        // docs/operations.md, "Traces (OpenTelemetry)": no SDK and no exporter unless an operator switches it on
+        assertThat(export.active()).isFalse();
+    }
 
     @Test
     void theTraceShowsTheStoreReadEveryResolverAndEveryExpression() throws Exception {

@@ -4,6 +4,7 @@ import dev.slate.control.alerts.AlertStore.State;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ public final class AlertEvaluator {
     private final Clock clock;
     private final String holder;
     private final Duration leaseDuration;
+    private final boolean builtinRules;
     private MetricSamples previous;
     private Instant previousAt;
 
@@ -43,6 +45,19 @@ public final class AlertEvaluator {
             Clock clock,
             String holder,
             Duration leaseDuration) {
+        this(store, metrics, notifier, clock, holder, leaseDuration, true);
+    }
+
+    /** @param builtinRules whether the {@link BuiltinAlerts} are evaluated too */
+    public AlertEvaluator(
+            AlertStore store,
+            MetricSource metrics,
+            AlertNotifier notifier,
+            Clock clock,
+            String holder,
+            Duration leaseDuration,
+            boolean builtinRules) {
+        this.builtinRules = builtinRules;
         this.store = store;
         this.metrics = metrics;
         this.notifier = notifier;
@@ -62,7 +77,11 @@ public final class AlertEvaluator {
         Duration elapsed = previousAt == null ? null : Duration.between(previousAt, t);
         List<AlertStore.Silence> silences = store.activeSilences(null, t);
         Map<String, Map<String, AlertChannel>> channels = new HashMap<>();
-        for (AlertRule rule : store.rules(null)) {
+        List<AlertRule> rules = new ArrayList<>(store.rules(null));
+        if (builtinRules) {
+            rules.addAll(BuiltinAlerts.rules(store.channelNames()));
+        }
+        for (AlertRule rule : rules) {
             try {
                 evaluate(rule, now, elapsed, t, silences, channels);
             } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.slate.control.alerts;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,6 +66,25 @@ public final class AlertFormula {
         Set<String> out = new LinkedHashSet<>();
         collect(expr, out);
         return out;
+    }
+
+    /** Every selector of the formula, those inside {@code rate()} too, in order. */
+    public List<Selector> selectors() {
+        List<Selector> out = new ArrayList<>();
+        selectors(expr, out);
+        return out;
+    }
+
+    private static void selectors(Expr e, List<Selector> out) {
+        switch (e) {
+            case Num n -> {}
+            case Selector s -> out.add(s);
+            case Rate r -> out.add(r.selector());
+            case Binary b -> {
+                selectors(b.left(), out);
+                selectors(b.right(), out);
+            }
+        }
     }
 
     private static void collect(Expr e, Set<String> out) {

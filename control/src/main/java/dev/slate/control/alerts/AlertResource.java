@@ -44,10 +44,12 @@ public class AlertResource {
 
     private final AlertStore store;
     private final Instance<MetricSource> metrics;
+    private final Instance<MonitoredNames> names;
 
-    AlertResource(AlertStore store, Instance<MetricSource> metrics) {
+    AlertResource(AlertStore store, Instance<MetricSource> metrics, Instance<MonitoredNames> names) {
         this.store = store;
         this.metrics = metrics;
+        this.names = names;
     }
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -156,7 +158,11 @@ public class AlertResource {
                         body.channels(),
                         body.description()),
                 knownMetrics(),
-                channels);
+                channels,
+                names.isResolvable()
+                        ? new FormulaLabels(
+                                names.get().features(env), names.get().references(env))
+                        : FormulaLabels.NONE);
         store.putRule(rule);
         return json(rule, store.state(env, name), Optional.empty());
     }

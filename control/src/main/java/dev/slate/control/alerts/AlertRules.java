@@ -49,6 +49,20 @@ public final class AlertRules {
      */
     public static AlertRule rule(
             String environment, String name, RuleRequest r, Set<String> knownMetrics, Set<String> channels) {
+        return rule(environment, name, r, knownMetrics, channels, FormulaLabels.NONE);
+    }
+
+    /**
+     * As {@link #rule(String, String, RuleRequest, Set, Set)}, also refusing a {@code feature} or {@code reference}
+     * label value that {@code labels} does not know.
+     */
+    public static AlertRule rule(
+            String environment,
+            String name,
+            RuleRequest r,
+            Set<String> knownMetrics,
+            Set<String> channels,
+            FormulaLabels labels) {
         List<ErrorDetail.Field> problems = new ArrayList<>();
         if (name == null || !NAME.matcher(name).matches() || RESERVED.contains(name)) {
             problems.add(problem(
@@ -72,6 +86,9 @@ public final class AlertRules {
                                 Suggestions.unknown("metric", metric, knownMetrics)
                                         + "; see docs/operations.md for the metrics"));
                     }
+                }
+                for (String p : labels.problems(formula, environment)) {
+                    problems.add(problem("formula", p));
                 }
             } catch (FormulaException e) {
                 problems.add(problem("formula", "malformed formula: " + e.getMessage()));

@@ -75,8 +75,14 @@ public class AlertScheduler {
                         o.delivered() ? "delivered" : "failed",
                         o.attempts(),
                         o.error()));
-        evaluator =
-                new AlertEvaluator(store, metrics.get(), notifier, Clock.systemUTC(), holder(), config.leaseDuration());
+        evaluator = new AlertEvaluator(
+                store,
+                metrics.get(),
+                notifier,
+                Clock.systemUTC(),
+                holder(),
+                config.leaseDuration(),
+                config.builtinRules());
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "slate-alert-evaluator");
             t.setDaemon(true);

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -227,6 +228,19 @@ public class AlertStore {
             s.setString(1, environment);
             s.setString(2, name);
             return s.executeUpdate() > 0;
+        });
+    }
+
+    /** The channel names of every environment that has channels (the built-in rules notify all of them). */
+    public Map<String, List<String>> channelNames() {
+        return run("select environment, name from alert_channels order by environment, name", (c, s) -> {
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                }
+            }
+            return out;
         });
     }
 

@@ -12,6 +12,10 @@ public interface AlertsConfig {
     @WithDefault("true")
     boolean enabled();
 
+    /** Whether the built-in rules (docs/alerts.md, "Built-in rules") are evaluated in every environment with channels. */
+    @WithDefault("true")
+    boolean builtinRules();
+
     /** How often the rules are evaluated. */
     @WithDefault("15s")
     Duration evaluationInterval();

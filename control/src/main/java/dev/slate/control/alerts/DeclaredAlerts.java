@@ -11,9 +11,11 @@ import dev.slate.serving.model.spec.AlertSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -29,10 +31,12 @@ public class DeclaredAlerts {
 
     private final AlertStore store;
     private final Instance<MetricSource> metrics;
+    private final Instance<MonitoredNames> names;
 
-    DeclaredAlerts(AlertStore store, Instance<MetricSource> metrics) {
+    DeclaredAlerts(AlertStore store, Instance<MetricSource> metrics, Instance<MonitoredNames> names) {
         this.store = store;
         this.metrics = metrics;
+        this.names = names;
     }
 
     /**
@@ -46,10 +50,15 @@ public class DeclaredAlerts {
         Set<String> known = metrics.isResolvable() ? metrics.get().known() : Set.of();
         Set<String> channels =
                 store.channels(environment).stream().map(AlertChannel::name).collect(Collectors.toSet());
+        // feature labels name features of the project being deployed; references are the environment's
+        Set<String> features = new HashSet<>();
+        graph.features().keySet().forEach(id -> features.add(id.qualified()));
+        FormulaLabels labels = new FormulaLabels(
+                Optional.of(features), names.isResolvable() ? names.get().references(environment) : Map.of());
         List<ProjectProblem> problems = new ArrayList<>();
         for (AlertSpec a : graph.alerts()) {
             try {
-                AlertRules.rule(environment, a.name(), request(a), known, channels);
+                AlertRules.rule(environment, a.name(), request(a), known, channels, labels);
             } catch (SlateException e) {
                 for (ErrorDetail d : e.errors()) {
                     if (d instanceof ErrorDetail.Field f) {

@@ -19,8 +19,13 @@ public final class FeatureLog implements AutoCloseable {
     private final FeatureLogShipper shipper;
 
     public FeatureLog(FeatureLogConfig config, OfflineStore store) {
+        this(config, store, values -> {});
+    }
+
+    /** @param onShipped told about every batch of values once the offline store took it (on the shipper's thread) */
+    public FeatureLog(FeatureLogConfig config, OfflineStore store, Consumer<List<ObservedValue>> onShipped) {
         this.spool = new FeatureLogSpool(config);
-        this.shipper = new FeatureLogShipper(spool, store, config);
+        this.shipper = new FeatureLogShipper(spool, store, config, onShipped);
     }
 
     /** Takes values for the offline store without blocking; false when they had to be dropped. */

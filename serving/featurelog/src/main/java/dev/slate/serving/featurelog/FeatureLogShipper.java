@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,6 +33,7 @@ public final class FeatureLogShipper implements AutoCloseable {
     private final FeatureLogSpool spool;
     private final OfflineStore store;
     private final FeatureLogConfig config;
+    private final Consumer<List<ObservedValue>> onShipped;
     private final AtomicLong shipped = new AtomicLong();
     private final AtomicLong damaged = new AtomicLong();
     private final Thread thread;
@@ -43,6 +45,19 @@ public final class FeatureLogShipper implements AutoCloseable {
     private long lastErrorLogMillis;
 
     public FeatureLogShipper(FeatureLogSpool spool, OfflineStore store, FeatureLogConfig config) {
+        this(spool, store, config, values -> {});
+    }
+
+    /**
+     * @param onShipped told, on the shipper's thread, about every batch the offline store took (feature-value
+     *     statistics: docs/operations.md, "Feature-value monitoring"); its failures are logged and never stop shipping
+     */
+    public FeatureLogShipper(
+            FeatureLogSpool spool,
+            OfflineStore store,
+            FeatureLogConfig config,
+            Consumer<List<ObservedValue>> onShipped) {
+        this.onShipped = requireNonNull(onShipped, "onShipped is null");
         this.spool = requireNonNull(spool, "spool is null");
         this.store = requireNonNull(store, "store is null");
         this.config = requireNonNull(config, "config is null");
@@ -152,6 +167,11 @@ public final class FeatureLogShipper implements AutoCloseable {
                     throw new StoreFailure(e);
                 }
                 shipped.addAndGet(values.size());
+                try {
+                    onShipped.accept(values);
+                } catch (RuntimeException e) {
+                    LOG.warnf("feature log: a listener of shipped values failed: %s", e.toString());
+                }
                 lastShippedAt = Optional.of(Instant.now());
                 lastError = Optional.empty();
                 offset = chunk.nextOffset();

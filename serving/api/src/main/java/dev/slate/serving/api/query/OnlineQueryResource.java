@@ -2,6 +2,7 @@ package dev.slate.serving.api.query;
 
 import dev.slate.serving.api.Environments;
 import dev.slate.serving.engine.query.OnlineQueryService;
+import dev.slate.serving.engine.trace.TraceParent;
 import dev.slate.serving.model.error.ErrorCode;
 import dev.slate.serving.model.error.SlateException;
 import jakarta.ws.rs.Consumes;
@@ -25,6 +26,11 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Produces(MediaType.APPLICATION_JSON)
 public class OnlineQueryResource {
 
+    /** W3C trace context headers: the query's OpenTelemetry span continues the caller's trace. */
+    static final String TRACEPARENT = "traceparent";
+
+    static final String TRACESTATE = "tracestate";
+
     private final OnlineQueryService service;
 
     OnlineQueryResource(OnlineQueryService service) {
@@ -42,13 +48,16 @@ public class OnlineQueryResource {
     public CompletionStage<OnlineQueryResponse> query(
             @HeaderParam(Environments.HEADER) String environment,
             @HeaderParam(Environments.BRANCH_HEADER) String branch,
+            @HeaderParam(TRACEPARENT) String traceparent,
+            @HeaderParam(TRACESTATE) String tracestate,
             OnlineQueryBody body) {
         OnlineQueryBody b = requireBody(body);
         return service.query(
                         Environments.fromHeader(environment),
                         Environments.branchFromHeader(branch),
                         b.toRequest(),
-                        false)
+                        false,
+                        TraceParent.of(traceparent, tracestate))
                 .thenApply(answer ->
                         new OnlineQueryResponse(answer, false, Boolean.TRUE.equals(b.includeMeta()), b.queryName()));
     }
@@ -65,13 +74,16 @@ public class OnlineQueryResource {
     public CompletionStage<OnlineQueryResponse> bulk(
             @HeaderParam(Environments.HEADER) String environment,
             @HeaderParam(Environments.BRANCH_HEADER) String branch,
+            @HeaderParam(TRACEPARENT) String traceparent,
+            @HeaderParam(TRACESTATE) String tracestate,
             OnlineQueryBody body) {
         OnlineQueryBody b = requireBody(body);
         return service.query(
                         Environments.fromHeader(environment),
                         Environments.branchFromHeader(branch),
                         b.toRequest(),
-                        true)
+                        true,
+                        TraceParent.of(traceparent, tracestate))
                 .thenApply(answer ->
                         new OnlineQueryResponse(answer, true, Boolean.TRUE.equals(b.includeMeta()), b.queryName()));
     }

@@ -9,6 +9,7 @@ import dev.slate.serving.engine.query.OnlineQueryService;
 import dev.slate.serving.engine.query.QueryLimits;
 import dev.slate.serving.engine.query.ServingState;
 import dev.slate.serving.engine.source.SecretResolver;
+import dev.slate.serving.engine.trace.TraceExport;
 import dev.slate.serving.engine.trace.TraceStore;
 import dev.slate.storage.spi.OnlineStore;
 import dev.slate.storage.spi.offline.OfflineStore;
@@ -56,7 +57,8 @@ class ServingBeans {
             ServingConfig config,
             Instance<ComputedValuesListener> computedValues,
             TraceStore traces,
-            TracesConfig tracing) {
+            TracesConfig tracing,
+            Instance<TraceExport> export) {
         return new OnlineQueryService(
                 state,
                 executor,
@@ -64,7 +66,8 @@ class ServingBeans {
                 Clock.systemUTC(),
                 computedValues.isResolvable() ? computedValues.get() : ComputedValuesListener.NONE,
                 tracing.enabled() ? traces : null,
-                tracing.maxSpans());
+                tracing.maxSpans(),
+                export.isResolvable() ? export.get() : TraceExport.NONE);
     }
 
     @Produces

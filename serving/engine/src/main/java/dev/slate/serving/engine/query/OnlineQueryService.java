@@ -13,6 +13,8 @@ import dev.slate.serving.engine.plan.PlanningException;
 import dev.slate.serving.engine.plan.QueryShape;
 import dev.slate.serving.engine.trace.QueryTrace;
 import dev.slate.serving.engine.trace.StoredTrace;
+import dev.slate.serving.engine.trace.TraceExport;
+import dev.slate.serving.engine.trace.TraceParent;
 import dev.slate.serving.engine.trace.TraceStore;
 import dev.slate.serving.model.Durations;
 import dev.slate.serving.model.FeatureId;
@@ -59,6 +61,7 @@ public final class OnlineQueryService {
     private final Clock clock;
     private final TraceStore traces;
     private final int maxSpansPerTrace;
+    private final TraceExport export;
 
     public OnlineQueryService(ServingState state, PlanExecutor executor, QueryLimits limits, Clock clock) {
         this(state, executor, limits, clock, ComputedValuesListener.NONE);
@@ -86,8 +89,24 @@ public final class OnlineQueryService {
             ComputedValuesListener computedValues,
             TraceStore traces,
             int maxSpansPerTrace) {
+        this(state, executor, limits, clock, computedValues, traces, maxSpansPerTrace, TraceExport.NONE);
+    }
+
+    /**
+     * @param export where finished traces are also sent (OpenTelemetry), built from the same spans as the stored ones
+     */
+    public OnlineQueryService(
+            ServingState state,
+            PlanExecutor executor,
+            QueryLimits limits,
+            Clock clock,
+            ComputedValuesListener computedValues,
+            TraceStore traces,
+            int maxSpansPerTrace,
+            TraceExport export) {
         this.traces = traces;
         this.maxSpansPerTrace = maxSpansPerTrace;
+        this.export = requireNonNull(export, "export is null");
         this.computedValues = requireNonNull(computedValues, "computedValues is null");
         this.state = requireNonNull(state, "state is null");
         this.executor = requireNonNull(executor, "executor is null");
@@ -96,11 +115,11 @@ public final class OnlineQueryService {
     }
 
     public CompletionStage<QueryAnswer> query(String environment, OnlineQueryRequest request) {
-        return run(environment, Optional.empty(), request, false);
+        return run(environment, Optional.empty(), request, false, TraceParent.NONE);
     }
 
     public CompletionStage<QueryAnswer> queryBulk(String environment, OnlineQueryRequest request) {
-        return run(environment, Optional.empty(), request, true);
+        return run(environment, Optional.empty(), request, true, TraceParent.NONE);
     }
 
     /**
@@ -112,11 +131,20 @@ public final class OnlineQueryService {
      */
     public CompletionStage<QueryAnswer> query(
             String environment, Optional<String> branch, OnlineQueryRequest request, boolean bulk) {
-        return run(environment, branch, request, bulk);
+        return run(environment, branch, request, bulk, TraceParent.NONE);
+    }
+
+    /**
+     * As {@link #query(String, Optional, OnlineQueryRequest, boolean)}, continuing the client's trace ({@code
+     * traceparent}) when traces are exported.
+     */
+    public CompletionStage<QueryAnswer> query(
+            String environment, Optional<String> branch, OnlineQueryRequest request, boolean bulk, TraceParent parent) {
+        return run(environment, branch, request, bulk, requireNonNull(parent, "parent is null"));
     }
 
     private CompletionStage<QueryAnswer> run(
-            String environment, Optional<String> branch, OnlineQueryRequest request, boolean bulk) {
+            String environment, Optional<String> branch, OnlineQueryRequest request, boolean bulk, TraceParent parent) {
         long start = System.nanoTime();
         ServingSnapshot snapshot = branch.isPresent()
                 ? state.branch(environment, branch.get())
@@ -146,8 +174,10 @@ public final class OnlineQueryService {
         String queryName = named == null ? null : named.query().name();
         List<Object[]> rows = bound.rows(plan);
         String queryId = queryId();
-        Instant startedAt = traces == null ? null : clock.instant();
-        QueryTrace trace = traces == null
+        boolean exported = export.active();
+        boolean recorded = traces != null || exported;
+        Instant startedAt = recorded ? clock.instant() : null;
+        QueryTrace trace = !recorded
                 ? QueryTrace.OFF
                 : new QueryTrace((int) Math.min(
                         maxSpansPerTrace, 1L + (long) rows.size() * plan.steps().size()));
@@ -167,8 +197,8 @@ public final class OnlineQueryService {
                     executor.observer()
                             .queryCompleted(new QueryObserver.Completion(
                                     environment, queryName, bulk, plan, results, failed, bound.now, took));
-                    if (traces != null) {
-                        traces.add(new StoredTrace(
+                    if (recorded) {
+                        StoredTrace stored = new StoredTrace(
                                 queryId,
                                 environment,
                                 queryName,
@@ -181,7 +211,13 @@ public final class OnlineQueryService {
                                 results.size(),
                                 outs.length,
                                 failed,
-                                trace));
+                                trace);
+                        if (traces != null) {
+                            traces.add(stored);
+                        }
+                        if (exported) {
+                            export.export(stored, graph, parent);
+                        }
                     }
                     String explain = request.explain() ? plan.explain() + executed(plan, results) : null;
                     if (main && computedValues != ComputedValuesListener.NONE) {
