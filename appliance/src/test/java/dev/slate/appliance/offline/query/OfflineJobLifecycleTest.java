@@ -115,7 +115,6 @@ class OfflineJobLifecycleTest {
                 .statusCode(409)
                 .body("detail", containsString("is RUNNING"));
 
-        long cancelledAt = System.nanoTime();
         given().header(OfflineQueryClient.ENV, client.env)
                 .delete(PATH + "/" + slow)
                 .then()
@@ -135,9 +134,9 @@ class OfflineJobLifecycleTest {
                 "outputs",
                 List.of("user.score")));
         client.awaitSucceeded(next);
-        assertThat((System.nanoTime() - cancelledAt) / 1e9)
-                .as("seconds from cancel to the next job's success")
-                .isLessThan(30);
+        assertThat(client.status(slow).getDouble("progress.fraction"))
+                .as("the slow job stopped part way: the cancel freed the worker, not the job's end")
+                .isLessThan(1.0);
         assertThat(client.status(queued).getString("status"))
                 .as("a cancelled queued job never runs")
                 .isEqualTo("CANCELLED");
