@@ -128,13 +128,11 @@ public final class AggregateState {
                 distinct.add(value);
             }
             case APPROX_COUNT_DISTINCT -> {
-                if (hll == null) {
-                    hll = new HllSketch(HLL_LG_K);
+                if (distinct == null) {
+                    distinct = new HashSet<>();
                 }
-                switch (value) {
-                    case Long l -> hll.update(l);
-                    case Double d -> hll.update(d);
-                    default -> hll.update(value.toString());
+                if (distinct.add(value)) {
+                    sketch(value);
                 }
             }
             case APPROX_PERCENTILE -> {
@@ -143,6 +141,17 @@ public final class AggregateState {
                 }
                 values[(int) count - 1] = ((Number) value).doubleValue();
             }
+        }
+    }
+
+    private void sketch(Object value) {
+        if (hll == null) {
+            hll = new HllSketch(HLL_LG_K);
+        }
+        switch (value) {
+            case Long l -> hll.update(l);
+            case Double d -> hll.update(d);
+            default -> hll.update(value.toString());
         }
     }
 
@@ -235,6 +244,10 @@ public final class AggregateState {
                 }
                 union.update(other.hll);
                 hll = union.getResult();
+                if (distinct == null) {
+                    distinct = new HashSet<>();
+                }
+                distinct.addAll(other.distinct);
             }
             case APPROX_PERCENTILE -> {
                 double[] merged = Arrays.copyOf(values, (int) (count + other.count));
@@ -248,7 +261,8 @@ public final class AggregateState {
     /**
      * The state as bytes, to keep a bucket's partial aggregate (docs/specs/online-store-redis.md, section 7): a format
      * byte, the count, then what the function keeps (exact decimal sums, the extreme value and its time, the distinct
-     * values, the HLL sketch in its compact serialized form, or the values of {@code approx_percentile}).
+     * values — also for {@code approx_count_distinct}, whose sketch they rebuild — or the values of
+     * {@code approx_percentile}).
      */
     public byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
@@ -268,16 +282,13 @@ public final class AggregateState {
                         TaggedValues.write(out, extreme);
                         TaggedValues.write(out, extremeTime);
                     }
-                    case COUNT_DISTINCT -> {
+                    case COUNT_DISTINCT, APPROX_COUNT_DISTINCT -> {
+                        // the sketch's own serialization needs datasketches-memory, which refuses JDKs after 21 at
+                        // run time; the distinct values rebuild the same registers, so the same estimate
                         out.writeInt(distinct.size());
                         for (Object v : distinct) {
                             TaggedValues.write(out, v);
                         }
-                    }
-                    case APPROX_COUNT_DISTINCT -> {
-                        byte[] sketch = hll.toCompactByteArray();
-                        out.writeInt(sketch.length);
-                        out.write(sketch);
                     }
                     case APPROX_PERCENTILE -> {
                         for (int i = 0; i < count; i++) {
@@ -318,17 +329,16 @@ public final class AggregateState {
                         s.extreme = TaggedValues.read(in);
                         s.extremeTime = (Instant) TaggedValues.read(in);
                     }
-                    case COUNT_DISTINCT -> {
+                    case COUNT_DISTINCT, APPROX_COUNT_DISTINCT -> {
                         int n = in.readInt();
                         s.distinct = new HashSet<>();
                         for (int i = 0; i < n; i++) {
-                            s.distinct.add(TaggedValues.read(in));
+                            Object v = TaggedValues.read(in);
+                            s.distinct.add(v);
+                            if (function == AggregateFunction.APPROX_COUNT_DISTINCT) {
+                                s.sketch(v);
+                            }
                         }
-                    }
-                    case APPROX_COUNT_DISTINCT -> {
-                        byte[] sketch = new byte[in.readInt()];
-                        in.readFully(sketch);
-                        s.hll = HllSketch.heapify(sketch);
                     }
                     case APPROX_PERCENTILE -> {
                         s.values = new double[Math.toIntExact(s.count)];
