@@ -72,7 +72,7 @@ class MaterializedDifferentialTest {
     static final String ENV = "prod";
     static final int DENSE_USERS = 6;
     static final int USERS = 12;
-    static final int ROWS = 100_000;
+    static final int ROWS = Integer.getInteger("slate.matdiff.rows", 100_000);
     static final Duration BUCKET = Duration.ofHours(1);
     static final Instant END = Instant.parse("2026-06-01T00:00:00Z");
     /** Query times, ascending: mid-bucket, a few µs into a bucket, exactly on a bucket edge. */
@@ -329,6 +329,7 @@ class MaterializedDifferentialTest {
                     .get(120, TimeUnit.SECONDS));
         }
         long ingestMillis = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("materialized differential: ingest and online queries took %d ms%n", ingestMillis);
 
         List<Long> spineUsers = new ArrayList<>();
         List<Instant> spineTimes = new ArrayList<>();
@@ -338,7 +339,10 @@ class MaterializedDifferentialTest {
                 spineTimes.add(t);
             }
         }
+        started = System.nanoTime();
         JsonNode offline = offline(spineUsers, spineTimes, outputs);
+        System.out.printf(
+                "materialized differential: offline job took %d ms%n", (System.nanoTime() - started) / 1_000_000);
 
         int compared = 0;
         int exact = 0;

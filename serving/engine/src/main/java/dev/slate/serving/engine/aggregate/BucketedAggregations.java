@@ -286,6 +286,7 @@ public final class BucketedAggregations {
         try {
             List<AggregateBuckets.RowState> states =
                     buckets.mergeRows(merges).toCompletableFuture().join();
+
             List<AggregateBuckets.Placement> placements = new ArrayList<>(merges.size());
             for (int i = 0; i < merges.size(); i++) {
                 placements.add(placement(aggs.get(i), merges.get(i), states.get(i), now));
