@@ -38,6 +38,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * Materialized windowed aggregations (docs/specs/aggregations.md, "Online: materialized"): keeps each related row's
@@ -234,9 +235,18 @@ public final class BucketedAggregations {
      * in this process. Answers the number of row records changed.
      */
     public int apply(String environment, FeatureGraph graph, List<Observation> observations) {
+        return apply(environment, graph, observations, a -> true);
+    }
+
+    /** {@link #apply(String, FeatureGraph, List)} for the materialized aggregations {@code only} accepts. */
+    public int apply(
+            String environment,
+            FeatureGraph graph,
+            List<Observation> observations,
+            Predicate<AggregationNode> only) {
         Map<String, List<AggregationNode>> byRelated = new HashMap<>();
         for (AggregationNode a : graph.aggregations().values()) {
-            if (materialized(graph, a)) {
+            if (materialized(graph, a) && only.test(a)) {
                 byRelated
                         .computeIfAbsent(a.relation().target(), t -> new ArrayList<>())
                         .add(a);

@@ -7,6 +7,7 @@ import dev.slate.serving.engine.exec.QueryObserver;
 import dev.slate.serving.engine.exec.ResolverRunner;
 import dev.slate.serving.engine.ingest.IngestRequest;
 import dev.slate.serving.engine.ingest.IngestService;
+import dev.slate.serving.engine.materialize.AggregateBackfillService;
 import dev.slate.serving.engine.query.FeatureValue;
 import dev.slate.serving.engine.query.OnlineQueryRequest;
 import dev.slate.serving.engine.query.OnlineQueryService;
@@ -76,6 +77,7 @@ class BucketedAggregationsTest {
     static ServingState state;
     static ExecutorService blocking;
     static IngestService ingest;
+    static InMemoryOfflineStore offline;
     static PlanExecutor executor;
 
     @BeforeAll
@@ -93,8 +95,9 @@ class BucketedAggregationsTest {
                         "bucketstest" + UUID.randomUUID().toString().substring(0, 8)));
         state = new ServingState();
         state.install(new ActiveDeployment(ENV, "d1", 1, ProjectCompiler.compile(Map.of("slate.yaml", PROJECT)), T));
+        offline = new InMemoryOfflineStore();
         ingest = new IngestService(
-                state, redis, Optional.of(new InMemoryOfflineStore()), blocking, Clock.fixed(T, ZoneOffset.UTC), 1000);
+                state, redis, Optional.of(offline), blocking, Clock.fixed(T, ZoneOffset.UTC), 1000);
         ResolverRunner none = (graph, resolver, parameters) ->
                 CompletableFuture.failedFuture(new IllegalStateException("no resolver runs here"));
         executor = new PlanExecutor(redis, none, QueryObserver.NONE, Duration.ofSeconds(5));
@@ -197,6 +200,28 @@ class BucketedAggregationsTest {
         // a partial re-ingest (the amount only) keeps the rest of the row
         send(Map.of("transaction.id", 1L, "transaction.amount", 2.5, IngestRequest.TIMESTAMP, "2026-06-01T10:25:00Z"));
         assertThat(query(7, T)).containsEntry("spend[1h]", 2.5).containsEntry("txn_count[1h]", 1L);
+
+        // every bucket and row record gone: a backfill from the offline store gives the same answers, twice
+        Map<String, Object> seven = query(7, T);
+        Map<String, Object> eight = query(8, T);
+        redis.dropNamespace(ENV).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(query(7, T)).containsEntry("txn_count[1d]", 0L);
+        AggregateBackfillService backfill =
+                new AggregateBackfillService(state, redis, offline, Clock.fixed(T, ZoneOffset.UTC));
+        for (int run = 0; run < 2; run++) {
+            for (String aggregation : List.of("user.txn_count", "user.spend[1h]", "user.biggest")) {
+                AggregateBackfillService.Result r =
+                        backfill.backfill(ENV, aggregation, Optional.empty(), Optional.empty());
+                assertThat(r.rows()).as(aggregation).isEqualTo(5);
+            }
+            assertThat(query(7, T)).as("run " + run).isEqualTo(seven);
+            assertThat(query(8, T)).as("run " + run).isEqualTo(eight);
+        }
+        // a backfill from a later time rebuilds only the rows from then on
+        redis.dropNamespace(ENV).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        backfill.backfill(
+                ENV, "user.txn_count", Optional.of(Instant.parse("2026-06-01T10:00:00Z")), Optional.empty());
+        assertThat(query(7, T)).containsEntry("txn_count[1h]", 1L).containsEntry("txn_count[1d]", 1L);
     }
 
     @Test
