@@ -146,8 +146,9 @@ class MaterializedDifferentialTest {
         for (int i = 0; i < ROWS; i++) {
             long id = i + 1;
             // dense users hold most rows; sparse users few, so that their edge buckets are often empty
-            long user =
-                    r.nextInt(100) < 97 ? 1 + r.nextInt(DENSE_USERS) : DENSE_USERS + 1 + r.nextInt(USERS - DENSE_USERS);
+            long user = r.nextInt(1000) < 998
+                    ? 1 + r.nextInt(DENSE_USERS)
+                    : DENSE_USERS + 1 + r.nextInt(USERS - DENSE_USERS);
             boolean edge = r.nextInt(10) == 0;
             Instant ts = edge
                     ? edges.get(r.nextInt(edges.size()))
@@ -180,8 +181,7 @@ class MaterializedDifferentialTest {
                                     at,
                                     seq++);
                         case 1 ->
-                            new Write(
-                                    x.id(), 1 + (x.user() % USERS), x.amount(), "m" + r.nextInt(40), x.ts(), at, seq++);
+                            new Write(x.id(), otherUser(x.user()), x.amount(), "m" + r.nextInt(40), x.ts(), at, seq++);
                         case 2 -> new Write(x.id(), x.user(), x.amount(), x.merchant(), null, at, seq++); // deleted
                         default ->
                             new Write(
@@ -234,6 +234,13 @@ class MaterializedDifferentialTest {
         jobs = JobsSchema.create("matdiff_");
     }
 
+    /** Another user of the same kind (dense or sparse), for a correction that moves a row. */
+    static long otherUser(long user) {
+        return user <= DENSE_USERS
+                ? 1 + (user % DENSE_USERS)
+                : DENSE_USERS + 1 + ((user - DENSE_USERS) % (USERS - DENSE_USERS));
+    }
+
     static void add(Write w) {
         WRITES.add(w);
         BY_ID.computeIfAbsent(w.id(), k -> new ArrayList<>()).add(w);
@@ -260,8 +267,11 @@ class MaterializedDifferentialTest {
             jobs.drop();
         }
         if (redis != null) {
-            redis.dropNamespace(ENV).toCompletableFuture().get(60, TimeUnit.SECONDS);
-            redis.close();
+            try {
+                redis.dropNamespace(ENV).toCompletableFuture().get(600, TimeUnit.SECONDS);
+            } finally {
+                redis.close();
+            }
         }
         blocking.shutdownNow();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

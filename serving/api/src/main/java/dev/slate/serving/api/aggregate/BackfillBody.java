@@ -11,4 +11,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param to read the offline store's history up to this time (default: now)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record BackfillBody(@JsonProperty("from") String from, @JsonProperty("to") String to) {}
+public record BackfillBody(
+        @JsonProperty("from") String from,
+        @JsonProperty("to") String to) {}

@@ -240,10 +240,7 @@ public final class BucketedAggregations {
 
     /** {@link #apply(String, FeatureGraph, List)} for the materialized aggregations {@code only} accepts. */
     public int apply(
-            String environment,
-            FeatureGraph graph,
-            List<Observation> observations,
-            Predicate<AggregationNode> only) {
+            String environment, FeatureGraph graph, List<Observation> observations, Predicate<AggregationNode> only) {
         Map<String, List<AggregationNode>> byRelated = new HashMap<>();
         for (AggregationNode a : graph.aggregations().values()) {
             if (materialized(graph, a) && only.test(a)) {

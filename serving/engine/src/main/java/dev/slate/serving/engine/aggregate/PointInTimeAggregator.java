@@ -34,6 +34,10 @@ import java.util.TreeMap;
  * counts keep a sorted multiset of the window's values; {@code approx_percentile} an order-statistics tree. A
  * {@code where} that does not name {@code now} is evaluated once per version; one that does is evaluated at each spine
  * row over the rows current in the window ({@link WindowAggregator#compute}), which is slower.
+ *
+ * <p>A materialized aggregation ({@code materialize: {bucket: b}}) uses the bucket-aligned windows of the online
+ * buckets ({@link BucketedAggregations}): its window at t is [(k − w/b + 1)·b, (k + 1)·b) with k = ⌊t/b⌋, so a
+ * version is in it at the times [max(from, ⌊ts/b⌋·b), min(until, ⌊ts/b⌋·b + w)).
  */
 public final class PointInTimeAggregator {
 

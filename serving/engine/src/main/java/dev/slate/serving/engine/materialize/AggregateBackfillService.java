@@ -53,7 +53,13 @@ public final class AggregateBackfillService {
 
     /** What a backfill did. */
     public record Result(
-            String environment, String aggregation, String bucket, long rows, long observations, Instant from, Instant to) {}
+            String environment,
+            String aggregation,
+            String bucket,
+            long rows,
+            long observations,
+            Instant from,
+            Instant to) {}
 
     /**
      * @param feature the aggregation ({@code user.spend}) or one of its windows ({@code user.spend[30d]})

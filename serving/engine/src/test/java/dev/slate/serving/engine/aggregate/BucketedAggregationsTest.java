@@ -96,8 +96,7 @@ class BucketedAggregationsTest {
         state = new ServingState();
         state.install(new ActiveDeployment(ENV, "d1", 1, ProjectCompiler.compile(Map.of("slate.yaml", PROJECT)), T));
         offline = new InMemoryOfflineStore();
-        ingest = new IngestService(
-                state, redis, Optional.of(offline), blocking, Clock.fixed(T, ZoneOffset.UTC), 1000);
+        ingest = new IngestService(state, redis, Optional.of(offline), blocking, Clock.fixed(T, ZoneOffset.UTC), 1000);
         ResolverRunner none = (graph, resolver, parameters) ->
                 CompletableFuture.failedFuture(new IllegalStateException("no resolver runs here"));
         executor = new PlanExecutor(redis, none, QueryObserver.NONE, Duration.ofSeconds(5));
@@ -219,8 +218,7 @@ class BucketedAggregationsTest {
         }
         // a backfill from a later time rebuilds only the rows from then on
         redis.dropNamespace(ENV).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        backfill.backfill(
-                ENV, "user.txn_count", Optional.of(Instant.parse("2026-06-01T10:00:00Z")), Optional.empty());
+        backfill.backfill(ENV, "user.txn_count", Optional.of(Instant.parse("2026-06-01T10:00:00Z")), Optional.empty());
         assertThat(query(7, T)).containsEntry("txn_count[1h]", 1L).containsEntry("txn_count[1d]", 1L);
     }
 
