@@ -41,9 +41,10 @@ public class AggregateBackfillResource {
     @POST
     @Operation(
             summary = "Rebuild the buckets of a materialized aggregation from the offline store",
-            description = "Replays every related row whose event time is in [from, to) from the offline store's history"
-                    + " into the aggregation's Redis buckets (idempotent), then marks the buckets complete from `from`"
-                    + " (from the beginning without it), so that queries answer from them instead of by pushdown.")
+            description =
+                    "Replays every related row whose event time is at or after `from` from the offline store's history"
+                            + " into the aggregation's Redis buckets (idempotent), then marks the buckets complete from `from`"
+                            + " (from the beginning without it), so that queries answer from them instead of by pushdown.")
     public CompletionStage<BackfillResponseBody> backfill(
             @HeaderParam(Environments.HEADER) String environment,
             @PathParam("feature") String feature,

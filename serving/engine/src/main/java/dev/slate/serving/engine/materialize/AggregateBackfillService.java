@@ -27,8 +27,8 @@ import java.util.Optional;
 
 /**
  * {@code slate aggregate backfill}: rebuilds the buckets of one materialized aggregation from the offline store's
- * history of the related entity (docs/specs/aggregations.md, "Backfill"). Every related row with an event time in
- * {@code [from, to)} (in any of its versions) is replayed, with the latest observation of each needed feature up to
+ * history of the related entity (docs/specs/aggregations.md, "Backfill"). Every related row with an event time at or
+ * after {@code from} (in any of its versions) is replayed, with the latest observation of each needed feature up to
  * {@code to}, through the same newer-wins merge as ingest, so a second run gives the same buckets. Then the
  * aggregation's coverage is set to {@code from} (the beginning of time without it). Blocks: call it off the event loop.
  */
@@ -104,8 +104,7 @@ public final class AggregateBackfillService {
             row.observedAt()[o.feature()] = o.observedAt();
             if (o.feature() == time
                     && o.value() instanceof Instant ts
-                    && (from.isEmpty() || !ts.isBefore(from.get()))
-                    && ts.isBefore(until)) {
+                    && (from.isEmpty() || !ts.isBefore(from.get()))) {
                 row.inRange()[0] = true;
             }
         });
