@@ -1,7 +1,6 @@
 package dev.slate.serving.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -370,7 +369,8 @@ class MaterializedDifferentialTest {
                         FeatureValue v = got.get(name);
                         String what = name + " user " + user + " at " + t;
                         assertThat(v.error()).as(what).isNull();
-                        Object off = read(fn, offline.get(k * USERS + u).get(name));
+                        Object off = AggregationDifferentialTest.read(
+                                fn, offline.get(k * USERS + u).get(name));
                         assertThat(v.value())
                                 .as("online materialized == offline: " + what)
                                 .isEqualTo(off);
@@ -447,34 +447,6 @@ class MaterializedDifferentialTest {
                     .as(result.get("feature_errors").toString())
                     .isTrue();
             return result.get("rows");
-        }
-    }
-
-    static Object read(String fn, JsonNode v) {
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        return switch (fn) {
-            case "count", "count_distinct", "approx_count_distinct" -> v.asLong();
-            default -> v.asDouble();
-        };
-    }
-
-    static void check(String fn, Object actual, Object expected, String what) {
-        if (expected == null) {
-            assertThat(actual).as(what).isNull();
-            return;
-        }
-        switch (fn) {
-            case "stddev" ->
-                assertThat((Double) actual)
-                        .as(what)
-                        .isCloseTo((Double) expected, within(1e-9 * Math.max(1.0, (Double) expected)));
-            case "approx_count_distinct" ->
-                assertThat((Long) actual)
-                        .as(what)
-                        .isCloseTo((Long) expected, within(Math.max(1L, (Long) expected / 20)));
-            default -> assertThat(actual).as(what).isEqualTo(expected);
         }
     }
 

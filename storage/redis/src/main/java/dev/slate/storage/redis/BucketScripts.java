@@ -33,18 +33,7 @@ final class BucketScripts {
         }
     }
 
-    private static final String OLDER = """
-            local function older(a, b)
-              local an = string.byte(a, 1) == 45
-              local bn = string.byte(b, 1) == 45
-              if an ~= bn then return an end
-              if #a ~= #b then
-                if an then return #a > #b end
-                return #a < #b
-              end
-              if an then return a > b end
-              return a < b
-            end
+    private static final String OLDER = NewerWinsScript.OLDER + """
             local function stamp(v)
               local bar = string.find(v, '|', 1, true)
               if not bar or bar == 1 then return nil end
