@@ -376,13 +376,13 @@ class MaterializedDifferentialTest {
                                 .isEqualTo(off);
                         Instant from = bucketStart(t).plus(BUCKET).minus(window);
                         Instant to = bucketStart(t).plus(BUCKET);
-                        check(
+                        AggregationDifferentialTest.check(
                                 fn,
                                 v.value(),
                                 oracle(fn, user, t, from, to, true),
                                 "materialized == aligned oracle: " + what);
                         if (edgesEmpty) {
-                            check(
+                            AggregationDifferentialTest.check(
                                     fn,
                                     v.value(),
                                     oracle(fn, user, t, t.minus(window), t, false),
