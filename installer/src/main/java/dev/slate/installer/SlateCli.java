@@ -43,6 +43,7 @@ import picocli.CommandLine.ScopeType;
             LogoutCommand.class,
             TokenCommand.class,
             MaterializeCommand.class,
+            AggregateCommand.class,
             ClusterCommand.class,
             BundleCommand.class,
             HostInstallCommand.class,

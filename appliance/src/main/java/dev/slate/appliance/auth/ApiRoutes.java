@@ -65,6 +65,7 @@ public final class ApiRoutes {
             rule("POST", "/v1/deployments/[^/]+/activate/?", new ApiRoute(DEPLOY, "deployment.activate", false, true)),
             rule("POST", "/v1/ingest/?", new ApiRoute(INGEST, "ingest", false, true)),
             rule("POST", "/v1/materialize/?", new ApiRoute(INGEST, "materialize", false, true)),
+            rule("POST", "/v1/aggregations/[^/]+/backfill/?", new ApiRoute(ADMIN, "aggregation.backfill", false, true)),
             rule("GET", "/v1/alerts(/.*)?", new ApiRoute(READ_CATALOG, "alert.read", false, false)),
             rule("", "/v1/alerts(/.*)?", new ApiRoute(DEPLOY, "alert.write", false, true)),
             rule("GET", "/v1/branches(/[^/]+)?/?", new ApiRoute(READ_CATALOG, "branch.read", false, false)),

@@ -1,5 +1,6 @@
 package dev.slate.appliance.materialize;
 
+import dev.slate.serving.engine.materialize.AggregateBackfillService;
 import dev.slate.serving.engine.materialize.MaterializationMarks;
 import dev.slate.serving.engine.materialize.MaterializeService;
 import dev.slate.serving.engine.query.ServingState;
@@ -26,5 +27,12 @@ class MaterializeBeans {
     MaterializeService materializeService(
             ServingState state, OnlineStore online, OfflineStore offline, MaterializationMarks marks) {
         return new MaterializeService(state, online, offline, marks, Clock.systemUTC(), Duration.ofSeconds(30));
+    }
+
+    /** The service behind {@code POST /v1/aggregations/{feature}/backfill}: buckets rebuilt from the offline store. */
+    @Produces
+    @Singleton
+    AggregateBackfillService aggregateBackfillService(ServingState state, OnlineStore online, OfflineStore offline) {
+        return new AggregateBackfillService(state, online, offline, Clock.systemUTC());
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slate.control.deploy.EnvironmentNamespaces;
 import dev.slate.control.deploy.NamespaceDirectory;
+import dev.slate.storage.spi.AggregateBuckets;
 import dev.slate.storage.spi.EntityRef;
 import dev.slate.storage.spi.OnlineRead;
 import dev.slate.storage.spi.OnlineStore;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,6 +40,10 @@ final class EnvironmentOnlineStore implements OnlineStore {
     private final IntFunction<OnlineStore> openDatabase;
     private final NamespaceDirectory directory;
     private final Map<Integer, OnlineStore> databases = new ConcurrentHashMap<>();
+    private final AggregateBuckets buckets = new EnvironmentBuckets(env -> {
+        Target t = target(env);
+        return EnvironmentBuckets.of(t.store(), t.namespace());
+    });
 
     /**
      * @param openDatabase opens a client of the same server on another logical database (only called for environments
@@ -153,6 +159,11 @@ final class EnvironmentOnlineStore implements OnlineStore {
     public CompletionStage<Void> dropNamespace(String environment) {
         Target t = target(environment);
         return t.store().dropNamespace(t.namespace());
+    }
+
+    @Override
+    public Optional<AggregateBuckets> buckets() {
+        return configured.buckets().isPresent() ? Optional.of(buckets) : Optional.empty();
     }
 
     @Override

@@ -40,6 +40,11 @@ class ApiRoutesTest {
         assertThat(ApiRoutes.permission("DELETE", "/v1/query/offline/job-1")).isEqualTo(QUERY_OFFLINE);
         assertThat(ApiRoutes.permission("GET", "/v1/query/offline/job-1")).isEqualTo(QUERY_OFFLINE);
         assertThat(ApiRoutes.permission("GET", "/v1/audit")).isEqualTo(ADMIN);
+        assertThat(ApiRoutes.permission("POST", "/v1/aggregations/user.spend/backfill"))
+                .isEqualTo(ADMIN);
+        assertThat(ApiRoutes.route("POST", "/v1/aggregations/user.spend/backfill")
+                        .audited())
+                .isTrue();
         assertThat(ApiRoutes.permission("PUT", "/v1/access/bindings")).isEqualTo(ADMIN);
         assertThat(ApiRoutes.permission("PUT", "/v1/secrets/db_password")).isEqualTo(ADMIN);
         assertThat(ApiRoutes.permission("GET", "/v1/secrets")).isEqualTo(ADMIN);

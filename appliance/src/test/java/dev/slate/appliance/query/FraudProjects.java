@@ -41,6 +41,14 @@ final class FraudProjects {
                 "slate.yaml", "foreign_key: user_id, limit: 100}", "foreign_key: user_id, limit: " + limit + "}");
     }
 
+    /** {@code user.txn_count} kept in Redis buckets of one hour (docs/specs/aggregations.md, "Online: materialized"). */
+    static Map<String, String> materializedTxnCount() {
+        return replace(
+                "slate.yaml",
+                "txn_count: {aggregate: count, over: transactions, windows: [1h, 1d, 7d]}",
+                "txn_count: {aggregate: count, over: transactions, windows: [1h, 1d, 7d], materialize: {bucket: 1h}}");
+    }
+
     private static Map<String, String> replace(String file, String from, String to) {
         return replace(fraud(), file, from, to);
     }

@@ -24,8 +24,8 @@ import java.util.HexFormat;
  */
 final class NewerWinsScript {
 
-    static final String SOURCE = """
-            local key = KEYS[1]
+    /** Lua: {@code older(a, b)}, true when decimal integer text a is less than b (any sign and length, exact). */
+    static final String OLDER = """
             local function older(a, b)
               local an = string.byte(a, 1) == 45
               local bn = string.byte(b, 1) == 45
@@ -37,6 +37,9 @@ final class NewerWinsScript {
               if an then return a > b end
               return a < b
             end
+            """;
+
+    static final String SOURCE = "local key = KEYS[1]\n" + OLDER + """
             local pttl = redis.call('PTTL', key)
             local want = nil
             local written = 0

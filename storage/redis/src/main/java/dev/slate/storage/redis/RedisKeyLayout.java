@@ -2,6 +2,7 @@ package dev.slate.storage.redis;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.storage.spi.AggregateBuckets;
 import dev.slate.storage.spi.EntityRef;
 import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.FeatureType;
@@ -60,6 +61,46 @@ public final class RedisKeyLayout {
             sb.append('s').append(escape((String) entity.key()));
         }
         return sb.toString();
+    }
+
+    /**
+     * The key of one bucket of a materialized aggregation (section 7):
+     * {@code {prefix}:{ns}:{{entity}:{tagged parent}}:b:{name}@{version}:{bucket}}. The braces are a literal Redis
+     * Cluster hash tag: every bucket of one parent lives in one slot.
+     */
+    public String bucketKey(AggregateBuckets.Aggregation a, Object parent, long bucket) {
+        return slotPart(a.namespace(), a.entity(), parent) + ":b:" + escape(a.name()) + '@' + escape(a.version()) + ':'
+                + bucket;
+    }
+
+    /**
+     * The key of one related row's record for one materialized aggregation:
+     * {@code {prefix}:{ns}:{{related entity}:{tagged row}}:r:{entity}:{name}@{version}}.
+     */
+    public String bucketRowKey(AggregateBuckets.Aggregation a, String relatedEntity, Object row) {
+        return slotPart(a.namespace(), relatedEntity, row) + ":r:" + escape(a.entity()) + ':' + escape(a.name()) + '@'
+                + escape(a.version());
+    }
+
+    /** The key that records since when the buckets of {@code a} are complete: {@code {prefix}:{ns}:{{entity}}:m:{name}@{version}}. */
+    public String bucketCoverageKey(AggregateBuckets.Aggregation a) {
+        return prefix + ':' + escape(a.namespace()) + ":{" + escape(a.entity()) + "}:m:" + escape(a.name()) + '@'
+                + escape(a.version());
+    }
+
+    /** An entity key as a tagged string: {@code i42} for a Long, {@code s} and the escaped text for a String. */
+    public static String taggedKey(Object key) {
+        if (key instanceof Long l) {
+            return "i" + l;
+        }
+        if (key instanceof String s) {
+            return "s" + escape(s);
+        }
+        throw new IllegalArgumentException("an entity key is a Long or a String");
+    }
+
+    private String slotPart(String namespace, String entity, Object key) {
+        return prefix + ':' + escape(namespace) + ":{" + escape(entity) + ':' + taggedKey(key) + '}';
     }
 
     /** The hash field of one feature slot. */

@@ -2,6 +2,7 @@ package dev.slate.storage.redis;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.storage.spi.AggregateBuckets;
 import dev.slate.storage.spi.EntityRef;
 import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.OnlineRead;
@@ -27,6 +28,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -60,6 +62,7 @@ public final class RedisOnlineStore implements OnlineStore {
     private final RedisPipeline pipeline;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<FeatureSlot, byte[]> fieldBytes = new ConcurrentHashMap<>();
+    private final AggregateBuckets buckets;
 
     public RedisOnlineStore(Vertx vertx, RedisOnlineStoreConfig config) {
         requireNonNull(vertx, "vertx is null");
@@ -78,6 +81,12 @@ public final class RedisOnlineStore implements OnlineStore {
             options.setType(RedisClientType.STANDALONE);
             this.pipeline = new StandalonePipeline(Redis.createClient(vertx, options), config.maxWaitingHandlers());
         }
+        this.buckets = new RedisAggregateBuckets(layout, pipeline);
+    }
+
+    @Override
+    public Optional<AggregateBuckets> buckets() {
+        return Optional.of(buckets);
     }
 
     /** The key layout this store writes, for tools and tests that look at Redis directly. */

@@ -1,6 +1,7 @@
 package dev.slate.storage.spi;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -25,6 +26,14 @@ public interface OnlineStore extends AutoCloseable {
 
     /** Removes every value of one namespace. */
     CompletionStage<Void> dropNamespace(String namespace);
+
+    /**
+     * The partial aggregates of materialized aggregations this store keeps next to its values, when it keeps any
+     * (docs/specs/aggregations.md, "Online: materialized"); empty: materialized aggregations are served by pushdown.
+     */
+    default Optional<AggregateBuckets> buckets() {
+        return Optional.empty();
+    }
 
     /** Checks that the store answers; completes exceptionally when it does not. */
     CompletionStage<Void> ping();

@@ -4,6 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slate.serving.model.graph.AggregateFunction;
 import dev.slate.storage.spi.FeatureType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -38,6 +44,7 @@ import org.apache.datasketches.hll.Union;
 public final class AggregateState {
     static final int HLL_LG_K = 12;
     static final int KLL_K = 200;
+    private static final byte FORMAT = 1;
     private static final double[] NO_VALUES = new double[0];
 
     private final AggregateFunction function;
@@ -121,13 +128,11 @@ public final class AggregateState {
                 distinct.add(value);
             }
             case APPROX_COUNT_DISTINCT -> {
-                if (hll == null) {
-                    hll = new HllSketch(HLL_LG_K);
+                if (distinct == null) {
+                    distinct = new HashSet<>();
                 }
-                switch (value) {
-                    case Long l -> hll.update(l);
-                    case Double d -> hll.update(d);
-                    default -> hll.update(value.toString());
+                if (distinct.add(value)) {
+                    sketch(value);
                 }
             }
             case APPROX_PERCENTILE -> {
@@ -136,6 +141,17 @@ public final class AggregateState {
                 }
                 values[(int) count - 1] = ((Number) value).doubleValue();
             }
+        }
+    }
+
+    private void sketch(Object value) {
+        if (hll == null) {
+            hll = new HllSketch(HLL_LG_K);
+        }
+        switch (value) {
+            case Long l -> hll.update(l);
+            case Double d -> hll.update(d);
+            default -> hll.update(value.toString());
         }
     }
 
@@ -228,6 +244,10 @@ public final class AggregateState {
                 }
                 union.update(other.hll);
                 hll = union.getResult();
+                if (distinct == null) {
+                    distinct = new HashSet<>();
+                }
+                distinct.addAll(other.distinct);
             }
             case APPROX_PERCENTILE -> {
                 double[] merged = Arrays.copyOf(values, (int) (count + other.count));
@@ -236,6 +256,102 @@ public final class AggregateState {
             }
         }
         count += other.count;
+    }
+
+    /**
+     * The state as bytes, to keep a bucket's partial aggregate (docs/specs/online-store-redis.md, section 7): a format
+     * byte, the count, then what the function keeps (exact decimal sums, the extreme value and its time, the distinct
+     * values — also for {@code approx_count_distinct}, whose sketch they rebuild — or the values of
+     * {@code approx_percentile}).
+     */
+    public byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeLong(count);
+            if (count > 0) {
+                switch (function) {
+                    case COUNT -> {}
+                    case SUM, MEAN -> TaggedValues.writeDecimal(out, sum);
+                    case STDDEV -> {
+                        TaggedValues.writeDecimal(out, sum);
+                        TaggedValues.writeDecimal(out, sumOfSquares);
+                    }
+                    case MIN, MAX -> TaggedValues.write(out, extreme);
+                    case FIRST, LAST -> {
+                        TaggedValues.write(out, extreme);
+                        TaggedValues.write(out, extremeTime);
+                    }
+                    case COUNT_DISTINCT, APPROX_COUNT_DISTINCT -> {
+                        // the sketch's own serialization needs datasketches-memory, which refuses JDKs after 21 at
+                        // run time; the distinct values rebuild the same registers, so the same estimate
+                        out.writeInt(distinct.size());
+                        for (Object v : distinct) {
+                            TaggedValues.write(out, v);
+                        }
+                    }
+                    case APPROX_PERCENTILE -> {
+                        for (int i = 0; i < count; i++) {
+                            out.writeDouble(values[i]);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The state {@link #toBytes()} wrote, for an aggregation of {@code function}, {@code type} and {@code percentile}.
+     *
+     * @throws IllegalArgumentException when the bytes are not such a state
+     */
+    public static AggregateState fromBytes(
+            AggregateFunction function, FeatureType type, double percentile, byte[] bytes) {
+        AggregateState s = new AggregateState(function, type, percentile);
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            if (in.readByte() != FORMAT) {
+                throw new IllegalArgumentException("not a partial aggregate of format " + FORMAT);
+            }
+            s.count = in.readLong();
+            if (s.count > 0) {
+                switch (function) {
+                    case COUNT -> {}
+                    case SUM, MEAN -> s.sum = TaggedValues.readDecimal(in);
+                    case STDDEV -> {
+                        s.sum = TaggedValues.readDecimal(in);
+                        s.sumOfSquares = TaggedValues.readDecimal(in);
+                    }
+                    case MIN, MAX -> s.extreme = TaggedValues.read(in);
+                    case FIRST, LAST -> {
+                        s.extreme = TaggedValues.read(in);
+                        s.extremeTime = (Instant) TaggedValues.read(in);
+                    }
+                    case COUNT_DISTINCT, APPROX_COUNT_DISTINCT -> {
+                        int n = in.readInt();
+                        s.distinct = new HashSet<>();
+                        for (int i = 0; i < n; i++) {
+                            Object v = TaggedValues.read(in);
+                            s.distinct.add(v);
+                            if (function == AggregateFunction.APPROX_COUNT_DISTINCT) {
+                                s.sketch(v);
+                            }
+                        }
+                    }
+                    case APPROX_PERCENTILE -> {
+                        s.values = new double[Math.toIntExact(s.count)];
+                        for (int i = 0; i < s.count; i++) {
+                            s.values[i] = in.readDouble();
+                        }
+                    }
+                }
+            }
+            return s;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("a corrupt partial aggregate of " + function.spelling(), e);
+        }
     }
 
     /** The aggregate of the rows added: 0 for an empty count, null for every other function of no value. */

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -33,6 +34,10 @@ import java.util.TreeMap;
  * counts keep a sorted multiset of the window's values; {@code approx_percentile} an order-statistics tree. A
  * {@code where} that does not name {@code now} is evaluated once per version; one that does is evaluated at each spine
  * row over the rows current in the window ({@link WindowAggregator#compute}), which is slower.
+ *
+ * <p>A materialized aggregation ({@code materialize: {bucket: b}}) uses the bucket-aligned windows of the online
+ * buckets ({@link BucketedAggregations}): its window at t is [(k − w/b + 1)·b, (k + 1)·b) with k = ⌊t/b⌋, so a
+ * version is in it at the times [max(from, ⌊ts/b⌋·b), min(until, ⌊ts/b⌋·b + w)).
  */
 public final class PointInTimeAggregator {
 
@@ -90,9 +95,13 @@ public final class PointInTimeAggregator {
             }
         }
         Object[][] out = new Object[outputs.size()][parents.length];
-        Map<Duration, List<Integer>> byWindow = new LinkedHashMap<>();
+        Map<WindowKey, List<Integer>> byWindow = new LinkedHashMap<>();
         for (int o = 0; o < outputs.size(); o++) {
-            byWindow.computeIfAbsent(outputs.get(o).window(), w -> new ArrayList<>())
+            byWindow.computeIfAbsent(
+                            new WindowKey(
+                                    outputs.get(o).window(),
+                                    outputs.get(o).aggregation().bucket()),
+                            w -> new ArrayList<>())
                     .add(o);
         }
         Map<FeatureId, Map<Version, BigDecimal>> decimals = new HashMap<>();
@@ -105,7 +114,7 @@ public final class PointInTimeAggregator {
             sortBy(rows, rowMicros);
             List<Version> mine = versionsByParent.getOrDefault(e.getKey(), List.of());
             Map<AggregationNode, Item[]> prepared = new IdentityHashMap<>();
-            for (Map.Entry<Duration, List<Integer>> w : byWindow.entrySet()) {
+            for (Map.Entry<WindowKey, List<Integer>> w : byWindow.entrySet()) {
                 sweep(outputs, w.getValue(), w.getKey(), rows, rowMicros, times, mine, decimals, prepared, out, errors);
             }
         }
@@ -120,6 +129,12 @@ public final class PointInTimeAggregator {
         }
         return out;
     }
+
+    /**
+     * A window width and, for a materialized aggregation, its bucket: then the window at t is whole epoch-aligned
+     * buckets, the event times [(k − w/b + 1)·b, (k + 1)·b) with k = ⌊t/b⌋ (docs/specs/aggregations.md).
+     */
+    private record WindowKey(Duration window, Optional<Duration> bucket) {}
 
     private static long micros(Instant t) {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
@@ -152,7 +167,7 @@ public final class PointInTimeAggregator {
     private static void sweep(
             List<Producer.Aggregated> outputs,
             List<Integer> members,
-            Duration w,
+            WindowKey key,
             int[] rows,
             long[] rowMicros,
             Instant[] times,
@@ -161,7 +176,9 @@ public final class PointInTimeAggregator {
             Map<AggregationNode, Item[]> prepared,
             Object[][] out,
             Errors errors) {
+        Duration w = key.window();
         long width = micros(Instant.EPOCH.plus(w));
+        long bucket = key.bucket().map(b -> micros(Instant.EPOCH.plus(b))).orElse(0L);
         int n = versions.size();
         int[] live = new int[n];
         long[] starts = new long[n];
@@ -170,6 +187,9 @@ public final class PointInTimeAggregator {
         for (int i = 0; i < n; i++) {
             Version v = versions.get(i);
             long ts = micros(v.row().time());
+            if (bucket > 0) {
+                ts = Math.floorDiv(ts, bucket) * bucket; // in every window whose buckets hold its bucket
+            }
             long start = Math.max(micros(v.from()), ts);
             long end = ts + width;
             if (v.until() != null) {

@@ -3,6 +3,7 @@ package dev.slate.serving.engine.exec;
 import static java.util.Objects.requireNonNull;
 
 import dev.slate.serving.engine.aggregate.AggregationException;
+import dev.slate.serving.engine.aggregate.BucketedAggregations;
 import dev.slate.serving.engine.aggregate.RelatedRow;
 import dev.slate.serving.engine.aggregate.WindowAggregator;
 import dev.slate.serving.engine.plan.Plan;
@@ -14,6 +15,7 @@ import dev.slate.serving.engine.trace.QueryTrace.SpanKind;
 import dev.slate.serving.engine.trace.QueryTrace.SpanOutcome;
 import dev.slate.serving.model.FeatureId;
 import dev.slate.serving.model.error.ErrorCode;
+import dev.slate.serving.model.graph.AggregationNode;
 import dev.slate.serving.model.graph.ExpressionEvaluationException;
 import dev.slate.serving.model.graph.FeatureGraph;
 import dev.slate.serving.model.graph.Producer;
@@ -26,10 +28,12 @@ import dev.slate.storage.spi.OnlineWrite;
 import dev.slate.storage.spi.StoredValue;
 import dev.slate.storage.spi.ValueConversionException;
 import dev.slate.storage.spi.Values;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,9 +64,11 @@ public final class PlanExecutor {
     private final ResolverRunner runner;
     private final QueryObserver observer;
     private final Duration storeTimeout;
+    private final Optional<BucketedAggregations> bucketed;
 
     public PlanExecutor(OnlineStore store, ResolverRunner runner, QueryObserver observer, Duration storeTimeout) {
         this.store = requireNonNull(store, "store is null");
+        this.bucketed = store.buckets().map(b -> new BucketedAggregations(b, Clock.systemUTC()));
         this.runner = requireNonNull(runner, "runner is null");
         this.observer = requireNonNull(observer, "observer is null");
         this.storeTimeout = requireNonNull(storeTimeout, "storeTimeout is null");
@@ -392,6 +398,7 @@ public final class PlanExecutor {
             case PlanStep.Resolve r -> resolve(graph, plan, r, row, rowIndex, now, trace, calls);
             case PlanStep.Follow f -> follow(graph, namespace, plan, f, row, now);
             case PlanStep.Aggregate a -> aggregate(graph, plan, a, row, now);
+            case PlanStep.MaterializedAggregate m -> materialized(graph, namespace, plan, m, row, rowIndex, now, trace);
             case PlanStep.ListRows l -> list(graph, l, row, now);
         };
     }
@@ -404,6 +411,8 @@ public final class PlanExecutor {
                 plan.features().get(c.outputSlot()).node().id().qualified();
             case PlanStep.Follow f -> f.relation().id().qualified();
             case PlanStep.Aggregate a -> a.rows().name();
+            case PlanStep.MaterializedAggregate m ->
+                "buckets of " + m.relation().id().qualified();
             case PlanStep.ListRows l -> l.rows().name();
         };
     }
@@ -609,6 +618,126 @@ public final class PlanExecutor {
                         }
                     }
                 });
+    }
+
+    /**
+     * Windows of materialized aggregations from their buckets (docs/specs/aggregations.md, "Online: materialized"):
+     * one read of the parent's buckets. When the buckets do not cover the longest window's start and the relation has
+     * a rows resolver, the pushdown fallback computes them; the trace says why.
+     */
+    private CompletableFuture<Void> materialized(
+            FeatureGraph graph,
+            String namespace,
+            Plan plan,
+            PlanStep.MaterializedAggregate m,
+            RowResult row,
+            int rowIndex,
+            Instant now,
+            QueryTrace trace) {
+        Object parent = row.values()[m.inputSlots()[0]];
+        if (parent == null) {
+            for (int s : m.outputSlots()) {
+                row.observedAt()[s] = now;
+                row.values()[s] = null; // no parent key: no related rows
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+        long start = System.nanoTime();
+        String name = "buckets of " + m.relation().id().qualified();
+        if (bucketed.isEmpty()) {
+            if (m.fallback().isPresent()) {
+                return aggregate(graph, plan, m.fallback().get(), row, now);
+            }
+            failAll(m, row, now, name, "the online store keeps no aggregation buckets");
+            return CompletableFuture.completedFuture(null);
+        }
+        BucketedAggregations b = bucketed.get();
+        Map<AggregationNode, List<Integer>> byAggregation = new LinkedHashMap<>();
+        for (int w = 0; w < m.windows().size(); w++) {
+            byAggregation
+                    .computeIfAbsent(m.windows().get(w).aggregation(), x -> new ArrayList<>())
+                    .add(w);
+        }
+        List<AggregationNode> aggregations = new ArrayList<>(byAggregation.keySet());
+        CompletableFuture<String> uncovered = CompletableFuture.completedFuture(null);
+        if (m.fallback().isPresent()) {
+            for (AggregationNode a : aggregations) {
+                Instant needed = BucketedAggregations.windowStart(
+                        now, BucketedAggregations.longest(a), a.bucket().orElseThrow());
+                uncovered = uncovered.thenCombine(b.coverage(namespace, a), (why, from) -> {
+                    if (why != null) {
+                        return why;
+                    }
+                    if (from.isEmpty()) {
+                        return a.id() + " has never been backfilled";
+                    }
+                    return from.get().isAfter(needed)
+                            ? a.id() + " is backfilled from " + from.get() + ", after the window's start " + needed
+                            : null;
+                });
+            }
+        }
+        return uncovered
+                .thenCompose(why -> {
+                    if (why != null) {
+                        if (trace.enabled()) {
+                            trace.span(
+                                    SpanKind.STORE_READ,
+                                    name,
+                                    rowIndex,
+                                    start,
+                                    System.nanoTime(),
+                                    SpanOutcome.SKIPPED,
+                                    why + ": computed by pushdown");
+                        }
+                        return aggregate(graph, plan, m.fallback().get(), row, now);
+                    }
+                    List<List<Duration>> windows = new ArrayList<>();
+                    for (List<Integer> ws : byAggregation.values()) {
+                        windows.add(ws.stream()
+                                .map(w -> m.windows().get(w).window())
+                                .toList());
+                    }
+                    return b.read(namespace, parent, aggregations, windows, now).thenAccept(answers -> {
+                        if (trace.enabled()) {
+                            trace.span(
+                                    SpanKind.STORE_READ,
+                                    name,
+                                    rowIndex,
+                                    start,
+                                    System.nanoTime(),
+                                    SpanOutcome.OK,
+                                    null);
+                        }
+                        for (int i = 0; i < aggregations.size(); i++) {
+                            BucketedAggregations.Answer answer = answers.get(i);
+                            List<Integer> ws = byAggregation.get(aggregations.get(i));
+                            for (int k = 0; k < ws.size(); k++) {
+                                int s = m.outputSlots()[ws.get(k)];
+                                row.observedAt()[s] = now;
+                                if (answer.failures()[k] != null) {
+                                    row.errors()[s] = new FeatureError(
+                                            ErrorCode.RESOLVER_FAILED,
+                                            aggregations.get(i).id().toString(),
+                                            answer.failures()[k]);
+                                } else {
+                                    row.values()[s] = answer.values()[k];
+                                }
+                            }
+                        }
+                    });
+                })
+                .exceptionally(failure -> {
+                    failAll(m, row, now, name, "reading the buckets failed: " + safeMessage(unwrap(failure)));
+                    return null;
+                });
+    }
+
+    private static void failAll(PlanStep.MaterializedAggregate m, RowResult row, Instant now, String name, String why) {
+        for (int s : m.outputSlots()) {
+            row.observedAt()[s] = now;
+            row.errors()[s] = new FeatureError(ErrorCode.RESOLVER_FAILED, name, why);
+        }
     }
 
     // ---- has_many listings -----------------------------------------------------------------------

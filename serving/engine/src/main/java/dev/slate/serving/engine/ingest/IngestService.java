@@ -2,6 +2,7 @@ package dev.slate.serving.engine.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slate.serving.engine.aggregate.BucketedAggregations;
 import dev.slate.serving.engine.query.ServingSnapshot;
 import dev.slate.serving.engine.query.ServingState;
 import dev.slate.serving.model.FeatureId;
@@ -61,6 +62,7 @@ public final class IngestService {
     private final Executor blockingExecutor;
     private final Clock clock;
     private final int maxRows;
+    private final Optional<BucketedAggregations> bucketed;
 
     /**
      * @param blockingExecutor where offline-store appends run (they block on file and database I/O)
@@ -79,6 +81,7 @@ public final class IngestService {
         this.blockingExecutor = requireNonNull(blockingExecutor, "blockingExecutor is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.maxRows = maxRows;
+        this.bucketed = online.buckets().map(b -> new BucketedAggregations(b, clock));
     }
 
     public CompletionStage<IngestResult> ingest(String environment, IngestRequest request) {
@@ -102,6 +105,8 @@ public final class IngestService {
                 request.storeOnline(),
                 request.storeOffline());
         return write(writes)
+                .thenCompose(
+                        v -> updateBuckets(environment, snapshot.deployment().graph(), values, request.storeOnline()))
                 .thenApply(v -> new IngestResult(
                         environment,
                         snapshot.deployment().deploymentId(),
@@ -144,7 +149,9 @@ public final class IngestService {
                 throwIfAny(late); // the file is the job's own copy: it cannot change between the passes
                 Writes writes = writes(environment, deploymentId, values, storeOnline, storeOffline);
                 try {
-                    write(writes).join();
+                    write(writes)
+                            .thenCompose(v -> updateBuckets(environment, graph, values, storeOnline))
+                            .join();
                 } catch (CompletionException | CancellationException e) {
                     Throwable cause = e.getCause() == null ? e : e.getCause();
                     throw new SlateException(
@@ -250,6 +257,23 @@ public final class IngestService {
                 ? CompletableFuture.completedFuture(null)
                 : online.write(writes.online()).toCompletableFuture();
         return CompletableFuture.allOf(offlineDone, onlineDone);
+    }
+
+    /**
+     * Updates the buckets of the materialized aggregations over the ingested entities (docs/specs/aggregations.md,
+     * "Online: materialized"), once the values are stored; only for online ingests (buckets are online state).
+     */
+    private CompletableFuture<Void> updateBuckets(
+            String environment, FeatureGraph graph, List<IngestedValue> values, boolean storeOnline) {
+        if (!storeOnline || bucketed.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<BucketedAggregations.Observation> observations = new ArrayList<>(values.size());
+        for (IngestedValue v : values) {
+            observations.add(new BucketedAggregations.Observation(v.feature(), v.key(), v.value(), v.observedAt()));
+        }
+        return CompletableFuture.runAsync(
+                () -> bucketed.get().apply(environment, graph, observations), blockingExecutor);
     }
 
     private static String describe(Throwable t) {

@@ -1,7 +1,9 @@
 package dev.slate.serving.engine.plan;
 
+import dev.slate.serving.model.graph.Producer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -124,6 +126,31 @@ final class PlanExplainer {
                                 .append(" {")
                                 .append(l.fields().stream().map(f -> f.name()).collect(Collectors.joining(", ")))
                                 .append('}');
+                    case PlanStep.MaterializedAggregate m -> {
+                        Duration longest = m.windows().stream()
+                                .map(w -> w.window())
+                                .max(Duration::compareTo)
+                                .orElseThrow();
+                        Duration bucket =
+                                m.windows().getFirst().aggregation().bucket().orElseThrow();
+                        sb.append("aggregate buckets over ")
+                                .append(m.relation().id())
+                                .append(" (materialized, bucket ")
+                                .append(format(Optional.of(bucket)))
+                                .append(", epoch-aligned): one read of the buckets of ")
+                                .append(names(plan, m.inputSlots()))
+                                .append(" for ")
+                                .append(m.time())
+                                .append(" in [start of bucket(now) - ")
+                                .append(format(Optional.of(longest.minus(bucket))))
+                                .append(", end of bucket(now)) -> ");
+                        windowList(sb, plan, m.windows(), m.outputSlots());
+                        sb.append(m.fallback()
+                                .map(f -> "; falls back to pushdown (rows of "
+                                        + f.rows().name()
+                                        + ") when the buckets are not backfilled back to the window's start")
+                                .orElse("; no rows resolver: always from the buckets"));
+                    }
                     case PlanStep.Aggregate a -> {
                         Duration longest = a.windows().stream()
                                 .map(w -> w.window())
@@ -144,20 +171,7 @@ final class PlanExplainer {
                                 .append(" in (now - ")
                                 .append(format(Optional.of(longest)))
                                 .append(", now] -> ");
-                        for (int w = 0; w < a.windows().size(); w++) {
-                            var agg = a.windows().get(w).aggregation();
-                            sb.append(w == 0 ? "" : ", ")
-                                    .append(plan.features()
-                                            .get(a.outputSlots()[w])
-                                            .node()
-                                            .id())
-                                    .append(" = ")
-                                    .append(agg.function().spelling())
-                                    .append(agg.of().map(o -> "(" + o + ")").orElse(""))
-                                    .append(agg.where()
-                                            .map(e -> " where " + oneLine(e.text()))
-                                            .orElse(""));
-                        }
+                        windowList(sb, plan, a.windows(), a.outputSlots());
                     }
                 }
                 sb.append('\n');
@@ -171,6 +185,18 @@ final class PlanExplainer {
                 .append(writes.isEmpty() ? "nothing" : writes)
                 .append('\n');
         return sb.toString();
+    }
+
+    private static void windowList(StringBuilder sb, Plan plan, List<Producer.Aggregated> windows, int[] outputSlots) {
+        for (int w = 0; w < windows.size(); w++) {
+            var agg = windows.get(w).aggregation();
+            sb.append(w == 0 ? "" : ", ")
+                    .append(plan.features().get(outputSlots[w]).node().id())
+                    .append(" = ")
+                    .append(agg.function().spelling())
+                    .append(agg.of().map(o -> "(" + o + ")").orElse(""))
+                    .append(agg.where().map(e -> " where " + oneLine(e.text())).orElse(""));
+        }
     }
 
     /** An expression as one line: a multi-line YAML block would otherwise break the step list apart. */

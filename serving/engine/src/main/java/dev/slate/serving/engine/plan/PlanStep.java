@@ -8,6 +8,7 @@ import dev.slate.serving.model.graph.Producer;
 import dev.slate.serving.model.graph.RelationNode;
 import dev.slate.serving.model.graph.ResolverNode;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One unit of work in a plan. Features are referred to by their slot index in the plan
@@ -113,6 +114,33 @@ public sealed interface PlanStep {
             requireNonNull(inputSlots, "inputSlots is null");
             requireNonNull(outputSlots, "outputSlots is null");
             windows = List.copyOf(windows);
+        }
+    }
+
+    /**
+     * Computes windows of materialized aggregations over one {@code has_many} relation from their epoch-aligned
+     * buckets (docs/specs/aggregations.md, "Online: materialized"): one atomic read of the parent's buckets, merged.
+     * When the buckets do not cover the longest window (never backfilled, or backfilled from a later time) and the
+     * relation has a {@code many: true} resolver, {@code fallback} (pushdown) computes them instead.
+     *
+     * @param inputSlots the slot of the parent's key (the relation's one referenced feature)
+     * @param fallback the pushdown step over the same windows, when the relation has a rows resolver
+     */
+    record MaterializedAggregate(
+            RelationNode relation,
+            FeatureId time,
+            int[] inputSlots,
+            int[] outputSlots,
+            List<Producer.Aggregated> windows,
+            Optional<Aggregate> fallback)
+            implements PlanStep {
+        public MaterializedAggregate {
+            requireNonNull(relation, "relation is null");
+            requireNonNull(time, "time is null");
+            requireNonNull(inputSlots, "inputSlots is null");
+            requireNonNull(outputSlots, "outputSlots is null");
+            windows = List.copyOf(windows);
+            requireNonNull(fallback, "fallback is null");
         }
     }
 }

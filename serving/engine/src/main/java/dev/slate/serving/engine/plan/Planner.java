@@ -1,5 +1,6 @@
 package dev.slate.serving.engine.plan;
 
+import dev.slate.serving.engine.aggregate.BucketedAggregations;
 import dev.slate.serving.model.FeatureId;
 import dev.slate.serving.model.graph.EntityNode;
 import dev.slate.serving.model.graph.FeatureGraph;
@@ -84,7 +85,7 @@ public final class Planner {
                 } else if (key instanceof FollowKey f) {
                     step = follow(f.relation());
                 } else if (key instanceof AggregateKey a) {
-                    step = aggregate(a);
+                    step = a.materialized() ? materialized(a) : aggregate(a);
                 } else if (key instanceof ListKey l) {
                     step = list(l.listing());
                 } else {
@@ -198,20 +199,48 @@ public final class Planner {
                     outs.stream().mapToInt(Integer::intValue).toArray());
         }
 
-        private PlanStep.Aggregate aggregate(AggregateKey key) throws PlanningException {
+        /** The materialized step of {@code key}, with its pushdown fallback when the relation has a rows resolver. */
+        private PlanStep.MaterializedAggregate materialized(AggregateKey key) throws PlanningException {
             RelationNode relation = key.relation();
-            ResolverNode rows =
-                    relation.rowsResolver().map(graph.resolvers()::get).orElse(null);
             List<Integer> outs = new ArrayList<>();
             List<Producer.Aggregated> windows = new ArrayList<>();
+            collect(key, outs, windows);
+            Optional<PlanStep.Aggregate> fallback = relation.rowsResolver().isPresent()
+                    ? Optional.of(aggregate(new AggregateKey(relation, key.time(), false), outs, windows))
+                    : Optional.empty();
+            return new PlanStep.MaterializedAggregate(
+                    relation,
+                    key.time(),
+                    new int[] {slots.get(relation.referenced().getFirst())},
+                    outs.stream().mapToInt(Integer::intValue).toArray(),
+                    windows,
+                    fallback);
+        }
+
+        private void collect(AggregateKey key, List<Integer> outs, List<Producer.Aggregated> windows) {
             for (int s = 0; s < nodes.size(); s++) {
                 if (nodes.get(s).producer() instanceof Producer.Aggregated a
-                        && a.aggregation().relation().equals(relation)
-                        && a.aggregation().time().equals(key.time())) {
+                        && a.aggregation().relation().equals(key.relation())
+                        && a.aggregation().time().equals(key.time())
+                        && BucketedAggregations.materialized(graph, a.aggregation()) == key.materialized()) {
                     outs.add(s);
                     windows.add(a);
                 }
             }
+        }
+
+        private PlanStep.Aggregate aggregate(AggregateKey key) throws PlanningException {
+            List<Integer> outs = new ArrayList<>();
+            List<Producer.Aggregated> windows = new ArrayList<>();
+            collect(key, outs, windows);
+            return aggregate(key, outs, windows);
+        }
+
+        private PlanStep.Aggregate aggregate(AggregateKey key, List<Integer> outs, List<Producer.Aggregated> windows)
+                throws PlanningException {
+            RelationNode relation = key.relation();
+            ResolverNode rows =
+                    relation.rowsResolver().map(graph.resolvers()::get).orElse(null);
             if (rows == null) {
                 throw new PlanningException(windows.getFirst()
                                 .aggregation()
@@ -310,7 +339,9 @@ public final class Planner {
                         visit(referenced, requestedFor);
                     }
                     addStep(new AggregateKey(
-                            a.aggregation().relation(), a.aggregation().time()));
+                            a.aggregation().relation(),
+                            a.aggregation().time(),
+                            BucketedAggregations.materialized(graph, a.aggregation())));
                 }
                 case Producer.Resolved r -> {
                     ResolverNode resolver = graph.resolvers().get(r.resolver());
@@ -342,7 +373,7 @@ public final class Planner {
     private record ListKey(FeatureId listing) {}
 
     /** The step that aggregates over one has_many relation by one event time (all windows share its rows). */
-    private record AggregateKey(RelationNode relation, FeatureId time) {}
+    private record AggregateKey(RelationNode relation, FeatureId time, boolean materialized) {}
 
     private static String hash(String text) {
         try {

@@ -272,6 +272,8 @@ public final class OnlineQueryService {
                                     "follow " + f.relation().id();
                                 case PlanStep.Aggregate a ->
                                     "aggregate over " + a.relation().id();
+                                case PlanStep.MaterializedAggregate m ->
+                                    "aggregate buckets over " + m.relation().id();
                                 case PlanStep.ListRows l ->
                                     "list " + l.relation().id();
                             });

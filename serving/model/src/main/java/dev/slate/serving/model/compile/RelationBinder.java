@@ -352,6 +352,14 @@ final class RelationBinder {
                 ok = false;
             }
             where = result.expression().map(e -> e);
+            if (a.bucket().isPresent() && where.isPresent() && where.get().mayReadNow()) {
+                problems.add(
+                        text.locate(0),
+                        ErrorCode.INVALID_VALUE,
+                        "where of " + what + " reads now, and the aggregation is materialized: a bucket's rows are"
+                                + " filtered once, when they are stored (docs/specs/aggregations.md)");
+                ok = false;
+            }
         }
         if (!ok) {
             return Optional.empty();

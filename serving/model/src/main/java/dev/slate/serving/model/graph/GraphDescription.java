@@ -193,8 +193,7 @@ public final class GraphDescription {
                 m.put("window", Durations.format(a.window()));
                 m.put("windows", agg.windows().stream().map(Durations::format).toList());
                 m.put("where", agg.where().map(Expression::text).orElse(null));
-                m.put("mode", "pushdown"); // materialized buckets are declared (bucket) but not kept yet:
-                // docs/specs/project-format.md
+                m.put("mode", agg.bucket().isPresent() ? "materialized" : "pushdown");
                 m.put("bucket", agg.bucket().map(Durations::format).orElse(null));
             }
         }

@@ -173,7 +173,7 @@ class RelationsTest {
                 .containsEntry("function", "sum")
                 .containsEntry("window", "30d")
                 .containsEntry("windows", List.of("1d", "30d"))
-                .containsEntry("mode", "pushdown")
+                .containsEntry("mode", "materialized")
                 .containsEntry("bucket", "1h")
                 .containsEntry("where", "amount > 0.0")
                 .containsEntry("of", "transaction.amount");

@@ -1,0 +1,250 @@
+package dev.slate.serving.engine.aggregate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slate.serving.engine.exec.PlanExecutor;
+import dev.slate.serving.engine.exec.QueryObserver;
+import dev.slate.serving.engine.exec.ResolverRunner;
+import dev.slate.serving.engine.ingest.IngestRequest;
+import dev.slate.serving.engine.ingest.IngestService;
+import dev.slate.serving.engine.materialize.AggregateBackfillService;
+import dev.slate.serving.engine.query.FeatureValue;
+import dev.slate.serving.engine.query.OnlineQueryRequest;
+import dev.slate.serving.engine.query.OnlineQueryService;
+import dev.slate.serving.engine.query.QueryAnswer;
+import dev.slate.serving.engine.query.QueryLimits;
+import dev.slate.serving.engine.query.ServingState;
+import dev.slate.serving.model.ProjectCompiler;
+import dev.slate.serving.model.deploy.ActiveDeployment;
+import dev.slate.serving.model.graph.AggregateFunction;
+import dev.slate.serving.model.graph.AggregationNode;
+import dev.slate.serving.model.graph.FeatureGraph;
+import dev.slate.storage.redis.RedisOnlineStore;
+import dev.slate.storage.redis.RedisOnlineStoreConfig;
+import dev.slate.storage.spi.FeatureType;
+import dev.slate.storage.testing.InMemoryOfflineStore;
+import dev.slate.storage.testservers.TestServers;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Materialized aggregations through the ingest path into real Redis buckets (docs/specs/aggregations.md, "Online:
+ * materialized"): the bucket-aligned window, late rows, corrections and deletes by re-ingest, and partial states that
+ * survive their bytes.
+ */
+class BucketedAggregationsTest {
+    static final String ENV = "prod";
+    static final Instant T = Instant.parse("2026-06-01T10:30:00Z");
+    static final String PROJECT = """
+            project: buckets
+            entities:
+              user:
+                key: id
+                features:
+                  id: int
+                  transactions: {has_many: transaction, foreign_key: user_id}
+                  txn_count: {aggregate: count, over: transactions, windows: [1h, 1d], materialize: {bucket: 1h}}
+                  spend: {aggregate: sum, of: amount, over: transactions, windows: [1h, 1d], where: "amount > 0.0", materialize: {bucket: 1h}}
+                  biggest: {aggregate: max, of: amount, over: transactions, windows: [1h, 1d], materialize: {bucket: 1h}}
+              transaction:
+                key: id
+                time: ts
+                features:
+                  id: int
+                  user_id: {type: int, ingested: true}
+                  amount: {type: float, ingested: true}
+                  ts: {type: datetime, ingested: true}
+            """;
+
+    static Vertx vertx;
+    static RedisOnlineStore redis;
+    static ServingState state;
+    static ExecutorService blocking;
+    static IngestService ingest;
+    static InMemoryOfflineStore offline;
+    static PlanExecutor executor;
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx();
+        blocking = Executors.newFixedThreadPool(2);
+        redis = new RedisOnlineStore(
+                vertx,
+                new RedisOnlineStoreConfig(
+                        List.of(TestServers.redisUrl()),
+                        RedisOnlineStoreConfig.ClientType.STANDALONE,
+                        4,
+                        RedisOnlineStoreConfig.DEFAULT_MAX_POOL_WAITING,
+                        RedisOnlineStoreConfig.DEFAULT_MAX_WAITING_HANDLERS,
+                        "bucketstest" + UUID.randomUUID().toString().substring(0, 8)));
+        state = new ServingState();
+        state.install(new ActiveDeployment(ENV, "d1", 1, ProjectCompiler.compile(Map.of("slate.yaml", PROJECT)), T));
+        offline = new InMemoryOfflineStore();
+        ingest = new IngestService(state, redis, Optional.of(offline), blocking, Clock.fixed(T, ZoneOffset.UTC), 1000);
+        ResolverRunner none = (graph, resolver, parameters) ->
+                CompletableFuture.failedFuture(new IllegalStateException("no resolver runs here"));
+        executor = new PlanExecutor(redis, none, QueryObserver.NONE, Duration.ofSeconds(5));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        redis.dropNamespace(ENV).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        redis.close();
+        blocking.shutdownNow();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    static void send(Object... rows) throws Exception {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Object r : rows) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) r;
+            list.add(m);
+        }
+        ingest.ingest(ENV, new IngestRequest(list, true, true))
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    static Map<String, Object> txn(long id, Long user, Double amount, String ts, String observed) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("transaction.id", id);
+        row.put("transaction.user_id", user);
+        row.put("transaction.amount", amount);
+        row.put("transaction.ts", ts);
+        row.put(IngestRequest.TIMESTAMP, observed);
+        return row;
+    }
+
+    static Map<String, Object> query(long user, Instant now) throws Exception {
+        QueryAnswer answer = new OnlineQueryService(
+                        state, executor, QueryLimits.DEFAULTS, Clock.fixed(now, ZoneOffset.UTC))
+                .queryBulk(
+                        ENV,
+                        new OnlineQueryRequest(
+                                Map.of("user.id", List.of(user)),
+                                List.of(
+                                        "user.txn_count[1h]",
+                                        "user.txn_count[1d]",
+                                        "user.spend[1h]",
+                                        "user.spend[1d]",
+                                        "user.biggest[1h]",
+                                        "user.biggest[1d]"),
+                                Map.of(),
+                                null,
+                                false,
+                                false,
+                                null))
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        Map<String, Object> out = new HashMap<>();
+        for (FeatureValue v : answer.rows().getFirst()) {
+            assertThat(v.error()).as(v.feature().toString()).isNull();
+            out.put(v.feature().name(), v.value());
+        }
+        return out;
+    }
+
+    @Test
+    void windowsAreWholeBucketsAndCorrectionsCountOnce() throws Exception {
+        send(
+                txn(1, 7L, 10.0, "2026-06-01T10:05:00Z", "2026-06-01T10:05:00Z"), // current bucket
+                txn(2, 7L, 20.0, "2026-06-01T10:59:59Z", "2026-06-01T10:00:00Z"), // after T, current bucket: counts
+                txn(3, 7L, 5.0, "2026-06-01T09:40:00Z", "2026-06-01T09:40:00Z"), // in (T − 1h, T], previous bucket
+                txn(4, 7L, -3.0, "2026-05-31T11:00:00Z", "2026-06-01T10:10:00Z"), // late; first bucket of 1d
+                txn(5, 7L, 100.0, "2026-05-31T10:59:00Z", "2026-05-31T10:59:00Z")); // in (T − 1d, T], bucket before
+        Map<String, Object> v = query(7, T);
+        assertThat(v)
+                .containsEntry("txn_count[1h]", 2L)
+                .containsEntry("txn_count[1d]", 4L)
+                .containsEntry("spend[1h]", 30.0)
+                .containsEntry("spend[1d]", 35.0)
+                .containsEntry("biggest[1h]", 20.0)
+                .containsEntry("biggest[1d]", 20.0);
+        // corrections: row 2 moves to user 8, row 1 gets a new amount, row 3 is deleted (null time)
+        send(
+                txn(2, 8L, 20.0, "2026-06-01T10:59:59Z", "2026-06-01T10:20:00Z"),
+                txn(1, 7L, 1.5, "2026-06-01T10:05:00Z", "2026-06-01T10:20:00Z"),
+                txn(3, 7L, 5.0, null, "2026-06-01T10:20:00Z"));
+        v = query(7, T);
+        assertThat(v)
+                .containsEntry("txn_count[1h]", 1L)
+                .containsEntry("txn_count[1d]", 2L)
+                .containsEntry("spend[1h]", 1.5)
+                .containsEntry("spend[1d]", 1.5)
+                .containsEntry("biggest[1h]", 1.5)
+                .containsEntry("biggest[1d]", 1.5);
+        assertThat(query(8, T)).containsEntry("txn_count[1h]", 1L).containsEntry("biggest[1d]", 20.0);
+        // an older re-ingest does not undo a newer one
+        send(txn(1, 7L, 99.0, "2026-06-01T10:05:00Z", "2026-06-01T10:06:00Z"));
+        assertThat(query(7, T)).containsEntry("biggest[1h]", 1.5);
+        // the same answer from cached states as from contributions
+        assertThat(query(7, T)).isEqualTo(v);
+        // a partial re-ingest (the amount only) keeps the rest of the row
+        send(Map.of("transaction.id", 1L, "transaction.amount", 2.5, IngestRequest.TIMESTAMP, "2026-06-01T10:25:00Z"));
+        assertThat(query(7, T)).containsEntry("spend[1h]", 2.5).containsEntry("txn_count[1h]", 1L);
+
+        // every bucket and row record gone: a backfill from the offline store gives the same answers, twice
+        Map<String, Object> seven = query(7, T);
+        Map<String, Object> eight = query(8, T);
+        redis.dropNamespace(ENV).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(query(7, T)).containsEntry("txn_count[1d]", 0L);
+        AggregateBackfillService backfill =
+                new AggregateBackfillService(state, redis, offline, Clock.fixed(T, ZoneOffset.UTC));
+        for (int run = 0; run < 2; run++) {
+            for (String aggregation : List.of("user.txn_count", "user.spend[1h]", "user.biggest")) {
+                AggregateBackfillService.Result r =
+                        backfill.backfill(ENV, aggregation, Optional.empty(), Optional.empty());
+                assertThat(r.rows()).as(aggregation).isEqualTo(5);
+            }
+            assertThat(query(7, T)).as("run " + run).isEqualTo(seven);
+            assertThat(query(8, T)).as("run " + run).isEqualTo(eight);
+        }
+        // a backfill from a later time rebuilds only the rows from then on
+        redis.dropNamespace(ENV).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        backfill.backfill(ENV, "user.txn_count", Optional.of(Instant.parse("2026-06-01T10:00:00Z")), Optional.empty());
+        assertThat(query(7, T)).containsEntry("txn_count[1h]", 1L).containsEntry("txn_count[1d]", 1L);
+    }
+
+    @Test
+    void partialStatesSurviveTheirBytes() {
+        FeatureGraph graph = state.snapshot(ENV).orElseThrow().deployment().graph();
+        for (AggregateFunction f : AggregateFunction.values()) {
+            FeatureType type = f == AggregateFunction.COUNT_DISTINCT || f == AggregateFunction.APPROX_COUNT_DISTINCT
+                    ? FeatureType.Scalar.INT
+                    : FeatureType.Scalar.FLOAT;
+            AggregateState s = new AggregateState(f, type, 0.9);
+            assertThat(AggregateState.fromBytes(f, type, 0.9, s.toBytes()).result())
+                    .as(f.spelling())
+                    .isEqualTo(s.result());
+            for (int i = 0; i < 50; i++) {
+                Object value = f == AggregateFunction.COUNT_DISTINCT || f == AggregateFunction.APPROX_COUNT_DISTINCT
+                        ? (Object) ("m" + (i % 13))
+                        : (Object) (i * 1.25 - 7);
+                s.add(T.plusSeconds(i % 7), value);
+            }
+            assertThat(AggregateState.fromBytes(f, type, 0.9, s.toBytes()).result())
+                    .as(f.spelling())
+                    .isEqualTo(s.result());
+        }
+        assertThat(graph.aggregations().values().stream().filter(a -> BucketedAggregations.materialized(graph, a)))
+                .extracting(AggregationNode::id)
+                .hasSize(3);
+    }
+}
