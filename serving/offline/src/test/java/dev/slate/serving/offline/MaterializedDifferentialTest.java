@@ -490,7 +490,8 @@ class MaterializedDifferentialTest {
         if (valued.isEmpty()) {
             return null;
         }
-        BigDecimal sum = valued.stream().map(x -> new BigDecimal(x.amount())).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal sum =
+                valued.stream().map(x -> BigDecimal.valueOf(x.amount())).reduce(BigDecimal.ZERO, BigDecimal::add);
         int n = valued.size();
         return switch (fn) {
             case "sum", "positive_sum" -> sum.doubleValue();
