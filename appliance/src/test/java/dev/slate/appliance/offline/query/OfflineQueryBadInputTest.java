@@ -279,7 +279,7 @@ class OfflineQueryBadInputTest {
                 .get(OfflineQueryClient.PATH + "/" + id + "/result?format=csv")
                 .then()
                 .statusCode(400)
-                .body("detail", containsString("format must be parquet or json"));
+                .body("detail", containsString("format must be parquet, json or arrow"));
     }
 
     /** Job directories of this test's environment: none is created for a refused submission. */

@@ -374,7 +374,7 @@ class RecomputeTest {
         OfflineQueryService service = service("jobs", 3);
         List<Long> ids = new ArrayList<>();
         List<String> times = new ArrayList<>();
-        for (int i = 0; i < 9_000; i++) {
+        for (int i = 0; i < 3_000; i++) {
             ids.add((long) (i % 4) + 1);
             times.add(T0.plusSeconds(60L * i).toString());
         }
@@ -391,7 +391,7 @@ class RecomputeTest {
         assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
         JsonNode json = json(service, job.id());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        service.writeArrow(service.result(ENV, job.id()), out, 2_000); // five record batches
+        service.writeArrow(service.result(ENV, job.id()), out, 600); // five record batches
 
         try (BufferAllocator allocator = new RootAllocator();
                 ArrowStreamReader reader =
@@ -429,7 +429,7 @@ class RecomputeTest {
                             .isEqualTo(Instant.parse(row.get("input_time").asText()));
                 }
             }
-            assertThat(r).isEqualTo(9_000).isEqualTo(json.get("rows").size());
+            assertThat(r).isEqualTo(3_000).isEqualTo(json.get("rows").size());
             assertThat(batches).isEqualTo(5);
         }
     }
