@@ -86,7 +86,9 @@ class DriftTest {
             assertThat(share).isCloseTo(0.1, within(0.01));
         }
         assertThat(Drift.psi(grid, same)).isLessThan(0.02);
-        assertThat(Drift.ks(grid, same).pValue()).isGreaterThan(0.01);
+        // not a p-value bound: under no drift the p-value is uniform, and the KLL sketches (whose compaction draws
+        // unseeded random bits) add up to about 1.3% rank error, so only the statistic has a bound that always holds
+        assertThat(Drift.ks(grid, same).statistic()).isLessThan(0.04);
         // a shift by one standard deviation: PSI well above the usual 0.25 "significant" line, D = 2Φ(0.5) − 1 ≈ 0.383
         assertThat(Drift.psi(grid, shifted)).isGreaterThan(0.5);
         Drift.KsTest ks = Drift.ks(grid, shifted);
