@@ -47,9 +47,9 @@ command -v python3 >/dev/null || { echo "overhead.sh: python3 is needed for the 
 mkdir -p "$TARGET_DIR"
 TICKS="$(getconf CLK_TCK)"
 
-free_port() {
+free_port() { # free_port [FIRST]: the first free loopback port from FIRST (default 18200) to 18299
   local port
-  for port in $(seq 18200 18299); do
+  for port in $(seq "${1:-18200}" 18299); do
     if ! { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then echo "$port"; return; fi
     exec 3<&- 3>&-
   done
@@ -78,7 +78,8 @@ one_run() { # one_run MODE ROUND
   port="$(free_port)"
   if [[ "$mode" == on ]]; then
     local sink_port
-    sink_port="$(free_port)"
+    # the appliance does not listen yet, so its port must be skipped explicitly
+    sink_port="$(free_port $((port + 1)))"
     python3 - "$sink_port" >"$TARGET_DIR/overhead-sink.log" 2>&1 <<'PY' &
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
