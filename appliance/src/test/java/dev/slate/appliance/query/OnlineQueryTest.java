@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,6 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @QuarkusTest
 @TestProfile(FraudTestProfile.class)
 class OnlineQueryTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private static final List<String> USER_FEATURES = List.of(
             "user.email",
             "user.name",
@@ -191,6 +200,64 @@ class OnlineQueryTest {
         Answer empty =
                 Answer.of(ENV.bulk(Map.of("inputs", Map.of("user.id", List.of()), "outputs", List.of("user.email"))));
         assertThat(empty.json().get("data")).isEmpty();
+    }
+
+    @Test
+    void bulkAnswersAsAnArrowStreamWithTheJsonFormsColumns() throws Exception {
+        List<Long> ids = List.of(3L, 999L, 1L);
+        List<String> outputs = List.of(
+                "user.email_domain", "user.credit_limit", "user.age", "user.txn_count[1d]", "user.transactions");
+        Map<String, Object> body = Map.of("inputs", Map.of("user.id", ids), "outputs", outputs);
+        Answer json = Answer.of(ENV.bulk(body));
+        Response arrow = ENV.request()
+                .accept("application/vnd.apache.arrow.stream")
+                .body(body)
+                .post("/v1/query/online/bulk");
+        assertThat(arrow.statusCode()).isEqualTo(200);
+        assertThat(arrow.contentType()).startsWith("application/vnd.apache.arrow.stream");
+        try (BufferAllocator allocator = new RootAllocator();
+                ArrowStreamReader reader = new ArrowStreamReader(arrow.asInputStream(), allocator)) {
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            List<String> columns = new ArrayList<>(outputs);
+            columns.add("errors");
+            assertThat(root.getSchema().getFields().stream().map(Field::getName).toList())
+                    .isEqualTo(columns);
+            assertThat(root.getSchema().getCustomMetadata().get("environment")).isEqualTo(ENV.name());
+            assertThat(reader.loadNextBatch()).isTrue();
+            assertThat(root.getRowCount()).isEqualTo(ids.size());
+            for (int row = 0; row < ids.size(); row++) {
+                JsonNode domain = json.field(row, "user.email_domain").get("value");
+                Object arrowDomain = root.getVector("user.email_domain").getObject(row);
+                assertThat(arrowDomain == null ? null : arrowDomain.toString())
+                        .isEqualTo(domain.isNull() ? null : domain.asText());
+                JsonNode limit = json.field(row, "user.credit_limit").get("value");
+                assertThat((Double) root.getVector("user.credit_limit").getObject(row))
+                        .isEqualTo(limit.isNull() ? null : limit.asDouble());
+                JsonNode count = json.field(row, "user.txn_count[1d]").get("value");
+                assertThat((Long) root.getVector("user.txn_count[1d]").getObject(row))
+                        .isEqualTo(count.isNull() ? null : count.asLong());
+                // a has_many listing travels as the JSON text of its objects
+                JsonNode listed = json.field(row, "user.transactions").get("value");
+                Object arrowListed = root.getVector("user.transactions").getObject(row);
+                if (listed.isNull()) {
+                    assertThat(arrowListed).isNull();
+                } else {
+                    assertThat(MAPPER.readTree(arrowListed.toString())).isEqualTo(listed);
+                }
+                assertThat(root.getVector("errors").isNull(row)).isTrue();
+            }
+            for (int row = 0; row < ids.size(); row++) {
+                assertThat(root.getVector("user.age").getObject(row))
+                        .isEqualTo((long) ENV.data().user(ids.get(row)).age());
+            }
+        }
+        // a refused query is problem+json whatever the caller accepts
+        Response refused = ENV.request()
+                .accept("application/vnd.apache.arrow.stream")
+                .body(Map.of("inputs", Map.of("user.id", ids), "outputs", List.of("user.no_such_feature")))
+                .post("/v1/query/online/bulk");
+        assertThat(refused.statusCode()).isBetween(400, 499);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
     }
 
     @Test

@@ -19,11 +19,13 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 /**
  * {@code POST /v1/query/online} and {@code /v1/query/online/bulk}. Non-blocking: runs on the event
  * loop, and the answer is streamed as JSON from the engine's {@link dev.slate.serving.engine.query.QueryAnswer}
- * ({@link OnlineQueryResponseSerializer}); its documented shape is {@link OnlineQueryResponseBody}.
+ * ({@link OnlineQueryResponseSerializer}); its documented shape is {@link OnlineQueryResponseBody}. A caller that
+ * accepts {@value OnlineQueryArrowWriter#ARROW_STREAM} gets it as an Arrow IPC stream instead
+ * ({@link OnlineQueryArrowWriter}).
  */
 @Path("/v1/query/online")
 @Consumes(MediaType.APPLICATION_JSON)
-@Produces(MediaType.APPLICATION_JSON)
+@Produces({MediaType.APPLICATION_JSON, OnlineQueryArrowWriter.ARROW_STREAM})
 public class OnlineQueryResource {
 
     /** W3C trace context headers: the query's OpenTelemetry span continues the caller's trace. */
@@ -41,10 +43,12 @@ public class OnlineQueryResource {
     @APIResponse(
             responseCode = "200",
             description = "OK",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = OnlineQueryResponseBody.class)))
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = OnlineQueryResponseBody.class)),
+                @Content(mediaType = OnlineQueryArrowWriter.ARROW_STREAM)
+            })
     public CompletionStage<OnlineQueryResponse> query(
             @HeaderParam(Environments.HEADER) String environment,
             @HeaderParam(Environments.BRANCH_HEADER) String branch,
@@ -67,10 +71,12 @@ public class OnlineQueryResource {
     @APIResponse(
             responseCode = "200",
             description = "OK",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = OnlineQueryResponseBody.class)))
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = OnlineQueryResponseBody.class)),
+                @Content(mediaType = OnlineQueryArrowWriter.ARROW_STREAM)
+            })
     public CompletionStage<OnlineQueryResponse> bulk(
             @HeaderParam(Environments.HEADER) String environment,
             @HeaderParam(Environments.BRANCH_HEADER) String branch,

@@ -26,13 +26,26 @@ import dev.slate.serving.model.ProjectCompiler;
 import dev.slate.serving.model.deploy.ActiveDeployment;
 import dev.slate.serving.model.error.ErrorCode;
 import dev.slate.serving.model.graph.FeatureGraph;
+import dev.slate.storage.spi.FeatureType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -184,6 +197,81 @@ class OnlineQueryResponseSerializerTest {
         assertThat(data.get(0).get("meta").get("resolver").asText()).isEqualTo("user_profile");
         assertThat(data.get(0).get("meta").get("cache_hit").asBoolean()).isTrue();
         assertThat(data.get(8).get("meta").get("resolver").asText()).isEqualTo("input");
+    }
+
+    @Test
+    void arrowStreamHoldsTheJsonFormsValuesAndErrors() throws Exception {
+        QueryAnswer a = answer(mixedRows(), null);
+        OnlineQueryResponse response = new OnlineQueryResponse(a, true, false, "checkout");
+        JsonNode json = MAPPER.readTree(MAPPER.writeValueAsString(response));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        OnlineQueryArrow.write(response, MAPPER, bytes);
+        try (BufferAllocator allocator = new RootAllocator();
+                ArrowStreamReader reader =
+                        new ArrowStreamReader(new ByteArrayInputStream(bytes.toByteArray()), allocator)) {
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            Schema schema = root.getSchema();
+            List<String> expectedColumns = new ArrayList<>();
+            a.outputs().forEach(o -> expectedColumns.add(o.name()));
+            expectedColumns.add(OnlineQueryArrow.ERRORS);
+            assertThat(schema.getFields().stream().map(Field::getName).toList()).isEqualTo(expectedColumns);
+            assertThat(schema.getCustomMetadata())
+                    .containsEntry("query_id", a.queryId())
+                    .containsEntry("deployment_version", "3")
+                    .containsEntry("query_name", "checkout");
+            assertThat(reader.loadNextBatch()).isTrue();
+            assertThat(root.getRowCount()).isEqualTo(3);
+            for (int r = 0; r < 3; r++) {
+                for (int o = 0; o < a.outputs().size(); o++) {
+                    JsonNode expected = json.get("data").get(r).get(o).get("value");
+                    Object actual = root.getVector(o).getObject(r);
+                    String column = a.outputs().get(o).name();
+                    switch (actual) {
+                        case null -> assertThat(expected.isNull()).as(column).isTrue();
+                        case Long l
+                        when column.equals("user.created_at") ->
+                            assertThat(Instant.EPOCH.plus(l, ChronoUnit.MICROS).toString())
+                                    .isEqualTo(expected.asText());
+                        case Long l -> assertThat(l).as(column).isEqualTo(expected.asLong());
+                        case Double d
+                        when d.isNaN() -> assertThat(expected.asText()).isEqualTo("NaN");
+                        case Double d -> assertThat(d).as(column).isEqualTo(expected.asDouble());
+                        case Boolean b -> assertThat(b).as(column).isEqualTo(expected.asBoolean());
+                        case Integer days ->
+                            assertThat(LocalDate.ofEpochDay(days).toString()).isEqualTo(expected.asText());
+                        default -> assertThat(actual.toString()).as(column).isEqualTo(expected.asText());
+                    }
+                }
+            }
+            FieldVector errors = root.getVector(OnlineQueryArrow.ERRORS);
+            assertThat(errors.isNull(0)).isTrue();
+            assertThat(errors.isNull(1)).isTrue();
+            List<?> failed = (List<?>) errors.getObject(2);
+            assertThat(failed).hasSize(3);
+            for (int i = 0; i < failed.size(); i++) { // the JSON form's errors, in the same order
+                Map<?, ?> e = (Map<?, ?>) failed.get(i);
+                JsonNode expected = json.get("errors").get(i);
+                for (String f : List.of("feature", "code", "resolver", "message")) {
+                    assertThat(e.get(f) == null ? null : e.get(f).toString())
+                            .as(f)
+                            .isEqualTo(expected.has(f) ? expected.get(f).asText() : null);
+                }
+                assertThat(e.get("row")).isEqualTo(2);
+            }
+            assertThat(failed.stream().map(e -> ((Map<?, ?>) e).get("code").toString()))
+                    .contains("RESOLVER_TIMED_OUT", "UPSTREAM_FAILED", "RESOLVER_FAILED");
+            assertThat(reader.loadNextBatch()).isFalse();
+        }
+    }
+
+    @Test
+    void arrowColumnsFollowTheDeclaredTypes() {
+        assertThat(OnlineQueryArrow.field("f", FeatureType.Scalar.DATETIME).getType())
+                .isEqualTo(new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC"));
+        Field nested =
+                OnlineQueryArrow.field("f", new FeatureType.ListOf(new FeatureType.ListOf(FeatureType.Scalar.INT)));
+        assertThat(nested.getType()).isEqualTo(new ArrowType.List());
+        assertThat(nested.getChildren().get(0).getChildren().get(0).getType()).isEqualTo(new ArrowType.Int(64, true));
     }
 
     /** The answer as the resource built it before streaming: records serialised by the mapper. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slate.serving.model.FeatureId;
 import dev.slate.serving.model.graph.Producer;
+import dev.slate.storage.spi.FeatureType;
 
 /**
  * One requested output as an answer lists it, worked out once per plan so that answering a request
@@ -14,12 +15,17 @@ import dev.slate.serving.model.graph.Producer;
  * @param keySlot the slot of its entity's key, or -1 when the query does not give the key
  * @param producedBy what produces it: a resolver name, {@code expression}, {@code input}, {@code ingested},
  *     {@code relation R} or {@code aggregation}
+ * @param type the declared type of its values
+ * @param listing whether it lists the rows of a {@code has_many} relation: its value is then a list of objects (one
+ *     map per related row), whatever {@code type} says
  */
-public record PlannedOutput(FeatureId feature, String name, int slot, int keySlot, String producedBy) {
+public record PlannedOutput(
+        FeatureId feature, String name, int slot, int keySlot, String producedBy, FeatureType type, boolean listing) {
     public PlannedOutput {
         requireNonNull(feature, "feature is null");
         requireNonNull(name, "name is null");
         requireNonNull(producedBy, "producedBy is null");
+        requireNonNull(type, "type is null");
     }
 
     static PlannedOutput of(PlannedFeature f) {
@@ -34,6 +40,13 @@ public record PlannedOutput(FeatureId feature, String name, int slot, int keySlo
                     case Producer.Listed l -> "relation " + l.relation().id();
                     case Producer.Aggregated a -> "aggregation";
                 };
-        return new PlannedOutput(f.node().id(), f.node().id().qualified(), f.slot(), f.keySlot(), producedBy);
+        return new PlannedOutput(
+                f.node().id(),
+                f.node().id().qualified(),
+                f.slot(),
+                f.keySlot(),
+                producedBy,
+                f.node().type(),
+                f.node().producer() instanceof Producer.Listed);
     }
 }
