@@ -404,26 +404,10 @@ public final class ClusterLifecycleCommands {
             try (Unpacked unpacked = Unpacked.verify(source, environmentKey(spec), out);
                     KubernetesClient client = target.client()) {
                 if (!skipPreflight) {
-                    out.println("· preflight");
-                    List<ClusterPreflight.Check> checks = preflight(
-                            client,
-                            unpacked.bundle,
-                            target,
-                            Optional.ofNullable(source.values),
-                            Optional.of(registryClient),
-                            out);
-                    if (!ClusterPreflight.passed(checks)) {
-                        throw new CliException("step preflight failed: fix the FAIL lines above; nothing was changed");
-                    }
+                    requirePreflight(client, unpacked, target, source, registryClient, out);
                 }
-                ClusterInstaller installer = new ClusterInstaller(
-                        client,
-                        target.settings(Optional.ofNullable(source.values), Optional.empty()),
-                        line -> {
-                            out.println(line);
-                            out.flush();
-                        },
-                        Clock.systemUTC());
+                ClusterInstaller installer =
+                        installer(client, target, Optional.ofNullable(source.values), Optional.empty(), out);
                 Release release = installer.install(
                         unpacked.bundle,
                         registry.address(),
@@ -441,6 +425,39 @@ public final class ClusterLifecycleCommands {
                 throw failed(e);
             }
         }
+    }
+
+    /** Runs the preflight checks against the bundle's rendering and stops, changing nothing, when one fails. */
+    private static void requirePreflight(
+            KubernetesClient client,
+            Unpacked unpacked,
+            Target target,
+            Source source,
+            RegistryClient registryClient,
+            PrintWriter out) {
+        out.println("· preflight");
+        List<ClusterPreflight.Check> checks = preflight(
+                client, unpacked.bundle, target, Optional.ofNullable(source.values), Optional.of(registryClient), out);
+        if (!ClusterPreflight.passed(checks)) {
+            throw new CliException("step preflight failed: fix the FAIL lines above; nothing was changed");
+        }
+    }
+
+    /** An installer for the target that prints each step as it happens. */
+    private static ClusterInstaller installer(
+            KubernetesClient client,
+            Target target,
+            Optional<Path> values,
+            Optional<String> backupImage,
+            PrintWriter out) {
+        return new ClusterInstaller(
+                client,
+                target.settings(values, backupImage),
+                line -> {
+                    out.println(line);
+                    out.flush();
+                },
+                Clock.systemUTC());
     }
 
     @Command(
@@ -481,22 +498,10 @@ public final class ClusterLifecycleCommands {
             try (Unpacked unpacked = Unpacked.verify(source, environmentKey(spec), out);
                     KubernetesClient client = target.client()) {
                 if (!skipPreflight) {
-                    out.println("· preflight");
-                    if (!ClusterPreflight.passed(preflight(
-                            client,
-                            unpacked.bundle,
-                            target,
-                            Optional.ofNullable(source.values),
-                            Optional.of(registryClient),
-                            out))) {
-                        throw new CliException("step preflight failed: fix the FAIL lines above; nothing was changed");
-                    }
+                    requirePreflight(client, unpacked, target, source, registryClient, out);
                 }
-                ClusterInstaller installer = new ClusterInstaller(
-                        client,
-                        target.settings(Optional.ofNullable(source.values), Optional.ofNullable(backupImage)),
-                        out::println,
-                        Clock.systemUTC());
+                ClusterInstaller installer = installer(
+                        client, target, Optional.ofNullable(source.values), Optional.ofNullable(backupImage), out);
                 Release release = installer.upgrade(
                         unpacked.bundle,
                         registry.address(),
@@ -543,11 +548,8 @@ public final class ClusterLifecycleCommands {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (KubernetesClient client = target.client()) {
-                ClusterInstaller installer = new ClusterInstaller(
-                        client,
-                        target.settings(Optional.empty(), Optional.ofNullable(backupImage)),
-                        out::println,
-                        Clock.systemUTC());
+                ClusterInstaller installer =
+                        installer(client, target, Optional.empty(), Optional.ofNullable(backupImage), out);
                 Release release = installer.rollback(Optional.ofNullable(toRevision));
                 out.printf(
                         Locale.ROOT,
@@ -584,11 +586,7 @@ public final class ClusterLifecycleCommands {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (KubernetesClient client = target.client()) {
-                ClusterInstaller.Uninstalled result = new ClusterInstaller(
-                                client,
-                                target.settings(Optional.empty(), Optional.empty()),
-                                out::println,
-                                Clock.systemUTC())
+                ClusterInstaller.Uninstalled result = installer(client, target, Optional.empty(), Optional.empty(), out)
                         .uninstall(deleteData);
                 result.deleted().forEach(d -> out.println("deleted " + d));
                 result.kept().forEach(k -> out.println("kept    " + k));
@@ -622,11 +620,8 @@ public final class ClusterLifecycleCommands {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (KubernetesClient client = target.client()) {
-                Optional<ClusterInstaller.StatusReport> report = new ClusterInstaller(
-                                client,
-                                target.settings(Optional.empty(), Optional.empty()),
-                                out::println,
-                                Clock.systemUTC())
+                Optional<ClusterInstaller.StatusReport> report = installer(
+                                client, target, Optional.empty(), Optional.empty(), out)
                         .status();
                 if (report.isEmpty()) {
                     out.println("Release " + target.release + " is not installed in namespace " + target.namespace);
