@@ -18,7 +18,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.Union;
+import org.apache.datasketches.hll.HllUnion;
 
 /**
  * The partial state of one windowed aggregation: rows are added one by one, states of disjoint row sets merge,
@@ -238,7 +238,7 @@ public final class AggregateState {
                 distinct.addAll(other.distinct);
             }
             case APPROX_COUNT_DISTINCT -> {
-                Union union = new Union(HLL_LG_K);
+                HllUnion union = new HllUnion(HLL_LG_K);
                 if (hll != null) {
                     union.update(hll);
                 }
