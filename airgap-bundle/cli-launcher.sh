@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `slate` as shipped in the offline bundle (cli/slate): runs the CLI jar beside it with a Java 21+:
+# `slate` as shipped in the offline bundle (cli/slate): runs the CLI jar beside it with a Java 25+:
 # $SLATE_JAVA, else the bundle's JRE beside cli/ (jre/bin/java), else $JAVA_HOME, else java on the PATH.
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd -P)"
@@ -14,8 +14,8 @@ if [ -z "$java_bin" ]; then
   exit 1
 fi
 major="$("$java_bin" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-if [ -z "$major" ] || [ "${major%%.*}" -lt 21 ]; then
-  echo "slate: $java_bin is Java ${major:-unknown}; Slate needs 21 or newer (set SLATE_JAVA)" >&2
+if [ -z "$major" ] || [ "${major%%.*}" -lt 25 ]; then
+  echo "slate: $java_bin is Java ${major:-unknown}; Slate needs 25 or newer (set SLATE_JAVA)" >&2
   exit 1
 fi
 jar="$(ls "$here"/slate-installer-*.jar | head -1)"

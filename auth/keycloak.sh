@@ -32,7 +32,7 @@ if ! command -v "$java_bin" >/dev/null 2>&1; then
 fi
 java_major="$("$java_bin" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
 if [ -z "$java_major" ] || [ "${java_major%%.*}" -lt 21 ]; then
-  echo "keycloak.sh: $java_bin is Java ${java_major:-unknown}; Keycloak and Slate need 21 or newer (set JAVA_HOME)" >&2
+  echo "keycloak.sh: $java_bin is Java ${java_major:-unknown}; Keycloak needs 21 or newer (set JAVA_HOME)" >&2
   exit 1
 fi
 

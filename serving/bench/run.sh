@@ -3,7 +3,7 @@
 #
 #   serving/bench/run.sh [--rebuild] [benchmark options]
 #
-# Picks a JDK (Temurin 25 when present, else JAVA_HOME, else java on the PATH; 21 or newer),
+# Picks a JDK (Temurin 25 when present, else JAVA_HOME, else java on the PATH; 25 or newer),
 # builds what is missing, starts the packaged appliance on a free loopback port against the local
 # PostgreSQL and Redis, runs dev.slate.serving.bench.ServingBenchmark, stops the appliance and leaves
 #   serving/bench/target/bench-results.json   the results
@@ -64,7 +64,7 @@ done
 
 log() { printf '[run.sh] %s\n' "$*"; }
 
-# ---- JDK: Temurin 25 when present, else JAVA_HOME, else java on the PATH (21 or newer)
+# ---- JDK: Temurin 25 when present, else JAVA_HOME, else java on the PATH (25 or newer)
 pick_java() {
   local candidate
   for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk-arm64 /usr/lib/jvm/temurin-25-jdk; do
@@ -81,14 +81,14 @@ pick_java() {
     export JAVA_HOME
     return
   fi
-  echo "run.sh: no JDK found; install a JDK 21 or newer (Temurin 25 preferred) or set JAVA_HOME" >&2
+  echo "run.sh: no JDK found; install a JDK 25 or newer (Temurin 25) or set JAVA_HOME" >&2
   exit 1
 }
 pick_java
 JAVA="$JAVA_HOME/bin/java"
 java_major="$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')"
-if [[ -z "$java_major" || "$java_major" -lt 21 ]]; then
-  echo "run.sh: $JAVA is Java ${java_major:-?}; Slate needs 21 or newer" >&2
+if [[ -z "$java_major" || "$java_major" -lt 25 ]]; then
+  echo "run.sh: $JAVA is Java ${java_major:-?}; Slate needs 25 or newer" >&2
   exit 1
 fi
 log "JDK: $JAVA_HOME (Java $java_major)"

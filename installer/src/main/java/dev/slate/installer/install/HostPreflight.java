@@ -10,7 +10,7 @@ import java.util.OptionalLong;
 
 /**
  * Checks a host for a standalone install at a prefix: CPU, memory, free disk at the prefix (a full disk
- * is named as such), the ports, OS and architecture, a Java 21+ (or the bundle's JRE), and the tools the
+ * is named as such), the ports, OS and architecture, a Java 25+ (or the bundle's JRE), and the tools the
  * process supervision needs ({@code sh}, {@code setsid}).
  */
 public final class HostPreflight {
@@ -102,12 +102,12 @@ public final class HostPreflight {
         } else {
             int java = probe.javaFeatureVersion();
             checks.add(
-                    java >= 21
+                    java >= 25
                             ? PreflightCheck.ok("java", "Java " + java)
                             : PreflightCheck.fail(
                                     "java",
                                     "Java " + java
-                                            + "; Slate needs 21 or newer (or install from a bundle with its JRE)"));
+                                            + "; Slate needs 25 or newer (or install from a bundle with its JRE)"));
         }
         for (String tool : List.of("sh", "setsid")) {
             checks.add(

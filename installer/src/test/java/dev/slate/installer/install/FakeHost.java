@@ -25,7 +25,7 @@ record FakeHost(
                 Set.of(),
                 "Linux",
                 "amd64",
-                21,
+                25,
                 false,
                 Set.of("sh", "setsid"));
     }

@@ -79,7 +79,7 @@ class HostPreflightTest {
         assertThat(check(run(FakeHost.good().withOs("Linux", "aarch64")), "arch")
                         .status())
                 .isEqualTo(PreflightCheck.Status.FAIL);
-        assertThat(check(run(FakeHost.good().withJava(17)), "java").detail()).contains("Java 17; Slate needs 21");
+        assertThat(check(run(FakeHost.good().withJava(21)), "java").detail()).contains("Java 21; Slate needs 25");
         assertThat(check(
                                 new HostPreflight(FakeHost.good().withJava(17), HostRequirements.defaults())
                                         .run(PREFIX, true, false),

@@ -10,6 +10,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -18,7 +19,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.Union;
+import org.apache.datasketches.hll.HllUnion;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.QuantilesDoublesSketchIteratorAPI;
 
 /**
  * The partial state of one windowed aggregation: rows are added one by one, states of disjoint row sets merge,
@@ -33,9 +36,13 @@ import org.apache.datasketches.hll.Union;
  *   <li>{@code first}/{@code last} take the value of the oldest/newest row by event time; rows with the same
  *       time are ordered by value (smallest first);</li>
  *   <li>{@code approx_count_distinct} is an HLL sketch (lgK 12) read with its composite estimator, which depends on
- *       the set of values only, never on their order; {@code approx_percentile} is the value at rank
- *       ⌈p·n⌉ of the window's n values (the inclusive rule of a KLL sketch that holds every value), so both
- *       give the same answer whatever order rows arrive in.</li>
+ *       the set of values only, never on their order;</li>
+ *   <li>{@code approx_percentile} is the smallest value whose cumulative weight reaches rank ⌈p·n⌉ of the n values.
+ *       Added rows weigh 1 each, so a state built from rows answers the value at rank ⌈p·n⌉ exactly (the inclusive
+ *       rule of a KLL sketch that holds every value). {@link #toBytes()} keeps a KLL sketch (k 200) instead: it holds
+ *       every value up to 200 values and compacts beyond, and a state read back from it holds the sketch's retained
+ *       values with their weights. Merging concatenates weighted values without compacting again, so a merge of
+ *       states is deterministic and exact wherever no merged state came from a compacted sketch.</li>
  * </ul>
  * {@code count}, {@code sum}, {@code mean} and {@code stddev} states can also {@link #remove} a row, exactly (the
  * sums are decimal), for the sliding windows of offline queries.
@@ -44,7 +51,13 @@ import org.apache.datasketches.hll.Union;
 public final class AggregateState {
     static final int HLL_LG_K = 12;
     static final int KLL_K = 200;
-    private static final byte FORMAT = 1;
+    /**
+     * The format {@link #toBytes()} writes: 2 keeps the HLL and KLL sketches' own serialization; 1 (still read) kept
+     * the distinct values and all values instead.
+     */
+    static final byte FORMAT = 2;
+
+    static final byte FORMAT_VALUES = 1;
     private static final double[] NO_VALUES = new double[0];
 
     private final AggregateFunction function;
@@ -57,7 +70,12 @@ public final class AggregateState {
     private Instant extremeTime;
     private Set<Object> distinct;
     private HllSketch hll;
+    /** {@code approx_percentile}: the values, or a KLL sketch's retained values, {@code size} of them. */
     private double[] values = NO_VALUES;
+    /** Their weights when one stands for several (read from a compacted sketch); null while every weight is 1. */
+    private long[] weights;
+
+    private int size;
 
     public AggregateState(AggregateFunction function, FeatureType type, double percentile) {
         this.function = requireNonNull(function, "function is null");
@@ -127,21 +145,28 @@ public final class AggregateState {
                 }
                 distinct.add(value);
             }
-            case APPROX_COUNT_DISTINCT -> {
-                if (distinct == null) {
-                    distinct = new HashSet<>();
-                }
-                if (distinct.add(value)) {
-                    sketch(value);
-                }
-            }
-            case APPROX_PERCENTILE -> {
-                if (count > values.length) {
-                    values = Arrays.copyOf(values, Math.max(16, values.length * 2));
-                }
-                values[(int) count - 1] = ((Number) value).doubleValue();
+            case APPROX_COUNT_DISTINCT -> sketch(value);
+            case APPROX_PERCENTILE -> weighted(((Number) value).doubleValue(), 1);
+        }
+    }
+
+    /** Appends one {@code approx_percentile} value of weight {@code weight}. */
+    private void weighted(double value, long weight) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, Math.max(16, values.length * 2));
+            if (weights != null) {
+                weights = Arrays.copyOf(weights, values.length);
             }
         }
+        if (weight != 1 && weights == null) {
+            weights = new long[values.length];
+            Arrays.fill(weights, 0, size, 1);
+        }
+        values[size] = value;
+        if (weights != null) {
+            weights[size] = weight;
+        }
+        size++;
     }
 
     private void sketch(Object value) {
@@ -238,21 +263,17 @@ public final class AggregateState {
                 distinct.addAll(other.distinct);
             }
             case APPROX_COUNT_DISTINCT -> {
-                Union union = new Union(HLL_LG_K);
+                HllUnion union = new HllUnion(HLL_LG_K);
                 if (hll != null) {
                     union.update(hll);
                 }
                 union.update(other.hll);
                 hll = union.getResult();
-                if (distinct == null) {
-                    distinct = new HashSet<>();
-                }
-                distinct.addAll(other.distinct);
             }
             case APPROX_PERCENTILE -> {
-                double[] merged = Arrays.copyOf(values, (int) (count + other.count));
-                System.arraycopy(other.values, 0, merged, (int) count, (int) other.count);
-                values = merged;
+                for (int i = 0; i < other.size; i++) {
+                    weighted(other.values[i], other.weights == null ? 1 : other.weights[i]);
+                }
             }
         }
         count += other.count;
@@ -260,9 +281,11 @@ public final class AggregateState {
 
     /**
      * The state as bytes, to keep a bucket's partial aggregate (docs/specs/online-store-redis.md, section 7): a format
-     * byte, the count, then what the function keeps (exact decimal sums, the extreme value and its time, the distinct
-     * values — also for {@code approx_count_distinct}, whose sketch they rebuild — or the values of
-     * {@code approx_percentile}).
+     * byte ({@link #FORMAT}), the count, then what the function keeps (exact decimal sums, the extreme value and its
+     * time, the distinct values of {@code count_distinct}, or the serialized sketch: the compact HLL sketch of
+     * {@code approx_count_distinct}, at most 2,216 bytes, and the KLL sketch (k 200) of {@code approx_percentile}, at
+     * most 5,772 bytes below 2³¹ values). Building the KLL sketch compacts it beyond 200 values, which draws random
+     * bits: read it back with {@link #fromBytes} before answering from it (docs/specs/aggregations.md).
      */
     public byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
@@ -282,25 +305,44 @@ public final class AggregateState {
                         TaggedValues.write(out, extreme);
                         TaggedValues.write(out, extremeTime);
                     }
-                    case COUNT_DISTINCT, APPROX_COUNT_DISTINCT -> {
-                        // the sketch's own serialization needs datasketches-memory, which refuses JDKs after 21 at
-                        // run time; the distinct values rebuild the same registers, so the same estimate
+                    case COUNT_DISTINCT -> {
                         out.writeInt(distinct.size());
                         for (Object v : distinct) {
                             TaggedValues.write(out, v);
                         }
                     }
-                    case APPROX_PERCENTILE -> {
-                        for (int i = 0; i < count; i++) {
-                            out.writeDouble(values[i]);
-                        }
-                    }
+                    case APPROX_COUNT_DISTINCT -> writeSketch(out, hll.toCompactByteArray());
+                    case APPROX_PERCENTILE -> writeSketch(out, kll().toByteArray());
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    private static void writeSketch(DataOutputStream out, byte[] sketch) throws IOException {
+        out.writeInt(sketch.length);
+        out.write(sketch);
+    }
+
+    private static byte[] readSketch(DataInputStream in) throws IOException {
+        byte[] sketch = new byte[in.readInt()];
+        in.readFully(sketch);
+        return sketch;
+    }
+
+    /** The values of {@code approx_percentile} in a KLL sketch of k {@link #KLL_K}, each with its weight. */
+    private KllDoublesSketch kll() {
+        KllDoublesSketch sketch = KllDoublesSketch.newHeapInstance(KLL_K);
+        for (int i = 0; i < size; i++) {
+            if (weights == null || weights[i] == 1) {
+                sketch.update(values[i]);
+            } else {
+                sketch.update(values[i], weights[i]);
+            }
+        }
+        return sketch;
     }
 
     /**
@@ -312,8 +354,10 @@ public final class AggregateState {
             AggregateFunction function, FeatureType type, double percentile, byte[] bytes) {
         AggregateState s = new AggregateState(function, type, percentile);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            if (in.readByte() != FORMAT) {
-                throw new IllegalArgumentException("not a partial aggregate of format " + FORMAT);
+            byte format = in.readByte();
+            if (format != FORMAT && format != FORMAT_VALUES) {
+                throw new IllegalArgumentException(
+                        "not a partial aggregate of format " + FORMAT_VALUES + " or " + FORMAT);
             }
             s.count = in.readLong();
             if (s.count > 0) {
@@ -329,28 +373,57 @@ public final class AggregateState {
                         s.extreme = TaggedValues.read(in);
                         s.extremeTime = (Instant) TaggedValues.read(in);
                     }
-                    case COUNT_DISTINCT, APPROX_COUNT_DISTINCT -> {
+                    case COUNT_DISTINCT -> {
                         int n = in.readInt();
                         s.distinct = new HashSet<>();
                         for (int i = 0; i < n; i++) {
-                            Object v = TaggedValues.read(in);
-                            s.distinct.add(v);
-                            if (function == AggregateFunction.APPROX_COUNT_DISTINCT) {
-                                s.sketch(v);
+                            s.distinct.add(TaggedValues.read(in));
+                        }
+                    }
+                    case APPROX_COUNT_DISTINCT -> {
+                        if (format == FORMAT) {
+                            s.hll = HllSketch.heapify(readSketch(in));
+                        } else { // format 1: the distinct values, which rebuild the same registers
+                            int n = in.readInt();
+                            for (int i = 0; i < n; i++) {
+                                s.sketch(TaggedValues.read(in));
                             }
                         }
                     }
                     case APPROX_PERCENTILE -> {
-                        s.values = new double[Math.toIntExact(s.count)];
-                        for (int i = 0; i < s.count; i++) {
-                            s.values[i] = in.readDouble();
+                        if (format == FORMAT) {
+                            s.readKll(readSketch(in));
+                        } else { // format 1: every value
+                            for (long i = 0; i < s.count; i++) {
+                                s.weighted(in.readDouble(), 1);
+                            }
                         }
                     }
                 }
             }
+            if (in.available() > 0) {
+                throw new IllegalArgumentException(in.available() + " bytes after the state");
+            }
             return s;
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("a corrupt partial aggregate of " + function.spelling(), e);
+        }
+    }
+
+    /** Takes the retained values of a serialized KLL sketch with their weights, which sum to the count. */
+    private void readKll(byte[] bytes) {
+        KllDoublesSketch sketch = KllDoublesSketch.heapify(MemorySegment.ofArray(bytes));
+        if (sketch.getN() != count) {
+            throw new IllegalArgumentException("a KLL sketch of " + sketch.getN() + " values for a count of " + count);
+        }
+        long total = 0;
+        QuantilesDoublesSketchIteratorAPI it = sketch.iterator();
+        while (it.next()) {
+            weighted(it.getQuantile(), it.getWeight());
+            total += it.getWeight();
+        }
+        if (total != count) {
+            throw new IllegalArgumentException("KLL weights sum to " + total + ", not " + count);
         }
     }
 
@@ -429,14 +502,43 @@ public final class AggregateState {
     }
 
     /**
-     * The value at rank ⌈p·n⌉ (at least 1) of the n values in ascending order: what a KLL sketch answers for the
-     * inclusive rank p while it holds every value. p is taken as the decimal it is written as (0.9, not the binary
-     * fraction just above it), so 0.9 of 10 values is the 9th.
+     * The smallest value whose cumulative weight, in ascending order, reaches rank ⌈p·n⌉ (at least 1) of the n values:
+     * while every weight is 1, the value at that rank, which is what a KLL sketch answers for the inclusive rank p
+     * while it holds every value. p is taken as the decimal it is written as (0.9, not the binary fraction just above
+     * it), so 0.9 of 10 values is the 9th.
      */
     private double quantile() {
-        double[] sorted = Arrays.copyOf(values, (int) count);
-        Arrays.sort(sorted);
-        return sorted[(int) rank(percentile, count) - 1];
+        long rank = rank(percentile, count);
+        if (weights == null) {
+            double[] sorted = Arrays.copyOf(values, size);
+            Arrays.sort(sorted);
+            return sorted[(int) rank - 1];
+        }
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> Double.compare(values[x], values[y]));
+        long cumulative = 0;
+        for (int i : order) {
+            cumulative += weights[i];
+            if (cumulative >= rank) {
+                return values[i];
+            }
+        }
+        throw new IllegalStateException("weights sum to " + cumulative + ", below rank " + rank);
+    }
+
+    /** True when this {@code approx_percentile} state holds a value that stands for several (a compacted sketch's). */
+    boolean compacted() {
+        if (weights != null) {
+            for (int i = 0; i < size; i++) {
+                if (weights[i] != 1) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The rank (1..n) {@code approx_percentile} takes of n values: ⌈p·n⌉, at least 1, p read as the decimal it is written as. */

@@ -475,9 +475,12 @@ public final class BucketedAggregations {
                         bad = bad == null ? f : bad;
                     }
                     if (bad == null) {
+                        // answer from the state as it is cached, so this read and the next ones agree: for
+                        // approx_percentile the cached state is a KLL sketch, compacted beyond 200 values
+                        byte[] state = one.toBytes();
                         saves.add(new AggregateBuckets.StateSave(
-                                range.aggregation(), parent, bucket.index(), bucket.generation(), one.toBytes()));
-                        acc.merge(one);
+                                range.aggregation(), parent, bucket.index(), bucket.generation(), state));
+                        acc.merge(AggregateState.fromBytes(a.function(), a.type(), a.percentile(), state));
                     }
                 } catch (ArithmeticException | ClassCastException | IllegalArgumentException | IOException e) {
                     bad = a.id() + ": " + e.getMessage();

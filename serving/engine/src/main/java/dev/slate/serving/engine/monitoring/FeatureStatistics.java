@@ -17,10 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.datasketches.frequencies.ErrorType;
-import org.apache.datasketches.frequencies.ItemsSketch;
+import org.apache.datasketches.frequencies.FrequentItemsSketch;
 import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.HllUnion;
 import org.apache.datasketches.hll.TgtHllType;
-import org.apache.datasketches.hll.Union;
 import org.apache.datasketches.kll.KllDoublesSketch;
 
 /**
@@ -216,11 +216,11 @@ public final class FeatureStatistics {
         }
 
         synchronized Optional<Categorical> mergedItems(StatsWindow w, long nowMillis) {
-            ItemsSketch<String> merged = null;
+            FrequentItemsSketch<String> merged = null;
             for (Bucket b : live(w, nowMillis)) {
                 if (b.items != null && !b.items.isEmpty()) {
                     if (merged == null) {
-                        merged = new ItemsSketch<>(FREQUENT_ITEMS);
+                        merged = new FrequentItemsSketch<>(FREQUENT_ITEMS);
                     }
                     merged.merge(b.items);
                 }
@@ -229,7 +229,7 @@ public final class FeatureStatistics {
                 return Optional.empty();
             }
             Map<String, Long> counts = new HashMap<>();
-            for (ItemsSketch.Row<String> r : merged.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
+            for (FrequentItemsSketch.Row<String> r : merged.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
                 counts.put(r.getItem(), r.getEstimate());
             }
             return Optional.of(new Categorical(counts, merged.getStreamLength()));
@@ -243,7 +243,7 @@ public final class FeatureStatistics {
             double sum = 0;
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
-            Union distinct = new Union(HLL_LG_K);
+            HllUnion distinct = new HllUnion(HLL_LG_K);
             for (Bucket b : live) {
                 count += b.count;
                 nulls += b.nulls;
@@ -298,7 +298,7 @@ public final class FeatureStatistics {
         double max = Double.NEGATIVE_INFINITY;
         KllDoublesSketch kll;
         HllSketch hll;
-        ItemsSketch<String> items;
+        FrequentItemsSketch<String> items;
 
         Bucket(long index) {
             this.index = index;
@@ -331,7 +331,7 @@ public final class FeatureStatistics {
                 String s = value.toString();
                 hll.update(s);
                 if (items == null) {
-                    items = new ItemsSketch<>(FREQUENT_ITEMS);
+                    items = new FrequentItemsSketch<>(FREQUENT_ITEMS);
                 }
                 items.update(s);
             }

@@ -21,10 +21,13 @@ import dev.slate.serving.model.graph.AggregationNode;
 import dev.slate.serving.model.graph.FeatureGraph;
 import dev.slate.storage.redis.RedisOnlineStore;
 import dev.slate.storage.redis.RedisOnlineStoreConfig;
+import dev.slate.storage.spi.AggregateBuckets;
 import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.testing.InMemoryOfflineStore;
 import dev.slate.storage.testservers.TestServers;
 import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,11 +37,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.datasketches.hll.HllSketch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,6 +77,30 @@ class BucketedAggregationsTest {
                   ts: {type: datetime, ingested: true}
             """;
 
+    /** A second environment: the two sketch functions, materialized. */
+    static final String SKETCH_ENV = "sketches";
+
+    static final String SKETCH_PROJECT = """
+            project: sketches
+            entities:
+              user:
+                key: id
+                features:
+                  id: int
+                  transactions: {has_many: transaction, foreign_key: user_id}
+                  p90: {aggregate: approx_percentile, of: amount, percentile: 0.9, over: transactions, windows: [1h, 1d], materialize: {bucket: 1h}}
+                  uniq: {aggregate: approx_count_distinct, of: merchant, over: transactions, windows: [1h, 1d], materialize: {bucket: 1h}}
+              transaction:
+                key: id
+                time: ts
+                features:
+                  id: int
+                  user_id: {type: int, ingested: true}
+                  amount: {type: float, ingested: true}
+                  merchant: {type: string, ingested: true}
+                  ts: {type: datetime, ingested: true}
+            """;
+
     static Vertx vertx;
     static RedisOnlineStore redis;
     static ServingState state;
@@ -95,6 +124,8 @@ class BucketedAggregationsTest {
                         "bucketstest" + UUID.randomUUID().toString().substring(0, 8)));
         state = new ServingState();
         state.install(new ActiveDeployment(ENV, "d1", 1, ProjectCompiler.compile(Map.of("slate.yaml", PROJECT)), T));
+        state.install(new ActiveDeployment(
+                SKETCH_ENV, "d1", 1, ProjectCompiler.compile(Map.of("slate.yaml", SKETCH_PROJECT)), T));
         offline = new InMemoryOfflineStore();
         ingest = new IngestService(state, redis, Optional.of(offline), blocking, Clock.fixed(T, ZoneOffset.UTC), 1000);
         ResolverRunner none = (graph, resolver, parameters) ->
@@ -105,21 +136,14 @@ class BucketedAggregationsTest {
     @AfterAll
     static void stop() throws Exception {
         redis.dropNamespace(ENV).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        redis.dropNamespace(SKETCH_ENV).toCompletableFuture().get(30, TimeUnit.SECONDS);
         redis.close();
         blocking.shutdownNow();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     static void send(Object... rows) throws Exception {
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (Object r : rows) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) r;
-            list.add(m);
-        }
-        ingest.ingest(ENV, new IngestRequest(list, true, true))
-                .toCompletableFuture()
-                .get(30, TimeUnit.SECONDS);
+        ingestIn(ENV, List.of(rows));
     }
 
     static Map<String, Object> txn(long id, Long user, Double amount, String ts, String observed) {
@@ -133,24 +157,27 @@ class BucketedAggregationsTest {
     }
 
     static Map<String, Object> query(long user, Instant now) throws Exception {
+        return query(
+                ENV,
+                user,
+                now,
+                List.of(
+                        "user.txn_count[1h]",
+                        "user.txn_count[1d]",
+                        "user.spend[1h]",
+                        "user.spend[1d]",
+                        "user.biggest[1h]",
+                        "user.biggest[1d]"));
+    }
+
+    static Map<String, Object> query(String environment, long user, Instant now, List<String> outputs)
+            throws Exception {
         QueryAnswer answer = new OnlineQueryService(
                         state, executor, QueryLimits.DEFAULTS, Clock.fixed(now, ZoneOffset.UTC))
                 .queryBulk(
-                        ENV,
+                        environment,
                         new OnlineQueryRequest(
-                                Map.of("user.id", List.of(user)),
-                                List.of(
-                                        "user.txn_count[1h]",
-                                        "user.txn_count[1d]",
-                                        "user.spend[1h]",
-                                        "user.spend[1d]",
-                                        "user.biggest[1h]",
-                                        "user.biggest[1d]"),
-                                Map.of(),
-                                null,
-                                false,
-                                false,
-                                null))
+                                Map.of("user.id", List.of(user)), outputs, Map.of(), null, false, false, null))
                 .toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         Map<String, Object> out = new HashMap<>();
@@ -246,5 +273,120 @@ class BucketedAggregationsTest {
         assertThat(graph.aggregations().values().stream().filter(a -> BucketedAggregations.materialized(graph, a)))
                 .extracting(AggregationNode::id)
                 .hasSize(3);
+    }
+
+    /**
+     * A bucket of more than 200 values keeps a compacted KLL sketch: the first read (rebuilt from the contributions)
+     * and the next ones (the cached state) answer the same, within KLL's rank error of the exact value; the HLL
+     * estimate equals one sketch's over all values; a cached state of format 1 is read as it is.
+     */
+    @Test
+    void sketchBucketsAreCachedSerializedAndReadInTheFormerFormatToo() throws Exception {
+        Random r = new Random(11);
+        List<String> outputs = List.of("user.p90[1h]", "user.p90[1d]", "user.uniq[1h]", "user.uniq[1d]");
+        List<Object> rows = new ArrayList<>();
+        Map<Long, Map<String, Object>> firsts = new HashMap<>();
+        // users 21 to 28: 450 rows each in the bucket of T (10:00), 150 in the one before; several users, so that a
+        // first read that answered from the rows instead of its cached sketch would show in at least one of them
+        for (long user = 21; user <= 28; user++) {
+            rows.clear();
+            List<Double> current = new ArrayList<>();
+            List<Double> day = new ArrayList<>();
+            HllSketch oneHour = new HllSketch(AggregateState.HLL_LG_K);
+            HllSketch oneDay = new HllSketch(AggregateState.HLL_LG_K);
+            for (int i = 0; i < 600; i++) {
+                Instant ts = i < 450
+                        ? Instant.parse("2026-06-01T10:00:00Z").plusSeconds(i * 4L)
+                        : Instant.parse("2026-06-01T09:00:00Z").plusSeconds(i);
+                double amount = Math.round(r.nextGaussian() * 4_000) / 100.0;
+                String merchant = "m" + r.nextInt(900);
+                Map<String, Object> row = txn(user * 1_000 + i, user, amount, ts.toString(), ts.toString());
+                row.put("transaction.merchant", merchant);
+                rows.add(row);
+                (i < 450 ? current : day).add(amount);
+                if (i < 450) {
+                    oneHour.update(merchant);
+                }
+                oneDay.update(merchant);
+            }
+            day.addAll(current);
+            ingestIn(SKETCH_ENV, rows);
+            Map<String, Object> first = query(SKETCH_ENV, user, T, outputs);
+            AggregateStateSketchTest.assertWithinRankError(first.get("p90[1h]"), current, "p90[1h] of " + user);
+            AggregateStateSketchTest.assertWithinRankError(first.get("p90[1d]"), day, "p90[1d] of " + user);
+            assertThat(first)
+                    .containsEntry("uniq[1h]", Math.round(oneHour.getCompositeEstimate()))
+                    .containsEntry("uniq[1d]", Math.round(oneDay.getCompositeEstimate()));
+            firsts.put(user, first);
+        }
+        for (int run = 0; run < 2; run++) {
+            for (long user = 21; user <= 28; user++) {
+                assertThat(query(SKETCH_ENV, user, T, outputs))
+                        .as("cached, user %d, run %d", user, run)
+                        .isEqualTo(firsts.get(user));
+            }
+        }
+        Map<String, Object> first = firsts.get(28L);
+
+        // a cached state of format 1 (every value, the distinct values) is used as it is (user 28, whose rows are in
+        // rows)
+        FeatureGraph graph =
+                state.snapshot(SKETCH_ENV).orElseThrow().deployment().graph();
+        long previous = BucketedAggregations.bucketOf(Instant.parse("2026-06-01T09:00:00Z"), Duration.ofHours(1));
+        List<AggregateBuckets.StateSave> saves = new ArrayList<>();
+        for (String name : List.of("p90", "uniq")) {
+            AggregationNode a = graph.aggregations().values().stream()
+                    .filter(x -> x.id().name().equals(name))
+                    .findFirst()
+                    .orElseThrow();
+            AggregateBuckets.Aggregation ref = BucketedAggregations.ref(SKETCH_ENV, a);
+            AggregateBuckets.Bucket bucket = redis.buckets()
+                    .orElseThrow()
+                    .read(List.of(List.of(new AggregateBuckets.BucketRange(ref, 28L, previous, previous))))
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS)
+                    .getFirst()
+                    .getFirst()
+                    .getFirst();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeByte(1);
+                out.writeLong(150);
+                if (name.equals("p90")) {
+                    for (int i = 0; i < 150; i++) {
+                        out.writeDouble(10_000 + i); // above every value of the bucket of T
+                    }
+                } else {
+                    out.writeInt(150);
+                    for (int i = 0; i < 150; i++) {
+                        TaggedValues.write(out, "old" + i);
+                    }
+                }
+            }
+            saves.add(new AggregateBuckets.StateSave(ref, 28L, previous, bucket.generation(), bytes.toByteArray()));
+        }
+        redis.buckets().orElseThrow().saveStates(saves).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Map<String, Object> old = query(SKETCH_ENV, 28, T, outputs);
+        assertThat(old.get("p90[1h]")).isEqualTo(first.get("p90[1h]"));
+        // 600 values, the 150 largest 10,000 to 10,149: rank 540 is the 90th of them
+        assertThat(old.get("p90[1d]")).isEqualTo(10_089.0);
+        HllSketch withOld = new HllSketch(AggregateState.HLL_LG_K);
+        rows.stream().limit(450).forEach(x -> withOld.update((String) ((Map<?, ?>) x).get("transaction.merchant")));
+        for (int i = 0; i < 150; i++) {
+            withOld.update("old" + i);
+        }
+        assertThat(old.get("uniq[1d]")).isEqualTo(Math.round(withOld.getCompositeEstimate()));
+    }
+
+    static void ingestIn(String environment, List<?> rows) throws Exception {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Object r : rows) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) r;
+            list.add(m);
+        }
+        ingest.ingest(environment, new IngestRequest(list, true, true))
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 }
