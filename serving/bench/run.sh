@@ -20,6 +20,9 @@
 # server over the same Redis hashes; docs/benchmarks.md, "The floor") as a separate JVM with the
 # appliance's JVM options, on a free loopback port, measured in scenarios a and b next to Slate;
 # --no-floor leaves it out (log: serving/bench/target/floor.log).
+# With --aggregations the script runs the aggregation benchmark of issue 8 instead
+# (dev.slate.serving.bench.AggregationBenchmark, no floor server; results in
+# serving/bench/target/aggregation-results.json; serving/bench/aggregations.sh is the short form).
 #
 # Environment: SLATE_BENCH_PG_HOST/PORT/DB/USER (default 127.0.0.1, 5432, test, postgres),
 # SLATE_BENCH_TOKEN and SLATE_BENCH_ISSUER (measure with authentication: a bearer token and its realm;
@@ -48,12 +51,18 @@ with_auth=false
 help=false
 start_appliance=true
 start_floor=true
+main_class=dev.slate.serving.bench.ServingBenchmark
+results_file=bench-results.json
 bench_args=()
 for arg in "$@"; do
   case "$arg" in
     --rebuild) rebuild=true ;;
     --auth) with_auth=true ;;
     --no-floor) start_floor=false ;;
+    --aggregations)
+      start_floor=false
+      main_class=dev.slate.serving.bench.AggregationBenchmark
+      results_file=aggregation-results.json ;;
     --floor-url|--floor-url=*) start_floor=false; bench_args+=("$arg") ;;
     --baseline-only) start_appliance=false; bench_args+=("$arg") ;;
     --url|--url=*) start_appliance=false; bench_args+=("$arg") ;;
@@ -97,7 +106,7 @@ if $help; then
   awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$SCRIPT"
   if [[ -f "$BENCH_JAR" ]]; then
     echo
-    "$JAVA" -jar "$BENCH_JAR" --help
+    "$JAVA" -cp "$BENCH_JAR" "$main_class" --help
   fi
   exit 0
 fi
@@ -254,9 +263,9 @@ fi
 
 set +e
 # shellcheck disable=SC2086
-"$JAVA" -Xms256m -Xmx512m ${SLATE_BENCH_GENERATOR_OPTS:-} -jar "$BENCH_JAR" \
+"$JAVA" -Xms256m -Xmx512m ${SLATE_BENCH_GENERATOR_OPTS:-} -cp "$BENCH_JAR" "$main_class" \
   --pg-host "$PG_HOST" --pg-port "$PG_PORT" --pg-database "$PG_DB" --pg-user "$PG_USER" --redis "$REDIS_URL" \
-  --output "$TARGET_DIR/bench-results.json" "${bench_args[@]}"
+  --output "$TARGET_DIR/$results_file" "${bench_args[@]}"
 status=$?
 set -e
 exit "$status"
