@@ -51,6 +51,7 @@ with_auth=false
 help=false
 start_appliance=true
 start_floor=true
+aggregations=false
 main_class=dev.slate.serving.bench.ServingBenchmark
 results_file=bench-results.json
 bench_args=()
@@ -61,6 +62,7 @@ for arg in "$@"; do
     --no-floor) start_floor=false ;;
     --aggregations)
       start_floor=false
+      aggregations=true
       main_class=dev.slate.serving.bench.AggregationBenchmark
       results_file=aggregation-results.json ;;
     --floor-url|--floor-url=*) start_floor=false; bench_args+=("$arg") ;;
@@ -229,12 +231,23 @@ stop_appliance() {
 trap stop_appliance EXIT
 trap 'exit 130' INT TERM
 
+# The aggregation benchmark ingests into and backfills from the offline store: its appliance gets an offline store of
+# its own (catalog slate_aggbench, warehouse, jobs and feature-log spool under target/aggregations-offline), so that
+# another appliance on the machine (default directories under ~/.slate) neither shares its spool nor its table.
+OFFLINE_OPTS=()
+if $aggregations; then
+  OFFLINE_DIR="$TARGET_DIR/aggregations-offline"
+  mkdir -p "$OFFLINE_DIR"
+  OFFLINE_OPTS=(-Dslate.offline.catalog-name=slate_aggbench -Dslate.offline.warehouse="$OFFLINE_DIR/warehouse"
+    -Dslate.offline.jobs-dir="$OFFLINE_DIR/jobs" -Dslate.offline.feature-log.spool-dir="$OFFLINE_DIR/spool")
+fi
+
 if $start_appliance; then
   [[ -f "$APP_JAR" ]] || { echo "run.sh: $APP_JAR was not built" >&2; exit 1; }
   PORT="$(free_port)"
   log "starting the appliance on 127.0.0.1:$PORT (log: $APP_LOG)"
   # shellcheck disable=SC2086
-  "$JAVA" --enable-native-access=ALL-UNNAMED ${SLATE_BENCH_APPLIANCE_OPTS:-} "${AUTH_OPTS[@]}" \
+  "$JAVA" --enable-native-access=ALL-UNNAMED ${SLATE_BENCH_APPLIANCE_OPTS:-} "${AUTH_OPTS[@]}" ${OFFLINE_OPTS[@]+"${OFFLINE_OPTS[@]}"} \
     -Dslate.embedded=false \
     -Dslate.http.host=127.0.0.1 -Dslate.http.port="$PORT" \
     -Dslate.db.host="$PG_HOST" -Dslate.db.port="$PG_PORT" -Dslate.db.name="$PG_DB" -Dslate.db.username="$PG_USER" \
