@@ -43,13 +43,23 @@ final class AggregationCheck {
                     spend == null ? null : spend.bigDecimalValue().doubleValue());
         }
 
-        /** Reads a Slate answer's {@code data} in {@link AggregationProject#OUTPUTS} order. */
+        /** Reads the four outputs from a Slate answer's {@code data}, by field name. */
         static Values of(JsonArray data) {
+            List<String> names = AggregationProject.outputNames();
             return new Values(
-                    data.getJsonObject(0).getLong("value"),
-                    data.getJsonObject(1).getLong("value"),
-                    data.getJsonObject(2).getLong("value"),
-                    data.getJsonObject(3).getDouble("value"));
+                    field(data, names.get(0)).getLong("value"),
+                    field(data, names.get(1)).getLong("value"),
+                    field(data, names.get(2)).getLong("value"),
+                    field(data, names.get(3)).getDouble("value"));
+        }
+
+        private static JsonObject field(JsonArray data, String name) {
+            for (int i = 0; i < data.size(); i++) {
+                if (name.equals(data.getJsonObject(i).getString("field"))) {
+                    return data.getJsonObject(i);
+                }
+            }
+            throw new IllegalStateException("the answer has no field " + name + ": " + data.encode());
         }
 
         @Override
