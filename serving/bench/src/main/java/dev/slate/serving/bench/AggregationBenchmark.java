@@ -91,6 +91,7 @@ public final class AggregationBenchmark {
                 JsonObject json = document(options, started, setup, checked, null);
                 ResultsJson.write(json, options.output());
                 log.println("nothing measured: the answers are wrong; details in " + options.output());
+                cleanUp(options, pg, pushdown, materialized, log);
                 return ServingBenchmark.EXIT_ERRORS;
             }
             log.printf(
@@ -149,9 +150,33 @@ public final class AggregationBenchmark {
             log.println();
             log.println(
                     "results written to " + options.output().toAbsolutePath().normalize());
+            cleanUp(options, pg, pushdown, materialized, log);
             return results.clean() ? ServingBenchmark.EXIT_OK : ServingBenchmark.EXIT_ERRORS;
         } finally {
             Sync.await(vertx.close(), Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * Unless {@code --keep}: deletes both environments (their deployments, Redis keys and offline history) and the
+     * table. A failure here is reported, not fatal: the results are written already.
+     */
+    private static void cleanUp(
+            AggregationOptions options, Pool pg, SlateAdmin pushdown, SlateAdmin materialized, PrintStream log) {
+        if (options.keep()) {
+            log.println("--keep: the table, both environments and their buckets stay for a run with --skip-setup");
+            return;
+        }
+        try {
+            pushdown.deleteEnvironment();
+            materialized.deleteEnvironment();
+            Sync.await(
+                    pg.query("DROP TABLE IF EXISTS " + AggregationProject.TABLE).execute(), Duration.ofMinutes(1));
+            log.println("dropped " + AggregationProject.TABLE);
+        } catch (RuntimeException e) {
+            log.println("WARNING: cleaning up failed (" + e.getMessage() + "); the environments "
+                    + options.pushdownEnvironment() + " and " + options.materializedEnvironment()
+                    + " or the table may remain");
         }
     }
 
@@ -209,7 +234,8 @@ public final class AggregationBenchmark {
                                 .put("measure_seconds", options.measure().toSeconds())
                                 .put("connections", options.connections())
                                 .put("seed", options.seed())
-                                .put("skip_setup", options.skipSetup()))
+                                .put("skip_setup", options.skipSetup())
+                                .put("keep", options.keep()))
                 .put("setup", setup)
                 .put("check", check)
                 .put("results", results == null ? null : results.toJson());

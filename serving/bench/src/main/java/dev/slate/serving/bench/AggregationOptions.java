@@ -26,6 +26,9 @@ import java.util.Locale;
  * @param connections HTTP/1.1 keep-alive connections to the appliance
  * @param seed seed of the user id generators, so two runs ask for the same users
  * @param skipSetup reuse the table, environments and buckets of the previous run (no reseeding, no backfill)
+ * @param keep leave the table, the environments and their buckets in place at the end (for a later {@code skipSetup});
+ *     otherwise the run removes them, as their Redis keys (one row record per transaction and aggregation) would
+ *     otherwise stay in a shared Redis for 30 days
  * @param output where the JSON results go
  */
 record AggregationOptions(
@@ -42,6 +45,7 @@ record AggregationOptions(
         int connections,
         long seed,
         boolean skipSetup,
+        boolean keep,
         Path output) {
 
     static final String USAGE = """
@@ -63,7 +67,8 @@ record AggregationOptions(
               --duration SECONDS     measured time per run (default 15)
               --connections N        HTTP keep-alive connections (default 32)
               --seed N               seed of the user id generators (default 42)
-              --skip-setup           reuse the previous run's table, environments and buckets
+              --skip-setup           reuse the previous run's table, environments and buckets (run with --keep)
+              --keep                 leave the table, environments and buckets in place at the end (default: removed)
               --output FILE          JSON results (default serving/bench/target/aggregation-results.json)
             """;
 
@@ -113,6 +118,7 @@ record AggregationOptions(
         int connections = 32;
         long seed = 42;
         boolean skipSetup = false;
+        boolean keep = false;
         Path output = defaultOutput();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -127,6 +133,7 @@ record AggregationOptions(
                 case "--help", "-h" -> throw new BenchOptions.UsageException("");
                 case "--quick" -> quick = true;
                 case "--skip-setup" -> skipSetup = true;
+                case "--keep" -> keep = true;
                 default -> {
                     String value = inline;
                     if (value == null) {
@@ -189,6 +196,7 @@ record AggregationOptions(
                 connections,
                 seed,
                 skipSetup,
+                keep,
                 output);
     }
 

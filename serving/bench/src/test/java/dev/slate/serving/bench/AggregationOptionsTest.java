@@ -19,6 +19,7 @@ class AggregationOptionsTest {
         assertThat(o.pushdownEnvironment()).isEqualTo("aggpush");
         assertThat(o.materializedEnvironment()).isEqualTo("aggmat");
         assertThat(o.skipSetup()).isFalse();
+        assertThat(o.keep()).isFalse();
         assertThat(o.output().getFileName()).hasToString("aggregation-results.json");
     }
 
@@ -47,7 +48,8 @@ class AggregationOptionsTest {
             "50",
             "--environment",
             "b2",
-            "--skip-setup"
+            "--skip-setup",
+            "--keep"
         });
         assertThat(o.pg().url()).isEqualTo("postgresql://127.0.0.1:5433/db");
         assertThat(o.redisUrl().getPort()).isEqualTo(6380);
@@ -59,6 +61,7 @@ class AggregationOptionsTest {
         assertThat(o.rate()).isEqualTo(50);
         assertThat(o.pushdownEnvironment()).isEqualTo("b2push");
         assertThat(o.skipSetup()).isTrue();
+        assertThat(o.keep()).isTrue();
     }
 
     @Test
