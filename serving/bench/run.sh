@@ -20,6 +20,9 @@
 # server over the same Redis hashes; docs/benchmarks.md, "The floor") as a separate JVM with the
 # appliance's JVM options, on a free loopback port, measured in scenarios a and b next to Slate;
 # --no-floor leaves it out (log: serving/bench/target/floor.log).
+# With --aggregations the script runs the aggregation benchmark of issue 8 instead
+# (dev.slate.serving.bench.AggregationBenchmark, no floor server; results in
+# serving/bench/target/aggregation-results.json; serving/bench/aggregations.sh is the short form).
 #
 # Environment: SLATE_BENCH_PG_HOST/PORT/DB/USER (default 127.0.0.1, 5432, test, postgres),
 # SLATE_BENCH_TOKEN and SLATE_BENCH_ISSUER (measure with authentication: a bearer token and its realm;
@@ -48,12 +51,20 @@ with_auth=false
 help=false
 start_appliance=true
 start_floor=true
+aggregations=false
+main_class=dev.slate.serving.bench.ServingBenchmark
+results_file=bench-results.json
 bench_args=()
 for arg in "$@"; do
   case "$arg" in
     --rebuild) rebuild=true ;;
     --auth) with_auth=true ;;
     --no-floor) start_floor=false ;;
+    --aggregations)
+      start_floor=false
+      aggregations=true
+      main_class=dev.slate.serving.bench.AggregationBenchmark
+      results_file=aggregation-results.json ;;
     --floor-url|--floor-url=*) start_floor=false; bench_args+=("$arg") ;;
     --baseline-only) start_appliance=false; bench_args+=("$arg") ;;
     --url|--url=*) start_appliance=false; bench_args+=("$arg") ;;
@@ -97,7 +108,7 @@ if $help; then
   awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$SCRIPT"
   if [[ -f "$BENCH_JAR" ]]; then
     echo
-    "$JAVA" -jar "$BENCH_JAR" --help
+    "$JAVA" -cp "$BENCH_JAR" "$main_class" --help
   fi
   exit 0
 fi
@@ -220,12 +231,23 @@ stop_appliance() {
 trap stop_appliance EXIT
 trap 'exit 130' INT TERM
 
+# The aggregation benchmark ingests into and backfills from the offline store: its appliance gets an offline store of
+# its own (catalog slate_aggbench, warehouse, jobs and feature-log spool under target/aggregations-offline), so that
+# another appliance on the machine (default directories under ~/.slate) neither shares its spool nor its table.
+OFFLINE_OPTS=()
+if $aggregations; then
+  OFFLINE_DIR="$TARGET_DIR/aggregations-offline"
+  mkdir -p "$OFFLINE_DIR"
+  OFFLINE_OPTS=(-Dslate.offline.catalog-name=slate_aggbench -Dslate.offline.warehouse="$OFFLINE_DIR/warehouse"
+    -Dslate.offline.jobs-dir="$OFFLINE_DIR/jobs" -Dslate.offline.feature-log.spool-dir="$OFFLINE_DIR/spool")
+fi
+
 if $start_appliance; then
   [[ -f "$APP_JAR" ]] || { echo "run.sh: $APP_JAR was not built" >&2; exit 1; }
   PORT="$(free_port)"
   log "starting the appliance on 127.0.0.1:$PORT (log: $APP_LOG)"
   # shellcheck disable=SC2086
-  "$JAVA" --enable-native-access=ALL-UNNAMED ${SLATE_BENCH_APPLIANCE_OPTS:-} "${AUTH_OPTS[@]}" \
+  "$JAVA" --enable-native-access=ALL-UNNAMED ${SLATE_BENCH_APPLIANCE_OPTS:-} "${AUTH_OPTS[@]}" ${OFFLINE_OPTS[@]+"${OFFLINE_OPTS[@]}"} \
     -Dslate.embedded=false \
     -Dslate.http.host=127.0.0.1 -Dslate.http.port="$PORT" \
     -Dslate.db.host="$PG_HOST" -Dslate.db.port="$PG_PORT" -Dslate.db.name="$PG_DB" -Dslate.db.username="$PG_USER" \
@@ -254,9 +276,9 @@ fi
 
 set +e
 # shellcheck disable=SC2086
-"$JAVA" -Xms256m -Xmx512m ${SLATE_BENCH_GENERATOR_OPTS:-} -jar "$BENCH_JAR" \
+"$JAVA" -Xms256m -Xmx512m ${SLATE_BENCH_GENERATOR_OPTS:-} -cp "$BENCH_JAR" "$main_class" \
   --pg-host "$PG_HOST" --pg-port "$PG_PORT" --pg-database "$PG_DB" --pg-user "$PG_USER" --redis "$REDIS_URL" \
-  --output "$TARGET_DIR/bench-results.json" "${bench_args[@]}"
+  --output "$TARGET_DIR/$results_file" "${bench_args[@]}"
 status=$?
 set -e
 exit "$status"

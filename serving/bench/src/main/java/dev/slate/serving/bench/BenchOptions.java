@@ -307,7 +307,7 @@ record BenchOptions(
         return Path.of("target", "bench-results.json");
     }
 
-    private static URI httpUrl(String value) {
+    static URI httpUrl(String value) {
         URI uri = parseUri("--url", value);
         if (!"http".equals(uri.getScheme())) {
             throw new UsageException("--url must be an http:// URL, got " + value);
@@ -347,7 +347,7 @@ record BenchOptions(
         }
     }
 
-    private static long longValue(String option, String value) {
+    static long longValue(String option, String value) {
         try {
             return Long.parseLong(value.strip());
         } catch (NumberFormatException e) {

@@ -15,6 +15,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -75,28 +76,9 @@ public final class ServingBenchmark {
                 new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
         try {
             Context context = vertx.getOrCreateContext();
-            HttpClient http = vertx.createHttpClient(
-                    new HttpClientOptions()
-                            .setProtocolVersion(HttpVersion.HTTP_1_1)
-                            .setKeepAlive(true)
-                            .setPipelining(false)
-                            .setTcpNoDelay(true)
-                            .setConnectTimeout(5_000),
-                    new PoolOptions().setHttp1MaxSize(options.connections()).setMaxWaitQueueSize(-1));
-            Redis redis = Redis.createClient(
-                    vertx,
-                    new RedisOptions()
-                            .setConnectionString(options.redisUrl().toString())
-                            .setMaxPoolSize(REDIS_POOL_SIZE)
-                            .setMaxPoolWaiting(100_000)
-                            .setMaxWaitingHandlers(100_000));
-            Pool pg = PgBuilder.pool()
-                    .with(new io.vertx.sqlclient.PoolOptions()
-                            .setMaxSize(BenchProject.SOURCE_CONNECTIONS)
-                            .setMaxWaitQueueSize(100_000))
-                    .connectingTo(pgOptions(options.pg()))
-                    .using(vertx)
-                    .build();
+            HttpClient http = httpClient(vertx, options.connections());
+            Redis redis = redisClient(vertx, options.redisUrl());
+            Pool pg = pgPool(vertx, options.pg(), BenchProject.SOURCE_CONNECTIONS);
             SlateEndpoint endpoint =
                     new SlateEndpoint(options.slateUrl().getHost(), options.slatePort(), options.environment());
             SlateAdmin admin = new SlateAdmin(http, endpoint, log);
@@ -217,6 +199,38 @@ public final class ServingBenchmark {
         }
         log.println("floor server at " + floor.endpoint().host() + ":"
                 + floor.endpoint().port() + " reads the same hashes");
+    }
+
+    /** The generator's HTTP/1.1 client: keep-alive, no pipelining, {@code connections} connections, no wait-queue bound. */
+    static HttpClient httpClient(Vertx vertx, int connections) {
+        return vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setProtocolVersion(HttpVersion.HTTP_1_1)
+                        .setKeepAlive(true)
+                        .setPipelining(false)
+                        .setTcpNoDelay(true)
+                        .setConnectTimeout(5_000),
+                new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+    }
+
+    /** The raw baselines' Redis client: {@value #REDIS_POOL_SIZE} connections, as the appliance has by default. */
+    static Redis redisClient(Vertx vertx, URI url) {
+        return Redis.createClient(
+                vertx,
+                new RedisOptions()
+                        .setConnectionString(url.toString())
+                        .setMaxPoolSize(REDIS_POOL_SIZE)
+                        .setMaxPoolWaiting(100_000)
+                        .setMaxWaitingHandlers(100_000));
+    }
+
+    /** The raw baselines' PostgreSQL pool: {@code size} connections, statements prepared and cached. */
+    static Pool pgPool(Vertx vertx, BenchOptions.PgTarget pg, int size) {
+        return PgBuilder.pool()
+                .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(size).setMaxWaitQueueSize(100_000))
+                .connectingTo(pgOptions(pg))
+                .using(vertx)
+                .build();
     }
 
     private static PgConnectOptions pgOptions(BenchOptions.PgTarget pg) {

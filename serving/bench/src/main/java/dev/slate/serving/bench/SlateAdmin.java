@@ -93,6 +93,23 @@ final class SlateAdmin {
         log.println("created environment " + name);
     }
 
+    /**
+     * Deletes the benchmark's environment with everything it holds (its deployments, its Redis namespace and its
+     * offline history: docs/environments.md, "Retention"), when it exists; {@code force}, as it serves traffic.
+     */
+    void deleteEnvironment() {
+        String name = endpoint.environment();
+        HttpAnswer a = call(HttpMethod.DELETE, "/v1/environments/" + name + "?confirm=" + name + "&force=true", null);
+        if (a.status() == 404) {
+            return;
+        }
+        if (a.status() / 100 != 2) {
+            throw new IllegalStateException(
+                    "deleting environment '" + name + "' failed: HTTP " + a.status() + "\n" + a.excerpt());
+        }
+        log.println("deleted environment " + name + " (its Redis keys and offline history with it)");
+    }
+
     /** Deploys and activates the bench project; returns the deployment as the appliance describes it. */
     JsonObject deploy(Map<String, String> files) {
         ensureEnvironment();
