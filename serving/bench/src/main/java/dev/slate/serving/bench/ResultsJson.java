@@ -64,7 +64,8 @@ final class ResultsJson {
                                         options.floorUrl().map(Object::toString).orElse(null))
                                 .put("hot_ids", options.hotIds())
                                 .put("seed", options.seed())
-                                .put("baseline_only", options.baselineOnly()))
+                                .put("baseline_only", options.baselineOnly())
+                                .put("slate_only", options.slateOnly()))
                 .put("setup", setup)
                 .put("scenarios", scenarios);
     }
