@@ -107,6 +107,7 @@ final class ResultsJson {
                                 .put("p99_9", ms(run.p999Micros()))
                                 .put("max", ms(run.maxMicros()))
                                 .put("mean", ms(run.meanMicros())))
+                .put("intervals", intervals(run))
                 .put(
                         "service_time_ms",
                         new JsonObject()
@@ -118,6 +119,20 @@ final class ResultsJson {
                                                 run.serviceTime().getTotalCount() == 0
                                                         ? Double.NaN
                                                         : run.serviceTime().getMaxValue() / 1000.0)));
+    }
+
+    /** Latency per {@link LoadGenerator#INTERVAL} of the measured window. */
+    private static JsonArray intervals(RunResult run) {
+        JsonArray out = new JsonArray();
+        for (RunResult.Interval i : run.intervals()) {
+            out.add(new JsonObject()
+                    .put("start", Instant.ofEpochMilli(i.startEpochMillis()).toString())
+                    .put("completed", i.completed())
+                    .put("p50_ms", ms(i.p50Micros()))
+                    .put("p99_ms", ms(i.p99Micros()))
+                    .put("max_ms", ms(i.maxMicros())));
+        }
+        return out;
     }
 
     private static Double ms(double micros) {
