@@ -151,25 +151,14 @@ public final class UsageTopicAudit {
         p.setProperty("user", o.dbUser());
         List<UsageDeliveryAudit.OutboxEntry> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(o.jdbcUrl(), p);
-                PreparedStatement s = c.prepareStatement(
-                        "select id, record_id, environment, query_name, metric, quantity, period_start, period_end,"
-                                + " node, shipped_at from usage_outbox where node = ? and period_start < ? order by id")) {
+                PreparedStatement s = c.prepareStatement("select " + UsageOutbox.COLUMNS
+                        + ", shipped_at from usage_outbox where node = ? and period_start < ? order by id")) {
             s.setString(1, o.node());
             s.setTimestamp(2, Timestamp.from(o.until()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     out.add(new UsageDeliveryAudit.OutboxEntry(
-                            rs.getLong(1),
-                            new UsageRecord(
-                                    rs.getObject(2, UUID.class),
-                                    rs.getString(3),
-                                    Optional.ofNullable(rs.getString(4)),
-                                    UsageMetric.ofWireName(rs.getString(5)),
-                                    rs.getLong(6),
-                                    rs.getTimestamp(7).toInstant(),
-                                    rs.getTimestamp(8).toInstant(),
-                                    rs.getString(9)),
-                            rs.getTimestamp(10) != null));
+                            rs.getLong(1), UsageOutbox.record(rs), rs.getTimestamp(10) != null));
                 }
             }
         }
