@@ -36,6 +36,8 @@ import java.util.Set;
  * @param spinMicros the open-loop scheduler parks until this close to a send time, then spins
  * @param seed seed of the id generators, so two runs ask for the same ids
  * @param baselineOnly run only the raw baselines (no appliance needed)
+ * @param slateOnly measure only Slate: no raw baseline and no floor server run, so the load on the appliance is one
+ *     uninterrupted window (the telemetry outage benchmark runs one such window per phase)
  * @param skipSetup do not create the table or deploy the project (they are already in place)
  * @param output where the JSON results go
  */
@@ -60,6 +62,7 @@ record BenchOptions(
         int spinMicros,
         long seed,
         boolean baselineOnly,
+        boolean slateOnly,
         boolean skipSetup,
         Path output) {
 
@@ -154,6 +157,7 @@ record BenchOptions(
               --spin-us N            open-loop scheduler spins for the last N us before a send (default 80)
               --seed N               seed of the id generators (default 42)
               --baseline-only        only the raw Redis/PostgreSQL baselines (no appliance)
+              --slate-only           only Slate: no raw baseline and no floor server runs
               --skip-setup           do not (re)create the bench table or deploy the project
               --output FILE          JSON results (default serving/bench/target/bench-results.json)
             """;
@@ -186,6 +190,7 @@ record BenchOptions(
         int spinMicros = 80;
         long seed = 42;
         boolean baselineOnly = false;
+        boolean slateOnly = false;
         boolean skipSetup = false;
         Path output = defaultOutput();
         for (int i = 0; i < args.length; i++) {
@@ -200,6 +205,7 @@ record BenchOptions(
             switch (name) {
                 case "--quick" -> quick = true;
                 case "--baseline-only" -> baselineOnly = true;
+                case "--slate-only" -> slateOnly = true;
                 case "--skip-setup" -> skipSetup = true;
                 case "--help", "-h" -> throw new UsageException("");
                 default -> {
@@ -257,6 +263,9 @@ record BenchOptions(
             throw new UsageException(
                     "warm-up plus duration must be at most " + MAX_RUN.toMinutes() + " minutes per run");
         }
+        if (baselineOnly && slateOnly) {
+            throw new UsageException("--baseline-only and --slate-only exclude each other");
+        }
         Loopback.require("--url", slateUrl.getHost());
         Loopback.require("--pg-host", pgHost);
         Loopback.require("--redis", redisUrl.getHost());
@@ -284,6 +293,7 @@ record BenchOptions(
                 spinMicros,
                 seed,
                 baselineOnly,
+                slateOnly,
                 skipSetup,
                 output);
     }

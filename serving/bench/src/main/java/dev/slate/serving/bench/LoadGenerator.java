@@ -6,7 +6,9 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,6 +36,8 @@ final class LoadGenerator {
     static final long HIGHEST_TRACKABLE_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** At most this many due sends are handed to the event loop in one task. */
     static final int MAX_SENDS_PER_TASK = 64;
+    /** The length of the slices of a measured window whose latencies are reported apart ({@link RunResult#intervals}). */
+    static final Duration INTERVAL = Duration.ofSeconds(5);
     /** Distinct error reasons kept per run; the rest are counted as "other". */
     static final int MAX_ERROR_REASONS = 20;
 
@@ -56,12 +60,12 @@ final class LoadGenerator {
      * intended send time falls in the measured window.
      */
     RunResult openLoop(Operation op, int rate, Duration warmup, Duration measure, int connections) {
-        Recorder rec = new Recorder();
         AtomicLong outstanding = new AtomicLong();
         long warmNanos = warmup.toNanos();
         long measureNanos = measure.toNanos();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         long measureStart = start + warmNanos;
+        Recorder rec = new Recorder(measureStart);
         long measureEnd = measureStart + measureNanos;
         double interval = 1e9 / rate;
         long i = 0;
@@ -132,7 +136,8 @@ final class LoadGenerator {
                     measured / seconds,
                     measureNanos / 1e9,
                     r.latency,
-                    r.serviceTime);
+                    r.serviceTime,
+                    r.intervals());
         });
     }
 
@@ -141,9 +146,9 @@ final class LoadGenerator {
      * that complete in the measured window, latency from their actual send time.
      */
     RunResult closedLoop(Operation op, int concurrency, Duration warmup, Duration measure) {
-        Recorder rec = new Recorder();
         long start = System.nanoTime();
         long measureStart = start + warmup.toNanos();
+        Recorder rec = new Recorder(measureStart);
         long measureEnd = measureStart + measure.toNanos();
         CompletableFuture<Void> done = new CompletableFuture<>();
         ClosedLoop loop =
@@ -175,7 +180,8 @@ final class LoadGenerator {
                     (r.completed + r.errorCount()) / seconds,
                     seconds,
                     r.latency,
-                    r.serviceTime);
+                    r.serviceTime,
+                    r.intervals());
         });
     }
 
@@ -227,9 +233,22 @@ final class LoadGenerator {
         final Histogram latency = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
         final Histogram serviceTime = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
         final Map<String, Long> errors = new LinkedHashMap<>();
+        /** Latency per {@link #INTERVAL} of the measured window (2 significant digits: a trend, not the result). */
+        final List<Histogram> slices = new ArrayList<>();
+
+        final long measureStart;
+        /** The wall-clock time of {@link #measureStart}, for the per-interval report. */
+        final long measureStartEpochMillis;
+
         long completed;
         long lastMeasuredCompletion;
         boolean closed;
+
+        Recorder(long measureStart) {
+            this.measureStart = measureStart;
+            this.measureStartEpochMillis =
+                    System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(measureStart - System.nanoTime());
+        }
 
         void complete(AsyncResult<Void> ar, boolean measured, long intended, long sent, long end) {
             if (closed || !measured) {
@@ -239,6 +258,11 @@ final class LoadGenerator {
             if (ar.succeeded()) {
                 completed++;
                 latency.recordValue(Math.min(end - intended, HIGHEST_TRACKABLE_NANOS));
+                int slice = (int) Math.max(0, (intended - measureStart) / INTERVAL.toNanos());
+                while (slices.size() <= slice) {
+                    slices.add(new Histogram(HIGHEST_TRACKABLE_NANOS, 2));
+                }
+                slices.get(slice).recordValue(Math.min(end - intended, HIGHEST_TRACKABLE_NANOS));
                 serviceTime.recordValue(Math.min(end - sent, HIGHEST_TRACKABLE_NANOS));
             } else {
                 error(reason(ar.cause()));
@@ -262,6 +286,20 @@ final class LoadGenerator {
 
         long errorCount() {
             return errors.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        List<RunResult.Interval> intervals() {
+            List<RunResult.Interval> out = new ArrayList<>(slices.size());
+            for (int i = 0; i < slices.size(); i++) {
+                Histogram h = slices.get(i);
+                out.add(new RunResult.Interval(
+                        measureStartEpochMillis + i * INTERVAL.toMillis(),
+                        h.getTotalCount(),
+                        RunResult.micros(h, 50),
+                        RunResult.micros(h, 99),
+                        h.getTotalCount() == 0 ? Double.NaN : h.getMaxValue() / 1000.0));
+            }
+            return out;
         }
 
         private static String reason(Throwable t) {

@@ -64,7 +64,8 @@ final class ResultsJson {
                                         options.floorUrl().map(Object::toString).orElse(null))
                                 .put("hot_ids", options.hotIds())
                                 .put("seed", options.seed())
-                                .put("baseline_only", options.baselineOnly()))
+                                .put("baseline_only", options.baselineOnly())
+                                .put("slate_only", options.slateOnly()))
                 .put("setup", setup)
                 .put("scenarios", scenarios);
     }
@@ -106,6 +107,7 @@ final class ResultsJson {
                                 .put("p99_9", ms(run.p999Micros()))
                                 .put("max", ms(run.maxMicros()))
                                 .put("mean", ms(run.meanMicros())))
+                .put("intervals", intervals(run))
                 .put(
                         "service_time_ms",
                         new JsonObject()
@@ -117,6 +119,20 @@ final class ResultsJson {
                                                 run.serviceTime().getTotalCount() == 0
                                                         ? Double.NaN
                                                         : run.serviceTime().getMaxValue() / 1000.0)));
+    }
+
+    /** Latency per {@link LoadGenerator#INTERVAL} of the measured window. */
+    private static JsonArray intervals(RunResult run) {
+        JsonArray out = new JsonArray();
+        for (RunResult.Interval i : run.intervals()) {
+            out.add(new JsonObject()
+                    .put("start", Instant.ofEpochMilli(i.startEpochMillis()).toString())
+                    .put("completed", i.completed())
+                    .put("p50_ms", ms(i.p50Micros()))
+                    .put("p99_ms", ms(i.p99Micros()))
+                    .put("max_ms", ms(i.maxMicros())));
+        }
+        return out;
     }
 
     private static Double ms(double micros) {

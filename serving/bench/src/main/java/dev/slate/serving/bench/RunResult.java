@@ -2,6 +2,7 @@ package dev.slate.serving.bench;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
@@ -17,6 +18,8 @@ import org.HdrHistogram.Histogram;
  * @param latency latency of the successful measured requests, from the intended send time (open loop)
  *     or the actual send time (closed loop), in nanoseconds
  * @param serviceTime latency from the moment the request was actually handed to the client, in nanoseconds
+ * @param intervals the latency of the measured window in consecutive slices of {@link LoadGenerator#INTERVAL}, by
+ *     intended send time (open loop) or send time (closed loop): shows when in a long run a stall happened
  */
 record RunResult(
         String mode,
@@ -27,13 +30,41 @@ record RunResult(
         double achievedRate,
         double measuredSeconds,
         Histogram latency,
-        Histogram serviceTime) {
+        Histogram serviceTime,
+        List<Interval> intervals) {
+
+    /** One slice of the measured window: when it started (wall clock, epoch milliseconds) and its latencies. */
+    record Interval(long startEpochMillis, long completed, double p50Micros, double p99Micros, double maxMicros) {}
 
     RunResult {
         requireNonNull(mode, "mode is null");
         errors = Map.copyOf(errors);
         requireNonNull(latency, "latency is null");
         requireNonNull(serviceTime, "serviceTime is null");
+        intervals = List.copyOf(intervals);
+    }
+
+    RunResult(
+            String mode,
+            double targetRate,
+            int concurrency,
+            long completed,
+            Map<String, Long> errors,
+            double achievedRate,
+            double measuredSeconds,
+            Histogram latency,
+            Histogram serviceTime) {
+        this(
+                mode,
+                targetRate,
+                concurrency,
+                completed,
+                errors,
+                achievedRate,
+                measuredSeconds,
+                latency,
+                serviceTime,
+                List.of());
     }
 
     long errorCount() {

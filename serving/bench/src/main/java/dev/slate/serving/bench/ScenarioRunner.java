@@ -182,8 +182,8 @@ final class ScenarioRunner {
                 log.println("WARNING (" + id.label() + "): " + note);
             }
         }
-        RunResult baselineRun = measure(id, "baseline", baseline);
-        RunResult floorRun = floorOp == null ? null : measure(id, "floor", floorOp);
+        RunResult baselineRun = options.slateOnly() ? null : measure(id, "baseline", baseline);
+        RunResult floorRun = floorOp == null || options.slateOnly() ? null : measure(id, "floor", floorOp);
         Optional<FeatureLogCounters> logBefore =
                 options.baselineOnly() ? Optional.empty() : FeatureLogCounters.read(admin);
         RunResult slateRun = options.baselineOnly() ? null : measure(id, "slate", slate);
@@ -194,6 +194,9 @@ final class ScenarioRunner {
         if (options.baselineOnly()) {
             notes.add("--baseline-only: Slate was not measured");
         }
+        if (options.slateOnly()) {
+            notes.add("--slate-only: neither the raw baseline nor the floor server was measured");
+        }
         return new ScenarioResult(
                 id,
                 description,
@@ -202,7 +205,7 @@ final class ScenarioRunner {
                 slateRun,
                 baseline.describe(),
                 baselineRun,
-                floorOp == null ? "" : "floor server: " + floorOp.describe(),
+                floorRun == null ? "" : "floor server: " + floorOp.describe(),
                 floorRun,
                 notes);
     }

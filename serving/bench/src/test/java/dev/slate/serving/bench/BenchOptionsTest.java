@@ -48,6 +48,17 @@ class BenchOptionsTest {
     }
 
     @Test
+    void slateOnlyLeavesOutTheBaselineAndExcludesBaselineOnly() {
+        assertThat(BenchOptions.parse(new String[0]).slateOnly()).isFalse();
+        BenchOptions o = BenchOptions.parse(new String[] {"--slate-only", "--scenario", "a-open"});
+        assertThat(o.slateOnly()).isTrue();
+        assertThat(o.baselineOnly()).isFalse();
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--slate-only", "--baseline-only"}))
+                .isInstanceOf(BenchOptions.UsageException.class)
+                .hasMessageContaining("exclude each other");
+    }
+
+    @Test
     void onlyLoopbackAddressesAreAccepted() {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--url", "http://10.1.2.3:8080"}))
                 .isInstanceOf(BenchOptions.UsageException.class)

@@ -75,11 +75,19 @@ class LoadGeneratorTest {
     void openLoopSendsAtTheRateAndCountsTheMeasuredWindowOnly() {
         LoadGenerator g = new LoadGenerator(context, 1_000_000, 50, 10_000, Duration.ofSeconds(5));
         Scripted op = new Scripted(1, -1, 0);
+        long before = System.currentTimeMillis();
         RunResult r = g.openLoop(op, 200, Duration.ofMillis(500), Duration.ofSeconds(1), 4);
+        long after = System.currentTimeMillis();
         assertThat(op.issued).isBetween(295L, 301L);
         assertThat(r.completed()).isBetween(195L, 201L);
         assertThat(r.errorCount()).isZero();
         assertThat(r.achievedRate()).isBetween(100.0, 201.0);
+        // a 1 s window is one slice of the per-interval report, holding every measured request
+        assertThat(r.intervals()).singleElement().satisfies(i -> {
+            assertThat(i.startEpochMillis()).isBetween(before + 499, after); // the window begins after the warm-up
+            assertThat(i.completed()).isEqualTo(r.completed());
+            assertThat(i.p99Micros()).isGreaterThanOrEqualTo(i.p50Micros());
+        });
     }
 
     @Test

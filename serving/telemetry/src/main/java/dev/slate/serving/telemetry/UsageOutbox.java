@@ -24,7 +24,8 @@ public final class UsageOutbox {
     private static final String INSERT =
             "insert into usage_outbox (record_id, environment, query_name, metric, quantity, period_start, period_end,"
                     + " node) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (record_id) do nothing";
-    private static final String COLUMNS =
+    /** The columns {@link #record(ResultSet)} reads, in its order. */
+    static final String COLUMNS =
             "id, record_id, environment, query_name, metric, quantity, period_start, period_end, node";
 
     private final DataSource dataSource;
@@ -161,23 +162,26 @@ public final class UsageOutbox {
             List<Row> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Row(
-                            rs.getLong(1),
-                            new UsageRecord(
-                                    rs.getObject(2, UUID.class),
-                                    rs.getString(3),
-                                    Optional.ofNullable(rs.getString(4)),
-                                    UsageMetric.ofWireName(rs.getString(5)),
-                                    rs.getLong(6),
-                                    rs.getTimestamp(7).toInstant(),
-                                    rs.getTimestamp(8).toInstant(),
-                                    rs.getString(9))));
+                    out.add(new Row(rs.getLong(1), record(rs)));
                 }
             }
             return out;
         } catch (SQLException e) {
             throw new UsageOutboxException("cannot read the usage outbox", e);
         }
+    }
+
+    /** The record of the current row of a result whose first columns are {@link #COLUMNS}. */
+    static UsageRecord record(ResultSet rs) throws SQLException {
+        return new UsageRecord(
+                rs.getObject(2, UUID.class),
+                rs.getString(3),
+                Optional.ofNullable(rs.getString(4)),
+                UsageMetric.ofWireName(rs.getString(5)),
+                rs.getLong(6),
+                rs.getTimestamp(7).toInstant(),
+                rs.getTimestamp(8).toInstant(),
+                rs.getString(9));
     }
 
     private long count(String sql) {

@@ -30,6 +30,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class LocalKafkaBroker implements AutoCloseable {
 
+    /** The broker's main class. */
+    static final String MAIN_CLASS = "kafka.Kafka";
+
     /**
      * @param directory the broker's home; formatted on first start, reused (same cluster, same topics) after
      * @param port the PLAINTEXT listener on 127.0.0.1
@@ -106,7 +109,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 setsid().ifPresent(command::add);
             }
             command.addAll(jvm(s));
-            command.add("kafka.Kafka");
+            command.add(MAIN_CLASS);
             command.add(config.toString());
             Process p = new ProcessBuilder(command)
                     .directory(s.directory().toFile())
@@ -172,15 +175,29 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
         try {
             long pid = Long.parseLong(Files.readString(pidFile).strip());
-            return ProcessHandle.of(pid)
-                    .filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info()
-                            .commandLine()
-                            .map(c -> c.contains("kafka.Kafka"))
-                            .orElse(true));
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(LocalKafkaBroker::runsKafka);
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether the process runs the main class {@code kafka.Kafka}. Read from {@code /proc/PID/cmdline} where there is
+     * one: {@link ProcessHandle.Info#commandLine()} is cut at 4,096 characters on Linux, and the broker's class path
+     * alone is longer, so the main class after it would never be seen and {@code kafka.sh stop} would leave the broker
+     * running.
+     */
+    static boolean runsKafka(ProcessHandle h) {
+        Path cmdline = Path.of("/proc", Long.toString(h.pid()), "cmdline");
+        if (Files.isReadable(cmdline)) {
+            try {
+                String args = new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8);
+                return ("\0" + args).contains("\0" + MAIN_CLASS + "\0");
+            } catch (IOException e) {
+                // the process is gone or unreadable: fall back to what the JDK reports
+            }
+        }
+        return h.info().commandLine().map(c -> c.contains(MAIN_CLASS)).orElse(true);
     }
 
     private static void stop(ProcessHandle handle) {
