@@ -87,10 +87,7 @@ final class EnvironmentBuckets implements AggregateBuckets {
         Target t = target.apply(env);
         return t.buckets()
                 .read(reads.stream()
-                        .map(g -> g.stream()
-                                .map(r -> new BucketRange(
-                                        r.aggregation().in(t.namespace()), r.parent(), r.first(), r.last()))
-                                .toList())
+                        .map(g -> g.stream().map(r -> r.in(t.namespace())).toList())
                         .toList());
     }
 
@@ -101,10 +98,7 @@ final class EnvironmentBuckets implements AggregateBuckets {
         }
         Target t = target.apply(saves.getFirst().aggregation().namespace());
         return t.buckets()
-                .saveStates(saves.stream()
-                        .map(s -> new StateSave(
-                                s.aggregation().in(t.namespace()), s.parent(), s.bucket(), s.generation(), s.state()))
-                        .toList());
+                .saveStates(saves.stream().map(s -> s.in(t.namespace())).toList());
     }
 
     @Override

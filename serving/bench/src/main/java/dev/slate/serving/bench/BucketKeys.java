@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The Redis keys of the buckets Slate reads for one query of the aggregation benchmark, in the layout of
- * docs/specs/online-store-redis.md, section 7: {@code {prefix}:{ns}:{{user}:i{id}}:b:{name}@{version}:{bucket}}. The
+ * The Redis keys of the buckets and tiles Slate reads for one query of the aggregation benchmark, in the layout of
+ * docs/specs/online-store-redis.md, section 7: {@code {prefix}:{ns}:{{user}:i{id}}:b:{name}@{version}:{bucket}} and
+ * {@code …:t24:{name}@{version}:{tile}}. The
  * version of each aggregation (a hash Slate computes) is found by one {@code SCAN} of a user's bucket keys after the
  * backfill; the indexes are those Slate reads at T: the widest requested window of each aggregation, whole buckets up
  * to the one holding T.
@@ -96,18 +97,51 @@ record BucketKeys(String prefix, String namespace, Map<String, String> versions)
         return new BucketKeys(prefix, namespace, versions);
     }
 
-    /** Every bucket key Slate reads for {@code user} at {@code now}, aggregation by aggregation, oldest bucket first. */
+    /** Buckets per tile (docs/specs/online-store-redis.md, section 7, "Tiles"). */
+    static final int TILE_BUCKETS = 24;
+
+    /**
+     * Every key Slate reads for {@code user} at {@code now}, aggregation by aggregation, oldest first: for each whole
+     * tile that no requested window starts strictly inside, the tile's key; for every other bucket of the widest
+     * window, the bucket's key (docs/specs/online-store-redis.md, section 7, "Tiles"). With every tile state cached,
+     * as in a steady benchmark, Slate reads exactly these.
+     */
     List<String> keys(long user, Instant now) {
         long last = AggregationProject.bucketOf(now);
         List<String> keys = new ArrayList<>();
-        String slot = prefix + ":" + namespace + ":{" + AggregationProject.PARENT + ":i" + user + "}:b:";
+        String slot = prefix + ":" + namespace + ":{" + AggregationProject.PARENT + ":i" + user + "}:";
         for (String aggregation : AggregationProject.aggregations()) {
-            long n = AggregationProject.widest(aggregation).toSeconds() / AggregationProject.BUCKET.toSeconds();
-            String stem = slot + versions.get(aggregation) + ":";
-            for (long b = last - n + 1; b <= last; b++) {
-                keys.add(stem + b);
+            long n = buckets(AggregationProject.widest(aggregation));
+            List<Long> starts = new ArrayList<>();
+            for (AggregationProject.Output o : AggregationProject.OUTPUTS) {
+                if (o.aggregation().equals(aggregation)) {
+                    starts.add(last - buckets(o.window()) + 1);
+                }
+            }
+            String version = versions.get(aggregation);
+            for (long b = last - n + 1; b <= last; ) {
+                if (Math.floorMod(b, TILE_BUCKETS) == 0 && b + TILE_BUCKETS - 1 <= last && !split(b, starts)) {
+                    keys.add(slot + "t" + TILE_BUCKETS + ":" + version + ":" + b / TILE_BUCKETS);
+                    b += TILE_BUCKETS;
+                } else {
+                    keys.add(slot + "b:" + version + ":" + b++);
+                }
             }
         }
         return keys;
+    }
+
+    private static long buckets(Duration window) {
+        return window.toSeconds() / AggregationProject.BUCKET.toSeconds();
+    }
+
+    /** Whether a window starts strictly inside the tile that begins at bucket {@code first}. */
+    private static boolean split(long first, List<Long> starts) {
+        for (long start : starts) {
+            if (start > first && start < first + TILE_BUCKETS) {
+                return true;
+            }
+        }
+        return false;
     }
 }

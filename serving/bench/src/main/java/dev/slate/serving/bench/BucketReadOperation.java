@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * The raw baseline of the materialized mode: the bucket reads Slate makes for one query, sent directly with the Vert.x
- * Redis client. For each bucket key of the user's widest windows at now ({@link BucketKeys#keys}) it reads the
- * generation and the cached merged state ({@code HMGET key ~g ~s}: what Slate's read script answers for a bucket whose
- * state is cached), all keys in one script call, as Slate reads them in one script call (one round trip, atomic).
+ * Redis client. For each bucket and tile key of the user's widest windows at now ({@link BucketKeys#keys}) it reads
+ * the generation and the cached merged state ({@code HMGET key ~g ~s}: what Slate's read script answers for a bucket
+ * or tile whose state is cached), all keys in one script call, as Slate reads them in one script call (one round trip, atomic).
  * Nothing is decoded or merged. At least one bucket must exist, or the request fails.
  */
 final class BucketReadOperation implements Operation {
@@ -49,7 +49,7 @@ final class BucketReadOperation implements Operation {
     @Override
     public String describe() {
         return "Redis: 1 script call, HMGET ~g ~s of "
-                + keys.keys(1, Instant.now()).size() + " bucket keys";
+                + keys.keys(1, Instant.now()).size() + " bucket and tile keys";
     }
 
     @Override

@@ -33,17 +33,26 @@ class BucketKeysTest {
                 .hasMessageContaining("txn_count");
     }
 
-    /** Slate reads the widest requested window of each aggregation: 7 x 24 buckets of txn_count, 30 x 24 of spend. */
+    /**
+     * Slate reads the widest requested window of each aggregation, whole days as tiles: at 10:30, txn_count[7d] is 13
+     * hourly buckets of the first day, 5 day tiles, the 24 buckets of yesterday (where the 1d window starts, at
+     * 11:00) and 11 buckets of today; spend[30d] is 13 buckets, 29 day tiles and 11 buckets.
+     */
     @Test
-    void listsTheBucketsSlateReadsAtT() {
+    void listsTheBucketsAndTilesSlateReadsAtT() {
         BucketKeys keys = BucketKeys.fromNames("p", "aggmat", 1, List.of("txn_count@a", "spend@b"));
         Instant t = Instant.parse("2026-06-01T10:30:00Z");
         long k = t.getEpochSecond() / 3600;
+        long today = k / 24;
         List<String> read = keys.keys(5, t);
-        assertThat(read).hasSize(168 + 720);
+        assertThat(read).hasSize((13 + 5 + 24 + 11) + (13 + 29 + 11));
         assertThat(read.getFirst()).isEqualTo("p:aggmat:{user:i5}:b:txn_count@a:" + (k - 167));
-        assertThat(read.get(167)).isEqualTo("p:aggmat:{user:i5}:b:txn_count@a:" + k);
-        assertThat(read.get(168)).isEqualTo("p:aggmat:{user:i5}:b:spend@b:" + (k - 719));
+        assertThat(read.get(13)).isEqualTo("p:aggmat:{user:i5}:t24:txn_count@a:" + (today - 6));
+        assertThat(read.get(17)).isEqualTo("p:aggmat:{user:i5}:t24:txn_count@a:" + (today - 2));
+        assertThat(read.get(18)).isEqualTo("p:aggmat:{user:i5}:b:txn_count@a:" + (today - 1) * 24);
+        assertThat(read.get(52)).isEqualTo("p:aggmat:{user:i5}:b:txn_count@a:" + k);
+        assertThat(read.get(53)).isEqualTo("p:aggmat:{user:i5}:b:spend@b:" + (k - 719));
+        assertThat(read.get(53 + 13)).isEqualTo("p:aggmat:{user:i5}:t24:spend@b:" + (today - 29));
         assertThat(read.getLast()).isEqualTo("p:aggmat:{user:i5}:b:spend@b:" + k);
     }
 }

@@ -63,12 +63,14 @@ final class BucketScripts {
             """);
 
     /**
-     * One contribution of a bucket. KEYS[1] the bucket key; ARGV[1] the row field, ARGV[2] {@code stamp|c<bytes>} or
-     * {@code stamp|x}, ARGV[3] the retention in ms. Newer stamp wins; a change drops the cached state {@code ~s} and
-     * increments the generation {@code ~g}. Answers 1 when written.
+     * One contribution of a bucket. KEYS[1] the bucket key, KEYS[2] its tile's key; ARGV[1] the row field, ARGV[2]
+     * {@code stamp|c<bytes>} or {@code stamp|x}, ARGV[3] the retention in ms. Newer stamp wins; a change drops the
+     * cached state {@code ~s} of the bucket and of its tile and increments both generations {@code ~g}. Answers 1
+     * when written.
      */
     static final Script PLACE = script(OLDER + """
             local key = KEYS[1]
+            local tile = KEYS[2]
             local pttl = redis.call('PTTL', key)
             local current = redis.call('HGET', key, ARGV[1])
             local s = current and stamp(current)
@@ -77,38 +79,58 @@ final class BucketScripts {
               redis.call('HSET', key, ARGV[1], ARGV[2])
               redis.call('HDEL', key, '~s')
               redis.call('HINCRBY', key, '~g', 1)
+              local tpttl = redis.call('PTTL', tile)
+              redis.call('HDEL', tile, '~s')
+              redis.call('HINCRBY', tile, '~g', 1)
+              extend(tile, tpttl, tonumber(ARGV[3]))
             end
             extend(key, pttl, tonumber(ARGV[3]))
             return 1
             """);
 
     /**
-     * Reads buckets of one hash slot. Per key: {} when the bucket has never changed (absent), {g, 's', state} when
-     * its state is cached, else {g, 'r', contribution…} (tombstones left out).
+     * Reads buckets and tiles of one hash slot. ARGV lists the items: {@code 1} for a bucket (its key is next in
+     * KEYS), {@code n > 1} for a tile (its key, then its n − 1 bucket keys). Per bucket: {} when it has never changed
+     * (absent), {g, 's', state} when its state is cached, else {g, 'r', contribution…} (tombstones left out). Per
+     * tile: {g, 's', state} when its state is cached (its buckets are not read), else {g, 't', bucket…} with each of
+     * its buckets as above; g is 0 for a tile that has never changed.
      */
     static final Script READ = script("""
-            local out = {}
-            for i, key in ipairs(KEYS) do
+            local function bucket(key)
               local g = redis.call('HGET', key, '~g')
-              if not g then
-                out[i] = {}
+              if not g then return {} end
+              local s = redis.call('HGET', key, '~s')
+              if s then return {g, 's', s} end
+              local all = redis.call('HGETALL', key)
+              local t = {g, 'r'}
+              for j = 1, #all, 2 do
+                if string.sub(all[j], 1, 1) ~= '~' then
+                  local v = all[j + 1]
+                  local bar = string.find(v, '|', 1, true)
+                  if bar and string.sub(v, bar + 1, bar + 1) == 'c' then t[#t + 1] = string.sub(v, bar + 2) end
+                end
+              end
+              return t
+            end
+            local out = {}
+            local k = 1
+            for i = 1, #ARGV do
+              local n = tonumber(ARGV[i])
+              if n == 1 then
+                out[i] = bucket(KEYS[k])
               else
-                local s = redis.call('HGET', key, '~s')
+                local tile = KEYS[k]
+                local g = redis.call('HGET', tile, '~g') or '0'
+                local s = redis.call('HGET', tile, '~s')
                 if s then
                   out[i] = {g, 's', s}
                 else
-                  local all = redis.call('HGETALL', key)
-                  local t = {g, 'r'}
-                  for j = 1, #all, 2 do
-                    if string.sub(all[j], 1, 1) ~= '~' then
-                      local v = all[j + 1]
-                      local bar = string.find(v, '|', 1, true)
-                      if bar and string.sub(v, bar + 1, bar + 1) == 'c' then t[#t + 1] = string.sub(v, bar + 2) end
-                    end
-                  end
+                  local t = {g, 't'}
+                  for j = 1, n - 1 do t[#t + 1] = bucket(KEYS[k + j]) end
                   out[i] = t
                 end
               end
+              k = k + n
             end
             return out
             """);
@@ -120,6 +142,18 @@ final class BucketScripts {
               return 1
             end
             return 0
+            """);
+
+    /**
+     * Caches a tile's merged state. KEYS[1] the tile; ARGV[1] the generation read (0: never changed), ARGV[2] the
+     * state, ARGV[3] the time to live in ms when the tile has none (it was created by this save).
+     */
+    static final Script SAVE_TILE = script("""
+            local g = redis.call('HGET', KEYS[1], '~g') or '0'
+            if g ~= ARGV[1] then return 0 end
+            redis.call('HSET', KEYS[1], '~g', g, '~s', ARGV[2])
+            if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+            return 1
             """);
 
     private BucketScripts() {}

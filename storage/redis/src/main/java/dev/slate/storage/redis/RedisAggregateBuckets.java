@@ -15,9 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -107,6 +109,13 @@ final class RedisAggregateBuckets implements AggregateBuckets {
                 new Location(text.charAt(bar + 1) == 'i' ? (Object) Long.parseLong(parent) : parent, bucket));
     }
 
+    /** A bucket's key and its tile's key, for PLACE. */
+    private List<String> placeKeys(Aggregation aggregation, Location at) {
+        return List.of(
+                layout.bucketKey(aggregation, at.parent(), at.bucket()),
+                layout.tileKey(aggregation, at.parent(), Math.floorDiv(at.bucket(), TILE_BUCKETS)));
+    }
+
     @Override
     public CompletionStage<Void> place(List<Placement> placements) {
         List<Function<Boolean, Request>> calls = new ArrayList<>();
@@ -115,26 +124,22 @@ final class RedisAggregateBuckets implements AggregateBuckets {
             String retention = Long.toString(Math.max(1, p.retentionMillis()));
             byte[] tombstone = (p.stampMicros() + "|x").getBytes(StandardCharsets.UTF_8);
             if (p.previous().isPresent() && !p.previous().equals(p.next())) {
-                String key = layout.bucketKey(
-                        p.aggregation(),
-                        p.previous().get().parent(),
-                        p.previous().get().bucket());
+                List<String> keys = placeKeys(p.aggregation(), p.previous().get());
                 calls.add(withSource -> BucketScripts.PLACE
-                        .call(withSource, List.of(key))
+                        .call(withSource, keys)
                         .arg(field)
                         .arg(tombstone)
                         .arg(retention));
             }
             if (p.next().isPresent()) {
-                String key = layout.bucketKey(
-                        p.aggregation(), p.next().get().parent(), p.next().get().bucket());
+                List<String> keys = placeKeys(p.aggregation(), p.next().get());
                 byte[] value = p.contribution()
                         .map(c -> Buffer.buffer(p.stampMicros() + "|c")
                                 .appendBytes(c)
                                 .getBytes())
                         .orElse(tombstone);
                 calls.add(withSource -> BucketScripts.PLACE
-                        .call(withSource, List.of(key))
+                        .call(withSource, keys)
                         .arg(field)
                         .arg(value)
                         .arg(retention));
@@ -151,19 +156,31 @@ final class RedisAggregateBuckets implements AggregateBuckets {
     @Override
     public CompletionStage<List<List<List<Bucket>>>> read(List<List<BucketRange>> reads) {
         List<Function<Boolean, Request>> calls = new ArrayList<>();
-        List<List<BucketRange>> sent = new ArrayList<>();
         for (List<BucketRange> group : reads) {
             if (group.isEmpty()) {
                 continue;
             }
             List<String> keys = new ArrayList<>();
+            List<String> items = new ArrayList<>();
             for (BucketRange r : group) {
-                for (long b = r.first(); b <= r.last(); b++) {
-                    keys.add(layout.bucketKey(r.aggregation(), r.parent(), b));
-                }
+                forEachItem(r, (index, tile) -> {
+                    if (tile) {
+                        keys.add(layout.tileKey(r.aggregation(), r.parent(), index / TILE_BUCKETS));
+                        for (long b = index; b < index + TILE_BUCKETS; b++) {
+                            keys.add(layout.bucketKey(r.aggregation(), r.parent(), b));
+                        }
+                        items.add(TILE_ITEM);
+                    } else {
+                        keys.add(layout.bucketKey(r.aggregation(), r.parent(), index));
+                        items.add("1");
+                    }
+                });
             }
-            sent.add(group);
-            calls.add(withSource -> BucketScripts.READ.call(withSource, keys));
+            calls.add(withSource -> {
+                Request call = BucketScripts.READ.call(withSource, keys);
+                items.forEach(call::arg);
+                return call;
+            });
         }
         return send(calls)
                 .map(responses -> {
@@ -173,30 +190,16 @@ final class RedisAggregateBuckets implements AggregateBuckets {
                         List<List<Bucket>> ranges = new ArrayList<>(group.size());
                         if (!group.isEmpty()) {
                             Response answer = responses.get(at++);
-                            int k = 0;
+                            int[] k = {0};
                             for (BucketRange r : group) {
                                 List<Bucket> buckets = new ArrayList<>();
-                                for (long b = r.first(); b <= r.last(); b++, k++) {
-                                    Response one = answer.get(k);
-                                    if (one == null || one.size() == 0) {
-                                        continue;
+                                forEachItem(r, (index, tile) -> {
+                                    Response one = answer.get(k[0]++);
+                                    Bucket read = tile ? tile(index, one) : bucket(index, one, 0);
+                                    if (read != null) {
+                                        buckets.add(read);
                                     }
-                                    long generation = Long.parseLong(one.get(0).toString());
-                                    boolean cached = "s".equals(one.get(1).toString());
-                                    if (cached) {
-                                        buckets.add(new Bucket(
-                                                b,
-                                                generation,
-                                                Optional.of(one.get(2).toBytes()),
-                                                List.of()));
-                                    } else {
-                                        List<byte[]> contributions = new ArrayList<>(one.size() - 2);
-                                        for (int j = 2; j < one.size(); j++) {
-                                            contributions.add(one.get(j).toBytes());
-                                        }
-                                        buckets.add(new Bucket(b, generation, Optional.empty(), contributions));
-                                    }
-                                }
+                                });
                                 ranges.add(buckets);
                             }
                         }
@@ -207,15 +210,76 @@ final class RedisAggregateBuckets implements AggregateBuckets {
                 .toCompletionStage();
     }
 
+    /** A tile's item in the READ script: its key and its buckets' keys. */
+    private static final String TILE_ITEM = Integer.toString(TILE_BUCKETS + 1);
+
+    private interface Item {
+        void accept(long index, boolean tile);
+    }
+
+    /** The range's items, ascending: each tile of the range once (by its first bucket), every other bucket alone. */
+    private static void forEachItem(BucketRange r, Item item) {
+        Set<Long> tiles = new HashSet<>(r.tiles());
+        for (long b = r.first(); b <= r.last(); ) {
+            if (Math.floorMod(b, TILE_BUCKETS) == 0 && tiles.contains(b / TILE_BUCKETS)) {
+                item.accept(b, true);
+                b += TILE_BUCKETS;
+            } else {
+                item.accept(b++, false);
+            }
+        }
+    }
+
+    /** One bucket of a READ answer, or null when it is absent; {@code from} is where its fields start. */
+    private static Bucket bucket(long index, Response one, int from) {
+        if (one == null || one.size() == from) {
+            return null;
+        }
+        long generation = Long.parseLong(one.get(from).toString());
+        if ("s".equals(one.get(from + 1).toString())) {
+            return new Bucket(index, generation, Optional.of(one.get(from + 2).toBytes()), List.of());
+        }
+        List<byte[]> contributions = new ArrayList<>(one.size() - from - 2);
+        for (int j = from + 2; j < one.size(); j++) {
+            contributions.add(one.get(j).toBytes());
+        }
+        return new Bucket(index, generation, Optional.empty(), contributions);
+    }
+
+    /** One tile of a READ answer: its cached state, or its buckets that exist. */
+    private static Bucket tile(long first, Response one) {
+        long generation = Long.parseLong(one.get(0).toString());
+        if ("s".equals(one.get(1).toString())) {
+            return new Bucket(first, generation, Optional.of(one.get(2).toBytes()), List.of(), TILE_BUCKETS, List.of());
+        }
+        List<Bucket> parts = new ArrayList<>();
+        for (int j = 2; j < one.size(); j++) {
+            Bucket part = bucket(first + j - 2, one.get(j), 0);
+            if (part != null) {
+                parts.add(part);
+            }
+        }
+        return new Bucket(first, generation, Optional.empty(), List.of(), TILE_BUCKETS, parts);
+    }
+
     @Override
     public CompletionStage<Void> saveStates(List<StateSave> saves) {
         List<Function<Boolean, Request>> calls = new ArrayList<>(saves.size());
         for (StateSave s : saves) {
-            String key = layout.bucketKey(s.aggregation(), s.parent(), s.bucket());
-            calls.add(withSource -> BucketScripts.SAVE
-                    .call(withSource, List.of(key))
-                    .arg(Long.toString(s.generation()))
-                    .arg(s.state()));
+            if (s.tile()) {
+                String key = layout.tileKey(s.aggregation(), s.parent(), s.bucket());
+                calls.add(withSource -> BucketScripts.SAVE_TILE
+                        .call(withSource, List.of(key))
+                        .arg(Long.toString(s.generation()))
+                        .arg(s.state())
+                        .arg(Long.toString(Math.max(1, s.retentionMillis()))));
+            } else {
+                String key = layout.bucketKey(s.aggregation(), s.parent(), s.bucket());
+                calls.add(withSource -> BucketScripts.SAVE
+                        .call(withSource, List.of(key))
+                        .arg(Long.toString(s.generation()))
+                        .arg(s.state()));
+            }
         }
         return send(calls).<Void>mapEmpty().toCompletionStage();
     }

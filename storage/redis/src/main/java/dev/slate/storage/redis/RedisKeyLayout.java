@@ -74,6 +74,16 @@ public final class RedisKeyLayout {
     }
 
     /**
+     * The key of one tile of one parent's buckets (the cached merged state of {@link AggregateBuckets#TILE_BUCKETS}
+     * buckets): {@code {prefix}:{ns}:{{entity}:{tagged parent}}:t24:{name}@{version}:{tile}}, in the slot of the
+     * parent's buckets.
+     */
+    public String tileKey(AggregateBuckets.Aggregation a, Object parent, long tile) {
+        return slotPart(a.namespace(), a.entity(), parent) + ":t" + AggregateBuckets.TILE_BUCKETS + ':'
+                + escape(a.name()) + '@' + escape(a.version()) + ':' + tile;
+    }
+
+    /**
      * The key of one related row's record for one materialized aggregation:
      * {@code {prefix}:{ns}:{{related entity}:{tagged row}}:r:{entity}:{name}@{version}}.
      */

@@ -123,31 +123,96 @@ public interface AggregateBuckets {
         }
     }
 
-    /** Buckets {@code first..last} (inclusive) of one parent for one aggregation. */
-    record BucketRange(Aggregation aggregation, Object parent, long first, long last) {
+    /** How many buckets a tile holds: tile {@code t} is buckets {@code t·TILE_BUCKETS … t·TILE_BUCKETS + 23}. */
+    int TILE_BUCKETS = 24;
+
+    /**
+     * Buckets {@code first..last} (inclusive) of one parent for one aggregation. Each tile in {@code tiles} (all of
+     * its buckets inside {@code first..last}) is read as one: its cached merged state when it has one, else its
+     * buckets, so that a long window reads a few tiles instead of every bucket.
+     */
+    record BucketRange(Aggregation aggregation, Object parent, long first, long last, List<Long> tiles) {
         public BucketRange {
             requireNonNull(aggregation, "aggregation is null");
             requireNonNull(parent, "parent is null");
+            tiles = List.copyOf(tiles);
+            for (long t : tiles) {
+                if (t * TILE_BUCKETS < first || t * TILE_BUCKETS + TILE_BUCKETS - 1 > last) {
+                    throw new IllegalArgumentException("tile " + t + " is not inside buckets " + first + ".." + last);
+                }
+            }
+        }
+
+        /** Every bucket read on its own. */
+        public BucketRange(Aggregation aggregation, Object parent, long first, long last) {
+            this(aggregation, parent, first, last, List.of());
+        }
+
+        /** The same range in another namespace. */
+        public BucketRange in(String namespace) {
+            return new BucketRange(aggregation.in(namespace), parent, first, last, tiles);
         }
     }
 
     /**
-     * One bucket as read: its cached state when it has one, else its live contributions; {@code generation} changes
-     * with every change of the bucket.
+     * One bucket, or one tile, as read: its cached state when it has one; else a bucket's live contributions, or a
+     * tile's buckets that exist ({@code parts}, ascending). {@code generation} changes with every change of the
+     * bucket (of any bucket of the tile).
+     *
+     * @param index the bucket's index; for a tile, the index of its first bucket
+     * @param span 1 for a bucket, {@link #TILE_BUCKETS} for a tile
      */
-    record Bucket(long index, long generation, Optional<byte[]> state, List<byte[]> contributions) {
+    record Bucket(
+            long index,
+            long generation,
+            Optional<byte[]> state,
+            List<byte[]> contributions,
+            int span,
+            List<Bucket> parts) {
         public Bucket {
             requireNonNull(state, "state is null");
             contributions = List.copyOf(contributions);
+            parts = List.copyOf(parts);
+        }
+
+        /** A bucket. */
+        public Bucket(long index, long generation, Optional<byte[]> state, List<byte[]> contributions) {
+            this(index, generation, state, contributions, 1, List.of());
+        }
+
+        public boolean tile() {
+            return span > 1;
         }
     }
 
-    /** A bucket's partial state to cache, kept only when the bucket is still at {@code generation}. */
-    record StateSave(Aggregation aggregation, Object parent, long bucket, long generation, byte[] state) {
+    /**
+     * A bucket's (or a tile's) partial state to cache, kept only when it is still at {@code generation}.
+     *
+     * @param bucket the bucket's index, or for a tile ({@code tile}) the tile's index
+     * @param retentionMillis for a tile, how long its state may live when nothing else set its time to live
+     */
+    record StateSave(
+            Aggregation aggregation,
+            Object parent,
+            long bucket,
+            long generation,
+            byte[] state,
+            boolean tile,
+            long retentionMillis) {
         public StateSave {
             requireNonNull(aggregation, "aggregation is null");
             requireNonNull(parent, "parent is null");
             requireNonNull(state, "state is null");
+        }
+
+        /** A bucket's state. */
+        public StateSave(Aggregation aggregation, Object parent, long bucket, long generation, byte[] state) {
+            this(aggregation, parent, bucket, generation, state, false, 0);
+        }
+
+        /** The same save in another namespace. */
+        public StateSave in(String namespace) {
+            return new StateSave(aggregation.in(namespace), parent, bucket, generation, state, tile, retentionMillis);
         }
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slate.serving.model.Durations;
 import dev.slate.serving.model.FeatureId;
+import dev.slate.serving.model.graph.AggregateFunction;
 import dev.slate.serving.model.graph.AggregationNode;
 import dev.slate.serving.model.graph.EntityNode;
 import dev.slate.serving.model.graph.Expression;
@@ -402,8 +403,8 @@ public final class BucketedAggregations {
 
     /**
      * The values of {@code windows.get(i)} of {@code aggregations.get(i)} for one parent at {@code now}: one atomic
-     * read of every bucket needed (one round trip), states merged with {@link AggregateState}. Buckets without a cached
-     * state are rebuilt from their contributions and their state is cached.
+     * read of every bucket and tile needed (one round trip), states merged with {@link AggregateState}. Buckets and
+     * tiles without a cached state are rebuilt from their contributions (their buckets) and their state is cached.
      */
     public CompletableFuture<List<Answer>> read(
             String environment,
@@ -418,8 +419,9 @@ public final class BucketedAggregations {
             Duration b = a.bucket().orElseThrow();
             Duration widest = windows.get(i).stream().max(Duration::compareTo).orElseThrow();
             lasts[i] = bucketOf(now, b);
+            long first = firstBucket(now, widest, b);
             ranges.add(new AggregateBuckets.BucketRange(
-                    ref(environment, a), parent, firstBucket(now, widest, b), lasts[i]));
+                    ref(environment, a), parent, first, lasts[i], tiles(a, windows.get(i), first, lasts[i])));
         }
         return buckets.read(List.of(ranges)).toCompletableFuture().thenApply(answer -> {
             List<List<AggregateBuckets.Bucket>> perRange = answer.getFirst();
@@ -427,13 +429,48 @@ public final class BucketedAggregations {
             List<AggregateBuckets.StateSave> saves = new ArrayList<>();
             for (int i = 0; i < aggregations.size(); i++) {
                 out.add(answer(
-                        aggregations.get(i), ranges.get(i), windows.get(i), lasts[i], perRange.get(i), parent, saves));
+                        aggregations.get(i),
+                        ranges.get(i),
+                        windows.get(i),
+                        lasts[i],
+                        perRange.get(i),
+                        parent,
+                        now,
+                        saves));
             }
             if (!saves.isEmpty()) {
                 buckets.saveStates(saves); // best effort: a failed save only means the next read rebuilds again
             }
             return out;
         });
+    }
+
+    /**
+     * The tiles of buckets {@code first..last} that {@code a}'s windows can read whole (docs/specs/aggregations.md,
+     * "Tiles"): inside the range, and with no window starting strictly inside them. None for {@code
+     * approx_percentile}, whose merged state is not its buckets' sketch.
+     */
+    static List<Long> tiles(AggregationNode a, List<Duration> windows, long first, long last) {
+        if (a.function() == AggregateFunction.APPROX_PERCENTILE) {
+            return List.of();
+        }
+        int size = AggregateBuckets.TILE_BUCKETS;
+        long[] starts = new long[windows.size()];
+        for (int w = 0; w < starts.length; w++) {
+            starts[w] = last - micros(windows.get(w)) / micros(a.bucket().orElseThrow()) + 1;
+        }
+        List<Long> out = new ArrayList<>();
+        for (long t = Math.floorDiv(first + size - 1, size); t * size + size - 1 <= last; t++) {
+            long lo = t * size;
+            boolean split = false;
+            for (long start : starts) {
+                split |= start > lo && start < lo + size;
+            }
+            if (!split) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     private static Answer answer(
@@ -443,6 +480,7 @@ public final class BucketedAggregations {
             long last,
             List<AggregateBuckets.Bucket> buckets,
             Object parent,
+            Instant now,
             List<AggregateBuckets.StateSave> saves) {
         Duration b = a.bucket().orElseThrow();
         Integer[] order = new Integer[windows.size()];
@@ -459,33 +497,18 @@ public final class BucketedAggregations {
             long first = last - micros(windows.get(w)) / micros(b) + 1;
             for (; j >= 0 && buckets.get(j).index() >= first; j--) {
                 AggregateBuckets.Bucket bucket = buckets.get(j);
-                String bad = null;
                 try {
-                    if (bucket.state().isPresent()) {
-                        acc.merge(AggregateState.fromBytes(
-                                a.function(),
-                                a.type(),
-                                a.percentile(),
-                                bucket.state().get()));
-                        continue;
-                    }
-                    AggregateState one = new AggregateState(a.function(), a.type(), a.percentile());
-                    for (byte[] c : bucket.contributions()) {
-                        String f = addContribution(one, c);
-                        bad = bad == null ? f : bad;
-                    }
-                    if (bad == null) {
-                        // answer from the state as it is cached, so this read and the next ones agree: for
-                        // approx_percentile the cached state is a KLL sketch, compacted beyond 200 values
-                        byte[] state = one.toBytes();
-                        saves.add(new AggregateBuckets.StateSave(
-                                range.aggregation(), parent, bucket.index(), bucket.generation(), state));
-                        acc.merge(AggregateState.fromBytes(a.function(), a.type(), a.percentile(), state));
-                    }
+                    byte[] state = bucket.tile()
+                            ? tileState(a, range, bucket, parent, now, saves)
+                            : bucketState(a, range, bucket, parent, saves);
+                    // answer from the state as it is cached, so this read and the next ones agree: for
+                    // approx_percentile the cached state is a KLL sketch, compacted beyond 200 values
+                    acc.merge(AggregateState.fromBytes(a.function(), a.type(), a.percentile(), state));
+                } catch (BadBucketException e) {
+                    failure = failure == null ? e.getMessage() : failure;
                 } catch (ArithmeticException | ClassCastException | IllegalArgumentException | IOException e) {
-                    bad = a.id() + ": " + e.getMessage();
+                    failure = failure == null ? a.id() + ": " + e.getMessage() : failure;
                 }
-                failure = failure == null ? bad : failure;
             }
             if (failure != null) {
                 failures[w] = failure;
@@ -494,5 +517,69 @@ public final class BucketedAggregations {
             }
         }
         return new Answer(values, failures);
+    }
+
+    /** A related row in the bucket failed its {@code where} or cannot be aggregated: the message says which. */
+    private static final class BadBucketException extends Exception {
+        BadBucketException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A bucket's state: the cached one, or one rebuilt from its contributions and queued to be cached. */
+    private static byte[] bucketState(
+            AggregationNode a,
+            AggregateBuckets.BucketRange range,
+            AggregateBuckets.Bucket bucket,
+            Object parent,
+            List<AggregateBuckets.StateSave> saves)
+            throws BadBucketException, IOException {
+        if (bucket.state().isPresent()) {
+            return bucket.state().get();
+        }
+        AggregateState one = new AggregateState(a.function(), a.type(), a.percentile());
+        String bad = null;
+        for (byte[] c : bucket.contributions()) {
+            String f = addContribution(one, c);
+            bad = bad == null ? f : bad;
+        }
+        if (bad != null) {
+            throw new BadBucketException(bad);
+        }
+        byte[] state = one.toBytes();
+        saves.add(new AggregateBuckets.StateSave(
+                range.aggregation(), parent, bucket.index(), bucket.generation(), state));
+        return state;
+    }
+
+    /** A tile's state: the cached one, or the merge of its buckets' states, queued to be cached. */
+    private static byte[] tileState(
+            AggregationNode a,
+            AggregateBuckets.BucketRange range,
+            AggregateBuckets.Bucket tile,
+            Object parent,
+            Instant now,
+            List<AggregateBuckets.StateSave> saves)
+            throws BadBucketException, IOException {
+        if (tile.state().isPresent()) {
+            return tile.state().get();
+        }
+        AggregateState merged = new AggregateState(a.function(), a.type(), a.percentile());
+        for (AggregateBuckets.Bucket part : tile.parts()) {
+            merged.merge(AggregateState.fromBytes(
+                    a.function(), a.type(), a.percentile(), bucketState(a, range, part, parent, saves)));
+        }
+        byte[] state = merged.toBytes();
+        Duration b = a.bucket().orElseThrow();
+        long tileLast = tile.index() + tile.span() - 1;
+        saves.add(new AggregateBuckets.StateSave(
+                range.aggregation(),
+                parent,
+                tile.index() / AggregateBuckets.TILE_BUCKETS,
+                tile.generation(),
+                state,
+                true,
+                retentionMillis(a, bucketStart(tileLast, b), now)));
+        return state;
     }
 }

@@ -26,6 +26,10 @@ import dev.slate.storage.spi.FeatureType;
 import dev.slate.storage.testing.InMemoryOfflineStore;
 import dev.slate.storage.testservers.TestServers;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.time.Clock;
@@ -101,6 +105,14 @@ class BucketedAggregationsTest {
                   ts: {type: datetime, ingested: true}
             """;
 
+    /** A third environment: windows of three days over hourly buckets, read through whole-day tiles. */
+    static final String TILE_ENV = "tiles";
+
+    static final String TILE_PROJECT =
+            PROJECT.replace("project: buckets", "project: tiles").replace("windows: [1h, 1d]", "windows: [1h, 3d]");
+
+    static final String PREFIX = "bucketstest" + UUID.randomUUID().toString().substring(0, 8);
+
     static Vertx vertx;
     static RedisOnlineStore redis;
     static ServingState state;
@@ -121,11 +133,13 @@ class BucketedAggregationsTest {
                         4,
                         RedisOnlineStoreConfig.DEFAULT_MAX_POOL_WAITING,
                         RedisOnlineStoreConfig.DEFAULT_MAX_WAITING_HANDLERS,
-                        "bucketstest" + UUID.randomUUID().toString().substring(0, 8)));
+                        PREFIX));
         state = new ServingState();
         state.install(new ActiveDeployment(ENV, "d1", 1, ProjectCompiler.compile(Map.of("slate.yaml", PROJECT)), T));
         state.install(new ActiveDeployment(
                 SKETCH_ENV, "d1", 1, ProjectCompiler.compile(Map.of("slate.yaml", SKETCH_PROJECT)), T));
+        state.install(new ActiveDeployment(
+                TILE_ENV, "d1", 1, ProjectCompiler.compile(Map.of("slate.yaml", TILE_PROJECT)), T));
         offline = new InMemoryOfflineStore();
         ingest = new IngestService(state, redis, Optional.of(offline), blocking, Clock.fixed(T, ZoneOffset.UTC), 1000);
         ResolverRunner none = (graph, resolver, parameters) ->
@@ -137,6 +151,7 @@ class BucketedAggregationsTest {
     static void stop() throws Exception {
         redis.dropNamespace(ENV).toCompletableFuture().get(30, TimeUnit.SECONDS);
         redis.dropNamespace(SKETCH_ENV).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        redis.dropNamespace(TILE_ENV).toCompletableFuture().get(30, TimeUnit.SECONDS);
         redis.close();
         blocking.shutdownNow();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -376,6 +391,100 @@ class BucketedAggregationsTest {
             withOld.update("old" + i);
         }
         assertThat(old.get("uniq[1d]")).isEqualTo(Math.round(withOld.getCompositeEstimate()));
+    }
+
+    @Test
+    void longWindowsReadWholeDayTilesThatEveryChangeOfTheirBucketsDrops() throws Exception {
+        // user 9: one row per hour over four days before T, amount = hour of the day + 1
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Instant start = Instant.parse("2026-05-28T10:30:00Z");
+        for (int h = 0; h < 4 * 24; h++) {
+            Instant ts = start.plus(Duration.ofHours(h));
+            rows.add(txn(
+                    1000 + h, 9L, (double) (ts.atZone(ZoneOffset.UTC).getHour() + 1), ts.toString(), ts.toString()));
+        }
+        ingestIn(TILE_ENV, rows);
+        List<String> outputs =
+                List.of("user.txn_count[3d]", "user.spend[3d]", "user.biggest[3d]", "user.txn_count[1h]");
+        Map<String, Object> expected = bruteForce(rows, T);
+        assertThat(query(TILE_ENV, 9, T, outputs)).isEqualTo(expected);
+        // the first read cached the two whole days inside (T − 3d, T] as tiles: 2026-05-30 and 2026-05-31
+        assertThat(cachedTiles()).hasSize(2 * 3);
+        assertThat(query(TILE_ENV, 9, T, outputs)).isEqualTo(expected);
+
+        // a correction inside a cached tile, a late row and a deletion: each drops its tile's state
+        List<Map<String, Object>> changes = List.of(
+                txn(1000 + 50, 9L, 500.0, rows.get(50).get("transaction.ts").toString(), "2026-06-01T10:10:00Z"),
+                txn(5000, 9L, 7.0, "2026-05-31T23:59:59Z", "2026-06-01T10:11:00Z"),
+                txn(1000 + 40, 9L, 1.0, null, "2026-06-01T10:12:00Z"));
+        ingestIn(TILE_ENV, changes);
+        List<Map<String, Object>> after = new ArrayList<>(rows);
+        after.set(50, changes.get(0));
+        after.add(changes.get(1));
+        after.set(40, changes.get(2));
+        Map<String, Object> changed = bruteForce(after, T);
+        assertThat(changed).isNotEqualTo(expected);
+        assertThat(query(TILE_ENV, 9, T, outputs)).isEqualTo(changed);
+        assertThat(query(TILE_ENV, 9, T, outputs)).isEqualTo(changed);
+    }
+
+    /** count, sum of positive amounts, max over (T − 3d, T] on whole buckets, and count over (T − 1h, T]. */
+    private static Map<String, Object> bruteForce(List<Map<String, Object>> rows, Instant now) {
+        Duration hour = Duration.ofHours(1);
+        Instant from3d = BucketedAggregations.windowStart(now, Duration.ofDays(3), hour);
+        Instant from1h = BucketedAggregations.windowStart(now, hour, hour);
+        Instant to = BucketedAggregations.bucketStart(BucketedAggregations.bucketOf(now, hour) + 1, hour);
+        long count3d = 0;
+        long count1h = 0;
+        double sum = 0;
+        Double max = null;
+        for (Map<String, Object> r : rows) {
+            Object ts = r.get("transaction.ts");
+            if (ts == null) {
+                continue;
+            }
+            Instant t = Instant.parse(ts.toString());
+            double amount = (Double) r.get("transaction.amount");
+            if (!t.isBefore(from3d) && t.isBefore(to)) {
+                count3d++;
+                sum += amount > 0.0 ? amount : 0.0;
+                max = max == null ? amount : Math.max(max, amount);
+            }
+            if (!t.isBefore(from1h) && t.isBefore(to)) {
+                count1h++;
+            }
+        }
+        Map<String, Object> out = new HashMap<>();
+        out.put("txn_count[3d]", count3d);
+        out.put("spend[3d]", sum);
+        out.put("biggest[3d]", max);
+        out.put("txn_count[1h]", count1h);
+        return out;
+    }
+
+    /** The tiles of the tile environment that hold a cached state. */
+    private static List<String> cachedTiles() throws Exception {
+        Redis client = Redis.createClient(vertx, TestServers.redisUrl());
+        try {
+            Response keys = client.send(Request.cmd(Command.KEYS).arg(PREFIX + ":" + TILE_ENV + ":*:t24:*"))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            List<String> cached = new ArrayList<>();
+            for (Response key : keys) {
+                Response state = client.send(
+                                Request.cmd(Command.HGET).arg(key.toString()).arg("~s"))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
+                if (state != null) {
+                    cached.add(key.toString());
+                }
+            }
+            return cached;
+        } finally {
+            client.close();
+        }
     }
 
     static void ingestIn(String environment, List<?> rows) throws Exception {
