@@ -17,6 +17,7 @@ import dev.slate.storage.spi.FeatureSlot;
 import dev.slate.storage.spi.offline.HistoryQuery;
 import dev.slate.storage.spi.offline.OfflineStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -78,10 +79,19 @@ final class DemoAggregations {
      * @param ingested transactions ingested into the offline store now
      * @param alreadyStored transactions the offline store held before (from an earlier start)
      * @param backfills one per materialized aggregation over {@code transaction}, in the graph's order
+     * @param ingestTook reading what the offline store holds and ingesting the rest
+     * @param backfillTook the backfills
      */
-    record Outcome(long ingested, long alreadyStored, List<AggregateBackfillService.Result> backfills) {
+    record Outcome(
+            long ingested,
+            long alreadyStored,
+            List<AggregateBackfillService.Result> backfills,
+            Duration ingestTook,
+            Duration backfillTook) {
         Outcome {
             backfills = List.copyOf(backfills);
+            requireNonNull(ingestTook, "ingestTook is null");
+            requireNonNull(backfillTook, "backfillTook is null");
         }
     }
 
@@ -103,8 +113,9 @@ final class DemoAggregations {
         FeatureGraph graph = snapshot.deployment().graph();
         List<AggregationNode> aggregations = materialized(graph);
         if (aggregations.isEmpty()) {
-            return new Outcome(0, 0, List.of());
+            return new Outcome(0, 0, List.of(), Duration.ZERO, Duration.ZERO);
         }
+        long started = System.nanoTime();
         Set<Object> stored = storedAtEventTime(environment, graph);
         long alreadyStored = 0;
         long ingested = 0;
@@ -125,11 +136,17 @@ final class DemoAggregations {
         if (!batch.isEmpty()) {
             ingested += send(environment, batch);
         }
+        long ingestDone = System.nanoTime();
         List<AggregateBackfillService.Result> results = new ArrayList<>();
         for (AggregationNode a : aggregations) {
             results.add(backfill.backfill(environment, a.id().qualified(), Optional.empty(), Optional.empty()));
         }
-        return new Outcome(ingested, alreadyStored, results);
+        return new Outcome(
+                ingested,
+                alreadyStored,
+                results,
+                Duration.ofNanos(ingestDone - started),
+                Duration.ofNanos(System.nanoTime() - ingestDone));
     }
 
     private long send(String environment, List<Map<String, Object>> rows) {

@@ -89,7 +89,7 @@ class DemoSeeder {
                 backfill,
                 offline,
                 Clock.systemUTC(),
-                Math.min(ROWS_PER_INGEST, serving.maxIngestRows()));
+                Math.max(1, Math.min(ROWS_PER_INGEST, serving.maxIngestRows())));
     }
 
     // Priority: after the metadata plane has loaded the active deployments (default priority observers)
@@ -164,7 +164,6 @@ class DemoSeeder {
         if (materialized.isEmpty()) {
             return Optional.empty();
         }
-        long started = System.nanoTime();
         DemoAggregations.Outcome outcome;
         try {
             outcome = aggregations.fill(environment, database.transactions());
@@ -179,13 +178,18 @@ class DemoSeeder {
                             + ": " + describe(cause),
                     cause);
         }
-        long tookMs = (System.nanoTime() - started) / 1_000_000;
         for (AggregateBackfillService.Result b : outcome.backfills()) {
             LOG.infof(
                     "Demo: %s is materialized (bucket %s): %d transactions ingested into the offline store now, %d were"
-                            + " there already; the backfill replayed %d rows into its buckets (%d ms for ingest and"
-                            + " backfill)",
-                    b.aggregation(), b.bucket(), outcome.ingested(), outcome.alreadyStored(), b.rows(), tookMs);
+                            + " there already (%d ms); the backfill replayed %d rows into its buckets (%d ms for all"
+                            + " backfills)",
+                    b.aggregation(),
+                    b.bucket(),
+                    outcome.ingested(),
+                    outcome.alreadyStored(),
+                    outcome.ingestTook().toMillis(),
+                    b.rows(),
+                    outcome.backfillTook().toMillis());
         }
         return Optional.of(outcome);
     }
