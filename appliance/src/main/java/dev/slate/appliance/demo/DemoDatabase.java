@@ -10,7 +10,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -101,6 +105,37 @@ final class DemoDatabase {
             connection.commit();
             return Outcome.SEEDED;
         }
+    }
+
+    /** One row of the example's {@code transactions} table, its amount as the project's resolvers read it (float8). */
+    record Transaction(long id, long userId, double amount, String merchant, Instant ts) {
+        Transaction {
+            requireNonNull(merchant, "merchant is null");
+            requireNonNull(ts, "ts is null");
+        }
+    }
+
+    /** Every row of the seeded {@code transactions} table, by id. */
+    List<Transaction> transactions() throws SQLException {
+        List<Transaction> rows = new ArrayList<>();
+        try (Connection connection = connect(database);
+                Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false); // lets the driver fetch in chunks instead of the whole table at once
+            statement.setFetchSize(5_000);
+            try (ResultSet r = statement.executeQuery(
+                    "SELECT id, user_id, amount::float8, merchant, ts FROM transactions ORDER BY id")) {
+                while (r.next()) {
+                    rows.add(new Transaction(
+                            r.getLong(1),
+                            r.getLong(2),
+                            r.getDouble(3),
+                            r.getString(4),
+                            r.getObject(5, OffsetDateTime.class).toInstant()));
+                }
+            }
+            connection.commit();
+        }
+        return rows;
     }
 
     private static boolean applied(Connection connection, String hash) throws SQLException {

@@ -79,8 +79,12 @@ class CatalogResourceTest {
                 .containsEntry("of", "transaction.amount")
                 .containsEntry("window", "30d")
                 .containsEntry("windows", List.of("1d", "30d"))
-                .containsEntry("mode", "pushdown")
+                .containsEntry("mode", "materialized")
+                .containsEntry("bucket", "1h")
                 .containsEntry("type", "float");
+        assertThat(feature(json, "user.txn_count[1h]"))
+                .containsEntry("mode", "pushdown")
+                .containsEntry("type", "int");
     }
 
     @Test

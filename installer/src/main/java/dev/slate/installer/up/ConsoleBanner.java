@@ -48,6 +48,7 @@ public final class ConsoleBanner {
             out.append("\n  The fraud example is deployed. Try:\n");
             out.append("    ").append(DemoQuery.cli(baseUrl)).append('\n');
             out.append("    ").append(DemoQuery.curl(baseUrl)).append('\n');
+            DemoQuery.MODES.forEach(line -> out.append("  ").append(line).append('\n'));
         } else {
             out.append("\n  Deploy a project:  ./slate apply DIR\n");
         }

@@ -47,7 +47,12 @@ class ApplianceCommandTest {
                 .contains(
                         "./slate query --in user.id=1 --in transaction.id=1000 --out 'user.txn_count[1h]' --out 'user.spend[30d]'"
                                 + " --out transaction.user.email_domain --out user.risk_score")
-                .contains("curl -s http://127.0.0.1:8080/v1/query/online");
+                .contains("curl -s http://127.0.0.1:8080/v1/query/online")
+                .contains("user.spend is materialized: 1h buckets in Redis")
+                .contains("user.spend[30d] sums 720 whole hours, the current one included")
+                .contains("user.txn_count is computed by pushdown to PostgreSQL");
+        assertThat(ConsoleBanner.render(URI.create("http://127.0.0.1:8080"), Path.of("/h"), false))
+                .doesNotContain("materialized");
     }
 
     @Test

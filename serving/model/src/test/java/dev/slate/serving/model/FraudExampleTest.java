@@ -84,6 +84,16 @@ class FraudExampleTest {
     }
 
     @Test
+    void theExampleShowsBothOnlineModesOfAnAggregation() {
+        // docs/specs/aggregations.md: spend is kept in epoch-aligned 1h buckets, txn_count is pushed down
+        assertThat(graph.aggregations().get(id("user.spend")).bucket()).contains(Duration.ofHours(1));
+        assertThat(graph.aggregations().get(id("user.txn_count")).bucket()).isEmpty();
+        assertThat(graph.aggregations().get(id("user.spend")).windows())
+                .allSatisfy(w -> assertThat(w.toMillis() % Duration.ofHours(1).toMillis())
+                        .isZero());
+    }
+
+    @Test
     void producers() {
         assertThat(feature("user.id").producer()).isInstanceOf(Producer.EntityKey.class);
         assertThat(feature("user.email").producer()).isEqualTo(new Producer.Resolved("user_profile"));

@@ -139,8 +139,8 @@ class FraudPlanGoldenTest {
                                 List.of("transaction.id"),
                                 List.of("transaction.user.email_domain", "transaction.unverified_large"),
                                 Map.of()),
-                        // windows of two aggregations over user.transactions: one pushed-down statement for the longest
-                        // window
+                        // windows of two aggregations over user.transactions: txn_count pushed down in one statement
+                        // for its longest window, spend (materialize: {bucket: 1h}) read from its epoch-aligned buckets
                         new Case(
                                 "user-aggregations",
                                 List.of("user.id"),
