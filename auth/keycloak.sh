@@ -5,10 +5,13 @@
 #                           [--watch-pid PID] [--replace]
 #   auth/keycloak.sh stop   [--data DIR]
 #   auth/keycloak.sh status [--data DIR]
+#   auth/keycloak.sh build
 #
 # Defaults: port 18080, data auth/target/keycloak-data, demo users on. Keycloak runs under setsid from the
 # distribution the build unpacked into auth/target/keycloak (Maven Central, org.keycloak:keycloak-quarkus-dist);
-# stop signals its whole process group. The work is done by dev.slate.auth.keycloak.KeycloakCommand, the same
+# stop signals its whole process group. `start` first makes that distribution a production build once (`kc.sh
+# build`, recorded in slate-build.properties; `build` does only that), so it starts with `kc.sh start --optimized`
+# (docs/security.md). The work is done by dev.slate.auth.keycloak.KeycloakCommand, the same
 # launcher the tests use. Secrets are generated per data directory into DATA/credentials.properties (0600)
 # and never printed.
 set -euo pipefail
@@ -16,12 +19,12 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 
-usage() { sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 if [ $# -lt 1 ]; then usage >&2; exit 64; fi
 action="$1"; shift
 case "$action" in
-  start|stop|status) ;;
+  start|stop|status|build) ;;
   -h|--help|help) usage; exit 0 ;;
   *) echo "unknown action: $action" >&2; usage >&2; exit 64 ;;
 esac

@@ -33,6 +33,10 @@ cp "$repo"/installer/target/lib/*.jar "$dir/cli/lib/"
 cp -rL "$repo/appliance/target/quarkus-app" "$dir/appliance"
 cp "$(ls "$repo"/auth/target/slate-auth-*.jar | head -1)" "$dir/auth/"
 tr ':' '\n' < "$repo/auth/target/launcher.classpath" | while read -r jar || [ -n "$jar" ]; do [ -n "$jar" ] && cp "$jar" "$dir/auth/"; done
+# Keycloak as a production build (kc.sh build, once per distribution: later bundles reuse it), so the installed
+# Keycloak starts with `kc.sh start --optimized` instead of re-augmenting on its first start (docs/install.md)
+"$JAVA_HOME/bin/java" -cp "$(ls "$repo"/auth/target/slate-auth-*.jar | head -1):$(cat "$repo/auth/target/launcher.classpath")" \
+  dev.slate.auth.keycloak.KeycloakCommand build --dist "$kc_dist"
 cp -rL "$kc_dist" "$dir/keycloak/$(basename "$kc_dist")"
 rm -rf "$dir/keycloak/$(basename "$kc_dist")/data"
 cp -rL "$out/target/jre/runtime" "$dir/jre"

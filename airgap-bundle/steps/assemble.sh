@@ -29,6 +29,10 @@ install -m 0755 "$BUNDLE_HOME/cli-launcher.sh" "$dir/cli/slate"
 cp -rL "$REPO/appliance/target/quarkus-app" "$dir/appliance"
 cp "$REPO/auth/target/slate-auth-$VERSION.jar" "$dir/auth/"
 tr ':' '\n' < "$REPO/auth/target/launcher.classpath" | while read -r jar || [ -n "$jar" ]; do [ -n "$jar" ] && cp "$jar" "$dir/auth/"; done
+# a production build of Keycloak (kc.sh build, once per distribution): the standalone host starts it with
+# `kc.sh start --optimized` (docs/install.md)
+"$JAVA_HOME/bin/java" -cp "$REPO/auth/target/slate-auth-$VERSION.jar:$(cat "$REPO/auth/target/launcher.classpath")" \
+  dev.slate.auth.keycloak.KeycloakCommand build --dist "$kc_dist" >&2
 cp -rL "$kc_dist" "$dir/keycloak/keycloak-$KEYCLOAK_VERSION"
 rm -rf "$dir/keycloak/keycloak-$KEYCLOAK_VERSION/data"
 cp "$REPO/auth/src/main/resources/slate/keycloak/slate-realm.json" "$dir/keycloak/"

@@ -32,7 +32,7 @@ else
   log "images: Keycloak $KEYCLOAK_VERSION (kc.sh build --db=postgres --health-enabled=true --metrics-enabled=true)"
   rm -rf "$kc_stage"; mkdir -p "$kc_stage"
   cp -a "$kc_dist" "$kc"
-  rm -rf "$kc/data" && mkdir -p "$kc/data/import"
+  rm -rf "$kc/data" "$kc/slate-build.properties" && mkdir -p "$kc/data/import"   # the marker of the standalone build
   cp "$realm" "$kc/data/import/slate-realm.json"
   (cd "$kc" && JAVA_HOME="$JAVA_HOME" bin/kc.sh build --db=postgres --health-enabled=true --metrics-enabled=true) \
     > "$kc_stage/keycloak-build.log" 2>&1 || { tail -20 "$kc_stage/keycloak-build.log" >&2; die "kc.sh build failed"; }

@@ -53,7 +53,8 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
             server = KeycloakServer.start(KeycloakServer.Options.of(KeycloakDistribution.locate(dist), data)
                     .withPort(0)
                     .withDemoUsers(true)
-                    .withStartTimeout(Duration.ofMinutes(5)));
+                    .withStartTimeout(Duration.ofMinutes(5))
+                    .withBuild(true)); // the production build Slate ships (once per distribution)
         }
         if (System.getProperty(HOOK_PROPERTY) == null) {
             System.setProperty(HOOK_PROPERTY, "registered");

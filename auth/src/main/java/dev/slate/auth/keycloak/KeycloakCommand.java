@@ -9,14 +9,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code auth/keycloak.sh start|stop|status [--port N] [--data DIR] [--dist DIR] [--no-demo-users]
- * [--ui-url URL] [--timeout SECONDS]}: the command-line face of {@link KeycloakServer}. Prints where to
- * find secrets, never the secrets themselves.
+ * {@code auth/keycloak.sh start|stop|status|build [--port N] [--data DIR] [--dist DIR] [--no-demo-users]
+ * [--ui-url URL] [--timeout SECONDS]}: the command-line face of {@link KeycloakServer}. {@code start} makes
+ * the distribution a production build first when it is not one yet ({@link KeycloakDistribution#build}, once
+ * per distribution); {@code build} only does that (the bundle build runs it). Prints where to find secrets,
+ * never the secrets themselves.
  */
 public final class KeycloakCommand {
 
     static final String USAGE = String.format(Locale.ROOT, """
-            usage: keycloak.sh start|stop|status [options]
+            usage: keycloak.sh start|stop|status|build [options]
+              build              only build the distribution for production (kc.sh build, once; start does it too)
               --port N           HTTP port on 127.0.0.1 (default %d; 0 picks a free one)
               --data DIR         instance directory (database, secrets, log)
               --dist DIR         unpacked Keycloak distribution (default: auth/target/keycloak)
@@ -79,8 +82,10 @@ public final class KeycloakCommand {
                                     .withUiUrl(uiUrl)
                                     .withStartTimeout(timeout)
                                     .withWatchParent(watchPid)
-                                    .withReplaceLeftover(replace),
+                                    .withReplaceLeftover(replace)
+                                    .withBuild(true),
                             out);
+                case "build" -> build(KeycloakDistribution.locate(dist), out);
                 case "stop" -> stop(dataDir, out);
                 case "status" -> status(dataDir, out);
                 default -> {
@@ -120,6 +125,23 @@ public final class KeycloakCommand {
                 + credentials + ")\"");
         out.println("  log            " + server.logFile());
         out.println("  stop           auth/keycloak.sh stop --data " + server.dataDir());
+        return 0;
+    }
+
+    private static int build(KeycloakDistribution distribution, PrintStream out) {
+        String options = String.join(" ", KeycloakDistribution.BUILD_OPTIONS);
+        if (distribution.optimized()) {
+            out.println("Keycloak " + distribution.root() + " is already built for production (" + options + ")");
+            return 0;
+        }
+        out.println("Building Keycloak " + distribution.root() + " for production (kc.sh build " + options
+                + "; about a minute, longer on a loaded host)...");
+        long started = System.nanoTime();
+        distribution.build(KeycloakServer.BUILD_TIMEOUT);
+        out.println(String.format(
+                Locale.ROOT,
+                "Keycloak built in %.1f s: it starts with kc.sh start --optimized",
+                (System.nanoTime() - started) / 1e9));
         return 0;
     }
 

@@ -33,8 +33,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Runs a real Keycloak ({@code kc.sh start-dev}) on loopback for tests, {@code auth/keycloak.sh} and the
- * standalone appliance.
+ * Runs a real Keycloak on loopback for tests, {@code auth/keycloak.sh} and the standalone appliance:
+ * {@code kc.sh start --optimized} when the distribution is a production build for Slate
+ * ({@link KeycloakDistribution#build}), {@code kc.sh start-dev} otherwise.
  *
  * <p>One data directory holds one instance:
  * <pre>
@@ -56,6 +57,8 @@ public final class KeycloakServer implements AutoCloseable {
     static final String INSTANCE_FILE = "instance.properties";
     static final String LOG_FILE = "keycloak.log";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** {@code kc.sh build}: about 45-70 s here, minutes on a loaded host. */
+    static final Duration BUILD_TIMEOUT = Duration.ofMinutes(15);
 
     /**
      * How to start an instance. {@code port} 0 picks a free loopback port. {@code uiUrl} is where the
@@ -63,7 +66,8 @@ public final class KeycloakServer implements AutoCloseable {
      * {@code watchParent} (0: none) is the pid of the process Keycloak must not outlive (a
      * {@link ParentWatchdog} stops it when that process is gone). {@code replaceLeftover} stops an
      * instance that still runs from the data directory (left by a supervisor that was killed) instead
-     * of refusing to start.
+     * of refusing to start. {@code build} makes the distribution a production build first when it is not one
+     * yet ({@link KeycloakDistribution#build}); without it an unbuilt distribution runs {@code start-dev}.
      */
     public record Options(
             KeycloakDistribution distribution,
@@ -73,7 +77,8 @@ public final class KeycloakServer implements AutoCloseable {
             String uiUrl,
             Duration startTimeout,
             long watchParent,
-            boolean replaceLeftover) {
+            boolean replaceLeftover,
+            boolean build) {
 
         public Options {
             Objects.requireNonNull(distribution, "distribution is null");
@@ -99,32 +104,60 @@ public final class KeycloakServer implements AutoCloseable {
                     "http://127.0.0.1:8080",
                     Duration.ofMinutes(4),
                     0,
+                    false,
                     false);
         }
 
         public Options withPort(int newPort) {
             return new Options(
-                    distribution, dataDir, newPort, demoUsers, uiUrl, startTimeout, watchParent, replaceLeftover);
+                    distribution,
+                    dataDir,
+                    newPort,
+                    demoUsers,
+                    uiUrl,
+                    startTimeout,
+                    watchParent,
+                    replaceLeftover,
+                    build);
         }
 
         public Options withDemoUsers(boolean demo) {
-            return new Options(distribution, dataDir, port, demo, uiUrl, startTimeout, watchParent, replaceLeftover);
+            return new Options(
+                    distribution, dataDir, port, demo, uiUrl, startTimeout, watchParent, replaceLeftover, build);
         }
 
         public Options withUiUrl(String url) {
-            return new Options(distribution, dataDir, port, demoUsers, url, startTimeout, watchParent, replaceLeftover);
+            return new Options(
+                    distribution, dataDir, port, demoUsers, url, startTimeout, watchParent, replaceLeftover, build);
         }
 
         public Options withStartTimeout(Duration timeout) {
-            return new Options(distribution, dataDir, port, demoUsers, uiUrl, timeout, watchParent, replaceLeftover);
+            return new Options(
+                    distribution, dataDir, port, demoUsers, uiUrl, timeout, watchParent, replaceLeftover, build);
         }
 
         public Options withWatchParent(long pid) {
-            return new Options(distribution, dataDir, port, demoUsers, uiUrl, startTimeout, pid, replaceLeftover);
+            return new Options(
+                    distribution, dataDir, port, demoUsers, uiUrl, startTimeout, pid, replaceLeftover, build);
         }
 
         public Options withReplaceLeftover(boolean replace) {
-            return new Options(distribution, dataDir, port, demoUsers, uiUrl, startTimeout, watchParent, replace);
+            return new Options(
+                    distribution, dataDir, port, demoUsers, uiUrl, startTimeout, watchParent, replace, build);
+        }
+
+        /** Build the distribution for production first when it is not built yet (see {@link Options}). */
+        public Options withBuild(boolean buildFirst) {
+            return new Options(
+                    distribution,
+                    dataDir,
+                    port,
+                    demoUsers,
+                    uiUrl,
+                    startTimeout,
+                    watchParent,
+                    replaceLeftover,
+                    buildFirst);
         }
     }
 
@@ -196,6 +229,11 @@ public final class KeycloakServer implements AutoCloseable {
                     Duration.ofSeconds(30),
                     line -> System.out.println("Keycloak: " + line));
         }
+        if (options.build() && !options.distribution().optimized()) {
+            System.out.println("Keycloak: building " + options.distribution().root() + " for production (kc.sh build "
+                    + String.join(" ", KeycloakDistribution.BUILD_OPTIONS) + "; once, later starts reuse it)...");
+            options.distribution().build(BUILD_TIMEOUT);
+        }
         KeycloakCredentials credentials = initializeCredentials(dataDir);
         boolean demoUsers = initializeInstance(dataDir, options.demoUsers());
         Path home = prepareHome(options.distribution(), dataDir);
@@ -212,30 +250,14 @@ public final class KeycloakServer implements AutoCloseable {
 
         int port = options.port() == 0 ? freePort() : options.port();
         requirePortFree(port);
-        String base = "http://127.0.0.1:" + port;
-        List<String> command = List.of(
-                "setsid",
-                "sh",
-                options.distribution().script().toString(),
-                "-Dkc.home.dir=" + home,
-                "start-dev",
-                "--http-host=127.0.0.1",
-                "--http-port=" + port,
-                "--hostname=" + base,
-                "--import-realm");
+        List<String> command = command(options.distribution(), home, port);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(dataDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve(LOG_FILE).toFile());
         Map<String, String> env = pb.environment();
-        env.keySet()
-                .removeIf(k -> k.startsWith("KC_")
-                        || k.startsWith("KEYCLOAK_")
-                        || k.startsWith("SLATE_")
-                        || k.equals("JAVA_OPTS")
-                        || k.equals("JAVA_OPTS_APPEND"));
-        env.put("JAVA_HOME", System.getProperty("java.home"));
+        KeycloakDistribution.cleanEnvironment(env);
         // Keycloak serves loopback only and keeps its data in H2: it never needs a name server. Java resolves
         // from this file alone, so nothing in Keycloak (e.g. a lookup of the host's own name) queries DNS
         // on an air-gapped host (installer/test-zero-egress.sh caught one).
@@ -259,6 +281,25 @@ public final class KeycloakServer implements AutoCloseable {
                     Optional.of(dataDir.resolve(LOG_FILE)));
         }
         return server;
+    }
+
+    /**
+     * {@code kc.sh start --optimized} on a distribution built for Slate ({@link KeycloakDistribution#optimized}),
+     * else {@code kc.sh start-dev}. Both serve HTTP on loopback only, with the issuer fixed to that address,
+     * a local (not clustered) cache, and import the realm on the first start of a data directory.
+     */
+    static List<String> command(KeycloakDistribution distribution, Path home, int port) {
+        String base = "http://127.0.0.1:" + port;
+        List<String> command =
+                new ArrayList<>(List.of("setsid", "sh", distribution.script().toString(), "-Dkc.home.dir=" + home));
+        if (distribution.optimized()) {
+            // production mode: HTTP must be enabled explicitly; the cache is a runtime option (clustered by default)
+            command.addAll(List.of("start", "--optimized", "--http-enabled=true", "--cache=local"));
+        } else {
+            command.add("start-dev");
+        }
+        command.addAll(List.of("--http-host=127.0.0.1", "--http-port=" + port, "--hostname=" + base, "--import-realm"));
+        return List.copyOf(command);
     }
 
     /** Keycloak's processes ({@code kc.sh} and its JVM) run in the instance directory. */

@@ -30,6 +30,9 @@ import java.util.function.Consumer;
  */
 public final class StandaloneUpgrader {
 
+    /** Written by the Keycloak launcher into a distribution it built for production (docs/install.md). */
+    static final String KEYCLOAK_BUILD_MARKER = "slate-build.properties";
+
     public static final List<String> UPGRADE_STEPS = List.of(
             "backup-online-store",
             "stop-services",
@@ -508,10 +511,11 @@ public final class StandaloneUpgrader {
     }
 
     /**
-     * Keycloak's first start re-augments the distribution for its options and writes the result to
-     * {@code lib/quarkus/} (minutes on a loaded host). When the new version brings the same Keycloak (same
-     * {@code version.txt}), that build is valid for it too: it is copied over, and the new version's first start
-     * skips the rebuild.
+     * A Keycloak distribution that is not built yet is built on its first start ({@code lib/quarkus/}, minutes
+     * on a loaded host; the marker {@value #KEYCLOAK_BUILD_MARKER} records a production build, docs/install.md).
+     * When the new version brings the same Keycloak (same {@code version.txt}) unbuilt, the old version's build
+     * is valid for it too: it is copied over with its marker, and the new version's first start skips the
+     * build. A new version that comes built (bundles build Keycloak) keeps its own build.
      */
     static void carryKeycloakBuild(Path from, Path to) throws IOException {
         Path fromVersion = from.resolve("version.txt");
@@ -520,8 +524,15 @@ public final class StandaloneUpgrader {
         if (!Files.isRegularFile(fromVersion)
                 || !Files.isRegularFile(toVersion)
                 || !Files.isDirectory(built)
-                || Files.mismatch(fromVersion, toVersion) != -1) {
+                || Files.mismatch(fromVersion, toVersion) != -1
+                || Files.isRegularFile(to.resolve(KEYCLOAK_BUILD_MARKER))) {
             return;
+        }
+        if (Files.isRegularFile(from.resolve(KEYCLOAK_BUILD_MARKER))) {
+            Files.copy(
+                    from.resolve(KEYCLOAK_BUILD_MARKER),
+                    to.resolve(KEYCLOAK_BUILD_MARKER),
+                    StandardCopyOption.COPY_ATTRIBUTES);
         }
         try (var files = Files.list(built)) {
             for (Path file : files.toList()) {
