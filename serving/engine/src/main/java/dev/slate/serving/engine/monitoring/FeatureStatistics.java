@@ -32,7 +32,9 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  * values served from the online store to lock-free per-minute counters (a few atomic adds per output of a query, on
  * the pass the query metrics already make). Each window is a ring of buckets ({@link StatsWindow}); a bucket keeps
  * count, nulls, sum, min and max, a KLL sketch (numbers), an HLL sketch (distinct values) and a frequent-items sketch
- * (other types), allocated on first use. Reading a window merges its buckets.
+ * (other types), allocated on first use. A value updates one bucket only, of the 5 m window's one-minute ring; each
+ * one-minute bucket is folded into its 5-minute bucket of the 1 h window when its slot is reused, and read on its
+ * own until then. Reading a window merges its buckets.
  *
  * <p>Bounded: at most {@code maxFeatures} features per environment are tracked (later ones are counted in {@link
  * #untracked()}), so memory is at most about {@code maxFeatures × 17 buckets × ~6 KB} per environment.
@@ -67,17 +69,24 @@ public final class FeatureStatistics {
         String lastEnv = null;
         String lastFeature = null;
         Tracked last = null;
+        String lastEntity = null;
+        boolean seen = false;
         for (ObservedValue v : values) {
             String env = v.namespace();
-            String feature = v.entity() + "." + v.slot().feature();
             Tracked t;
-            if (last != null && env.equals(lastEnv) && feature.equals(lastFeature)) {
+            // a batch holds long runs of one feature: compare the parts before building the name
+            if (seen
+                    && env.equals(lastEnv)
+                    && v.entity().equals(lastEntity)
+                    && v.slot().feature().equals(lastFeature)) {
                 t = last;
             } else {
-                t = tracked(env, feature, v.slot().type());
+                t = tracked(env, v.entity() + "." + v.slot().feature(), v.slot().type());
                 lastEnv = env;
-                lastFeature = feature;
+                lastEntity = v.entity();
+                lastFeature = v.slot().feature();
                 last = t;
+                seen = true;
             }
             if (t != null) {
                 t.add(v.value(), now);
@@ -177,26 +186,70 @@ public final class FeatureStatistics {
             }
         }
 
+        /**
+         * Adds a value to the current bucket of the finest window only ({@link StatsWindow#FIVE_MINUTES}, one-minute
+         * buckets). The coarser window's buckets are built by folding each one-minute bucket in when its slot is
+         * reused (and it leaves the ring); until then a window read takes the one-minute bucket itself, so every
+         * value counts exactly once.
+         */
         synchronized void add(Object value, long nowMillis) {
-            for (StatsWindow w : StatsWindow.values()) {
-                long b = w.bucketOf(nowMillis);
-                Bucket[] ring = rings[w.ordinal()];
-                int i = (int) Math.floorMod(b, (long) ring.length);
-                Bucket bucket = ring[i];
-                if (bucket == null || bucket.index != b) {
-                    bucket = new Bucket(b);
-                    ring[i] = bucket;
+            StatsWindow fine = StatsWindow.FIVE_MINUTES;
+            long b = fine.bucketOf(nowMillis);
+            Bucket[] ring = rings[fine.ordinal()];
+            int i = (int) Math.floorMod(b, (long) ring.length);
+            Bucket bucket = ring[i];
+            if (bucket == null || bucket.index != b) {
+                if (bucket != null) {
+                    fold(bucket);
                 }
-                bucket.add(value);
+                bucket = new Bucket(b);
+                ring[i] = bucket;
             }
+            bucket.add(value);
         }
 
+        /** Merges a finished one-minute bucket into its bucket of the coarser window. */
+        private void fold(Bucket minute) {
+            StatsWindow coarse = StatsWindow.ONE_HOUR;
+            long b = coarseIndex(minute.index);
+            Bucket[] ring = rings[coarse.ordinal()];
+            int i = (int) Math.floorMod(b, (long) ring.length);
+            Bucket bucket = ring[i];
+            if (bucket == null || bucket.index != b) {
+                if (bucket != null && bucket.index > b) {
+                    return; // already left the coarser window
+                }
+                bucket = new Bucket(b);
+                ring[i] = bucket;
+            }
+            bucket.merge(minute);
+        }
+
+        private static long coarseIndex(long minuteIndex) {
+            return Math.floorDiv(
+                    minuteIndex,
+                    StatsWindow.ONE_HOUR.bucket().toMillis()
+                            / StatsWindow.FIVE_MINUTES.bucket().toMillis());
+        }
+
+        /**
+         * The buckets that make up window {@code w} now; for the coarser window, also the one-minute buckets not
+         * folded yet.
+         */
         private synchronized List<Bucket> live(StatsWindow w, long nowMillis) {
             long current = w.bucketOf(nowMillis);
             List<Bucket> out = new ArrayList<>(w.buckets());
             for (Bucket b : rings[w.ordinal()]) {
                 if (b != null && b.index > current - w.buckets() && b.index <= current) {
                     out.add(b);
+                }
+            }
+            if (w == StatsWindow.ONE_HOUR) {
+                for (Bucket m : rings[StatsWindow.FIVE_MINUTES.ordinal()]) {
+                    long c = m == null ? Long.MIN_VALUE : coarseIndex(m.index);
+                    if (m != null && c > current - w.buckets() && c <= current) { // not folded yet
+                        out.add(m);
+                    }
                 }
             }
             return out;
@@ -254,6 +307,9 @@ public final class FeatureStatistics {
                 if (b.hll != null) {
                     distinct.update(b.hll);
                 }
+                if (b.distinct != null) {
+                    distinct.update(b.distinct.getResult());
+                }
             }
             Optional<FeatureValueStats.Numeric> numeric = Optional.empty();
             if (numericCount > 0) {
@@ -298,10 +354,41 @@ public final class FeatureStatistics {
         double max = Double.NEGATIVE_INFINITY;
         KllDoublesSketch kll;
         HllSketch hll;
+        /** Distinct values of the buckets folded into this one (a coarser window's bucket). */
+        HllUnion distinct;
+
         FrequentItemsSketch<String> items;
 
         Bucket(long index) {
             this.index = index;
+        }
+
+        /** Adds another bucket's values to this one. */
+        void merge(Bucket other) {
+            count += other.count;
+            nulls += other.nulls;
+            numericCount += other.numericCount;
+            sum += other.sum;
+            min = Math.min(min, other.min);
+            max = Math.max(max, other.max);
+            if (other.kll != null && !other.kll.isEmpty()) {
+                if (kll == null) {
+                    kll = KllDoublesSketch.newHeapInstance(KLL_K);
+                }
+                kll.merge(other.kll);
+            }
+            if (other.hll != null) {
+                if (distinct == null) {
+                    distinct = new HllUnion(HLL_LG_K);
+                }
+                distinct.update(other.hll);
+            }
+            if (other.items != null && !other.items.isEmpty()) {
+                if (items == null) {
+                    items = new FrequentItemsSketch<>(FREQUENT_ITEMS);
+                }
+                items.merge(other.items);
+            }
         }
 
         void add(Object value) {
