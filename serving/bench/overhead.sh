@@ -2,7 +2,7 @@
 # Overhead of telemetry, feature-value statistics and OpenTelemetry tracing on the serving benchmark
 # (docs/benchmarks.md, "Observability overhead").
 #
-#   serving/bench/overhead.sh [--rounds N] [benchmark options, e.g. --quick --scenario a]
+#   serving/bench/overhead.sh [--rounds N] [--with-stats-only] [benchmark options, e.g. --quick --scenario a]
 #
 # Runs serving/bench/run.sh against an appliance this script starts itself, once with everything off and once with
 # everything on, N times alternating (default 1), and prints per run the appliance's CPU time per completed request
@@ -11,6 +11,8 @@
 #   off: quarkus.otel.sdk.disabled=true, slate.monitoring.enabled=false, slate.telemetry.enabled=false
 #   on:  OpenTelemetry on, exporting OTLP/HTTP to a local sink (a python3 HTTP server answering 200 on loopback),
 #        statistics on, billing telemetry on (no Kafka: the outbox in PostgreSQL)
+#   stats (with --with-stats-only, run between the two): statistics and billing telemetry on, OpenTelemetry off
+#        (OpenTelemetry is off by default; this is the default configuration with monitoring on)
 # Per-query traces (slate.traces.*) stay at their default (on) in both: they are part of the serving path.
 # Leaves serving/bench/target/overhead-{off,on}-R.json (the generator's results) and overhead-*.log.
 # Environment: as run.sh (SLATE_BENCH_PG_*, SLATE_BENCH_REDIS_URL, SLATE_BENCH_APPLIANCE_OPTS).
@@ -27,11 +29,13 @@ PG_USER="${SLATE_BENCH_PG_USER:-postgres}"
 REDIS_URL="${SLATE_BENCH_REDIS_URL:-redis://127.0.0.1:6379}"
 
 rounds=1
+modes=(off on)
 args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --rounds=*) rounds="${1#--rounds=}"; shift ;;
+    --with-stats-only) modes=(off stats on); shift ;;
     --help|-h) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;
   esac
@@ -94,6 +98,8 @@ PY
     opts=(-Dquarkus.otel.sdk.disabled=false -Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf
           -Dquarkus.otel.exporter.otlp.traces.endpoint="http://127.0.0.1:$sink_port"
           -Dslate.monitoring.enabled=true -Dslate.telemetry.enabled=true)
+  elif [[ "$mode" == stats ]]; then
+    opts=(-Dquarkus.otel.sdk.disabled=true -Dslate.monitoring.enabled=true -Dslate.telemetry.enabled=true)
   else
     opts=(-Dquarkus.otel.sdk.disabled=true -Dslate.monitoring.enabled=false -Dslate.telemetry.enabled=false)
   fi
@@ -122,8 +128,9 @@ PY
 rm -f "$TARGET_DIR/overhead-cpu.txt"
 log "machine: $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)"
 for round in $(seq 1 "$rounds"); do
-  one_run off "$round"
-  one_run on "$round"
+  for mode in "${modes[@]}"; do
+    one_run "$mode" "$round"
+  done
 done
 
 python3 - "$TARGET_DIR" "$TICKS" <<'PY'
@@ -153,8 +160,8 @@ for mode, rnd, cpu, load in rows:
         table.setdefault((r['operation'], r.get('mode'), r.get('target_rate'), r.get('concurrency')), {}) \
             .setdefault(mode, []).append(r['latency_ms']['p50'])
 print()
-print('p50 (ms) per measured run, off | on:')
+print('p50 (ms) per measured run, by mode:')
 for key, by in table.items():
-    print('  %-60s off %-20s on %s' % (' '.join(str(k) for k in key if k is not None),
-                                         by.get('off'), by.get('on')))
+    print('  %-60s %s' % (' '.join(str(k) for k in key if k is not None),
+                          '  '.join('%s %s' % (m, by[m]) for m in ('off', 'stats', 'on') if m in by)))
 PY
