@@ -88,51 +88,15 @@ public record Release(
         if (!steps.contains(step)) {
             steps.add(step);
         }
-        return new Release(
-                name,
-                namespace,
-                revision,
-                operation,
-                version,
-                valuesDigest,
-                images,
-                manifest,
-                Status.PENDING,
-                steps,
-                "",
-                "",
-                backup,
-                rolledBackTo,
-                now);
+        return progress(images, manifest, Status.PENDING, steps, "", "", backup, now);
     }
 
     public Release withFailure(String step, String reason, String now) {
-        return new Release(
-                name,
-                namespace,
-                revision,
-                operation,
-                version,
-                valuesDigest,
-                images,
-                manifest,
-                Status.FAILED,
-                doneSteps,
-                step,
-                reason,
-                backup,
-                rolledBackTo,
-                now);
+        return progress(images, manifest, Status.FAILED, doneSteps, step, reason, backup, now);
     }
 
     public Release withStatus(Status newStatus, String reason, String now) {
-        return new Release(
-                name,
-                namespace,
-                revision,
-                operation,
-                version,
-                valuesDigest,
+        return progress(
                 images,
                 manifest,
                 newStatus,
@@ -140,11 +104,31 @@ public record Release(
                 newStatus == Status.FAILED ? failedStep : "",
                 reason,
                 backup,
-                rolledBackTo,
                 now);
     }
 
     public Release withImages(Map<String, String> newImages) {
+        return progress(newImages, manifest, status, doneSteps, failedStep, message, backup, updated);
+    }
+
+    public Release withManifest(String newManifest) {
+        return progress(images, newManifest, status, doneSteps, failedStep, message, backup, updated);
+    }
+
+    public Release withBackup(String newBackup) {
+        return progress(images, manifest, status, doneSteps, failedStep, message, newBackup, updated);
+    }
+
+    /** This revision with what an operation changes as it goes; its identity and origin stay. */
+    private Release progress(
+            Map<String, String> newImages,
+            String newManifest,
+            Status newStatus,
+            List<String> newDoneSteps,
+            String newFailedStep,
+            String newMessage,
+            String newBackup,
+            String newUpdated) {
         return new Release(
                 name,
                 namespace,
@@ -153,51 +137,13 @@ public record Release(
                 version,
                 valuesDigest,
                 newImages,
-                manifest,
-                status,
-                doneSteps,
-                failedStep,
-                message,
-                backup,
-                rolledBackTo,
-                updated);
-    }
-
-    public Release withManifest(String newManifest) {
-        return new Release(
-                name,
-                namespace,
-                revision,
-                operation,
-                version,
-                valuesDigest,
-                images,
                 newManifest,
-                status,
-                doneSteps,
-                failedStep,
-                message,
-                backup,
-                rolledBackTo,
-                updated);
-    }
-
-    public Release withBackup(String newBackup) {
-        return new Release(
-                name,
-                namespace,
-                revision,
-                operation,
-                version,
-                valuesDigest,
-                images,
-                manifest,
-                status,
-                doneSteps,
-                failedStep,
-                message,
+                newStatus,
+                newDoneSteps,
+                newFailedStep,
+                newMessage,
                 newBackup,
                 rolledBackTo,
-                updated);
+                newUpdated);
     }
 }
